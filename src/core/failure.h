@@ -1,0 +1,40 @@
+#pragma once
+// core::Failure: the domain reasons core refuses something, carried in
+// Error::detail. Adapters map (ErrorCode, Failure) to their wire once, in one
+// table each (API v2 codes in api/http/errors.cc, SMPP command_status in
+// api/smpp, ...). Values are stable: they travel between layers only, never on
+// a wire or to disk.
+
+#include <string_view>
+
+namespace bramka::core {
+
+enum class Failure : int {
+  kNone = 0,
+  kInvalidUser,            // wrong login, password or token
+  kMissingParameter,       // a required parameter is absent
+  kInvalidParameter,       // a parameter has the wrong form (dates, ids, flags)
+  kInvalidPhone,           // a recipient number is not valid
+  kInvalidId,              // no such message (or other record) for this account
+  kTextEmpty,
+  kTextTooLong,            // more than 918 GSM-7 characters / 6 parts
+  kSenderNotApproved,      // FULL sender unknown, pending or rejected
+  kEcoLimitExhausted,
+  kFullLimitExhausted,
+  kVoiceLimitExhausted,
+  kMmsLimitExhausted,
+  kNoPermissionEco,
+  kNoPermissionFull,
+  kNoPermissionVoice,
+  kNoPermissionMms,
+  kNoPermissionFlash,
+  kSendingBlocked,         // the account is not active
+  kTooManyRecipients,      // more than 100,000 numbers in one request
+  kUniqueIdMismatch,       // unique_id count differs from recipient count, or bad form
+  kBlacklisted,            // the number is on the account's blacklist (per item)
+  kUnavailable,            // storage cannot accept now (disk full, locked)
+};
+
+std::string_view FailureName(Failure f);
+
+}  // namespace bramka::core

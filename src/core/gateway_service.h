@@ -1,0 +1,149 @@
+#pragma once
+// GatewayService: the one API every way in calls (HTTP API v2, SOAP, SMPP
+// server, FTP and SQL ingest, the panel, `bramka admin`). It authenticates,
+// validates, prices, reserves balance and stores; adapters only translate
+// their wire format to these calls and the answers back.
+//
+// Thread-safety: every method may be called from any thread concurrently.
+// Errors carry an ErrorCode and a core::Failure in Error::detail.
+//
+// Durability: SubmitAsync's callback reports success only after the messages
+// and the balance charge are committed to the Store.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "core/failure.h"
+#include "sms/phone.h"
+#include "store/store.h"
+
+namespace bramka::core {
+
+// Who is calling, once authenticated.
+struct Caller {
+  store::AccountId account_id = 0;
+  std::string account_name;
+};
+
+enum class SubmitKind { kSms, kVoice };
+
+struct SubmitRequest {
+  std::vector<std::string> phones;  // as the client wrote them
+  // Either one text for every recipient, or (personalised) one per phone.
+  std::string text;
+  std::vector<std::string> texts;   // empty, or phones.size() entries
+  std::optional<std::string> sender;  // absent or empty: ECO
+  SubmitKind kind = SubmitKind::kSms;
+  bool utf = false;
+  bool flash = false;
+  bool speed = false;
+  bool test = false;  // validate and answer, store and send nothing
+  std::optional<SystemTime> schedule;
+  std::vector<std::string> unique_ids;  // empty, or one per phone
+  std::string source = "http";
+  std::string dlr_url;
+};
+
+struct SubmitItem {
+  std::string id;      // empty for unsent items
+  std::string phone;   // normalised when valid, else as given
+  bool queued = false;
+  int parts = 0;
+  std::string text;    // as it will be sent
+  std::string unique_id;
+  Failure failure = Failure::kNone;  // for unsent items
+  std::string error_message;
+  int64_t queued_ms = 0;
+};
+
+struct SubmitResult {
+  int queued = 0;
+  int unsent = 0;
+  int64_t stat_id = 0;
+  std::vector<SubmitItem> items;  // one per recipient, in request order
+};
+
+struct DeleteResult {
+  int correct = 0;
+  int failed = 0;
+};
+
+// Limits and knobs core applies, from the config file.
+struct CoreOptions {
+  int max_recipients = 100'000;
+  int max_personalized = 10'000;
+  std::string default_region = "PL";
+  // How long a verified username/password pair is remembered, so that
+  // clients sending credentials with every request do not pay argon2id each time.
+  std::chrono::seconds credential_cache_ttl{300};
+};
+
+class IdAllocator;
+class CredentialCache;
+
+class GatewayService {
+ public:
+  GatewayService(store::Store& store, Clock& clock, CoreOptions options);
+  ~GatewayService();
+  GatewayService(const GatewayService&) = delete;
+  GatewayService& operator=(const GatewayService&) = delete;
+
+  // ---- authentication -------------------------------------------------------
+  // Failure::kInvalidUser (kUnauthenticated) for an unknown token or a wrong
+  // name/password; kSendingBlocked (kPermissionDenied) for an inactive account.
+  Result<Caller> AuthenticateToken(const std::string& token);
+  Result<Caller> AuthenticatePassword(const std::string& name, const std::string& password);
+
+  // ---- messages ----------------------------------------------------------------
+  // Validates and prices the request. Whole-request failures (empty or too long
+  // text, unapproved sender, insufficient balance, unique_id mismatch, too many
+  // recipients) come as an Error; per-recipient problems (invalid number,
+  // blacklisted) come as unsent items. `done` runs once, possibly on another
+  // thread, after the commit.
+  using SubmitCallback = std::function<void(Result<SubmitResult>)>;
+  void SubmitAsync(const Caller& caller, SubmitRequest request, SubmitCallback done);
+  Result<SubmitResult> Submit(const Caller& caller, SubmitRequest request);
+
+  Result<store::Message> ViewMessage(const Caller& caller, const std::string& id);
+  Result<store::Message> ViewMessageByUniqueId(const Caller& caller, const std::string& unique_id);
+  // query.account_id is overwritten with the caller's account.
+  Result<store::MessagePage> Reports(const Caller& caller, store::MessageQuery query);
+  Result<DeleteResult> DeleteScheduled(const Caller& caller, const std::vector<std::string>& ids,
+                                       const std::vector<std::string>& unique_ids);
+
+  // ---- account ----------------------------------------------------------------
+  Result<std::vector<store::Balance>> Limits(const Caller& caller);
+
+  // ---- operator (bramka admin, panel admin) -----------------------------------------
+  Result<store::AccountId> CreateAccount(const std::string& name, const std::string& password);
+  Result<void> SetPassword(const std::string& name, const std::string& password);
+  Result<void> TopUp(const std::string& name, store::MessageType type, int64_t units,
+                     const std::string& note);
+  // Returns the new token (32 lowercase hex characters); only its hash is stored.
+  Result<std::string> CreateToken(const std::string& name, const std::string& label);
+  Result<void> SetSenderStatus(const std::string& name, const std::string& sender,
+                               store::SenderStatus status);
+  Result<std::vector<store::Account>> ListAccounts();
+
+  const sms::PhoneNormalizer& phones() const { return phones_; }
+  store::Store& store() { return store_; }
+
+ private:
+  Result<store::Account> AccountByName(const std::string& name);
+
+  store::Store& store_;
+  Clock& clock_;
+  CoreOptions options_;
+  sms::PhoneNormalizer phones_;
+  std::unique_ptr<IdAllocator> ids_;
+  std::unique_ptr<CredentialCache> credentials_;
+};
+
+}  // namespace bramka::core

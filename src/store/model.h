@@ -1,0 +1,144 @@
+#pragma once
+// The records bramka stores: accounts, balances, senders, messages and their
+// delivery state. Plain structs shared by store/, core/, delivery/ and the
+// adapters; no behaviour beyond naming enum values.
+//
+// Times are Unix milliseconds (int64) so that every engine stores them alike.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bramka::store {
+
+using AccountId = int64_t;
+
+// What a balance counts and what a message is billed as (spec §4.12, §5).
+enum class MessageType : uint8_t { kEco = 0, kFull = 1, kVoice = 2, kMms = 3, kHlr = 4, kLookup = 5 };
+inline constexpr MessageType kAllBalanceTypes[] = {MessageType::kEco,   MessageType::kFull,
+                                                   MessageType::kVoice, MessageType::kMms,
+                                                   MessageType::kLookup, MessageType::kHlr};
+std::string_view MessageTypeName(MessageType t);  // "eco", "full", ...
+std::optional<MessageType> ParseMessageType(std::string_view name);
+
+// Message life cycle. The names are the spec's report statuses (§5) except
+// kCancelled (deleted while scheduled: hidden from reports, unique_id freed).
+enum class MessageStatus : uint8_t {
+  kSaved = 0,        // scheduled for later ("saved")
+  kQueued = 1,       // accepted, waiting for dispatch ("in_progress")
+  kSent = 2,         // handed to a connector, waiting for a receipt ("sent")
+  kDelivered = 3,    // "delivered"
+  kUndelivered = 4,  // sent, not delivered ("undelivered")
+  kUnsent = 5,       // never sent ("unsent")
+  kCancelled = 6,    // deleted by the customer before it was due
+};
+std::string_view MessageStatusName(MessageStatus s);  // API names: "in_progress" for kQueued
+std::optional<MessageStatus> ParseMessageStatus(std::string_view api_name);
+inline bool IsFinal(MessageStatus s) {
+  return s == MessageStatus::kDelivered || s == MessageStatus::kUndelivered ||
+         s == MessageStatus::kUnsent || s == MessageStatus::kCancelled;
+}
+
+enum class SenderStatus : uint8_t { kPending = 0, kAuthorized = 1, kRejected = 2, kDeactivated = 3 };
+std::string_view SenderStatusName(SenderStatus s);  // "pending_authorization", "authorized", ...
+
+struct Account {
+  AccountId id = 0;
+  std::string name;
+  std::string password_hash;  // argon2id, libsodium's crypto_pwhash_str format
+  AccountId parent_id = 0;    // 0 for a main account; else the owner of this subaccount
+  bool active = true;
+  int64_t created_ms = 0;
+};
+
+// A balance in message units (one unit = one SMS part, one voice call, one MMS).
+struct Balance {
+  MessageType type = MessageType::kEco;
+  bool available = true;   // false: "not_available" (the account may not send this type)
+  bool unlimited = false;  // true: "no_limit"
+  int64_t units = 0;
+};
+
+struct Sender {
+  std::string name;
+  SenderStatus status = SenderStatus::kPending;
+  int64_t created_ms = 0;
+};
+
+// Everything a user can see about one outgoing message.
+struct Message {
+  std::string id;  // 10 lowercase hex characters
+  AccountId account_id = 0;
+  std::string phone;      // E.164 with '+'
+  std::string sender;     // empty for ECO
+  MessageType type = MessageType::kEco;
+  std::string text;       // the text as it will be sent (after transliteration)
+  bool unicode = false;   // UCS-2 (true) or GSM 03.38 (false)
+  bool flash = false;
+  bool speed = false;
+  int parts = 1;
+  int64_t cost_units = 0;  // units reserved from the balance of `type`
+  MessageStatus status = MessageStatus::kQueued;
+  std::string reason;      // spec §5 failure reason, empty unless failed
+  std::string unique_id;   // the client's own id, may be empty
+  int64_t stat_id = 0;     // the batch (request) the message came in
+  std::string source;      // "http", "smpp", "ftp", "sql", "soap", "panel"
+  std::string dlr_url;     // per-message callback URL, may be empty
+  int64_t queued_ms = 0;   // accepted
+  int64_t due_ms = 0;      // not to be dispatched before this (schedule or retry)
+  int64_t sent_ms = 0;     // 0 when not sent
+  int64_t done_ms = 0;     // delivered/undelivered/unsent time, 0 when not final
+  int attempts = 0;
+  std::string connector;    // the connector it went out through
+  std::string upstream_id;  // the id that connector's SMSC gave it
+};
+
+struct AcceptRequest {
+  AccountId account_id = 0;
+  std::vector<Message> messages;
+};
+
+// Per input message, in the same order: the stored id, and whether the
+// message was a retry of an earlier one with the same unique_id (then nothing
+// was inserted or charged and `id` is the earlier message's id).
+struct AcceptedItem {
+  std::string id;
+  bool duplicate = false;
+};
+struct AcceptResult {
+  std::vector<AcceptedItem> items;
+};
+
+struct MessageQuery {
+  AccountId account_id = 0;
+  std::vector<std::string> ids;
+  std::vector<std::string> unique_ids;
+  std::vector<std::string> phones;
+  std::optional<MessageStatus> status;
+  bool pending_only = false;  // the "pending" filter: kSaved, kQueued or kSent
+  std::optional<MessageType> type;
+  int64_t stat_id = 0;
+  int64_t from_ms = 0;  // on queued_ms, inclusive; 0 = unbounded
+  int64_t to_ms = 0;    // inclusive; 0 = unbounded
+  int page = 1;         // 1-based
+  int limit = 50;
+  bool descending = false;
+};
+
+struct MessagePage {
+  std::vector<Message> items;
+  int64_t total = 0;  // matches across all pages
+};
+
+// What a connector said became of a message.
+struct ReceiptUpdate {
+  std::string connector;
+  std::string upstream_id;
+  MessageStatus status = MessageStatus::kDelivered;  // kDelivered or kUndelivered
+  std::string reason;
+  int64_t at_ms = 0;
+};
+
+}  // namespace bramka::store

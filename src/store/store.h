@@ -1,0 +1,132 @@
+#pragma once
+// Store: bramka's durable state behind one interface, with one conformance
+// suite (store/testing/conformance.h) run against every implementation:
+// InMemoryStore (tests), SqliteStore (the embedded default), later PostgreSQL.
+//
+// Contract:
+//  1. Every method is thread-safe.
+//  2. A write that returned success (or whose callback got success) is
+//     durable: it survives a crash of the process or the machine at any later
+//     instant. Nothing is acknowledged before it is committed.
+//  3. Every query is scoped by account where the record belongs to one; a
+//     record of another account is kNotFound, never visible.
+//  4. Errors: kNotFound (no such record for this account), kAlreadyExists
+//     (unique name taken), kRejected (a business rule in the same transaction,
+//     for example an insufficient balance: detail = the MessageType + 1),
+//     kUnavailable (disk full, database locked or gone; nothing was written),
+//     kCorrupt (stored data failed a check), kInternal.
+//  5. Balance changes are written to a ledger in the same transaction as the
+//     change itself, so a message is charged exactly once and a refund returns
+//     exactly what was charged.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/model.h"
+
+namespace bramka::store {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- accounts ------------------------------------------------------------
+  // kAlreadyExists if the name is taken. New accounts start with every balance
+  // available and at zero units.
+  virtual Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
+                                          AccountId parent_id, int64_t now_ms) = 0;
+  virtual Result<Account> GetAccount(AccountId id) = 0;
+  virtual Result<Account> FindAccountByName(const std::string& name) = 0;
+  virtual Result<std::vector<Account>> ListAccounts() = 0;
+  virtual Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) = 0;
+
+  // API tokens are stored as hashes only (SHA-256 hex of the token).
+  virtual Result<void> AddApiToken(AccountId id, const std::string& token_hash,
+                                   const std::string& label, int64_t now_ms) = 0;
+  // kNotFound when no account has that token.
+  virtual Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) = 0;
+
+  // ---- balances --------------------------------------------------------------
+  // One Balance per MessageType, in kAllBalanceTypes order.
+  virtual Result<std::vector<Balance>> GetBalances(AccountId id) = 0;
+  // Adds `delta` units (may be negative) and writes a ledger entry with `note`.
+  virtual Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
+                                     const std::string& note, int64_t now_ms) = 0;
+  // Sets whether the type is available and unlimited; units are kept.
+  virtual Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
+                                      bool unlimited) = 0;
+  // Sum of ledger deltas for one message (negative = charged). For audits and tests.
+  virtual Result<int64_t> LedgerSumForMessage(const std::string& message_id) = 0;
+
+  // ---- senders and blacklist -----------------------------------------------
+  // Creates or updates the sender's status.
+  virtual Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
+                                 int64_t now_ms) = 0;
+  virtual Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) = 0;
+  virtual Result<std::vector<Sender>> ListSenders(AccountId id) = 0;
+  virtual Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) = 0;
+  virtual Result<bool> IsBlacklisted(AccountId id, const std::string& phone) = 0;
+
+  // ---- ids --------------------------------------------------------------------
+  // Durably reserves `count` consecutive values of the message-id sequence and
+  // returns the first. A crash wastes the unused rest; values never repeat.
+  virtual Result<uint64_t> ReserveIdBlock(uint64_t count) = 0;
+
+  // ---- accepting messages ---------------------------------------------------------
+  // Atomically: for each message whose unique_id is non-empty and already used
+  // by a live (not cancelled) message of the account, report that message's id
+  // as a duplicate and skip it; charge the rest (cost_units from the balance of
+  // their type, unless unlimited) and insert them. If any balance would go
+  // below zero nothing is written and the result is kRejected with detail =
+  // static_cast<int>(type) + 1. Many concurrent calls share one commit.
+  // `done` runs once, on a store thread, after the commit (or failure); it
+  // must not block.
+  using AcceptCallback = std::function<void(Result<AcceptResult>)>;
+  virtual void AcceptAsync(AcceptRequest request, AcceptCallback done) = 0;
+  // The same, waiting for the commit.
+  Result<AcceptResult> Accept(AcceptRequest request);
+
+  // ---- reading messages -----------------------------------------------------------
+  virtual Result<Message> GetMessage(AccountId id, const std::string& message_id) = 0;
+  // kNotFound unless a live message of the account has that unique_id.
+  virtual Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) = 0;
+  // Cancelled messages are never returned. Ordered by queued time then id.
+  virtual Result<MessagePage> QueryMessages(const MessageQuery& query) = 0;
+
+  // kSaved -> kCancelled with the charge refunded. Returns false (and changes
+  // nothing) when the message exists but is not scheduled any more.
+  virtual Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
+                                       int64_t now_ms) = 0;
+
+  // ---- delivery ------------------------------------------------------------------
+  // Leases up to `limit` messages that are kSaved or kQueued, due (due_ms <=
+  // now) and not leased (lease expired), oldest due first; sets them kQueued,
+  // leased to `owner` until `lease_until_ms`, attempts + 1.
+  virtual Result<std::vector<Message>> ClaimDue(int64_t now_ms, int limit, const std::string& owner,
+                                                int64_t lease_until_ms) = 0;
+  // The connector accepted the message: kSent, lease released, and
+  // (connector, upstream_id) remembered for receipts.
+  virtual Result<void> MarkSent(const std::string& message_id, const std::string& connector,
+                                const std::string& upstream_id, int64_t now_ms) = 0;
+  // A temporary failure: back to kQueued, due again at `next_due_ms`, lease released.
+  virtual Result<void> MarkRetry(const std::string& message_id, int64_t next_due_ms,
+                                 const std::string& error) = 0;
+  // A permanent failure before sending: kUnsent with `reason`, charge refunded.
+  virtual Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
+                                  int64_t now_ms) = 0;
+  // Applies a receipt to the message the connector knows as upstream_id.
+  // Returns the updated message, or nullopt when no message matches (an
+  // unknown or late receipt). A message already final is left unchanged and
+  // returned as it is (receipts may repeat).
+  virtual Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) = 0;
+  // Messages in kSent through `connector`, for connectors whose peer keeps
+  // receipts across a restart of bramka (simnet).
+  virtual Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) = 0;
+  // Counts for /metrics: messages per status.
+  virtual Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() = 0;
+};
+
+}  // namespace bramka::store
