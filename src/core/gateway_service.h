@@ -83,6 +83,8 @@ struct CoreOptions {
   // How long a verified username/password pair is remembered, so that
   // clients sending credentials with every request do not pay argon2id each time.
   std::chrono::seconds credential_cache_ttl{300};
+  // Personalises the message-id permutation of this installation.
+  uint64_t id_key = 0x6272616d6b61ULL;
 };
 
 class IdAllocator;
@@ -132,11 +134,17 @@ class GatewayService {
                                store::SenderStatus status);
   Result<std::vector<store::Account>> ListAccounts();
 
+  // Called after every commit that queued messages due now (the dispatcher's
+  // Wake). Set once at wiring time, before traffic.
+  void SetAcceptedHook(std::function<void()> hook) { accepted_hook_ = std::move(hook); }
+
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
 
  private:
   Result<store::Account> AccountByName(const std::string& name);
+  struct Prepared;
+  Result<Prepared> Prepare(const Caller& caller, SubmitRequest& request);
 
   store::Store& store_;
   Clock& clock_;
@@ -144,6 +152,7 @@ class GatewayService {
   sms::PhoneNormalizer phones_;
   std::unique_ptr<IdAllocator> ids_;
   std::unique_ptr<CredentialCache> credentials_;
+  std::function<void()> accepted_hook_;
 };
 
 }  // namespace bramka::core

@@ -43,6 +43,7 @@ inline bool IsFinal(MessageStatus s) {
 
 enum class SenderStatus : uint8_t { kPending = 0, kAuthorized = 1, kRejected = 2, kDeactivated = 3 };
 std::string_view SenderStatusName(SenderStatus s);  // "pending_authorization", "authorized", ...
+std::optional<SenderStatus> ParseSenderStatus(std::string_view name);
 
 struct Account {
   AccountId id = 0;

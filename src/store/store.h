@@ -40,10 +40,12 @@ class Store {
                                           AccountId parent_id, int64_t now_ms) = 0;
   virtual Result<Account> GetAccount(AccountId id) = 0;
   virtual Result<Account> FindAccountByName(const std::string& name) = 0;
+  // Ordered by id.
   virtual Result<std::vector<Account>> ListAccounts() = 0;
   virtual Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) = 0;
 
   // API tokens are stored as hashes only (SHA-256 hex of the token).
+  // kNotFound for an unknown account, kAlreadyExists for a hash already stored.
   virtual Result<void> AddApiToken(AccountId id, const std::string& token_hash,
                                    const std::string& label, int64_t now_ms) = 0;
   // kNotFound when no account has that token.
@@ -52,20 +54,23 @@ class Store {
   // ---- balances --------------------------------------------------------------
   // One Balance per MessageType, in kAllBalanceTypes order.
   virtual Result<std::vector<Balance>> GetBalances(AccountId id) = 0;
-  // Adds `delta` units (may be negative) and writes a ledger entry with `note`.
+  // Adds `delta` units (may be negative, the result too) and writes a ledger
+  // entry with `note`.
   virtual Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
                                      const std::string& note, int64_t now_ms) = 0;
   // Sets whether the type is available and unlimited; units are kept.
   virtual Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
                                       bool unlimited) = 0;
-  // Sum of ledger deltas for one message (negative = charged). For audits and tests.
+  // Sum of ledger deltas for one message (negative = charged; 0 for an
+  // unknown message or one sent on an unlimited balance). For audits and tests.
   virtual Result<int64_t> LedgerSumForMessage(const std::string& message_id) = 0;
 
   // ---- senders and blacklist -----------------------------------------------
-  // Creates or updates the sender's status.
+  // Creates or updates the sender's status (an update keeps created_ms).
   virtual Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
                                  int64_t now_ms) = 0;
   virtual Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) = 0;
+  // Ordered by name.
   virtual Result<std::vector<Sender>> ListSenders(AccountId id) = 0;
   virtual Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) = 0;
   virtual Result<bool> IsBlacklisted(AccountId id, const std::string& phone) = 0;
@@ -73,6 +78,7 @@ class Store {
   // ---- ids --------------------------------------------------------------------
   // Durably reserves `count` consecutive values of the message-id sequence and
   // returns the first. A crash wastes the unused rest; values never repeat.
+  // kInvalidArgument for count 0; kUnavailable when the 40-bit space is used up.
   virtual Result<uint64_t> ReserveIdBlock(uint64_t count) = 0;
 
   // ---- accepting messages ---------------------------------------------------------
@@ -82,6 +88,13 @@ class Store {
   // their type, unless unlimited) and insert them. If any balance would go
   // below zero nothing is written and the result is kRejected with detail =
   // static_cast<int>(type) + 1. Many concurrent calls share one commit.
+  // The caller fills every message: `id` (10 lowercase hex characters made
+  // from ReserveIdBlock values, else kInvalidArgument; kAlreadyExists and
+  // nothing written if an id is already stored), status kSaved or kQueued,
+  // queued_ms and due_ms; account_id is taken from the request, and the
+  // delivery fields (attempts, sent_ms, done_ms, connector, upstream_id,
+  // reason) start empty. A type whose balance is unlimited is not charged and
+  // writes no ledger entry. kNotFound for an unknown account.
   // `done` runs once, on a store thread, after the commit (or failure); it
   // must not block.
   using AcceptCallback = std::function<void(Result<AcceptResult>)>;
@@ -90,21 +103,29 @@ class Store {
   Result<AcceptResult> Accept(AcceptRequest request);
 
   // ---- reading messages -----------------------------------------------------------
+  // kNotFound also for a malformed id.
   virtual Result<Message> GetMessage(AccountId id, const std::string& message_id) = 0;
   // kNotFound unless a live message of the account has that unique_id.
   virtual Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) = 0;
-  // Cancelled messages are never returned. Ordered by queued time then id.
+  // GetMessage returns a cancelled message too (status kCancelled).
+  // Cancelled messages are never returned. Ordered by queued time then id
+  // (both reversed when descending). limit <= 0 returns every match.
   virtual Result<MessagePage> QueryMessages(const MessageQuery& query) = 0;
 
   // kSaved -> kCancelled with the charge refunded. Returns false (and changes
-  // nothing) when the message exists but is not scheduled any more.
+  // nothing) when the message exists but is not scheduled any more; the
+  // unique_id is free again afterwards.
   virtual Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
                                        int64_t now_ms) = 0;
 
   // ---- delivery ------------------------------------------------------------------
   // Leases up to `limit` messages that are kSaved or kQueued, due (due_ms <=
   // now) and not leased (lease expired), oldest due first; sets them kQueued,
-  // leased to `owner` until `lease_until_ms`, attempts + 1.
+  // leased to `owner` until `lease_until_ms`, attempts + 1. Returns them as
+  // updated. Ties of due_ms come in an order of the implementation's choosing.
+  //
+  // MarkSent, MarkRetry and MarkUnsent: kNotFound for an unknown id; on a
+  // message that is already final they change nothing and succeed.
   virtual Result<std::vector<Message>> ClaimDue(int64_t now_ms, int limit, const std::string& owner,
                                                 int64_t lease_until_ms) = 0;
   // The connector accepted the message: kSent, lease released, and
@@ -114,18 +135,21 @@ class Store {
   // A temporary failure: back to kQueued, due again at `next_due_ms`, lease released.
   virtual Result<void> MarkRetry(const std::string& message_id, int64_t next_due_ms,
                                  const std::string& error) = 0;
-  // A permanent failure before sending: kUnsent with `reason`, charge refunded.
+  // A permanent failure before sending: kUnsent with `reason`, charge refunded
+  // (exactly what was charged, once).
   virtual Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
                                   int64_t now_ms) = 0;
   // Applies a receipt to the message the connector knows as upstream_id.
   // Returns the updated message, or nullopt when no message matches (an
   // unknown or late receipt). A message already final is left unchanged and
-  // returned as it is (receipts may repeat).
+  // returned as it is (receipts may repeat). receipt.status must be
+  // kDelivered or kUndelivered (else kInvalidArgument); done_ms = at_ms.
   virtual Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) = 0;
   // Messages in kSent through `connector`, for connectors whose peer keeps
-  // receipts across a restart of bramka (simnet).
+  // receipts across a restart of bramka (simnet). Oldest sent first;
+  // limit < 0 means no limit.
   virtual Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) = 0;
-  // Counts for /metrics: messages per status.
+  // Counts for /metrics: one entry per MessageStatus, in enum order, zeros included.
   virtual Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() = 0;
 };
 

@@ -1,0 +1,172 @@
+// Store micro-benchmarks on SqliteStore (WAL, synchronous=FULL, group commit).
+//
+//   build/release/bench/store_bench --benchmark_min_time=2
+//
+// The database lives in $BRAMKA_BENCH_DIR (default: the system temp dir); its
+// disk's fsync latency bounds the commit rate, group commit the message rate.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "common/ids.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bramka::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path BenchDir() {
+  const char* dir = std::getenv("BRAMKA_BENCH_DIR");
+  return dir != nullptr ? fs::path(dir) : fs::temp_directory_path();
+}
+
+// One store per benchmark run, shared by its threads.
+struct Fixture {
+  std::string path;
+  std::unique_ptr<SqliteStore> store;
+  AccountId account = 0;
+  std::atomic<uint64_t> next_sequence{1};
+  MessageIdCodec codec;
+
+  Fixture() {
+    path = (BenchDir() / ("bramka-store-bench-" + std::to_string(getpid()) + ".db")).string();
+    Remove();
+    SqliteOptions options;
+    options.path = path;
+    if (const char* b = std::getenv("BRAMKA_BENCH_MAX_BATCH")) options.max_batch = std::atoi(b);
+    auto opened = SqliteStore::Open(options);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "open: %s\n", opened.error().ToString().c_str());
+      std::abort();
+    }
+    store = std::move(opened).value();
+    account = *store->CreateAccount("bench", "hash", 0, 1);
+    (void)store->AdjustBalance(account, MessageType::kEco, int64_t{1} << 40, "bench", 1);
+  }
+  ~Fixture() {
+    store.reset();
+    Remove();
+  }
+  void Remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  }
+
+  AcceptRequest Request(int count) {
+    AcceptRequest request{account, {}};
+    request.messages.reserve(static_cast<size_t>(count));
+    uint64_t first = next_sequence.fetch_add(static_cast<uint64_t>(count));
+    for (int i = 0; i < count; ++i) {
+      Message& m = request.messages.emplace_back();
+      m.id = codec.Encode(first + static_cast<uint64_t>(i));
+      m.phone = "+48500100200";
+      m.type = MessageType::kEco;
+      m.text = "Your code is 123456. It expires in 5 minutes.";
+      m.cost_units = 1;
+      m.status = MessageStatus::kQueued;
+      m.source = "http";
+      m.stat_id = static_cast<int64_t>(first);
+      m.queued_ms = 1'700'000'000'000 + static_cast<int64_t>(first);
+      m.due_ms = m.queued_ms;
+    }
+    return request;
+  }
+};
+
+Fixture* fixture = nullptr;
+
+void SetUpShared(const benchmark::State& state) {
+  if (state.thread_index() == 0) fixture = new Fixture;
+}
+void TearDownShared(const benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    delete fixture;
+    fixture = nullptr;
+  }
+}
+
+// Synchronous Accept from every benchmark thread: each call waits for its
+// commit, so concurrency comes only from the threads.
+void BM_AcceptSync(benchmark::State& state) {
+  SetUpShared(state);
+  const int per_call = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    auto r = fixture->store->Accept(fixture->Request(per_call));
+    if (!r.ok()) state.SkipWithError(r.error().message.c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * per_call);
+  if (state.thread_index() == 0) {
+    state.counters["commits"] = static_cast<double>(fixture->store->commit_count());
+  }
+  TearDownShared(state);
+}
+BENCHMARK(BM_AcceptSync)
+    ->ArgName("msgs_per_call")
+    ->Arg(1)
+    ->Arg(100)
+    ->Threads(1)
+    ->Threads(8)
+    ->Threads(64)
+    ->UseRealTime();
+
+// AcceptAsync with up to `window` calls in flight (an HTTP or SMPP front end
+// with many clients), one message per call.
+void BM_AcceptAsyncWindow(benchmark::State& state) {
+  Fixture local;
+  const int64_t window = state.range(0);
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t in_flight = 0;
+  std::atomic<int64_t> failures{0};
+  for (auto _ : state) {
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight < window; });
+      ++in_flight;
+    }
+    local.store->AcceptAsync(local.Request(1), [&](Result<AcceptResult> r) {
+      if (!r.ok()) failures++;
+      std::lock_guard lock(mu);
+      --in_flight;
+      cv.notify_one();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  if (failures.load() != 0) state.SkipWithError("accept failed");
+  state.SetItemsProcessed(state.iterations());
+  state.counters["commits"] = static_cast<double>(local.store->commit_count());
+}
+BENCHMARK(BM_AcceptAsyncWindow)->ArgName("window")->Arg(64)->Arg(1024)->Arg(8192)->UseRealTime();
+
+// ClaimDue of `limit` messages from a backlog of 100k due messages. Leases
+// last 1 ms of the fake time, so the backlog never runs dry.
+void BM_ClaimDue(benchmark::State& state) {
+  Fixture local;
+  for (int i = 0; i < 1000; ++i) (void)local.store->Accept(local.Request(100));
+  const int limit = static_cast<int>(state.range(0));
+  int64_t now = 1'800'000'000'000;
+  int64_t claimed = 0;
+  for (auto _ : state) {
+    auto r = local.store->ClaimDue(now, limit, "bench", now + 1);
+    if (!r.ok()) state.SkipWithError(r.error().message.c_str());
+    claimed += static_cast<int64_t>(r->size());
+    now += 2;
+  }
+  state.SetItemsProcessed(claimed);
+}
+BENCHMARK(BM_ClaimDue)->ArgName("limit")->Arg(100)->Arg(1000)->UseRealTime();
+
+}  // namespace
+}  // namespace bramka::store

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build and the tests need, and only what is
+# missing (idempotent). Run as root on Debian 12. npm packages, when tests need
+# them, are installed into the project's own node_modules by this script too.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config clang-14 make
+  # libraries (DESIGN.md "Chosen dependencies")
+  libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libpugixml-dev
+  libsqlite3-dev libpq-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libphonenumber-dev
+  libespeak-ng-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: run as root (apt-get install needs it)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#packages[@]} packages present"
+fi

@@ -1,0 +1,477 @@
+#include "api/http/actions.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "api/http/text_util.h"
+#include "common/time_format.h"
+#include "core/gateway_service.h"
+
+namespace bramka::api::http {
+
+struct ActionHandler::Context {
+  const core::Caller& caller;
+  const Params& params;
+};
+
+namespace {
+
+// Every action the spec names (§4 table, plus the two documented-only
+// ones); a bounded set of metric labels. The aliases are resolved earlier.
+constexpr std::string_view kSpecActions[] = {
+    "messages/send_sms",
+    "messages/send_personalized",
+    "messages/send_voice",
+    "messages/send_mms",
+    "messages/view",
+    "messages/reports",
+    "messages/delete",
+    "messages/recived",
+    "messages/send_nd",
+    "messages/send_ndi",
+    "files/add",
+    "files/index",
+    "files/view",
+    "files/delete",
+    "premium/index",
+    "premium/send",
+    "quiz/view",
+    "account/add",
+    "account/limits",
+    "account/help",
+    "account/messages",
+    "senders/add",
+    "senders/index",
+    "groups/add",
+    "groups/index",
+    "groups/view",
+    "groups/edit",
+    "groups/delete",
+    "groups/check",
+    "contacts/add",
+    "contacts/index",
+    "contacts/view",
+    "contacts/edit",
+    "contacts/delete",
+    "contacts/import",
+    "phones/check",
+    "phones/lookup",
+    "phones/test",
+    "subaccounts/add",
+    "subaccounts/index",
+    "subaccounts/view",
+    "subaccounts/limit",
+    "subaccounts/delete",
+    "blacklist/add",
+    "blacklist/index",
+    "blacklist/check",
+    "blacklist/delete",
+    "payments/index",
+    "payments/view",
+    "payments/invoice",
+    "stats/index",
+    "templates/index",
+    "templates/view",
+    "templates/add",
+    "templates/edit",
+    "templates/delete",
+    "error",
+};
+
+enum class Action { kUnknown, kError, kSendSms, kView, kReports, kDelete, kLimits };
+
+Action ActionFor(std::string_view name) {
+  if (name == "error") return Action::kError;
+  if (name == "messages/send_sms") return Action::kSendSms;
+  if (name == "messages/view") return Action::kView;
+  if (name == "messages/reports") return Action::kReports;
+  if (name == "messages/delete") return Action::kDelete;
+  if (name == "account/limits") return Action::kLimits;
+  return Action::kUnknown;
+}
+
+// Null where the value does not exist yet (clients test with isset()).
+Document TimeOrNull(int64_t ms) { return ms > 0 ? Document(FormatApiTimeMs(ms)) : Document(); }
+Document TextOrNull(const std::string& s) { return s.empty() ? Document() : Document(s); }
+
+// Fields messages/view and messages/reports share (spec §4.5).
+void AddMessageFields(const store::Message& m, Document& out) {
+  out["id"] = m.id;
+  out["phone"] = m.phone;
+  out["status"] = std::string(store::MessageStatusName(m.status));
+  out["queued"] = TimeOrNull(m.queued_ms);
+  out["sent"] = TimeOrNull(m.sent_ms);
+  out["delivered"] =
+      m.status == store::MessageStatus::kDelivered ? TimeOrNull(m.done_ms) : Document();
+  out["sender"] = TextOrNull(m.sender);
+  out["type"] = std::string(store::MessageTypeName(m.type));
+  out["text"] = m.text;
+  out["reason"] = TextOrNull(m.reason);
+}
+
+// "chars_limit" per balance type (spec §4.12).
+std::string_view CharsLimit(store::MessageType t) {
+  switch (t) {
+    case store::MessageType::kEco:
+    case store::MessageType::kFull:
+      return "918/6";
+    case store::MessageType::kVoice:
+      return "160/1";
+    case store::MessageType::kMms:
+      return "40/1";
+    case store::MessageType::kLookup:
+    case store::MessageType::kHlr:
+      return "nd";
+  }
+  return "nd";
+}
+
+// The order clients rely on: items[0] is ECO, items[1] FULL (spec §4.12).
+constexpr std::array<store::MessageType, 6> kLimitsOrder = {
+    store::MessageType::kEco, store::MessageType::kFull,   store::MessageType::kVoice,
+    store::MessageType::kMms, store::MessageType::kLookup, store::MessageType::kHlr};
+
+Error Missing(std::string_view names) {
+  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
+                   static_cast<int>(core::Failure::kMissingParameter));
+}
+
+// First entry of a String|Array parameter, or nullopt.
+Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key) {
+  BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> list, p.GetList(key));
+  if (list.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(list.front()));
+}
+
+// date / date_from / date_to. `end_of_day` makes a bare "YYYY-MM-DD" mean
+// the whole day (for date_to).
+Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
+  if (!text || Trim(*text).empty()) return int64_t{0};
+  const std::string_view t = Trim(*text);
+  auto parsed = ParseApiTime(t);
+  if (!parsed.ok()) {
+    return InvalidData("parameter '" + std::string(key) + "': " + parsed.error().message);
+  }
+  int64_t ms = ToUnixMillis(*parsed);
+  if (end_of_day && t.size() == 10) ms += 24 * 3600 * 1000 - 1;
+  return ms;
+}
+
+ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
+  ApiError e = ApiErrorFor(error, lang);
+  // Say which parameter; the table's text alone leaves the client guessing.
+  if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData) &&
+      !error.message.empty()) {
+    e.message += " (" + error.message + ")";
+  }
+  return ApiAnswer{ErrorDocument(e), e.code};
+}
+
+}  // namespace
+
+ActionHandler::ActionHandler(core::GatewayService& service, Language language)
+    : service_(service), language_(language) {}
+
+std::string_view ActionHandler::MetricLabel(std::string_view action) {
+  for (std::string_view a : kSpecActions) {
+    if (a == action) return a;
+  }
+  return "unknown";
+}
+
+ApiAnswer ActionHandler::ErrorAnswer(int api_code) const {
+  const ApiError e = ApiErrorByCode(api_code, language_);
+  return ApiAnswer{ErrorDocument(e), e.code};
+}
+
+ApiAnswer ActionHandler::ErrorAnswer(const Error& error) const {
+  return ErrorAnswerIn(error, language_);
+}
+
+void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> done) {
+  const Action action = ActionFor(request.route.action);
+  if (action == Action::kUnknown) return done(ErrorAnswer(api_code::kInvalidAction));
+  if (action == Action::kError) {
+    // error/{code} answers the catalogue entry as the error envelope.
+    const ApiError e = ErrorPreview(request.route.path_param, language_);
+    return done(ApiAnswer{ErrorDocument(e), e.code});
+  }
+
+  // Spec §1.4: a Bearer token wins over username/password in the body.
+  Result<core::Caller> caller = [&]() -> Result<core::Caller> {
+    if (!request.bearer_token.empty()) return service_.AuthenticateToken(request.bearer_token);
+    auto user = request.params.GetString("username");
+    auto pass = request.params.GetString("password");
+    if (!user.ok() || !pass.ok() || !user->has_value() || !pass->has_value()) {
+      return Fail(ErrorCode::kUnauthenticated, "no credentials",
+                  static_cast<int>(core::Failure::kInvalidUser));
+    }
+    return service_.AuthenticatePassword(**user, **pass);
+  }();
+  if (!caller.ok()) {
+    const ApiError e = AuthErrorFor(caller.error(), language_);
+    spdlog::debug("http: {} from {}: authentication failed: {}", request.route.action,
+                  request.remote_address, caller.error().ToString());
+    return done(ApiAnswer{ErrorDocument(e), e.code});
+  }
+
+  const Context ctx{*caller, request.params};
+  switch (action) {
+    case Action::kSendSms:
+      return SendSms(ctx, std::move(done));
+    case Action::kView:
+      return done(View(ctx));
+    case Action::kReports:
+      return done(Reports(ctx));
+    case Action::kDelete:
+      return done(Delete(ctx));
+    case Action::kLimits:
+      return done(Limits(ctx));
+    case Action::kUnknown:
+    case Action::kError:
+      break;
+  }
+  done(ErrorAnswer(api_code::kInvalidAction));
+}
+
+// ---- messages/send_sms (spec §4.1) --------------------------------------------------
+
+void ActionHandler::SendSms(const Context& ctx, Done done) {
+  const Params& p = ctx.params;
+  core::SubmitRequest req;
+  req.source = "http";
+  bool details = false;
+
+  Result<void> parsed = [&]() -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(req.phones, p.GetList("phone"));
+    if (req.phones.empty()) {
+      if (p.Has("group_id") || p.Has("contact_id")) {
+        // Sending to groups/contacts arrives with the contacts module.
+        return Fail(Missing("phone (group_id/contact_id are not supported yet)"));
+      }
+      return Fail(Missing("phone"));
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
+    if (!text) return Fail(Missing("text"));
+    req.text = std::move(*text);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> sender, p.GetString("sender"));
+    if (sender && !Trim(*sender).empty()) req.sender = std::string(Trim(*sender));
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> d, p.GetBool("details"));
+    details = d.value_or(false);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> test, p.GetBool("test"));
+    req.test = test.value_or(false);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> utf, p.GetBool("utf"));
+    req.utf = utf.value_or(false);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> flash, p.GetBool("flash"));
+    req.flash = flash.value_or(false);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> speed, p.GetBool("speed"));
+    req.speed = speed.value_or(false);
+    BRAMKA_ASSIGN_OR_RETURN(int64_t date_ms, TimeParam(p, "date", false));
+    if (date_ms > 0) req.schedule = FromUnixMillis(date_ms);
+    BRAMKA_ASSIGN_OR_RETURN(req.unique_ids, p.GetList("unique_id"));
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> dlr_url, p.GetString("dlr_url"));
+    if (dlr_url) req.dlr_url = std::move(*dlr_url);
+    return Ok();
+  }();
+  if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+
+  // The completion runs on a core thread after the commit and must not
+  // touch `this` (the server may be stopping): it captures what it needs.
+  service_.SubmitAsync(
+      ctx.caller, std::move(req),
+      [details, lang = language_, done = std::move(done)](Result<core::SubmitResult> r) {
+        if (!r.ok()) return done(ErrorAnswerIn(r.error(), lang));
+        Document doc = Document::object();
+        doc["success"] = true;
+        doc["queued"] = r->queued;
+        doc["unsent"] = r->unsent;
+        if (details) {
+          Document items = Document::array();
+          for (const core::SubmitItem& it : r->items) {
+            Document item = Document::object();
+            if (it.queued) {
+              if (!it.id.empty()) item["id"] = it.id;
+              item["phone"] = it.phone;
+              item["status"] = "queued";
+              item["queued"] = TimeOrNull(it.queued_ms);
+              item["parts"] = it.parts;
+              item["text"] = it.text;
+              if (r->stat_id != 0) item["stat_id"] = r->stat_id;
+            } else {
+              const ApiError e = ApiErrorForFailure(it.failure, lang);
+              item["phone"] = it.phone;
+              item["status"] = "unsent";
+              item["error_code"] = e.code;
+              item["error_message"] = e.message;
+              item["text"] = it.text;
+            }
+            if (!it.unique_id.empty()) item["unique_id"] = it.unique_id;
+            items.push_back(std::move(item));
+          }
+          doc["items"] = std::move(items);
+        }
+        done(ApiAnswer{std::move(doc), 0});
+      });
+}
+
+// ---- messages/view (spec §4.5) -------------------------------------------------------
+
+ApiAnswer ActionHandler::View(const Context& ctx) {
+  auto id = FirstOf(ctx.params, "id");
+  if (!id.ok()) return ErrorAnswer(id.error());
+  auto unique_id = FirstOf(ctx.params, "unique_id");
+  if (!unique_id.ok()) return ErrorAnswer(unique_id.error());
+  auto show_contact = ctx.params.GetBool("show_contact");
+  if (!show_contact.ok()) return ErrorAnswer(show_contact.error());
+
+  Result<store::Message> m = Missing("id");
+  if (id->has_value()) {
+    m = service_.ViewMessage(ctx.caller, **id);
+  } else if (unique_id->has_value()) {
+    m = service_.ViewMessageByUniqueId(ctx.caller, **unique_id);
+  }
+  if (!m.ok()) return ErrorAnswer(m.error());
+  Document doc = Document::object();
+  AddMessageFields(*m, doc);
+  // Contacts arrive with the contacts module; the key exists so that
+  // clients reading it find "no contact".
+  if (show_contact->value_or(false)) doc["contact"] = nullptr;
+  return ApiAnswer{std::move(doc), 0};
+}
+
+// ---- messages/reports (spec §4.6) -----------------------------------------------------
+
+ApiAnswer ActionHandler::Reports(const Context& ctx) {
+  const Params& p = ctx.params;
+  store::MessageQuery q;
+  bool show_contact = false;
+  Result<void> parsed = [&]() -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(q.ids, p.GetList("id"));
+    BRAMKA_ASSIGN_OR_RETURN(q.unique_ids, p.GetList("unique_id"));
+    BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> phones, p.GetList("phone"));
+    for (const std::string& raw : phones) {
+      // Stored numbers are E.164; a number that does not normalise cannot
+      // match anything, which is the right answer for it.
+      auto e164 = service_.phones().Normalize(raw);
+      q.phones.push_back(e164.ok() ? *e164 : raw);
+    }
+    BRAMKA_ASSIGN_OR_RETURN(q.from_ms, TimeParam(p, "date_from", false));
+    BRAMKA_ASSIGN_OR_RETURN(q.to_ms, TimeParam(p, "date_to", true));
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> status, p.GetString("status"));
+    if (status && !Trim(*status).empty()) {
+      const std::string s = AsciiLower(Trim(*status));
+      if (s == "pending") {
+        q.pending_only = true;
+      } else if (auto st = store::ParseMessageStatus(s)) {
+        q.status = *st;
+      } else {
+        return Fail(InvalidData("unknown status '" + s + "'"));
+      }
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> type, p.GetString("type"));
+    if (type && !Trim(*type).empty()) {
+      const std::string t = AsciiLower(Trim(*type));
+      auto mt = store::ParseMessageType(t);
+      if (!mt) return Fail(InvalidData("unknown type '" + t + "'"));
+      q.type = *mt;
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> stat_id, p.GetInt("stat_id"));
+    q.stat_id = stat_id.value_or(0);
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> page, p.GetInt("page"));
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> limit, p.GetInt("limit"));
+    // The same bounds core applies, so that `count` below matches its pages.
+    q.page = static_cast<int>(std::clamp<int64_t>(page.value_or(1), 1, 1'000'000'000));
+    q.limit = static_cast<int>(limit.value_or(50));
+    if (q.limit < 1) q.limit = 50;
+    if (q.limit > 500) q.limit = 500;
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> order, p.GetString("order"));
+    q.descending = order && AsciiLower(Trim(*order)) == "desc";
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> contact, p.GetBool("show_contact"));
+    show_contact = contact.value_or(false);
+    return Ok();
+  }();
+  if (!parsed.ok()) return ErrorAnswer(parsed.error());
+
+  const int page = q.page;
+  const int limit = q.limit;
+  Result<store::MessagePage> result = service_.Reports(ctx.caller, std::move(q));
+  if (!result.ok()) return ErrorAnswer(result.error());
+
+  Document doc = Document::object();
+  // `count` is the number of pages (spec §3); at least 1, so that clients
+  // asking for page=count get a valid (empty) page.
+  const int64_t pages = std::max<int64_t>(1, (result->total + limit - 1) / limit);
+  doc["paging"] = Document{{"page", page}, {"count", pages}};
+  Document items = Document::array();
+  for (const store::Message& m : result->items) {
+    Document item = Document::object();
+    AddMessageFields(m, item);
+    item["flash"] = m.flash;
+    item["utf"] = m.unicode;
+    item["parts"] = m.parts;
+    // Until pricing exists, one unit costs 1.0.
+    item["cost"] = static_cast<double>(m.cost_units) * 1.0;
+    item["method"] = TextOrNull(m.source);
+    item["mnc"] = nullptr;
+    item["country"] = nullptr;
+    item["network"] = nullptr;
+    if (!m.unique_id.empty()) item["unique_id"] = m.unique_id;
+    if (m.stat_id != 0) item["stat_id"] = m.stat_id;
+    if (show_contact) item["contact"] = nullptr;
+    items.push_back(std::move(item));
+  }
+  doc["items"] = std::move(items);
+  return ApiAnswer{std::move(doc), 0};
+}
+
+// ---- messages/delete (spec §4.7) -------------------------------------------------------
+
+ApiAnswer ActionHandler::Delete(const Context& ctx) {
+  auto ids = ctx.params.GetList("id");
+  if (!ids.ok()) return ErrorAnswer(ids.error());
+  auto unique_ids = ctx.params.GetList("unique_id");
+  if (!unique_ids.ok()) return ErrorAnswer(unique_ids.error());
+  if (ids->empty() && unique_ids->empty()) return ErrorAnswer(Missing("id or unique_id"));
+  auto r = service_.DeleteScheduled(ctx.caller, *ids, *unique_ids);
+  if (!r.ok()) return ErrorAnswer(r.error());
+  Document doc = Document::object();
+  // Spec §2.3: a message that is not scheduled (any more) is a soft failure.
+  doc["success"] = r->correct > 0 && r->failed == 0;
+  doc["correct"] = r->correct;
+  doc["failed"] = r->failed;
+  return ApiAnswer{std::move(doc), 0};
+}
+
+// ---- account/limits (spec §4.12) --------------------------------------------------------
+
+ApiAnswer ActionHandler::Limits(const Context& ctx) {
+  auto show_type = ctx.params.GetBool("show_type");
+  if (!show_type.ok()) return ErrorAnswer(show_type.error());
+  auto balances = service_.Limits(ctx.caller);
+  if (!balances.ok()) return ErrorAnswer(balances.error());
+
+  Document doc = Document::object();
+  if (show_type->value_or(false)) doc["account"] = Document{{"type", "prepaid"}};
+  Document items = Document::array();
+  for (store::MessageType type : kLimitsOrder) {
+    auto it = std::find_if(balances->begin(), balances->end(),
+                           [type](const store::Balance& b) { return b.type == type; });
+    std::string value = "not_available";
+    if (it != balances->end() && it->available) {
+      value = it->unlimited ? "no_limit" : std::to_string(std::max<int64_t>(0, it->units));
+    }
+    Document item = Document::object();
+    item["type"] = std::string(store::MessageTypeName(type));
+    item["chars_limit"] = std::string(CharsLimit(type));
+    item["value"] = std::move(value);
+    items.push_back(std::move(item));
+  }
+  doc["items"] = std::move(items);
+  return ApiAnswer{std::move(doc), 0};
+}
+
+}  // namespace bramka::api::http

@@ -1,0 +1,506 @@
+// The Beast side of the API v2 server. Structure follows Beast's
+// advanced_server_flex example: a Listener per port accepts onto a fresh
+// strand, a Session per connection runs read -> handle -> write in a loop.
+#include "api/http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "api/http/actions.h"
+#include "api/http/request.h"
+#include "api/http/response.h"
+#include "api/http/text_util.h"
+#include "common/metrics.h"
+
+namespace bramka::api::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kServerName[] = "bramka";
+constexpr size_t kHeaderLimit = 16 * 1024;
+constexpr std::chrono::seconds kShutdownTimeout{5};
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Close() = 0;  // thread-safe: posts to the session's strand
+};
+
+// What every connection shares. Held by shared_ptr so that a connection (or a
+// send completing after Stop) never outlives what it uses.
+struct State {
+  State(HttpOptions opts, core::GatewayService& service, MetricsRegistry& registry)
+      : options(std::move(opts)),
+        handler(service, options.language),
+        metrics(registry),
+        latency(registry.GetHistogram("bramka_http_request_duration_seconds",
+                                      "Time from a request's headers to its answer")) {}
+
+  void Count(std::string_view action, std::string_view result) {
+    metrics
+        .GetCounter("bramka_http_requests_total", "HTTP requests by action and result",
+                    "action=\"" + std::string(action) + "\",result=\"" + std::string(result) + "\"")
+        .Inc();
+  }
+
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
+    std::lock_guard lock(mu);
+    sessions.emplace(s, std::move(w));
+  }
+  void Unregister(SessionBase* s) {
+    std::lock_guard lock(mu);
+    sessions.erase(s);
+  }
+  void CloseAll() {
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [ptr, weak] : sessions) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+    }
+    for (auto& s : live) s->Close();
+  }
+
+  const HttpOptions options;
+  ActionHandler handler;
+  MetricsRegistry& metrics;
+  Histogram& latency;
+  std::unique_ptr<ssl::context> tls;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopped{false};
+  std::mutex mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+};
+
+std::string BearerToken(std::string_view header) {
+  header = Trim(header);
+  if (header.size() > 7 && AsciiLower(header.substr(0, 7)) == "bearer ") {
+    return std::string(Trim(header.substr(7)));
+  }
+  return {};
+}
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+// One connection. kTls selects the stream type; everything else is shared.
+template <bool kTls>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
+ public:
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Response = bhttp::response<bhttp::string_body>;
+
+  Session(tcp::socket&& socket, std::shared_ptr<State> state)
+      : state_(std::move(state)), stream_(MakeStream(std::move(socket), *state_)) {
+    beast::error_code ec;
+    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+  }
+  ~Session() override { state_->Unregister(this); }
+
+  void Run() {
+    state_->Register(this, this->weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
+  }
+
+  void Close() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      beast::error_code ec;
+      beast::get_lowest_layer(self->stream_).socket().close(ec);
+    });
+  }
+
+ private:
+  static Stream MakeStream(tcp::socket&& socket, State& state) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *state.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  auto Self() { return this->shared_from_this(); }
+  std::chrono::seconds Idle() const { return std::chrono::seconds(state_->options.idle_timeout_s); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(Idle());
+      stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+        if (ec) {
+          spdlog::debug("https: handshake with {} failed: {}", self->remote_, ec.message());
+          return;
+        }
+        self->ReadHeader();
+      });
+    } else {
+      ReadHeader();
+    }
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(state_->options.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(Idle());
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    started_ = Clock::now();
+    if (ec) return OnReadError(ec);
+    const auto& req = parser_->get();
+    if (auto length = parser_->content_length();
+        length && *length > state_->options.max_body_bytes) {
+      return WriteTooLarge();
+    }
+    if (AsciiLower(Trim(req[bhttp::field::expect])) == "100-continue") {
+      // Old .NET HttpClient waits for this before sending the body (spec §1.3).
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                       req.version());
+      bhttp::async_write(stream_, *cont, [self = Self(), cont](beast::error_code wec, size_t) {
+        if (wec) return self->Shutdown();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return OnRequest();
+    beast::get_lowest_layer(stream_).expires_after(Idle());
+    bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
+      if (ec) return self->OnReadError(ec);
+      self->OnRequest();
+    });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return WriteTooLarge();
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout) {
+      return Shutdown();
+    }
+    if (IsHttpParseError(ec)) {
+      state_->Count("unknown", "400");
+      Response res{bhttp::status::bad_request, 11};
+      res.set(bhttp::field::content_type, "text/plain; charset=UTF-8");
+      res.body() = "bad request: " + ec.message() + "\n";
+      return Write(std::move(res), /*close=*/true);
+    }
+    spdlog::debug("http: read from {} failed: {}", remote_, ec.message());
+    Shutdown();
+  }
+
+  void WriteTooLarge() {
+    state_->Count("unknown", "413");
+    Response res{bhttp::status::payload_too_large, parser_->get().version()};
+    const ApiAnswer answer = state_->handler.ErrorAnswer(api_code::kRequestTooLarge);
+    res.set(bhttp::field::content_type, kJsonContentType);
+    res.body() = RenderJson(answer.body);
+    Write(std::move(res), /*close=*/true);
+  }
+
+  void OnRequest() {
+    bhttp::request<bhttp::string_body> req = parser_->release();
+    parser_.reset();
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    auto [path, query] = SplitTarget(req.target());
+    const bool is_get = req.method() == bhttp::verb::get;
+
+    if (is_get && path == "/healthz") {
+      const bool ready = state_->ready.load();
+      state_->Count("healthz", ready ? "ok" : "503");
+      Response res{ready ? bhttp::status::ok : bhttp::status::service_unavailable, version};
+      res.set(bhttp::field::content_type, kJsonContentType);
+      res.body() = ready ? R"({"status":"ok"})" : R"({"status":"starting"})";
+      return Write(std::move(res), !keep_alive);
+    }
+    if (is_get && path == "/metrics") {
+      state_->Count("metrics", "ok");
+      Response res{bhttp::status::ok, version};
+      res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.body() = state_->metrics.RenderPrometheus();
+      return Write(std::move(res), !keep_alive);
+    }
+    if (!is_get && req.method() != bhttp::verb::post) {
+      state_->Count("unknown", "405");
+      Response res{bhttp::status::method_not_allowed, version};
+      res.set(bhttp::field::allow, "GET, POST");
+      res.set(bhttp::field::content_type, "text/plain; charset=UTF-8");
+      res.body() = "method not allowed\n";
+      return Write(std::move(res), /*close=*/true);
+    }
+
+    ApiRequest api;
+    api.route = ParseRoute(path);
+    api.bearer_token = BearerToken(req[bhttp::field::authorization]);
+    api.remote_address = remote_;
+    const Format format = api.route.format;
+    const std::string label(ActionHandler::MetricLabel(api.route.action));
+    auto finish = [self = Self(), format, label, keep_alive, version](ApiAnswer answer) {
+      // Sends complete on a core thread: hop back onto this connection's strand.
+      net::post(self->stream_.get_executor(),
+                [self, format, label, keep_alive, version, answer = std::move(answer)] {
+                  self->WriteAnswer(answer, format, label, keep_alive, version);
+                });
+    };
+    auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query);
+    if (!tree.ok()) return finish(state_->handler.ErrorAnswer(tree.error()));
+    api.params = Params(std::move(*tree));
+    // While the action runs (a send waits for its commit) no timer runs:
+    // the connection is busy, not idle.
+    beast::get_lowest_layer(stream_).expires_never();
+    state_->handler.Handle(std::move(api), std::move(finish));
+  }
+
+  void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
+                   bool keep_alive, unsigned version) {
+    state_->Count(label, answer.error_code == 0 ? "ok" : "error");
+    RenderedBody rendered = Render(answer.body, format);
+    Response res{bhttp::status::ok, version};  // API errors too (spec §1.6)
+    res.set(bhttp::field::content_type, rendered.content_type);
+    res.body() = std::move(rendered.body);
+    Write(std::move(res), !keep_alive);
+  }
+
+  void Write(Response res, bool close) {
+    state_->latency.Observe(std::chrono::duration<double>(Clock::now() - started_).count());
+    res_ = std::move(res);
+    res_.set(bhttp::field::server, kServerName);
+    res_.keep_alive(!close);
+    res_.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(Idle());
+    bhttp::async_write(stream_, res_, [self = Self(), close](beast::error_code ec, size_t) {
+      if (ec || close || self->state_->stopped.load()) return self->Shutdown();
+      self->ReadHeader();
+    });
+  }
+
+  // Closes the connection. Plain TCP closes lingeringly: shut down our
+  // side, then read and discard until the peer closes (bounded in time), so
+  // that unread request bytes (an oversized body) do not make the kernel
+  // reset the connection before the client has read our last answer.
+  void Shutdown() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(kShutdownTimeout);
+    if constexpr (kTls) {
+      stream_.async_shutdown([self = Self()](beast::error_code) {
+        beast::error_code ec;
+        beast::get_lowest_layer(self->stream_).socket().close(ec);
+      });
+    } else {
+      beast::error_code ec;
+      lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return lowest.close();
+      drain_.resize(16 * 1024);
+      Drain();
+    }
+  }
+
+  void Drain() {
+    beast::get_lowest_layer(stream_).async_read_some(
+        net::buffer(drain_), [self = Self()](beast::error_code ec, size_t) {
+          if (ec) return beast::get_lowest_layer(self->stream_).close();
+          self->Drain();
+        });
+  }
+
+  std::shared_ptr<State> state_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Response res_;
+  Clock::time_point started_ = Clock::now();
+  std::string remote_ = "?";
+  std::vector<char> drain_;
+};
+
+// Accepts connections on one port, each onto its own strand.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& io, std::shared_ptr<State> state, bool tls)
+      : io_(io),
+        strand_(net::make_strand(io)),
+        acceptor_(strand_),
+        retry_(strand_),
+        state_(std::move(state)),
+        tls_(tls) {}
+
+  Result<uint16_t> Bind(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Fail(ErrorCode::kUnavailable, "cannot listen on " + endpoint.address().to_string() +
+                                               ":" + std::to_string(endpoint.port()) + ": " +
+                                               ec.message());
+    }
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Start() {
+    net::dispatch(strand_, [self = shared_from_this()] { self->Accept(); });
+  }
+
+  void Stop() {
+    net::post(strand_, [self = shared_from_this()] {
+      beast::error_code ec;
+      self->acceptor_.close(ec);
+      self->retry_.cancel();
+    });
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(
+        net::make_strand(io_),
+        net::bind_executor(strand_,
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                             self->OnAccept(ec, std::move(socket));
+                           }));
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Out of file descriptors and the like: back off instead of spinning.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
+        if (!wec) self->Accept();
+      });
+      return;
+    }
+    if (state_->stopped.load()) return;  // `socket` closes as it goes out of scope
+    if (tls_) {
+      std::make_shared<Session<true>>(std::move(socket), state_)->Run();
+    } else {
+      std::make_shared<Session<false>>(std::move(socket), state_)->Run();
+    }
+    Accept();
+  }
+
+  net::io_context& io_;
+  net::strand<net::io_context::executor_type> strand_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_;
+  std::shared_ptr<State> state_;
+  bool tls_;
+};
+
+Result<std::unique_ptr<ssl::context>> MakeTlsContext(const HttpOptions& options) {
+  if (options.cert_file.empty() || options.key_file.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "HTTPS needs a certificate and a key file");
+  }
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  beast::error_code ec;
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use,
+                   ec);
+  if (!ec && SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION) != 1) {
+    return Fail(ErrorCode::kInternal, "cannot require TLS 1.2");
+  }
+  if (!ec) ctx->use_certificate_chain_file(options.cert_file, ec);
+  if (ec) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "cannot load certificate " + options.cert_file + ": " + ec.message());
+  }
+  ctx->use_private_key_file(options.key_file, ssl::context::pem, ec);
+  if (ec) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "cannot load private key " + options.key_file + ": " + ec.message());
+  }
+  return ctx;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(net::io_context& io, HttpOptions options, core::GatewayService& service,
+       MetricsRegistry& metrics)
+      : io_(io), state_(std::make_shared<State>(std::move(options), service, metrics)) {}
+
+  Result<void> Start() {
+    const HttpOptions& o = state_->options;
+    beast::error_code ec;
+    const auto address = net::ip::make_address(o.bind_address, ec);
+    if (ec) return Fail(ErrorCode::kInvalidArgument, "bad bind address '" + o.bind_address + "'");
+    if (o.https_enabled) {
+      BRAMKA_ASSIGN_OR_RETURN(state_->tls, MakeTlsContext(o));
+    }
+    auto plain = std::make_shared<Listener>(io_, state_, /*tls=*/false);
+    BRAMKA_ASSIGN_OR_RETURN(http_port_, plain->Bind(tcp::endpoint(address, o.http_port)));
+    std::shared_ptr<Listener> secure;
+    if (o.https_enabled) {
+      secure = std::make_shared<Listener>(io_, state_, /*tls=*/true);
+      BRAMKA_ASSIGN_OR_RETURN(https_port_, secure->Bind(tcp::endpoint(address, o.https_port)));
+    }
+    plain->Start();
+    listeners_.push_back(plain);
+    if (secure) {
+      secure->Start();
+      listeners_.push_back(secure);
+    }
+    spdlog::info("http: listening on {}:{} (HTTP){}", o.bind_address, http_port_,
+                 secure ? fmt::format(" and {}:{} (HTTPS)", o.bind_address, https_port_) : "");
+    return Ok();
+  }
+
+  void Stop() {
+    if (state_->stopped.exchange(true)) return;
+    for (auto& l : listeners_) l->Stop();
+    listeners_.clear();
+    state_->CloseAll();
+  }
+
+  net::io_context& io_;
+  std::shared_ptr<State> state_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
+  uint16_t http_port_ = 0;
+  uint16_t https_port_ = 0;
+};
+
+HttpServer::HttpServer(net::io_context& io, HttpOptions options, core::GatewayService& service,
+                       MetricsRegistry& metrics)
+    : impl_(std::make_shared<Impl>(io, std::move(options), service, metrics)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<void> HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::http_port() const { return impl_->http_port_; }
+uint16_t HttpServer::https_port() const { return impl_->https_port_; }
+void HttpServer::SetReady(bool ready) { impl_->state_->ready.store(ready); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace bramka::api::http

@@ -1,0 +1,38 @@
+#include "app/runtime.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common/time_format.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bramka::app {
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
+  auto rt = std::make_unique<Runtime>();
+  BRAMKA_ASSIGN_OR_RETURN(rt->config, config::LoadConfig(config_path));
+  SetProcessTimeZone(rt->config.server.timezone);
+  std::string db_path = rt->config.Resolve(rt->config.store.path);
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot create the folder of " + db_path + ": " + ec.message());
+  store::SqliteOptions sqlite;
+  sqlite.path = db_path;
+  BRAMKA_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(sqlite));
+  rt->store = std::move(opened);
+  core::CoreOptions core;
+  core.default_region = rt->config.core.default_region;
+  core.id_key = rt->config.core.id_key;
+  core.max_recipients = rt->config.core.max_recipients;
+  rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
+  return rt;
+}
+
+int Die(const Error& error) { return Die(error.message); }
+
+int Die(const std::string& message) {
+  std::fprintf(stderr, "bramka: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace bramka::app

@@ -1,0 +1,31 @@
+#pragma once
+// Shared start-up steps of the subcommands: load the config, open the store,
+// build core. Errors are printed for the operator; callers exit non-zero.
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "config/config.h"
+#include "core/gateway_service.h"
+#include "store/store.h"
+
+namespace bramka::app {
+
+struct Runtime {
+  config::Config config;
+  SystemClock clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<core::GatewayService> gateway;
+};
+
+// Loads `config_path`, sets the process time zone, opens the store (creating
+// the data folder) and builds the gateway service.
+Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path);
+
+// Prints "bramka: <message>" to stderr and returns exit code 1.
+int Die(const Error& error);
+int Die(const std::string& message);
+
+}  // namespace bramka::app

@@ -1,0 +1,151 @@
+// `bramka serve --config FILE`: every listener and the delivery pipeline, in
+// the foreground, until SIGTERM/SIGINT; then drain and exit 0.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "api/http/server.h"
+#include "app/commands.h"
+#include "app/runtime.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "connectors/simnet/simnet.h"
+#include "delivery/dispatcher.h"
+
+namespace bramka::app {
+namespace {
+
+namespace asio = boost::asio;
+
+simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
+  simnet::SimnetOptions o;
+  o.submit_delay_ms = c.submit_delay_ms;
+  o.receipt_delay_ms = c.receipt_delay_ms;
+  o.seed = c.seed;
+  for (const auto& f : c.failures) {
+    simnet::FailureRule rule;
+    rule.prefix = f.prefix;
+    rule.rate = f.rate;
+    rule.effect = f.effect == "reject"      ? simnet::FailureRule::Effect::kRejectPermanent
+                  : f.effect == "temporary" ? simnet::FailureRule::Effect::kRejectTemporary
+                                            : simnet::FailureRule::Effect::kUndelivered;
+    rule.reason = f.reason;
+    o.rules.push_back(rule);
+  }
+  return o;
+}
+
+// Tests and scripts learn the ports (configured as 0 = any free port) here.
+void WriteListeners(const config::Config& c, const api::http::HttpServer& http) {
+  std::filesystem::path p = std::filesystem::path(c.Resolve(c.data_dir)) / "listeners.json";
+  std::ofstream(p.string() + ".tmp") << fmt::format(
+      "{{\"http\":{},\"https\":{},\"pid\":{}}}\n", http.http_port(), http.https_port(), ::getpid());
+  std::filesystem::rename(p.string() + ".tmp", p);
+}
+
+}  // namespace
+
+int RunServe(const std::string& config_path) {
+  auto rt_or = OpenRuntime(config_path);
+  if (!rt_or.ok()) return Die(rt_or.error());
+  Runtime& rt = **rt_or;
+  const config::Config& cfg = rt.config;
+  InitLogging(cfg.server.log_format, cfg.server.log_level);
+  MetricsRegistry metrics;
+  metrics.AddCallbackGauge("bramka_messages", "Stored messages by status.", [&rt] {
+    std::vector<std::pair<std::string, double>> out;
+    if (auto counts = rt.store->CountByStatus(); counts.ok()) {
+      for (const auto& [status, n] : *counts) {
+        out.emplace_back(fmt::format("status=\"{}\"", store::MessageStatusName(status)),
+                         static_cast<double>(n));
+      }
+    }
+    return out;
+  });
+
+  // Ways out.
+  std::map<std::string, delivery::Connector*> connectors;
+  std::unique_ptr<simnet::SimnetConnector> simnet;
+  if (cfg.simnet.enabled) {
+    simnet = std::make_unique<simnet::SimnetConnector>(*rt.store, rt.clock,
+                                                      SimnetOptionsFrom(cfg.simnet));
+    connectors[simnet->name()] = simnet.get();
+  }
+  auto routing = delivery::RoutingTable::Create(delivery::RoutingOptions{});
+  if (!routing.ok()) return Die(routing.error());
+  delivery::DispatcherOptions dopts;
+  dopts.node_id = cfg.server.node_id;
+  dopts.batch_size = cfg.delivery.batch_size;
+  dopts.poll_interval_ms = cfg.delivery.poll_interval_ms;
+  dopts.lease_ms = cfg.delivery.lease_ms;
+  delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
+                                  metrics);
+  rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
+  if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
+
+  // Ways in.
+  asio::io_context io(cfg.server.threads);
+  api::http::HttpOptions hopts;
+  hopts.bind_address = cfg.http.bind;
+  hopts.http_port = static_cast<uint16_t>(cfg.http.port);
+  hopts.https_enabled = cfg.http.https;
+  hopts.https_port = static_cast<uint16_t>(cfg.http.https_port);
+  hopts.cert_file = cfg.Resolve(cfg.http.cert_file);
+  hopts.key_file = cfg.Resolve(cfg.http.key_file);
+  hopts.max_body_bytes = static_cast<size_t>(cfg.http.max_body_bytes);
+  api::http::HttpServer http(io, hopts, *rt.gateway, metrics);
+  if (auto r = http.Start(); !r.ok()) {
+    dispatcher.Stop();
+    return Die(r.error());
+  }
+  WriteListeners(cfg, http);
+  spdlog::info("bramka serving: http://{}:{}/ https://{}:{}/ (config {})", cfg.http.bind,
+               http.http_port(), cfg.http.bind, http.https_port(), cfg.path);
+
+  // SIGTERM/SIGINT: refuse new work, finish what is in flight, stop.
+  // io.run() returns by itself once the listeners and connections are gone;
+  // a watchdog bounds the wait for slow clients.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::mutex drain_mu;
+  std::condition_variable drain_cv;
+  bool drained = false;
+  std::thread watchdog;
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: draining", sig);
+    http.SetReady(false);
+    http.Stop();
+    watchdog = std::thread([&] {
+      std::unique_lock lock(drain_mu);
+      if (!drain_cv.wait_for(lock, std::chrono::seconds(10), [&] { return drained; })) {
+        spdlog::warn("drain took longer than 10 s; closing the remaining connections");
+        io.stop();
+      }
+    });
+  });
+  http.SetReady(true);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard lock(drain_mu);
+    drained = true;
+  }
+  drain_cv.notify_all();
+  if (watchdog.joinable()) watchdog.join();
+
+  dispatcher.Stop();
+  spdlog::info("bramka stopped");
+  return 0;
+}
+
+}  // namespace bramka::app

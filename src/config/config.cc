@@ -1,0 +1,255 @@
+#include "config/config.h"
+
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace bramka::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads one table, checking every key it holds is known.
+class TableReader {
+ public:
+  TableReader(const toml::table* t, std::string name, std::vector<std::string>& errors)
+      : t_(t), name_(std::move(name)), errors_(errors) {}
+
+  template <typename T>
+  void Get(const char* key, T& out) {
+    known_.insert(key);
+    if (!t_) return;
+    const toml::node* n = t_->get(key);
+    if (!n) return;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = n->value<bool>()) { out = *v; return; }
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = n->value<std::string>()) { out = *v; return; }
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (auto v = n->value<double>()) { out = static_cast<T>(*v); return; }
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
+      // Large keys are written as hex strings: TOML integers are signed 64-bit.
+      if (auto v = n->value<std::string>()) {
+        try { out = std::stoull(*v, nullptr, 16); return; } catch (...) {}
+      }
+      if (auto v = n->value<int64_t>()) { if (*v >= 0) { out = static_cast<uint64_t>(*v); return; } }
+    } else {
+      if (auto v = n->value<int64_t>()) { out = static_cast<T>(*v); return; }
+    }
+    errors_.push_back(fmt::format("[{}] {}: wrong type", name_, key));
+  }
+
+  void Known(const char* key) { known_.insert(key); }
+
+  void CheckUnknown() {
+    if (!t_) return;
+    for (const auto& [k, v] : *t_) {
+      if (!known_.count(std::string(k.str()))) {
+        errors_.push_back(fmt::format("[{}] unknown key '{}'", name_, k.str()));
+      }
+    }
+  }
+
+ private:
+  const toml::table* t_;
+  std::string name_;
+  std::vector<std::string>& errors_;
+  std::set<std::string> known_;
+};
+
+void Require(bool ok, std::string what, std::vector<std::string>& errors) {
+  if (!ok) errors.push_back(std::move(what));
+}
+
+}  // namespace
+
+std::string Config::Resolve(const std::string& p) const {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(base_dir) / p).lexically_normal().string();
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return Fail(ErrorCode::kNotFound, "config file not found: " + path);
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                            e.description()));
+  }
+  Config c;
+  c.path = fs::absolute(path).lexically_normal().string();
+  c.base_dir = fs::path(c.path).parent_path().string();
+  std::vector<std::string> errors;
+
+  TableReader top(&root, "top level", errors);
+  top.Get("data_dir", c.data_dir);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet"}) top.Known(k);
+  top.CheckUnknown();
+
+  TableReader server(root["server"].as_table(), "server", errors);
+  server.Get("timezone", c.server.timezone);
+  server.Get("log_format", c.server.log_format);
+  server.Get("log_level", c.server.log_level);
+  server.Get("node_id", c.server.node_id);
+  server.Get("threads", c.server.threads);
+  server.CheckUnknown();
+
+  TableReader http(root["http"].as_table(), "http", errors);
+  http.Get("bind", c.http.bind);
+  http.Get("port", c.http.port);
+  http.Get("https", c.http.https);
+  http.Get("https_port", c.http.https_port);
+  http.Get("cert_file", c.http.cert_file);
+  http.Get("key_file", c.http.key_file);
+  http.Get("max_body_bytes", c.http.max_body_bytes);
+  http.CheckUnknown();
+
+  TableReader smpp(root["smpp"].as_table(), "smpp", errors);
+  smpp.Get("bind", c.smpp.bind);
+  smpp.Get("port", c.smpp.port);
+  smpp.Get("tls_port", c.smpp.tls_port);
+  smpp.CheckUnknown();
+
+  TableReader store(root["store"].as_table(), "store", errors);
+  store.Get("engine", c.store.engine);
+  store.Get("path", c.store.path);
+  store.CheckUnknown();
+
+  TableReader core(root["core"].as_table(), "core", errors);
+  core.Get("default_region", c.core.default_region);
+  core.Get("id_key", c.core.id_key);
+  core.Get("max_recipients", c.core.max_recipients);
+  core.CheckUnknown();
+
+  TableReader delivery(root["delivery"].as_table(), "delivery", errors);
+  delivery.Get("batch_size", c.delivery.batch_size);
+  delivery.Get("poll_interval_ms", c.delivery.poll_interval_ms);
+  delivery.Get("lease_ms", c.delivery.lease_ms);
+  delivery.CheckUnknown();
+
+  const toml::table* simnet_table = root["simnet"].as_table();
+  TableReader simnet(simnet_table, "simnet", errors);
+  simnet.Get("enabled", c.simnet.enabled);
+  simnet.Get("submit_delay_ms", c.simnet.submit_delay_ms);
+  simnet.Get("receipt_delay_ms", c.simnet.receipt_delay_ms);
+  simnet.Get("seed", c.simnet.seed);
+  simnet.Known("failure");
+  simnet.CheckUnknown();
+  if (simnet_table) {
+    if (const toml::array* rules = (*simnet_table)["failure"].as_array()) {
+      for (const auto& node : *rules) {
+        SimnetFailure f;
+        TableReader r(node.as_table(), "simnet.failure", errors);
+        r.Get("prefix", f.prefix);
+        r.Get("rate", f.rate);
+        r.Get("effect", f.effect);
+        r.Get("reason", f.reason);
+        r.CheckUnknown();
+        Require(!f.prefix.empty() && f.prefix[0] == '+', "[simnet.failure] prefix must start with '+'", errors);
+        Require(f.rate >= 0 && f.rate <= 1, "[simnet.failure] rate must be between 0 and 1", errors);
+        Require(f.effect == "undelivered" || f.effect == "reject" || f.effect == "temporary",
+                "[simnet.failure] effect must be undelivered, reject or temporary", errors);
+        c.simnet.failures.push_back(f);
+      }
+    }
+  }
+
+  auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
+  Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
+  Require(port_ok(c.http.https_port), "[http] https_port must be 0..65535", errors);
+  Require(port_ok(c.smpp.port) && port_ok(c.smpp.tls_port), "[smpp] ports must be 0..65535", errors);
+  Require(c.server.threads >= 1 && c.server.threads <= 64, "[server] threads must be 1..64", errors);
+  Require(c.server.log_format == "text" || c.server.log_format == "json",
+          "[server] log_format must be text or json", errors);
+  Require(c.store.engine == "sqlite", "[store] engine must be sqlite (postgres comes later)", errors);
+  Require(c.delivery.batch_size > 0 && c.delivery.poll_interval_ms > 0 && c.delivery.lease_ms > 0,
+          "[delivery] values must be positive", errors);
+  Require(c.http.max_body_bytes > 0, "[http] max_body_bytes must be positive", errors);
+
+  if (!errors.empty()) {
+    std::string msg = path + ": ";
+    for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+    return Fail(ErrorCode::kInvalidArgument, msg);
+  }
+  return c;
+}
+
+std::string RenderDefaultConfig(const Config& c) {
+  return fmt::format(R"(# bramka configuration. Relative paths are relative to this file's folder.
+# Unknown keys are an error.
+data_dir = "{data_dir}"
+
+[server]
+timezone = "{tz}"      # API dates are in this zone
+log_format = "{log_format}"          # text | json
+log_level = "{log_level}"            # trace | debug | info | warn | error
+node_id = "{node_id}"
+threads = {threads}                  # I/O threads
+
+[http]
+bind = "{http_bind}"        # 0.0.0.0 to serve other machines
+port = {http_port}                  # plain HTTP (0 = any free port)
+https = {https}
+https_port = {https_port}
+cert_file = "{cert}"
+key_file = "{key}"
+max_body_bytes = {max_body}
+
+[smpp]
+bind = "{smpp_bind}"
+port = {smpp_port}
+tls_port = {smpp_tls_port}
+
+[store]
+engine = "sqlite"
+path = "{store_path}"
+
+[core]
+default_region = "{region}"          # numbers without a country code
+id_key = "{id_key:x}"  # personalises message ids; keep it
+max_recipients = {max_recipients}
+
+[delivery]
+batch_size = {batch}
+poll_interval_ms = {poll}
+lease_ms = {lease}
+
+[simnet]                          # the built-in simulated network (default route)
+enabled = {simnet_enabled}
+submit_delay_ms = {submit_delay}
+receipt_delay_ms = {receipt_delay}
+seed = {seed}
+# Numbers under this prefix are never delivered:
+[[simnet.failure]]
+prefix = "+48799999"
+rate = 1.0
+effect = "undelivered"
+reason = "unsupported_number"
+)",
+                     fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
+                     fmt::arg("log_format", c.server.log_format),
+                     fmt::arg("log_level", c.server.log_level), fmt::arg("node_id", c.server.node_id),
+                     fmt::arg("threads", c.server.threads), fmt::arg("http_bind", c.http.bind),
+                     fmt::arg("http_port", c.http.port), fmt::arg("https", c.http.https),
+                     fmt::arg("https_port", c.http.https_port), fmt::arg("cert", c.http.cert_file),
+                     fmt::arg("key", c.http.key_file), fmt::arg("max_body", c.http.max_body_bytes),
+                     fmt::arg("smpp_bind", c.smpp.bind), fmt::arg("smpp_port", c.smpp.port),
+                     fmt::arg("smpp_tls_port", c.smpp.tls_port),
+                     fmt::arg("store_path", c.store.path), fmt::arg("region", c.core.default_region),
+                     fmt::arg("id_key", c.core.id_key),
+                     fmt::arg("max_recipients", c.core.max_recipients),
+                     fmt::arg("batch", c.delivery.batch_size),
+                     fmt::arg("poll", c.delivery.poll_interval_ms),
+                     fmt::arg("lease", c.delivery.lease_ms),
+                     fmt::arg("simnet_enabled", c.simnet.enabled),
+                     fmt::arg("submit_delay", c.simnet.submit_delay_ms),
+                     fmt::arg("receipt_delay", c.simnet.receipt_delay_ms),
+                     fmt::arg("seed", c.simnet.seed));
+}
+
+}  // namespace bramka::config

@@ -1,0 +1,94 @@
+#pragma once
+// bramka.toml loaded once into plain structs with documented defaults.
+// Unknown keys are an error (a typo must not silently fall back to a
+// default); relative paths are resolved against the config file's folder.
+// Secrets never appear here in clear beyond what the operator wrote.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace bramka::config {
+
+struct ServerConfig {
+  std::string timezone = "Europe/Warsaw";  // API dates are local time (spec §3)
+  std::string log_format = "text";         // text | json
+  std::string log_level = "info";
+  std::string node_id = "node-1";
+  int threads = 2;                          // I/O threads for the listeners
+};
+
+struct HttpConfig {
+  std::string bind = "127.0.0.1";
+  int port = 8080;  // 0 = any free port (written to <data_dir>/listeners.json)
+  bool https = true;
+  int https_port = 8443;
+  std::string cert_file = "tls/cert.pem";
+  std::string key_file = "tls/key.pem";
+  int64_t max_body_bytes = 32 << 20;
+};
+
+struct SmppConfig {
+  std::string bind = "127.0.0.1";
+  int port = 2775;
+  int tls_port = 3550;
+};
+
+struct StoreConfig {
+  std::string engine = "sqlite";
+  std::string path = "data/bramka.db";
+};
+
+struct CoreConfig {
+  std::string default_region = "PL";
+  uint64_t id_key = 0x6272616d6b61ULL;  // per installation, written by `bramka init`
+  int max_recipients = 100'000;
+};
+
+struct DeliveryConfig {
+  int batch_size = 512;
+  int poll_interval_ms = 200;
+  int lease_ms = 60'000;
+};
+
+struct SimnetFailure {
+  std::string prefix;  // E.164 prefix with '+'
+  double rate = 1.0;   // 0..1
+  std::string effect = "undelivered";  // undelivered | reject | temporary
+  std::string reason = "unsupported_number";
+};
+
+struct SimnetConfig {
+  bool enabled = true;
+  int submit_delay_ms = 0;
+  int receipt_delay_ms = 500;
+  uint64_t seed = 1;
+  std::vector<SimnetFailure> failures;
+};
+
+struct Config {
+  std::string path;      // the file it was loaded from
+  std::string base_dir;  // its folder
+  std::string data_dir = "data";
+  ServerConfig server;
+  HttpConfig http;
+  SmppConfig smpp;
+  StoreConfig store;
+  CoreConfig core;
+  DeliveryConfig delivery;
+  SimnetConfig simnet;
+
+  // `p` made absolute against base_dir.
+  std::string Resolve(const std::string& p) const;
+};
+
+// Reads and validates the file. kInvalidArgument names the file, the key and
+// what is wrong; kNotFound when the file does not exist.
+Result<Config> LoadConfig(const std::string& path);
+
+// The TOML text `bramka init` writes (every key, commented).
+std::string RenderDefaultConfig(const Config& c);
+
+}  // namespace bramka::config

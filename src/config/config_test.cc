@@ -1,0 +1,69 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace bramka::config {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bramka-config-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& text) {
+    auto p = (dir_ / "bramka.toml").string();
+    std::ofstream(p) << text;
+    return p;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigTest, DefaultConfigRoundTrips) {
+  Config c;
+  c.http.port = 18080;
+  c.core.id_key = 0xabcdef0123456789ULL;
+  auto loaded = LoadConfig(Write(RenderDefaultConfig(c)));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->http.port, 18080);
+  EXPECT_EQ(loaded->core.id_key, 0xabcdef0123456789ULL);
+  ASSERT_EQ(loaded->simnet.failures.size(), 1u);
+  EXPECT_EQ(loaded->simnet.failures[0].prefix, "+48799999");
+  EXPECT_EQ(loaded->Resolve("data/x.db"), (dir_ / "data/x.db").string());
+  EXPECT_EQ(loaded->Resolve("/abs/x.db"), "/abs/x.db");
+}
+
+TEST_F(ConfigTest, UnknownKeyIsAnErrorNamingIt) {
+  auto r = LoadConfig(Write("[http]\nprot = 80\n"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("unknown key 'prot'"), std::string::npos) << r.error().message;
+}
+
+TEST_F(ConfigTest, WrongTypesAndRangesAreErrors) {
+  auto r = LoadConfig(Write("[http]\nport = \"eighty\"\n[server]\nthreads = 0\n"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("[http] port: wrong type"), std::string::npos);
+  EXPECT_NE(r.error().message.find("threads must be 1..64"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SyntaxErrorHasALine) {
+  auto r = LoadConfig(Write("[http\nport=1\n"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find(":1:"), std::string::npos) << r.error().message;
+}
+
+TEST_F(ConfigTest, MissingFileIsNotFound) {
+  auto r = LoadConfig((dir_ / "nope.toml").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace bramka::config

@@ -1,0 +1,288 @@
+// GatewayService::SubmitAsync: validation, encoding, pricing and the hand-off
+// to the store (DESIGN.md "Life of a message", steps 1-2).
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "core/gateway_service.h"
+#include "core/id_allocator.h"
+#include "sms/segmentation.h"
+#include "sms/transliterate.h"
+
+namespace bramka::core {
+namespace {
+
+using store::MessageType;
+
+Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
+  return Fail(code, std::move(message), static_cast<int>(failure));
+}
+
+constexpr int kMaxVoiceChars = 160;
+constexpr std::string_view kTwoWaySender = "2waySMS";
+
+bool IsValidUniqueId(const std::string& id) {
+  if (id.size() < 3 || id.size() > 50) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool IsValidSenderName(const std::string& s) {
+  if (s.empty() || s.size() > 11) return false;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (!(std::isalnum(u) || c == ' ' || c == '.' || c == '-' || c == '_' || c == '&')) return false;
+  }
+  return true;
+}
+
+Failure NoPermission(MessageType t) {
+  switch (t) {
+    case MessageType::kEco: return Failure::kNoPermissionEco;
+    case MessageType::kFull: return Failure::kNoPermissionFull;
+    case MessageType::kVoice: return Failure::kNoPermissionVoice;
+    default: return Failure::kNoPermissionMms;
+  }
+}
+
+Failure LimitExhausted(MessageType t) {
+  switch (t) {
+    case MessageType::kEco: return Failure::kEcoLimitExhausted;
+    case MessageType::kFull: return Failure::kFullLimitExhausted;
+    case MessageType::kVoice: return Failure::kVoiceLimitExhausted;
+    default: return Failure::kMmsLimitExhausted;
+  }
+}
+
+size_t CountCodePoints(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+struct EncodedText {
+  std::string text;
+  bool unicode = false;
+  int parts = 1;
+};
+
+// The text as it will go out, or why it cannot.
+Result<EncodedText> EncodeText(const std::string& raw, MessageType type, bool utf) {
+  if (raw.empty()) return Refuse(ErrorCode::kInvalidArgument, Failure::kTextEmpty, "text is empty");
+  EncodedText out;
+  if (type == MessageType::kVoice) {
+    if (CountCodePoints(raw) > kMaxVoiceChars) {
+      return Refuse(ErrorCode::kInvalidArgument, Failure::kTextTooLong,
+                    "voice text is longer than 160 characters");
+    }
+    out.text = raw;
+    out.unicode = true;
+    return out;
+  }
+  out.unicode = type == MessageType::kFull && utf;
+  out.text = out.unicode ? raw : sms::TransliterateForGsm7(raw);
+  auto info = sms::AnalyzeText(out.text, out.unicode ? sms::Encoding::kUcs2 : sms::Encoding::kGsm7);
+  if (!info.ok()) {
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter, info.error().message);
+  }
+  if (info->parts > sms::kMaxParts) {
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kTextTooLong,
+                  "message needs " + std::to_string(info->parts) + " parts (" +
+                      std::to_string(info->units) + (out.unicode ? " UCS-2" : " GSM-7") +
+                      " characters); the limit is 6 parts (918 GSM-7 or 402 UCS-2 characters)");
+  }
+  out.parts = info->parts;
+  return out;
+}
+
+}  // namespace
+
+struct GatewayService::Prepared {
+  store::AcceptRequest accept;
+  SubmitResult result;
+  std::vector<size_t> item_of_message;  // accept.messages[i] is result.items[item_of_message[i]]
+  bool due_now = false;
+};
+
+Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
+                                                         SubmitRequest& req) {
+  const bool personalized = !req.texts.empty();
+  if (req.phones.empty()) {
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kMissingParameter, "phone is required");
+  }
+  if (static_cast<int>(req.phones.size()) > options_.max_recipients ||
+      (personalized && static_cast<int>(req.texts.size()) > options_.max_personalized)) {
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kTooManyRecipients,
+                  "too many recipients in one request (at most " +
+                      std::to_string(personalized ? options_.max_personalized
+                                                  : options_.max_recipients) + ")");
+  }
+  if (personalized && req.texts.size() != req.phones.size()) {
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
+                  "every personalised message needs a phone and a text");
+  }
+  if (!req.unique_ids.empty()) {
+    if (req.unique_ids.size() != req.phones.size()) {
+      return Refuse(ErrorCode::kInvalidArgument, Failure::kUniqueIdMismatch,
+                    "unique_id count (" + std::to_string(req.unique_ids.size()) +
+                        ") differs from the recipient count (" + std::to_string(req.phones.size()) + ")");
+    }
+    for (const auto& uid : req.unique_ids) {
+      if (!IsValidUniqueId(uid)) {
+        return Refuse(ErrorCode::kInvalidArgument, Failure::kUniqueIdMismatch,
+                      "unique_id '" + uid + "' must be 3 to 50 letters and digits");
+      }
+    }
+  }
+
+  const std::string sender = req.sender.value_or("");
+  MessageType type = req.kind == SubmitKind::kVoice ? MessageType::kVoice
+                     : sender.empty()               ? MessageType::kEco
+                                                    : MessageType::kFull;
+  if (type == MessageType::kFull && sender != kTwoWaySender) {
+    if (!IsValidSenderName(sender)) {
+      return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
+                    "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces)");
+    }
+    BRAMKA_ASSIGN_OR_RETURN(auto known, store_.GetSender(caller.account_id, sender));
+    if (!known || known->status != store::SenderStatus::kAuthorized) {
+      return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
+                    "sender name '" + sender + "' is not approved for this account");
+    }
+  }
+  BRAMKA_ASSIGN_OR_RETURN(auto balances, store_.GetBalances(caller.account_id));
+  const store::Balance* balance = nullptr;
+  for (const auto& b : balances) {
+    if (b.type == type) balance = &b;
+  }
+  if (!balance || !balance->available) {
+    return Refuse(ErrorCode::kPermissionDenied, NoPermission(type),
+                  std::string("this account may not send ") +
+                      std::string(store::MessageTypeName(type)) + " messages");
+  }
+
+  EncodedText shared;
+  if (!personalized) {
+    BRAMKA_ASSIGN_OR_RETURN(shared, EncodeText(req.text, type, req.utf));
+  }
+
+  const SystemTime now = clock_.Now();
+  const int64_t now_ms = ToUnixMillis(now);
+  const bool scheduled = req.schedule && *req.schedule > now;
+  const int64_t due_ms = scheduled ? ToUnixMillis(*req.schedule) : now_ms;
+
+  Prepared p;
+  p.accept.account_id = caller.account_id;
+  p.result.items.resize(req.phones.size());
+  for (size_t i = 0; i < req.phones.size(); ++i) {
+    SubmitItem& item = p.result.items[i];
+    item.phone = req.phones[i];
+    if (!req.unique_ids.empty()) item.unique_id = req.unique_ids[i];
+    EncodedText enc = shared;
+    if (personalized) {
+      auto e = EncodeText(req.texts[i], type, req.utf);
+      if (!e.ok()) {
+        item.text = req.texts[i];
+        item.failure = static_cast<Failure>(e.error().detail);
+        item.error_message = e.error().message;
+        continue;
+      }
+      enc = std::move(*e);
+    }
+    item.text = enc.text;
+    item.parts = enc.parts;
+    auto phone = phones_.Normalize(req.phones[i]);
+    if (!phone.ok()) {
+      item.failure = Failure::kInvalidPhone;
+      item.error_message = phone.error().message;
+      continue;
+    }
+    item.phone = *phone;
+    BRAMKA_ASSIGN_OR_RETURN(bool blocked, store_.IsBlacklisted(caller.account_id, item.phone));
+    if (blocked) {
+      item.failure = Failure::kBlacklisted;
+      item.error_message = "number " + item.phone + " is on the blacklist";
+      continue;
+    }
+    item.queued = true;
+    item.queued_ms = now_ms;
+    store::Message m;
+    m.account_id = caller.account_id;
+    m.phone = item.phone;
+    m.sender = type == MessageType::kFull ? sender : "";
+    m.type = type;
+    m.text = enc.text;
+    m.unicode = enc.unicode;
+    m.flash = req.flash;
+    m.speed = req.speed && type == MessageType::kFull;
+    m.parts = enc.parts;
+    m.cost_units = type == MessageType::kVoice ? 1 : enc.parts;
+    m.status = scheduled ? store::MessageStatus::kSaved : store::MessageStatus::kQueued;
+    m.unique_id = item.unique_id;
+    m.source = req.source;
+    m.dlr_url = req.dlr_url;
+    m.queued_ms = now_ms;
+    m.due_ms = due_ms;
+    p.accept.messages.push_back(std::move(m));
+    p.item_of_message.push_back(i);
+  }
+
+  uint64_t first_sequence = 0;
+  BRAMKA_ASSIGN_OR_RETURN(auto ids, ids_->Allocate(p.accept.messages.size(), &first_sequence));
+  p.result.stat_id = p.accept.messages.empty() ? 0 : static_cast<int64_t>(first_sequence);
+  int64_t total_cost = 0;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    p.accept.messages[k].id = ids[k];
+    p.accept.messages[k].stat_id = p.result.stat_id;
+    p.result.items[p.item_of_message[k]].id = ids[k];
+    total_cost += p.accept.messages[k].cost_units;
+  }
+  if (req.test && !balance->unlimited && total_cost > balance->units) {
+    return Refuse(ErrorCode::kRejected, LimitExhausted(type),
+                  "the " + std::string(store::MessageTypeName(type)) + " balance is too low");
+  }
+  for (const auto& item : p.result.items) (item.queued ? p.result.queued : p.result.unsent)++;
+  p.due_now = !scheduled;
+  return p;
+}
+
+void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
+                                 SubmitCallback done) {
+  auto prepared = Prepare(caller, request);
+  if (!prepared.ok()) {
+    done(Fail(prepared.take_error()));
+    return;
+  }
+  if (request.test || prepared->accept.messages.empty()) {
+    done(std::move(prepared->result));
+    return;
+  }
+  auto p = std::make_shared<Prepared>(std::move(*prepared));
+  store::AcceptRequest accept = std::move(p->accept);
+  store_.AcceptAsync(std::move(accept), [this, p, done = std::move(done)](
+                                            Result<store::AcceptResult> r) {
+    if (!r.ok()) {
+      Error e = r.take_error();
+      if (e.code == ErrorCode::kRejected && e.detail > 0) {
+        auto type = static_cast<MessageType>(e.detail - 1);
+        done(Refuse(ErrorCode::kRejected, LimitExhausted(type),
+                    "the " + std::string(store::MessageTypeName(type)) +
+                        " balance is too low for this request"));
+      } else {
+        spdlog::warn("submit not stored: {}", e.ToString());
+        done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
+                    Failure::kUnavailable, "message not accepted: " + e.message));
+      }
+      return;
+    }
+    for (size_t k = 0; k < r->items.size() && k < p->item_of_message.size(); ++k) {
+      p->result.items[p->item_of_message[k]].id = r->items[k].id;
+    }
+    if (p->due_now && accepted_hook_) accepted_hook_();
+    done(std::move(p->result));
+  });
+}
+
+}  // namespace bramka::core

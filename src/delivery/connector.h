@@ -1,0 +1,112 @@
+#pragma once
+// Connector: a way out of bramka (an SMPP client bound to an operator's SMSC,
+// the built-in simulated network, ...). The Dispatcher is the only caller.
+//
+// CONTRACT. Every implementation follows these rules; the Dispatcher relies on
+// them and on nothing else (after Kannel's gw/smscconn_p.h):
+//
+//  1. Send MUST NOT block. It MAY queue the message internally (a window of
+//     outstanding submits, a TPS limit), but returns at once. It MUST copy what
+//     it keeps of `message`; the reference is valid only during the call.
+//  2. Every Send MUST be answered exactly once through its `done` callback, as
+//     kAccepted (the upstream took it and gave it `upstream_id`), kTemporary
+//     (not taken, may be tried again: throttled, window full, disconnected,
+//     stopping) or kPermanent (refused for good; `reason` is a spec §5 reason,
+//     e.g. "unsupported_number", "message_rejected", "wrong_number").
+//     Never zero times, never twice; a second call is a bug and is ignored.
+//  3. `done` MAY run on any thread, including synchronously inside Send. The
+//     connector MUST NOT hold its own locks while it runs `done` or an events
+//     method: the Dispatcher may call Send (of another connector) or the store
+//     from inside them.
+//  4. Ready() and Send() are thread-safe. Ready() is true when a Send now would
+//     very likely be accepted (bound/connected, queue not full). Send while not
+//     ready SHOULD be answered kTemporary at once.
+//  5. Receipts are reported through ConnectorEvents::OnReceipt, matched by
+//     (name(), upstream_id). They MAY repeat and MAY arrive for messages this
+//     process never sent (a previous run's); the Dispatcher copes with both.
+//     The upstream_id in a receipt MUST be spelled as in the kAccepted outcome
+//     (normalise hex/decimal/case in the connector).
+//  6. On a disconnect the connector MUST answer every Send it has not yet
+//     answered (kTemporary) instead of holding it until reconnect, unless it
+//     knows the upstream has taken it (then kAccepted).
+//  7. Stop() MUST drain: stop taking new Sends (answer them kTemporary), answer
+//     every outstanding Send (kAccepted or kTemporary) and stop calling events,
+//     all before it returns. It SHOULD return within a few seconds.
+//  8. A connector SHOULD call ConnectorEvents::OnReadyChanged when Ready()
+//     changes, so that the Dispatcher can dispatch at once instead of at its
+//     next poll.
+//  9. name() is constant and unique among configured connectors; it is what
+//     the store records (Message::connector) and what routes name.
+//
+// Ownership: the application owns connectors; the Dispatcher borrows them and
+// calls Start/Stop (see delivery/dispatcher.h).
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/result.h"
+#include "store/model.h"
+
+namespace bramka::delivery {
+
+// What became of one Send.
+struct SendOutcome {
+  enum class Kind { kAccepted, kTemporary, kPermanent };
+  Kind kind = Kind::kTemporary;
+  std::string upstream_id;  // kAccepted: the upstream's id for the message (for receipts)
+  std::string reason;       // kPermanent: spec §5 failure reason; empty = "message_rejected"
+  std::string error;        // human text for logs and the store's last_error
+
+  static SendOutcome Accepted(std::string upstream_id) {
+    return {Kind::kAccepted, std::move(upstream_id), "", ""};
+  }
+  static SendOutcome Temporary(std::string error) {
+    return {Kind::kTemporary, "", "", std::move(error)};
+  }
+  static SendOutcome Permanent(std::string reason, std::string error) {
+    return {Kind::kPermanent, "", std::move(reason), std::move(error)};
+  }
+};
+
+std::string_view SendOutcomeKindName(SendOutcome::Kind kind);  // "accepted", ...
+
+using SendCallback = std::function<void(SendOutcome)>;
+
+// The sink a connector reports to. Implemented by the Dispatcher. Methods are
+// thread-safe and do not block for long (one store write).
+class ConnectorEvents {
+ public:
+  virtual ~ConnectorEvents() = default;
+  // A delivery receipt: status kDelivered or kUndelivered, `reason` a spec §5
+  // reason for kUndelivered, `at_ms` when the upstream says it happened.
+  virtual void OnReceipt(store::ReceiptUpdate receipt) = 0;
+  // Ready() of `connector` changed to `ready`.
+  virtual void OnReadyChanged(const std::string& connector, bool ready) = 0;
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+
+  // Constant, unique: "simnet", "smsc-orange", ...
+  virtual const std::string& name() const = 0;
+
+  // Starts the connector (threads, connecting). `events` outlives the
+  // connector's Stop(). Called once. An error here is a start-up failure
+  // (kInvalidArgument for bad options, kUnavailable for an unreachable
+  // dependency that the connector cannot retry by itself).
+  virtual Result<void> Start(ConnectorEvents& events) = 0;
+
+  // Whether a Send now would likely be accepted (rule 4).
+  virtual bool Ready() const = 0;
+
+  // Submits one message; `done` is called exactly once (rules 1–3).
+  virtual void Send(const store::Message& message, SendCallback done) = 0;
+
+  // Drains and stops (rule 7). Idempotent; safe without Start.
+  virtual void Stop() = 0;
+};
+
+}  // namespace bramka::delivery

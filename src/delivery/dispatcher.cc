@@ -1,0 +1,503 @@
+#include "delivery/dispatcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "common/check.h"
+#include "common/log.h"
+
+namespace bramka::delivery {
+namespace {
+
+constexpr char kOutMetric[] = "bramka_messages_out_total";
+constexpr char kOutHelp[] =
+    "Send attempts by connector and outcome (accepted, temporary, permanent, not_ready, expired)";
+constexpr char kReceiptMetric[] = "bramka_receipts_total";
+constexpr char kReceiptHelp[] =
+    "Receipts by connector and status (delivered, undelivered, unmatched, error)";
+constexpr char kNoConnector[] = "none";
+// spec §5: the generic reason when a connector refuses without saying why.
+constexpr char kReasonRejected[] = "message_rejected";
+
+std::string Labels(const std::string& connector, const char* key, std::string_view value) {
+  return "connector=\"" + connector + "\"," + key + "=\"" + std::string(value) + "\"";
+}
+
+// The shard key of work about a message the connector knows as `upstream_id`.
+std::string UpstreamKey(const std::string& connector, const std::string& upstream_id) {
+  return connector + '\n' + upstream_id;
+}
+
+}  // namespace
+
+std::string_view SendOutcomeKindName(SendOutcome::Kind kind) {
+  switch (kind) {
+    case SendOutcome::Kind::kAccepted:
+      return "accepted";
+    case SendOutcome::Kind::kTemporary:
+      return "temporary";
+    case SendOutcome::Kind::kPermanent:
+      return "permanent";
+  }
+  return "unknown";
+}
+
+// Lets late callbacks find out that the Dispatcher is gone: each callback
+// Enter()s before touching the Dispatcher; the destructor Close()s, waiting
+// for the callbacks inside and refusing later ones.
+struct Dispatcher::Lifeline {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool alive = true;
+  int active = 0;
+
+  bool Enter() {
+    std::lock_guard lock(mu);
+    if (!alive) return false;
+    ++active;
+    return true;
+  }
+  void Leave() {
+    std::lock_guard lock(mu);
+    if (--active == 0) cv.notify_all();
+  }
+  void Close() {
+    std::unique_lock lock(mu);
+    alive = false;
+    cv.wait(lock, [&] { return active == 0; });
+  }
+};
+
+// One claimed message on its way through the candidates of its route.
+struct Dispatcher::Attempt {
+  store::Message message;
+  std::vector<std::string> candidates;
+  size_t next = 0;             // index of the next candidate to try
+  std::string last_connector;  // the last connector that answered kTemporary
+  std::string last_error;      // what it (or readiness) said
+};
+
+// One recorder thread and its FIFO of store work.
+struct Dispatcher::Recorder {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::function<void()>> tasks;
+  bool stopping = false;
+  std::thread thread;
+};
+
+class Dispatcher::Events final : public ConnectorEvents {
+ public:
+  Events(Dispatcher& dispatcher, std::shared_ptr<Lifeline> lifeline)
+      : dispatcher_(dispatcher), lifeline_(std::move(lifeline)) {}
+
+  void OnReceipt(store::ReceiptUpdate receipt) override {
+    if (!lifeline_->Enter()) return;
+    const std::string key = UpstreamKey(receipt.connector, receipt.upstream_id);
+    Dispatcher* d = &dispatcher_;
+    dispatcher_.Post(key,
+                     [d, r = std::move(receipt)]() mutable { d->HandleReceipt(std::move(r)); });
+    lifeline_->Leave();
+  }
+
+  void OnReadyChanged(const std::string& connector, bool ready) override {
+    if (!lifeline_->Enter()) return;
+    spdlog::info("connector {} is {}", connector, ready ? "ready" : "not ready");
+    if (ready) dispatcher_.Wake();
+    lifeline_->Leave();
+  }
+
+ private:
+  Dispatcher& dispatcher_;
+  std::shared_ptr<Lifeline> lifeline_;
+};
+
+Dispatcher::Dispatcher(store::Store& store, Clock& clock, RoutingTable routing,
+                       std::map<std::string, Connector*> connectors, DispatcherOptions options,
+                       MetricsRegistry& metrics)
+    : store_(store),
+      clock_(clock),
+      routing_(std::move(routing)),
+      connectors_(std::move(connectors)),
+      options_(std::move(options)),
+      retry_(options_.retry),
+      metrics_(metrics),
+      in_flight_gauge_(metrics.GetGauge("bramka_dispatch_in_flight",
+                                        "Claimed messages whose send outcome is not recorded yet")),
+      lifeline_(std::make_shared<Lifeline>()) {
+  BRAMKA_CHECK(options_.batch_size > 0);
+  BRAMKA_CHECK(options_.max_in_flight > 0);
+  BRAMKA_CHECK(options_.lease_ms > 0);
+  for (const auto& [name, connector] : connectors_) BRAMKA_CHECK(connector != nullptr);
+  events_ = std::make_unique<Events>(*this, lifeline_);
+}
+
+Dispatcher::~Dispatcher() {
+  Stop();
+  lifeline_->Close();
+}
+
+void Dispatcher::AddReceiptListener(ReceiptListener listener) {
+  std::lock_guard lock(mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+ConnectorEvents& Dispatcher::events() { return *events_; }
+
+Result<void> Dispatcher::Start() {
+  {
+    std::lock_guard lock(mu_);
+    BRAMKA_CHECK(!started_ && !stopped_);
+    started_ = true;
+  }
+  for (int i = 0; i < options_.record_threads; ++i) {
+    auto recorder = std::make_unique<Recorder>();
+    Recorder* r = recorder.get();
+    recorder->thread = std::thread([this, r] {
+      std::unique_lock lock(r->mu);
+      while (true) {
+        r->cv.wait(lock, [&] { return r->stopping || !r->tasks.empty(); });
+        if (r->tasks.empty()) return;  // stopping, and drained
+        std::function<void()> task = std::move(r->tasks.front());
+        r->tasks.pop_front();
+        lock.unlock();
+        task();
+        {
+          std::lock_guard guard(mu_);
+          --pending_tasks_;
+          cv_.notify_all();
+        }
+        lock.lock();
+      }
+    });
+    recorders_.push_back(std::move(recorder));
+  }
+  recorders_running_.store(!recorders_.empty(), std::memory_order_release);
+  std::vector<Connector*> running;
+  for (const auto& [name, connector] : connectors_) {
+    Result<void> r = connector->Start(*events_);
+    if (!r.ok()) {
+      for (Connector* c : running) c->Stop();
+      StopRecorders();
+      Error e = r.take_error();
+      e.message = "connector " + name + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    running.push_back(connector);
+  }
+  thread_ = std::thread([this] { Run(); });
+  return Ok();
+}
+
+void Dispatcher::Wake() {
+  std::lock_guard lock(mu_);
+  wake_ = true;
+  cv_.notify_all();
+}
+
+void Dispatcher::Post(const std::string& key, std::function<void()> task) {
+  if (recorders_running_.load(std::memory_order_acquire)) {
+    Recorder& r = *recorders_[std::hash<std::string>{}(key) % recorders_.size()];
+    {
+      std::lock_guard guard(mu_);
+      ++pending_tasks_;
+    }
+    {
+      std::lock_guard lock(r.mu);
+      if (!r.stopping) {
+        r.tasks.push_back(std::move(task));
+        r.cv.notify_one();
+        return;
+      }
+    }
+    std::lock_guard guard(mu_);  // the recorders stopped meanwhile: run it here
+    --pending_tasks_;
+    cv_.notify_all();
+  }
+  task();
+}
+
+void Dispatcher::StopRecorders() {
+  for (auto& r : recorders_) {
+    std::lock_guard lock(r->mu);
+    r->stopping = true;
+    r->cv.notify_all();
+  }
+  for (auto& r : recorders_) {
+    if (r->thread.joinable()) r->thread.join();
+  }
+  recorders_running_.store(false, std::memory_order_release);
+}
+
+void Dispatcher::Stop() {
+  bool started;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+    started = started_;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  if (!WaitIdle(options_.stop_timeout_ms)) {
+    spdlog::warn("dispatcher: {} sends still unanswered after {} ms; stopping connectors",
+                 in_flight(), options_.stop_timeout_ms);
+  }
+  if (started) {
+    for (const auto& [name, connector] : connectors_) connector->Stop();
+  }
+  StopRecorders();  // drains what the connectors' Stop reported
+  if (int left = in_flight(); left > 0) {
+    spdlog::warn("dispatcher: {} messages left leased; they are re-sent after the lease", left);
+  }
+}
+
+int Dispatcher::in_flight() const {
+  std::lock_guard lock(mu_);
+  return in_flight_;
+}
+
+bool Dispatcher::WaitIdle(int timeout_ms) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)),
+                      [&] { return in_flight_ == 0 && pending_tasks_ == 0; });
+}
+
+void Dispatcher::Run() {
+  const int low_water = std::max(0, options_.max_in_flight - options_.batch_size);
+  while (true) {
+    const int claimed = DispatchOnce();
+    std::unique_lock lock(mu_);
+    if (stopping_) break;
+    const bool saturated = in_flight_ >= options_.max_in_flight;
+    // A full batch means more may be due: go again at once unless saturated.
+    if (claimed >= options_.batch_size && !saturated) continue;
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+                 [&] { return stopping_ || wake_ || (saturated && in_flight_ <= low_water); });
+    wake_ = false;
+    if (stopping_) break;
+  }
+}
+
+bool Dispatcher::AnyConnectorReady() const {
+  return std::any_of(connectors_.begin(), connectors_.end(),
+                     [](const auto& entry) { return entry.second->Ready(); });
+}
+
+int Dispatcher::DispatchOnce() {
+  int limit;
+  {
+    std::lock_guard lock(mu_);
+    limit = std::min(options_.batch_size, options_.max_in_flight - in_flight_);
+  }
+  // With no connector ready, claiming would only count attempts and push
+  // every message back; wait for OnReadyChanged or the next poll instead.
+  if (limit <= 0 || !AnyConnectorReady()) return 0;
+
+  const int64_t now = ToUnixMillis(clock_.Now());
+  auto claimed = store_.ClaimDue(now, limit, options_.node_id, now + options_.lease_ms);
+  if (!claimed.ok()) {
+    spdlog::warn("dispatcher: ClaimDue failed: {}", claimed.error().ToString());
+    return 0;
+  }
+  const int n = static_cast<int>(claimed->size());
+  if (n == 0) return 0;
+  uint64_t sequence;
+  {
+    std::lock_guard lock(mu_);
+    in_flight_ += n;
+    in_flight_gauge_.Set(in_flight_);
+    sequence = route_sequence_;
+    route_sequence_ += static_cast<uint64_t>(n);
+  }
+  for (store::Message& message : *claimed) {
+    auto attempt = std::make_shared<Attempt>();
+    attempt->candidates = routing_.Route(message, sequence++);
+    attempt->message = std::move(message);
+    const store::Message& m = attempt->message;
+    // Re-claimed after failures (or a crash): it may have expired meanwhile.
+    // The origin is the acceptance time; see RetryPolicy.
+    if (m.attempts > 1 && retry_.Expired(m.attempts - 1, m.queued_ms, now)) {
+      Post(m.id, [this, attempt] {
+        RetryOrExpire(*attempt);
+        Finish();
+      });
+      continue;
+    }
+    TryNext(std::move(attempt));
+  }
+  return n;
+}
+
+void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
+  while (attempt->next < attempt->candidates.size()) {
+    const std::string& name = attempt->candidates[attempt->next++];
+    auto it = connectors_.find(name);
+    if (it == connectors_.end() || !it->second->Ready()) {
+      attempt->last_error = name + ": not ready";
+      metrics_.GetCounter(kOutMetric, kOutHelp, Labels(name, "outcome", "not_ready")).Inc();
+      continue;
+    }
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<Lifeline> lifeline = lifeline_;
+    // `attempt` is copied into the callback, which keeps it alive; Send gets
+    // a reference it must copy from (connector.h rule 1).
+    const store::Message& message = attempt->message;
+    it->second->Send(message, [this, lifeline, attempt, name, answered](SendOutcome outcome) {
+      if (answered->exchange(true)) {
+        spdlog::error("connector {} answered message {} twice; ignored", name, attempt->message.id);
+        return;
+      }
+      if (!lifeline->Enter()) return;
+      // An acceptance shares its shard with the receipts that will follow.
+      const std::string key = outcome.kind == SendOutcome::Kind::kAccepted
+                                  ? UpstreamKey(name, outcome.upstream_id)
+                                  : attempt->message.id;
+      Post(key, [this, attempt, name, o = std::move(outcome)]() mutable {
+        OnOutcome(attempt, name, std::move(o));
+      });
+      lifeline->Leave();
+    });
+    return;
+  }
+  // Every candidate failed temporarily or was not ready.
+  Post(attempt->message.id, [this, attempt] {
+    RetryOrExpire(*attempt);
+    Finish();
+  });
+}
+
+void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::string& connector,
+                           SendOutcome outcome) {
+  metrics_
+      .GetCounter(kOutMetric, kOutHelp,
+                  Labels(connector, "outcome", SendOutcomeKindName(outcome.kind)))
+      .Inc();
+  const store::Message& m = attempt->message;
+  const int64_t now = ToUnixMillis(clock_.Now());
+  switch (outcome.kind) {
+    case SendOutcome::Kind::kAccepted: {
+      if (outcome.upstream_id.empty()) {
+        spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,
+                     m.id);
+      }
+      Result<void> r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
+      if (!r.ok()) {
+        // The upstream has it; the lease will expire and it may go out twice.
+        spdlog::error("dispatcher: MarkSent({}) failed: {}", m.id, r.error().ToString());
+      } else {
+        ApplyPendingReceipt(connector, outcome.upstream_id);
+      }
+      Finish();
+      return;
+    }
+    case SendOutcome::Kind::kTemporary:
+      attempt->last_connector = connector;
+      attempt->last_error = connector + ": " + outcome.error;
+      TryNext(attempt);  // failover; records the retry when none is left
+      return;
+    case SendOutcome::Kind::kPermanent: {
+      const std::string reason = outcome.reason.empty() ? kReasonRejected : outcome.reason;
+      spdlog::info("message {} refused by {}: {} ({})", m.id, connector, reason, outcome.error);
+      Result<void> r = store_.MarkUnsent(m.id, reason, now);
+      if (!r.ok())
+        spdlog::error("dispatcher: MarkUnsent({}) failed: {}", m.id, r.error().ToString());
+      Finish();
+      return;
+    }
+  }
+}
+
+void Dispatcher::RetryOrExpire(const Attempt& attempt) {
+  const store::Message& m = attempt.message;
+  const int64_t now = ToUnixMillis(clock_.Now());
+  const RetryDecision d = retry_.OnTemporaryFailure(m.id, m.attempts, m.queued_ms, now);
+  Result<void> r;
+  if (d.give_up) {
+    const std::string& connector =
+        attempt.last_connector.empty() ? std::string(kNoConnector) : attempt.last_connector;
+    metrics_.GetCounter(kOutMetric, kOutHelp, Labels(connector, "outcome", "expired")).Inc();
+    spdlog::info("message {} expired after {} attempts (last: {})", m.id, m.attempts,
+                 attempt.last_error);
+    r = store_.MarkUnsent(m.id, d.reason, now);
+  } else {
+    r = store_.MarkRetry(m.id, d.next_due_ms, attempt.last_error);
+  }
+  if (!r.ok()) {
+    // The lease expires and the message is claimed again; nothing is lost.
+    spdlog::error("dispatcher: recording retry of {} failed: {}", m.id, r.error().ToString());
+  }
+}
+
+void Dispatcher::Finish() {
+  std::lock_guard lock(mu_);
+  --in_flight_;
+  in_flight_gauge_.Set(in_flight_);
+  cv_.notify_all();
+}
+
+void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
+  const std::string connector = receipt.connector;
+  auto applied = store_.ApplyReceipt(receipt);
+  if (!applied.ok()) {
+    spdlog::warn("dispatcher: receipt {}/{} not applied: {}", connector, receipt.upstream_id,
+                 applied.error().ToString());
+    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "error")).Inc();
+    return;
+  }
+  if (!applied->has_value()) {
+    // Either a receipt for a message we never sent, or one that overtook the
+    // MarkSent of its own submit (SMSCs do send receipts that fast). Keep it
+    // a while; ApplyPendingReceipt retries it when that MarkSent lands.
+    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "unmatched"))
+        .Inc();
+    KeepPendingReceipt(std::move(receipt));
+    return;
+  }
+  metrics_
+      .GetCounter(kReceiptMetric, kReceiptHelp,
+                  Labels(connector, "status", store::MessageStatusName(receipt.status)))
+      .Inc();
+  std::vector<ReceiptListener> listeners;
+  {
+    std::lock_guard lock(mu_);
+    listeners = listeners_;
+  }
+  for (const ReceiptListener& listener : listeners) listener(**applied);
+}
+
+void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt) {
+  std::lock_guard lock(mu_);
+  PendingKey key{receipt.connector, receipt.upstream_id};
+  const uint64_t seq = ++pending_seq_;
+  pending_receipts_.insert_or_assign(key, PendingReceipt{std::move(receipt), seq});
+  pending_order_.emplace_back(std::move(key), seq);
+  // Bound memory: receipts for messages this store never had would stay forever.
+  while (pending_order_.size() > kMaxPendingReceipts) {
+    auto& [old_key, old_seq] = pending_order_.front();
+    auto it = pending_receipts_.find(old_key);
+    if (it != pending_receipts_.end() && it->second.seq == old_seq) pending_receipts_.erase(it);
+    pending_order_.pop_front();
+  }
+}
+
+void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {
+  std::optional<store::ReceiptUpdate> receipt;
+  {
+    std::lock_guard lock(mu_);
+    if (pending_receipts_.empty()) return;
+    auto it = pending_receipts_.find(PendingKey{connector, upstream_id});
+    if (it == pending_receipts_.end()) return;
+    receipt = std::move(it->second.receipt);
+    // Its pending_order_ entry no longer matches a seq and is dropped in turn.
+    pending_receipts_.erase(it);
+  }
+  HandleReceipt(std::move(*receipt));
+}
+
+}  // namespace bramka::delivery

@@ -1,0 +1,110 @@
+#include "delivery/routing.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace bramka::delivery {
+namespace {
+
+std::string_view StripPlus(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  return s;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string RuleLabel(const RouteRule& rule, size_t index) {
+  return rule.name.empty() ? "route #" + std::to_string(index + 1) : "route '" + rule.name + "'";
+}
+
+Result<void> CheckList(const std::vector<std::string>& connectors, const std::string& label) {
+  if (connectors.empty()) return Fail(ErrorCode::kInvalidArgument, label + " has no connector");
+  std::set<std::string> seen;
+  for (const std::string& c : connectors) {
+    if (c.empty()) return Fail(ErrorCode::kInvalidArgument, label + " has an empty connector name");
+    if (!seen.insert(c).second) {
+      return Fail(ErrorCode::kInvalidArgument, label + " names connector '" + c + "' twice");
+    }
+  }
+  return Ok();
+}
+
+template <typename T>
+bool AnyOrContains(const std::vector<T>& allowed, const T& value) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+}  // namespace
+
+bool PhoneHasPrefix(std::string_view phone, std::string_view prefix) {
+  phone = StripPlus(phone);
+  prefix = StripPlus(prefix);
+  return phone.substr(0, prefix.size()) == prefix;
+}
+
+RoutingTable::RoutingTable() : RoutingTable(RoutingOptions{}) {}
+
+RoutingTable::RoutingTable(RoutingOptions options) : options_(std::move(options)) {}
+
+Result<RoutingTable> RoutingTable::Create(RoutingOptions options) {
+  for (size_t i = 0; i < options.rules.size(); ++i) {
+    RouteRule& rule = options.rules[i];
+    const std::string label = RuleLabel(rule, i);
+    BRAMKA_RETURN_IF_ERROR(CheckList(rule.connectors, label));
+    for (std::string& prefix : rule.prefixes) {
+      std::string_view digits = StripPlus(prefix);
+      if (!AllDigits(digits)) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    label + ": prefix '" + prefix + "' is not an E.164 prefix like +48");
+      }
+      prefix = std::string(digits);
+    }
+  }
+  BRAMKA_RETURN_IF_ERROR(CheckList(options.default_route, "the default route"));
+  return RoutingTable(std::move(options));
+}
+
+Result<void> RoutingTable::CheckConnectors(const std::set<std::string>& known) const {
+  auto check = [&](const std::vector<std::string>& list, const std::string& label) -> Result<void> {
+    for (const std::string& c : list) {
+      if (!known.count(c)) {
+        return Fail(ErrorCode::kInvalidArgument, label + " names unknown connector '" + c + "'");
+      }
+    }
+    return Ok();
+  };
+  for (size_t i = 0; i < options_.rules.size(); ++i) {
+    BRAMKA_RETURN_IF_ERROR(check(options_.rules[i].connectors, RuleLabel(options_.rules[i], i)));
+  }
+  return check(options_.default_route, "the default route");
+}
+
+const RouteRule* RoutingTable::Match(const store::Message& message) const {
+  for (const RouteRule& rule : options_.rules) {
+    if (!AnyOrContains(rule.types, message.type)) continue;
+    if (!AnyOrContains(rule.accounts, message.account_id)) continue;
+    if (!rule.prefixes.empty() &&
+        std::none_of(rule.prefixes.begin(), rule.prefixes.end(),
+                     [&](const std::string& p) { return PhoneHasPrefix(message.phone, p); })) {
+      continue;
+    }
+    return &rule;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RoutingTable::Route(const store::Message& message,
+                                             uint64_t sequence) const {
+  const RouteRule* rule = Match(message);
+  if (rule == nullptr) return options_.default_route;
+  std::vector<std::string> out = rule->connectors;
+  if (rule->round_robin && out.size() > 1) {
+    std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sequence % out.size()),
+                out.end());
+  }
+  return out;
+}
+
+}  // namespace bramka::delivery

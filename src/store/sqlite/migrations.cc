@@ -1,0 +1,176 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace bramka::store::sqlite {
+namespace {
+
+// The tables and columns, defined once. Statuses and types are the integer
+// values of store::MessageStatus and store::MessageType; times are Unix ms.
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The message-id sequence (ReserveIdBlock).
+INSERT INTO meta (key, value) VALUES ('next_id_sequence', 1);
+
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  name          TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  parent_id     INTEGER NOT NULL DEFAULT 0,
+  active        INTEGER NOT NULL DEFAULT 1,
+  created_ms    INTEGER NOT NULL
+);
+
+CREATE TABLE api_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  label      TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_tokens_account ON api_tokens (account_id);
+
+CREATE TABLE balances (
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  type       INTEGER NOT NULL,
+  available  INTEGER NOT NULL DEFAULT 1,
+  unlimited  INTEGER NOT NULL DEFAULT 0,
+  units      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, type)
+) WITHOUT ROWID;
+
+-- Every balance change, in the same transaction as the change (store.h rule 5).
+CREATE TABLE ledger (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  type       INTEGER NOT NULL,
+  delta       INTEGER NOT NULL,
+  message_seq INTEGER,  -- messages.seq; NULL for top-ups and corrections
+  message_id  TEXT,
+  note        TEXT NOT NULL,
+  at_ms       INTEGER NOT NULL
+);
+-- By sequence, not by id: new charges append to this index instead of
+-- touching a random page each.
+CREATE INDEX ledger_message ON ledger (message_seq) WHERE message_seq IS NOT NULL;
+
+CREATE TABLE senders (
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  name       TEXT NOT NULL,
+  status     INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE blacklist (
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  phone      TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, phone)
+) WITHOUT ROWID;
+
+-- seq (the rowid) is the message-id sequence number, the inverse of the
+-- MessageIdCodec permutation of `id` (common/ids.h). Sequences come from
+-- ReserveIdBlock in increasing order, so inserts append to the table and no
+-- index over the random-looking ids is needed: the bijection makes seq
+-- unique exactly when id is, and a lookup by id is a rowid lookup.
+CREATE TABLE messages (
+  seq            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL,
+  account_id     INTEGER NOT NULL REFERENCES accounts (id),
+  phone          TEXT NOT NULL,
+  sender         TEXT NOT NULL,
+  type           INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  unicode        INTEGER NOT NULL,
+  flash          INTEGER NOT NULL,
+  speed          INTEGER NOT NULL,
+  parts          INTEGER NOT NULL,
+  cost_units     INTEGER NOT NULL,
+  charged_units  INTEGER NOT NULL,  -- taken from the balance, not yet refunded
+  status         INTEGER NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  unique_id      TEXT NOT NULL,
+  stat_id        INTEGER NOT NULL,
+  source         TEXT NOT NULL,
+  dlr_url        TEXT NOT NULL,
+  queued_ms      INTEGER NOT NULL,
+  due_ms         INTEGER NOT NULL,
+  sent_ms        INTEGER NOT NULL DEFAULT 0,
+  done_ms        INTEGER NOT NULL DEFAULT 0,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  connector      TEXT NOT NULL DEFAULT '',
+  upstream_id    TEXT NOT NULL DEFAULT '',
+  lease_owner    TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  last_error     TEXT NOT NULL DEFAULT ''
+);
+-- ClaimDue: saved/queued messages in (due time, acceptance) order with the
+-- lease beside it, so leased rows are skipped inside the index. Partial, so
+-- sent and final messages cost nothing here.
+CREATE INDEX messages_claim ON messages (due_ms, seq, lease_until_ms) WHERE status IN (0, 1);
+-- ApplyReceipt: (connector, upstream id).
+CREATE INDEX messages_upstream ON messages (connector, upstream_id) WHERE upstream_id <> '';
+-- unique_id of live messages: at most one per account (cancelled ones free it).
+CREATE UNIQUE INDEX messages_unique_id ON messages (account_id, unique_id)
+  WHERE unique_id <> '' AND status <> 6;
+-- Reports: an account's messages by queued time.
+CREATE INDEX messages_account_queued ON messages (account_id, queued_ms);
+-- ListSentVia: messages waiting for a receipt, per connector.
+CREATE INDEX messages_sent_via ON messages (connector, sent_ms) WHERE status = 2;
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<int> SchemaVersion(Connection& conn) {
+  BRAMKA_RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, conn.Prepare("SELECT MAX(version) FROM schema_version"));
+  BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? static_cast<int>(stmt.Int(0)) : 0;
+}
+
+Result<void> Migrate(Connection& conn) {
+  BRAMKA_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  auto result = [&]() -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(int version, SchemaVersion(conn));
+    if (version > LatestSchemaVersion()) {
+      return Fail(ErrorCode::kCorrupt,
+                  "database schema version " + std::to_string(version) +
+                      " is newer than this bramka supports (" +
+                      std::to_string(LatestSchemaVersion()) +
+                      "); run the newer bramka or restore a backup");
+    }
+    const int found = version;
+    for (const Migration& m : kMigrations) {
+      if (m.version <= version) continue;
+      auto applied = conn.Exec(m.sql);
+      if (!applied.ok()) {
+        Error e = applied.take_error();
+        e.message = "migration " + std::to_string(m.version) + " (" + m.summary + "): " + e.message;
+        return e;
+      }
+      version = m.version;
+    }
+    if (version == found) return Ok();
+    BRAMKA_RETURN_IF_ERROR(conn.Exec("DELETE FROM schema_version"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, conn.Prepare("INSERT INTO schema_version VALUES (?)"));
+    stmt.BindInt(1, version);
+    return stmt.Run();
+  }();
+  if (!result.ok()) {
+    if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+    return result;
+  }
+  return conn.Exec("COMMIT");
+}
+
+}  // namespace bramka::store::sqlite

@@ -1,0 +1,123 @@
+#pragma once
+// SqliteStore: the embedded default Store, one SQLite file in the data
+// directory. Passes the conformance suite (store/testing/conformance.h).
+//
+// Durability: WAL with synchronous=FULL; a write is acknowledged (returns, or
+// its callback runs) only after the COMMIT that contains it.
+//
+// Concurrency: one writer thread with group commit (see sqlite/writer.h):
+// every write method enqueues a job; the writer runs all queued jobs in one
+// transaction, a SAVEPOINT per job, and commits once. Reads run on a small
+// pool of read-only connections beside the writer. Every method is
+// thread-safe. AcceptAsync's `done` runs on the store's completion thread; it
+// may call the store (even synchronously) but should not block for long.
+//
+// Errors: store.h's, plus: a full disk or a read-only / unreadable file is
+// kUnavailable with SQLite's message (and nothing of the failed batch is
+// acknowledged); a file written by a newer bramka is kCorrupt at Open.
+//
+// Schema: versioned migrations in sqlite/migrations.cc, applied at Open.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/ids.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace bramka::store {
+
+namespace sqlite {
+class ReaderPool;
+class Writer;
+}  // namespace sqlite
+
+struct SqliteOptions {
+  std::string path;          // the database file; created when missing
+  int max_batch = 1024;      // write jobs per transaction at most
+  int read_connections = 4;  // size of the read pool
+  int busy_timeout_ms = 5000;
+  // The key of the MessageIdCodec that makes the ids accepted (core's; it
+  // defaults to MessageIdCodec's default). Messages are stored under the
+  // sequence number decoded from their id, so that inserts append; with a
+  // different key everything still works, only slower (random inserts).
+  uint64_t message_id_key = 0x6272616d6b61ULL;
+  // Tests: caps the file at this many pages (PRAGMA max_page_count) to play a
+  // full disk. 0 = no cap.
+  int64_t max_page_count = 0;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the file and migrates it to the latest schema.
+  // kUnavailable: cannot open or write the file; kCorrupt: not a database, or
+  // a schema newer than this binary knows.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  // Waits for every queued write to commit and every callback to run.
+  ~SqliteStore() override;
+
+  Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
+                                  AccountId parent_id, int64_t now_ms) override;
+  Result<Account> GetAccount(AccountId id) override;
+  Result<Account> FindAccountByName(const std::string& name) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) override;
+  Result<void> AddApiToken(AccountId id, const std::string& token_hash, const std::string& label,
+                           int64_t now_ms) override;
+  Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
+
+  Result<std::vector<Balance>> GetBalances(AccountId id) override;
+  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
+                             const std::string& note, int64_t now_ms) override;
+  Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
+                              bool unlimited) override;
+  Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
+
+  Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
+                         int64_t now_ms) override;
+  Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) override;
+  Result<std::vector<Sender>> ListSenders(AccountId id) override;
+  Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) override;
+  Result<bool> IsBlacklisted(AccountId id, const std::string& phone) override;
+
+  Result<uint64_t> ReserveIdBlock(uint64_t count) override;
+
+  void AcceptAsync(AcceptRequest request, AcceptCallback done) override;
+
+  Result<Message> GetMessage(AccountId id, const std::string& message_id) override;
+  Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) override;
+  Result<MessagePage> QueryMessages(const MessageQuery& query) override;
+  Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
+                               int64_t now_ms) override;
+
+  Result<std::vector<Message>> ClaimDue(int64_t now_ms, int limit, const std::string& owner,
+                                        int64_t lease_until_ms) override;
+  Result<void> MarkSent(const std::string& message_id, const std::string& connector,
+                        const std::string& upstream_id, int64_t now_ms) override;
+  Result<void> MarkRetry(const std::string& message_id, int64_t next_due_ms,
+                         const std::string& error) override;
+  Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
+                          int64_t now_ms) override;
+  Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) override;
+  Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
+  // Served from counters the writer keeps (no table scan per scrape).
+  Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;
+
+  // Transactions committed since Open (tests and metrics: group commit shows
+  // as far fewer commits than writes).
+  uint64_t commit_count() const;
+
+ private:
+  SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
+              uint64_t message_id_key);
+  // The row key of a message id; nullopt for an id that is not 10 lowercase
+  // hex characters (no such message).
+  std::optional<int64_t> SeqOf(const std::string& message_id) const;
+
+  const MessageIdCodec codec_;
+  std::unique_ptr<sqlite::ReaderPool> readers_;
+  std::unique_ptr<sqlite::Writer> writer_;
+};
+
+}  // namespace bramka::store

@@ -1,0 +1,178 @@
+#pragma once
+// Writer: SqliteStore's single writer thread, with group commit.
+//
+// Every write is a WriteJob. The writer thread takes every queued job (up to
+// max_batch), runs them in ONE transaction with a SAVEPOINT per job (a job
+// that fails is rolled back alone and keeps its error), COMMITs once, and only
+// then completes the jobs. (Savepoints are taken only when needed: a batch
+// runs without them first and, if a job fails, again with them; so a job's
+// Run must give the same answer when run twice over the same state.) If BEGIN or COMMIT fails (a full disk, an I/O
+// error), or SQLite rolls the whole transaction back, every job of the batch
+// fails with that error: nothing was acknowledged, nothing was written.
+//
+// Completion: synchronous calls (Call) are completed on the writer thread
+// (fulfilling a promise is cheap); asynchronous ones (CallAsync) on a second,
+// completion thread, so that callers' callbacks never delay the next batch
+// and may even make synchronous store calls.
+//
+// Thread-safety: Submit, Call and CallAsync may be called from any thread
+// except the writer thread itself (a job cannot wait for another job).
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "common/check.h"
+#include "common/result.h"
+#include "store/model.h"
+#include "store/sqlite/connection.h"
+
+namespace bramka::store::sqlite {
+
+inline constexpr size_t kStatusCount = 7;
+using StatusCounts = std::array<int64_t, kStatusCount>;
+
+// What a job sees while it runs inside the batch transaction.
+struct WriteContext {
+  Connection& conn;
+  StatusCounts status_delta{};  // how many messages entered (+) or left (-) each status
+
+  void Count(MessageStatus status, int64_t n) { status_delta[static_cast<size_t>(status)] += n; }
+  void Move(MessageStatus from, MessageStatus to) {
+    Count(from, -1);
+    Count(to, 1);
+  }
+};
+
+class WriteJob {
+ public:
+  virtual ~WriteJob() = default;
+  // Runs inside the batch transaction, under the job's savepoint. May run
+  // more than once (after a rollback): it must not keep state between runs
+  // other than its latest result.
+  virtual Result<void> Run(WriteContext& ctx) = 0;
+  // After the batch: `batch_failure` is null when the batch committed.
+  virtual void Complete(const Error* batch_failure) = 0;
+  // true: complete on the writer thread; false: on the completion thread.
+  virtual bool CompletesOnWriter() const = 0;
+};
+
+class Writer {
+ public:
+  // Takes the migrated writer connection; `initial_counts` are the messages
+  // per status found at open (kept current from each job's status_delta).
+  Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts);
+  // Runs every job already queued, then stops both threads.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void Submit(std::unique_ptr<WriteJob> job);
+
+  // Runs fn(WriteContext&) -> Result<T> in the next batch and waits for the commit.
+  template <typename T, typename Fn>
+  Result<T> Call(Fn&& fn);
+  // The same without waiting: `done` gets the result after the commit.
+  template <typename T, typename Fn>
+  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done);
+
+  uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
+  StatusCounts status_counts() const;
+
+ private:
+  template <typename T, typename Fn, typename Done>
+  class FnJob;
+  struct Completed {
+    std::vector<std::unique_ptr<WriteJob>> jobs;
+    std::optional<Error> failure;
+  };
+
+  void WriterLoop();
+  void CompletionLoop();
+  // Runs the jobs in one transaction; returns the batch failure, if any.
+  std::optional<Error> RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch);
+  // One attempt at it. false: a job failed with no savepoint to undo it
+  // alone, the transaction was rolled back, try again with savepoints.
+  bool TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepoints,
+                std::optional<Error>& failure);
+  Result<void> Step(const char* static_sql);
+
+  std::unique_ptr<Connection> conn_;
+  const size_t max_batch_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<WriteJob>> queue_;
+  bool stopping_ = false;
+
+  std::mutex done_mu_;
+  std::condition_variable done_wake_;
+  std::deque<Completed> completed_;
+  bool writer_finished_ = false;
+
+  mutable std::mutex counts_mu_;
+  StatusCounts counts_;
+  std::atomic<uint64_t> commits_{0};
+
+  std::thread writer_;
+  std::thread completer_;
+};
+
+template <typename T, typename Fn, typename Done>
+class Writer::FnJob final : public WriteJob {
+ public:
+  FnJob(Fn fn, Done done, bool on_writer)
+      : fn_(std::move(fn)), done_(std::move(done)), on_writer_(on_writer) {}
+  Result<void> Run(WriteContext& ctx) override {
+    result_.emplace(fn_(ctx));
+    if (result_->ok()) return Ok();
+    return result_->error();
+  }
+  void Complete(const Error* batch_failure) override {
+    if (batch_failure != nullptr) {
+      done_(Result<T>(*batch_failure));
+    } else if (!result_) {
+      done_(Result<T>(MakeError(ErrorCode::kInternal, "write job did not run")));
+    } else {
+      done_(std::move(*result_));
+    }
+  }
+  bool CompletesOnWriter() const override { return on_writer_; }
+
+ private:
+  Fn fn_;
+  Done done_;
+  bool on_writer_;
+  std::optional<Result<T>> result_;
+};
+
+template <typename T, typename Fn>
+Result<T> Writer::Call(Fn&& fn) {
+  // A job waiting for a later batch would wait forever.
+  BRAMKA_CHECK(std::this_thread::get_id() != writer_.get_id());
+  std::promise<Result<T>> promise;
+  std::future<Result<T>> future = promise.get_future();
+  auto done = [&promise](Result<T> r) { promise.set_value(std::move(r)); };
+  Submit(std::make_unique<FnJob<T, std::decay_t<Fn>, decltype(done)>>(std::forward<Fn>(fn),
+                                                                     std::move(done), true));
+  return future.get();
+}
+
+template <typename T, typename Fn>
+void Writer::CallAsync(Fn&& fn, std::function<void(Result<T>)> done) {
+  Submit(std::make_unique<FnJob<T, std::decay_t<Fn>, std::function<void(Result<T>)>>>(
+      std::forward<Fn>(fn), std::move(done), false));
+}
+
+}  // namespace bramka::store::sqlite

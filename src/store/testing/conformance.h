@@ -1,0 +1,51 @@
+#pragma once
+// The Store conformance suite: every rule of store/store.h as a
+// value-parameterised GoogleTest, run against every implementation.
+//
+// Each implementation's test file instantiates it with a factory that returns
+// a fresh, empty store per test:
+//
+//   INSTANTIATE_TEST_SUITE_P(
+//       Memory, StoreConformanceTest,
+//       testing::Values(StoreFactory{"memory", [] {
+//         return std::unique_ptr<Store>(new InMemoryStore);
+//       }}),
+//       StoreFactoryName);
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+
+namespace bramka::store {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>()> make;
+};
+
+// For the test names: "memory", "sqlite", ...
+std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info);
+
+class StoreConformanceTest : public testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  Store& store() { return *store_; }
+  // Creates an account named `name` with `units` of every limited balance.
+  AccountId NewAccount(const std::string& name, int64_t units = 100);
+  // A valid new message of `account` with a fresh id.
+  Message NewMessage(AccountId account, const std::string& phone = "+48500000001");
+  // Accepts the messages for `account`, failing the test on error.
+  AcceptResult AcceptOk(AccountId account, std::vector<Message> messages);
+  int64_t Units(AccountId account, MessageType type);
+
+  std::unique_ptr<Store> store_;
+  int next_message_ = 0;
+};
+
+}  // namespace bramka::store

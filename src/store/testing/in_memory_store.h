@@ -1,0 +1,116 @@
+#pragma once
+// InMemoryStore: a complete Store kept in process memory, for tests of the
+// layers above store/ (core, delivery, adapters). It passes the same
+// conformance suite as SqliteStore (store/testing/conformance.h).
+//
+// Thread-safety: every method takes one mutex. AcceptAsync runs `done`
+// inline, on the calling thread, after releasing the mutex.
+// Durability: none; "committed" means visible to every later call.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "store/store.h"
+
+namespace bramka::store {
+
+class InMemoryStore final : public Store {
+ public:
+  InMemoryStore() = default;
+
+  Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
+                                  AccountId parent_id, int64_t now_ms) override;
+  Result<Account> GetAccount(AccountId id) override;
+  Result<Account> FindAccountByName(const std::string& name) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) override;
+  Result<void> AddApiToken(AccountId id, const std::string& token_hash, const std::string& label,
+                           int64_t now_ms) override;
+  Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
+
+  Result<std::vector<Balance>> GetBalances(AccountId id) override;
+  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
+                             const std::string& note, int64_t now_ms) override;
+  Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
+                              bool unlimited) override;
+  Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
+
+  Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
+                         int64_t now_ms) override;
+  Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) override;
+  Result<std::vector<Sender>> ListSenders(AccountId id) override;
+  Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) override;
+  Result<bool> IsBlacklisted(AccountId id, const std::string& phone) override;
+
+  Result<uint64_t> ReserveIdBlock(uint64_t count) override;
+
+  void AcceptAsync(AcceptRequest request, AcceptCallback done) override;
+
+  Result<Message> GetMessage(AccountId id, const std::string& message_id) override;
+  Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) override;
+  Result<MessagePage> QueryMessages(const MessageQuery& query) override;
+  Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
+                               int64_t now_ms) override;
+
+  Result<std::vector<Message>> ClaimDue(int64_t now_ms, int limit, const std::string& owner,
+                                        int64_t lease_until_ms) override;
+  Result<void> MarkSent(const std::string& message_id, const std::string& connector,
+                        const std::string& upstream_id, int64_t now_ms) override;
+  Result<void> MarkRetry(const std::string& message_id, int64_t next_due_ms,
+                         const std::string& error) override;
+  Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
+                          int64_t now_ms) override;
+  Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) override;
+  Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
+  Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;
+
+ private:
+  static constexpr size_t kTypes = 6;
+  struct Record {
+    Message message;
+    uint64_t seq = 0;            // insertion order, the tie-breaker of ClaimDue
+    std::string lease_owner;
+    int64_t lease_until_ms = 0;
+    int64_t charged = 0;         // units taken from the balance and not refunded
+    std::string last_error;
+  };
+  struct LedgerEntry {
+    AccountId account_id;
+    MessageType type;
+    int64_t delta;
+    std::string message_id;
+    std::string note;
+    int64_t at_ms;
+  };
+
+  Result<AcceptResult> AcceptLocked(AcceptRequest& request);
+  Record* FindLocked(const std::string& message_id);
+  // Returns the charge of the record to its balance and the ledger.
+  void RefundLocked(Record& record, const std::string& note, int64_t now_ms);
+
+  std::mutex mu_;
+  AccountId next_account_id_ = 1;
+  std::map<AccountId, Account> accounts_;
+  std::unordered_map<std::string, AccountId> tokens_;
+  std::map<AccountId, std::array<Balance, kTypes>> balances_;
+  std::vector<LedgerEntry> ledger_;
+  std::unordered_map<std::string, int64_t> ledger_by_message_;
+  std::map<std::pair<AccountId, std::string>, Sender> senders_;
+  std::set<std::pair<AccountId, std::string>> blacklist_;
+  uint64_t next_id_sequence_ = 1;
+  uint64_t next_seq_ = 1;
+  std::vector<std::unique_ptr<Record>> messages_;
+  std::unordered_map<std::string, Record*> by_id_;
+  std::map<std::pair<AccountId, std::string>, Record*> live_by_unique_id_;
+  std::map<std::pair<std::string, std::string>, Record*> by_upstream_;
+};
+
+}  // namespace bramka::store
