@@ -7,6 +7,7 @@
 #include <fstream>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
   o.submit_delay_ms = c.submit_delay_ms;
   o.receipt_delay_ms = c.receipt_delay_ms;
   o.seed = c.seed;
+  if (!c.failures.empty()) o.rules.clear();  // configured rules replace the test numbers
   for (const auto& f : c.failures) {
     simnet::FailureRule rule;
     rule.prefix = f.prefix;
@@ -74,12 +76,16 @@ int RunServe(const std::string& config_path) {
   std::map<std::string, delivery::Connector*> connectors;
   std::unique_ptr<simnet::SimnetConnector> simnet;
   if (cfg.simnet.enabled) {
-    simnet = std::make_unique<simnet::SimnetConnector>(*rt.store, rt.clock,
-                                                      SimnetOptionsFrom(cfg.simnet));
+    simnet::SimnetOptions options = SimnetOptionsFrom(cfg.simnet);
+    if (auto r = simnet::ValidateSimnetOptions(options); !r.ok()) return Die(r.error());
+    simnet = std::make_unique<simnet::SimnetConnector>(*rt.store, rt.clock, options);
     connectors[simnet->name()] = simnet.get();
   }
   auto routing = delivery::RoutingTable::Create(delivery::RoutingOptions{});
   if (!routing.ok()) return Die(routing.error());
+  std::set<std::string> names;
+  for (const auto& [name, c] : connectors) names.insert(name);
+  if (auto r = routing->CheckConnectors(names); !r.ok()) return Die(r.error());
   delivery::DispatcherOptions dopts;
   dopts.node_id = cfg.server.node_id;
   dopts.batch_size = cfg.delivery.batch_size;

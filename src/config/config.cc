@@ -224,12 +224,14 @@ enabled = {simnet_enabled}
 submit_delay_ms = {submit_delay}
 receipt_delay_ms = {receipt_delay}
 seed = {seed}
-# Numbers under this prefix are never delivered:
-[[simnet.failure]]
-prefix = "+48799999"
-rate = 1.0
-effect = "undelivered"
-reason = "unsupported_number"
+# Without [[simnet.failure]] rules simnet uses its test numbers (src/connectors/simnet/README.md):
+# +48600000 1xx undelivered, 2xx rejected, 3xx temporary failures, 4xx undelivered half the time.
+# Rules given here replace them, for example:
+# [[simnet.failure]]
+# prefix = "+48799999"
+# rate = 1.0
+# effect = "undelivered"    # undelivered | reject | temporary
+# reason = "unsupported_number"
 )",
                      fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
                      fmt::arg("log_format", c.server.log_format),

@@ -34,10 +34,21 @@ TEST_F(ConfigTest, DefaultConfigRoundTrips) {
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->http.port, 18080);
   EXPECT_EQ(loaded->core.id_key, 0xabcdef0123456789ULL);
-  ASSERT_EQ(loaded->simnet.failures.size(), 1u);
-  EXPECT_EQ(loaded->simnet.failures[0].prefix, "+48799999");
+  EXPECT_TRUE(loaded->simnet.failures.empty());
   EXPECT_EQ(loaded->Resolve("data/x.db"), (dir_ / "data/x.db").string());
   EXPECT_EQ(loaded->Resolve("/abs/x.db"), "/abs/x.db");
+}
+
+TEST_F(ConfigTest, SimnetFailureRules) {
+  auto r = LoadConfig(Write(
+      "[simnet]\n[[simnet.failure]]\nprefix = \"+48799\"\nrate = 0.5\neffect = \"reject\"\n"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->simnet.failures.size(), 1u);
+  EXPECT_EQ(r->simnet.failures[0].effect, "reject");
+  auto bad = LoadConfig(Write("[[simnet.failure]]\nprefix = \"48\"\neffect = \"boom\"\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("prefix must start with '+'"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("effect must be"), std::string::npos);
 }
 
 TEST_F(ConfigTest, UnknownKeyIsAnErrorNamingIt) {

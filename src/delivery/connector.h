@@ -37,6 +37,14 @@
 //     next poll.
 //  9. name() is constant and unique among configured connectors; it is what
 //     the store records (Message::connector) and what routes name.
+// 10. A Send SHOULD be answered well within the Dispatcher's lease
+//     (DispatcherOptions::lease_ms, 60 s by default): after it, the message
+//     may be claimed again and go out twice. A connector that queues while
+//     disconnected answers kTemporary rather than waiting for the link (rule 6).
+// 11. A connector SHOULD report an acceptance before the receipt for the same
+//     message. (The Dispatcher keeps a receipt that overtakes its acceptance
+//     and applies it once the acceptance is recorded, but only a bounded
+//     number of them.)
 //
 // Ownership: the application owns connectors; the Dispatcher borrows them and
 // calls Start/Stop (see delivery/dispatcher.h).

@@ -4,12 +4,18 @@ namespace bramka::store {
 
 std::string_view MessageTypeName(MessageType t) {
   switch (t) {
-    case MessageType::kEco: return "eco";
-    case MessageType::kFull: return "full";
-    case MessageType::kVoice: return "voice";
-    case MessageType::kMms: return "mms";
-    case MessageType::kHlr: return "hlr";
-    case MessageType::kLookup: return "lookup";
+    case MessageType::kEco:
+      return "eco";
+    case MessageType::kFull:
+      return "full";
+    case MessageType::kVoice:
+      return "voice";
+    case MessageType::kMms:
+      return "mms";
+    case MessageType::kHlr:
+      return "hlr";
+    case MessageType::kLookup:
+      return "lookup";
   }
   return "unknown";
 }
@@ -23,13 +29,20 @@ std::optional<MessageType> ParseMessageType(std::string_view name) {
 
 std::string_view MessageStatusName(MessageStatus s) {
   switch (s) {
-    case MessageStatus::kSaved: return "saved";
-    case MessageStatus::kQueued: return "in_progress";
-    case MessageStatus::kSent: return "sent";
-    case MessageStatus::kDelivered: return "delivered";
-    case MessageStatus::kUndelivered: return "undelivered";
-    case MessageStatus::kUnsent: return "unsent";
-    case MessageStatus::kCancelled: return "cancelled";
+    case MessageStatus::kSaved:
+      return "saved";
+    case MessageStatus::kQueued:
+      return "in_progress";
+    case MessageStatus::kSent:
+      return "sent";
+    case MessageStatus::kDelivered:
+      return "delivered";
+    case MessageStatus::kUndelivered:
+      return "undelivered";
+    case MessageStatus::kUnsent:
+      return "unsent";
+    case MessageStatus::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -46,10 +59,14 @@ std::optional<MessageStatus> ParseMessageStatus(std::string_view api_name) {
 
 std::string_view SenderStatusName(SenderStatus s) {
   switch (s) {
-    case SenderStatus::kPending: return "pending_authorization";
-    case SenderStatus::kAuthorized: return "authorized";
-    case SenderStatus::kRejected: return "rejected";
-    case SenderStatus::kDeactivated: return "deactivated";
+    case SenderStatus::kPending:
+      return "pending_authorization";
+    case SenderStatus::kAuthorized:
+      return "authorized";
+    case SenderStatus::kRejected:
+      return "rejected";
+    case SenderStatus::kDeactivated:
+      return "deactivated";
   }
   return "unknown";
 }

@@ -16,9 +16,16 @@ namespace bramka::store {
 using AccountId = int64_t;
 
 // What a balance counts and what a message is billed as (spec §4.12, §5).
-enum class MessageType : uint8_t { kEco = 0, kFull = 1, kVoice = 2, kMms = 3, kHlr = 4, kLookup = 5 };
-inline constexpr MessageType kAllBalanceTypes[] = {MessageType::kEco,   MessageType::kFull,
-                                                   MessageType::kVoice, MessageType::kMms,
+enum class MessageType : uint8_t {
+  kEco = 0,
+  kFull = 1,
+  kVoice = 2,
+  kMms = 3,
+  kHlr = 4,
+  kLookup = 5
+};
+inline constexpr MessageType kAllBalanceTypes[] = {MessageType::kEco,    MessageType::kFull,
+                                                   MessageType::kVoice,  MessageType::kMms,
                                                    MessageType::kLookup, MessageType::kHlr};
 std::string_view MessageTypeName(MessageType t);  // "eco", "full", ...
 std::optional<MessageType> ParseMessageType(std::string_view name);
@@ -41,7 +48,12 @@ inline bool IsFinal(MessageStatus s) {
          s == MessageStatus::kUnsent || s == MessageStatus::kCancelled;
 }
 
-enum class SenderStatus : uint8_t { kPending = 0, kAuthorized = 1, kRejected = 2, kDeactivated = 3 };
+enum class SenderStatus : uint8_t {
+  kPending = 0,
+  kAuthorized = 1,
+  kRejected = 2,
+  kDeactivated = 3
+};
 std::string_view SenderStatusName(SenderStatus s);  // "pending_authorization", "authorized", ...
 std::optional<SenderStatus> ParseSenderStatus(std::string_view name);
 
@@ -72,25 +84,25 @@ struct Sender {
 struct Message {
   std::string id;  // 10 lowercase hex characters
   AccountId account_id = 0;
-  std::string phone;      // E.164 with '+'
-  std::string sender;     // empty for ECO
+  std::string phone;   // E.164 with '+'
+  std::string sender;  // empty for ECO
   MessageType type = MessageType::kEco;
-  std::string text;       // the text as it will be sent (after transliteration)
-  bool unicode = false;   // UCS-2 (true) or GSM 03.38 (false)
+  std::string text;      // the text as it will be sent (after transliteration)
+  bool unicode = false;  // UCS-2 (true) or GSM 03.38 (false)
   bool flash = false;
   bool speed = false;
   int parts = 1;
   int64_t cost_units = 0;  // units reserved from the balance of `type`
   MessageStatus status = MessageStatus::kQueued;
-  std::string reason;      // spec §5 failure reason, empty unless failed
-  std::string unique_id;   // the client's own id, may be empty
-  int64_t stat_id = 0;     // the batch (request) the message came in
-  std::string source;      // "http", "smpp", "ftp", "sql", "soap", "panel"
-  std::string dlr_url;     // per-message callback URL, may be empty
-  int64_t queued_ms = 0;   // accepted
-  int64_t due_ms = 0;      // not to be dispatched before this (schedule or retry)
-  int64_t sent_ms = 0;     // 0 when not sent
-  int64_t done_ms = 0;     // delivered/undelivered/unsent time, 0 when not final
+  std::string reason;     // spec §5 failure reason, empty unless failed
+  std::string unique_id;  // the client's own id, may be empty
+  int64_t stat_id = 0;    // the batch (request) the message came in
+  std::string source;     // "http", "smpp", "ftp", "sql", "soap", "panel"
+  std::string dlr_url;    // per-message callback URL, may be empty
+  int64_t queued_ms = 0;  // accepted
+  int64_t due_ms = 0;     // not to be dispatched before this (schedule or retry)
+  int64_t sent_ms = 0;    // 0 when not sent
+  int64_t done_ms = 0;    // delivered/undelivered/unsent time, 0 when not final
   int attempts = 0;
   std::string connector;    // the connector it went out through
   std::string upstream_id;  // the id that connector's SMSC gave it

@@ -135,7 +135,7 @@ class FoundationTest(unittest.TestCase):
         self.assertEqual(status, 200)
 
     def test_undeliverable_prefix_ends_undelivered(self):
-        r = self.b.api("messages/send_sms", {"phone": "+48799999111", "text": "x", "details": True})
+        r = self.b.api("messages/send_sms", {"phone": "+48600000101", "text": "x", "details": True})
         done = self.wait_status(r["items"][0]["id"], "undelivered")
         self.assertTrue(done.get("reason"))
 

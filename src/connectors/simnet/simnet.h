@@ -64,7 +64,7 @@ struct SimnetOptions {
   int receipt_delay_ms = 500;                           // accepted -> receipt
   uint64_t seed = 1;                                    // fates; keep it stable across restarts
   std::vector<FailureRule> rules = DefaultTestRules();  // first matching rule that hits wins
-  int resume_limit = 1'000'000;  // receipts re-scheduled at Start (kSent messages)
+  int resume_limit = 100'000;  // receipts re-scheduled at Start (kSent messages)
 };
 
 // kInvalidArgument for a negative delay, a rate outside 0..1 or a prefix that

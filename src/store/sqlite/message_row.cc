@@ -35,8 +35,7 @@ Message ReadMessage(const Stmt& stmt, int first) {
   return m;
 }
 
-void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id,
-                    int64_t charged) {
+void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id, int64_t charged) {
   s.BindText(1, m.id)
       .BindInt(2, account_id)
       .BindText(3, m.phone)

@@ -143,11 +143,10 @@ Result<void> Migrate(Connection& conn) {
   auto result = [&]() -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(int version, SchemaVersion(conn));
     if (version > LatestSchemaVersion()) {
-      return Fail(ErrorCode::kCorrupt,
-                  "database schema version " + std::to_string(version) +
-                      " is newer than this bramka supports (" +
-                      std::to_string(LatestSchemaVersion()) +
-                      "); run the newer bramka or restore a backup");
+      return Fail(ErrorCode::kCorrupt, "database schema version " + std::to_string(version) +
+                                           " is newer than this bramka supports (" +
+                                           std::to_string(LatestSchemaVersion()) +
+                                           "); run the newer bramka or restore a backup");
     }
     const int found = version;
     for (const Migration& m : kMigrations) {

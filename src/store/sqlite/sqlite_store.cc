@@ -111,8 +111,8 @@ Result<std::vector<std::pair<MessageStatus, int64_t>>> SqliteStore::CountByStatu
 // ---- accounts --------------------------------------------------------------------
 
 Result<AccountId> SqliteStore::CreateAccount(const std::string& name,
-                                             const std::string& password_hash,
-                                             AccountId parent_id, int64_t now_ms) {
+                                             const std::string& password_hash, AccountId parent_id,
+                                             int64_t now_ms) {
   return writer_->Call<AccountId>([&](WriteContext& ctx) -> Result<AccountId> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
@@ -129,8 +129,7 @@ Result<AccountId> SqliteStore::CreateAccount(const std::string& name,
     }
     AccountId id = sqlite3_last_insert_rowid(ctx.conn.db());
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt balance,
-        ctx.conn.Prepare("INSERT INTO balances (account_id, type) VALUES (?1, ?2)"));
+        Stmt balance, ctx.conn.Prepare("INSERT INTO balances (account_id, type) VALUES (?1, ?2)"));
     for (MessageType t : kAllBalanceTypes) {
       balance.BindInt(1, id).BindInt(2, static_cast<int64_t>(t));
       BRAMKA_RETURN_IF_ERROR(balance.Run());
@@ -199,8 +198,8 @@ Result<void> SqliteStore::AddApiToken(AccountId id, const std::string& token_has
 
 Result<AccountId> SqliteStore::FindAccountByTokenHash(const std::string& token_hash) {
   return readers_->With([&](Connection& c) -> Result<AccountId> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT account_id FROM api_tokens WHERE token_hash = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT account_id FROM api_tokens WHERE token_hash = ?1"));
     stmt.BindText(1, token_hash);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(ErrorCode::kNotFound, "unknown token");
@@ -212,9 +211,9 @@ Result<AccountId> SqliteStore::FindAccountByTokenHash(const std::string& token_h
 
 Result<std::vector<Balance>> SqliteStore::GetBalances(AccountId id) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Balance>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT type, available, unlimited, units FROM balances "
-                             "WHERE account_id = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT type, available, unlimited, units FROM balances "
+                                      "WHERE account_id = ?1"));
     stmt.BindInt(1, id);
     std::array<std::optional<Balance>, std::size(kAllBalanceTypes)> by_type;
     while (true) {
@@ -244,9 +243,8 @@ Result<void> SqliteStore::AdjustBalance(AccountId id, MessageType type, int64_t 
   if (!sqlite::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, ctx.conn.Prepare("UPDATE balances SET units = units + ?3 "
-                                      "WHERE account_id = ?1 AND type = ?2"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE balances SET units = units + ?3 "
+                                                          "WHERE account_id = ?1 AND type = ?2"));
       stmt.BindInt(1, id).BindInt(2, static_cast<int64_t>(type)).BindInt(3, delta);
       BRAMKA_RETURN_IF_ERROR(stmt.Run());
       if (ctx.conn.Changes() == 0) return NoAccount();
@@ -264,9 +262,9 @@ Result<void> SqliteStore::SetBalanceMode(AccountId id, MessageType type, bool av
                                          bool unlimited) {
   if (!sqlite::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE balances SET available = ?3, unlimited = ?4 "
-                                    "WHERE account_id = ?1 AND type = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE balances SET available = ?3, unlimited = ?4 "
+                                             "WHERE account_id = ?1 AND type = ?2"));
     stmt.BindInt(1, id).BindInt(2, static_cast<int64_t>(type));
     stmt.BindInt(3, available ? 1 : 0).BindInt(4, unlimited ? 1 : 0);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
@@ -279,9 +277,8 @@ Result<int64_t> SqliteStore::LedgerSumForMessage(const std::string& message_id) 
   std::optional<int64_t> seq = SeqOf(message_id);
   if (!seq) return 0;
   return readers_->With([&](Connection& c) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT COALESCE(SUM(delta), 0) FROM ledger "
-                             "WHERE message_seq = ?1 AND message_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT COALESCE(SUM(delta), 0) FROM ledger "
+                                                 "WHERE message_seq = ?1 AND message_id = ?2"));
     stmt.BindInt(1, *seq).BindText(2, message_id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     return row ? stmt.Int(0) : 0;
@@ -308,9 +305,8 @@ Result<void> SqliteStore::SetSender(AccountId id, const std::string& name, Sende
 
 Result<std::optional<Sender>> SqliteStore::GetSender(AccountId id, const std::string& name) {
   return readers_->With([&](Connection& c) -> Result<std::optional<Sender>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT name, status, created_ms FROM senders "
-                             "WHERE account_id = ?1 AND name = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT name, status, created_ms FROM senders "
+                                                 "WHERE account_id = ?1 AND name = ?2"));
     stmt.BindInt(1, id).BindText(2, name);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return std::optional<Sender>();
@@ -321,9 +317,8 @@ Result<std::optional<Sender>> SqliteStore::GetSender(AccountId id, const std::st
 
 Result<std::vector<Sender>> SqliteStore::ListSenders(AccountId id) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Sender>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT name, status, created_ms FROM senders "
-                             "WHERE account_id = ?1 ORDER BY name"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT name, status, created_ms FROM senders "
+                                                 "WHERE account_id = ?1 ORDER BY name"));
     stmt.BindInt(1, id);
     std::vector<Sender> out;
     while (true) {
@@ -361,10 +356,10 @@ Result<uint64_t> SqliteStore::ReserveIdBlock(uint64_t count) {
   if (count == 0) return Fail(ErrorCode::kInvalidArgument, "empty id block");
   if (count > kMessageIdSpace) return Fail(ErrorCode::kUnavailable, "message id space exhausted");
   return writer_->Call<uint64_t>([&](WriteContext& ctx) -> Result<uint64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE meta SET value = value + ?1 "
-                                    "WHERE key = 'next_id_sequence' AND value + ?1 <= ?2 "
-                                    "RETURNING value - ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE meta SET value = value + ?1 "
+                                             "WHERE key = 'next_id_sequence' AND value + ?1 <= ?2 "
+                                             "RETURNING value - ?1"));
     stmt.BindInt(1, static_cast<int64_t>(count)).BindInt(2, static_cast<int64_t>(kMessageIdSpace));
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(ErrorCode::kUnavailable, "message id space exhausted");

@@ -68,8 +68,8 @@ class SqliteStore final : public Store {
   Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
 
   Result<std::vector<Balance>> GetBalances(AccountId id) override;
-  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
-                             const std::string& note, int64_t now_ms) override;
+  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta, const std::string& note,
+                             int64_t now_ms) override;
   Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
                               bool unlimited) override;
   Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;

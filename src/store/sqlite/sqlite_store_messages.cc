@@ -25,14 +25,12 @@ constexpr size_t kTypes = std::size(kAllBalanceTypes);
 Error NoMessage() { return MakeError(ErrorCode::kNotFound, "no such message"); }
 
 // Returns `charged` units of `type` to the account, with a ledger entry.
-Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged,
-                    int64_t seq, const std::string& message_id, const char* note,
-                    int64_t now_ms) {
+Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged, int64_t seq,
+                    const std::string& message_id, const char* note, int64_t now_ms) {
   if (charged == 0) return Ok();
   {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("UPDATE balances SET units = units + ?3 "
-                             "WHERE account_id = ?1 AND type = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("UPDATE balances SET units = units + ?3 "
+                                                 "WHERE account_id = ?1 AND type = ?2"));
     stmt.BindInt(1, account).BindInt(2, type).BindInt(3, charged);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
   }
@@ -151,9 +149,8 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
 
   // Pass 2: charge and insert.
   {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt charge, c.Prepare("UPDATE balances SET units = units - ?3 "
-                               "WHERE account_id = ?1 AND type = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt charge, c.Prepare("UPDATE balances SET units = units - ?3 "
+                                                   "WHERE account_id = ?1 AND type = ?2"));
     for (size_t t = 0; t < kTypes; ++t) {
       if (balances[t].charge == 0 || balances[t].unlimited) continue;
       charge.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(t));
@@ -206,9 +203,8 @@ Result<Message> SqliteStore::GetMessage(AccountId id, const std::string& message
   std::optional<int64_t> seq = SeqOf(message_id);
   if (!seq) return NoMessage();
   return readers_->With([&](Connection& c) -> Result<Message> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                             "WHERE seq = ?1 AND id = ?2 AND account_id = ?3"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                                 "WHERE seq = ?1 AND id = ?2 AND account_id = ?3"));
     stmt.BindInt(1, *seq).BindText(2, message_id).BindInt(3, id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMessage();
@@ -219,10 +215,9 @@ Result<Message> SqliteStore::GetMessage(AccountId id, const std::string& message
 Result<Message> SqliteStore::FindMessageByUniqueId(AccountId id, const std::string& unique_id) {
   return readers_->With([&](Connection& c) -> Result<Message> {
     // The literal terms match the partial index messages_unique_id.
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                             "WHERE account_id = ?1 AND unique_id = ?2 "
-                             "AND unique_id <> '' AND status <> 6"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                                 "WHERE account_id = ?1 AND unique_id = ?2 "
+                                                 "AND unique_id <> '' AND status <> 6"));
     stmt.BindInt(1, id).BindText(2, unique_id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMessage();
@@ -279,7 +274,8 @@ Result<MessagePage> SqliteStore::QueryMessages(const MessageQuery& q) {
       }
     }
   };
-  const char* order = q.descending ? " ORDER BY queued_ms DESC, id DESC" : " ORDER BY queued_ms, id";
+  const char* order =
+      q.descending ? " ORDER BY queued_ms DESC, id DESC" : " ORDER BY queued_ms, id";
   int64_t limit = q.limit > 0 ? q.limit : -1;
   int64_t offset = q.limit > 0 ? static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit : 0;
 
@@ -295,9 +291,8 @@ Result<MessagePage> SqliteStore::QueryMessages(const MessageQuery& q) {
         out.total = row ? count.Int(0) : 0;
       }
       if (out.total == 0 || offset >= out.total) return out;
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt select, c.PrepareDynamic("SELECT " BRAMKA_MESSAGE_COLUMNS + where + order +
-                                        " LIMIT ? OFFSET ?"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt select, c.PrepareDynamic("SELECT " BRAMKA_MESSAGE_COLUMNS +
+                                                            where + order + " LIMIT ? OFFSET ?"));
       bind_all(select);
       select.BindInt(static_cast<int>(params.size()) + 1, limit);
       select.BindInt(static_cast<int>(params.size()) + 2, offset);
@@ -324,9 +319,8 @@ Result<bool> SqliteStore::CancelScheduled(AccountId id, const std::string& messa
       stmt.BindInt(1, cur->seq).BindInt(2, now_ms);
       BRAMKA_RETURN_IF_ERROR(stmt.Run());
     }
-    BRAMKA_RETURN_IF_ERROR(
-        Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq, message_id,
-               "cancel", now_ms));
+    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
+                                  message_id, "cancel", now_ms));
     ctx.Move(cur->status, MessageStatus::kCancelled);
     return true;
   });
@@ -380,10 +374,10 @@ Result<void> SqliteStore::MarkSent(const std::string& message_id, const std::str
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
     if (!cur) return NoMessage();
     if (IsFinal(cur->status)) return Ok();
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
-                                    "connector = ?3, upstream_id = ?4, lease_owner = '', "
-                                    "lease_until_ms = 0 WHERE seq = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
+                                             "connector = ?3, upstream_id = ?4, lease_owner = '', "
+                                             "lease_until_ms = 0 WHERE seq = ?1"));
     stmt.BindInt(1, cur->seq).BindInt(2, now_ms).BindText(3, connector).BindText(4, upstream_id);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     ctx.Move(cur->status, MessageStatus::kSent);
@@ -424,9 +418,8 @@ Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::s
       stmt.BindInt(1, cur->seq).BindText(2, reason).BindInt(3, now_ms);
       BRAMKA_RETURN_IF_ERROR(stmt.Run());
     }
-    BRAMKA_RETURN_IF_ERROR(
-        Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq, message_id,
-               "unsent", now_ms));
+    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
+                                  message_id, "unsent", now_ms));
     ctx.Move(cur->status, MessageStatus::kUnsent);
     return Ok();
   });
@@ -472,10 +465,10 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
 
 Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connector, int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Message>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                             "WHERE connector = ?1 AND status = 2 ORDER BY sent_ms, seq "
-                             "LIMIT ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                      "WHERE connector = ?1 AND status = 2 ORDER BY sent_ms, seq "
+                                      "LIMIT ?2"));
     stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
     return ReadMessages(stmt);
   });

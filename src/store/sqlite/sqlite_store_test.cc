@@ -205,17 +205,16 @@ TEST(SqliteStoreTest, GroupCommitBatchesAndIsolatesFailures) {
         uint64_t seq = first + static_cast<uint64_t>(t * kPerThread + i);
         // Every 50th request reuses the id of the thread's first message.
         if (i % 50 == 49) seq = first + static_cast<uint64_t>(t * kPerThread);
-        store->AcceptAsync(AcceptRequest{account, {MakeMessage(seq)}},
-                           [&](Result<AcceptResult> r) {
-                             if (r.ok()) {
-                               ok++;
-                             } else if (r.error().code == ErrorCode::kAlreadyExists) {
-                               already_exists++;
-                             } else {
-                               other++;
-                             }
-                             if (--pending == 0) all_done.set_value();
-                           });
+        store->AcceptAsync(AcceptRequest{account, {MakeMessage(seq)}}, [&](Result<AcceptResult> r) {
+          if (r.ok()) {
+            ok++;
+          } else if (r.error().code == ErrorCode::kAlreadyExists) {
+            already_exists++;
+          } else {
+            other++;
+          }
+          if (--pending == 0) all_done.set_value();
+        });
       }
     });
   }
@@ -322,8 +321,8 @@ TEST(SqliteStoreTest, CrashLosesNothingAcknowledged) {
     account = *store->CreateAccount("alice", "hash", 0, 1);
     ASSERT_TRUE(store->AdjustBalance(account, MessageType::kEco, kInitial, "", 1).ok());
   }
-  const uint32_t seed = static_cast<uint32_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
+  const uint32_t seed =
+      static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   std::mt19937 rng(seed);
   std::set<std::string> acked;
   for (int round = 0; round < 5; ++round) {

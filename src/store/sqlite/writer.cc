@@ -146,8 +146,8 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
     if (!conn_->InTransaction()) {
       // SQLite rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR...):
       // the earlier jobs of the batch are gone too.
-      failure = ran.ok() ? MakeError(ErrorCode::kUnavailable, "transaction rolled back")
-                         : ran.error();
+      failure =
+          ran.ok() ? MakeError(ErrorCode::kUnavailable, "transaction rolled back") : ran.error();
       break;
     }
     if (ran.ok()) {

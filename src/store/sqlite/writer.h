@@ -6,8 +6,8 @@
 // that fails is rolled back alone and keeps its error), COMMITs once, and only
 // then completes the jobs. (Savepoints are taken only when needed: a batch
 // runs without them first and, if a job fails, again with them; so a job's
-// Run must give the same answer when run twice over the same state.) If BEGIN or COMMIT fails (a full disk, an I/O
-// error), or SQLite rolls the whole transaction back, every job of the batch
+// Run must give the same answer when run twice over the same state.) If BEGIN or COMMIT fails (a
+// full disk, an I/O error), or SQLite rolls the whole transaction back, every job of the batch
 // fails with that error: nothing was acknowledged, nothing was written.
 //
 // Completion: synchronous calls (Call) are completed on the writer thread
@@ -165,7 +165,7 @@ Result<T> Writer::Call(Fn&& fn) {
   std::future<Result<T>> future = promise.get_future();
   auto done = [&promise](Result<T> r) { promise.set_value(std::move(r)); };
   Submit(std::make_unique<FnJob<T, std::decay_t<Fn>, decltype(done)>>(std::forward<Fn>(fn),
-                                                                     std::move(done), true));
+                                                                      std::move(done), true));
   return future.get();
 }
 

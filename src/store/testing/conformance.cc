@@ -247,8 +247,7 @@ TEST_P(StoreConformanceTest, Blacklist) {
   EXPECT_TRUE(*store().IsBlacklisted(a, "+48500000001"));
   EXPECT_FALSE(*store().IsBlacklisted(a, "+48500000002"));
   EXPECT_FALSE(*store().IsBlacklisted(b, "+48500000001"));
-  EXPECT_EQ(store().AddToBlacklist(b + 100, "+48500000001", 1).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(store().AddToBlacklist(b + 100, "+48500000001", 1).error().code, ErrorCode::kNotFound);
 }
 
 // ---- ids -----------------------------------------------------------------------------------

@@ -51,12 +51,13 @@ TEST_P(StoreConformanceTest, QueryFilters) {
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(query([](MessageQuery&) {}), (V{ms[0].id, ms[1].id, ms[2].id, ms[3].id, ms[4].id}));
-  EXPECT_EQ(query([&](MessageQuery& q) { q.ids = {ms[3].id, ms[1].id, "ffffffffff"}; }),
+  EXPECT_EQ(query([&](MessageQuery& q) {
+              q.ids = {ms[3].id, ms[1].id, "ffffffffff"};
+            }),
             (V{ms[1].id, ms[3].id}));
   EXPECT_EQ(query([&](MessageQuery& q) { q.ids = {ms[5].id}; }), V{});  // cancelled: hidden
   EXPECT_EQ(query([](MessageQuery& q) { q.unique_ids = {"u1", "zz"}; }), V{ms[1].id});
-  EXPECT_EQ(query([](MessageQuery& q) { q.phones = {"+48500000001"}; }),
-            (V{ms[1].id, ms[4].id}));
+  EXPECT_EQ(query([](MessageQuery& q) { q.phones = {"+48500000001"}; }), (V{ms[1].id, ms[4].id}));
   EXPECT_EQ(query([](MessageQuery& q) { q.status = MessageStatus::kDelivered; }), V{ms[0].id});
   EXPECT_EQ(query([](MessageQuery& q) { q.status = MessageStatus::kUnsent; }), V{ms[1].id});
   EXPECT_EQ(query([](MessageQuery& q) { q.status = MessageStatus::kCancelled; }), V{});
@@ -342,9 +343,9 @@ TEST_P(StoreConformanceTest, CountByStatus) {
   auto counts = store().CountByStatus();
   ASSERT_TRUE(counts.ok());
   std::vector<std::pair<MessageStatus, int64_t>> want = {
-      {MessageStatus::kSaved, 1},       {MessageStatus::kQueued, 1}, {MessageStatus::kSent, 1},
-      {MessageStatus::kDelivered, 1},   {MessageStatus::kUndelivered, 0},
-      {MessageStatus::kUnsent, 1},      {MessageStatus::kCancelled, 1}};
+      {MessageStatus::kSaved, 1},     {MessageStatus::kQueued, 1},      {MessageStatus::kSent, 1},
+      {MessageStatus::kDelivered, 1}, {MessageStatus::kUndelivered, 0}, {MessageStatus::kUnsent, 1},
+      {MessageStatus::kCancelled, 1}};
   EXPECT_EQ(*counts, want);
 }
 

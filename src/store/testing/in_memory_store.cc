@@ -10,7 +10,9 @@ namespace {
 
 size_t TypeIndex(MessageType t) { return static_cast<size_t>(t); }
 
-bool ValidType(MessageType t) { return static_cast<int>(t) <= static_cast<int>(MessageType::kLookup); }
+bool ValidType(MessageType t) {
+  return static_cast<int>(t) <= static_cast<int>(MessageType::kLookup);
+}
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -295,7 +297,8 @@ InMemoryStore::Record* InMemoryStore::FindLocked(const std::string& message_id) 
 Result<Message> InMemoryStore::GetMessage(AccountId id, const std::string& message_id) {
   std::lock_guard lock(mu_);
   Record* r = FindLocked(message_id);
-  if (r == nullptr || r->message.account_id != id) return Fail(ErrorCode::kNotFound, "no such message");
+  if (r == nullptr || r->message.account_id != id)
+    return Fail(ErrorCode::kNotFound, "no such message");
   return r->message;
 }
 
@@ -344,7 +347,8 @@ Result<bool> InMemoryStore::CancelScheduled(AccountId id, const std::string& mes
                                             int64_t now_ms) {
   std::lock_guard lock(mu_);
   Record* r = FindLocked(message_id);
-  if (r == nullptr || r->message.account_id != id) return Fail(ErrorCode::kNotFound, "no such message");
+  if (r == nullptr || r->message.account_id != id)
+    return Fail(ErrorCode::kNotFound, "no such message");
   if (r->message.status != MessageStatus::kSaved) return false;
   r->message.status = MessageStatus::kCancelled;
   r->message.done_ms = now_ms;
@@ -364,8 +368,8 @@ Result<std::vector<Message>> InMemoryStore::ClaimDue(int64_t now_ms, int limit,
   std::vector<Record*> due;
   for (const auto& r : messages_) {
     MessageStatus s = r->message.status;
-    if ((s == MessageStatus::kSaved || s == MessageStatus::kQueued) && r->message.due_ms <= now_ms &&
-        r->lease_until_ms <= now_ms) {
+    if ((s == MessageStatus::kSaved || s == MessageStatus::kQueued) &&
+        r->message.due_ms <= now_ms && r->lease_until_ms <= now_ms) {
       due.push_back(r.get());
     }
   }
@@ -476,7 +480,8 @@ Result<std::vector<std::pair<MessageStatus, int64_t>>> InMemoryStore::CountBySta
   std::array<int64_t, 7> counts{};
   for (const auto& r : messages_) counts[static_cast<size_t>(r->message.status)] += 1;
   std::vector<std::pair<MessageStatus, int64_t>> out;
-  for (size_t i = 0; i < counts.size(); ++i) out.emplace_back(static_cast<MessageStatus>(i), counts[i]);
+  for (size_t i = 0; i < counts.size(); ++i)
+    out.emplace_back(static_cast<MessageStatus>(i), counts[i]);
   return out;
 }
 

@@ -37,8 +37,8 @@ class InMemoryStore final : public Store {
   Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
 
   Result<std::vector<Balance>> GetBalances(AccountId id) override;
-  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta,
-                             const std::string& note, int64_t now_ms) override;
+  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta, const std::string& note,
+                             int64_t now_ms) override;
   Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
                               bool unlimited) override;
   Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
@@ -76,10 +76,10 @@ class InMemoryStore final : public Store {
   static constexpr size_t kTypes = 6;
   struct Record {
     Message message;
-    uint64_t seq = 0;            // insertion order, the tie-breaker of ClaimDue
+    uint64_t seq = 0;  // insertion order, the tie-breaker of ClaimDue
     std::string lease_owner;
     int64_t lease_until_ms = 0;
-    int64_t charged = 0;         // units taken from the balance and not refunded
+    int64_t charged = 0;  // units taken from the balance and not refunded
     std::string last_error;
   };
   struct LedgerEntry {
