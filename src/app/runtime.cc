@@ -18,6 +18,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   if (ec) return Fail(ErrorCode::kUnavailable, "cannot create the folder of " + db_path + ": " + ec.message());
   store::SqliteOptions sqlite;
   sqlite.path = db_path;
+  sqlite.message_id_key = rt->config.core.id_key;
   BRAMKA_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(sqlite));
   rt->store = std::move(opened);
   core::CoreOptions core;

@@ -150,6 +150,10 @@ int RunServe(const std::string& config_path) {
   if (watchdog.joinable()) watchdog.join();
 
   dispatcher.Stop();
+  // Close the store while the io_context still exists: a commit it completes
+  // now may post an answer to a connection's strand.
+  rt.gateway.reset();
+  rt.store.reset();
   spdlog::info("bramka stopped");
   return 0;
 }

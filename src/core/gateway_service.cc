@@ -93,6 +93,11 @@ Result<store::Message> GatewayService::ViewMessageByUniqueId(const Caller& calle
 Result<store::MessagePage> GatewayService::Reports(const Caller& caller,
                                                    store::MessageQuery query) {
   query.account_id = caller.account_id;
+  // Phones are stored in E.164: a filter written as the client writes numbers
+  // must match them. A filter that is not a valid number matches nothing.
+  for (auto& phone : query.phones) {
+    if (auto normalised = phones_.Normalize(phone); normalised.ok()) phone = *normalised;
+  }
   if (query.page < 1) query.page = 1;
   if (query.limit < 1) query.limit = 50;
   if (query.limit > 500) query.limit = 500;

@@ -154,6 +154,15 @@ Result<void> Dispatcher::Start() {
     BRAMKA_CHECK(!started_ && !stopped_);
     started_ = true;
   }
+  // What this node claimed before a crash or restart died with it: make it
+  // claimable now instead of after the lease (duplicates towards a connector
+  // stay bounded by what was in flight at the crash).
+  if (auto released = store_.ReleaseLeases(options_.node_id); !released.ok()) {
+    return Fail(released.take_error());
+  } else if (*released > 0) {
+    spdlog::info("released {} messages leased by a previous run of {}", *released,
+                 options_.node_id);
+  }
   for (int i = 0; i < options_.record_threads; ++i) {
     auto recorder = std::make_unique<Recorder>();
     Recorder* r = recorder.get();

@@ -145,6 +145,11 @@ class Store {
   // returned as it is (receipts may repeat). receipt.status must be
   // kDelivered or kUndelivered (else kInvalidArgument); done_ms = at_ms.
   virtual Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) = 0;
+  // Releases every lease held by `owner` (kQueued messages become claimable
+  // at once) and returns how many. A node calls it at start-up: whatever its
+  // previous incarnation had claimed died with it, so there is no need to
+  // wait for the leases to expire.
+  virtual Result<int64_t> ReleaseLeases(const std::string& owner) = 0;
   // Messages in kSent through `connector`, for connectors whose peer keeps
   // receipts across a restart of bramka (simnet). Oldest sent first;
   // limit < 0 means no limit.

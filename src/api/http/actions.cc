@@ -352,13 +352,7 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
   Result<void> parsed = [&]() -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(q.ids, p.GetList("id"));
     BRAMKA_ASSIGN_OR_RETURN(q.unique_ids, p.GetList("unique_id"));
-    BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> phones, p.GetList("phone"));
-    for (const std::string& raw : phones) {
-      // Stored numbers are E.164; a number that does not normalise cannot
-      // match anything, which is the right answer for it.
-      auto e164 = service_.phones().Normalize(raw);
-      q.phones.push_back(e164.ok() ? *e164 : raw);
-    }
+    BRAMKA_ASSIGN_OR_RETURN(q.phones, p.GetList("phone"));  // core normalises them
     BRAMKA_ASSIGN_OR_RETURN(q.from_ms, TimeParam(p, "date_from", false));
     BRAMKA_ASSIGN_OR_RETURN(q.to_ms, TimeParam(p, "date_to", true));
     BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> status, p.GetString("status"));

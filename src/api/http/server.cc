@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/execution.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -264,12 +266,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     api.remote_address = remote_;
     const Format format = api.route.format;
     const std::string label(ActionHandler::MetricLabel(api.route.action));
-    auto finish = [self = Self(), format, label, keep_alive, version](ApiAnswer answer) {
+    // The strand's executor, counted as outstanding work until the answer is
+    // posted: a send waits for its commit with no asio operation pending, and
+    // io_context::run() must not return (at shutdown) before it is answered.
+    auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+    auto finish = [self = Self(), tracked, format, label, keep_alive, version](ApiAnswer answer) {
       // Sends complete on a core thread: hop back onto this connection's strand.
-      net::post(self->stream_.get_executor(),
-                [self, format, label, keep_alive, version, answer = std::move(answer)] {
-                  self->WriteAnswer(answer, format, label, keep_alive, version);
-                });
+      net::post(tracked, [self, format, label, keep_alive, version, answer = std::move(answer)] {
+        self->WriteAnswer(answer, format, label, keep_alive, version);
+      });
     };
     auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query);
     if (!tree.ok()) return finish(state_->handler.ErrorAnswer(tree.error()));

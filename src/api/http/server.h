@@ -24,7 +24,12 @@
 // thread and are posted back to the connection's strand.
 // Ownership: the io_context, GatewayService and MetricsRegistry must outlive
 // the server. Stop() (or the destructor) closes the listeners and every
-// connection; a send still committing completes into a closed connection.
+// connection (asynchronously, on their strands). A send still committing
+// counts as outstanding work on the io_context until its completion has been
+// posted back, so io_context::run() returns only after every in-flight send
+// is answered (into a closed connection, if Stop() closed it); if the
+// io_context is stopped or destroyed first, the store must not complete a
+// pending send afterwards.
 
 #include <cstddef>
 #include <cstdint>

@@ -16,8 +16,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -176,6 +179,146 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
+// An InMemoryStore whose AcceptAsync can be held back and then completed on
+// another thread, as SqliteStore's commit thread does.
+class GatedStore final : public store::Store {
+ public:
+  ~GatedStore() override {
+    Release();
+    for (auto& t : threads_) t.join();
+  }
+
+  void Gate() { gated_ = true; }
+  // Waits (bounded) until `n` accepts are held back.
+  bool WaitHeld(size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kDeadline, [&] { return held_.size() >= n; });
+  }
+  // Completes every held accept on a new thread.
+  void Release() {
+    std::vector<std::pair<store::AcceptRequest, AcceptCallback>> held;
+    {
+      std::lock_guard lock(mu_);
+      gated_ = false;
+      held.swap(held_);
+    }
+    if (held.empty()) return;
+    threads_.emplace_back([this, held = std::move(held)]() mutable {
+      for (auto& [request, done] : held) inner_.AcceptAsync(std::move(request), std::move(done));
+    });
+  }
+
+  void AcceptAsync(store::AcceptRequest request, AcceptCallback done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (gated_) {
+        held_.emplace_back(std::move(request), std::move(done));
+        cv_.notify_all();
+        return;
+      }
+    }
+    inner_.AcceptAsync(std::move(request), std::move(done));
+  }
+
+  // Everything else goes straight to the in-memory store.
+  using AccountId = store::AccountId;
+  Result<AccountId> CreateAccount(const std::string& n, const std::string& h, AccountId p,
+                                  int64_t t) override {
+    return inner_.CreateAccount(n, h, p, t);
+  }
+  Result<store::Account> GetAccount(AccountId id) override { return inner_.GetAccount(id); }
+  Result<store::Account> FindAccountByName(const std::string& n) override {
+    return inner_.FindAccountByName(n);
+  }
+  Result<std::vector<store::Account>> ListAccounts() override { return inner_.ListAccounts(); }
+  Result<void> SetPasswordHash(AccountId id, const std::string& h) override {
+    return inner_.SetPasswordHash(id, h);
+  }
+  Result<void> AddApiToken(AccountId id, const std::string& h, const std::string& l,
+                           int64_t t) override {
+    return inner_.AddApiToken(id, h, l, t);
+  }
+  Result<AccountId> FindAccountByTokenHash(const std::string& h) override {
+    return inner_.FindAccountByTokenHash(h);
+  }
+  Result<std::vector<store::Balance>> GetBalances(AccountId id) override {
+    return inner_.GetBalances(id);
+  }
+  Result<void> AdjustBalance(AccountId id, store::MessageType ty, int64_t d, const std::string& n,
+                             int64_t t) override {
+    return inner_.AdjustBalance(id, ty, d, n, t);
+  }
+  Result<void> SetBalanceMode(AccountId id, store::MessageType ty, bool a, bool u) override {
+    return inner_.SetBalanceMode(id, ty, a, u);
+  }
+  Result<int64_t> LedgerSumForMessage(const std::string& m) override {
+    return inner_.LedgerSumForMessage(m);
+  }
+  Result<void> SetSender(AccountId id, const std::string& n, store::SenderStatus st,
+                         int64_t t) override {
+    return inner_.SetSender(id, n, st, t);
+  }
+  Result<std::optional<store::Sender>> GetSender(AccountId id, const std::string& n) override {
+    return inner_.GetSender(id, n);
+  }
+  Result<std::vector<store::Sender>> ListSenders(AccountId id) override {
+    return inner_.ListSenders(id);
+  }
+  Result<void> AddToBlacklist(AccountId id, const std::string& p, int64_t t) override {
+    return inner_.AddToBlacklist(id, p, t);
+  }
+  Result<bool> IsBlacklisted(AccountId id, const std::string& p) override {
+    return inner_.IsBlacklisted(id, p);
+  }
+  Result<uint64_t> ReserveIdBlock(uint64_t c) override { return inner_.ReserveIdBlock(c); }
+  Result<store::Message> GetMessage(AccountId id, const std::string& m) override {
+    return inner_.GetMessage(id, m);
+  }
+  Result<store::Message> FindMessageByUniqueId(AccountId id, const std::string& u) override {
+    return inner_.FindMessageByUniqueId(id, u);
+  }
+  Result<store::MessagePage> QueryMessages(const store::MessageQuery& q) override {
+    return inner_.QueryMessages(q);
+  }
+  Result<bool> CancelScheduled(AccountId id, const std::string& m, int64_t t) override {
+    return inner_.CancelScheduled(id, m, t);
+  }
+  Result<std::vector<store::Message>> ClaimDue(int64_t t, int l, const std::string& o,
+                                               int64_t u) override {
+    return inner_.ClaimDue(t, l, o, u);
+  }
+  Result<void> MarkSent(const std::string& m, const std::string& c, const std::string& u,
+                        int64_t t) override {
+    return inner_.MarkSent(m, c, u, t);
+  }
+  Result<void> MarkRetry(const std::string& m, int64_t d, const std::string& e) override {
+    return inner_.MarkRetry(m, d, e);
+  }
+  Result<void> MarkUnsent(const std::string& m, const std::string& r, int64_t t) override {
+    return inner_.MarkUnsent(m, r, t);
+  }
+  Result<std::optional<store::Message>> ApplyReceipt(const store::ReceiptUpdate& r) override {
+    return inner_.ApplyReceipt(r);
+  }
+  Result<int64_t> ReleaseLeases(const std::string& owner) override {
+    return inner_.ReleaseLeases(owner);
+  }
+  Result<std::vector<store::Message>> ListSentVia(const std::string& c, int l) override {
+    return inner_.ListSentVia(c, l);
+  }
+  Result<std::vector<std::pair<store::MessageStatus, int64_t>>> CountByStatus() override {
+    return inner_.CountByStatus();
+  }
+
+ private:
+  store::InMemoryStore inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool gated_ = false;
+  std::vector<std::pair<store::AcceptRequest, AcceptCallback>> held_;
+  std::vector<std::thread> threads_;
+};
+
 std::string Request(std::string_view method, std::string_view target, std::string_view body,
                     std::string_view content_type = "application/json",
                     std::string_view extra_headers = "") {
@@ -229,7 +372,7 @@ class HttpServerTest : public ::testing::Test {
   }
 
   TestCertificate cert_;
-  store::InMemoryStore store_;
+  GatedStore store_;
   FakeClock clock_;
   MetricsRegistry metrics_;
   std::unique_ptr<core::GatewayService> gw_;
@@ -485,6 +628,55 @@ TEST_F(HttpServerTest, StopClosesOpenConnections) {
   EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
   Client<false> late(server_->http_port());
   EXPECT_TRUE(late.connect_error || late.ReadUntilClosed());
+}
+
+TEST_F(HttpServerTest, SendAnsweredFromTheStoreThread) {
+  store_.Gate();
+  Client<false> c(server_->http_port());
+  ASSERT_FALSE(c.Write(Request("POST", "/messages/send_sms", R"({"phone":"500600700","text":"x"})",
+                               "application/json", Bearer())));
+  ASSERT_TRUE(store_.WaitHeld(1));
+  // The connection is busy, not idle: held past the 2 s idle timeout, it
+  // still gets its answer once the commit completes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  store_.Release();
+  Reply r = c.Read();
+  EXPECT_EQ(r.json()["queued"], 1) << r.body;
+  // And the connection is usable afterwards.
+  EXPECT_EQ(c.Exchange(Request("GET", "/healthz", "", "")).status, 200u);
+}
+
+// io_context::run() must not return while a send waits for its commit, so
+// that `bramka serve` can stop the server and let run() drain.
+TEST(HttpServerShutdownTest, RunReturnsOnlyAfterInFlightSendsComplete) {
+  SetProcessTimeZone("Europe/Warsaw");
+  GatedStore store;
+  FakeClock clock;
+  core::GatewayService gw(store, clock, core::CoreOptions{});
+  ASSERT_TRUE(gw.CreateAccount("acme", "secret").ok());
+  ASSERT_TRUE(gw.TopUp("acme", store::MessageType::kEco, 10, "").ok());
+  const std::string token = *gw.CreateToken("acme", "t");
+  MetricsRegistry metrics;
+  net::io_context io;
+  HttpOptions options;
+  options.http_port = 0;
+  options.https_enabled = false;
+  HttpServer server(io, options, gw, metrics);
+  ASSERT_TRUE(server.Start().ok());
+  auto ran = std::async(std::launch::async, [&io] { io.run(); });
+
+  store.Gate();
+  Client<false> c(server.http_port());
+  ASSERT_FALSE(c.Write(Request("POST", "/messages/send_sms", R"({"phone":"500600700","text":"x"})",
+                               "application/json", "Authorization: Bearer " + token + "\r\n")));
+  ASSERT_TRUE(store.WaitHeld(1));
+  server.Stop();
+  EXPECT_EQ(ran.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  store.Release();
+  const bool drained = ran.wait_for(kDeadline) == std::future_status::ready;
+  EXPECT_TRUE(drained);
+  if (!drained) io.stop();
+  EXPECT_EQ(gw.Reports(*gw.AuthenticateToken(token), {})->total, 1);
 }
 
 TEST(HttpServerStartTest, ReportsBadConfiguration) {

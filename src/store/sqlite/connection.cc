@@ -110,7 +110,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   if (mode == Mode::kWriter) {
     // WAL lets the readers run beside the one writer; FULL syncs the WAL on
     // every commit, so an acknowledged write survives a power cut.
-    BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt wal, conn->Prepare("PRAGMA journal_mode=WAL"));
+      BRAMKA_ASSIGN_OR_RETURN(bool row, wal.Step());
+      if (!row || wal.Text(0) != "wal") {
+        return Fail(ErrorCode::kUnavailable, "cannot use WAL journaling for " + path);
+      }
+    }
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-65536"));  // 64 MiB

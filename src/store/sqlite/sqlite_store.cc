@@ -63,6 +63,11 @@ Error NoAccount() { return MakeError(ErrorCode::kNotFound, "no such account"); }
 // ---- opening -----------------------------------------------------------------
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
+  // Every connection must reach the same file (an in-memory or temporary
+  // database would be private to one connection).
+  if (options.path.empty() || options.path == ":memory:") {
+    return Fail(ErrorCode::kInvalidArgument, "SqliteStore needs a file path");
+  }
   BRAMKA_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::Open(options.path, Connection::Mode::kWriter, options.busy_timeout_ms));

@@ -52,7 +52,7 @@ class SqliteStore final : public Store {
  public:
   // Opens or creates the file and migrates it to the latest schema.
   // kUnavailable: cannot open or write the file; kCorrupt: not a database, or
-  // a schema newer than this binary knows.
+  // a schema newer than this binary knows; kInvalidArgument: no file path.
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   // Waits for every queued write to commit and every callback to run.
   ~SqliteStore() override;
@@ -100,6 +100,7 @@ class SqliteStore final : public Store {
   Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
                           int64_t now_ms) override;
   Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) override;
+  Result<int64_t> ReleaseLeases(const std::string& owner) override;
   Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
   // Served from counters the writer keeps (no table scan per scrape).
   Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;

@@ -463,6 +463,17 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
       });
 }
 
+Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
+  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
+                                    "WHERE status IN (0, 1) AND lease_owner = ?1"));
+    stmt.BindText(1, owner);
+    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    return ctx.conn.Changes();
+  });
+}
+
 Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connector, int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Message>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -262,6 +263,7 @@ TEST(SqliteStoreTest, FullDiskIsUnavailableAndLosesNothingAcknowledged) {
         acked.push_back(m.id);
       } else {
         EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+        EXPECT_NE(r.error().message.find("full"), std::string::npos) << r.error().message;
         failed.push_back(m.id);
       }
     }
@@ -278,6 +280,67 @@ TEST(SqliteStoreTest, FullDiskIsUnavailableAndLosesNothingAcknowledged) {
   for (const std::string& id : failed) {
     EXPECT_EQ(store->GetMessage(account, id).error().code, ErrorCode::kNotFound) << id;
     EXPECT_EQ(*store->LedgerSumForMessage(id), 0) << id;
+  }
+  EXPECT_EQ(store->GetBalances(account)->at(0).units,
+            1'000'000 - static_cast<int64_t>(acked.size()));
+}
+
+// The same with concurrent AcceptAsync calls: the disk fills in the middle
+// of group-committed batches.
+TEST(SqliteStoreTest, FullDiskUnderGroupCommit) {
+  SqliteOptions options;
+  options.path = FreshPath("full-async");
+  AccountId account = 0;
+  {
+    auto store = MustOpen(options);
+    ASSERT_NE(store, nullptr);
+    account = *store->CreateAccount("alice", "hash", 0, 1);
+    ASSERT_TRUE(store->AdjustBalance(account, MessageType::kEco, 1'000'000, "", 1).ok());
+  }
+  options.max_page_count = 80;
+  std::mutex mu;
+  std::vector<std::string> acked;
+  std::vector<std::string> failed;
+  {
+    auto store = MustOpen(options);
+    ASSERT_NE(store, nullptr);
+    constexpr int kCalls = 1'200;
+    std::atomic<int> pending{kCalls};
+    std::promise<void> all_done;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kCalls / 4; ++i) {
+          Message m = MakeMessage(static_cast<uint64_t>(1 + t * kCalls + i));
+          m.text = std::string(300, 'y');
+          std::string id = m.id;
+          store->AcceptAsync(AcceptRequest{account, {m}}, [&, id](Result<AcceptResult> r) {
+            {
+              std::lock_guard lock(mu);
+              (r.ok() ? acked : failed).push_back(id);
+              if (!r.ok()) {
+                EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().message;
+              }
+            }
+            if (--pending == 0) all_done.set_value();
+          });
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    all_done.get_future().wait();
+  }
+  ASSERT_FALSE(acked.empty());
+  ASSERT_FALSE(failed.empty()) << "the page cap never filled the file";
+  options.max_page_count = 0;
+  auto store = MustOpen(options);
+  ASSERT_NE(store, nullptr);
+  for (const std::string& id : acked) {
+    EXPECT_TRUE(store->GetMessage(account, id).ok()) << id;
+    EXPECT_EQ(*store->LedgerSumForMessage(id), -1) << id;
+  }
+  for (const std::string& id : failed) {
+    EXPECT_EQ(store->GetMessage(account, id).error().code, ErrorCode::kNotFound) << id;
   }
   EXPECT_EQ(store->GetBalances(account)->at(0).units,
             1'000'000 - static_cast<int64_t>(acked.size()));

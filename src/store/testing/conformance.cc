@@ -362,7 +362,7 @@ TEST_P(StoreConformanceTest, ReusedMessageIdIsRejectedAndWritesNothing) {
   EXPECT_EQ(Units(a, MessageType::kEco), 99);
 }
 
-TEST_P(StoreConformanceTest, MalformedIdIsRejected) {
+TEST_P(StoreConformanceTest, InvalidInputIsRejected) {
   AccountId a = NewAccount("alice");
   for (const char* bad : {"", "ABCDEF0123", "abc", "abcdefghij", "0123456789a"}) {
     Message m = NewMessage(a);
@@ -378,6 +378,16 @@ TEST_P(StoreConformanceTest, MalformedIdIsRejected) {
   q.account_id = a;
   q.ids = {"ABCDEF0123"};
   EXPECT_EQ(store().QueryMessages(q)->total, 0);
+
+  Message sent = NewMessage(a);
+  sent.status = MessageStatus::kSent;  // new messages are saved or queued
+  EXPECT_EQ(store().Accept(AcceptRequest{a, {sent}}).error().code, ErrorCode::kInvalidArgument);
+  Message negative = NewMessage(a);
+  negative.cost_units = -1;
+  EXPECT_EQ(store().Accept(AcceptRequest{a, {negative}}).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store().ApplyReceipt({"c", "u", MessageStatus::kSent, "", 1}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Units(a, MessageType::kEco), 100);
 }
 
 TEST_P(StoreConformanceTest, AccountScoping) {

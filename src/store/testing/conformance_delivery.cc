@@ -2,7 +2,9 @@
 // (Part 1, with the fixture, is conformance.cc.)
 
 #include <algorithm>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/testing/conformance.h"
@@ -196,6 +198,55 @@ TEST_P(StoreConformanceTest, ClaimDueTakesDueOnlyOldestFirst) {
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(Ids(*last), (std::vector<std::string>{early.id, saved.id, late.id, future.id}));
   EXPECT_TRUE(store().ClaimDue(95'000, 0, "w3", 96'000)->empty());
+}
+
+TEST_P(StoreConformanceTest, ReleaseLeasesFreesOnlyTheOwnersUnsentClaims) {
+  AccountId a = NewAccount("alice");
+  Message m1 = NewMessage(a);
+  Message m2 = NewMessage(a);
+  Message m3 = NewMessage(a);
+  m1.due_ms = m2.due_ms = m3.due_ms = 1'000;
+  AcceptOk(a, {m1});
+  ASSERT_EQ(store().ClaimDue(1'000, 10, "node-a", 900'000)->size(), 1u);
+  AcceptOk(a, {m2, m3});
+  ASSERT_EQ(store().ClaimDue(1'000, 1, "node-b", 900'000)->size(), 1u);
+  ASSERT_EQ(store().ClaimDue(1'000, 1, "node-a", 900'000)->size(), 1u);
+  // One of node-a's claims went out: it is not leased any more.
+  ASSERT_TRUE(store().MarkSent(m1.id, "c", "u1", 2'000).ok());
+
+  auto released = store().ReleaseLeases("node-a");
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(*released, 1);
+  auto again = store().ClaimDue(2'000, 10, "node-a", 900'000);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);  // node-b's lease still holds
+  EXPECT_EQ(*store().ReleaseLeases("node-c"), 0);
+}
+
+TEST_P(StoreConformanceTest, ConcurrentClaimsNeverShareAMessage) {
+  AccountId a = NewAccount("alice", 1'000);
+  std::vector<Message> ms;
+  for (int i = 0; i < 200; ++i) ms.push_back(NewMessage(a));
+  AcceptOk(a, ms);
+  std::mutex mu;
+  std::vector<std::string> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      for (int round = 0; round < 100; ++round) {  // bounded
+        auto batch = store().ClaimDue(100'000, 7, "w" + std::to_string(w), 1'000'000);
+        ASSERT_TRUE(batch.ok());
+        if (batch->empty()) return;
+        std::lock_guard lock(mu);
+        for (const Message& m : *batch) claimed.push_back(m.id);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  std::sort(claimed.begin(), claimed.end());
+  std::vector<std::string> all = Ids(ms);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(claimed, all);  // each exactly once
 }
 
 TEST_P(StoreConformanceTest, MarkSentAndReceipts) {

@@ -456,6 +456,21 @@ Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& 
   return std::optional<Message>(r->message);
 }
 
+Result<int64_t> InMemoryStore::ReleaseLeases(const std::string& owner) {
+  std::lock_guard lock(mu_);
+  int64_t released = 0;
+  for (const auto& r : messages_) {
+    MessageStatus s = r->message.status;
+    if ((s == MessageStatus::kSaved || s == MessageStatus::kQueued) && r->lease_owner == owner &&
+        r->lease_until_ms != 0) {
+      r->lease_owner.clear();
+      r->lease_until_ms = 0;
+      ++released;
+    }
+  }
+  return released;
+}
+
 Result<std::vector<Message>> InMemoryStore::ListSentVia(const std::string& connector, int limit) {
   std::lock_guard lock(mu_);
   std::vector<const Record*> sent;

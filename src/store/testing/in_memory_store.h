@@ -69,6 +69,7 @@ class InMemoryStore final : public Store {
   Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
                           int64_t now_ms) override;
   Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) override;
+  Result<int64_t> ReleaseLeases(const std::string& owner) override;
   Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
   Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;
 
