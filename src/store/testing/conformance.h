@@ -13,6 +13,7 @@
 //       StoreFactoryName);
 
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,9 @@ struct StoreFactory {
   std::string name;
   std::function<std::unique_ptr<Store>()> make;
 };
+
+// gtest prints the parameter by name instead of as raw bytes.
+inline void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
 
 // For the test names: "memory", "sqlite", ...
 std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info);
