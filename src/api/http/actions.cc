@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 
+#include "api/http/personalized.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
 #include "core/gateway_service.h"
@@ -81,11 +82,15 @@ constexpr std::string_view kSpecActions[] = {
     "error",
 };
 
-enum class Action { kUnknown, kError, kSendSms, kView, kReports, kDelete, kLimits };
+enum class Action {
+  kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits
+};
 
 Action ActionFor(std::string_view name) {
   if (name == "error") return Action::kError;
   if (name == "messages/send_sms") return Action::kSendSms;
+  if (name == "messages/send_personalized") return Action::kSendPersonalized;
+  if (name == "messages/send_voice") return Action::kSendVoice;
   if (name == "messages/view") return Action::kView;
   if (name == "messages/reports") return Action::kReports;
   if (name == "messages/delete") return Action::kDelete;
@@ -223,6 +228,10 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
   switch (action) {
     case Action::kSendSms:
       return SendSms(ctx, std::move(done));
+    case Action::kSendPersonalized:
+      return SendPersonalized(ctx, std::move(done));
+    case Action::kSendVoice:
+      return SendVoice(ctx, std::move(done));
     case Action::kView:
       return done(View(ctx));
     case Action::kReports:
@@ -238,47 +247,108 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
   done(ErrorAnswer(api_code::kInvalidAction));
 }
 
-// ---- messages/send_sms (spec §4.1) --------------------------------------------------
+// ---- sending (spec §4.1–4.3) ---------------------------------------------------------
+
+// The options every send action shares (spec §4.1): sender, details, test,
+// utf, flash, speed, date, unique_id, dlr_url.
+Result<void> ActionHandler::ParseSendOptions(const Params& p, core::SubmitRequest& req,
+                                             bool& details) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> sender, p.GetString("sender"));
+  if (sender && !Trim(*sender).empty()) req.sender = std::string(Trim(*sender));
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> d, p.GetBool("details"));
+  details = d.value_or(false);
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> test, p.GetBool("test"));
+  req.test = test.value_or(false);
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> utf, p.GetBool("utf"));
+  req.utf = utf.value_or(false);
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> flash, p.GetBool("flash"));
+  req.flash = flash.value_or(false);
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> speed, p.GetBool("speed"));
+  req.speed = speed.value_or(false);
+  BRAMKA_ASSIGN_OR_RETURN(int64_t date_ms, TimeParam(p, "date", false));
+  if (date_ms > 0) req.schedule = FromUnixMillis(date_ms);
+  BRAMKA_ASSIGN_OR_RETURN(req.unique_ids, p.GetList("unique_id"));
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> dlr_url, p.GetString("dlr_url"));
+  if (dlr_url) req.dlr_url = std::move(*dlr_url);
+  return Ok();
+}
+
+// Recipients as `phone`; group_id/contact_id come with the contacts module.
+Result<void> ActionHandler::ParseRecipients(const Params& p, core::SubmitRequest& req) {
+  BRAMKA_ASSIGN_OR_RETURN(req.phones, p.GetList("phone"));
+  if (!req.phones.empty()) return Ok();
+  if (p.Has("group_id") || p.Has("contact_id")) {
+    return Fail(Missing("phone (group_id/contact_id are not supported yet)"));
+  }
+  return Fail(Missing("phone"));
+}
 
 void ActionHandler::SendSms(const Context& ctx, Done done) {
   const Params& p = ctx.params;
   core::SubmitRequest req;
-  req.source = "http";
   bool details = false;
-
   Result<void> parsed = [&]() -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(req.phones, p.GetList("phone"));
-    if (req.phones.empty()) {
-      if (p.Has("group_id") || p.Has("contact_id")) {
-        // Sending to groups/contacts arrives with the contacts module.
-        return Fail(Missing("phone (group_id/contact_id are not supported yet)"));
-      }
-      return Fail(Missing("phone"));
-    }
+    BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
     BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
     if (!text) return Fail(Missing("text"));
     req.text = std::move(*text);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> sender, p.GetString("sender"));
-    if (sender && !Trim(*sender).empty()) req.sender = std::string(Trim(*sender));
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> d, p.GetBool("details"));
-    details = d.value_or(false);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> test, p.GetBool("test"));
-    req.test = test.value_or(false);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> utf, p.GetBool("utf"));
-    req.utf = utf.value_or(false);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> flash, p.GetBool("flash"));
-    req.flash = flash.value_or(false);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> speed, p.GetBool("speed"));
-    req.speed = speed.value_or(false);
-    BRAMKA_ASSIGN_OR_RETURN(int64_t date_ms, TimeParam(p, "date", false));
-    if (date_ms > 0) req.schedule = FromUnixMillis(date_ms);
-    BRAMKA_ASSIGN_OR_RETURN(req.unique_ids, p.GetList("unique_id"));
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> dlr_url, p.GetString("dlr_url"));
-    if (dlr_url) req.dlr_url = std::move(*dlr_url);
-    return Ok();
+    return ParseSendOptions(p, req, details);
   }();
   if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+  Submit(ctx, std::move(req), details, std::move(done));
+}
 
+// spec §4.2: a text per recipient; `voice` sends them as VMS.
+void ActionHandler::SendPersonalized(const Context& ctx, Done done) {
+  const Params& p = ctx.params;
+  core::SubmitRequest req;
+  bool details = false;
+  Result<void> parsed = [&]() -> Result<void> {
+    const ParamTree& tree = p.tree();
+    auto messages = tree.find("messages");
+    if (messages == tree.end() || messages->is_null()) {
+      if (p.Has("group_id")) {
+        return Fail(Missing("messages (group_id templates are not supported yet)"));
+      }
+      return Fail(Missing("messages"));
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::vector<PersonalizedMessage> list,
+                            ParsePersonalizedMessages(*messages));
+    if (list.empty()) return Fail(Missing("messages"));
+    for (auto& m : list) {
+      req.phones.push_back(std::move(m.phone));
+      req.texts.push_back(std::move(m.text));
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> voice, p.GetBool("voice"));
+    if (voice.value_or(false)) req.kind = core::SubmitKind::kVoice;
+    return ParseSendOptions(p, req, details);
+  }();
+  if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+  Submit(ctx, std::move(req), details, std::move(done));
+}
+
+// spec §4.3: text-to-speech from `text` (uploaded WAV files arrive with files/*).
+void ActionHandler::SendVoice(const Context& ctx, Done done) {
+  const Params& p = ctx.params;
+  core::SubmitRequest req;
+  req.kind = core::SubmitKind::kVoice;
+  bool details = false;
+  Result<void> parsed = [&]() -> Result<void> {
+    BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
+    if (!text) {
+      if (p.Has("file_id")) return Fail(Missing("text (voice files are not supported yet)"));
+      return Fail(Missing("text or file_id"));
+    }
+    req.text = std::move(*text);
+    return ParseSendOptions(p, req, details);
+  }();
+  if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+  Submit(ctx, std::move(req), details, std::move(done));
+}
+
+void ActionHandler::Submit(const Context& ctx, core::SubmitRequest req, bool details, Done done) {
+  req.source = "http";
   // The completion runs on a core thread after the commit and must not
   // touch `this` (the server may be stopping): it captures what it needs.
   service_.SubmitAsync(

@@ -18,9 +18,11 @@
 #include "api/http/errors.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
+#include "common/result.h"
 
 namespace bramka::core {
 class GatewayService;
+struct SubmitRequest;
 }  // namespace bramka::core
 
 namespace bramka::api::http {
@@ -68,6 +70,11 @@ class ActionHandler {
   struct Context;
 
   void SendSms(const Context& ctx, Done done);
+  void SendPersonalized(const Context& ctx, Done done);
+  void SendVoice(const Context& ctx, Done done);
+  void Submit(const Context& ctx, core::SubmitRequest req, bool details, Done done);
+  static Result<void> ParseSendOptions(const Params& p, core::SubmitRequest& req, bool& details);
+  static Result<void> ParseRecipients(const Params& p, core::SubmitRequest& req);
   ApiAnswer View(const Context& ctx);
   ApiAnswer Reports(const Context& ctx);
   ApiAnswer Delete(const Context& ctx);
