@@ -78,5 +78,12 @@ class SendActionsTest(unittest.TestCase):
         self.assertEqual(r["error"]["code"], 2000)
 
 
+    def test_phones_test(self):
+        self.assertEqual(self.b.api("phones/test", {"phone": "500600700"}), {"correct": True})
+        self.assertEqual(self.b.api("phones/test", {"phone": "+48 600 700 800"}), {"correct": True})
+        self.assertEqual(self.b.api("phones/test", {"phone": "12345"}), {"correct": False})
+        self.assertEqual(self.b.api("phones/test", {})["error"]["code"], 2000)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

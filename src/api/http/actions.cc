@@ -83,7 +83,8 @@ constexpr std::string_view kSpecActions[] = {
 };
 
 enum class Action {
-  kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits
+  kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
+  kPhonesTest
 };
 
 Action ActionFor(std::string_view name) {
@@ -95,6 +96,7 @@ Action ActionFor(std::string_view name) {
   if (name == "messages/reports") return Action::kReports;
   if (name == "messages/delete") return Action::kDelete;
   if (name == "account/limits") return Action::kLimits;
+  if (name == "phones/test") return Action::kPhonesTest;
   return Action::kUnknown;
 }
 
@@ -240,6 +242,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(Delete(ctx));
     case Action::kLimits:
       return done(Limits(ctx));
+    case Action::kPhonesTest:
+      return done(PhonesTest(ctx));
     case Action::kUnknown:
     case Action::kError:
       break;
@@ -535,6 +539,18 @@ ApiAnswer ActionHandler::Limits(const Context& ctx) {
     items.push_back(std::move(item));
   }
   doc["items"] = std::move(items);
+  return ApiAnswer{std::move(doc), 0};
+}
+
+// ---- phones/test (spec §4.16) ---------------------------------------------------------
+
+// Whether the number is a valid one (libphonenumber, default region PL).
+ApiAnswer ActionHandler::PhonesTest(const Context& ctx) {
+  auto phone = FirstOf(ctx.params, "phone");
+  if (!phone.ok()) return ErrorAnswer(phone.error());
+  if (!phone->has_value()) return ErrorAnswer(Missing("phone"));
+  Document doc = Document::object();
+  doc["correct"] = service_.phones().Normalize(**phone).ok();
   return ApiAnswer{std::move(doc), 0};
 }
 

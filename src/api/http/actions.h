@@ -79,6 +79,7 @@ class ActionHandler {
   ApiAnswer Reports(const Context& ctx);
   ApiAnswer Delete(const Context& ctx);
   ApiAnswer Limits(const Context& ctx);
+  ApiAnswer PhonesTest(const Context& ctx);
 
   core::GatewayService& service_;
   Language language_;
