@@ -14,6 +14,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -56,6 +57,7 @@ struct State {
   State(HttpOptions opts, core::GatewayService& service, MetricsRegistry& registry)
       : options(std::move(opts)),
         handler(service, options.language),
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         metrics(registry),
         latency(registry.GetHistogram("bramka_http_request_duration_seconds",
                                       "Time from a request's headers to its answer")) {}
@@ -88,6 +90,9 @@ struct State {
 
   const HttpOptions options;
   ActionHandler handler;
+  // Actions run here, not on the I/O threads: a password check (argon2id on a
+  // cache miss) or a large report must not stall every other connection.
+  net::thread_pool workers;
   MetricsRegistry& metrics;
   Histogram& latency;
   std::unique_ptr<ssl::context> tls;
@@ -282,7 +287,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // While the action runs (a send waits for its commit) no timer runs:
     // the connection is busy, not idle.
     beast::get_lowest_layer(stream_).expires_never();
-    state_->handler.Handle(std::move(api), std::move(finish));
+    net::post(state_->workers, [state = state_, api = std::move(api),
+                                finish = std::move(finish)]() mutable {
+      state->handler.Handle(std::move(api), std::move(finish));
+    });
   }
 
   void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
@@ -500,7 +508,12 @@ HttpServer::HttpServer(net::io_context& io, HttpOptions options, core::GatewaySe
                        MetricsRegistry& metrics)
     : impl_(std::make_shared<Impl>(io, std::move(options), service, metrics)) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  // Let running actions finish here, so that no worker drops the last
+  // reference to the state (whose pool would then join itself).
+  impl_->state_->workers.join();
+}
 
 Result<void> HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::http_port() const { return impl_->http_port_; }
