@@ -14,6 +14,8 @@ packages=(
   libespeak-ng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
+  # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
+  kannel
 )
 
 missing=()
@@ -34,4 +36,21 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "install-deps: all ${#packages[@]} packages present"
+fi
+
+# npm packages the integration tests use (package.json: node-smpp as an independent SMSC),
+# into the project's own node_modules. Needs node and npm (Debian: nodejs npm).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$root/package.json" ]; then
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm
+    else
+      echo "install-deps: npm missing; node peers' tests will be skipped" >&2
+    fi
+  fi
+  if command -v npm >/dev/null; then
+    (cd "$root" && npm install --no-audit --no-fund --silent)
+  fi
 fi

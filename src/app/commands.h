@@ -15,6 +15,7 @@ struct InitOptions {
   int http_port = 8080;
   int https_port = 8443;
   int smpp_port = 2775;
+  int smpp_tls_port = 3550;
 };
 int RunInit(const InitOptions& options);
 
@@ -30,5 +31,52 @@ struct AdminOptions {
   std::map<std::string, int64_t> units;  // --eco N --full N ...
 };
 int RunAdmin(const AdminOptions& options);
+
+// `bramka admin --config FILE smpp-user add ACCOUNT --system-id ID --password PW
+// [--allow-ip CIDR]... [--max-binds N] [--tps N]` and `smpp-user list`
+// (smpp_user_admin.cc).
+struct SmppUserAdminOptions {
+  std::string verb;  // "add" or "list"
+  std::string account;
+  std::string system_id;
+  std::string password;
+  std::vector<std::string> allow_ips;
+  int max_binds = 10;
+  int tps = 50;
+};
+int RunSmppUserAdmin(const std::string& config_path, const SmppUserAdminOptions& options);
+
+// `bramka smsc`: the SMSC simulator (src/smsc). See smsc_command.cc.
+struct SmscCommandOptions {
+  std::string bind = "127.0.0.1";
+  int port = 2775;  // 0 = any free port
+  int tls_port = -1;
+  std::string cert_file;
+  std::string key_file;
+  std::string system_id;  // empty: any credentials bind
+  std::string password;
+  int receipt_delay_ms = 200;
+  std::vector<std::string> misbehave;  // smsc::ParseMisbehaviour modes
+  bool quiet = false;
+};
+int RunSmsc(const SmscCommandOptions& options);
+
+// `bramka admin --config FILE connector add|list`, `route add|list`: edit the
+// [[connector]] / [[route]] tables of bramka.toml (connector_admin.cc).
+struct ConnectorAdminOptions {
+  std::string verb;  // "connector add", "connector list", "route add", "route list"
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 2775;
+  std::string system_id;
+  std::string password;
+  double tps = 0;
+  int window = 10;
+  std::vector<std::string> prefixes;
+  std::vector<std::string> types;
+  std::vector<std::string> connectors;
+  bool round_robin = false;
+};
+int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOptions& options);
 
 }  // namespace bramka::app

@@ -31,10 +31,15 @@ int CreateDemo(const std::string& config_path, const fs::path& dir) {
       return Die(r.error());
     }
   }
+  // The SMPP login of the demo account (api/smpp): system_id demo, password demo.
+  if (auto r = gw.CreateSmppUser("demo", "demo", "demo", {}, 10, 100); !r.ok()) {
+    return Die(r.error());
+  }
   auto token = gw.CreateToken("demo", "demo");
   if (!token.ok()) return Die(token.error());
   std::ofstream(dir / "demo-token.txt") << *token << "\n";
   std::cout << "account: demo (password demo), senders INFORMACJA and Bramka approved\n";
+  std::cout << "smpp: system_id demo, password demo\n";
   std::cout << "token: " << *token << "\n";
   return 0;
 }
@@ -54,6 +59,7 @@ int RunInit(const InitOptions& options) {
   c.http.port = options.http_port;
   c.http.https_port = options.https_port;
   c.smpp.port = options.smpp_port;
+  c.smpp.tls_port = options.smpp_tls_port;
   c.core.id_key = std::stoull(RandomHex(8), nullptr, 16);
   c.simnet.seed = std::stoull(RandomHex(4), nullptr, 16);
   if (auto r = WriteSelfSignedCertificate((dir / c.http.cert_file).string(),

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--http-port", init.http_port, "HTTP port (0 = any free port)");
   init_cmd->add_option("--https-port", init.https_port, "HTTPS port (0 = any free port)");
   init_cmd->add_option("--smpp-port", init.smpp_port, "SMPP port (0 = any free port)");
+  init_cmd->add_option("--smpp-tls-port", init.smpp_tls_port, "SMPP over TLS port (0 = any free port)");
 
   std::string serve_config;
   auto* serve_cmd = app.add_subcommand("serve", "Run the gateway in the foreground");
@@ -66,10 +67,66 @@ int main(int argc, char** argv) {
     cmd->callback(words({"sender", verb}));
   }
 
+  // Connectors and routes in the TOML file (connector_admin.cc).
+  bramka::app::ConnectorAdminOptions conn;
+  auto* connector = admin_cmd->add_subcommand("connector", "SMPP connectors to SMSCs")->require_subcommand(1);
+  auto* connector_add = connector->add_subcommand("add", "Add (or replace) a [[connector]] in the config file");
+  connector_add->add_option("name", conn.name)->required();
+  connector_add->add_option("--host", conn.host)->required();
+  connector_add->add_option("--port", conn.port)->required();
+  connector_add->add_option("--system-id", conn.system_id)->required();
+  connector_add->add_option("--password", conn.password)->required();
+  connector_add->add_option("--tps", conn.tps, "Submits per second (0 = unlimited)");
+  connector_add->add_option("--window", conn.window, "Outstanding submits");
+  connector_add->callback([&conn] { conn.verb = "connector add"; });
+  connector->add_subcommand("list", "Configured connectors, with live state when serve runs")
+      ->callback([&conn] { conn.verb = "connector list"; });
+  auto* route = admin_cmd->add_subcommand("route", "Routes to connectors")->require_subcommand(1);
+  auto* route_add = route->add_subcommand("add", "Append a [[route]] to the config file");
+  route_add->add_option("--prefix", conn.prefixes, "E.164 prefix (repeatable)");
+  route_add->add_option("--type", conn.types, "Message type: eco, full, ... (repeatable)");
+  route_add->add_option("--connector", conn.connectors, "Connector, in failover order (repeatable)")->required();
+  route_add->add_flag("--round-robin", conn.round_robin);
+  route_add->callback([&conn] { conn.verb = "route add"; });
+  route->add_subcommand("list", "Configured routes")->callback([&conn] { conn.verb = "route list"; });
+
+  // SMPP logins of the SMPP server (smpp_user_admin.cc).
+  bramka::app::SmppUserAdminOptions smpp_user;
+  auto* smpp_users = admin_cmd->add_subcommand("smpp-user", "SMPP server logins")->require_subcommand(1);
+  auto* smpp_user_add = smpp_users->add_subcommand("add", "Create an SMPP login for an account");
+  smpp_user_add->add_option("account", smpp_user.account)->required();
+  smpp_user_add->add_option("--system-id", smpp_user.system_id)->required();
+  smpp_user_add->add_option("--password", smpp_user.password, "At most 8 characters (SMPP 3.4)")->required();
+  smpp_user_add->add_option("--allow-ip", smpp_user.allow_ips, "Allowed client CIDR (repeatable; none = any)");
+  smpp_user_add->add_option("--max-binds", smpp_user.max_binds, "Concurrent binds (0 = unlimited)");
+  smpp_user_add->add_option("--tps", smpp_user.tps, "Submits per second (0 = unlimited)");
+  smpp_user_add->callback([&smpp_user] { smpp_user.verb = "add"; });
+  smpp_users->add_subcommand("list", "List SMPP logins")->callback([&smpp_user] { smpp_user.verb = "list"; });
+
+  bramka::app::SmscCommandOptions smsc;
+  auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
+  smsc_cmd->add_option("--bind", smsc.bind);
+  smsc_cmd->add_option("--port", smsc.port, "SMPP port (0 = any free port)");
+  smsc_cmd->add_option("--tls-port", smsc.tls_port, "SMPP over TLS port (needs --cert/--key)");
+  smsc_cmd->add_option("--cert", smsc.cert_file);
+  smsc_cmd->add_option("--key", smsc.key_file);
+  smsc_cmd->add_option("--system-id", smsc.system_id, "Required system_id (default: any)");
+  smsc_cmd->add_option("--password", smsc.password);
+  smsc_cmd->add_option("--receipt-delay-ms", smsc.receipt_delay_ms);
+  smsc_cmd->add_option("--misbehave", smsc.misbehave, "refuse_bind, no_response, generic_nack, throttle=N, unbind_after=N, slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids, no_receipt_tlvs");
+  smsc_cmd->add_flag("--quiet", smsc.quiet, "No event lines on stdout");
+
   CLI11_PARSE(app, argc, argv);
 
   if (init_cmd->parsed()) return bramka::app::RunInit(init);
   if (serve_cmd->parsed()) return bramka::app::RunServe(serve_config);
+  if (smsc_cmd->parsed()) return bramka::app::RunSmsc(smsc);
+  if (admin_cmd->parsed() && !smpp_user.verb.empty()) {
+    return bramka::app::RunSmppUserAdmin(admin.config_path, smpp_user);
+  }
+  if (admin_cmd->parsed() && !conn.verb.empty()) {
+    return bramka::app::RunConnectorAdmin(admin.config_path, conn);
+  }
   if (admin_cmd->parsed()) {
     if (!name.empty()) admin.words.push_back(name);
     if (!sender.empty()) admin.words.push_back(sender);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -13,12 +14,15 @@
 #include <fmt/format.h>
 
 #include "api/http/server.h"
+#include "api/smpp/server.h"
 #include "app/commands.h"
+#include "app/connectors_wiring.h"
 #include "app/runtime.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "connectors/simnet/simnet.h"
 #include "delivery/dispatcher.h"
+#include "smpp/net/tls.h"
 
 namespace bramka::app {
 namespace {
@@ -45,10 +49,12 @@ simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
 }
 
 // Tests and scripts learn the ports (configured as 0 = any free port) here.
-void WriteListeners(const config::Config& c, const api::http::HttpServer& http) {
+void WriteListeners(const config::Config& c, const api::http::HttpServer& http,
+                    const api::smpp::SmppServer& smpp) {
   std::filesystem::path p = std::filesystem::path(c.Resolve(c.data_dir)) / "listeners.json";
   std::ofstream(p.string() + ".tmp") << fmt::format(
-      "{{\"http\":{},\"https\":{},\"pid\":{}}}\n", http.http_port(), http.https_port(), ::getpid());
+      "{{\"http\":{},\"https\":{},\"smpp\":{},\"smpp_tls\":{},\"pid\":{}}}\n",
+      http.http_port(), http.https_port(), smpp.port(), smpp.tls_port(), ::getpid());
   std::filesystem::rename(p.string() + ".tmp", p);
 }
 
@@ -81,7 +87,15 @@ int RunServe(const std::string& config_path) {
     simnet = std::make_unique<simnet::SimnetConnector>(*rt.store, rt.clock, options);
     connectors[simnet->name()] = simnet.get();
   }
-  auto routing = delivery::RoutingTable::Create(delivery::RoutingOptions{});
+  // [[connector]] and [[route]] tables (connectors_wiring.h). A change needs a restart.
+  std::vector<std::unique_ptr<delivery::Connector>> smpp_connectors;
+  if (auto r = MakeSmppConnectors(cfg, rt.clock, metrics, smpp_connectors); !r.ok()) {
+    return Die(r.error());
+  }
+  for (const auto& c : smpp_connectors) connectors[c->name()] = c.get();
+  auto routing_options = RoutingOptionsFrom(cfg, cfg.simnet.enabled);
+  if (!routing_options.ok()) return Die(routing_options.error());
+  auto routing = delivery::RoutingTable::Create(std::move(*routing_options));
   if (!routing.ok()) return Die(routing.error());
   std::set<std::string> names;
   for (const auto& [name, c] : connectors) names.insert(name);
@@ -94,6 +108,17 @@ int RunServe(const std::string& config_path) {
   delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
                                   metrics);
   rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
+  // SMPP receipts (api/smpp): write the deliver_sm to the durable outbox, then wake the
+  // SMPP server (set below, once it listens).
+  std::atomic<api::smpp::SmppServer*> smpp_server{nullptr};
+  dispatcher.AddReceiptListener([&rt, &smpp_server](const store::Message& m) {
+    auto user = api::smpp::QueueReceipt(*rt.gateway, m);
+    if (!user.ok()) {
+      spdlog::warn("SMPP receipt for {} not queued: {}", m.id, user.error().ToString());
+    } else if (*user != 0) {
+      if (auto* s = smpp_server.load()) s->NotifyOutbox(*user);
+    }
+  });
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
 
   // Ways in.
@@ -111,7 +136,31 @@ int RunServe(const std::string& config_path) {
     dispatcher.Stop();
     return Die(r.error());
   }
-  WriteListeners(cfg, http);
+  // SMPP server (api/smpp); its TLS port uses the HTTPS certificate.
+  api::smpp::SmppServerOptions sopts;
+  sopts.bind_address = cfg.smpp.bind;
+  sopts.port = static_cast<uint16_t>(cfg.smpp.port);
+  sopts.tls_port = static_cast<uint16_t>(cfg.smpp.tls_port);
+  if (auto tls = smpp::net::TlsContext::Server(hopts.cert_file, hopts.key_file); tls.ok()) {
+    sopts.tls = *tls;
+  } else {
+    spdlog::warn("SMPP over TLS disabled: {}", tls.error().message);
+  }
+  api::smpp::SmppServer smpp(io, *rt.gateway, sopts);
+  if (auto r = smpp.Start(); !r.ok()) {
+    http.Stop();
+    dispatcher.Stop();
+    return Die(r.error());
+  }
+  smpp_server.store(&smpp);
+  metrics.AddCallbackGauge("bramka_smpp_server_binds", "Open binds on the SMPP server.",
+                           [&smpp_server] {
+                             auto* s = smpp_server.load();
+                             const double n = s ? static_cast<double>(s->bound_sessions()) : 0;
+                             return std::vector<std::pair<std::string, double>>{{"", n}};
+                           });
+  WriteListeners(cfg, http, smpp);
+  spdlog::info("bramka SMPP: {}:{} (TLS {})", cfg.smpp.bind, smpp.port(), smpp.tls_port());
   spdlog::info("bramka serving: http://{}:{}/ https://{}:{}/ (config {})", cfg.http.bind,
                http.http_port(), cfg.http.bind, http.https_port(), cfg.path);
 
@@ -128,6 +177,7 @@ int RunServe(const std::string& config_path) {
     spdlog::info("signal {}: draining", sig);
     http.SetReady(false);
     http.Stop();
+    smpp.Stop();
     watchdog = std::thread([&] {
       std::unique_lock lock(drain_mu);
       if (!drain_cv.wait_for(lock, std::chrono::seconds(10), [&] { return drained; })) {

@@ -41,6 +41,27 @@ class TableReader {
     errors_.push_back(fmt::format("[{}] {}: wrong type", name_, key));
   }
 
+  // An array of strings or integers.
+  template <typename T>
+  void GetList(const char* key, std::vector<T>& out) {
+    known_.insert(key);
+    if (!t_) return;
+    const toml::node* n = t_->get(key);
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    bool ok = a != nullptr;
+    for (size_t i = 0; ok && i < a->size(); ++i) {
+      if constexpr (std::is_same_v<T, std::string>) {
+        auto v = (*a)[i].value<std::string>();
+        if (v) out.push_back(*v); else ok = false;
+      } else {
+        auto v = (*a)[i].value<int64_t>();
+        if (v) out.push_back(static_cast<T>(*v)); else ok = false;
+      }
+    }
+    if (!ok) errors_.push_back(fmt::format("[{}] {}: wrong type (an array expected)", name_, key));
+  }
+
   void Known(const char* key) { known_.insert(key); }
 
   void CheckUnknown() {
@@ -61,6 +82,85 @@ class TableReader {
 
 void Require(bool ok, std::string what, std::vector<std::string>& errors) {
   if (!ok) errors.push_back(std::move(what));
+}
+
+void ReadConnectorsAndRoutes(const toml::table& root, Config& c, std::vector<std::string>& errors) {
+  auto one_of = [](const std::string& v, std::initializer_list<const char*> allowed) {
+    for (const char* a : allowed) {
+      if (v == a) return true;
+    }
+    return false;
+  };
+  std::set<std::string> names;
+  if (const toml::node* n = root.get("connector")) {
+    const toml::array* list = n->as_array();
+    if (!list) errors.push_back("connector: use [[connector]] tables");
+    for (size_t i = 0; list && i < list->size(); ++i) {
+      ConnectorConfig k;
+      TableReader r((*list)[i].as_table(), "connector", errors);
+      r.Get("name", k.name);
+      r.Get("host", k.host);
+      r.Get("port", k.port);
+      r.Get("tls", k.tls);
+      r.Get("system_id", k.system_id);
+      r.Get("password", k.password);
+      r.Get("system_type", k.system_type);
+      r.Get("bind_mode", k.bind_mode);
+      r.Get("tps", k.tps);
+      r.Get("window", k.window);
+      r.Get("long_messages", k.long_messages);
+      r.Get("data_coding", k.data_coding);
+      r.Get("receipt_id_format", k.receipt_id_format);
+      r.Get("enquire_link_s", k.enquire_link_s);
+      r.Get("reconnect_s", k.reconnect_s);
+      r.Get("reconnect_max_s", k.reconnect_max_s);
+      r.Get("response_timeout_s", k.response_timeout_s);
+      r.Get("max_queue", k.max_queue);
+      r.Get("eco_sender", k.eco_sender);
+      r.CheckUnknown();
+      std::string where = fmt::format("[[connector]] '{}'", k.name);
+      Require(!k.name.empty(), "[[connector]] name is required", errors);
+      Require(k.name != "simnet", where + ": the name simnet is the built-in network's", errors);
+      Require(names.insert(k.name).second, where + ": name used twice", errors);
+      Require(k.port > 0 && k.port <= 65535, where + ": port must be 1..65535", errors);
+      Require(!k.system_id.empty() && k.system_id.size() <= 15,
+              where + ": system_id is required (at most 15 characters)", errors);
+      Require(k.password.size() <= 8, where + ": password: at most 8 characters (SMPP 3.4)", errors);
+      Require(one_of(k.bind_mode, {"transceiver", "transmitter"}),
+              where + ": bind_mode must be transceiver or transmitter", errors);
+      Require(one_of(k.long_messages, {"udh", "sar", "payload"}),
+              where + ": long_messages must be udh, sar or payload", errors);
+      Require(one_of(k.receipt_id_format, {"as_is", "hex", "decimal"}),
+              where + ": receipt_id_format must be as_is, hex or decimal", errors);
+      Require(k.data_coding == 0 || k.data_coding == 1, where + ": data_coding must be 0 or 1", errors);
+      Require(k.tps >= 0, where + ": tps must be >= 0", errors);
+      Require(k.window >= 1 && k.window <= 1000, where + ": window must be 1..1000", errors);
+      Require(k.max_queue >= 1, where + ": max_queue must be >= 1", errors);
+      c.connectors.push_back(std::move(k));
+    }
+  }
+  if (const toml::node* n = root.get("route")) {
+    const toml::array* list = n->as_array();
+    if (!list) errors.push_back("route: use [[route]] tables");
+    for (size_t i = 0; list && i < list->size(); ++i) {
+      RouteConfig rc;
+      TableReader r((*list)[i].as_table(), "route", errors);
+      r.Get("name", rc.name);
+      r.GetList("types", rc.types);
+      r.GetList("prefixes", rc.prefixes);
+      r.GetList("accounts", rc.accounts);
+      r.GetList("connectors", rc.connectors);
+      r.Get("round_robin", rc.round_robin);
+      r.CheckUnknown();
+      Require(!rc.connectors.empty(), fmt::format("[[route]] {}: connectors must not be empty", i + 1),
+              errors);
+      for (const auto& t : rc.types) {
+        Require(one_of(t, {"eco", "full", "voice", "mms", "hlr", "lookup"}),
+                fmt::format("[[route]] {}: unknown type '{}'", i + 1, t), errors);
+      }
+      c.routes.push_back(std::move(rc));
+    }
+  }
 }
 
 }  // namespace
@@ -88,7 +188,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route"}) top.Known(k);
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -158,6 +258,8 @@ Result<Config> LoadConfig(const std::string& path) {
       }
     }
   }
+
+  ReadConnectorsAndRoutes(root, c, errors);
 
   auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
   Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
@@ -232,6 +334,24 @@ seed = {seed}
 # rate = 1.0
 # effect = "undelivered"    # undelivered | reject | temporary
 # reason = "unsupported_number"
+
+# SMPP connectors to operators' SMSCs (src/connectors/smpp/README.md), and routes to them.
+# `bramka admin --config FILE connector add|list` and `route add|list` edit these tables.
+# [[connector]]
+# name = "smsc-a"
+# host = "smsc.example.net"
+# port = 2775
+# system_id = "bramka"
+# password = "secret"
+# tps = 50                   # 0 = unlimited
+# window = 10
+# long_messages = "udh"      # udh | sar | payload
+# receipt_id_format = "as_is"  # as_is | hex | decimal
+#
+# [[route]]                  # tried in order; unmatched messages go to simnet
+# prefixes = ["+4850"]
+# types = ["full"]
+# connectors = ["smsc-a", "simnet"]   # failover order
 )",
                      fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
                      fmt::arg("log_format", c.server.log_format),

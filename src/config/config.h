@@ -68,6 +68,40 @@ struct SimnetConfig {
   std::vector<SimnetFailure> failures;
 };
 
+// One [[connector]] table: an SMPP client connector to an operator's SMSC
+// (src/connectors/smpp/README.md). Enum-like strings are checked at load.
+struct ConnectorConfig {
+  std::string name;  // unique; what routes name; not "simnet"
+  std::string host = "127.0.0.1";
+  int port = 2775;
+  bool tls = false;  // not supported yet (refused at start)
+  std::string system_id;
+  std::string password;  // SMPP 3.4: at most 8 characters
+  std::string system_type;
+  std::string bind_mode = "transceiver";  // transceiver | transmitter
+  double tps = 0;                         // submits per second, 0 = unlimited
+  int window = 10;                        // outstanding submit_sm
+  std::string long_messages = "udh";      // udh | sar | payload
+  int data_coding = 0;                    // GSM-7 texts as 0 (SMSC default) or 1 (IA5)
+  std::string receipt_id_format = "as_is";  // as_is | hex | decimal
+  int enquire_link_s = 30;
+  int reconnect_s = 1;
+  int reconnect_max_s = 30;
+  int response_timeout_s = 10;
+  int max_queue = 1000;
+  std::string eco_sender;  // source_addr for ECO messages; "" = the SMSC's default
+};
+
+// One [[route]] table (delivery::RouteRule); routes are tried in file order.
+struct RouteConfig {
+  std::string name;
+  std::vector<std::string> types;     // eco, full, ...; empty = any
+  std::vector<std::string> prefixes;  // E.164 prefixes; empty = any number
+  std::vector<int64_t> accounts;      // empty = any account
+  std::vector<std::string> connectors;  // failover order; required
+  bool round_robin = false;
+};
+
 struct Config {
   std::string path;      // the file it was loaded from
   std::string base_dir;  // its folder
@@ -79,6 +113,10 @@ struct Config {
   CoreConfig core;
   DeliveryConfig delivery;
   SimnetConfig simnet;
+  std::vector<ConnectorConfig> connectors;  // [[connector]]
+  // [[route]] in order. Messages no route matches go to simnet when it is enabled,
+  // else through every [[connector]] in file order (failover).
+  std::vector<RouteConfig> routes;
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

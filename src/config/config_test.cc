@@ -76,5 +76,61 @@ TEST_F(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(ConfigTest, ConnectorsAndRoutes) {
+  auto r = LoadConfig(Write(R"([[connector]]
+name = "smsc-a"
+host = "127.0.0.1"
+port = 2776
+system_id = "bramka"
+password = "pw"
+tps = 25.5
+window = 20
+long_messages = "sar"
+receipt_id_format = "decimal"
+
+[[connector]]
+name = "smsc-b"
+port = 2777
+system_id = "b"
+
+[[route]]
+types = ["full"]
+prefixes = ["+4850", "+4851"]
+accounts = [1, 2]
+connectors = ["smsc-a", "smsc-b"]
+round_robin = true
+)"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->connectors.size(), 2u);
+  EXPECT_EQ(r->connectors[0].name, "smsc-a");
+  EXPECT_DOUBLE_EQ(r->connectors[0].tps, 25.5);
+  EXPECT_EQ(r->connectors[0].window, 20);
+  EXPECT_EQ(r->connectors[0].long_messages, "sar");
+  EXPECT_EQ(r->connectors[0].receipt_id_format, "decimal");
+  EXPECT_EQ(r->connectors[1].long_messages, "udh");
+  ASSERT_EQ(r->routes.size(), 1u);
+  EXPECT_EQ(r->routes[0].prefixes, (std::vector<std::string>{"+4850", "+4851"}));
+  EXPECT_EQ(r->routes[0].accounts, (std::vector<int64_t>{1, 2}));
+  EXPECT_TRUE(r->routes[0].round_robin);
+}
+
+TEST_F(ConfigTest, ConnectorErrors) {
+  auto unknown = LoadConfig(
+      Write("[[connector]]\nname = \"a\"\nport = 1\nsystem_id = \"x\"\nwindoww = 3\n"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("unknown key 'windoww'"), std::string::npos);
+  auto bad = LoadConfig(Write(
+      "[[connector]]\nname = \"simnet\"\nport = 0\nlong_messages = \"x\"\n"
+      "[[connector]]\nname = \"b\"\nsystem_id = \"b\"\n[[connector]]\nname = \"b\"\nsystem_id = \"b\"\n"
+      "[[route]]\nprefixes = \"+48\"\n"));
+  ASSERT_FALSE(bad.ok());
+  const std::string& m = bad.error().message;
+  for (const char* want : {"simnet is the built-in", "port must be 1..65535", "system_id is required",
+                           "long_messages must be", "name used twice", "prefixes: wrong type",
+                           "connectors must not be empty"}) {
+    EXPECT_NE(m.find(want), std::string::npos) << want << " in " << m;
+  }
+}
+
 }  // namespace
 }  // namespace bramka::config

@@ -27,6 +27,8 @@ std::string_view FailureName(Failure f) {
     case Failure::kUniqueIdMismatch: return "unique_id_mismatch";
     case Failure::kBlacklisted: return "blacklisted";
     case Failure::kUnavailable: return "unavailable";
+    case Failure::kIpNotAllowed: return "ip_not_allowed";
+    case Failure::kBindLimit: return "bind_limit";
   }
   return "unknown";
 }

@@ -33,7 +33,10 @@ enum class Failure : int {
   kUniqueIdMismatch,       // unique_id count differs from recipient count, or bad form
   kBlacklisted,            // the number is on the account's blacklist (per item)
   kUnavailable,            // storage cannot accept now (disk full, locked)
+  kIpNotAllowed,           // the client's address is outside the login's allowlist
+  kBindLimit,              // the SMPP login has as many binds open as it may
 };
+inline constexpr Failure kLastFailure = Failure::kBindLimit;
 
 std::string_view FailureName(Failure f);
 

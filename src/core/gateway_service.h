@@ -49,6 +49,10 @@ struct SubmitRequest {
   std::vector<std::string> unique_ids;  // empty, or one per phone
   std::string source = "http";
   std::string dlr_url;
+  // SMPP submits (api/smpp): the SmppUser whose receiver/transceiver binds get the
+  // deliver_sm receipt, and the submit_sm's registered_delivery (0 = no receipt).
+  int64_t smpp_user_id = 0;
+  uint8_t smpp_registered_delivery = 0;
 };
 
 struct SubmitItem {
@@ -73,6 +77,12 @@ struct SubmitResult {
 struct DeleteResult {
   int correct = 0;
   int failed = 0;
+};
+
+// An authenticated SMPP bind: the account it acts for and the login's limits.
+struct SmppLogin {
+  Caller caller;
+  store::SmppUser user;
 };
 
 // Limits and knobs core applies, from the config file.
@@ -117,8 +127,38 @@ class GatewayService {
   Result<store::Message> ViewMessageByUniqueId(const Caller& caller, const std::string& unique_id);
   // query.account_id is overwritten with the caller's account.
   Result<store::MessagePage> Reports(const Caller& caller, store::MessageQuery query);
+  // Replaces the text (and, when given, the schedule) of a scheduled message, keeping
+  // its id (SMPP replace_sm): the text is encoded and priced as for a submit of the
+  // message's type, and the charge is adjusted. Returns false when the message is no
+  // longer scheduled. Errors as for a submit's text (kTextEmpty, kTextTooLong...),
+  // kInvalidId (kNotFound), the type's limit exhausted (kRejected).
+  Result<bool> ReplaceScheduled(const Caller& caller, const std::string& id,
+                                const std::string& text, bool utf,
+                                std::optional<SystemTime> schedule);
   Result<DeleteResult> DeleteScheduled(const Caller& caller, const std::vector<std::string>& ids,
                                        const std::vector<std::string>& unique_ids);
+
+  // ---- SMPP (api/smpp) ------------------------------------------------------------
+  // A bind: Failure::kInvalidUser (kUnauthenticated) for an unknown system_id or a
+  // wrong password; kIpNotAllowed (kPermissionDenied) when `peer_address` is outside
+  // the login's allowlist; kSendingBlocked (kPermissionDenied) for an inactive account.
+  Result<SmppLogin> AuthenticateSmpp(const std::string& system_id, const std::string& password,
+                                     const std::string& peer_address);
+  // Operator: a new SMPP login for the account. kNotFound (unknown account),
+  // kAlreadyExists (system_id taken), kInvalidArgument (empty or over-long system_id
+  // or password — SMPP allows 15 and 8 characters — a bad CIDR, negative limits).
+  Result<int64_t> CreateSmppUser(const std::string& account_name, const std::string& system_id,
+                                 const std::string& password,
+                                 const std::vector<std::string>& allowed_cidrs, int max_binds,
+                                 int tps);
+  Result<std::vector<store::SmppUser>> ListSmppUsers();
+  // The durable deliver_sm outbox of an SMPP login (receipts, later MO); `pdu` is the
+  // SMPP server's encoding. See store.h.
+  Result<int64_t> QueueSmppDeliver(int64_t smpp_user_id, const std::string& message_id,
+                                   const std::string& pdu);
+  Result<std::vector<store::SmppOutboxEntry>> PendingSmppDelivers(int64_t smpp_user_id,
+                                                                  int limit);
+  Result<void> AckSmppDeliver(int64_t entry_id);
 
   // ---- account ----------------------------------------------------------------
   Result<std::vector<store::Balance>> Limits(const Caller& caller);

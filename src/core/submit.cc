@@ -2,6 +2,7 @@
 // to the store (DESIGN.md "Life of a message", steps 1-2).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 
 #include "core/gateway_service.h"
@@ -223,6 +224,8 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     m.unique_id = item.unique_id;
     m.source = req.source;
     m.dlr_url = req.dlr_url;
+    m.smpp_user_id = req.smpp_user_id;
+    m.smpp_registered_delivery = req.smpp_registered_delivery;
     m.queued_ms = now_ms;
     m.due_ms = due_ms;
     p.accept.messages.push_back(std::move(m));
@@ -246,6 +249,31 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   for (const auto& item : p.result.items) (item.queued ? p.result.queued : p.result.unsent)++;
   p.due_now = !scheduled;
   return p;
+}
+
+Result<bool> GatewayService::ReplaceScheduled(const Caller& caller, const std::string& id,
+                                              const std::string& text, bool utf,
+                                              std::optional<SystemTime> schedule) {
+  BRAMKA_ASSIGN_OR_RETURN(store::Message m, ViewMessage(caller, id));
+  if (m.status != store::MessageStatus::kSaved) return false;
+  BRAMKA_ASSIGN_OR_RETURN(EncodedText enc, EncodeText(text, m.type, utf));
+  store::MessageReplacement r;
+  r.text = enc.text;
+  r.unicode = enc.unicode;
+  r.parts = enc.parts;
+  r.cost_units = m.type == MessageType::kVoice ? 1 : enc.parts;
+  const SystemTime now = clock_.Now();
+  if (schedule) r.due_ms = ToUnixMillis(std::max(*schedule, now));
+  auto replaced = store_.ReplaceScheduled(caller.account_id, id, r, ToUnixMillis(now));
+  if (!replaced.ok() && replaced.error().code == ErrorCode::kRejected) {
+    return Refuse(ErrorCode::kRejected, LimitExhausted(m.type),
+                  "the " + std::string(store::MessageTypeName(m.type)) +
+                      " balance is too low for the replacement");
+  }
+  if (!replaced.ok() && replaced.error().code == ErrorCode::kNotFound) {
+    return Refuse(ErrorCode::kNotFound, Failure::kInvalidId, "no message with id '" + id + "'");
+  }
+  return replaced;
 }
 
 void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,

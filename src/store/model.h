@@ -106,6 +106,11 @@ struct Message {
   int attempts = 0;
   std::string connector;    // the connector it went out through
   std::string upstream_id;  // the id that connector's SMSC gave it
+  // Submitted over SMPP: the SmppUser (0 otherwise) and the submit_sm's
+  // registered_delivery (SMPP 3.4 §5.2.17), which decide whether and where a
+  // deliver_sm receipt goes.
+  int64_t smpp_user_id = 0;
+  uint8_t smpp_registered_delivery = 0;
 };
 
 struct AcceptRequest {
@@ -152,6 +157,39 @@ struct ReceiptUpdate {
   MessageStatus status = MessageStatus::kDelivered;  // kDelivered or kUndelivered
   std::string reason;
   int64_t at_ms = 0;
+};
+
+// The new content of a scheduled message (SMPP replace_sm; Store::ReplaceScheduled).
+struct MessageReplacement {
+  std::string text;  // as it will be sent
+  bool unicode = false;
+  int parts = 1;
+  int64_t cost_units = 0;
+  int64_t due_ms = 0;  // 0 = keep the schedule
+};
+
+// A login of the SMPP server (api/smpp), owned by an account.
+struct SmppUser {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string system_id;      // unique across accounts
+  std::string password_hash;  // argon2id (core/credentials.h)
+  // IPv4/IPv6 CIDRs ("10.0.0.0/8", "127.0.0.1/32"); empty = any address.
+  std::vector<std::string> allowed_cidrs;
+  int max_binds = 10;  // concurrent binds; 0 = unlimited
+  int tps = 50;        // submits per second over all binds; 0 = unlimited
+  int64_t created_ms = 0;
+};
+
+// A deliver_sm waiting for a receiver/transceiver bind of an SMPP user and its
+// deliver_sm_resp (receipts, later MO). `pdu` is opaque to the store (the SMPP
+// server's encoding); entries are kept until deleted.
+struct SmppOutboxEntry {
+  int64_t id = 0;  // increasing: the delivery order
+  int64_t smpp_user_id = 0;
+  std::string message_id;  // the message a receipt is about; may be empty
+  std::string pdu;
+  int64_t created_ms = 0;
 };
 
 }  // namespace bramka::store

@@ -118,6 +118,16 @@ class Store {
   virtual Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
                                        int64_t now_ms) = 0;
 
+  // kSaved only, in one transaction: replaces the text, encoding, parts and cost (and
+  // due_ms when non-zero), refunds the old charge and charges the new cost (ledger note
+  // "replace"; an unlimited balance is not charged). Returns false (changing nothing)
+  // when the message exists but is not scheduled any more. kNotFound for another
+  // account's or an unknown message; kRejected (detail = type + 1) when the balance
+  // cannot pay the new cost.
+  virtual Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
+                                        const MessageReplacement& replacement,
+                                        int64_t now_ms) = 0;
+
   // ---- delivery ------------------------------------------------------------------
   // Leases up to `limit` messages that are kSaved or kQueued, due (due_ms <=
   // now) and not leased (lease expired), oldest due first; sets them kQueued,
@@ -156,6 +166,22 @@ class Store {
   virtual Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) = 0;
   // Counts for /metrics: one entry per MessageStatus, in enum order, zeros included.
   virtual Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() = 0;
+
+  // ---- SMPP users and their deliver_sm outbox ----------------------------------
+  // Stores a new user (user.id is ignored) and returns its id. kAlreadyExists
+  // when the system_id is taken, kNotFound for an unknown account.
+  virtual Result<int64_t> CreateSmppUser(const SmppUser& user) = 0;
+  // kNotFound for an unknown system_id.
+  virtual Result<SmppUser> FindSmppUser(const std::string& system_id) = 0;
+  // Ordered by id.
+  virtual Result<std::vector<SmppUser>> ListSmppUsers() = 0;
+  // Durably appends an entry (entry.id is ignored) and returns its id.
+  virtual Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) = 0;
+  // Up to `limit` entries of the user, oldest (lowest id) first; limit < 0 = all.
+  virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id,
+                                                              int limit) = 0;
+  // Removes an entry; deleting one that is gone succeeds (acks may repeat).
+  virtual Result<void> DeleteSmppOutbox(int64_t entry_id) = 0;
 };
 
 }  // namespace bramka::store

@@ -20,6 +20,14 @@ BIN = os.environ.get("BRAMKA_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "release", "src", "app", "bramka")
 
 
+def free_port():
+    """A TCP port that was free a moment ago, for peers that cannot take port 0 (Kannel)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Polls `predicate` until it returns a truthy value or `timeout` passes."""
     deadline = time.monotonic() + timeout
@@ -37,7 +45,8 @@ class Bramka:
 
     def __init__(self, demo=True, extra_config=""):
         self.dir = tempfile.mkdtemp(prefix="bramka-it-")
-        args = [BIN, "init", self.dir, "--http-port", "0", "--https-port", "0", "--smpp-port", "0"]
+        args = [BIN, "init", self.dir, "--http-port", "0", "--https-port", "0", "--smpp-port", "0",
+                "--smpp-tls-port", "0"]
         if demo:
             args.append("--demo")
         out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout
@@ -53,6 +62,8 @@ class Bramka:
         self.log = None
         self.http_port = None
         self.https_port = None
+        self.smpp_port = None
+        self.smpp_tls_port = None
 
     # ---- process -------------------------------------------------------------------
     def start(self, timeout=15.0):
@@ -71,6 +82,7 @@ class Bramka:
             with open(listeners) as f:
                 ports = json.load(f)
             self.http_port, self.https_port = ports["http"], ports["https"]
+            self.smpp_port, self.smpp_tls_port = ports.get("smpp"), ports.get("smpp_tls")
             try:
                 with urllib.request.urlopen(self.url("/healthz"), timeout=2) as r:
                     return r.status == 200

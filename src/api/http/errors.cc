@@ -94,6 +94,8 @@ int CodeForFailure(Failure f) {
     case Failure::kNone:
       return 0;
     case Failure::kInvalidUser:
+    case Failure::kIpNotAllowed:
+    case Failure::kBindLimit:
       return 1001;
     case Failure::kMissingParameter:
       return 2000;
@@ -171,7 +173,7 @@ int CodeForErrorCode(ErrorCode c) {
 
 // A detail is a Failure only when it names one.
 Failure FailureOf(const Error& e) {
-  if (e.detail <= 0 || e.detail > static_cast<int>(Failure::kUnavailable)) return Failure::kNone;
+  if (e.detail <= 0 || e.detail > static_cast<int>(core::kLastFailure)) return Failure::kNone;
   return static_cast<Failure>(e.detail);
 }
 

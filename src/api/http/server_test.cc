@@ -309,6 +309,26 @@ class GatedStore final : public store::Store {
   Result<std::vector<std::pair<store::MessageStatus, int64_t>>> CountByStatus() override {
     return inner_.CountByStatus();
   }
+  Result<int64_t> CreateSmppUser(const store::SmppUser& user) override {
+    return inner_.CreateSmppUser(user);
+  }
+  Result<store::SmppUser> FindSmppUser(const std::string& system_id) override {
+    return inner_.FindSmppUser(system_id);
+  }
+  Result<std::vector<store::SmppUser>> ListSmppUsers() override { return inner_.ListSmppUsers(); }
+  Result<int64_t> AddSmppOutbox(const store::SmppOutboxEntry& entry) override {
+    return inner_.AddSmppOutbox(entry);
+  }
+  Result<std::vector<store::SmppOutboxEntry>> ListSmppOutbox(int64_t user, int limit) override {
+    return inner_.ListSmppOutbox(user, limit);
+  }
+  Result<bool> ReplaceScheduled(store::AccountId id, const std::string& message_id,
+                                const store::MessageReplacement& r, int64_t now_ms) override {
+    return inner_.ReplaceScheduled(id, message_id, r, now_ms);
+  }
+  Result<void> DeleteSmppOutbox(int64_t entry_id) override {
+    return inner_.DeleteSmppOutbox(entry_id);
+  }
 
  private:
   store::InMemoryStore inner_;

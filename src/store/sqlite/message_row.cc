@@ -27,6 +27,8 @@ void ReadMessage(const Stmt& s, int c, Message& m) {
   m.attempts = static_cast<int>(s.Int(c + 21));
   s.TextInto(c + 22, m.connector);
   s.TextInto(c + 23, m.upstream_id);
+  m.smpp_user_id = s.Int(c + 24);
+  m.smpp_registered_delivery = static_cast<uint8_t>(s.Int(c + 25));
 }
 
 Message ReadMessage(const Stmt& stmt, int first) {
@@ -55,7 +57,9 @@ void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id
       .BindText(17, m.dlr_url)
       .BindInt(18, m.queued_ms)
       .BindInt(19, m.due_ms)
-      .BindInt(20, seq);
+      .BindInt(20, seq)
+      .BindInt(21, m.smpp_user_id)
+      .BindInt(22, m.smpp_registered_delivery);
 }
 
 }  // namespace bramka::store::sqlite

@@ -122,6 +122,31 @@ CREATE INDEX messages_account_queued ON messages (account_id, queued_ms);
 -- ListSentVia: messages waiting for a receipt, per connector.
 CREATE INDEX messages_sent_via ON messages (connector, sent_ms) WHERE status = 2;
 )sql"},
+    {2, "SMPP users, deliver_sm outbox, SMPP origin of messages", R"sql(
+CREATE TABLE smpp_users (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id    INTEGER NOT NULL REFERENCES accounts (id),
+  system_id     TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  allowed_cidrs TEXT NOT NULL,  -- comma-separated; '' = any address
+  max_binds     INTEGER NOT NULL,
+  tps           INTEGER NOT NULL,
+  created_ms    INTEGER NOT NULL
+);
+
+-- deliver_sm PDUs (hex) waiting for a bind and a deliver_sm_resp, in id order.
+CREATE TABLE smpp_outbox (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  smpp_user_id INTEGER NOT NULL,
+  message_id   TEXT NOT NULL,
+  pdu_hex      TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL
+);
+CREATE INDEX smpp_outbox_user ON smpp_outbox (smpp_user_id, id);
+
+ALTER TABLE messages ADD COLUMN smpp_user_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN smpp_registered_delivery INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

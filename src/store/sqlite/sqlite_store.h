@@ -104,6 +104,17 @@ class SqliteStore final : public Store {
   Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
   // Served from counters the writer keeps (no table scan per scrape).
   Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;
+  Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
+                                const MessageReplacement& replacement, int64_t now_ms) override;
+
+
+  Result<int64_t> CreateSmppUser(const SmppUser& user) override;
+  Result<SmppUser> FindSmppUser(const std::string& system_id) override;
+  Result<std::vector<SmppUser>> ListSmppUsers() override;
+  Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) override;
+  Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
+  Result<void> DeleteSmppOutbox(int64_t entry_id) override;
+
 
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).

@@ -326,6 +326,42 @@ Result<bool> SqliteStore::CancelScheduled(AccountId id, const std::string& messa
   });
 }
 
+Result<bool> SqliteStore::ReplaceScheduled(AccountId id, const std::string& message_id,
+                                           const MessageReplacement& r, int64_t now_ms) {
+  return writer_->Call<bool>([&](WriteContext& ctx) -> Result<bool> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur || cur->account_id != id) return NoMessage();
+    if (cur->status != MessageStatus::kSaved) return false;
+    int64_t charge = 0;
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt balance, ctx.conn.Prepare("SELECT unlimited, units FROM balances "
+                                                             "WHERE account_id = ?1 AND type = ?2"));
+      balance.BindInt(1, id).BindInt(2, cur->type);
+      BRAMKA_ASSIGN_OR_RETURN(bool row, balance.Step());
+      if (!row) return NoMessage();
+      charge = balance.Int(0) != 0 ? 0 : r.cost_units;
+      if (charge > balance.Int(1) + cur->charged) {
+        return Fail(ErrorCode::kRejected, "balance too low for the replacement",
+                    static_cast<int>(cur->type) + 1);
+      }
+    }
+    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, id, cur->type, cur->charged, cur->seq, message_id,
+                                  "replace", now_ms));
+    BRAMKA_RETURN_IF_ERROR(
+        Refund(ctx.conn, id, cur->type, -charge, cur->seq, message_id, "replace", now_ms));
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt update, ctx.conn.Prepare("UPDATE messages SET text = ?2, unicode = ?3, parts = ?4, "
+                                      "cost_units = ?5, charged_units = ?6, "
+                                      "due_ms = CASE WHEN ?7 > 0 THEN ?7 ELSE due_ms END "
+                                      "WHERE seq = ?1"));
+    update.BindInt(1, cur->seq).BindText(2, r.text).BindInt(3, r.unicode ? 1 : 0);
+    update.BindInt(4, r.parts).BindInt(5, r.cost_units).BindInt(6, charge).BindInt(7, r.due_ms);
+    BRAMKA_RETURN_IF_ERROR(update.Run());
+    return true;
+  });
+}
+
 // ---- delivery ------------------------------------------------------------------
 
 Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,

@@ -72,6 +72,17 @@ class InMemoryStore final : public Store {
   Result<int64_t> ReleaseLeases(const std::string& owner) override;
   Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
   Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() override;
+  Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
+                                const MessageReplacement& replacement, int64_t now_ms) override;
+
+
+  Result<int64_t> CreateSmppUser(const SmppUser& user) override;
+  Result<SmppUser> FindSmppUser(const std::string& system_id) override;
+  Result<std::vector<SmppUser>> ListSmppUsers() override;
+  Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) override;
+  Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
+  Result<void> DeleteSmppOutbox(int64_t entry_id) override;
+
 
  private:
   static constexpr size_t kTypes = 6;
@@ -112,6 +123,9 @@ class InMemoryStore final : public Store {
   std::unordered_map<std::string, Record*> by_id_;
   std::map<std::pair<AccountId, std::string>, Record*> live_by_unique_id_;
   std::map<std::pair<std::string, std::string>, Record*> by_upstream_;
+  std::map<int64_t, SmppUser> smpp_users_;
+  std::map<int64_t, SmppOutboxEntry> smpp_outbox_;
+  int64_t next_smpp_outbox_id_ = 1;
 };
 
 }  // namespace bramka::store

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark through a real SMPP hop (docs/performance.md, issue 5):
+HTTP API in -> bramka (SQLite, dispatcher) -> SmppConnector -> `bramka smsc` -> receipts
+back -> delivered. Sends N messages in requests of BATCH recipients, then polls reports until
+every message is delivered (bramka_messages{status="delivered"} in /metrics); prints
+messages/s for acceptance and for the whole trip.
+
+Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/bench_smpp_hop.py [N] [BATCH] [WINDOW]
+Stdlib only; loopback, port 0."""
+import os
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
+sys.path.insert(0, os.path.join(here, "..", "tests", "support"))
+from harness import BIN, Bramka, wait_until  # noqa: E402
+from smsc import Smsc, connector_toml, route_toml  # noqa: E402
+
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+batch = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+window = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+
+smsc = Smsc(BIN, receipt_delay_ms=0)
+b = Bramka(extra_config=connector_toml("smsc-bench", smsc.port, window=window) + route_toml(["smsc-bench"]))
+with open(b.config) as f:
+    text = f.read().replace('log_level = "info"', 'log_level = "warn"')
+with open(b.config, "w") as f:
+    f.write(text)
+b.admin("account", "topup", "demo", "--eco", str(n * 2))
+b.start()
+try:
+    def bound():
+        _, _, body = b.raw("/metrics", method="GET")
+        return 'bramka_connector_bound{connector="smsc-bench"} 1' in body.decode()
+    wait_until(bound, 15, 0.05, "the connector to bind")
+    t0 = time.monotonic()
+    ids = []
+    for start in range(0, n, batch):
+        phones = [f"+48500{(start + i):06d}" for i in range(min(batch, n - start))]
+        r = b.api("messages/send_sms", {"phone": phones, "text": "bench", "details": True})
+        ids += [item["id"] for item in r["items"]]
+    t_accepted = time.monotonic() - t0
+
+    def all_delivered():
+        _, _, body = b.raw("/metrics", method="GET")
+        for line in body.decode().splitlines():
+            if line.startswith('bramka_messages{status="delivered"}'):
+                return float(line.split()[-1]) >= n
+        return False
+    wait_until(all_delivered, 600, 0.05, f"{n} messages to be delivered")
+    t_done = time.monotonic() - t0
+    print(f"== SMPP hop: {n} messages, {batch} per request, window {window}, tps unlimited")
+    print(f"accepted (durable) in {t_accepted:.2f}s: {n / t_accepted:,.0f} msg/s")
+    print(f"delivered (receipt stored) in {t_done:.2f}s: {n / t_done:,.0f} msg/s end to end")
+    print(f"smsc saw {smsc.count('submit')} submit_sm, sent {smsc.count('receipt')} receipts")
+finally:
+    b.stop()
+    b.cleanup()
+    smsc.stop()

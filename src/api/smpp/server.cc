@@ -1,0 +1,653 @@
+// SmppServer (server.h): binds, submits, queries and the receipt outbox over smpp/net.
+
+#include "api/smpp/server.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/smpp/status.h"
+#include "api/smpp/translate.h"
+#include "smpp/net/connection.h"
+#include "smpp/net/listener.h"
+#include "smpp/pdu/codec.h"
+#include "smpp/pdu/command_status.h"
+#include "smpp/pdu/short_message.h"
+
+namespace bramka::api::smpp {
+
+namespace asio = boost::asio;
+namespace net = bramka::smpp::net;
+namespace wire = bramka::smpp;
+using SteadyClock = std::chrono::steady_clock;
+using wire::CommandId;
+
+namespace {
+
+constexpr std::chrono::milliseconds kSweepInterval{1000};
+
+// One accepted connection.
+struct Bind {
+  std::shared_ptr<net::Connection> conn;
+  Reassembler reassembler;  // the connection's strand only
+  // Guarded by SmppServer::Impl::mu_.
+  std::shared_ptr<const core::SmppLogin> login;  // set once bound
+  bool receiver = false;                         // bound as receiver or transceiver
+  std::set<int64_t> outbox_in_flight;            // entry ids sent on this bind
+};
+
+struct UserState {
+  std::vector<std::shared_ptr<Bind>> binds;
+  double tokens = 0;
+  SteadyClock::time_point refilled{};
+  bool tokens_started = false;
+  std::set<int64_t> in_flight;         // outbox entries sent, not answered
+  SteadyClock::time_point retry_at{};  // no delivery attempt before this
+  bool dirty = true;                   // entries may be waiting
+  bool loading = false;                // a Pump is reading the outbox
+  size_t next_bind = 0;                // round robin over receivers
+};
+
+// The answer to one request of a submit (a part of a long message, or the whole).
+struct Pending {
+  uint32_t sequence_number = 0;
+  CommandId command{};
+};
+
+std::string FinalDate(int64_t done_ms) {
+  if (done_ms == 0) return {};
+  const time_t t = static_cast<time_t>(done_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d%02d%02d%02d%02d%02d000+", tm.tm_year % 100, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+}  // namespace
+
+class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::io_context& io, core::GatewayService& core, SmppServerOptions options)
+      : io_(io), core_(core), options_(std::move(options)), sweep_(asio::make_strand(io)) {}
+
+  Result<void> Start() {
+    auto accept = [weak = weak_from_this()](std::shared_ptr<net::Connection> conn) {
+      if (auto self = weak.lock()) self->OnAccept(std::move(conn));
+    };
+    net::ListenerOptions lo;
+    lo.bind_address = options_.bind_address;
+    lo.session = options_.session;
+    lo.session.max_pending_inbound = options_.max_pending_requests;
+    if (options_.plain_enabled) {
+      lo.port = options_.port;
+      BRAMKA_ASSIGN_OR_RETURN(plain_, net::Listener::Start(io_, lo, accept));
+    }
+    if (options_.tls) {
+      lo.port = options_.tls_port;
+      lo.tls = options_.tls;
+      BRAMKA_ASSIGN_OR_RETURN(tls_, net::Listener::Start(io_, lo, accept));
+    }
+    ArmSweep();
+    return Ok();
+  }
+
+  void Stop() {
+    std::vector<std::shared_ptr<Bind>> binds;
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+      for (auto& [b, _] : binds_) binds.push_back(b);
+    }
+    if (plain_) plain_->Stop();
+    if (tls_) tls_->Stop();
+    asio::post(sweep_.get_executor(), [self = shared_from_this()] { self->sweep_.cancel(); });
+    for (auto& b : binds) b->conn->Unbind();
+    // Outbox work not started yet is dropped: unacknowledged entries stay in the store
+    // and go out after the next start (at least once).
+    outbox_.stop();
+    outbox_.join();
+  }
+
+  uint16_t port() const { return plain_ ? plain_->port() : 0; }
+  uint16_t tls_port() const { return tls_ ? tls_->port() : 0; }
+
+  size_t bound_sessions() const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& [b, _] : binds_) n += b->login != nullptr;
+    return n;
+  }
+
+  // Called from the dispatcher's receipt thread: mark and hand the outbox read to the
+  // outbox thread, so the listener stays quick.
+  void Notify(int64_t user_id) {
+    {
+      std::lock_guard lock(mu_);
+      users_[user_id].dirty = true;
+    }
+    PumpLater(user_id);
+  }
+
+ private:
+  // ---- connections ----------------------------------------------------------------
+
+  void OnAccept(std::shared_ptr<net::Connection> conn) {
+    auto bind = std::make_shared<Bind>();
+    bind->conn = conn;
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) {
+        conn->Close("server stopping");
+        return;
+      }
+      binds_[bind] = true;
+    }
+    std::weak_ptr<Impl> weak = weak_from_this();
+    net::Connection::Handlers h;
+    h.on_request = [weak, bind](wire::Pdu pdu) {
+      if (auto self = weak.lock()) self->OnRequest(bind, std::move(pdu));
+    };
+    h.on_response = [weak, bind](wire::Pdu pdu, uint64_t entry) {
+      if (auto self = weak.lock()) {
+        self->OnDeliverDone(bind, static_cast<int64_t>(entry), pdu.command_status == wire::kEsmeRok,
+                            pdu.command_status);
+      }
+    };
+    h.on_request_failed = [weak, bind](const wire::action::RequestFailed& f) {
+      if (auto self = weak.lock()) {
+        self->OnDeliverDone(bind, static_cast<int64_t>(f.context), false, wire::kEsmeRsyserr);
+      }
+    };
+    h.on_warning = [id = conn->info().id](const std::string& m) {
+      spdlog::debug("smpp server conn {}: {}", id, m);
+    };
+    h.on_closed = [weak, bind](const std::string& reason) {
+      if (auto self = weak.lock()) self->OnClosed(bind, reason);
+    };
+    spdlog::debug("smpp server: connection {} from {}:{}", conn->info().id,
+                  conn->info().remote_address, conn->info().remote_port);
+    conn->Start(std::move(h));
+  }
+
+  void OnClosed(const std::shared_ptr<Bind>& bind, const std::string& reason) {
+    int64_t user_id = 0;
+    {
+      std::lock_guard lock(mu_);
+      binds_.erase(bind);
+      if (bind->login) {
+        user_id = bind->login->user.id;
+        UserState& u = users_[user_id];
+        std::erase(u.binds, bind);
+        for (int64_t e : bind->outbox_in_flight) u.in_flight.erase(e);
+        if (!bind->outbox_in_flight.empty()) u.dirty = true;
+        bind->outbox_in_flight.clear();
+      }
+    }
+    bind->reassembler.TakeAll();  // the client gets no answer: it resends after its timeout
+    spdlog::info("smpp server: connection {} closed ({}){}", bind->conn->info().id, reason,
+                 user_id ? " user " + std::to_string(user_id) : "");
+    if (user_id) PumpLater(user_id);  // entries it held may go out on another bind
+  }
+
+  void OnRequest(const std::shared_ptr<Bind>& bind, wire::Pdu pdu) {
+    switch (pdu.command_id()) {
+      case CommandId::kBindTransmitter:
+      case CommandId::kBindReceiver:
+      case CommandId::kBindTransceiver:
+        return HandleBind(bind, std::move(pdu));
+      case CommandId::kSubmitSm:
+      case CommandId::kSubmitMulti:
+      case CommandId::kDataSm:
+        return HandleSubmit(bind, std::move(pdu));
+      case CommandId::kQuerySm:
+        return HandleQuery(bind, pdu);
+      case CommandId::kCancelSm:
+        return HandleCancel(bind, pdu);
+      case CommandId::kReplaceSm:
+        return HandleReplace(bind, pdu);
+      default:
+        return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvcmdid));
+    }
+  }
+
+  std::shared_ptr<const core::SmppLogin> LoginOf(const Bind& bind) {
+    std::lock_guard lock(mu_);
+    return bind.login;
+  }
+
+  // ---- bind ---------------------------------------------------------------------------
+
+  void HandleBind(const std::shared_ptr<Bind>& bind, wire::Pdu pdu) {
+    std::string system_id, password;
+    std::visit(
+        [&](const auto& b) {
+          if constexpr (requires { b.password; }) {
+            system_id = b.system_id;
+            password = b.password;
+          }
+        },
+        pdu.body);
+    const bool transmitter_only = pdu.is<wire::BindTransmitter>();
+    auto fail = [&](uint32_t status, const std::string& why) {
+      spdlog::info("smpp server: bind of '{}' from {} refused: {}", system_id,
+                   bind->conn->info().remote_address, why);
+      bind->conn->Respond(wire::MakeResponse(pdu, status));
+      bind->conn->Close("bind refused");
+    };
+    auto login = core_.AuthenticateSmpp(system_id, password, bind->conn->info().remote_address);
+    if (!login.ok()) return fail(CommandStatusFor(login.error()), login.error().message);
+    const int64_t user_id = login->user.id;
+    {
+      std::lock_guard lock(mu_);
+      UserState& u = users_[user_id];
+      // At the limit the bind stays without a login: refused below, outside the lock.
+      if (login->user.max_binds <= 0 || static_cast<int>(u.binds.size()) < login->user.max_binds) {
+        bind->login = std::make_shared<const core::SmppLogin>(*login);
+        bind->receiver = !transmitter_only;
+        u.binds.push_back(bind);
+        u.dirty = true;
+      }
+    }
+    if (!LoginOf(*bind)) {
+      return fail(CommandStatusFor(core::Failure::kBindLimit),
+                  "already " + std::to_string(login->user.max_binds) + " binds");
+    }
+    wire::Pdu resp = wire::MakeResponse(pdu, wire::kEsmeRok);
+    std::visit(
+        [&](auto& b) {
+          if constexpr (requires { b.system_id; }) b.system_id = options_.system_id;
+        },
+        resp.body);
+    bind->conn->Respond(std::move(resp));
+    spdlog::info("smpp server: '{}' bound as {} from {}", system_id, pdu.name(),
+                 bind->conn->info().remote_address);
+    if (!transmitter_only) PumpLater(user_id);
+  }
+
+  // ---- submit -------------------------------------------------------------------------
+
+  // Token bucket per SMPP user: `tps` per second, bursts up to `tps`.
+  bool TakeToken(int64_t user_id, int tps) {
+    if (tps <= 0) return true;
+    std::lock_guard lock(mu_);
+    UserState& u = users_[user_id];
+    const auto now = SteadyClock::now();
+    if (!u.tokens_started) {
+      u.tokens_started = true;
+      u.tokens = tps;
+    } else {
+      const double elapsed = std::chrono::duration<double>(now - u.refilled).count();
+      u.tokens = std::min<double>(tps, u.tokens + elapsed * tps);
+    }
+    u.refilled = now;
+    if (u.tokens < 1.0) return false;
+    u.tokens -= 1.0;
+    return true;
+  }
+
+  void HandleSubmit(const std::shared_ptr<Bind>& bind, wire::Pdu pdu) {
+    auto login = LoginOf(*bind);
+    if (!login) return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvbndsts));
+    if (!TakeToken(login->user.id, login->user.tps)) {
+      return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRthrottled));
+    }
+    auto extracted = ExtractMessage(pdu);
+    if (auto* r = std::get_if<Refusal>(&extracted)) {
+      return bind->conn->Respond(wire::MakeResponse(pdu, r->status));
+    }
+    WireMessage msg = std::move(std::get<WireMessage>(extracted));
+    std::vector<Pending> answer;
+    std::string octets;
+    if (msg.concat) {
+      Reassembler::Part part;
+      part.pdu_sequence_number = pdu.sequence_number;
+      part.command = pdu.command_id();
+      part.message = std::move(msg);
+      std::optional<Reassembler::Part> replaced;
+      auto group = bind->reassembler.Add(std::move(part), SteadyClock::now(), &replaced);
+      if (replaced) {
+        bind->conn->Respond(wire::MakeResponse(replaced->command, replaced->pdu_sequence_number,
+                                               wire::kEsmeRsubmitfail));
+      }
+      if (!group) return;  // answered with the last part
+      for (auto& p : group->parts) {
+        answer.push_back({p.pdu_sequence_number, p.command});
+        octets += p.message.user_data;
+      }
+      msg = std::move(group->parts.front().message);
+    } else {
+      answer.push_back({pdu.sequence_number, pdu.command_id()});
+      octets = msg.user_data;
+    }
+    Submit(bind, *login, std::move(msg), octets, std::move(answer));
+  }
+
+  void Submit(const std::shared_ptr<Bind>& bind, const core::SmppLogin& login, WireMessage msg,
+              const std::string& octets, std::vector<Pending> answer) {
+    auto refuse = [&](uint32_t status) {
+      for (const auto& a : answer) {
+        bind->conn->Respond(wire::MakeResponse(a.command, a.sequence_number, status));
+      }
+    };
+    auto text = DecodeText(msg.data_coding, octets);
+    if (auto* r = std::get_if<Refusal>(&text)) return refuse(r->status);
+    auto request = ToSubmitRequest(msg, std::get<DecodedText>(text), login.user,
+                                   std::chrono::system_clock::now());
+    if (auto* r = std::get_if<Refusal>(&request)) return refuse(r->status);
+    auto conn = bind->conn;
+    auto destinations = msg.destinations;
+    core_.SubmitAsync(
+        login.caller, std::move(std::get<core::SubmitRequest>(request)),
+        [conn, destinations, answer = std::move(answer)](Result<core::SubmitResult> r) {
+          for (const auto& a : answer) {
+            conn->Respond(SubmitResponse(a, r, destinations));
+          }
+        });
+  }
+
+  static wire::Pdu SubmitResponse(const Pending& a, const Result<core::SubmitResult>& r,
+                                  const std::vector<WireMessage::Destination>& destinations) {
+    if (!r.ok())
+      return wire::MakeResponse(a.command, a.sequence_number, CommandStatusFor(r.error()));
+    const auto& items = r->items;
+    if (a.command == CommandId::kSubmitMulti) {
+      wire::SubmitMultiResp body;
+      uint32_t first_failure = wire::kEsmeRok;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (items[i].queued) {
+          if (body.message_id.empty()) body.message_id = items[i].id;
+          continue;
+        }
+        const uint32_t status = CommandStatusFor(items[i].failure);
+        if (first_failure == wire::kEsmeRok) first_failure = status;
+        wire::UnsuccessSme u;
+        if (i < destinations.size()) {
+          u.dest_addr_ton = destinations[i].ton;
+          u.destination_addr = destinations[i].address.substr(0, 20);
+        }
+        u.error_status_code = status;
+        body.unsuccess_smes.push_back(std::move(u));
+      }
+      if (body.message_id.empty()) {
+        return wire::MakeResponse(a.command, a.sequence_number, first_failure);
+      }
+      wire::Pdu resp = wire::MakeResponse(a.command, a.sequence_number, wire::kEsmeRok);
+      resp.body = std::move(body);
+      return resp;
+    }
+    if (items.empty() || !items[0].queued) {
+      const uint32_t status =
+          items.empty() ? wire::kEsmeRsubmitfail : CommandStatusFor(items[0].failure);
+      return wire::MakeResponse(a.command, a.sequence_number, status);
+    }
+    wire::Pdu resp = wire::MakeResponse(a.command, a.sequence_number, wire::kEsmeRok);
+    if (auto* s = resp.get<wire::SubmitSmResp>()) s->message_id = items[0].id;
+    if (auto* d = resp.get<wire::DataSmResp>()) d->message_id = items[0].id;
+    return resp;
+  }
+
+  // ---- query / cancel ----------------------------------------------------------------
+
+  void HandleQuery(const std::shared_ptr<Bind>& bind, const wire::Pdu& pdu) {
+    auto login = LoginOf(*bind);
+    if (!login) return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvbndsts));
+    const auto& q = *pdu.get<wire::QuerySm>();
+    auto m = core_.ViewMessage(login->caller, q.message_id);
+    if (!m.ok()) return bind->conn->Respond(wire::MakeResponse(pdu, CommandStatusFor(m.error())));
+    wire::Pdu resp = wire::MakeResponse(pdu, wire::kEsmeRok);
+    auto& body = *resp.get<wire::QuerySmResp>();
+    body.message_id = m->id;
+    body.final_date = FinalDate(m->done_ms);
+    body.message_state = MessageStateOf(m->status);
+    body.error_code = 0;
+    bind->conn->Respond(std::move(resp));
+  }
+
+  void HandleCancel(const std::shared_ptr<Bind>& bind, const wire::Pdu& pdu) {
+    auto login = LoginOf(*bind);
+    if (!login) return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvbndsts));
+    const auto& c = *pdu.get<wire::CancelSm>();
+    if (c.message_id.empty()) {
+      // Cancel by source/destination (§4.9.1) is not offered: name the message.
+      return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRcancelfail));
+    }
+    auto r = core_.DeleteScheduled(login->caller, {c.message_id}, {});
+    uint32_t status = wire::kEsmeRok;
+    if (!r.ok()) {
+      status = CommandStatusFor(r.error());
+    } else if (r->correct == 0) {
+      status = wire::kEsmeRcancelfail;  // known, but no longer scheduled
+    }
+    bind->conn->Respond(wire::MakeResponse(pdu, status));
+  }
+
+  // Scheduled messages only (core decides). replace_sm has no data_coding: the new text
+  // is read in the stored message's coding (UCS-2, or data_coding 0 with ADR 0004's
+  // UTF-8 rule); its registered_delivery and validity_period are ignored.
+  void HandleReplace(const std::shared_ptr<Bind>& bind, const wire::Pdu& pdu) {
+    auto login = LoginOf(*bind);
+    if (!login) return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvbndsts));
+    const auto& r = *pdu.get<wire::ReplaceSm>();
+    auto answer = [&](uint32_t status) { bind->conn->Respond(wire::MakeResponse(pdu, status)); };
+    auto m = core_.ViewMessage(login->caller, r.message_id);
+    if (!m.ok()) return answer(CommandStatusFor(m.error()));
+    auto text =
+        DecodeText(m->unicode ? wire::kDataCodingUcs2 : wire::kDataCodingDefault, r.short_message);
+    if (auto* refusal = std::get_if<Refusal>(&text)) return answer(refusal->status);
+    std::optional<SystemTime> at;
+    if (!r.schedule_delivery_time.empty()) {
+      at = ParseSmppTime(r.schedule_delivery_time, std::chrono::system_clock::now());
+      if (!at) return answer(wire::kEsmeRinvsched);
+    }
+    const auto& decoded = std::get<DecodedText>(text);
+    auto done =
+        core_.ReplaceScheduled(login->caller, r.message_id, decoded.utf8, decoded.unicode, at);
+    if (!done.ok()) return answer(CommandStatusFor(done.error()));
+    answer(*done ? wire::kEsmeRok : wire::kEsmeRreplacefail);
+  }
+
+  // ---- receipt outbox ------------------------------------------------------------------
+
+  // Sends the user's waiting deliver_sm on its receiver binds, as far as their windows
+  // allow. Any thread; the outbox read happens outside the lock.
+  void Pump(int64_t user_id) {
+    for (int round = 0; round < 4; ++round) {
+      {
+        std::lock_guard lock(mu_);
+        if (stopped_) return;
+        UserState& u = users_[user_id];
+        if (u.loading || !u.dirty || SteadyClock::now() < u.retry_at) return;
+        if (std::none_of(u.binds.begin(), u.binds.end(),
+                         [](const auto& b) { return b->receiver; })) {
+          return;  // kept until a receiver binds
+        }
+        u.loading = true;
+        u.dirty = false;
+      }
+      auto entries = core_.PendingSmppDelivers(user_id, options_.outbox_batch);
+      std::vector<std::pair<std::shared_ptr<Bind>, store::SmppOutboxEntry>> sends;
+      {
+        std::lock_guard lock(mu_);
+        UserState& u = users_[user_id];
+        u.loading = false;
+        if (!entries.ok()) {
+          spdlog::warn("smpp server: outbox of user {}: {}", user_id, entries.error().ToString());
+          u.dirty = true;
+          u.retry_at = SteadyClock::now() + options_.redelivery_delay;
+          return;
+        }
+        if (entries->size() >= static_cast<size_t>(options_.outbox_batch)) u.dirty = true;
+        std::vector<std::shared_ptr<Bind>> receivers;
+        for (const auto& b : u.binds) {
+          if (b->receiver) receivers.push_back(b);
+        }
+        const size_t window = std::max<uint32_t>(1, options_.session.window);
+        for (auto& e : *entries) {
+          if (u.in_flight.count(e.id)) continue;
+          std::shared_ptr<Bind> target;
+          for (size_t k = 0; k < receivers.size() && !target; ++k) {
+            auto& b = receivers[(u.next_bind + k) % receivers.size()];
+            if (b->outbox_in_flight.size() < window) target = b;
+          }
+          if (!target) {
+            u.dirty = true;  // windows full: more after the next answer
+            break;
+          }
+          ++u.next_bind;
+          u.in_flight.insert(e.id);
+          target->outbox_in_flight.insert(e.id);
+          sends.emplace_back(std::move(target), std::move(e));
+        }
+      }
+      for (auto& [bind, entry] : sends) Send(bind, entry);
+      std::lock_guard lock(mu_);
+      if (!users_[user_id].dirty || !sends.empty()) return;
+    }
+  }
+
+  void Send(const std::shared_ptr<Bind>& bind, const store::SmppOutboxEntry& entry) {
+    auto decoded = wire::Decode(entry.pdu);
+    if (!decoded.ok()) {
+      // Written by this server, so only a damaged database gets here: drop it loudly.
+      spdlog::error("smpp server: outbox entry {} is not a PDU; dropped", entry.id);
+      (void)core_.AckSmppDeliver(entry.id);
+      return OnDeliverDone(bind, entry.id, false, wire::kEsmeRsyserr);
+    }
+    std::weak_ptr<Impl> weak = weak_from_this();
+    bind->conn->SendRequest(std::move(*decoded), static_cast<uint64_t>(entry.id),
+                            [weak, bind, id = entry.id](Result<uint32_t> sent) {
+                              if (sent.ok()) return;
+                              if (auto self = weak.lock()) {
+                                self->OnDeliverDone(bind, id, false, wire::kEsmeRsyserr);
+                              }
+                            });
+  }
+
+  // The outbox's store calls (reads, deletes that wait for a commit) run on one thread of
+  // their own, never on an io_context thread that HTTP and SMPP I/O share.
+  void OnOutboxThread(std::function<void()> fn) {
+    asio::post(outbox_, [weak = weak_from_this(), fn = std::move(fn)] {
+      if (auto self = weak.lock()) fn();
+    });
+  }
+  void PumpLater(int64_t user_id) {
+    OnOutboxThread([this, user_id] { Pump(user_id); });
+  }
+
+  void OnDeliverDone(const std::shared_ptr<Bind>& bind, int64_t entry_id, bool ok,
+                     uint32_t status) {
+    OnOutboxThread([this, bind, entry_id, ok, status] { DeliverDone(bind, entry_id, ok, status); });
+  }
+
+  void DeliverDone(const std::shared_ptr<Bind>& bind, int64_t entry_id, bool ok, uint32_t status) {
+    if (ok) {
+      auto acked = core_.AckSmppDeliver(entry_id);
+      if (!acked.ok()) {
+        spdlog::warn("smpp server: outbox entry {} answered, not removed: {}", entry_id,
+                     acked.error().ToString());
+      }
+    } else {
+      spdlog::info("smpp server: deliver_sm of outbox entry {} failed (status 0x{:08x}); retry",
+                   entry_id, status);
+    }
+    int64_t user_id = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (!bind->login) return;
+      user_id = bind->login->user.id;
+      UserState& u = users_[user_id];
+      u.in_flight.erase(entry_id);
+      bind->outbox_in_flight.erase(entry_id);
+      if (!ok) {
+        u.dirty = true;
+        u.retry_at = SteadyClock::now() + options_.redelivery_delay;
+        return;
+      }
+      if (u.in_flight.empty()) u.dirty = true;  // the batch is done: look for more
+    }
+    Pump(user_id);
+  }
+
+  // ---- periodic work -----------------------------------------------------------------
+
+  void ArmSweep() {
+    sweep_.expires_after(kSweepInterval);
+    sweep_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->Sweep();
+    });
+  }
+
+  void Sweep() {
+    std::vector<int64_t> due;
+    std::vector<std::shared_ptr<Bind>> binds;
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      const auto now = SteadyClock::now();
+      for (auto& [id, u] : users_) {
+        if (u.dirty && !u.loading && now >= u.retry_at && !u.binds.empty()) due.push_back(id);
+      }
+      for (auto& [b, _] : binds_) binds.push_back(b);
+    }
+    for (int64_t id : due) PumpLater(id);
+    const auto deadline = SteadyClock::now() - options_.reassembly_timeout;
+    for (auto& b : binds) {
+      b->conn->Post([b, deadline] {
+        for (auto& g : b->reassembler.Expire(deadline)) {
+          for (auto& p : g.parts) {
+            b->conn->Respond(
+                wire::MakeResponse(p.command, p.pdu_sequence_number, wire::kEsmeRsubmitfail));
+          }
+        }
+      });
+    }
+    ArmSweep();
+  }
+
+  asio::io_context& io_;
+  core::GatewayService& core_;
+  const SmppServerOptions options_;
+  std::unique_ptr<net::Listener> plain_;
+  std::unique_ptr<net::Listener> tls_;
+  asio::steady_timer sweep_;
+  asio::thread_pool outbox_{1};
+
+  mutable std::mutex mu_;
+  bool stopped_ = false;
+  std::map<std::shared_ptr<Bind>, bool> binds_;
+  std::map<int64_t, UserState> users_;
+};
+
+SmppServer::SmppServer(asio::io_context& io, core::GatewayService& core, SmppServerOptions options)
+    : impl_(std::make_shared<Impl>(io, core, std::move(options))) {}
+SmppServer::~SmppServer() { impl_->Stop(); }
+Result<void> SmppServer::Start() { return impl_->Start(); }
+void SmppServer::Stop() { impl_->Stop(); }
+uint16_t SmppServer::port() const { return impl_->port(); }
+uint16_t SmppServer::tls_port() const { return impl_->tls_port(); }
+void SmppServer::NotifyOutbox(int64_t smpp_user_id) { impl_->Notify(smpp_user_id); }
+size_t SmppServer::bound_sessions() const { return impl_->bound_sessions(); }
+
+Result<int64_t> QueueReceipt(core::GatewayService& core, const store::Message& m) {
+  auto pdu = MakeReceipt(m);
+  if (!pdu) return int64_t{0};
+  BRAMKA_ASSIGN_OR_RETURN(std::string bytes, wire::Encode(*pdu));
+  BRAMKA_RETURN_IF_ERROR(core.QueueSmppDeliver(m.smpp_user_id, m.id, bytes));
+  return m.smpp_user_id;
+}
+
+}  // namespace bramka::api::smpp

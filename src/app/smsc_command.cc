@@ -1,0 +1,66 @@
+// `bramka smsc`: an SMSC simulator speaking SMPP 3.4 with simnet's network behind it
+// (src/smsc/README.md). Prints one JSON line with its ports, then (unless --quiet) one
+// JSON line per event; runs until SIGTERM/SIGINT.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/commands.h"
+#include "common/log.h"
+#include "smsc/smsc.h"
+
+namespace bramka::app {
+
+int RunSmsc(const SmscCommandOptions& options) {
+  InitLogging("text", options.quiet ? "warn" : "info");
+  // Logs go to stderr (InitLogging): stdout carries the JSON lines tests read.
+  smsc::SmscOptions o;
+  o.bind_address = options.bind;
+  o.port = static_cast<uint16_t>(options.port);
+  o.tls_port = options.tls_port;
+  o.cert_file = options.cert_file;
+  o.key_file = options.key_file;
+  o.system_id = options.system_id;
+  o.password = options.password;
+  o.receipt_delay_ms = options.receipt_delay_ms;
+  for (const auto& mode : options.misbehave) {
+    if (auto r = smsc::ParseMisbehaviour(mode, o.misbehave); !r.ok()) {
+      std::fprintf(stderr, "bramka smsc: %s\n", r.error().message.c_str());
+      return 2;
+    }
+  }
+  if (!options.quiet) {
+    o.on_event = [](const std::string& json) {
+      std::fputs((json + "\n").c_str(), stdout);
+      std::fflush(stdout);
+    };
+  }
+  boost::asio::io_context io;
+  smsc::SmscSimulator sim(io, o);
+  if (auto r = sim.Start(); !r.ok()) {
+    std::fprintf(stderr, "bramka smsc: %s\n", r.error().message.c_str());
+    return 1;
+  }
+  std::fputs(fmt::format("{{\"port\":{},\"tls_port\":{},\"pid\":{}}}\n", sim.port(), sim.tls_port(),
+                         ::getpid())
+                 .c_str(),
+             stdout);
+  std::fflush(stdout);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    sim.Stop();
+    io.stop();
+  });
+  std::thread second([&io] { io.run(); });
+  io.run();
+  second.join();
+  return 0;
+}
+
+}  // namespace bramka::app

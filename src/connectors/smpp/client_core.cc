@@ -1,0 +1,349 @@
+#include "connectors/smpp/client_core.h"
+
+#include <algorithm>
+#include <variant>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "connectors/smpp/receipt_status.h"
+#include "connectors/smpp/submit_builder.h"
+#include "connectors/smpp/submit_errors.h"
+#include "connectors/smpp/upstream_id.h"
+#include "smpp/pdu/short_message.h"
+#include "sms/receipt.h"
+
+namespace bramka::smpp_client {
+namespace {
+
+using delivery::SendOutcome;
+
+constexpr uint64_t kBindContext = 0;  // submit contexts are >= 256 (key >= 1)
+constexpr uint64_t Context(uint64_t key, uint32_t part) { return (key << 8) | part; }
+constexpr uint64_t KeyOf(uint64_t context) { return context >> 8; }
+constexpr uint32_t PartOf(uint64_t context) { return static_cast<uint32_t>(context & 0xFF); }
+
+}  // namespace
+
+ClientCore::ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now)
+    : options_(std::move(options)), clock_(clock), bucket_(options_.tps, now) {}
+
+smpp::SessionOptions ClientCore::SessionOptionsFor(const SmppConnectorOptions& options) {
+  smpp::SessionOptions so;
+  so.role = smpp::Role::kEsme;
+  so.window = std::max<uint32_t>(1, options.window);
+  so.response_timeout = std::chrono::seconds(std::max(1, options.response_timeout_s));
+  so.enquire_link_interval = std::chrono::seconds(std::max(0, options.enquire_link_s));
+  so.session_init_timeout = so.response_timeout + std::chrono::seconds(1);
+  return so;
+}
+
+void ClientCore::LinkUp(Link& link, TimePoint /*now*/) {
+  link_ = &link;
+  bound_ = false;
+  bind_refused_ = false;
+  unbind_sent_ = false;
+  in_flight_ = 0;
+  if (stopping_) {
+    link_->Close("stopping");
+    return;
+  }
+  smpp::Pdu bind;
+  if (options_.bind_mode == BindMode::kTransmitter) {
+    bind.body = smpp::BindTransmitter{.system_id = options_.system_id,
+                                      .password = options_.password,
+                                      .system_type = options_.system_type};
+  } else {
+    bind.body = smpp::BindTransceiver{.system_id = options_.system_id,
+                                      .password = options_.password,
+                                      .system_type = options_.system_type};
+  }
+  if (auto r = link_->SendRequest(std::move(bind), kBindContext); !r.ok()) {
+    spdlog::warn("smpp connector {}: cannot bind: {}", options_.name, r.error().message);
+    link_->Close("bind not sent");
+  }
+}
+
+void ClientCore::OnState(smpp::SessionState to, TimePoint now) {
+  spdlog::info("smpp connector {}: {}", options_.name, smpp::SessionStateName(to));
+  bound_ = smpp::IsBound(to);
+  Pump(now);
+}
+
+void ClientCore::OnTimer(TimePoint now) { Pump(now); }
+
+void ClientCore::LinkDown(const std::string& why, TimePoint /*now*/) {
+  if (link_ != nullptr) spdlog::info("smpp connector {}: link down ({})", options_.name, why);
+  link_ = nullptr;
+  bound_ = false;
+  in_flight_ = 0;
+  FailAll(why);
+}
+
+void ClientCore::FailAll(std::string_view why) {
+  // Contract rule 6: nothing is held across a reconnect.
+  queue_.clear();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (!it->second.answered) {
+      out_.completions.push_back(
+          {std::move(it->second.done), SendOutcome::Temporary(fmt::format("smpp: {}", why))});
+    }
+    it = pending_.erase(it);
+  }
+}
+
+void ClientCore::Submit(const store::Message& message, delivery::SendCallback done, TimePoint now) {
+  if (stopping_ || !bound()) {
+    out_.completions.push_back(
+        {std::move(done),
+         SendOutcome::Temporary(stopping_ ? "smpp: stopping" : "smpp: not bound")});
+    return;
+  }
+  if (pending_.size() >= options_.max_queue) {
+    out_.completions.push_back({std::move(done), SendOutcome::Temporary("smpp: queue full")});
+    return;
+  }
+  auto parts = BuildSubmits(message, options_, next_reference_++);
+  if (!parts.ok() || parts->empty() || parts->size() > 255) {
+    out_.completions.push_back(
+        {std::move(done),
+         SendOutcome::Permanent("wrong_message",
+                                parts.ok() ? "too many parts" : parts.error().message)});
+    return;
+  }
+  uint64_t key = next_key_++;
+  Pending& p = pending_[key];
+  p.message_id = message.id;
+  p.parts = std::move(*parts);
+  p.part_ids.resize(p.parts.size());
+  p.unresolved = p.parts.size();
+  p.order = next_order_++;
+  p.done = std::move(done);
+  for (uint32_t i = 0; i < p.parts.size(); ++i) queue_.emplace(p.order, key, i);
+  Pump(now);
+}
+
+void ClientCore::Stop(TimePoint /*now*/) {
+  stopping_ = true;
+  // Queued parts never went out: answer their messages now. Messages with parts in
+  // flight wait for their responses (or LinkDown).
+  std::set<uint64_t> keys;
+  for (const auto& [order, key, part] : queue_) keys.insert(key);
+  for (uint64_t key : keys) Answer(key, SendOutcome::Temporary("smpp: stopping"));
+  if (link_ != nullptr && !bound_) link_->Close("stopping");
+  MaybeUnbind();
+}
+
+void ClientCore::MaybeUnbind() {
+  // Graceful: let the window drain first (each submit ends by its response or its
+  // response timer), so that an SMSC that answers unbind at once does not turn accepted
+  // messages into unknown ones.
+  if (stopping_ && !unbind_sent_ && link_ != nullptr && bound_ && in_flight_ == 0) {
+    unbind_sent_ = true;
+    link_->Unbind();
+  }
+}
+
+void ClientCore::Pump(TimePoint now) {
+  while (link_ != nullptr && bound_ && !stopping_ && !queue_.empty() &&
+         link_->WindowAvailable() > 0) {
+    auto [order, key, part] = *queue_.begin();
+    auto it = pending_.find(key);
+    if (it == pending_.end() || it->second.answered) {
+      queue_.erase(queue_.begin());
+      continue;
+    }
+    if (!bucket_.TryTake(now)) break;
+    queue_.erase(queue_.begin());
+    auto r = link_->SendRequest(it->second.parts[part], Context(key, part));
+    if (r.ok()) {
+      ++in_flight_;
+    } else {
+      HandlePartFailure(key, part, smpp::kEsmeRsyserr,
+                        fmt::format("smpp: cannot send: {}", r.error().message), now);
+    }
+  }
+}
+
+void ClientCore::OnRequestFailed(uint64_t context, smpp::FailReason reason, TimePoint now) {
+  if (context == kBindContext) return;  // the session closes itself (bind timeout)
+  if (in_flight_ > 0) --in_flight_;
+  HandlePartFailure(KeyOf(context), PartOf(context), smpp::kEsmeRsyserr,
+                    fmt::format("smpp: submit_sm {}", smpp::FailReasonName(reason)), now);
+  Pump(now);
+  MaybeUnbind();
+}
+
+void ClientCore::OnResponse(const smpp::Pdu& pdu, uint64_t context, TimePoint now) {
+  if (context == kBindContext) {
+    if (pdu.command_status != smpp::kEsmeRok) {
+      bind_refused_ = true;
+      spdlog::warn("smpp connector {}: bind refused: {}", options_.name,
+                   smpp::FormatCommandStatus(pdu.command_status));
+      if (link_ != nullptr) link_->Close("bind refused");
+    }
+    return;
+  }
+  if (in_flight_ > 0) --in_flight_;
+  HandleSubmitResponse(pdu, context, now);
+  Pump(now);
+  MaybeUnbind();
+}
+
+void ClientCore::HandleSubmitResponse(const smpp::Pdu& pdu, uint64_t context, TimePoint now) {
+  uint64_t key = KeyOf(context);
+  uint32_t part = PartOf(context);
+  if (pdu.command_status != smpp::kEsmeRok) {
+    HandlePartFailure(key, part, pdu.command_status,
+                      fmt::format("smpp: {}", smpp::FormatCommandStatus(pdu.command_status)), now);
+    return;
+  }
+  auto it = pending_.find(key);
+  if (it == pending_.end()) return;
+  Pending& p = it->second;
+  const auto* resp = pdu.get<smpp::SubmitSmResp>();
+  std::string id = resp ? CanonicalUpstreamId(resp->message_id) : std::string();
+  if (part < p.part_ids.size()) p.part_ids[part] = id;
+  ++p.accepted;
+  if (p.accepted == p.parts.size() && !p.answered) {
+    if (p.part_ids[0].empty()) {
+      Answer(key, SendOutcome::Temporary("smpp: submit_sm_resp without message_id"));
+    } else {
+      Track(p);
+      Answer(key, SendOutcome::Accepted(p.part_ids[0]));
+    }
+  }
+  ResolvePart(key);
+}
+
+void ClientCore::HandlePartFailure(uint64_t key, uint32_t part, uint32_t status, std::string error,
+                                   TimePoint now) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) return;
+  Pending& p = it->second;
+  if (status == smpp::kEsmeRthrottled && !p.answered && !stopping_ &&
+      ++p.throttles <= kMaxThrottlesPerMessage) {
+    // Slow down and put the part back in its place: no reordering, no lost mapping.
+    ++throttled_count_;
+    bucket_.Throttled(now);
+    queue_.emplace(p.order, key, part);
+    return;
+  }
+  SubmitErrorClass cls = ClassifySubmitStatus(status);
+  if (!p.answered) {
+    Answer(key, cls.temporary ? SendOutcome::Temporary(error)
+                              : SendOutcome::Permanent(std::string(cls.reason), error));
+  }
+  ResolvePart(key);
+}
+
+void ClientCore::Answer(uint64_t key, delivery::SendOutcome outcome) {
+  auto it = pending_.find(key);
+  if (it == pending_.end() || it->second.answered) return;
+  Pending& p = it->second;
+  p.answered = true;
+  out_.completions.push_back({std::move(p.done), std::move(outcome)});
+  // Drop its queued parts; parts in flight still resolve through their responses.
+  for (auto q = queue_.begin(); q != queue_.end();) {
+    if (std::get<1>(*q) == key) {
+      q = queue_.erase(q);
+      --p.unresolved;
+    } else {
+      ++q;
+    }
+  }
+  if (p.unresolved == 0) pending_.erase(it);
+}
+
+void ClientCore::ResolvePart(uint64_t key) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) return;
+  if (it->second.unresolved > 0) --it->second.unresolved;
+  if (it->second.unresolved == 0 && it->second.answered) pending_.erase(it);
+}
+
+void ClientCore::Track(const Pending& p) {
+  auto t = std::make_shared<Tracked>();
+  t->upstream_id = p.part_ids[0];
+  t->total = static_cast<int>(p.part_ids.size());
+  if (t->total == 1) return;  // a single part's receipt carries the recorded id itself
+  for (const auto& id : p.part_ids) {
+    by_part_id_[id] = t;
+    part_order_.push_back(id);
+  }
+  while (part_order_.size() > kMaxTrackedParts) {
+    by_part_id_.erase(part_order_.front());
+    part_order_.pop_front();
+  }
+}
+
+void ClientCore::OnRequest(const smpp::Pdu& pdu, TimePoint /*now*/) {
+  if (pdu.is<smpp::DeliverSm>()) {
+    const auto& dm = *pdu.get<smpp::DeliverSm>();
+    if (smpp::IsDeliveryReceipt(dm.esm_class) || pdu.tlvs.receipted_message_id()) {
+      HandleReceipt(pdu);
+    } else {
+      spdlog::info("smpp connector {}: MO from {} ignored (MO routing not wired yet)",
+                   options_.name, dm.source_addr);
+    }
+  }
+  // Always acknowledge: a refused receipt comes back again and again.
+  if (smpp::ResponseIdFor(pdu.command_id()) && link_ != nullptr) {
+    link_->Respond(smpp::MakeResponse(pdu));
+  }
+}
+
+void ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
+  std::string id;
+  std::optional<ReceiptStatus> status;
+  auto parsed = sms::ParseReceipt(smpp::MessageContent(pdu));
+  std::string err = parsed.ok() ? parsed->err : "000";
+  if (auto tlv_id = pdu.tlvs.receipted_message_id()) id = CanonicalUpstreamId(*tlv_id);
+  if (id.empty() && parsed.ok())
+    id = ReceiptTextIdToCanonical(parsed->id, options_.receipt_id_format);
+  if (auto state = pdu.tlvs.message_state()) status = StatusFromMessageState(*state, err);
+  if (!status && parsed.ok()) status = StatusFromReceiptStat(parsed->stat, err);
+  if (id.empty() || !status) {
+    if (id.empty()) spdlog::warn("smpp connector {}: receipt without an id ignored", options_.name);
+    return;  // non-final (ENROUTE, ACCEPTD) or unreadable
+  }
+  auto it = by_part_id_.find(id);
+  if (it == by_part_id_.end()) {
+    Report(id, status->status, status->reason);
+    return;
+  }
+  Tracked& t = *it->second;
+  if (t.reported) return;
+  if (status->status == store::MessageStatus::kUndelivered) {
+    t.reported = true;
+    Report(t.upstream_id, status->status, status->reason);
+  } else if (++t.delivered >= t.total) {
+    t.reported = true;
+    Report(t.upstream_id, status->status, "");
+  }
+}
+
+void ClientCore::Report(const std::string& id, store::MessageStatus status, std::string reason) {
+  store::ReceiptUpdate r;
+  r.connector = options_.name;
+  r.upstream_id = id;
+  r.status = status;
+  r.reason = std::move(reason);
+  r.at_ms = ToUnixMillis(clock_.Now());
+  out_.receipts.push_back(std::move(r));
+}
+
+ClientCore::Output ClientCore::TakeOutput() {
+  Output o = std::move(out_);
+  out_ = Output{};
+  return o;
+}
+
+std::optional<ClientCore::TimePoint> ClientCore::NextDeadline(TimePoint now) {
+  if (link_ == nullptr || !bound_ || stopping_ || queue_.empty() || link_->WindowAvailable() == 0) {
+    return std::nullopt;
+  }
+  return bucket_.NextAvailable(now);
+}
+
+}  // namespace bramka::smpp_client

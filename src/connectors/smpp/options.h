@@ -1,0 +1,58 @@
+#pragma once
+// SmppConnectorOptions: one `[[connector]]` table of bramka.toml, as a plain struct with
+// documented defaults. Validated by ValidateSmppConnectorOptions; passed to SmppConnector.
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace bramka::smpp_client {
+
+// How a long message travels (SMPP 3.4 §5.3.2.22-24, §5.3.2.32; TS 23.040 §9.2.3.24.1).
+enum class LongMessages : uint8_t {
+  kUdh,      // one submit_sm per part, esm_class UDHI + 8-bit concatenation UDH (default)
+  kSar,      // one submit_sm per part, sar_msg_ref_num / sar_total_segments / sar_segment_seqnum
+  kPayload,  // one submit_sm, the whole text in message_payload
+};
+
+// How the SMSC spells message ids in the receipt text, relative to its submit_sm_resp.
+enum class ReceiptIdFormat : uint8_t {
+  kAsIs,     // the same spelling (compared ignoring case and leading zeros)
+  kHex,      // receipts give the decimal submit_sm_resp id in hexadecimal
+  kDecimal,  // receipts give the hexadecimal submit_sm_resp id in decimal
+};
+
+enum class BindMode : uint8_t { kTransceiver, kTransmitter };
+
+struct SmppConnectorOptions {
+  std::string name;  // Connector::name(): unique, what routes name
+  std::string host = "127.0.0.1";
+  uint16_t port = 2775;
+  bool tls = false;  // SMPP over TLS (1.2+); the server certificate is not verified yet
+  std::string system_id;
+  std::string password;  // never logged
+  std::string system_type;
+  BindMode bind_mode = BindMode::kTransceiver;
+  double tps = 0;        // submit_sm per second, 0 = unlimited
+  uint32_t window = 10;  // outstanding submit_sm
+  LongMessages long_messages = LongMessages::kUdh;
+  uint8_t gsm7_data_coding = 0;  // 0 (SMSC default alphabet) or 1 (IA5) for GSM-7 texts
+  ReceiptIdFormat receipt_id_format = ReceiptIdFormat::kAsIs;
+  int enquire_link_s = 30;
+  int reconnect_s = 1;  // first reconnect delay; doubles up to reconnect_max_s
+  int reconnect_max_s = 30;
+  int response_timeout_s = 10;  // submit_sm without a response -> kTemporary
+  size_t max_queue = 1000;      // messages waiting for the window / TPS; Ready() false beyond
+  std::string eco_sender;       // source_addr for ECO messages (no sender name); "" = none
+};
+
+// kInvalidArgument naming the option.
+Result<void> ValidateSmppConnectorOptions(const SmppConnectorOptions& o);
+
+// "udh" | "sar" | "payload"; "as_is" | "hex" | "decimal"; "transceiver" | "transmitter".
+Result<LongMessages> ParseLongMessages(const std::string& s);
+Result<ReceiptIdFormat> ParseReceiptIdFormat(const std::string& s);
+Result<BindMode> ParseBindMode(const std::string& s);
+
+}  // namespace bramka::smpp_client

@@ -1,0 +1,252 @@
+// Loopback tests of the Asio transport: a Listener and Connect() talking SMPP over
+// 127.0.0.1, plain and TLS. Bounded condition waits, no sleeps.
+
+#include "smpp/net/connection.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "smpp/net/listener.h"
+#include "smpp/net/tls.h"
+
+namespace bramka::smpp::net {
+namespace {
+
+constexpr auto kWait = std::chrono::seconds(10);
+
+struct TestCertificate {
+  TestCertificate() {
+    dir = std::filesystem::temp_directory_path() /
+          ("bramka_smpp_net_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    cert = (dir / "cert.pem").string();
+    key = (dir / "key.pem").string();
+    EVP_PKEY* pkey = EVP_EC_gen("P-256");
+    X509* x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, pkey);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_sign(x, pkey, EVP_sha256());
+    FILE* f = std::fopen(cert.c_str(), "w");
+    PEM_write_X509(f, x);
+    std::fclose(f);
+    f = std::fopen(key.c_str(), "w");
+    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+  }
+  ~TestCertificate() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+  std::string cert, key;
+};
+
+// Everything both ends saw, guarded by one mutex.
+struct Log {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> events;
+
+  void Add(std::string e) {
+    std::lock_guard lock(mu);
+    events.push_back(std::move(e));
+    cv.notify_all();
+  }
+  bool WaitFor(const std::string& e) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, kWait,
+                       [&] { return std::find(events.begin(), events.end(), e) != events.end(); });
+  }
+};
+
+class NetTest : public ::testing::Test {
+ protected:
+  NetTest() : work_(io_.get_executor()) {
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+  }
+  ~NetTest() override {
+    if (listener_) listener_->Stop();
+    if (server_conn_) server_conn_->Close("test end");
+    if (client_) client_->Close("test end");
+    work_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+  }
+
+  // A server that binds anyone and answers submit_sm with message_id "abc".
+  void StartServer(std::shared_ptr<TlsContext> tls = nullptr) {
+    ListenerOptions lo;
+    lo.tls = std::move(tls);
+    auto l = Listener::Start(io_, lo, [this](std::shared_ptr<Connection> conn) {
+      {
+        std::lock_guard lock(log_.mu);
+        server_conn_ = conn;
+      }
+      std::weak_ptr<Connection> weak = conn;
+      Connection::Handlers h;
+      h.on_request = [this, weak](Pdu pdu) {
+        auto c = weak.lock();
+        log_.Add("server got " + std::string(pdu.name()));
+        if (pdu.is<SubmitSm>()) {
+          if (pdu.get<SubmitSm>()->short_message == "no answer") return;
+          Pdu resp = MakeResponse(pdu);
+          resp.get<SubmitSmResp>()->message_id = "abc";
+          c->Respond(std::move(resp));
+        } else {
+          c->Respond(MakeResponse(pdu));
+        }
+      };
+      h.on_closed = [this](const std::string&) { log_.Add("server closed"); };
+      conn->Start(std::move(h));
+    });
+    ASSERT_TRUE(l.ok()) << l.error().ToString();
+    listener_ = std::move(*l);
+    ASSERT_NE(listener_->port(), 0);
+  }
+
+  void ConnectClient(std::shared_ptr<TlsContext> tls = nullptr) {
+    ConnectOptions co;
+    co.host = "127.0.0.1";
+    co.port = listener_->port();
+    co.tls = std::move(tls);
+    Connect(io_, co, [this](Result<std::shared_ptr<Connection>> r) {
+      if (!r.ok()) {
+        log_.Add("connect failed");
+        return;
+      }
+      Connection::Handlers h;
+      h.on_response = [this](Pdu pdu, uint64_t context) {
+        std::string id;
+        if (auto* s = pdu.get<SubmitSmResp>()) id = " " + s->message_id;
+        log_.Add("client got " + std::string(pdu.name()) + id + " ctx=" + std::to_string(context));
+      };
+      h.on_request_failed = [this](const action::RequestFailed& f) {
+        log_.Add("client failed " + std::string(FailReasonName(f.reason)));
+      };
+      h.on_closed = [this](const std::string&) { log_.Add("client closed"); };
+      (*r)->Start(std::move(h));
+      {
+        std::lock_guard lock(log_.mu);
+        client_ = *r;
+      }
+      log_.Add("connected");
+    });
+    ASSERT_TRUE(log_.WaitFor("connected"));
+  }
+
+  void BindAndSubmit() {
+    client_->SendRequest(Pdu{.body = BindTransceiver{.system_id = "u", .password = "p"}}, 1);
+    ASSERT_TRUE(log_.WaitFor("client got bind_transceiver_resp ctx=1"));
+    client_->SendRequest(
+        Pdu{.body = SubmitSm{.destination_addr = "48500600700", .short_message = "hi"}}, 2);
+    ASSERT_TRUE(log_.WaitFor("client got submit_sm_resp abc ctx=2"));
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
+  Log log_;
+  std::unique_ptr<Listener> listener_;
+  std::shared_ptr<Connection> server_conn_;
+  std::shared_ptr<Connection> client_;
+};
+
+TEST_F(NetTest, PlainBindSubmitUnbind) {
+  StartServer();
+  ConnectClient();
+  EXPECT_EQ(client_->info().remote_port, listener_->port());
+  EXPECT_EQ(client_->info().remote_address, "127.0.0.1");
+  EXPECT_FALSE(client_->info().tls);
+  BindAndSubmit();
+  client_->Unbind();
+  EXPECT_TRUE(log_.WaitFor("client closed"));
+  EXPECT_TRUE(log_.WaitFor("server closed"));
+  EXPECT_TRUE(log_.WaitFor("server got bind_transceiver"));
+  EXPECT_TRUE(log_.WaitFor("server got submit_sm"));
+}
+
+TEST_F(NetTest, TlsBindSubmitUnbind) {
+  TestCertificate cert;
+  auto server_tls = TlsContext::Server(cert.cert, cert.key);
+  ASSERT_TRUE(server_tls.ok()) << server_tls.error().ToString();
+  auto client_tls = TlsContext::Client(/*verify_peer=*/false);
+  ASSERT_TRUE(client_tls.ok());
+  StartServer(*server_tls);
+  ConnectClient(*client_tls);
+  EXPECT_TRUE(client_->info().tls);
+  BindAndSubmit();
+  client_->Unbind();
+  EXPECT_TRUE(log_.WaitFor("client closed"));
+  EXPECT_TRUE(log_.WaitFor("server closed"));
+}
+
+TEST_F(NetTest, TlsClientAgainstPlainServerFails) {
+  StartServer();
+  auto client_tls = TlsContext::Client(false);
+  ASSERT_TRUE(client_tls.ok());
+  ConnectOptions co;
+  co.host = "127.0.0.1";
+  co.port = listener_->port();
+  co.tls = *client_tls;
+  co.connect_timeout = std::chrono::seconds(2);
+  Connect(io_, co, [this](Result<std::shared_ptr<Connection>> r) {
+    log_.Add(r.ok() ? "connected" : "connect failed");
+  });
+  EXPECT_TRUE(log_.WaitFor("connect failed"));
+}
+
+TEST_F(NetTest, ServerCloseFailsOutstandingRequests) {
+  StartServer();
+  ConnectClient();
+  BindAndSubmit();
+  Result<uint32_t> seq = Fail(ErrorCode::kInternal, "not yet");
+  client_->SendRequest(Pdu{.body = SubmitSm{.destination_addr = "1", .short_message = "no answer"}},
+                       3, [this, &seq](Result<uint32_t> r) {
+                         {
+                           std::lock_guard lock(log_.mu);
+                           seq = r;
+                         }
+                         log_.Add("sent");
+                       });
+  ASSERT_TRUE(log_.WaitFor("sent"));
+  ASSERT_TRUE(log_.WaitFor("server got submit_sm"));
+  {
+    std::lock_guard lock(log_.mu);
+    EXPECT_TRUE(seq.ok());
+  }
+  server_conn_->Close("bye");
+  EXPECT_TRUE(log_.WaitFor("client failed session closed"));
+  EXPECT_TRUE(log_.WaitFor("client closed"));
+}
+
+TEST_F(NetTest, SendBeforeBindIsRejectedLocally) {
+  StartServer();
+  ConnectClient();
+  client_->SendRequest(Pdu{.body = SubmitSm{.destination_addr = "1"}}, 0,
+                       [this](Result<uint32_t> r) {
+                         log_.Add(r.ok() ? "sent" : std::string(ErrorCodeName(r.error().code)));
+                       });
+  EXPECT_TRUE(log_.WaitFor("Rejected"));
+}
+
+}  // namespace
+}  // namespace bramka::smpp::net

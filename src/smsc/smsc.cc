@@ -1,0 +1,353 @@
+#include <utility>
+
+#include "smsc/smsc.h"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "connectors/smpp/receipt_status.h"
+#include "smpp/net/connection.h"
+#include "smpp/net/listener.h"
+#include "smpp/net/tls.h"
+#include "smpp/pdu/short_message.h"
+#include "sms/receipt.h"
+
+namespace bramka::smsc {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+Result<void> ParseMisbehaviour(const std::string& mode, Misbehaviour& m) {
+  auto eq = mode.find('=');
+  std::string key = mode.substr(0, eq);
+  int value = 0;
+  if (eq != std::string::npos) {
+    try {
+      value = std::stoi(mode.substr(eq + 1));
+    } catch (...) {
+      return Fail(ErrorCode::kInvalidArgument, "misbehave " + mode + ": not a number");
+    }
+    if (value <= 0) return Fail(ErrorCode::kInvalidArgument, "misbehave " + mode + ": must be > 0");
+  }
+  if (key == "refuse_bind")
+    m.refuse_bind = true;
+  else if (key == "no_response")
+    m.no_response = true;
+  else if (key == "generic_nack")
+    m.generic_nack = true;
+  else if (key == "throttle" && value > 0)
+    m.throttle_tps = value;
+  else if (key == "unbind_after" && value > 0)
+    m.unbind_after = value;
+  else if (key == "slow" && value > 0)
+    m.slow_ms = value;
+  else if (key == "duplicate_receipts")
+    m.duplicate_receipts = true;
+  else if (key == "out_of_order_receipts")
+    m.out_of_order_receipts = true;
+  else if (key == "decimal_receipt_ids")
+    m.receipt_ids_decimal = true;
+  else if (key == "no_receipt_tlvs")
+    m.no_receipt_tlvs = true;
+  else
+    return Fail(ErrorCode::kInvalidArgument, "unknown misbehaviour: " + mode);
+  return {};
+}
+
+namespace {
+
+struct Client {
+  std::shared_ptr<smpp::net::Connection> conn;
+  std::string system_id;
+  bool receives = false;  // bound as trx or rx
+  int submits = 0;
+  bool unbound_once = false;
+  std::deque<SteadyClock::time_point> recent;  // submit times in the last second
+};
+
+}  // namespace
+
+struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State> {
+  State(asio::io_context& i, SmscOptions o) : io(i), options(std::move(o)) {}
+
+  void Event(const std::string& json) {
+    if (!options.on_event) return;
+    std::lock_guard lock(event_mu);
+    options.on_event(json);
+  }
+
+  void Accept(std::shared_ptr<smpp::net::Connection> conn) {
+    auto client = std::make_shared<Client>();
+    client->conn = conn;
+    std::weak_ptr<State> weak = shared_from_this();
+    smpp::net::Connection::Handlers h;
+    h.on_request = [weak, client](smpp::Pdu pdu) {
+      if (auto self = weak.lock()) self->OnRequest(client, std::move(pdu));
+    };
+    h.on_closed = [weak, client](const std::string&) {
+      if (auto self = weak.lock()) {
+        std::lock_guard lock(self->mu);
+        self->clients.erase(client);
+      }
+    };
+    {
+      std::lock_guard lock(mu);
+      if (stopped) {
+        conn->Close("stopping");
+        return;
+      }
+      clients.insert(client);
+    }
+    conn->Start(std::move(h));
+  }
+
+  void OnRequest(const std::shared_ptr<Client>& client, smpp::Pdu pdu) {
+    auto& conn = *client->conn;
+    auto bind = [&](const auto& b, bool receives) {
+      bool ok = !options.misbehave.refuse_bind &&
+                (options.system_id.empty() ||
+                 (b.system_id == options.system_id && b.password == options.password));
+      Event(fmt::format(R"({{"event":"bind","system_id":"{}","ok":{}}})", b.system_id, ok));
+      smpp::Pdu resp = smpp::MakeResponse(pdu, ok ? smpp::kEsmeRok : smpp::kEsmeRbindfail);
+      std::visit(
+          [](auto& body) {
+            if constexpr (requires { body.system_id; }) body.system_id = "bramka-smsc";
+          },
+          resp.body);
+      conn.Respond(std::move(resp));
+      if (!ok) return;
+      client->system_id = b.system_id;
+      client->receives = receives;
+      if (receives) FlushHeld(client);
+    };
+    if (const auto* b = pdu.get<smpp::BindTransceiver>()) return bind(*b, true);
+    if (const auto* b = pdu.get<smpp::BindReceiver>()) return bind(*b, true);
+    if (const auto* b = pdu.get<smpp::BindTransmitter>()) return bind(*b, false);
+    if (pdu.is<smpp::SubmitSm>()) return OnSubmit(client, std::move(pdu));
+    if (smpp::ResponseIdFor(pdu.command_id())) conn.Respond(smpp::MakeResponse(pdu));
+  }
+
+  void OnSubmit(const std::shared_ptr<Client>& client, smpp::Pdu pdu) {
+    const Misbehaviour& mb = options.misbehave;
+    ++submits;
+    ++client->submits;
+    auto now = SteadyClock::now();
+    if (mb.no_response) return;
+    if (mb.generic_nack) {
+      client->conn->Respond(smpp::MakeGenericNack(pdu.sequence_number, smpp::kEsmeRsyserr));
+      return;
+    }
+    smpp::Pdu resp;
+    if (mb.throttle_tps > 0) {
+      while (!client->recent.empty() && now - client->recent.front() >= std::chrono::seconds(1)) {
+        client->recent.pop_front();
+      }
+      if (client->recent.size() >= static_cast<size_t>(mb.throttle_tps)) {
+        Event(R"({"event":"throttled"})");
+        Answer(client, smpp::MakeResponse(pdu, smpp::kEsmeRthrottled));
+        return;
+      }
+      client->recent.push_back(now);
+    }
+    const auto& sm = *pdu.get<smpp::SubmitSm>();
+    uint64_t id = next_id++;
+    std::string resp_id = mb.receipt_ids_decimal ? fmt::format("{:X}", id) : fmt::format("{}", id);
+    std::string phone = "+" + sm.destination_addr;
+    simnet::Fate fate = simnet::DecideFate(options.network, phone, resp_id, 1);
+    if (fate.kind == simnet::Fate::Kind::kRejectPermanent) {
+      Event(fmt::format(R"({{"event":"reject","dest":"{}"}})", sm.destination_addr));
+      Answer(client, smpp::MakeResponse(pdu, smpp::kEsmeRinvdstadr));
+    } else if (fate.kind == simnet::Fate::Kind::kRejectTemporary) {
+      Answer(client, smpp::MakeResponse(pdu, smpp::kEsmeRmsgqful));
+    } else {
+      resp = smpp::MakeResponse(pdu);
+      resp.get<smpp::SubmitSmResp>()->message_id = resp_id;
+      Event(fmt::format(R"({{"event":"submit","id":"{}","dest":"{}","src":"{}"}})", resp_id,
+                        sm.destination_addr, sm.source_addr));
+      Answer(client, std::move(resp));
+      ScheduleReceipt(client->system_id, id, resp_id, sm, fate);
+    }
+    if (mb.unbind_after > 0 && client->submits % mb.unbind_after == 0) {
+      Event(R"({"event":"unbind"})");
+      client->conn->Unbind();
+    }
+  }
+
+  void Answer(const std::shared_ptr<Client>& client, smpp::Pdu resp) {
+    if (options.misbehave.slow_ms <= 0) {
+      client->conn->Respond(std::move(resp));
+      return;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(
+        io, std::chrono::milliseconds(options.misbehave.slow_ms));
+    timer->async_wait(
+        [timer, client, resp = std::move(resp)](const boost::system::error_code& ec) mutable {
+          if (!ec) client->conn->Respond(std::move(resp));
+        });
+  }
+
+  void ScheduleReceipt(const std::string& system_id, uint64_t id, const std::string& resp_id,
+                       const smpp::SubmitSm& sm, const simnet::Fate& fate) {
+    const Misbehaviour& mb = options.misbehave;
+    bool delivered = fate.kind == simnet::Fate::Kind::kDelivered;
+    sms::DeliveryReceipt r;
+    r.id = mb.receipt_ids_decimal ? fmt::format("{}", id) : resp_id;
+    r.submitted = 1;
+    r.delivered = delivered ? 1 : 0;
+    r.submit_date = r.done_date = "2601010000";
+    bool expired = fate.reason == "message_expired";
+    r.stat = delivered ? "DELIVRD" : expired ? "EXPIRED" : "UNDELIV";
+    r.err = std::string(smpp_client::ErrCodeForReason(delivered ? "" : fate.reason));
+    smpp::Pdu pdu{.body = smpp::DeliverSm{.source_addr_ton = sm.dest_addr_ton,
+                                          .source_addr_npi = sm.dest_addr_npi,
+                                          .source_addr = sm.destination_addr,
+                                          .dest_addr_ton = sm.source_addr_ton,
+                                          .dest_addr_npi = sm.source_addr_npi,
+                                          .destination_addr = sm.source_addr,
+                                          .esm_class = smpp::kEsmClassDeliveryReceipt,
+                                          .short_message = sms::FormatReceipt(r)}};
+    if (!mb.no_receipt_tlvs) {
+      pdu.tlvs.set_receipted_message_id(resp_id);
+      pdu.tlvs.set_message_state(delivered ? 2 : expired ? 3 : 5);
+    }
+    int delay = options.receipt_delay_ms;
+    if (mb.out_of_order_receipts) delay = delay * static_cast<int>(3 - id % 3);
+    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(delay));
+    std::weak_ptr<State> weak = shared_from_this();
+    timer->async_wait([weak, timer, system_id, pdu, resp_id](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      int copies = self->options.misbehave.duplicate_receipts ? 2 : 1;
+      for (int i = 0; i < copies; ++i) self->DeliverReceipt(system_id, pdu, resp_id);
+    });
+  }
+
+  // Sends to a bound receiver of `system_id`, or holds it until one binds (a real SMSC
+  // keeps receipts while the ESME is away).
+  void DeliverReceipt(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
+    std::shared_ptr<Client> target;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& c : clients) {
+        if (c->receives && c->system_id == system_id) {
+          target = c;
+          break;
+        }
+      }
+      if (!target) {
+        held[system_id].push_back({pdu, id});
+        return;
+      }
+    }
+    Send(target, pdu, id);
+  }
+
+  void Send(const std::shared_ptr<Client>& client, const smpp::Pdu& pdu, const std::string& id) {
+    std::weak_ptr<State> weak = shared_from_this();
+    std::string system_id = client->system_id;
+    client->conn->SendRequest(pdu, 0, [weak, system_id, pdu, id](Result<uint32_t> r) {
+      auto self = weak.lock();
+      if (!self) return;
+      if (r.ok()) {
+        ++self->receipts;
+        self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
+      } else {
+        std::lock_guard lock(self->mu);
+        self->held[system_id].push_back({pdu, id});
+      }
+    });
+  }
+
+  void FlushHeld(const std::shared_ptr<Client>& client) {
+    std::vector<std::pair<smpp::Pdu, std::string>> todo;
+    {
+      std::lock_guard lock(mu);
+      auto it = held.find(client->system_id);
+      if (it == held.end()) return;
+      todo = std::move(it->second);
+      held.erase(it);
+    }
+    for (auto& [pdu, id] : todo) Send(client, pdu, id);
+  }
+
+  asio::io_context& io;
+  const SmscOptions options;
+  std::unique_ptr<smpp::net::Listener> listener;
+  std::unique_ptr<smpp::net::Listener> tls_listener;
+  std::mutex mu;
+  std::set<std::shared_ptr<Client>> clients;
+  std::map<std::string, std::vector<std::pair<smpp::Pdu, std::string>>> held;
+  bool stopped = false;
+  std::mutex event_mu;
+  std::atomic<uint64_t> next_id{1};
+  std::atomic<uint64_t> submits{0};
+  std::atomic<uint64_t> receipts{0};
+};
+
+SmscSimulator::SmscSimulator(asio::io_context& io, SmscOptions options)
+    : state_(std::make_shared<State>(io, std::move(options))) {}
+
+SmscSimulator::~SmscSimulator() { Stop(); }
+
+Result<void> SmscSimulator::Start() {
+  if (auto r = simnet::ValidateSimnetOptions(state_->options.network); !r.ok()) return r;
+  // Ids unique across restarts of the simulator (receipts of a previous run may still be
+  // matched by bramka): start from the time in ms.
+  state_->next_id = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()) %
+                    1'000'000'000'000ULL * 100;
+  smpp::net::ListenerOptions lo;
+  lo.bind_address = state_->options.bind_address;
+  lo.port = state_->options.port;
+  lo.session.window = 100;
+  lo.session.enquire_link_interval = std::chrono::seconds(0);
+  std::weak_ptr<State> weak = state_;
+  auto on_accept = [weak](std::shared_ptr<smpp::net::Connection> c) {
+    if (auto self = weak.lock()) self->Accept(std::move(c));
+  };
+  auto l = smpp::net::Listener::Start(state_->io, lo, on_accept);
+  if (!l.ok()) return l.error();
+  state_->listener = std::move(*l);
+  if (state_->options.tls_port >= 0) {
+    auto tls = smpp::net::TlsContext::Server(state_->options.cert_file, state_->options.key_file);
+    if (!tls.ok()) return tls.error();
+    lo.port = static_cast<uint16_t>(state_->options.tls_port);
+    lo.tls = *tls;
+    auto tl = smpp::net::Listener::Start(state_->io, lo, on_accept);
+    if (!tl.ok()) return tl.error();
+    state_->tls_listener = std::move(*tl);
+  }
+  return {};
+}
+
+void SmscSimulator::Stop() {
+  std::set<std::shared_ptr<Client>> clients;
+  {
+    std::lock_guard lock(state_->mu);
+    if (state_->stopped) return;
+    state_->stopped = true;
+    clients = state_->clients;
+  }
+  if (state_->listener) state_->listener->Stop();
+  if (state_->tls_listener) state_->tls_listener->Stop();
+  for (const auto& c : clients) c->conn->Close("smsc stopping");
+}
+
+uint16_t SmscSimulator::port() const { return state_->listener ? state_->listener->port() : 0; }
+int SmscSimulator::tls_port() const {
+  return state_->tls_listener ? state_->tls_listener->port() : -1;
+}
+uint64_t SmscSimulator::submits_received() const { return state_->submits; }
+uint64_t SmscSimulator::receipts_sent() const { return state_->receipts; }
+
+}  // namespace bramka::smsc

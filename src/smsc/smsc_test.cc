@@ -1,0 +1,271 @@
+// SmppConnector against an in-process SmscSimulator over loopback (port 0): the real
+// transport, bounded waits, no sleeps.
+#include "smsc/smsc.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "common/metrics.h"
+#include "connectors/smpp/smpp_connector.h"
+
+namespace bramka::smsc {
+namespace {
+
+using delivery::SendOutcome;
+using namespace std::chrono_literals;
+
+class Events : public delivery::ConnectorEvents {
+ public:
+  void OnReceipt(store::ReceiptUpdate r) override {
+    std::lock_guard lock(mu);
+    receipts.push_back(std::move(r));
+    cv.notify_all();
+  }
+  void OnReadyChanged(const std::string&, bool) override { cv.notify_all(); }
+
+  template <typename Pred>
+  bool WaitFor(Pred pred, std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, timeout, pred);
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<store::ReceiptUpdate> receipts;
+  std::vector<std::pair<std::string, SendOutcome>> outcomes;
+};
+
+// A self-signed certificate for the TLS listener (as smpp/net's tests make one).
+struct TestCertificate {
+  TestCertificate() {
+    dir =
+        std::filesystem::temp_directory_path() / ("bramka_smsc_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    cert = (dir / "cert.pem").string();
+    key = (dir / "key.pem").string();
+    EVP_PKEY* pkey = EVP_EC_gen("P-256");
+    X509* x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, pkey);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_sign(x, pkey, EVP_sha256());
+    FILE* f = std::fopen(cert.c_str(), "w");
+    PEM_write_X509(f, x);
+    std::fclose(f);
+    f = std::fopen(key.c_str(), "w");
+    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+  }
+  ~TestCertificate() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+  std::string cert, key;
+};
+
+class SmscTest : public ::testing::Test {
+ protected:
+  void StartSmsc(Misbehaviour mb = {}, bool tls = false) {
+    SmscOptions o;
+    o.receipt_delay_ms = 20;
+    o.misbehave = mb;
+    if (tls) {
+      o.tls_port = 0;
+      o.cert_file = cert_.cert;
+      o.key_file = cert_.key;
+    }
+    smsc_ = std::make_unique<SmscSimulator>(io_, o);
+    ASSERT_TRUE(smsc_->Start().ok());
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (connector_) connector_->Stop();
+    if (smsc_) smsc_->Stop();
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  smpp_client::SmppConnector& StartConnector(smpp_client::SmppConnectorOptions o = {}) {
+    o.name = "smsc-a";
+    o.host = "127.0.0.1";
+    o.port = o.tls ? static_cast<uint16_t>(smsc_->tls_port()) : smsc_->port();
+    o.system_id = "bramka";
+    o.password = "pw";
+    connector_ = std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_);
+    EXPECT_TRUE(connector_->Start(events_).ok());
+    return *connector_;
+  }
+
+  void Send(const std::string& id, const std::string& phone = "+48500600700",
+            const std::string& text = "Hello") {
+    store::Message m;
+    m.id = id;
+    m.phone = phone;
+    m.sender = "Bramka";
+    m.text = text;
+    connector_->Send(m, [this, id](SendOutcome o) {
+      std::lock_guard lock(events_.mu);
+      events_.outcomes.emplace_back(id, o);
+      events_.cv.notify_all();
+    });
+  }
+
+  TestCertificate cert_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
+  std::thread thread_;
+  std::unique_ptr<SmscSimulator> smsc_;
+  FakeClock clock_;
+  MetricsRegistry metrics_;
+  Events events_;
+  std::unique_ptr<smpp_client::SmppConnector> connector_;
+};
+
+TEST_F(SmscTest, SendAcceptedThenDelivered) {
+  StartSmsc();
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  Send("m1");
+  Send("m2", "+48600000101");  // simnet test number: undelivered, wrong_number
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
+  std::lock_guard lock(events_.mu);
+  ASSERT_EQ(events_.outcomes.size(), 2u);
+  std::map<std::string, std::string> upstream;
+  for (auto& [id, o] : events_.outcomes) {
+    EXPECT_EQ(o.kind, SendOutcome::Kind::kAccepted);
+    upstream[o.upstream_id] = id;
+  }
+  for (auto& r : events_.receipts) {
+    ASSERT_TRUE(upstream.count(r.upstream_id)) << r.upstream_id;
+    if (upstream[r.upstream_id] == "m1") {
+      EXPECT_EQ(r.status, store::MessageStatus::kDelivered);
+    } else {
+      EXPECT_EQ(r.status, store::MessageStatus::kUndelivered);
+      EXPECT_EQ(r.reason, "wrong_number");
+    }
+  }
+  EXPECT_NE(metrics_.RenderPrometheus().find("bramka_connector_bound{connector=\"smsc-a\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(SmscTest, RejectedNumbersArePermanent) {
+  StartSmsc();
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  Send("m1", "+48600000201");
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 1; }));
+  EXPECT_EQ(events_.outcomes[0].second.kind, SendOutcome::Kind::kPermanent);
+}
+
+TEST_F(SmscTest, RefusedBindNeverReady) {
+  Misbehaviour mb;
+  mb.refuse_bind = true;
+  StartSmsc(mb);
+  auto& c = StartConnector();
+  EXPECT_FALSE(events_.WaitFor([&] { return c.Ready(); }, 500ms));
+  Send("m1");
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 1; }));
+  EXPECT_EQ(events_.outcomes[0].second.kind, SendOutcome::Kind::kTemporary);
+}
+
+TEST_F(SmscTest, DecimalReceiptIdsAndLongMessages) {
+  Misbehaviour mb;
+  mb.receipt_ids_decimal = true;
+  mb.no_receipt_tlvs = true;
+  mb.duplicate_receipts = true;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.receipt_id_format = smpp_client::ReceiptIdFormat::kDecimal;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  Send("m1", "+48500600700", std::string(400, 'z'));  // 3 parts
+  ASSERT_TRUE(events_.WaitFor([&] { return !events_.receipts.empty(); }));
+  std::lock_guard lock(events_.mu);
+  ASSERT_EQ(events_.outcomes.size(), 1u);
+  EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+  EXPECT_EQ(events_.receipts[0].status, store::MessageStatus::kDelivered);
+  EXPECT_EQ(smsc_->submits_received(), 3u);
+}
+
+TEST_F(SmscTest, ThrottlingSlowsButLosesNothing) {
+  Misbehaviour mb;
+  mb.throttle_tps = 5;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.window = 10;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  for (int i = 0; i < 12; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 12; }, 20s));
+  for (auto& [id, o2] : events_.outcomes) EXPECT_EQ(o2.kind, SendOutcome::Kind::kAccepted) << id;
+  EXPECT_NE(metrics_.RenderPrometheus().find("bramka_connector_throttled_total"),
+            std::string::npos);
+}
+
+TEST_F(SmscTest, UnbindMidWindowAnswersEverySendOnce) {
+  Misbehaviour mb;
+  mb.unbind_after = 3;
+  mb.slow_ms = 20;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.window = 10;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  for (int i = 0; i < 8; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 8; }));
+  std::set<std::string> ids;
+  for (auto& [id, o2] : events_.outcomes) EXPECT_TRUE(ids.insert(id).second) << id;
+}
+
+TEST_F(SmscTest, StopUnbindsAndAnswersEverything) {
+  Misbehaviour mb;
+  mb.no_response = true;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.response_timeout_s = 2;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  Send("m1");
+  Send("m2");
+  c.Stop();
+  std::lock_guard lock(events_.mu);
+  ASSERT_EQ(events_.outcomes.size(), 2u);
+  for (auto& [id, o2] : events_.outcomes) EXPECT_EQ(o2.kind, SendOutcome::Kind::kTemporary);
+}
+
+TEST_F(SmscTest, OverTls) {
+  StartSmsc({}, /*tls=*/true);
+  ASSERT_GT(smsc_->tls_port(), 0);
+  smpp_client::SmppConnectorOptions o;
+  o.tls = true;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  Send("m1");
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() == 1; }));
+  std::lock_guard lock(events_.mu);
+  EXPECT_EQ(events_.outcomes[0].second.kind, SendOutcome::Kind::kAccepted);
+  EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+}
+
+}  // namespace
+}  // namespace bramka::smsc

@@ -1,0 +1,189 @@
+// SqliteStore: SMPP users and the deliver_sm outbox.
+
+#include <string>
+#include <utility>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/reader_pool.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/writer.h"
+
+namespace bramka::store {
+
+using sqlite::Connection;
+using sqlite::Stmt;
+using sqlite::WriteContext;
+
+namespace {
+
+std::string JoinCidrs(const std::vector<std::string>& cidrs) {
+  std::string out;
+  for (const auto& c : cidrs) {
+    if (!out.empty()) out += ',';
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCidrs(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string ToHex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+Result<std::string> FromHex(const std::string& hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Fail(ErrorCode::kCorrupt, "smpp_outbox.pdu_hex: odd length");
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = nibble(hex[2 * i]);
+    const int lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Fail(ErrorCode::kCorrupt, "smpp_outbox.pdu_hex: not hex");
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+#define BRAMKA_SMPP_USER_COLUMNS \
+  "id, account_id, system_id, password_hash, allowed_cidrs, max_binds, tps, created_ms"
+
+SmppUser ReadUser(const Stmt& s) {
+  SmppUser u;
+  u.id = s.Int(0);
+  u.account_id = s.Int(1);
+  u.system_id = s.Text(2);
+  u.password_hash = s.Text(3);
+  u.allowed_cidrs = SplitCidrs(s.Text(4));
+  u.max_binds = static_cast<int>(s.Int(5));
+  u.tps = static_cast<int>(s.Int(6));
+  u.created_ms = s.Int(7);
+  return u;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::CreateSmppUser(const SmppUser& user) {
+  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
+                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+      account.BindInt(1, user.account_id);
+      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
+      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
+    }
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt insert,
+        ctx.conn.Prepare("INSERT INTO smpp_users (account_id, system_id, password_hash, "
+                         "allowed_cidrs, max_binds, tps, created_ms) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    const std::string cidrs = JoinCidrs(user.allowed_cidrs);
+    insert.BindInt(1, user.account_id)
+        .BindText(2, user.system_id)
+        .BindText(3, user.password_hash)
+        .BindText(4, cidrs)
+        .BindInt(5, user.max_binds)
+        .BindInt(6, user.tps)
+        .BindInt(7, user.created_ms);
+    auto inserted = insert.Run();
+    if (!inserted.ok()) {
+      if (inserted.error().code == ErrorCode::kAlreadyExists) {
+        return Fail(ErrorCode::kAlreadyExists, "SMPP system_id taken: " + user.system_id);
+      }
+      return inserted.take_error();
+    }
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(ctx.conn.db()));
+  });
+}
+
+Result<SmppUser> SqliteStore::FindSmppUser(const std::string& system_id) {
+  return readers_->With([&](Connection& c) -> Result<SmppUser> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_SMPP_USER_COLUMNS
+                                                 " FROM smpp_users WHERE system_id = ?1"));
+    stmt.BindText(1, system_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Fail(ErrorCode::kNotFound, "unknown system_id");
+    return ReadUser(stmt);
+  });
+}
+
+Result<std::vector<SmppUser>> SqliteStore::ListSmppUsers() {
+  return readers_->With([&](Connection& c) -> Result<std::vector<SmppUser>> {
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, c.Prepare("SELECT " BRAMKA_SMPP_USER_COLUMNS " FROM smpp_users ORDER BY id"));
+    std::vector<SmppUser> out;
+    while (true) {
+      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      out.push_back(ReadUser(stmt));
+    }
+    return out;
+  });
+}
+
+Result<int64_t> SqliteStore::AddSmppOutbox(const SmppOutboxEntry& entry) {
+  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
+                            ctx.conn.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, "
+                                             "pdu_hex, created_ms) VALUES (?1, ?2, ?3, ?4)"));
+    const std::string hex = ToHex(entry.pdu);
+    insert.BindInt(1, entry.smpp_user_id)
+        .BindText(2, entry.message_id)
+        .BindText(3, hex)
+        .BindInt(4, entry.created_ms);
+    BRAMKA_RETURN_IF_ERROR(insert.Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(ctx.conn.db()));
+  });
+}
+
+Result<std::vector<SmppOutboxEntry>> SqliteStore::ListSmppOutbox(int64_t smpp_user_id, int limit) {
+  return readers_->With([&](Connection& c) -> Result<std::vector<SmppOutboxEntry>> {
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms "
+                             "FROM smpp_outbox WHERE smpp_user_id = ?1 ORDER BY id LIMIT ?2"));
+    stmt.BindInt(1, smpp_user_id).BindInt(2, limit);
+    std::vector<SmppOutboxEntry> out;
+    while (true) {
+      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      SmppOutboxEntry e;
+      e.id = stmt.Int(0);
+      e.smpp_user_id = stmt.Int(1);
+      e.message_id = stmt.Text(2);
+      BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
+      e.created_ms = stmt.Int(4);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+Result<void> SqliteStore::DeleteSmppOutbox(int64_t entry_id) {
+  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt del, ctx.conn.Prepare("DELETE FROM smpp_outbox WHERE id = ?1"));
+    del.BindInt(1, entry_id);
+    return del.Run();
+  });
+}
+
+}  // namespace bramka::store

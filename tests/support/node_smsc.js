@@ -1,0 +1,48 @@
+// An independent SMSC for bramka's integration tests, written with node-smpp (npm `smpp`):
+// binds any transceiver, answers submit_sm with upper-case, zero-padded hexadecimal ids and
+// sends a delivery receipt per message whose text gives the id in DECIMAL (a real vendor
+// quirk); every other receipt also carries receipted_message_id (hex, as in the response)
+// and message_state. Prints {"port":N} once listening, then one JSON line per event.
+'use strict';
+const path = require('path');
+const smpp = require(path.join(__dirname, '..', '..', 'node_modules', 'smpp'));
+
+let nextId = 0x1000 + Math.floor(Math.random() * 0x1000);
+const server = smpp.createServer((session) => {
+  session.on('error', () => {});
+  if (session.socket && session.socket.setNoDelay) session.socket.setNoDelay(true);
+  session.on('bind_transceiver', (pdu) => {
+    session.send(pdu.response());
+    console.log(JSON.stringify({event: 'bind', system_id: pdu.system_id}));
+  });
+  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  session.on('unbind', (pdu) => { session.send(pdu.response()); session.close(); });
+  session.on('deliver_sm_resp', () => {});
+  session.on('submit_sm', (pdu) => {
+    const n = nextId++;
+    const hex = n.toString(16).toUpperCase().padStart(10, '0');
+    session.send(pdu.response({message_id: hex}));
+    console.log(JSON.stringify({event: 'submit', id: hex, dest: pdu.destination_addr}));
+    setTimeout(() => {
+      const text = `id:${n} sub:001 dlvrd:001 submit date:2601010000 done date:2601010000 ` +
+                   `stat:DELIVRD err:000 Text:`;
+      const receipt = {
+        source_addr: pdu.destination_addr,
+        destination_addr: pdu.source_addr,
+        esm_class: 0x04,
+        short_message: text,
+      };
+      if (n % 2 === 0) {
+        receipt.receipted_message_id = hex;
+        receipt.message_state = 2;
+      }
+      session.deliver_sm(receipt);
+      console.log(JSON.stringify({event: 'receipt', id: hex}));
+    }, 50);
+  });
+});
+server.on('error', (e) => { console.error(e); process.exit(1); });
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({port: server.address().port}));
+});
+process.on('SIGTERM', () => process.exit(0));
