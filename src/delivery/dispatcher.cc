@@ -414,8 +414,11 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       const std::string reason = outcome.reason.empty() ? kReasonRejected : outcome.reason;
       spdlog::info("message {} refused by {}: {} ({})", m.id, connector, reason, outcome.error);
       Result<void> r = store_.MarkUnsent(m.id, reason, now);
-      if (!r.ok())
+      if (!r.ok()) {
         spdlog::error("dispatcher: MarkUnsent({}) failed: {}", m.id, r.error().ToString());
+      } else {
+        NotifyFinal(m);
+      }
       Finish();
       return;
     }
@@ -434,6 +437,7 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
     spdlog::info("message {} expired after {} attempts (last: {})", m.id, m.attempts,
                  attempt.last_error);
     r = store_.MarkUnsent(m.id, d.reason, now);
+    if (r.ok()) NotifyFinal(m);
   } else {
     r = store_.MarkRetry(m.id, d.next_due_ms, attempt.last_error);
   }
@@ -472,12 +476,28 @@ void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
       .GetCounter(kReceiptMetric, kReceiptHelp,
                   Labels(connector, "status", store::MessageStatusName(receipt.status)))
       .Inc();
+  CallListeners(**applied);
+}
+
+void Dispatcher::CallListeners(const store::Message& message) {
   std::vector<ReceiptListener> listeners;
   {
     std::lock_guard lock(mu_);
     listeners = listeners_;
   }
-  for (const ReceiptListener& listener : listeners) listener(**applied);
+  for (const ReceiptListener& listener : listeners) listener(message);
+}
+
+// A message that ended unsent after it was accepted (refused by the upstream,
+// or expired): its client hears about it like about a receipt.
+void Dispatcher::NotifyFinal(const store::Message& claimed) {
+  auto stored = store_.GetMessage(claimed.account_id, claimed.id);
+  if (!stored.ok()) {
+    spdlog::warn("dispatcher: reading {} after it ended: {}", claimed.id,
+                 stored.error().ToString());
+    return;
+  }
+  CallListeners(*stored);
 }
 
 void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt) {

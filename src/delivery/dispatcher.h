@@ -89,7 +89,8 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   // Called with the stored message after each receipt that matched a message
-  // (status kDelivered or kUndelivered), on a recorder thread, after the
+  // (status kDelivered or kUndelivered), and after a message ends kUnsent
+  // (refused by every connector or expired), on a recorder thread, after the
   // store has the new status. Receipts may repeat, so a listener may see the
   // same final message twice. Listeners must be quick (enqueue work), must
   // not block and must not call Stop(). Register before Start().
@@ -142,6 +143,8 @@ class Dispatcher {
   void RetryOrExpire(const Attempt& attempt);
   void Finish();
   void HandleReceipt(store::ReceiptUpdate receipt);
+  void CallListeners(const store::Message& message);
+  void NotifyFinal(const store::Message& claimed);
   void KeepPendingReceipt(store::ReceiptUpdate receipt);
   void ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id);
   bool AnyConnectorReady() const;

@@ -228,10 +228,17 @@ TEST_F(DispatcherTest, PermanentFailureMarksUnsentAndRefunds) {
     return SendOutcome::Permanent("unsupported_number", "ESME_RINVDSTADR");
   });
   auto d = Make(AThenB());
+  std::vector<store::Message> heard;
+  d->AddReceiptListener([&](const store::Message& m) { heard.push_back(m); });
   EXPECT_EQ(d->DispatchOnce(), 1);
+  ASSERT_TRUE(d->WaitIdle(5'000));
   const store::Message m = Get(id);
   EXPECT_EQ(m.status, MessageStatus::kUnsent);
   EXPECT_EQ(m.reason, "unsupported_number");
+  // The client hears of it as of a receipt (SMPP deliver_sm, callbacks).
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].status, MessageStatus::kUnsent);
+  EXPECT_EQ(heard[0].reason, "unsupported_number");
   EXPECT_EQ(*store_.LedgerSumForMessage(id), 0);
   EXPECT_TRUE(b_.sends().empty()) << "no failover after a permanent refusal";
   EXPECT_EQ(Metric("bramka_messages_out_total", R"(connector="a",outcome="permanent")"), 1);
