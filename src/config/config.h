@@ -88,7 +88,7 @@ struct ConnectorConfig {
   int reconnect_s = 1;
   int reconnect_max_s = 30;
   int response_timeout_s = 10;
-  int max_queue = 1000;
+  int max_queue = 10000;
   std::string eco_sender;  // source_addr for ECO messages; "" = the SMSC's default
 };
 

@@ -43,7 +43,8 @@ struct SmppConnectorOptions {
   int reconnect_s = 1;  // first reconnect delay; doubles up to reconnect_max_s
   int reconnect_max_s = 30;
   int response_timeout_s = 10;  // submit_sm without a response -> kTemporary
-  size_t max_queue = 1000;      // messages waiting for the window / TPS; Ready() false beyond
+  size_t max_queue = 10000;     // messages taken, not answered; Ready() false beyond (the
+                                // dispatcher keeps up to 10,000 in flight)
   std::string eco_sender;       // source_addr for ECO messages (no sender name); "" = none
 };
 

@@ -85,8 +85,14 @@ class NetTest : public ::testing::Test {
   }
   ~NetTest() override {
     if (listener_) listener_->Stop();
-    if (server_conn_) server_conn_->Close("test end");
-    if (client_) client_->Close("test end");
+    std::shared_ptr<Connection> server, client;
+    {
+      std::lock_guard lock(log_.mu);  // the accept and connect handlers set them
+      server = server_conn_;
+      client = client_;
+    }
+    if (server) server->Close("test end");
+    if (client) client->Close("test end");
     work_.reset();
     io_.stop();
     for (auto& t : threads_) t.join();
