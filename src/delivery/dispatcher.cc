@@ -79,6 +79,7 @@ struct Dispatcher::Attempt {
   size_t next = 0;             // index of the next candidate to try
   std::string last_connector;  // the last connector that answered kTemporary
   std::string last_error;      // what it (or readiness) said
+  bool sent_anywhere = false;  // some connector was handed the message
 };
 
 // One recorder thread and its FIFO of store work.
@@ -353,6 +354,7 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
       continue;
     }
     auto answered = std::make_shared<std::atomic<bool>>(false);
+    attempt->sent_anywhere = true;
     std::shared_ptr<Lifeline> lifeline = lifeline_;
     // `attempt` is copied into the callback, which keeps it alive; Send gets
     // a reference it must copy from (connector.h rule 1).
@@ -376,9 +378,26 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
   }
   // Every candidate failed temporarily or was not ready.
   Post(attempt->message.id, [this, attempt] {
-    RetryOrExpire(*attempt);
+    if (attempt->sent_anywhere) {
+      RetryOrExpire(*attempt);
+    } else {
+      Requeue(*attempt);
+    }
     Finish();
   });
+}
+
+// No connector of the route could take the message (all busy or down): that
+// says nothing about the message, so it goes back at once, without the
+// backoff a refusal earns (which would grow with every busy claim).
+void Dispatcher::Requeue(const Attempt& attempt) {
+  const store::Message& m = attempt.message;
+  const int64_t now = ToUnixMillis(clock_.Now());
+  if (retry_.Expired(m.attempts, m.queued_ms, now)) return RetryOrExpire(attempt);
+  auto r = store_.MarkRetry(m.id, now + options_.poll_interval_ms, attempt.last_error);
+  if (!r.ok()) {
+    spdlog::error("dispatcher: requeueing {} failed: {}", m.id, r.error().ToString());
+  }
 }
 
 void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::string& connector,

@@ -141,6 +141,7 @@ class Dispatcher {
   void OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::string& connector,
                  SendOutcome outcome);
   void RetryOrExpire(const Attempt& attempt);
+  void Requeue(const Attempt& attempt);
   void Finish();
   void HandleReceipt(store::ReceiptUpdate receipt);
   void CallListeners(const store::Message& message);

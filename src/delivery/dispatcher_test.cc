@@ -212,6 +212,28 @@ TEST_F(DispatcherTest, NothingIsClaimedWhileNoConnectorIsReady) {
   EXPECT_EQ(Get(id).attempts, 0) << "an outage must not use up attempts";
 }
 
+TEST_F(DispatcherTest, BusyRouteRequeuesWithoutBackoff) {
+  const std::string id = Accept();
+  a_.SetReady(false);  // its route's only connector is busy; b (elsewhere) is ready
+  RoutingOptions o;
+  o.default_route = {"a"};
+  auto d = Make(*RoutingTable::Create(o));
+  for (int round = 0; round < 5; ++round) {
+    const int64_t now = ToUnixMillis(clock_.Now());
+    EXPECT_EQ(d->DispatchOnce(), 1);
+    ASSERT_TRUE(d->WaitIdle(5'000));
+    const store::Message m = Get(id);
+    EXPECT_EQ(m.status, MessageStatus::kQueued);
+    // Back after one poll interval every time, however often it was busy.
+    EXPECT_EQ(m.due_ms, now + 200) << "round " << round;
+    AdvanceMs(200);
+  }
+  a_.SetReady(true);
+  EXPECT_EQ(d->DispatchOnce(), 1);
+  ASSERT_TRUE(d->WaitIdle(5'000));
+  EXPECT_EQ(Get(id).status, MessageStatus::kSent);
+}
+
 TEST_F(DispatcherTest, UnknownConnectorInRouteIsSkipped) {
   const std::string id = Accept();
   RoutingOptions o;
