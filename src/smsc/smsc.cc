@@ -261,9 +261,21 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
         ++self->receipts;
         self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
       } else {
-        std::lock_guard lock(self->mu);
-        self->held[system_id].push_back({pdu, id});
+        // Refused locally (the window of unanswered deliver_sm is full) or the
+        // bind went away: try again shortly, on whichever receiver is bound
+        // then, or hold it until one binds.
+        self->RetryLater(system_id, pdu, id);
       }
+    });
+  }
+
+  void RetryLater(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
+    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(20));
+    std::weak_ptr<State> weak = shared_from_this();
+    timer->async_wait([weak, timer, system_id, pdu, id](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->DeliverReceipt(system_id, pdu, id);
     });
   }
 
