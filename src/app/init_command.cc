@@ -5,8 +5,8 @@
 
 #include "app/commands.h"
 #include "app/runtime.h"
-#include "app/tls_cert.h"
 #include "common/ids.h"
+#include "common/tls_cert.h"
 
 namespace bramka::app {
 namespace {

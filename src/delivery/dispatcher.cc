@@ -394,6 +394,10 @@ void Dispatcher::Requeue(const Attempt& attempt) {
   const store::Message& m = attempt.message;
   const int64_t now = ToUnixMillis(clock_.Now());
   if (retry_.Expired(m.attempts, m.queued_ms, now)) return RetryOrExpire(attempt);
+  {
+    std::lock_guard lock(mu_);
+    ++busy_claims_[m.id];
+  }
   auto r = store_.MarkRetry(m.id, now + options_.poll_interval_ms, attempt.last_error);
   if (!r.ok()) {
     spdlog::error("dispatcher: requeueing {} failed: {}", m.id, r.error().ToString());
@@ -410,6 +414,7 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
   const int64_t now = ToUnixMillis(clock_.Now());
   switch (outcome.kind) {
     case SendOutcome::Kind::kAccepted: {
+      TakeBusyClaims(m.id);
       if (outcome.upstream_id.empty()) {
         spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,
                      m.id);
@@ -430,6 +435,7 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       TryNext(attempt);  // failover; records the retry when none is left
       return;
     case SendOutcome::Kind::kPermanent: {
+      TakeBusyClaims(m.id);
       const std::string reason = outcome.reason.empty() ? kReasonRejected : outcome.reason;
       spdlog::info("message {} refused by {}: {} ({})", m.id, connector, reason, outcome.error);
       Result<void> r = store_.MarkUnsent(m.id, reason, now);
@@ -447,7 +453,11 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
 void Dispatcher::RetryOrExpire(const Attempt& attempt) {
   const store::Message& m = attempt.message;
   const int64_t now = ToUnixMillis(clock_.Now());
-  const RetryDecision d = retry_.OnTemporaryFailure(m.id, m.attempts, m.queued_ms, now);
+  // Claims that found the route busy were not attempts: they must not grow
+  // the backoff (the store counts every claim).
+  const int busy = TakeBusyClaims(m.id);
+  const int attempts = std::max(1, m.attempts - busy);
+  const RetryDecision d = retry_.OnTemporaryFailure(m.id, attempts, m.queued_ms, now);
   Result<void> r;
   if (d.give_up) {
     const std::string& connector =
@@ -464,6 +474,15 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
     // The lease expires and the message is claimed again; nothing is lost.
     spdlog::error("dispatcher: recording retry of {} failed: {}", m.id, r.error().ToString());
   }
+}
+
+int Dispatcher::TakeBusyClaims(const std::string& message_id) {
+  std::lock_guard lock(mu_);
+  auto it = busy_claims_.find(message_id);
+  if (it == busy_claims_.end()) return 0;
+  int n = it->second;
+  busy_claims_.erase(it);
+  return n;
 }
 
 void Dispatcher::Finish() {

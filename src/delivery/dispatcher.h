@@ -46,6 +46,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
@@ -142,6 +143,9 @@ class Dispatcher {
                  SendOutcome outcome);
   void RetryOrExpire(const Attempt& attempt);
   void Requeue(const Attempt& attempt);
+  // How many claims of the message found its route busy (since the last
+  // real attempt), and forgets them.
+  int TakeBusyClaims(const std::string& message_id);
   void Finish();
   void HandleReceipt(store::ReceiptUpdate receipt);
   void CallListeners(const store::Message& message);
@@ -176,6 +180,7 @@ class Dispatcher {
   int pending_tasks_ = 0;  // recorder tasks queued or running
   uint64_t route_sequence_ = 0;
   std::vector<ReceiptListener> listeners_;
+  std::unordered_map<std::string, int> busy_claims_;  // see TakeBusyClaims
   // Receipts that matched no message yet, by (connector, upstream_id), kept
   // in case they overtook their own MarkSent; the oldest go first when full.
   using PendingKey = std::pair<std::string, std::string>;

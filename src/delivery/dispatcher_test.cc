@@ -228,10 +228,18 @@ TEST_F(DispatcherTest, BusyRouteRequeuesWithoutBackoff) {
     EXPECT_EQ(m.due_ms, now + 200) << "round " << round;
     AdvanceMs(200);
   }
+  // The busy claims were not attempts: a first real failure backs off as a
+  // first failure does (1 s ± 20 % jitter), not as a sixth.
   a_.SetReady(true);
+  a_.SetScript([](const store::Message&) -> std::optional<SendOutcome> {
+    return SendOutcome::Temporary("SMSC busy");
+  });
+  const int64_t now = ToUnixMillis(clock_.Now());
   EXPECT_EQ(d->DispatchOnce(), 1);
   ASSERT_TRUE(d->WaitIdle(5'000));
-  EXPECT_EQ(Get(id).status, MessageStatus::kSent);
+  const int64_t backoff = Get(id).due_ms - now;
+  EXPECT_GE(backoff, 800);
+  EXPECT_LE(backoff, 1'200);
 }
 
 TEST_F(DispatcherTest, UnknownConnectorInRouteIsSkipped) {

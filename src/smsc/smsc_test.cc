@@ -3,9 +3,6 @@
 #include "smsc/smsc.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -18,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "common/metrics.h"
+#include "common/testing/test_certificate.h"
 #include "connectors/smpp/smpp_connector.h"
 
 namespace bramka::smsc {
@@ -47,39 +45,7 @@ class Events : public delivery::ConnectorEvents {
   std::vector<std::pair<std::string, SendOutcome>> outcomes;
 };
 
-// A self-signed certificate for the TLS listener (as smpp/net's tests make one).
-struct TestCertificate {
-  TestCertificate() {
-    dir =
-        std::filesystem::temp_directory_path() / ("bramka_smsc_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    cert = (dir / "cert.pem").string();
-    key = (dir / "key.pem").string();
-    EVP_PKEY* pkey = EVP_EC_gen("P-256");
-    X509* x = X509_new();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), 0);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_set_pubkey(x, pkey);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509_sign(x, pkey, EVP_sha256());
-    FILE* f = std::fopen(cert.c_str(), "w");
-    PEM_write_X509(f, x);
-    std::fclose(f);
-    f = std::fopen(key.c_str(), "w");
-    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    X509_free(x);
-    EVP_PKEY_free(pkey);
-  }
-  ~TestCertificate() { std::filesystem::remove_all(dir); }
-  std::filesystem::path dir;
-  std::string cert, key;
-};
+using bramka::testing::TestCertificate;
 
 class SmscTest : public ::testing::Test {
  protected:

@@ -4,10 +4,7 @@
 #include "api/http/server.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,6 +23,7 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/testing/test_certificate.h"
 #include "common/time_format.h"
 #include "core/gateway_service.h"
 #include "store/testing/in_memory_store.h"
@@ -42,39 +40,7 @@ using Json = nlohmann::json;
 
 constexpr std::chrono::seconds kDeadline{10};
 
-// A self-signed P-256 certificate for localhost, written as PEM files.
-struct TestCertificate {
-  TestCertificate() {
-    dir =
-        std::filesystem::temp_directory_path() / ("bramka_http_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    cert = (dir / "cert.pem").string();
-    key = (dir / "key.pem").string();
-    EVP_PKEY* pkey = EVP_EC_gen("P-256");
-    X509* x = X509_new();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), 0);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_set_pubkey(x, pkey);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509_sign(x, pkey, EVP_sha256());
-    FILE* f = std::fopen(cert.c_str(), "w");
-    PEM_write_X509(f, x);
-    std::fclose(f);
-    f = std::fopen(key.c_str(), "w");
-    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    X509_free(x);
-    EVP_PKEY_free(pkey);
-  }
-  ~TestCertificate() { std::filesystem::remove_all(dir); }
-  std::filesystem::path dir;
-  std::string cert, key;
-};
+using bramka::testing::TestCertificate;
 
 struct Reply {
   unsigned status = 0;

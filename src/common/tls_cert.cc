@@ -1,4 +1,4 @@
-#include "app/tls_cert.h"
+#include "common/tls_cert.h"
 
 #include <sys/stat.h>
 
@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace bramka::app {
+namespace bramka {
 namespace {
 
 template <typename T, void (*F)(T*)>
@@ -73,4 +73,4 @@ Result<void> WriteSelfSignedCertificate(const std::string& cert_path, const std:
   return Ok();
 }
 
-}  // namespace bramka::app
+}  // namespace bramka
