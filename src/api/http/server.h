@@ -62,7 +62,7 @@ struct HttpOptions {
   std::string key_file;   // PEM private key
   size_t max_body_bytes = 32 << 20;
   int idle_timeout_s = 60;
-  int worker_threads = 2;  // run password-authenticated requests (argon2id)
+  int worker_threads = 2;  // run every request but token-authenticated sends
   Language language = Language::kPolish;  // of API error messages
 };
 
