@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "api/http/text_util.h"
+#include "sms/ucs2.h"
+#include "sms/utf8.h"
 #include "core/failure.h"
 
 namespace bramka::api::http {
@@ -74,10 +76,10 @@ std::string CodePointDecode(std::string_view in, bool plus_is_space) {
       const int mid = HexValue(in[i + 2]);
       if (hi == 1 && mid <= 7 && IsHexAt(in, i + 3)) {
         // U+0100..U+017F (Latin Extended-A): three digits.
-        AppendUtf8(out, static_cast<uint32_t>(0x100 + mid * 16 + HexValue(in[i + 3])));
+        sms::AppendUtf8(&out, static_cast<char32_t>(0x100 + mid * 16 + HexValue(in[i + 3])));
         i += 3;
       } else {
-        AppendUtf8(out, static_cast<uint32_t>(hi * 16 + mid));
+        sms::AppendUtf8(&out, static_cast<char32_t>(hi * 16 + mid));
         i += 2;
       }
     } else if (c == '+' && plus_is_space) {
@@ -392,7 +394,7 @@ std::string PercentDecode(std::string_view in, bool plus_is_space) {
   }
   bool suspicious = false;
   std::string standard = StandardDecode(in, plus_is_space, &suspicious);
-  if (!suspicious && IsValidUtf8(standard)) return standard;
+  if (!suspicious && sms::IsValidUtf8(standard)) return standard;
   return CodePointDecode(in, plus_is_space);
 }
 

@@ -1,6 +1,7 @@
 #include "api/http/response.h"
 
 #include "api/http/text_util.h"
+#include "sms/utf8.h"
 
 namespace bramka::api::http {
 namespace {
@@ -19,7 +20,8 @@ bool IsXmlName(const std::string& s) {
 void AppendEscaped(std::string& out, std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
-    uint32_t cp = NextCodePoint(text, &pos);
+    char32_t cp = sms::NextCodePoint(text, &pos);
+    if (cp == sms::kInvalidCodePoint) cp = 0xFFFD;
     switch (cp) {
       case '&':
         out += "&amp;";
@@ -43,7 +45,7 @@ void AppendEscaped(std::string& out, std::string_view text) {
     if ((cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || cp == 0xFFFE || cp == 0xFFFF) {
       cp = 0xFFFD;
     }
-    AppendUtf8(out, cp);
+    sms::AppendUtf8(&out, cp);
   }
 }
 
