@@ -12,8 +12,11 @@ packages=(
   libsqlite3-dev libpq-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libphonenumber-dev
   libespeak-ng-dev
+  # invoices (payments/invoice): PDF through cairo with an embedded DejaVu font
+  libcairo2-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
+  poppler-utils
   # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
   kannel
 )

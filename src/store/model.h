@@ -192,4 +192,64 @@ struct SmppOutboxEntry {
   int64_t created_ms = 0;
 };
 
+// ---- billing: payments (invoices for top-ups) and sending statistics --------------
+
+// A top-up sold to an account and its invoice (spec §4.19). Money is in grosze
+// (1/100 PLN) so that sums are exact.
+struct Payment {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string number;  // "FV <n>/<MM>/<YYYY>": n counts the invoices of that month from 1
+  MessageType type = MessageType::kFull;
+  int64_t units = 0;         // credited to the balance of `type` when the invoice was issued
+  int64_t net_grosze = 0;    // price before VAT
+  int vat_percent = 23;
+  int64_t total_grosze = 0;  // price with VAT
+  int64_t paid_grosze = 0;   // 0 while not paid, total_grosze once paid
+  int64_t issued_ms = 0;
+  int64_t due_ms = 0;   // payment term
+  int64_t paid_ms = 0;  // 0 while not paid
+  std::string note;     // free text for the operator, printed on the invoice when set
+};
+
+// What Store::RecordTopUp needs; the store numbers the invoice.
+struct PaymentDraft {
+  AccountId account_id = 0;
+  std::string period;  // "MM/YYYY" of the issue date, local time; the number's suffix
+  MessageType type = MessageType::kFull;
+  int64_t units = 0;
+  int64_t net_grosze = 0;
+  int vat_percent = 23;
+  int64_t total_grosze = 0;
+  bool paid = false;
+  int64_t due_ms = 0;
+  std::string note;
+};
+
+struct PaymentPage {
+  std::vector<Payment> items;  // newest first
+  int64_t total = 0;
+};
+
+// stats/index: the account's messages grouped by the request (stat_id) that sent them.
+struct StatQuery {
+  AccountId account_id = 0;
+  std::optional<MessageType> type;
+  int64_t from_ms = 0;  // on queued_ms, inclusive; 0 = unbounded
+  int64_t to_ms = 0;    // inclusive; 0 = unbounded
+};
+
+struct StatRow {
+  int64_t stat_id = 0;
+  MessageType type = MessageType::kEco;  // of the request's first message
+  int64_t first_ms = 0;                  // queued time of the first and last message
+  int64_t last_ms = 0;
+  int64_t delivered = 0;
+  int64_t pending = 0;  // saved, queued or sent
+  int64_t undelivered = 0;
+  int64_t unsent = 0;
+  std::string text;    // the first message's text
+  std::string source;  // "http", "smpp", ...
+};
+
 }  // namespace bramka::store

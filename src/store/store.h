@@ -182,6 +182,24 @@ class Store {
                                                               int limit) = 0;
   // Removes an entry; deleting one that is gone succeeds (acks may repeat).
   virtual Result<void> DeleteSmppOutbox(int64_t entry_id) = 0;
+
+  // ---- billing: payments and statistics -------------------------------------------
+  // In one transaction: numbers the invoice "FV <n>/<period>" (n = 1 + the invoices
+  // already issued in that period), stores the payment, and credits `units` to the
+  // balance of `type` with a ledger entry noting the invoice number. Returns the stored
+  // payment. kNotFound for an unknown account; kInvalidArgument for units <= 0, a
+  // negative price or an empty period.
+  virtual Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) = 0;
+  // The account's payments, newest first; limit <= 0 returns all.
+  virtual Result<PaymentPage> ListPayments(AccountId id, int page, int limit) = 0;
+  // kNotFound for another account's or an unknown payment.
+  virtual Result<Payment> GetPayment(AccountId id, int64_t payment_id) = 0;
+  // Operator: the payment is paid in full at now_ms; paying a paid one changes nothing.
+  // kNotFound for an unknown payment.
+  virtual Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) = 0;
+  // Per stat_id (one send request), ordered by stat_id: counts by outcome over the
+  // account's messages queued in the range (cancelled messages are not counted).
+  virtual Result<std::vector<StatRow>> QueryStats(const StatQuery& query) = 0;
 };
 
 }  // namespace bramka::store

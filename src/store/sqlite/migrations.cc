@@ -147,6 +147,29 @@ CREATE INDEX smpp_outbox_user ON smpp_outbox (smpp_user_id, id);
 ALTER TABLE messages ADD COLUMN smpp_user_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN smpp_registered_delivery INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {7, "payments: top-up invoices", R"sql(
+-- One row per invoice; `seq` numbers the invoices of a period ("MM/YYYY") from 1,
+-- and `number` is "FV <seq>/<period>". Money in grosze.
+CREATE TABLE payments (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   INTEGER NOT NULL REFERENCES accounts (id),
+  period       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  number       TEXT NOT NULL UNIQUE,
+  type         INTEGER NOT NULL,
+  units        INTEGER NOT NULL,
+  net_grosze   INTEGER NOT NULL,
+  vat_percent  INTEGER NOT NULL,
+  total_grosze INTEGER NOT NULL,
+  paid_grosze  INTEGER NOT NULL,
+  issued_ms    INTEGER NOT NULL,
+  due_ms       INTEGER NOT NULL,
+  paid_ms      INTEGER NOT NULL,
+  note         TEXT NOT NULL,
+  UNIQUE (period, seq)
+);
+CREATE INDEX payments_account ON payments (account_id, id);
+)sql"},
 };
 
 }  // namespace

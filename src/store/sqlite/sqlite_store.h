@@ -115,6 +115,12 @@ class SqliteStore final : public Store {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
+  Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) override;
+  Result<PaymentPage> ListPayments(AccountId id, int page, int limit) override;
+  Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
+  Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
+  Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
+
 
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).

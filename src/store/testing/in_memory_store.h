@@ -83,6 +83,12 @@ class InMemoryStore final : public Store {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
+  Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) override;
+  Result<PaymentPage> ListPayments(AccountId id, int page, int limit) override;
+  Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
+  Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
+  Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
+
 
  private:
   static constexpr size_t kTypes = 6;
@@ -126,6 +132,7 @@ class InMemoryStore final : public Store {
   std::map<int64_t, SmppUser> smpp_users_;
   std::map<int64_t, SmppOutboxEntry> smpp_outbox_;
   int64_t next_smpp_outbox_id_ = 1;
+  std::vector<Payment> payments_;  // billing, in id order (ids from 1)
 };
 
 }  // namespace bramka::store
