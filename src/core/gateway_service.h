@@ -74,6 +74,18 @@ struct SubmitResult {
   std::vector<SubmitItem> items;  // one per recipient, in request order
 };
 
+// An operator's sale of units to an account (billing.cc): an invoice is issued and the
+// units credited at once; the customer pays it now (`paid`) or within `due_days`.
+struct TopUpOrder {
+  std::string account;
+  store::MessageType type = store::MessageType::kFull;
+  int64_t units = 0;
+  int64_t gross_grosze = 0;  // the price with VAT, what the customer pays
+  bool paid = true;
+  int due_days = 14;
+  std::string note;
+};
+
 struct DeleteResult {
   int correct = 0;
   int failed = 0;
@@ -95,6 +107,8 @@ struct CoreOptions {
   std::chrono::seconds credential_cache_ttl{300};
   // Personalises the message-id permutation of this installation.
   uint64_t id_key = 0x6272616d6b61ULL;
+  // VAT added to top-up prices on invoices (billing.cc).
+  int vat_percent = 23;
 };
 
 class IdAllocator;
@@ -173,6 +187,20 @@ class GatewayService {
   Result<void> SetSenderStatus(const std::string& name, const std::string& sender,
                                store::SenderStatus status);
   Result<std::vector<store::Account>> ListAccounts();
+
+  // ---- billing (billing.cc) --------------------------------------------------------
+  // Operator: issues the invoice ("FV n/MM/YYYY", local time) and credits the units in
+  // one transaction. kNotFound (unknown account), kInvalidArgument (units <= 0, a
+  // negative price, due_days < 0).
+  Result<store::Payment> SellTopUp(const TopUpOrder& order);
+  Result<store::Payment> MarkPaymentPaid(int64_t payment_id);
+  Result<store::PaymentPage> Payments(const Caller& caller, int page, int limit);
+  // Failure::kInvalidId (kNotFound) for another account's or an unknown payment.
+  Result<store::Payment> Payment(const Caller& caller, int64_t payment_id);
+  // The caller's account as the buyer on its invoices.
+  Result<store::Account> Account(const Caller& caller);
+  // query.account_id is overwritten with the caller's account.
+  Result<std::vector<store::StatRow>> Stats(const Caller& caller, store::StatQuery query);
 
   // Called after every commit that queued messages due now (the dispatcher's
   // Wake). Set once at wiring time, before traffic.

@@ -6,17 +6,13 @@
 #include <array>
 #include <memory>
 
+#include "api/http/action_params.h"
 #include "api/http/personalized.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
 #include "core/gateway_service.h"
 
 namespace bramka::api::http {
-
-struct ActionHandler::Context {
-  const core::Caller& caller;
-  const Params& params;
-};
 
 namespace {
 
@@ -84,7 +80,7 @@ constexpr std::string_view kSpecActions[] = {
 
 enum class Action {
   kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
-  kPhonesTest
+  kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex
 };
 
 Action ActionFor(std::string_view name) {
@@ -97,6 +93,10 @@ Action ActionFor(std::string_view name) {
   if (name == "messages/delete") return Action::kDelete;
   if (name == "account/limits") return Action::kLimits;
   if (name == "phones/test") return Action::kPhonesTest;
+  if (name == "payments/index") return Action::kPaymentsIndex;
+  if (name == "payments/view") return Action::kPaymentsView;
+  if (name == "payments/invoice") return Action::kPaymentsInvoice;
+  if (name == "stats/index") return Action::kStatsIndex;
   return Action::kUnknown;
 }
 
@@ -141,31 +141,11 @@ constexpr std::array<store::MessageType, 6> kLimitsOrder = {
     store::MessageType::kEco, store::MessageType::kFull,   store::MessageType::kVoice,
     store::MessageType::kMms, store::MessageType::kLookup, store::MessageType::kHlr};
 
-Error Missing(std::string_view names) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
-                   static_cast<int>(core::Failure::kMissingParameter));
-}
-
 // First entry of a String|Array parameter, or nullopt.
 Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key) {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> list, p.GetList(key));
   if (list.empty()) return std::optional<std::string>();
   return std::optional<std::string>(std::move(list.front()));
-}
-
-// date / date_from / date_to. `end_of_day` makes a bare "YYYY-MM-DD" mean
-// the whole day (for date_to).
-Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
-  if (!text || Trim(*text).empty()) return int64_t{0};
-  const std::string_view t = Trim(*text);
-  auto parsed = ParseApiTime(t);
-  if (!parsed.ok()) {
-    return InvalidData("parameter '" + std::string(key) + "': " + parsed.error().message);
-  }
-  int64_t ms = ToUnixMillis(*parsed);
-  if (end_of_day && t.size() == 10) ms += 24 * 3600 * 1000 - 1;
-  return ms;
 }
 
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
@@ -180,8 +160,9 @@ ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
 
 }  // namespace
 
-ActionHandler::ActionHandler(core::GatewayService& service, Language language)
-    : service_(service), language_(language) {}
+ActionHandler::ActionHandler(core::GatewayService& service, Language language,
+                             BillingInfo billing)
+    : service_(service), language_(language), billing_(std::move(billing)) {}
 
 std::string_view ActionHandler::MetricLabel(std::string_view action) {
   for (std::string_view a : kSpecActions) {
@@ -244,6 +225,14 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(Limits(ctx));
     case Action::kPhonesTest:
       return done(PhonesTest(ctx));
+    case Action::kPaymentsIndex:
+      return done(PaymentsIndex(ctx));
+    case Action::kPaymentsView:
+      return done(PaymentsView(ctx));
+    case Action::kPaymentsInvoice:
+      return done(PaymentsInvoice(ctx));
+    case Action::kStatsIndex:
+      return done(StatsIndex(ctx));
     case Action::kUnknown:
     case Action::kError:
       break;
@@ -449,13 +438,10 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
     }
     BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> stat_id, p.GetInt("stat_id"));
     q.stat_id = stat_id.value_or(0);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> page, p.GetInt("page"));
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> limit, p.GetInt("limit"));
     // The same bounds core applies, so that `count` below matches its pages.
-    q.page = static_cast<int>(std::clamp<int64_t>(page.value_or(1), 1, 1'000'000'000));
-    q.limit = static_cast<int>(limit.value_or(50));
-    if (q.limit < 1) q.limit = 50;
-    if (q.limit > 500) q.limit = 500;
+    BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
+    q.page = paging.page;
+    q.limit = paging.limit;
     BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> order, p.GetString("order"));
     q.descending = order && AsciiLower(Trim(*order)) == "desc";
     BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> contact, p.GetBool("show_contact"));
@@ -464,16 +450,12 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
   }();
   if (!parsed.ok()) return ErrorAnswer(parsed.error());
 
-  const int page = q.page;
-  const int limit = q.limit;
+  const Paging paging{q.page, q.limit};
   Result<store::MessagePage> result = service_.Reports(ctx.caller, std::move(q));
   if (!result.ok()) return ErrorAnswer(result.error());
 
   Document doc = Document::object();
-  // `count` is the number of pages (spec §3); at least 1, so that clients
-  // asking for page=count get a valid (empty) page.
-  const int64_t pages = std::max<int64_t>(1, (result->total + limit - 1) / limit);
-  doc["paging"] = Document{{"page", page}, {"count", pages}};
+  doc["paging"] = PagingDocument(paging, result->total);
   Document items = Document::array();
   for (const store::Message& m : result->items) {
     Document item = Document::object();

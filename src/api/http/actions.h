@@ -14,11 +14,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "api/http/errors.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "common/result.h"
+#include "invoice/invoice.h"
 
 namespace bramka::core {
 class GatewayService;
@@ -35,13 +37,28 @@ struct ApiRequest {
 };
 
 struct ApiAnswer {
+  ApiAnswer() = default;
+  ApiAnswer(Document document, int code) : body(std::move(document)), error_code(code) {}
+
   Document body;       // the whole response document
   int error_code = 0;  // 0 for success, else the API error code in `body`
+  // A non-document answer (payments/invoice: the PDF), written as is with this
+  // Content-Type whatever the request's format, when set.
+  std::string raw_content_type;
+  std::string raw_body;
+};
+
+// The operator as the seller on invoices (payments/invoice), from [billing].
+struct BillingInfo {
+  invoice::Party seller;
+  std::string bank_account;
+  std::string place;
 };
 
 class ActionHandler {
  public:
-  explicit ActionHandler(core::GatewayService& service, Language language = Language::kPolish);
+  explicit ActionHandler(core::GatewayService& service, Language language = Language::kPolish,
+                         BillingInfo billing = {});
 
   // Runs the request's action and calls `done` exactly once with the answer:
   // on the calling thread for every action except sends, whose answer comes
@@ -80,9 +97,15 @@ class ActionHandler {
   ApiAnswer Delete(const Context& ctx);
   ApiAnswer Limits(const Context& ctx);
   ApiAnswer PhonesTest(const Context& ctx);
+  // payments/*, stats/index (actions_billing.cc).
+  ApiAnswer PaymentsIndex(const Context& ctx);
+  ApiAnswer PaymentsView(const Context& ctx);
+  ApiAnswer PaymentsInvoice(const Context& ctx);
+  ApiAnswer StatsIndex(const Context& ctx);
 
   core::GatewayService& service_;
   Language language_;
+  BillingInfo billing_;
 };
 
 }  // namespace bramka::api::http

@@ -62,7 +62,7 @@ class ActionsTest : public ::testing::Test {
 };
 
 TEST_F(ActionsTest, UnknownActionsAre1000BeforeAuthentication) {
-  for (const char* path : {"/messages/nope", "/", "/groups/index", "/payments/invoice"}) {
+  for (const char* path : {"/messages/nope", "/", "/groups/nope", "/Messages/send_sms"}) {
     ApiAnswer a = Call(path, "{}", "");
     EXPECT_EQ(Code(a), 1000) << path;
     EXPECT_EQ(a.error_code, 1000);

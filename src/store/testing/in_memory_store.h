@@ -6,6 +6,8 @@
 // Thread-safety: every method takes one mutex. AcceptAsync runs `done`
 // inline, on the calling thread, after releasing the mutex.
 // Durability: none; "committed" means visible to every later call.
+// Tests may derive from it to intercept a method (api/http's server_test gates
+// AcceptAsync) without forwarding all the others.
 
 #include <array>
 #include <cstdint>
@@ -22,7 +24,7 @@
 
 namespace bramka::store {
 
-class InMemoryStore final : public Store {
+class InMemoryStore : public Store {
  public:
   InMemoryStore() = default;
 
