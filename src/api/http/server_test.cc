@@ -296,6 +296,75 @@ class GatedStore final : public store::Store {
     return inner_.DeleteSmppOutbox(entry_id);
   }
 
+  // ---- address book ----
+  Result<int64_t> CreateGroup(AccountId id, const std::string& n, int64_t t) override {
+    return inner_.CreateGroup(id, n, t);
+  }
+  Result<store::Group> GetGroup(AccountId id, int64_t g) override { return inner_.GetGroup(id, g); }
+  Result<store::GroupPage> ListGroups(const store::GroupQuery& q) override {
+    return inner_.ListGroups(q);
+  }
+  Result<void> RenameGroup(AccountId id, int64_t g, const std::string& n) override {
+    return inner_.RenameGroup(id, g, n);
+  }
+  Result<void> DeleteGroup(AccountId id, int64_t g, bool c) override {
+    return inner_.DeleteGroup(id, g, c);
+  }
+  Result<std::vector<store::ContactInGroup>> FindGroupsOfPhone(AccountId id,
+                                                               const std::string& p) override {
+    return inner_.FindGroupsOfPhone(id, p);
+  }
+  Result<int64_t> CreateContact(const store::Contact& c, int64_t t) override {
+    return inner_.CreateContact(c, t);
+  }
+  Result<store::Contact> GetContact(AccountId id, int64_t c) override {
+    return inner_.GetContact(id, c);
+  }
+  Result<void> UpdateContact(const store::Contact& c) override { return inner_.UpdateContact(c); }
+  Result<void> DeleteContact(AccountId id, int64_t c) override {
+    return inner_.DeleteContact(id, c);
+  }
+  Result<store::ContactPage> ListContacts(const store::ContactQuery& q) override {
+    return inner_.ListContacts(q);
+  }
+  Result<int64_t> ImportContacts(AccountId id, const std::string& n,
+                                 const std::vector<store::Contact>& c, int64_t t) override {
+    return inner_.ImportContacts(id, n, c, t);
+  }
+  Result<std::vector<std::string>> RecipientPhones(AccountId id, const std::vector<int64_t>& g,
+                                                   const std::vector<int64_t>& c) override {
+    return inner_.RecipientPhones(id, g, c);
+  }
+  Result<int64_t> CreateTemplate(AccountId id, const std::string& n, const std::string& x,
+                                 int64_t t) override {
+    return inner_.CreateTemplate(id, n, x, t);
+  }
+  Result<store::Template> GetTemplate(AccountId id, int64_t t) override {
+    return inner_.GetTemplate(id, t);
+  }
+  Result<std::vector<store::Template>> ListTemplates(AccountId id, bool n, bool d) override {
+    return inner_.ListTemplates(id, n, d);
+  }
+  Result<void> UpdateTemplate(AccountId id, int64_t t, const std::string& n,
+                              const std::string& x) override {
+    return inner_.UpdateTemplate(id, t, n, x);
+  }
+  Result<void> DeleteTemplate(AccountId id, int64_t t) override {
+    return inner_.DeleteTemplate(id, t);
+  }
+  Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& p, int64_t t) override {
+    return inner_.AddBlacklistEntry(id, p, t);
+  }
+  Result<store::BlacklistPage> ListBlacklist(const store::BlacklistQuery& q) override {
+    return inner_.ListBlacklist(q);
+  }
+  Result<bool> RemoveFromBlacklist(AccountId id, const std::string& p) override {
+    return inner_.RemoveFromBlacklist(id, p);
+  }
+  Result<void> DeleteBlacklistEntry(AccountId id, int64_t e) override {
+    return inner_.DeleteBlacklistEntry(id, e);
+  }
+
  private:
   store::InMemoryStore inner_;
   std::mutex mu_;
