@@ -25,6 +25,11 @@ class GatewayService;
 struct SubmitRequest;
 }  // namespace bramka::core
 
+// ---- address book ----
+namespace bramka::core {
+struct Caller;
+}  // namespace bramka::core
+
 namespace bramka::api::http {
 
 struct ApiRequest {
@@ -80,6 +85,17 @@ class ActionHandler {
   ApiAnswer Delete(const Context& ctx);
   ApiAnswer Limits(const Context& ctx);
   ApiAnswer PhonesTest(const Context& ctx);
+
+  // ---- address book (actions_addressbook.cc): groups/*, contacts/*,
+  // blacklist/*, templates/* (spec §4.14, §4.15, §4.18, §4.21) ----
+ public:
+  static bool IsAddressBookAction(std::string_view action);
+
+ private:
+  ApiAnswer AddressBook(std::string_view action, const core::Caller& caller, const Params& p);
+  // send_sms/send_personalized/send_voice: `group_id` and `contact_id` (int
+  // or list) into the request; 1006 for an id that is not an integer.
+  static Result<void> ParseAddressBookRecipients(const Params& p, core::SubmitRequest& req);
 
   core::GatewayService& service_;
   Language language_;
