@@ -174,7 +174,7 @@ ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
   if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData ||
-       e.code == api_code::kInvalidId) &&
+       e.code == api_code::kInvalidId || e.code == api_code::kInvalidPhone) &&
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
   }
