@@ -67,8 +67,7 @@ Result<store::Group> GatewayService::ViewGroup(const Caller& caller, int64_t gro
   return Classified(store_.GetGroup(caller.account_id, group_id));
 }
 
-Result<store::GroupPage> GatewayService::ListGroups(const Caller& caller,
-                                                    store::GroupQuery query) {
+Result<store::GroupPage> GatewayService::ListGroups(const Caller& caller, store::GroupQuery query) {
   query.account_id = caller.account_id;
   query.search = std::string(TrimSpaces(query.search));
   return store_.ListGroups(query);
@@ -85,12 +84,11 @@ Result<void> GatewayService::DeleteGroup(const Caller& caller, int64_t group_id,
   return Classified(store_.DeleteGroup(caller.account_id, group_id, delete_contacts));
 }
 
-Result<std::vector<store::ContactInGroup>> GatewayService::GroupsOfPhone(
-    const Caller& caller, const std::string& phone) {
+Result<std::vector<store::ContactInGroup>> GatewayService::GroupsOfPhone(const Caller& caller,
+                                                                         const std::string& phone) {
   auto normalised = phones_.Normalize(phone);
   if (!normalised.ok()) {
-    return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidPhone,
-                  normalised.error().message);
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidPhone, normalised.error().message);
   }
   return store_.FindGroupsOfPhone(caller.account_id, *normalised);
 }
@@ -164,8 +162,7 @@ Result<ContactView> GatewayService::ViewContact(const Caller& caller, int64_t co
   return ContactDecorator(store_, caller.account_id).Decorate(std::move(c));
 }
 
-Result<ContactList> GatewayService::ListContacts(const Caller& caller,
-                                                 store::ContactQuery query) {
+Result<ContactList> GatewayService::ListContacts(const Caller& caller, store::ContactQuery query) {
   query.account_id = caller.account_id;
   query.search = std::string(TrimSpaces(query.search));
   if (query.filter == store::ContactQuery::Filter::kInGroup) {
@@ -225,9 +222,9 @@ Result<ImportResult> GatewayService::ImportContacts(const Caller& caller,
     good.push_back(std::move(row));
     ++result.correct;
   }
-  BRAMKA_ASSIGN_OR_RETURN(result.group_id,
-                          Classified(store_.ImportContacts(caller.account_id, name, good,
-                                                           ToUnixMillis(clock_.Now()))));
+  BRAMKA_ASSIGN_OR_RETURN(
+      result.group_id,
+      Classified(store_.ImportContacts(caller.account_id, name, good, ToUnixMillis(clock_.Now()))));
   return result;
 }
 
@@ -245,8 +242,7 @@ Result<store::Template> GatewayService::ViewTemplate(const Caller& caller, int64
 }
 
 Result<std::vector<store::Template>> GatewayService::ListTemplates(const Caller& caller,
-                                                                   bool by_name,
-                                                                   bool descending) {
+                                                                   bool by_name, bool descending) {
   return store_.ListTemplates(caller.account_id, by_name, descending);
 }
 

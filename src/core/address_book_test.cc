@@ -94,8 +94,8 @@ TEST_F(AddressBookTest, ContactPhonesAreNormalisedAndValidated) {
 }
 
 TEST_F(AddressBookTest, ImportCountsBadRowsAsFailed) {
-  auto r = gw_->ImportContacts(a_, "Nowi", {Contact("500600700"), Contact("nope"),
-                                           Contact("+48600700800"), Contact("")});
+  auto r = gw_->ImportContacts(
+      a_, "Nowi", {Contact("500600700"), Contact("nope"), Contact("+48600700800"), Contact("")});
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->correct, 2);
   EXPECT_EQ(r->failed, 2);

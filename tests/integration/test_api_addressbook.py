@@ -120,6 +120,14 @@ class AddressBookTest(unittest.TestCase):
                                  1006)
                 self.assertEqual(self.code(self.api("groups/index", {"page": "x"}, form=form)),
                                  1006)
+        # Node-style: credentials in a form body; and the XML rendering (spec §1.7).
+        r = self.b.api("groups/index", {"search": "Idx", "limit": 1}, form=True, token=None,
+                       credentials=("demo", "demo"))
+        self.assertEqual(r["paging"]["count"], 3, r)
+        status, xml = self.b.api("groups/index", {"search": "Idx", "limit": 1}, fmt=".xml")
+        self.assertEqual(status, 200)
+        self.assertIn(b"<paging><page>1</page><count>3</count></paging>", xml)
+        self.assertIn(b"<name>Idx Gamma</name>", xml)
 
     def test_groups_delete_with_and_without_contacts(self):
         for form in FORMS:

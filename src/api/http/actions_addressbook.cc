@@ -19,11 +19,10 @@ namespace bramka::api::http {
 namespace {
 
 constexpr std::string_view kAddressBookActions[] = {
-    "groups/add",       "groups/index",      "groups/view",     "groups/edit",
-    "groups/delete",    "groups/check",      "contacts/add",    "contacts/index",
-    "contacts/view",    "contacts/edit",     "contacts/delete", "contacts/import",
-    "blacklist/add",    "blacklist/index",   "blacklist/check", "blacklist/delete",
-    "templates/index",  "templates/view",    "templates/add",   "templates/edit",
+    "groups/add",       "groups/index",    "groups/view",    "groups/edit",     "groups/delete",
+    "groups/check",     "contacts/add",    "contacts/index", "contacts/view",   "contacts/edit",
+    "contacts/delete",  "contacts/import", "blacklist/add",  "blacklist/index", "blacklist/check",
+    "blacklist/delete", "templates/index", "templates/view", "templates/add",   "templates/edit",
     "templates/delete",
 };
 
@@ -52,10 +51,14 @@ constexpr std::array<ContactField, 9> kContactFields = {{
 
 // contacts/index `sort` (spec §4.15).
 constexpr std::pair<std::string_view, store::ContactSort> kContactSorts[] = {
-    {"first_name", store::ContactSort::kFirstName}, {"last_name", store::ContactSort::kLastName},
-    {"phone", store::ContactSort::kPhone},          {"company", store::ContactSort::kCompany},
-    {"tax_id", store::ContactSort::kTaxId},         {"email", store::ContactSort::kEmail},
-    {"address", store::ContactSort::kAddress},      {"city", store::ContactSort::kCity},
+    {"first_name", store::ContactSort::kFirstName},
+    {"last_name", store::ContactSort::kLastName},
+    {"phone", store::ContactSort::kPhone},
+    {"company", store::ContactSort::kCompany},
+    {"tax_id", store::ContactSort::kTaxId},
+    {"email", store::ContactSort::kEmail},
+    {"address", store::ContactSort::kAddress},
+    {"city", store::ContactSort::kCity},
     {"description", store::ContactSort::kDescription},
 };
 
@@ -338,7 +341,8 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
       q.limit = paging.limit;
       BRAMKA_ASSIGN_OR_RETURN(core::ContactList list, gw.ListContacts(caller, q));
       Document items = Document::array();
-      for (const core::ContactView& v : list.items) items.push_back(ContactDocument(v, shown_group));
+      for (const core::ContactView& v : list.items)
+        items.push_back(ContactDocument(v, shown_group));
       return Document{{"paging", PagingDocument(paging, list.total)}, {"items", items}};
     }
     if (action == "contacts/view") {
@@ -373,10 +377,8 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
       BRAMKA_ASSIGN_OR_RETURN(std::string name, RequiredString(p, "group_name"));
       BRAMKA_ASSIGN_OR_RETURN(std::vector<store::Contact> rows, ParseImportRows(p));
       BRAMKA_ASSIGN_OR_RETURN(core::ImportResult r, gw.ImportContacts(caller, name, rows));
-      return Document{{"success", true},
-                      {"id", r.group_id},
-                      {"correct", r.correct},
-                      {"failed", r.failed}};
+      return Document{
+          {"success", true}, {"id", r.group_id}, {"correct", r.correct}, {"failed", r.failed}};
     }
 
     // ---- blacklist (spec §4.18) ----

@@ -70,7 +70,8 @@ std::vector<int64_t> ParseIdList(const std::string& csv) {
 }
 
 // Fails with kNotFound naming the first group that is not the account's.
-Result<void> CheckGroupsOwned(Connection& conn, AccountId account, const std::vector<int64_t>& ids) {
+Result<void> CheckGroupsOwned(Connection& conn, AccountId account,
+                              const std::vector<int64_t>& ids) {
   for (int64_t gid : ids) {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, conn.Prepare("SELECT 1 FROM address_groups WHERE id = ?1 AND account_id = ?2"));
@@ -84,9 +85,9 @@ Result<void> CheckGroupsOwned(Connection& conn, AccountId account, const std::ve
 Result<void> AddMemberships(Connection& conn, int64_t contact_id,
                             const std::vector<int64_t>& group_ids) {
   for (int64_t gid : group_ids) {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, conn.Prepare("INSERT INTO contact_memberships (group_id, contact_id) "
-                                "VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            conn.Prepare("INSERT INTO contact_memberships (group_id, contact_id) "
+                                         "VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
     stmt.BindInt(1, gid).BindInt(2, contact_id);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
   }
@@ -115,9 +116,9 @@ Result<int64_t> InsertContact(Connection& conn, const Contact& c, AccountId acco
   return static_cast<int64_t>(sqlite3_last_insert_rowid(conn.db()));
 }
 
-#define BRAMKA_CONTACT_COLUMNS                                                               \
-  "id, account_id, phone, email, company, first_name, last_name, tax_id, address, city, "    \
-  "description, created_ms, "                                                                \
+#define BRAMKA_CONTACT_COLUMNS                                                            \
+  "id, account_id, phone, email, company, first_name, last_name, tax_id, address, city, " \
+  "description, created_ms, "                                                             \
   "(SELECT group_concat(group_id) FROM contact_memberships m WHERE m.contact_id = contacts.id)"
 
 Contact ReadContact(const Stmt& s) {
@@ -138,41 +139,49 @@ Contact ReadContact(const Stmt& s) {
   return c;
 }
 
-#define BRAMKA_GROUP_COLUMNS \
-  "id, account_id, name, created_ms, "  \
+#define BRAMKA_GROUP_COLUMNS           \
+  "id, account_id, name, created_ms, " \
   "(SELECT COUNT(*) FROM contact_memberships m WHERE m.group_id = address_groups.id)"
 
-Group ReadGroup(const Stmt& s) {
-  return Group{s.Int(0), s.Int(1), s.Text(2), s.Int(4), s.Int(3)};
-}
+Group ReadGroup(const Stmt& s) { return Group{s.Int(0), s.Int(1), s.Text(2), s.Int(4), s.Int(3)}; }
 
 const char* ContactSortColumn(ContactSort sort) {
   switch (sort) {
-    case ContactSort::kFirstName: return "first_name";
-    case ContactSort::kLastName: return "last_name";
-    case ContactSort::kPhone: return "phone";
-    case ContactSort::kCompany: return "company";
-    case ContactSort::kTaxId: return "tax_id";
-    case ContactSort::kEmail: return "email";
-    case ContactSort::kAddress: return "address";
-    case ContactSort::kCity: return "city";
-    case ContactSort::kDescription: return "description";
-    case ContactSort::kId: break;
+    case ContactSort::kFirstName:
+      return "first_name";
+    case ContactSort::kLastName:
+      return "last_name";
+    case ContactSort::kPhone:
+      return "phone";
+    case ContactSort::kCompany:
+      return "company";
+    case ContactSort::kTaxId:
+      return "tax_id";
+    case ContactSort::kEmail:
+      return "email";
+    case ContactSort::kAddress:
+      return "address";
+    case ContactSort::kCity:
+      return "city";
+    case ContactSort::kDescription:
+      return "description";
+    case ContactSort::kId:
+      break;
   }
   return nullptr;
 }
 
 // ?1 account, ?2 lowered search ('' = all), ?3 filter kind, ?4 group id.
-#define BRAMKA_CONTACT_WHERE                                                                   \
-  " WHERE account_id = ?1"                                                                     \
-  " AND (?2 = '' OR instr(lower(phone), ?2) > 0 OR instr(lower(email), ?2) > 0"                \
-  " OR instr(lower(company), ?2) > 0 OR instr(lower(first_name), ?2) > 0"                      \
-  " OR instr(lower(last_name), ?2) > 0 OR instr(lower(tax_id), ?2) > 0"                        \
-  " OR instr(lower(address), ?2) > 0 OR instr(lower(city), ?2) > 0"                            \
-  " OR instr(lower(description), ?2) > 0)"                                                     \
-  " AND (?3 <> 1 OR EXISTS (SELECT 1 FROM contact_memberships m"                               \
-  " WHERE m.contact_id = contacts.id AND m.group_id = ?4))"                                    \
-  " AND (?3 <> 2 OR NOT EXISTS (SELECT 1 FROM contact_memberships m"                           \
+#define BRAMKA_CONTACT_WHERE                                                    \
+  " WHERE account_id = ?1"                                                      \
+  " AND (?2 = '' OR instr(lower(phone), ?2) > 0 OR instr(lower(email), ?2) > 0" \
+  " OR instr(lower(company), ?2) > 0 OR instr(lower(first_name), ?2) > 0"       \
+  " OR instr(lower(last_name), ?2) > 0 OR instr(lower(tax_id), ?2) > 0"         \
+  " OR instr(lower(address), ?2) > 0 OR instr(lower(city), ?2) > 0"             \
+  " OR instr(lower(description), ?2) > 0)"                                      \
+  " AND (?3 <> 1 OR EXISTS (SELECT 1 FROM contact_memberships m"                \
+  " WHERE m.contact_id = contacts.id AND m.group_id = ?4))"                     \
+  " AND (?3 <> 2 OR NOT EXISTS (SELECT 1 FROM contact_memberships m"            \
   " WHERE m.contact_id = contacts.id))"
 
 void BindContactWhere(Stmt& stmt, const ContactQuery& q, const std::string& needle) {
@@ -199,9 +208,9 @@ Result<int64_t> SqliteStore::CreateGroup(AccountId id, const std::string& name, 
 
 Result<Group> SqliteStore::GetGroup(AccountId id, int64_t group_id) {
   return readers_->With([&](Connection& c) -> Result<Group> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_GROUP_COLUMNS
-                                                 " FROM address_groups "
-                                                 "WHERE id = ?1 AND account_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_GROUP_COLUMNS " FROM address_groups "
+                                      "WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, group_id).BindInt(2, id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(GroupNotFound(group_id));
@@ -280,12 +289,12 @@ Result<void> SqliteStore::DeleteGroup(AccountId id, int64_t group_id, bool delet
 Result<std::vector<ContactInGroup>> SqliteStore::FindGroupsOfPhone(AccountId id,
                                                                    const std::string& phone) {
   return readers_->With([&](Connection& c) -> Result<std::vector<ContactInGroup>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT contacts.id, g.id, g.name FROM contacts "
-                             "JOIN contact_memberships m ON m.contact_id = contacts.id "
-                             "JOIN address_groups g ON g.id = m.group_id "
-                             "WHERE contacts.account_id = ?1 AND contacts.phone = ?2 "
-                             "ORDER BY contacts.id, g.id"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT contacts.id, g.id, g.name FROM contacts "
+                                      "JOIN contact_memberships m ON m.contact_id = contacts.id "
+                                      "JOIN address_groups g ON g.id = m.group_id "
+                                      "WHERE contacts.account_id = ?1 AND contacts.phone = ?2 "
+                                      "ORDER BY contacts.id, g.id"));
     stmt.BindInt(1, id).BindText(2, phone);
     std::vector<ContactInGroup> out;
     while (true) {
@@ -311,8 +320,9 @@ Result<int64_t> SqliteStore::CreateContact(const Contact& contact, int64_t now_m
 
 Result<Contact> SqliteStore::GetContact(AccountId id, int64_t contact_id) {
   return readers_->With([&](Connection& c) -> Result<Contact> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_CONTACT_COLUMNS
-                                                 " FROM contacts WHERE id = ?1 AND account_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_CONTACT_COLUMNS
+                                      " FROM contacts WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, contact_id).BindInt(2, id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(ContactNotFound(contact_id));
@@ -354,8 +364,9 @@ Result<void> SqliteStore::DeleteContact(AccountId id, int64_t contact_id) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
-          Stmt del, ctx.conn.Prepare("DELETE FROM contact_memberships WHERE contact_id = "
-                                     "(SELECT id FROM contacts WHERE id = ?1 AND account_id = ?2)"));
+          Stmt del,
+          ctx.conn.Prepare("DELETE FROM contact_memberships WHERE contact_id = "
+                           "(SELECT id FROM contacts WHERE id = ?1 AND account_id = ?2)"));
       del.BindInt(1, contact_id).BindInt(2, id);
       BRAMKA_RETURN_IF_ERROR(del.Run());
     }
@@ -380,8 +391,8 @@ Result<ContactPage> SqliteStore::ListContacts(const ContactQuery& query) {
       page.total = row ? count.Int(0) : 0;
     }
     const char* dir = query.descending ? " DESC" : " ASC";
-    std::string sql = "SELECT " BRAMKA_CONTACT_COLUMNS " FROM contacts" BRAMKA_CONTACT_WHERE
-                      " ORDER BY ";
+    std::string sql =
+        "SELECT " BRAMKA_CONTACT_COLUMNS " FROM contacts" BRAMKA_CONTACT_WHERE " ORDER BY ";
     if (const char* column = ContactSortColumn(query.sort)) sql += std::string(column) + dir + ", ";
     sql += std::string("id") + dir + " LIMIT ?5 OFFSET ?6";
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.PrepareDynamic(sql));
@@ -398,8 +409,7 @@ Result<ContactPage> SqliteStore::ListContacts(const ContactQuery& query) {
 }
 
 Result<int64_t> SqliteStore::ImportContacts(AccountId id, const std::string& group_name,
-                                            const std::vector<Contact>& contacts,
-                                            int64_t now_ms) {
+                                            const std::vector<Contact>& contacts, int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt group, ctx.conn.Prepare("INSERT INTO address_groups (account_id, name, created_ms) "
@@ -416,16 +426,15 @@ Result<int64_t> SqliteStore::ImportContacts(AccountId id, const std::string& gro
 }
 
 Result<std::vector<std::string>> SqliteStore::RecipientPhones(
-    AccountId id, const std::vector<int64_t>& group_ids,
-    const std::vector<int64_t>& contact_ids) {
+    AccountId id, const std::vector<int64_t>& group_ids, const std::vector<int64_t>& contact_ids) {
   return readers_->With([&](Connection& c) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
     for (int64_t gid : group_ids) {
       BRAMKA_RETURN_IF_ERROR(CheckGroupsOwned(c, id, {gid}));
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, c.Prepare("SELECT contacts.phone FROM contact_memberships m "
-                               "JOIN contacts ON contacts.id = m.contact_id "
-                               "WHERE m.group_id = ?1 ORDER BY contacts.id"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                              c.Prepare("SELECT contacts.phone FROM contact_memberships m "
+                                        "JOIN contacts ON contacts.id = m.contact_id "
+                                        "WHERE m.group_id = ?1 ORDER BY contacts.id"));
       stmt.BindInt(1, gid);
       while (true) {
         BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -461,8 +470,9 @@ Result<int64_t> SqliteStore::CreateTemplate(AccountId id, const std::string& nam
 
 Result<Template> SqliteStore::GetTemplate(AccountId id, int64_t template_id) {
   return readers_->With([&](Connection& c) -> Result<Template> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT id, account_id, name, text, created_ms "
-                                                 "FROM templates WHERE id = ?1 AND account_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT id, account_id, name, text, created_ms "
+                                      "FROM templates WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, template_id).BindInt(2, id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(TemplateNotFound(template_id));
@@ -490,12 +500,11 @@ Result<std::vector<Template>> SqliteStore::ListTemplates(AccountId id, bool by_n
   });
 }
 
-Result<void> SqliteStore::UpdateTemplate(AccountId id, int64_t template_id,
-                                         const std::string& name, const std::string& text) {
+Result<void> SqliteStore::UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
+                                         const std::string& text) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE templates SET name = ?3, text = ?4 "
-                                    "WHERE id = ?1 AND account_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE templates SET name = ?3, text = ?4 "
+                                                        "WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, template_id).BindInt(2, id).BindText(3, name).BindText(4, text);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     if (ctx.conn.Changes() == 0) return Fail(TemplateNotFound(template_id));
@@ -527,7 +536,8 @@ Result<int64_t> SqliteStore::AddBlacklistEntry(AccountId id, const std::string& 
       BRAMKA_RETURN_IF_ERROR(AccountMissingIsNotFound(insert.Run()));
     }
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt find, ctx.conn.Prepare("SELECT id FROM blacklist WHERE account_id = ?1 AND phone = ?2"));
+        Stmt find,
+        ctx.conn.Prepare("SELECT id FROM blacklist WHERE account_id = ?1 AND phone = ?2"));
     find.BindInt(1, id).BindText(2, phone);
     BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
     if (!row) return Fail(ErrorCode::kInternal, "blacklist entry vanished");
@@ -546,10 +556,10 @@ Result<BlacklistPage> SqliteStore::ListBlacklist(const BlacklistQuery& query) {
       BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
       page.total = row ? count.Int(0) : 0;
     }
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT id, account_id, phone, created_ms FROM blacklist "
-                             "WHERE account_id = ?1 AND (?2 = '' OR phone = ?2) "
-                             "ORDER BY id LIMIT ?3 OFFSET ?4"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT id, account_id, phone, created_ms FROM blacklist "
+                                      "WHERE account_id = ?1 AND (?2 = '' OR phone = ?2) "
+                                      "ORDER BY id LIMIT ?3 OFFSET ?4"));
     stmt.BindInt(1, query.account_id)
         .BindText(2, query.phone)
         .BindInt(3, query.limit <= 0 ? -1 : query.limit)

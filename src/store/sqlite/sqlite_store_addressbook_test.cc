@@ -45,11 +45,12 @@ TEST(SqliteAddressBookTest, MigrationThreeKeepsTheBlacklistAndGivesIds) {
     for (const sqlite::Migration& m : sqlite::Migrations()) {
       if (m.version <= 2) RawExec(db, m.sql);
     }
-    RawExec(db,
-            "INSERT INTO schema_version VALUES (2);"
-            "INSERT INTO accounts (name, password_hash, created_ms) VALUES ('old', 'h', 1);"
-            "INSERT INTO blacklist (account_id, phone, created_ms) VALUES (1, '+48500000002', 20);"
-            "INSERT INTO blacklist (account_id, phone, created_ms) VALUES (1, '+48500000001', 10);");
+    RawExec(
+        db,
+        "INSERT INTO schema_version VALUES (2);"
+        "INSERT INTO accounts (name, password_hash, created_ms) VALUES ('old', 'h', 1);"
+        "INSERT INTO blacklist (account_id, phone, created_ms) VALUES (1, '+48500000002', 20);"
+        "INSERT INTO blacklist (account_id, phone, created_ms) VALUES (1, '+48500000001', 10);");
     sqlite3_close(db);
   }
   SqliteOptions options;

@@ -350,8 +350,7 @@ TEST_P(StoreConformanceTest, BlacklistEntriesHaveIdsAndCanBeRemoved) {
   ASSERT_TRUE(store().AddToBlacklist(a, "+48500000002", 12).ok());
   const int64_t e3 = *store().AddBlacklistEntry(a, "+48500000003", 13);
   const int64_t eb = *store().AddBlacklistEntry(b, "+48500000001", 14);
-  EXPECT_EQ(store().AddBlacklistEntry(9999, "+48500000001", 1).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(store().AddBlacklistEntry(9999, "+48500000001", 1).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(*store().IsBlacklisted(a, "+48500000003"));
 
   BlacklistQuery q;

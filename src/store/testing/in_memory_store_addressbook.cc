@@ -36,16 +36,26 @@ Error TemplateNotFound(int64_t id) {
 
 const std::string& SortField(const Contact& c, ContactSort sort) {
   switch (sort) {
-    case ContactSort::kFirstName: return c.first_name;
-    case ContactSort::kLastName: return c.last_name;
-    case ContactSort::kPhone: return c.phone;
-    case ContactSort::kCompany: return c.company;
-    case ContactSort::kTaxId: return c.tax_id;
-    case ContactSort::kEmail: return c.email;
-    case ContactSort::kAddress: return c.address;
-    case ContactSort::kCity: return c.city;
-    case ContactSort::kDescription: return c.description;
-    case ContactSort::kId: break;
+    case ContactSort::kFirstName:
+      return c.first_name;
+    case ContactSort::kLastName:
+      return c.last_name;
+    case ContactSort::kPhone:
+      return c.phone;
+    case ContactSort::kCompany:
+      return c.company;
+    case ContactSort::kTaxId:
+      return c.tax_id;
+    case ContactSort::kEmail:
+      return c.email;
+    case ContactSort::kAddress:
+      return c.address;
+    case ContactSort::kCity:
+      return c.city;
+    case ContactSort::kDescription:
+      return c.description;
+    case ContactSort::kId:
+      break;
   }
   static const std::string kEmpty;
   return kEmpty;
@@ -70,8 +80,7 @@ std::vector<int64_t> SortedUnique(std::vector<int64_t> ids) {
 
 }  // namespace
 
-int64_t InMemoryStore::AddBlacklistLocked(AccountId id, const std::string& phone,
-                                          int64_t now_ms) {
+int64_t InMemoryStore::AddBlacklistLocked(AccountId id, const std::string& phone, int64_t now_ms) {
   auto [it, inserted] = blacklist_.try_emplace({id, phone});
   if (inserted) it->second = BlacklistEntry{next_blacklist_id_++, id, phone, now_ms};
   return it->second.id;
@@ -87,8 +96,7 @@ int64_t InMemoryStore::GroupCountLocked(int64_t group_id) const {
 
 // ---- groups ----------------------------------------------------------------------
 
-Result<int64_t> InMemoryStore::CreateGroup(AccountId id, const std::string& name,
-                                           int64_t now_ms) {
+Result<int64_t> InMemoryStore::CreateGroup(AccountId id, const std::string& name, int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (!accounts_.count(id)) return Fail(ErrorCode::kNotFound, "no such account");
   const int64_t gid = next_group_id_++;
@@ -275,8 +283,7 @@ Result<int64_t> InMemoryStore::ImportContacts(AccountId id, const std::string& g
 }
 
 Result<std::vector<std::string>> InMemoryStore::RecipientPhones(
-    AccountId id, const std::vector<int64_t>& group_ids,
-    const std::vector<int64_t>& contact_ids) {
+    AccountId id, const std::vector<int64_t>& group_ids, const std::vector<int64_t>& contact_ids) {
   std::lock_guard lock(mu_);
   std::vector<std::string> out;
   for (int64_t gid : group_ids) {
