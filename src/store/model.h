@@ -252,4 +252,111 @@ struct StatRow {
   std::string source;  // "http", "smpp", ...
 };
 
+// ---- address book (spec §4.14 groups, §4.15 contacts, §4.18 blacklist, §4.21 templates) ----
+// Integer ids (spec §3), one sequence per kind, unique across accounts; every
+// record belongs to one account and is invisible to the others.
+
+struct Group {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string name;
+  int64_t count = 0;  // contacts in the group (filled by reads)
+  int64_t created_ms = 0;
+};
+
+struct Contact {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string phone;  // E.164 with '+' (core normalises it)
+  std::string email;
+  std::string company;
+  std::string first_name;
+  std::string last_name;
+  std::string tax_id;
+  std::string address;
+  std::string city;
+  std::string description;
+  std::vector<int64_t> group_ids;  // the groups it is in, ascending
+  int64_t created_ms = 0;
+};
+
+// A contact's membership in a group (groups/check).
+struct ContactInGroup {
+  int64_t contact_id = 0;
+  int64_t group_id = 0;
+  std::string group_name;
+};
+
+enum class ContactSort : uint8_t {
+  kId = 0,  // creation order
+  kFirstName,
+  kLastName,
+  kPhone,
+  kCompany,
+  kTaxId,
+  kEmail,
+  kAddress,
+  kCity,
+  kDescription,
+};
+
+struct GroupQuery {
+  AccountId account_id = 0;
+  std::string search;     // case-insensitive (ASCII) substring of the name; empty = all
+  bool by_name = false;   // order by name (then id) instead of id
+  bool descending = false;
+  int page = 1;           // 1-based
+  int limit = 50;         // <= 0: every match
+};
+
+struct GroupPage {
+  std::vector<Group> items;
+  int64_t total = 0;
+};
+
+struct ContactQuery {
+  AccountId account_id = 0;
+  enum class Filter : uint8_t { kAll, kInGroup, kNoGroup } filter = Filter::kAll;
+  int64_t group_id = 0;  // for kInGroup
+  // Case-insensitive (ASCII) substring of any text field (phone, names,
+  // email, company, tax_id, address, city, description); empty = all.
+  std::string search;
+  ContactSort sort = ContactSort::kId;
+  bool descending = false;
+  int page = 1;
+  int limit = 50;  // <= 0: every match
+};
+
+struct ContactPage {
+  std::vector<Contact> items;
+  int64_t total = 0;
+};
+
+struct Template {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string name;
+  std::string text;
+  int64_t created_ms = 0;
+};
+
+struct BlacklistEntry {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string phone;
+  int64_t created_ms = 0;
+};
+
+struct BlacklistQuery {
+  AccountId account_id = 0;
+  std::string phone;  // exact (normalised) number; empty = all
+  int page = 1;
+  int limit = 50;     // <= 0: every match
+};
+
+struct BlacklistPage {
+  std::vector<BlacklistEntry> items;  // by id (the order they were added)
+  int64_t total = 0;
+};
+
 }  // namespace bramka::store

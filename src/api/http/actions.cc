@@ -80,7 +80,8 @@ constexpr std::string_view kSpecActions[] = {
 
 enum class Action {
   kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
-  kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex
+  kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex,
+  kAddressBook,  // groups/*, contacts/*, blacklist/*, templates/* (actions_addressbook.cc)
 };
 
 Action ActionFor(std::string_view name) {
@@ -97,6 +98,7 @@ Action ActionFor(std::string_view name) {
   if (name == "payments/view") return Action::kPaymentsView;
   if (name == "payments/invoice") return Action::kPaymentsInvoice;
   if (name == "stats/index") return Action::kStatsIndex;
+  if (ActionHandler::IsAddressBookAction(name)) return Action::kAddressBook;
   return Action::kUnknown;
 }
 
@@ -151,7 +153,8 @@ Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
-  if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData) &&
+  if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData ||
+       e.code == api_code::kInvalidId || e.code == api_code::kInvalidPhone) &&
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
   }
@@ -233,6 +236,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(PaymentsInvoice(ctx));
     case Action::kStatsIndex:
       return done(StatsIndex(ctx));
+    case Action::kAddressBook:
+      return done(AddressBook(request.route.action, ctx.caller, ctx.params));
     case Action::kUnknown:
     case Action::kError:
       break;
@@ -266,14 +271,12 @@ Result<void> ActionHandler::ParseSendOptions(const Params& p, core::SubmitReques
   return Ok();
 }
 
-// Recipients as `phone`; group_id/contact_id come with the contacts module.
+// Recipients as `phone`, `group_id` and `contact_id` (spec §4.1).
 Result<void> ActionHandler::ParseRecipients(const Params& p, core::SubmitRequest& req) {
   BRAMKA_ASSIGN_OR_RETURN(req.phones, p.GetList("phone"));
-  if (!req.phones.empty()) return Ok();
-  if (p.Has("group_id") || p.Has("contact_id")) {
-    return Fail(Missing("phone (group_id/contact_id are not supported yet)"));
-  }
-  return Fail(Missing("phone"));
+  BRAMKA_RETURN_IF_ERROR(ParseAddressBookRecipients(p, req));
+  if (!req.phones.empty() || !req.group_ids.empty() || !req.contact_ids.empty()) return Ok();
+  return Fail(Missing("phone, group_id or contact_id"));
 }
 
 void ActionHandler::SendSms(const Context& ctx, Done done) {
@@ -299,15 +302,19 @@ void ActionHandler::SendPersonalized(const Context& ctx, Done done) {
   Result<void> parsed = [&]() -> Result<void> {
     const ParamTree& tree = p.tree();
     auto messages = tree.find("messages");
-    if (messages == tree.end() || messages->is_null()) {
-      if (p.Has("group_id")) {
-        return Fail(Missing("messages (group_id templates are not supported yet)"));
-      }
-      return Fail(Missing("messages"));
+    // group_id/contact_id: their contacts get `text` (spec §4.2).
+    BRAMKA_RETURN_IF_ERROR(ParseAddressBookRecipients(p, req));
+    const bool address_book = !req.group_ids.empty() || !req.contact_ids.empty();
+    if (address_book) {
+      BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
+      if (!text) return Fail(Missing("text (for group_id/contact_id)"));
+      req.text = std::move(*text);
     }
-    BRAMKA_ASSIGN_OR_RETURN(std::vector<PersonalizedMessage> list,
-                            ParsePersonalizedMessages(*messages));
-    if (list.empty()) return Fail(Missing("messages"));
+    std::vector<PersonalizedMessage> list;
+    if (messages != tree.end() && !messages->is_null()) {
+      BRAMKA_ASSIGN_OR_RETURN(list, ParsePersonalizedMessages(*messages));
+    }
+    if (list.empty() && !address_book) return Fail(Missing("messages"));
     for (auto& m : list) {
       req.phones.push_back(std::move(m.phone));
       req.texts.push_back(std::move(m.text));

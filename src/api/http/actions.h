@@ -27,6 +27,11 @@ class GatewayService;
 struct SubmitRequest;
 }  // namespace bramka::core
 
+// ---- address book ----
+namespace bramka::core {
+struct Caller;
+}  // namespace bramka::core
+
 namespace bramka::api::http {
 
 struct ApiRequest {
@@ -102,6 +107,17 @@ class ActionHandler {
   ApiAnswer PaymentsView(const Context& ctx);
   ApiAnswer PaymentsInvoice(const Context& ctx);
   ApiAnswer StatsIndex(const Context& ctx);
+
+  // ---- address book (actions_addressbook.cc): groups/*, contacts/*,
+  // blacklist/*, templates/* (spec §4.14, §4.15, §4.18, §4.21) ----
+ public:
+  static bool IsAddressBookAction(std::string_view action);
+
+ private:
+  ApiAnswer AddressBook(std::string_view action, const core::Caller& caller, const Params& p);
+  // send_sms/send_personalized/send_voice: `group_id` and `contact_id` (int
+  // or list) into the request; 1006 for an id that is not an integer.
+  static Result<void> ParseAddressBookRecipients(const Params& p, core::SubmitRequest& req);
 
   core::GatewayService& service_;
   Language language_;

@@ -90,6 +90,37 @@ class InMemoryStore : public Store {
   Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
   Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
   Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
+  // ---- address book (store.h) ----
+  Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) override;
+  Result<Group> GetGroup(AccountId id, int64_t group_id) override;
+  Result<GroupPage> ListGroups(const GroupQuery& query) override;
+  Result<void> RenameGroup(AccountId id, int64_t group_id, const std::string& name) override;
+  Result<void> DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) override;
+  Result<std::vector<ContactInGroup>> FindGroupsOfPhone(AccountId id,
+                                                        const std::string& phone) override;
+  Result<int64_t> CreateContact(const Contact& contact, int64_t now_ms) override;
+  Result<Contact> GetContact(AccountId id, int64_t contact_id) override;
+  Result<void> UpdateContact(const Contact& contact) override;
+  Result<void> DeleteContact(AccountId id, int64_t contact_id) override;
+  Result<ContactPage> ListContacts(const ContactQuery& query) override;
+  Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
+                                 const std::vector<Contact>& contacts, int64_t now_ms) override;
+  Result<std::vector<std::string>> RecipientPhones(
+      AccountId id, const std::vector<int64_t>& group_ids,
+      const std::vector<int64_t>& contact_ids) override;
+  Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
+                                 int64_t now_ms) override;
+  Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
+  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name,
+                                              bool descending) override;
+  Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
+                              const std::string& text) override;
+  Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
+  Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& phone,
+                                    int64_t now_ms) override;
+  Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) override;
+  Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
+  Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
 
 
  private:
@@ -124,7 +155,7 @@ class InMemoryStore : public Store {
   std::vector<LedgerEntry> ledger_;
   std::unordered_map<std::string, int64_t> ledger_by_message_;
   std::map<std::pair<AccountId, std::string>, Sender> senders_;
-  std::set<std::pair<AccountId, std::string>> blacklist_;
+  std::map<std::pair<AccountId, std::string>, BlacklistEntry> blacklist_;
   uint64_t next_id_sequence_ = 1;
   uint64_t next_seq_ = 1;
   std::vector<std::unique_ptr<Record>> messages_;
@@ -135,6 +166,17 @@ class InMemoryStore : public Store {
   std::map<int64_t, SmppOutboxEntry> smpp_outbox_;
   int64_t next_smpp_outbox_id_ = 1;
   std::vector<Payment> payments_;  // billing, in id order (ids from 1)
+
+  // ---- address book (in_memory_store_addressbook.cc) ----
+  int64_t AddBlacklistLocked(AccountId id, const std::string& phone, int64_t now_ms);
+  int64_t GroupCountLocked(int64_t group_id) const;
+  std::map<int64_t, Group> groups_;        // count is computed on read
+  std::map<int64_t, Contact> contacts_;    // group_ids ascending
+  std::map<int64_t, Template> templates_;
+  int64_t next_group_id_ = 1;
+  int64_t next_contact_id_ = 1;
+  int64_t next_template_id_ = 1;
+  int64_t next_blacklist_id_ = 1;
 };
 
 }  // namespace bramka::store
