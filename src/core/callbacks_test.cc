@@ -91,7 +91,9 @@ TEST(ValidateCallbackUrlTest, AcceptsHttpAndHttpsOnly) {
                           "http://h/a b", "http://h/\t", "javascript:alert(1)"}) {
     auto r = ValidateCallbackUrl(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    }
   }
   EXPECT_FALSE(ValidateCallbackUrl("http://h/" + std::string(2048, 'a')).ok());
 }
