@@ -257,6 +257,25 @@ class CallbacksTest(unittest.TestCase):
         self.restart_round("kill9")
         self.restart_round("stop")
 
+    def test_too_old_callbacks_are_failed_kept_and_retried_by_the_operator(self):
+        set_keys(self.b.config, "notify", {"max_age_s": 1})
+        self.b.start()
+        smsid = self.send("48600000021")
+        wait_until(lambda: self.metric('bramka_callbacks_outbox{state="failed"}') == 1, 30,
+                   what="the callback given up")
+        self.assertEqual(self.metric("bramka_callbacks_failed_total"), 1)
+        self.assertGreaterEqual(len(self.rx.calls_for(smsid, "fail")), 2)
+        self.assertIn("GIVEN UP", self.b.read_log())
+        out = self.b.admin("account", "callbacks", "demo").stdout
+        self.assertIn("outbox: 0 pending, 1 failed", out)
+        self.assertRegex(out, rf"FAILED dlr {smsid} attempts=\d+ .*last_error=")
+        self.rx.set_mode("ok")
+        out = self.b.admin("account", "callbacks", "demo", "--retry-failed").stdout
+        self.assertIn("1 failed callbacks of demo queued again", out)
+        self.wait_acknowledged([smsid])
+        self.assertEqual(len(self.rx.calls_for(smsid, "ok")), 1)
+        self.assertEqual(self.metric('bramka_callbacks_outbox{state="failed"}'), 0)
+
 
 if __name__ == "__main__":
     unittest.main()

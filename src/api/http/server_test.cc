@@ -295,6 +295,38 @@ class GatedStore final : public store::Store {
   Result<void> DeleteSmppOutbox(int64_t entry_id) override {
     return inner_.DeleteSmppOutbox(entry_id);
   }
+  // ---- callbacks ----
+  Result<void> SetAccountCallbacks(AccountId id, const store::AccountCallbacks& c) override {
+    return inner_.SetAccountCallbacks(id, c);
+  }
+  Result<store::AccountCallbacks> GetAccountCallbacks(AccountId id) override {
+    return inner_.GetAccountCallbacks(id);
+  }
+  Result<bool> QueueMoCallback(const store::CallbackEntry& e) override {
+    return inner_.QueueMoCallback(e);
+  }
+  Result<std::vector<store::CallbackEntry>> ClaimCallbacks(int64_t now, int limit,
+                                                           const std::string& owner,
+                                                           int64_t until) override {
+    return inner_.ClaimCallbacks(now, limit, owner, until);
+  }
+  Result<void> AckCallback(int64_t id) override { return inner_.AckCallback(id); }
+  Result<void> RetryCallback(int64_t id, int64_t next, const std::string& e) override {
+    return inner_.RetryCallback(id, next, e);
+  }
+  Result<void> FailCallback(int64_t id, const std::string& e) override {
+    return inner_.FailCallback(id, e);
+  }
+  Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now) override {
+    return inner_.ReleaseCallbackLeases(owner, now);
+  }
+  Result<std::vector<store::CallbackEntry>> ListCallbacks(AccountId id, int limit) override {
+    return inner_.ListCallbacks(id, limit);
+  }
+  Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now) override {
+    return inner_.RetryFailedCallbacks(id, now);
+  }
+  Result<store::CallbackCounts> CountCallbacks() override { return inner_.CountCallbacks(); }
 
  private:
   store::InMemoryStore inner_;
