@@ -17,8 +17,8 @@ Result<void> ValidateCallbackUrl(std::string_view url) {
   } else {
     return Fail(ErrorCode::kInvalidArgument, "callback URL must start with http:// or https://");
   }
-  if (host_at >= url.size() || url[host_at] == '/' || url[host_at] == ':' ||
-      url[host_at] == '?' || url[host_at] == '#') {
+  if (host_at >= url.size() || url[host_at] == '/' || url[host_at] == ':' || url[host_at] == '?' ||
+      url[host_at] == '#') {
     return Fail(ErrorCode::kInvalidArgument, "callback URL has no host");
   }
   for (unsigned char c : url) {
@@ -30,9 +30,9 @@ Result<void> ValidateCallbackUrl(std::string_view url) {
   return Ok();
 }
 
-Result<store::AccountCallbacks> GatewayService::SetCallbackUrls(
-    const std::string& account_name, std::optional<std::string> dlr_url,
-    std::optional<std::string> mo_url) {
+Result<store::AccountCallbacks> GatewayService::SetCallbackUrls(const std::string& account_name,
+                                                                std::optional<std::string> dlr_url,
+                                                                std::optional<std::string> mo_url) {
   for (const auto* url : {&dlr_url, &mo_url}) {
     if (*url && !(*url)->empty()) {
       auto valid = ValidateCallbackUrl(**url);

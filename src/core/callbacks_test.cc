@@ -52,8 +52,8 @@ TEST_F(CallbacksTest, IncomingCallbackIsQueuedWithTheMoTemplateAndWakes) {
   int woken = 0;
   gw_->SetCallbackQueuedHook([&woken] { ++woken; });
   auto acme = store_.FindAccountByName("acme");
-  GatewayService::IncomingCallback in{acme->id, "in42", "+48500600700", "+48799000111", "STOP",
-                                      1'700'000'000'000};
+  GatewayService::IncomingCallback in{acme->id,       "in42", "+48500600700",
+                                      "+48799000111", "STOP", 1'700'000'000'000};
   auto none = gw_->QueueIncomingCallback(in);
   ASSERT_TRUE(none.ok()) << none.error().ToString();
   EXPECT_FALSE(*none);
@@ -84,6 +84,26 @@ TEST_F(CallbacksTest, IncomingCallbackIsQueuedWithTheMoTemplateAndWakes) {
   EXPECT_EQ(gw_->ListCallbacks("acme", -1)->at(0).state, store::CallbackState::kPending);
 }
 
+TEST_F(CallbacksTest, SubmitRefusesADlrUrlThatCannotBeCalled) {
+  ASSERT_TRUE(gw_->TopUp("acme", store::MessageType::kEco, 10, "test").ok());
+  auto caller = gw_->AuthenticatePassword("acme", "secret");
+  ASSERT_TRUE(caller.ok());
+  SubmitRequest req;
+  req.phones = {"600000001"};
+  req.text = "hello";
+  req.dlr_url = "shop.example/dlr";
+  auto bad = gw_->Submit(*caller, req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(static_cast<Failure>(bad.error().detail), Failure::kInvalidParameter);
+  EXPECT_NE(bad.error().message.find("dlr_url"), std::string::npos);
+  req.dlr_url = "https://shop.example/dlr?id=#SMSID#";
+  auto ok = gw_->Submit(*caller, req);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  auto m = gw_->ViewMessage(*caller, ok->items[0].id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->dlr_url, "https://shop.example/dlr?id=#SMSID#");
+}
+
 TEST(ValidateCallbackUrlTest, AcceptsHttpAndHttpsOnly) {
   EXPECT_TRUE(ValidateCallbackUrl("http://example.com/x?id=#SMSID#").ok());
   EXPECT_TRUE(ValidateCallbackUrl("https://127.0.0.1:8443/").ok());
@@ -97,7 +117,6 @@ TEST(ValidateCallbackUrlTest, AcceptsHttpAndHttpsOnly) {
   }
   EXPECT_FALSE(ValidateCallbackUrl("http://h/" + std::string(2048, 'a')).ok());
 }
-
 
 }  // namespace
 }  // namespace bramka::core

@@ -7,7 +7,9 @@ namespace bramka::notify {
 
 bool IsAcknowledged(long http_status, std::string_view body) {
   if (http_status < 200 || http_status > 299) return false;
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
   while (!body.empty() && space(body.front())) body.remove_prefix(1);
   while (!body.empty() && space(body.back())) body.remove_suffix(1);
   return body.size() == 2 && std::toupper(static_cast<unsigned char>(body[0])) == 'O' &&

@@ -11,8 +11,8 @@
 namespace bramka::notify {
 
 struct RetryOptions {
-  int64_t initial_backoff_ms = 10'000;   // after the first failed call
-  int64_t max_backoff_ms = 3'600'000;    // the cap of the doubling
+  int64_t initial_backoff_ms = 10'000;        // after the first failed call
+  int64_t max_backoff_ms = 3'600'000;         // the cap of the doubling
   int64_t max_age_ms = 3LL * 24 * 3'600'000;  // give up on entries this old
 };
 

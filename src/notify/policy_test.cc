@@ -66,7 +66,8 @@ TEST(DecideTest, AckRetryAndGiveUpAtTheMaximumAge) {
   EXPECT_EQ(d.action, Decision::Action::kRetry);
   EXPECT_EQ(d.next_attempt_ms, 1'100'000);
   EXPECT_EQ(Decide(e, false, 1'100'000, o, 1.0).action, Decision::Action::kFail);
-  EXPECT_EQ(Decide(e, true, 1'200'000, o, 1.0).action, Decision::Action::kAck);  // late OK still counts
+  EXPECT_EQ(Decide(e, true, 1'200'000, o, 1.0).action,
+            Decision::Action::kAck);  // late OK still counts
 }
 
 }  // namespace

@@ -105,8 +105,8 @@ class CallbackSender::Loop {
       const int64_t after = ToUnixMillis(clock_.Now());
       int wait_ms = options_.poll_interval_ms;
       if (static_cast<int>(requests_.size()) < options_.max_concurrency) {
-        wait_ms = static_cast<int>(std::clamp<int64_t>(next_claim_ms - after, 0,
-                                                       options_.poll_interval_ms));
+        wait_ms = static_cast<int>(
+            std::clamp<int64_t>(next_claim_ms - after, 0, options_.poll_interval_ms));
       }
       curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
     }
@@ -146,7 +146,8 @@ class CallbackSender::Loop {
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout_ms));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "bramka-callbacks/1");
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
@@ -262,19 +263,18 @@ class CallbackSender::Loop {
 CallbackSender::CallbackSender(store::Store& store, Clock& clock, NotifyOptions options,
                                MetricsRegistry& metrics)
     : store_(store), clock_(clock), options_(std::move(options)), metrics_(metrics) {
-  metrics_.AddCallbackGauge("bramka_callbacks_outbox",
-                            "Callbacks in the durable outbox: pending (to be sent or retried) "
-                            "and failed (given up, kept for the operator).",
-                            [this] {
-                              std::vector<std::pair<std::string, double>> out;
-                              if (auto c = store_.CountCallbacks(); c.ok()) {
-                                out.emplace_back("state=\"pending\"",
-                                                 static_cast<double>(c->pending));
-                                out.emplace_back("state=\"failed\"",
-                                                 static_cast<double>(c->failed));
-                              }
-                              return out;
-                            });
+  metrics_.AddCallbackGauge(
+      "bramka_callbacks_outbox",
+      "Callbacks in the durable outbox: pending (to be sent or retried) "
+      "and failed (given up, kept for the operator).",
+      [this] {
+        std::vector<std::pair<std::string, double>> out;
+        if (auto c = store_.CountCallbacks(); c.ok()) {
+          out.emplace_back("state=\"pending\"", static_cast<double>(c->pending));
+          out.emplace_back("state=\"failed\"", static_cast<double>(c->failed));
+        }
+        return out;
+      });
 }
 
 CallbackSender::~CallbackSender() { Stop(); }

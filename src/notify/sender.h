@@ -44,10 +44,10 @@ struct NotifyOptions {
   std::string node_id = "node-1";  // lease owner, as the dispatcher's
   int max_concurrency = 16;        // requests in flight at most
   int connect_timeout_ms = 5'000;
-  int timeout_ms = 10'000;         // whole request, connect included
-  int poll_interval_ms = 1'000;    // look for due entries at least this often
-  bool verify_tls = true;          // check https receivers' certificates
-  uint64_t seed = 0;               // jitter; 0 = random
+  int timeout_ms = 10'000;       // whole request, connect included
+  int poll_interval_ms = 1'000;  // look for due entries at least this often
+  bool verify_tls = true;        // check https receivers' certificates
+  uint64_t seed = 0;             // jitter; 0 = random
   RetryOptions retry;
 };
 

@@ -230,6 +230,14 @@ class CallbacksTest(unittest.TestCase):
         out = self.b.admin("account", "callbacks", "demo", "--dlr-url", "").stdout
         self.assertIn("dlr_url: (none)", out)
 
+    def test_send_refuses_a_dlr_url_it_cannot_call(self):
+        self.b.start()
+        for form in (False, True):
+            r = self.b.api("messages/send_sms", {"phone": "48600000001", "text": "x",
+                                                 "dlr_url": "ftp://shop.example/dlr"}, form=form)
+            self.assertEqual(r["error"]["code"], 1006, r)
+            self.assertIn("dlr_url", r["error"]["message"])
+
     def restart_round(self, how):
         """Messages whose callbacks are failing when bramka stops (SIGTERM) or dies (kill -9);
         after the start the receiver answers OK and every report arrives exactly once."""

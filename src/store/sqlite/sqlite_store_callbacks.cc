@@ -18,8 +18,8 @@ using sqlite::WriteContext;
 namespace sqlite {
 namespace {
 
-#define BRAMKA_CALLBACK_COLUMNS                                                             \
-  "id, account_id, kind, url_template, message_id, unique_id, phone, sender, status, "     \
+#define BRAMKA_CALLBACK_COLUMNS                                                        \
+  "id, account_id, kind, url_template, message_id, unique_id, phone, sender, status, " \
   "reason, text, event_ms, created_ms, state, attempts, next_attempt_ms, last_error"
 
 CallbackEntry ReadEntry(const Stmt& s) {
@@ -66,9 +66,10 @@ Result<std::string> AccountTemplate(Connection& c, AccountId account, bool mo) {
 Result<void> InsertEntry(Connection& c, const CallbackEntry& e) {
   BRAMKA_ASSIGN_OR_RETURN(
       Stmt stmt,
-      c.Prepare("INSERT INTO callback_outbox (account_id, kind, url_template, message_id, "
-                "unique_id, phone, sender, status, reason, text, event_ms, created_ms, "
-                "next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"));
+      c.Prepare(
+          "INSERT INTO callback_outbox (account_id, kind, url_template, message_id, "
+          "unique_id, phone, sender, status, reason, text, event_ms, created_ms, "
+          "next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"));
   stmt.BindInt(1, e.account_id).BindInt(2, static_cast<int64_t>(e.kind));
   stmt.BindText(3, e.url_template).BindText(4, e.message_id).BindText(5, e.unique_id);
   stmt.BindText(6, e.phone).BindText(7, e.sender).BindText(8, e.status);
@@ -206,8 +207,9 @@ Result<void> SqliteStore::RetryCallback(int64_t entry_id, int64_t next_attempt_m
                                         const std::string& error) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE callback_outbox SET next_attempt_ms = ?2, "
-                                    "last_error = ?3, lease_owner = '' WHERE id = ?1 AND state = 0"));
+        Stmt stmt,
+        ctx.conn.Prepare("UPDATE callback_outbox SET next_attempt_ms = ?2, "
+                         "last_error = ?3, lease_owner = '' WHERE id = ?1 AND state = 0"));
     stmt.BindInt(1, entry_id).BindInt(2, next_attempt_ms).BindText(3, error);
     return stmt.Run();
   });
@@ -225,10 +227,10 @@ Result<void> SqliteStore::FailCallback(int64_t entry_id, const std::string& erro
 
 Result<int64_t> SqliteStore::ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE callback_outbox SET lease_owner = '', "
-                                    "next_attempt_ms = MIN(next_attempt_ms, ?2) "
-                                    "WHERE state = 0 AND lease_owner = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE callback_outbox SET lease_owner = '', "
+                                             "next_attempt_ms = MIN(next_attempt_ms, ?2) "
+                                             "WHERE state = 0 AND lease_owner = ?1"));
     stmt.BindText(1, owner).BindInt(2, now_ms);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     return ctx.conn.Changes();

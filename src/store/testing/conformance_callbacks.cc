@@ -57,10 +57,10 @@ TEST_P(StoreConformanceTest, FinalStatusQueuesDlrCallbackInTheSameWrite) {
   ASSERT_TRUE(store().MarkSent(ms[1].id, "c", "up1", 20'000).ok());
   ASSERT_TRUE(store().MarkSent(ms[3].id, "c", "up3", 20'000).ok());
   ASSERT_TRUE(store().ApplyReceipt({"c", "up0", MessageStatus::kDelivered, "", 21'000}).ok());
-  ASSERT_TRUE(store()
-                  .ApplyReceipt({"c", "up1", MessageStatus::kUndelivered, "unsupported_number",
-                                 22'000})
-                  .ok());
+  ASSERT_TRUE(
+      store()
+          .ApplyReceipt({"c", "up1", MessageStatus::kUndelivered, "unsupported_number", 22'000})
+          .ok());
   ASSERT_TRUE(store().MarkUnsent(ms[2].id, "message_rejected", 23'000).ok());
   // Repeated receipts and a second MarkUnsent of a final message queue nothing more.
   ASSERT_TRUE(store().ApplyReceipt({"c", "up0", MessageStatus::kDelivered, "", 24'000}).ok());
