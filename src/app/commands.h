@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,5 +95,17 @@ struct ConnectorAdminOptions {
   bool round_robin = false;
 };
 int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOptions& options);
+
+// `bramka admin --config FILE account callbacks NAME [--dlr-url T] [--mo-url T]
+// [--retry-failed]`: set (an empty T clears) and show an account's callback URL
+// templates and its callback outbox (callbacks_admin.cc).
+struct CallbacksAdminOptions {
+  bool chosen = false;
+  std::string account;
+  std::optional<std::string> dlr_url;
+  std::optional<std::string> mo_url;
+  bool retry_failed = false;
+};
+int RunCallbacksAdmin(const std::string& config_path, const CallbacksAdminOptions& options);
 
 }  // namespace bramka::app

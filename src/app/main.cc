@@ -53,6 +53,21 @@ int main(int argc, char** argv) {
   add_units(topup);
   topup->callback(words({"account", "topup"}));
 
+  // Callback URL templates and the callback outbox (callbacks_admin.cc).
+  bramka::app::CallbacksAdminOptions callbacks;
+  auto* account_callbacks = account->add_subcommand(
+      "callbacks", "Show or set an account's callback URLs (spec §6 placeholders; \"\" clears)");
+  account_callbacks->add_option("name", callbacks.account)->required();
+  account_callbacks->add_option_function<std::string>(
+      "--dlr-url", [&callbacks](const std::string& v) { callbacks.dlr_url = v; },
+      "Delivery-report URL template, e.g. 'https://shop.example/dlr?id=#SMSID#&stan=#STAN#'");
+  account_callbacks->add_option_function<std::string>(
+      "--mo-url", [&callbacks](const std::string& v) { callbacks.mo_url = v; },
+      "Incoming-message URL template, e.g. 'https://shop.example/mo?od=#NUMER#&t=#WIADOMOSC#'");
+  account_callbacks->add_flag("--retry-failed", callbacks.retry_failed,
+                              "Queue the account's given-up callbacks again");
+  account_callbacks->callback([&callbacks] { callbacks.chosen = true; });
+
   auto* token = admin_cmd->add_subcommand("token", "API tokens")->require_subcommand(1);
   auto* token_add = token->add_subcommand("add", "Create an API token (prints only the token)");
   token_add->add_option("name", name)->required();
@@ -145,6 +160,9 @@ int main(int argc, char** argv) {
   }
   if (admin_cmd->parsed() && !payment.verb.empty()) {
     return bramka::app::RunPaymentAdmin(admin.config_path, payment);
+  }
+  if (admin_cmd->parsed() && callbacks.chosen) {
+    return bramka::app::RunCallbacksAdmin(admin.config_path, callbacks);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

@@ -22,6 +22,7 @@
 #include "common/metrics.h"
 #include "connectors/simnet/simnet.h"
 #include "delivery/dispatcher.h"
+#include "notify/sender.h"
 #include "smpp/net/tls.h"
 
 namespace bramka::app {
@@ -105,6 +106,8 @@ int RunServe(const std::string& config_path) {
   dopts.batch_size = cfg.delivery.batch_size;
   dopts.poll_interval_ms = cfg.delivery.poll_interval_ms;
   dopts.lease_ms = cfg.delivery.lease_ms;
+  // Declared before the dispatcher, whose listener wakes it: destroyed after it.
+  std::unique_ptr<notify::CallbackSender> callbacks;
   delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
                                   metrics);
   rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
@@ -119,6 +122,24 @@ int RunServe(const std::string& config_path) {
       if (auto* s = smpp_server.load()) s->NotifyOutbox(*user);
     }
   });
+  // Callbacks (src/notify): the store queues them with each final status (ADR 0007);
+  // the listener only wakes the sender early.
+  if (cfg.notify.enabled) {
+    notify::NotifyOptions nopts;
+    nopts.node_id = cfg.server.node_id;
+    nopts.max_concurrency = cfg.notify.max_concurrency;
+    nopts.connect_timeout_ms = cfg.notify.connect_timeout_ms;
+    nopts.timeout_ms = cfg.notify.timeout_ms;
+    nopts.poll_interval_ms = cfg.notify.poll_interval_ms;
+    nopts.verify_tls = cfg.notify.verify_tls;
+    nopts.retry.initial_backoff_ms = cfg.notify.initial_backoff_ms;
+    nopts.retry.max_backoff_ms = cfg.notify.max_backoff_ms;
+    nopts.retry.max_age_ms = cfg.notify.max_age_s * 1000;
+    callbacks = std::make_unique<notify::CallbackSender>(*rt.store, rt.clock, nopts, metrics);
+    if (auto r = callbacks->Start(); !r.ok()) return Die(r.error());
+    rt.gateway->SetCallbackQueuedHook([s = callbacks.get()] { s->Wake(); });
+    dispatcher.AddReceiptListener([s = callbacks.get()](const store::Message&) { s->Wake(); });
+  }
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
 
   // Ways in.
@@ -204,6 +225,7 @@ int RunServe(const std::string& config_path) {
   if (watchdog.joinable()) watchdog.join();
 
   dispatcher.Stop();
+  if (callbacks) callbacks->Stop();
   // Close the store while the io_context still exists: a commit it completes
   // now may post an answer to a connection's strand.
   rt.gateway.reset();

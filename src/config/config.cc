@@ -188,7 +188,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify"}) top.Known(k);
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -271,6 +271,26 @@ Result<Config> LoadConfig(const std::string& path) {
   }
 
   ReadConnectorsAndRoutes(root, c, errors);
+
+  TableReader notify(root["notify"].as_table(), "notify", errors);
+  notify.Get("enabled", c.notify.enabled);
+  notify.Get("max_concurrency", c.notify.max_concurrency);
+  notify.Get("connect_timeout_ms", c.notify.connect_timeout_ms);
+  notify.Get("timeout_ms", c.notify.timeout_ms);
+  notify.Get("poll_interval_ms", c.notify.poll_interval_ms);
+  notify.Get("initial_backoff_ms", c.notify.initial_backoff_ms);
+  notify.Get("max_backoff_ms", c.notify.max_backoff_ms);
+  notify.Get("max_age_s", c.notify.max_age_s);
+  notify.Get("verify_tls", c.notify.verify_tls);
+  notify.CheckUnknown();
+  Require(c.notify.max_concurrency >= 1 && c.notify.max_concurrency <= 1024,
+          "[notify] max_concurrency must be 1..1024", errors);
+  Require(c.notify.connect_timeout_ms > 0 && c.notify.timeout_ms > 0 &&
+              c.notify.poll_interval_ms > 0 && c.notify.initial_backoff_ms > 0 &&
+              c.notify.max_age_s > 0,
+          "[notify] timeouts, poll interval, backoff and max_age_s must be positive", errors);
+  Require(c.notify.max_backoff_ms >= c.notify.initial_backoff_ms,
+          "[notify] max_backoff_ms must be at least initial_backoff_ms", errors);
 
   auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
   Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
@@ -371,6 +391,18 @@ vat_percent = {vat}
 # prefixes = ["+4850"]
 # types = ["full"]
 # connectors = ["smsc-a", "simnet"]   # failover order
+
+[notify]                          # callbacks: delivery reports and incoming messages pushed to
+                                  # customers' URLs (`bramka admin account callbacks NAME`)
+enabled = {notify_enabled}
+max_concurrency = {notify_conc}              # requests in flight at most
+connect_timeout_ms = {notify_connect}
+timeout_ms = {notify_timeout}                # per request; a hanging receiver holds one slot this long
+poll_interval_ms = {notify_poll}
+initial_backoff_ms = {notify_initial}        # after the first unacknowledged call, doubling...
+max_backoff_ms = {notify_max_backoff}          # ...up to this (with jitter)
+max_age_s = {notify_max_age}                # then give up: kept as failed for the operator
+verify_tls = {notify_verify}
 )",
                      fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
                      fmt::arg("log_format", c.server.log_format),
@@ -391,7 +423,16 @@ vat_percent = {vat}
                      fmt::arg("submit_delay", c.simnet.submit_delay_ms),
                      fmt::arg("receipt_delay", c.simnet.receipt_delay_ms),
                      fmt::arg("seed", c.simnet.seed), fmt::arg("seller", c.billing.seller_name),
-                     fmt::arg("vat", c.billing.vat_percent));
+                     fmt::arg("vat", c.billing.vat_percent),
+                     fmt::arg("notify_enabled", c.notify.enabled),
+                     fmt::arg("notify_conc", c.notify.max_concurrency),
+                     fmt::arg("notify_connect", c.notify.connect_timeout_ms),
+                     fmt::arg("notify_timeout", c.notify.timeout_ms),
+                     fmt::arg("notify_poll", c.notify.poll_interval_ms),
+                     fmt::arg("notify_initial", c.notify.initial_backoff_ms),
+                     fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
+                     fmt::arg("notify_max_age", c.notify.max_age_s),
+                     fmt::arg("notify_verify", c.notify.verify_tls));
 }
 
 }  // namespace bramka::config

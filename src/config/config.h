@@ -112,6 +112,19 @@ struct RouteConfig {
   bool round_robin = false;
 };
 
+// [notify]: callbacks (webhooks out, src/notify/README.md).
+struct NotifyConfig {
+  bool enabled = true;
+  int max_concurrency = 16;          // requests in flight at most
+  int connect_timeout_ms = 5'000;
+  int timeout_ms = 10'000;           // per request, connect included
+  int poll_interval_ms = 1'000;      // look for due callbacks at least this often
+  int64_t initial_backoff_ms = 10'000;  // after the first unacknowledged call; doubles
+  int64_t max_backoff_ms = 3'600'000;   // cap of the doubling
+  int64_t max_age_s = 259'200;       // give up (kept as failed) after 3 days
+  bool verify_tls = true;            // check https receivers' certificates
+};
+
 struct Config {
   std::string path;      // the file it was loaded from
   std::string base_dir;  // its folder
@@ -128,6 +141,7 @@ struct Config {
   // [[route]] in order. Messages no route matches go to simnet when it is enabled,
   // else through every [[connector]] in file order (failover).
   std::vector<RouteConfig> routes;
+  NotifyConfig notify;  // [notify]
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

@@ -132,5 +132,36 @@ TEST_F(ConfigTest, ConnectorErrors) {
   }
 }
 
+TEST_F(ConfigTest, NotifySectionDefaultsKeysAndErrors) {
+  auto defaults = LoadConfig(Write(RenderDefaultConfig(Config{})));
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_TRUE(defaults->notify.enabled);
+  EXPECT_EQ(defaults->notify.max_concurrency, 16);
+  EXPECT_EQ(defaults->notify.max_age_s, 259'200);
+  auto set = LoadConfig(Write(
+      "[notify]\nenabled = false\nmax_concurrency = 4\nconnect_timeout_ms = 100\n"
+      "timeout_ms = 200\npoll_interval_ms = 50\ninitial_backoff_ms = 10\n"
+      "max_backoff_ms = 1000\nmax_age_s = 60\nverify_tls = false\n"));
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_FALSE(set->notify.enabled);
+  EXPECT_EQ(set->notify.max_concurrency, 4);
+  EXPECT_EQ(set->notify.connect_timeout_ms, 100);
+  EXPECT_EQ(set->notify.timeout_ms, 200);
+  EXPECT_EQ(set->notify.poll_interval_ms, 50);
+  EXPECT_EQ(set->notify.initial_backoff_ms, 10);
+  EXPECT_EQ(set->notify.max_backoff_ms, 1000);
+  EXPECT_EQ(set->notify.max_age_s, 60);
+  EXPECT_FALSE(set->notify.verify_tls);
+  auto bad = LoadConfig(Write(
+      "[notify]\nmax_concurrency = 0\ninitial_backoff_ms = 100\nmax_backoff_ms = 10\n"
+      "retries = 3\n"));
+  ASSERT_FALSE(bad.ok());
+  for (const char* want : {"unknown key 'retries'", "max_concurrency must be 1..1024",
+                           "max_backoff_ms must be at least initial_backoff_ms"}) {
+    EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << " in "
+                                                                 << bad.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace bramka::config

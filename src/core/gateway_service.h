@@ -282,6 +282,37 @@ class GatewayService {
   // false when the number was not listed.
   Result<bool> RemoveFromBlacklist(const Caller& caller, const std::string& phone);
   Result<void> DeleteBlacklistEntry(const Caller& caller, int64_t entry_id);
+  // ---- callbacks (webhooks out; core/callbacks.cc, ADR 0007) --------------------------
+  // Operator and panel: the account's callback URL templates (spec §6
+  // placeholders, src/notify/README.md). nullopt keeps a template, "" clears
+  // it; returns the templates as stored. kNotFound (unknown account),
+  // kInvalidArgument + Failure::kInvalidParameter (core/callback_url.h).
+  Result<store::AccountCallbacks> SetCallbackUrls(const std::string& account_name,
+                                                  std::optional<std::string> dlr_url,
+                                                  std::optional<std::string> mo_url);
+  Result<store::AccountCallbacks> GetCallbackUrls(const std::string& account_name);
+  // The account's callbacks waiting or given up, oldest first (limit < 0: all).
+  Result<std::vector<store::CallbackEntry>> ListCallbacks(const std::string& account_name,
+                                                          int limit);
+  // The account's given-up callbacks are tried again (their age restarts).
+  Result<int64_t> RetryFailedCallbacks(const std::string& account_name);
+  // Incoming messages (MO, issue 6): queues the MO callback with the account's
+  // MO template; false when it has none. A store write path that records the
+  // incoming message should queue it in its own transaction instead
+  // (store.h QueueMoCallback); this is for callers without one.
+  struct IncomingCallback {
+    store::AccountId account_id = 0;
+    std::string message_id;  // the incoming message's id
+    std::string from;        // E.164 with '+'
+    std::string to;          // the number it was sent to
+    std::string text;
+    int64_t received_ms = 0;
+  };
+  Result<bool> QueueIncomingCallback(const IncomingCallback& incoming);
+  // Called after callbacks were queued here (the sender's Wake). Set once at
+  // wiring time. (Callbacks queued by the store with a status change are
+  // found by the sender's poll or woken by the dispatcher's listener.)
+  void SetCallbackQueuedHook(std::function<void()> hook) { callback_queued_hook_ = std::move(hook); }
 
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
@@ -301,6 +332,7 @@ class GatewayService {
   std::unique_ptr<IdAllocator> ids_;
   std::unique_ptr<CredentialCache> credentials_;
   std::function<void()> accepted_hook_;
+  std::function<void()> callback_queued_hook_;  // callbacks
 };
 
 }  // namespace bramka::core

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 
+#include "core/callback_url.h"
 #include "core/gateway_service.h"
 #include "core/id_allocator.h"
 #include "sms/segmentation.h"
@@ -124,6 +125,13 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   if (personalized && req.texts.size() != req.phones.size()) {
     return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
                   "every personalised message needs a phone and a text");
+  }
+  // callbacks (ADR 0007): a dlr_url bramka could never call is refused, not dropped silently.
+  if (!req.dlr_url.empty()) {
+    if (auto valid = ValidateCallbackUrl(req.dlr_url); !valid.ok()) {
+      return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
+                    "dlr_url: " + valid.error().message);
+    }
   }
   if (!req.unique_ids.empty()) {
     if (req.unique_ids.size() != req.phones.size()) {

@@ -359,4 +359,46 @@ struct BlacklistPage {
   int64_t total = 0;
 };
 
+// ---- callbacks (webhooks out: src/notify, ADR 0007) ------------------------------
+// An account's callback URL templates (spec §6 placeholders, notify/template.h);
+// empty = no callback of that kind.
+struct AccountCallbacks {
+  std::string dlr_url;  // delivery reports
+  std::string mo_url;   // incoming messages (MO)
+};
+
+enum class CallbackKind : uint8_t { kDlr = 0, kMo = 1 };
+enum class CallbackState : uint8_t {
+  kPending = 0,  // waiting to be (re)tried
+  kFailed = 1,   // given up (too old); kept for the operator
+};
+
+// One HTTP callback in the durable outbox. The facts the placeholders need
+// are a snapshot taken when the entry was queued (in the same transaction as
+// the status change); notify expands `url_template` when it calls.
+struct CallbackEntry {
+  int64_t id = 0;  // increasing
+  AccountId account_id = 0;
+  CallbackKind kind = CallbackKind::kDlr;
+  std::string url_template;  // the message's dlr_url, else the account's template
+  std::string message_id;    // DLR: the outgoing message; MO: the incoming message
+  std::string unique_id;     // DLR: the client's unique_id; MO: empty
+  std::string phone;         // DLR: the recipient; MO: who sent it (E.164 with '+')
+  std::string sender;        // DLR: the sender name; MO: the number it was sent to
+  std::string status;        // DLR: "delivered", "undelivered" or "unsent"; MO: "received"
+  std::string reason;        // spec §5 failure reason, may be empty
+  std::string text;          // the message text
+  int64_t event_ms = 0;      // when it happened (done_ms, or the MO's arrival)
+  int64_t created_ms = 0;    // when queued (maximum age counts from here)
+  CallbackState state = CallbackState::kPending;
+  int attempts = 0;          // calls started (ClaimCallbacks counts them)
+  int64_t next_attempt_ms = 0;
+  std::string last_error;
+};
+
+struct CallbackCounts {
+  int64_t pending = 0;
+  int64_t failed = 0;
+};
+
 }  // namespace bramka::store

@@ -268,6 +268,49 @@ class Store {
   // false (nothing changed) when the phone was not listed.
   virtual Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) = 0;
   virtual Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) = 0;
+
+  // ---- callbacks (webhooks out; ADR 0007) --------------------------------------------
+  // Durable outbox of HTTP callbacks. MarkUnsent and ApplyReceipt, when they
+  // move a message to kUnsent / kDelivered / kUndelivered (not when it was
+  // final already), queue a kDlr entry IN THE SAME TRANSACTION if the message
+  // has a dlr_url (used as the template) or else its account a DLR template;
+  // so a status change and its callback are committed together or not at all.
+  //
+  // kNotFound for an unknown account.
+  virtual Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) = 0;
+  // Empty templates when never set; kNotFound for an unknown account.
+  virtual Result<AccountCallbacks> GetAccountCallbacks(AccountId id) = 0;
+  // Queues an MO callback (entry.kind kMo; id, state, attempts, url_template
+  // are ignored; next_attempt_ms = created_ms) with the account's MO template.
+  // Returns false (nothing queued) when the account has none. kNotFound for an
+  // unknown account. A store that records incoming messages queues the same
+  // entry in that transaction instead (see the implementation's helper).
+  virtual Result<bool> QueueMoCallback(const CallbackEntry& entry) = 0;
+  // Leases up to `limit` kPending entries due at `now_ms` (next_attempt_ms <=
+  // now), earliest due first (then id): attempts + 1 and next_attempt_ms =
+  // lease_until_ms, so an entry whose caller died is due again when the lease
+  // ends. Returns them as updated.
+  virtual Result<std::vector<CallbackEntry>> ClaimCallbacks(int64_t now_ms, int limit,
+                                                            const std::string& owner,
+                                                            int64_t lease_until_ms) = 0;
+  // Acknowledged by the receiver: the entry is deleted (a gone entry is fine).
+  virtual Result<void> AckCallback(int64_t entry_id) = 0;
+  // Not acknowledged: due again at next_attempt_ms, lease released. An entry
+  // that is gone or kFailed is left alone (success).
+  virtual Result<void> RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
+                                     const std::string& error) = 0;
+  // Given up: kFailed with `error`, kept (never claimed again). Gone: success.
+  virtual Result<void> FailCallback(int64_t entry_id, const std::string& error) = 0;
+  // Entries leased by `owner` are due at once (`now_ms`); returns how many.
+  // A node calls it at start-up, like ReleaseLeases.
+  virtual Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) = 0;
+  // The account's entries (pending and failed), oldest first; limit < 0 = all.
+  virtual Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) = 0;
+  // Every kFailed entry of the account becomes kPending, due at `now_ms`, with
+  // its age counted from now (created_ms = now). Returns how many.
+  virtual Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) = 0;
+  // For /metrics.
+  virtual Result<CallbackCounts> CountCallbacks() = 0;
 };
 
 }  // namespace bramka::store

@@ -206,6 +206,42 @@ INSERT INTO blacklist_entries (account_id, phone, created_ms)
 DROP TABLE blacklist;
 ALTER TABLE blacklist_entries RENAME TO blacklist;
 )sql"},
+    // ---- callbacks (webhooks out; ADR 0007) ----
+    {4, "callback URL templates per account, durable callback outbox", R"sql(
+CREATE TABLE account_callbacks (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+  dlr_url    TEXT NOT NULL DEFAULT '',
+  mo_url     TEXT NOT NULL DEFAULT ''
+);
+
+-- HTTP callbacks to make (store.h "callbacks"): a snapshot of the facts the
+-- URL template needs, queued in the transaction that changed the status.
+-- kind: store::CallbackKind; state: store::CallbackState. A leased entry has
+-- lease_owner set and next_attempt_ms = the end of its lease.
+CREATE TABLE callback_outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL,
+  kind            INTEGER NOT NULL,
+  url_template    TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  unique_id       TEXT NOT NULL,
+  phone           TEXT NOT NULL,
+  sender          TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  event_ms        INTEGER NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  state           INTEGER NOT NULL DEFAULT 0,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  lease_owner     TEXT NOT NULL DEFAULT '',
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+-- ClaimCallbacks: pending entries by due time.
+CREATE INDEX callback_outbox_due ON callback_outbox (next_attempt_ms, id) WHERE state = 0;
+CREATE INDEX callback_outbox_account ON callback_outbox (account_id, id);
+)sql"},
     {7, "payments: top-up invoices", R"sql(
 -- One row per invoice; `seq` numbers the invoices of a period ("MM/YYYY") from 1,
 -- and `number` is "FV <seq>/<period>". Money in grosze.

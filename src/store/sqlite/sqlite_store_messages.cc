@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/reader_pool.h"
@@ -456,6 +457,8 @@ Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::s
     }
     BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
                                   message_id, "unsent", now_ms));
+    // Callbacks (ADR 0007): queued in this transaction, never lost.
+    BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur->seq, now_ms));
     ctx.Move(cur->status, MessageStatus::kUnsent);
     return Ok();
   });
@@ -491,6 +494,8 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
         update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
         update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
         BRAMKA_RETURN_IF_ERROR(update.Run());
+        // Callbacks (ADR 0007): queued in this transaction, never lost.
+        BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
         ctx.Move(m.status, receipt.status);
         m.status = receipt.status;
         m.reason = receipt.reason;

@@ -474,3 +474,60 @@ TEST(SqliteStoreTest, CrashLosesNothingAcknowledged) {
 
 }  // namespace
 }  // namespace bramka::store
+
+// ---- callbacks (ADR 0007) ------------------------------------------------------------
+namespace bramka::store {
+namespace {
+
+// A final status and its callback commit together or not at all, and survive a reopen.
+TEST(SqliteStoreCallbacksTest, StatusChangeAndItsCallbackCommitTogether) {
+  SqliteOptions options;
+  options.path = FreshPath("callbacks");
+  AccountId account = 0;
+  Message a, b, c;
+  {
+    auto store = MustOpen(options);
+    ASSERT_NE(store, nullptr);
+    account = *store->CreateAccount("alice", "hash", 0, 5);
+    ASSERT_TRUE(store->AdjustBalance(account, MessageType::kEco, 10, "top-up", 7).ok());
+    ASSERT_TRUE(store->SetAccountCallbacks(account, {"http://r/?id=#SMSID#", ""}).ok());
+    const uint64_t block = *store->ReserveIdBlock(3);
+    a = MakeMessage(block);
+    b = MakeMessage(block + 1);
+    c = MakeMessage(block + 2);
+    ASSERT_TRUE(store->Accept(AcceptRequest{account, {a, b, c}}).ok());
+    ASSERT_EQ(store->ClaimDue(c.due_ms, 10, "w", c.due_ms + 10)->size(), 3u);
+    ASSERT_TRUE(store->MarkSent(a.id, "simnet", "up-a", 2'000'000).ok());
+    ASSERT_TRUE(store->MarkSent(b.id, "simnet", "up-b", 2'000'000).ok());
+    ASSERT_TRUE(
+        store->ApplyReceipt({"simnet", "up-a", MessageStatus::kDelivered, "", 2'000'100}).ok());
+
+    // Fault: the outbox cannot be written. The status change must not happen alone.
+    RawExec(options.path, "ALTER TABLE callback_outbox RENAME TO callback_outbox_gone");
+    EXPECT_FALSE(
+        store->ApplyReceipt({"simnet", "up-b", MessageStatus::kDelivered, "", 2'000'200}).ok());
+    EXPECT_EQ(store->GetMessage(account, b.id)->status, MessageStatus::kSent);
+    EXPECT_FALSE(store->MarkUnsent(c.id, "message_rejected", 2'000'300).ok());
+    EXPECT_EQ(store->GetMessage(account, c.id)->status, MessageStatus::kQueued);
+    EXPECT_EQ(*store->LedgerSumForMessage(c.id), -1);  // not refunded either
+    RawExec(options.path, "ALTER TABLE callback_outbox_gone RENAME TO callback_outbox");
+
+    ASSERT_TRUE(
+        store->ApplyReceipt({"simnet", "up-b", MessageStatus::kDelivered, "", 2'000'400}).ok());
+    ASSERT_TRUE(store->MarkUnsent(c.id, "message_rejected", 2'000'500).ok());
+  }
+  auto store = MustOpen(options);
+  ASSERT_NE(store, nullptr);
+  auto entries = store->ListCallbacks(account, -1);
+  ASSERT_TRUE(entries.ok()) << entries.error().ToString();
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].message_id, a.id);
+  EXPECT_EQ((*entries)[1].message_id, b.id);
+  EXPECT_EQ((*entries)[1].event_ms, 2'000'400);
+  EXPECT_EQ((*entries)[2].message_id, c.id);
+  EXPECT_EQ((*entries)[2].status, "unsent");
+  EXPECT_EQ(store->CountCallbacks()->pending, 3);
+}
+
+}  // namespace
+}  // namespace bramka::store

@@ -434,6 +434,7 @@ Result<void> InMemoryStore::MarkUnsent(const std::string& message_id, const std:
   r->lease_owner.clear();
   r->lease_until_ms = 0;
   RefundLocked(*r, "unsent", now_ms);
+  QueueDlrCallbackLocked(r->message, now_ms);  // ADR 0007
   return Ok();
 }
 
@@ -452,6 +453,7 @@ Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& 
     r->message.done_ms = receipt.at_ms;
     r->lease_owner.clear();
     r->lease_until_ms = 0;
+    QueueDlrCallbackLocked(r->message, receipt.at_ms);  // ADR 0007
   }
   return std::optional<Message>(r->message);
 }

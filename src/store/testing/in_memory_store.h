@@ -122,6 +122,22 @@ class InMemoryStore : public Store {
   Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
   Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
 
+  // ---- callbacks (sqlite_store_callbacks.cc; ADR 0007) ----
+  Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
+  Result<AccountCallbacks> GetAccountCallbacks(AccountId id) override;
+  Result<bool> QueueMoCallback(const CallbackEntry& entry) override;
+  Result<std::vector<CallbackEntry>> ClaimCallbacks(int64_t now_ms, int limit,
+                                                    const std::string& owner,
+                                                    int64_t lease_until_ms) override;
+  Result<void> AckCallback(int64_t entry_id) override;
+  Result<void> RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
+                             const std::string& error) override;
+  Result<void> FailCallback(int64_t entry_id, const std::string& error) override;
+  Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) override;
+  Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
+  Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
+  Result<CallbackCounts> CountCallbacks() override;
+
 
  private:
   static constexpr size_t kTypes = 6;
@@ -177,6 +193,20 @@ class InMemoryStore : public Store {
   int64_t next_contact_id_ = 1;
   int64_t next_template_id_ = 1;
   int64_t next_blacklist_id_ = 1;
+
+  // ---- callbacks (in_memory_store_callbacks.cc) ----
+  // Under mu_: queues the DLR entry of a message that just became final (the
+  // same transaction as the status change) / an MO entry with the account's
+  // template (false when it has none). For the store's own write paths.
+  void QueueDlrCallbackLocked(const Message& message, int64_t now_ms);
+  bool QueueMoCallbackLocked(const CallbackEntry& entry);
+  struct LeasedCallback {
+    CallbackEntry entry;
+    std::string lease_owner;
+  };
+  std::map<AccountId, AccountCallbacks> account_callbacks_;
+  std::map<int64_t, LeasedCallback> callbacks_;
+  int64_t next_callback_id_ = 1;
 };
 
 }  // namespace bramka::store
