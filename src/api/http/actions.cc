@@ -84,7 +84,8 @@ constexpr std::string_view kSpecActions[] = {
 
 enum class Action {
   kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
-  kPhonesTest
+  kPhonesTest,
+  kAccounts,  // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
 };
 
 Action ActionFor(std::string_view name) {
@@ -97,6 +98,7 @@ Action ActionFor(std::string_view name) {
   if (name == "messages/delete") return Action::kDelete;
   if (name == "account/limits") return Action::kLimits;
   if (name == "phones/test") return Action::kPhonesTest;
+  if (ActionHandler::IsAccountsAction(name)) return Action::kAccounts;
   return Action::kUnknown;
 }
 
@@ -209,15 +211,18 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
   }
 
   // Spec §1.4: a Bearer token wins over username/password in the body.
+  // The account's allowlist (1003) and login throttling (1012) are core's
+  // (GatewayService::AuthenticateApi, docs/adr/0008).
   Result<core::Caller> caller = [&]() -> Result<core::Caller> {
-    if (!request.bearer_token.empty()) return service_.AuthenticateToken(request.bearer_token);
-    auto user = request.params.GetString("username");
-    auto pass = request.params.GetString("password");
-    if (!user.ok() || !pass.ok() || !user->has_value() || !pass->has_value()) {
-      return Fail(ErrorCode::kUnauthenticated, "no credentials",
-                  static_cast<int>(core::Failure::kInvalidUser));
+    core::ApiCredentials credentials;
+    credentials.token = request.bearer_token;
+    if (credentials.token.empty()) {
+      auto user = request.params.GetString("username");
+      auto pass = request.params.GetString("password");
+      if (user.ok() && user->has_value()) credentials.username = **user;
+      if (pass.ok() && pass->has_value()) credentials.password = **pass;
     }
-    return service_.AuthenticatePassword(**user, **pass);
+    return service_.AuthenticateApi(credentials, request.remote_ip);
   }();
   if (!caller.ok()) {
     const ApiError e = AuthErrorFor(caller.error(), language_);
@@ -244,6 +249,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(Limits(ctx));
     case Action::kPhonesTest:
       return done(PhonesTest(ctx));
+    case Action::kAccounts:
+      return done(Accounts(request.route.action, ctx.caller, ctx.params));
     case Action::kUnknown:
     case Action::kError:
       break;

@@ -295,6 +295,41 @@ class GatedStore final : public store::Store {
   Result<void> DeleteSmppOutbox(int64_t entry_id) override {
     return inner_.DeleteSmppOutbox(entry_id);
   }
+  // ---- accounts area ----
+  Result<AccountId> CreateSubaccount(const store::NewSubaccount& s) override {
+    return inner_.CreateSubaccount(s);
+  }
+  Result<std::vector<store::Account>> ListSubaccounts(AccountId p) override {
+    return inner_.ListSubaccounts(p);
+  }
+  Result<store::Account> GetSubaccount(AccountId p, AccountId id) override {
+    return inner_.GetSubaccount(p, id);
+  }
+  Result<void> SetSubaccountLimit(AccountId p, AccountId id, store::MessageType t, int64_t u,
+                                  int64_t now) override {
+    return inner_.SetSubaccountLimit(p, id, t, u, now);
+  }
+  Result<void> DeleteSubaccount(AccountId p, AccountId id, int64_t now) override {
+    return inner_.DeleteSubaccount(p, id, now);
+  }
+  Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& c) override {
+    return inner_.SetAllowedCidrs(id, c);
+  }
+  Result<void> AddSender(AccountId id, const std::string& n, int64_t now) override {
+    return inner_.AddSender(id, n, now);
+  }
+  Result<int64_t> AddAccountMessage(AccountId id, const std::string& t, int64_t now) override {
+    return inner_.AddAccountMessage(id, t, now);
+  }
+  Result<std::vector<store::AccountMessage>> TakeAccountMessages(AccountId id,
+                                                                 int64_t now) override {
+    return inner_.TakeAccountMessages(id, now);
+  }
+  Result<int64_t> AddSignup(const store::Signup& g) override { return inner_.AddSignup(g); }
+  Result<std::vector<store::Signup>> ListSignups() override { return inner_.ListSignups(); }
+  Result<void> ResolveSignup(int64_t id, store::SignupStatus s, AccountId a) override {
+    return inner_.ResolveSignup(id, s, a);
+  }
 
  private:
   store::InMemoryStore inner_;
