@@ -22,6 +22,8 @@ std::chrono::seconds LoginThrottle::BlockedLocked(const std::string& key, System
 
 std::chrono::seconds LoginThrottle::Blocked(std::string_view address, std::string_view username,
                                             SystemTime now) {
+  // Every API request asks: with no failure on record, answer without the lock.
+  if (tracked_.load(std::memory_order_acquire) == 0) return std::chrono::seconds(0);
   std::lock_guard lock(mu_);
   std::chrono::seconds left{0};
   if (options_.max_failures_per_address > 0 && !address.empty()) {
@@ -56,6 +58,7 @@ void LoginThrottle::RecordFailure(std::string_view address, std::string_view use
     FailLocked(UserKey(username), options_.max_failures_per_username, now);
   }
   if (entries_.size() > options_.max_tracked) TrimLocked(now);
+  tracked_.store(entries_.size(), std::memory_order_release);
 }
 
 void LoginThrottle::RecordSuccess(std::string_view username) {

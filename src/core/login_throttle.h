@@ -66,6 +66,7 @@ class LoginThrottle {
   std::unordered_map<std::string, Entry> entries_;
   std::atomic<uint64_t> failures_{0};
   std::atomic<uint64_t> refused_{0};
+  std::atomic<size_t> tracked_{0};  // entries_.size(), read without the lock
 };
 
 }  // namespace bramka::core
