@@ -81,6 +81,11 @@ class AccountsApiTest(unittest.TestCase):
         sid = self.new_sub("formsub", form=True, name="Form", email="f@mail.com")
         self.assertEqual(self.b.api("subaccounts/view", {"id": str(sid)}, form=True)["username"],
                          "formsub")
+        self.assertIn({"id": sid, "username": "formsub"},
+                      self.b.api("subaccounts/index", {}, form=True)["items"])
+        status, xml = self.b.api("subaccounts/index", fmt=".xml")
+        self.assertEqual(status, 200)
+        self.assertIn(b"<username>formsub</username>", xml)
         self.assertEqual(self.b.api("subaccounts/limit", {"id": str(sid), "type": "full",
                                                           "value": "5"}, form=True),
                          {"success": True, "id": sid})
