@@ -127,7 +127,7 @@ Result<Caller> GatewayService::AuthenticateApi(const ApiCredentials& c,
 // ---- subaccounts (spec §4.17) ------------------------------------------------------------
 
 Result<store::AccountId> GatewayService::CreateSubaccount(const Caller& caller,
-                                                         const SubaccountRequest& r) {
+                                                          const SubaccountRequest& r) {
   if (r.username.empty()) return Missing("subaccount_username");
   if (r.password.empty()) return Missing("subaccount_password");
   if (!IsValidLogin(r.username)) {
@@ -172,7 +172,8 @@ Result<store::AccountId> GatewayService::CreateSubaccount(const Caller& caller,
     s.allowed_cidrs = tmpl->allowed_cidrs;
     BRAMKA_ASSIGN_OR_RETURN(auto balances, store_.GetBalances(tmpl->id));
     for (const auto& b : balances) {
-      if (b.available) s.balances.push_back(store::Balance{b.type, true, false, std::max<int64_t>(0, b.units)});
+      if (b.available)
+        s.balances.push_back(store::Balance{b.type, true, false, std::max<int64_t>(0, b.units)});
     }
   } else {
     // The types the parent may send, with nothing to send yet: the parent
@@ -215,12 +216,12 @@ Result<void> GatewayService::SetSubaccountLimit(const Caller& caller, store::Acc
     if (b.type == type && !b.available) {
       BRAMKA_RETURN_IF_ERROR(ViewSubaccount(caller, id));  // a foreign id is still 1004
       return Refuse(ErrorCode::kRejected, Failure::kParentBalanceTooLow,
-                    "the main account may not send " +
-                        std::string(store::MessageTypeName(type)) + " messages");
+                    "the main account may not send " + std::string(store::MessageTypeName(type)) +
+                        " messages");
     }
   }
-  auto r = store_.SetSubaccountLimit(caller.account_id, id, type, units,
-                                     ToUnixMillis(clock_.Now()));
+  auto r =
+      store_.SetSubaccountLimit(caller.account_id, id, type, units, ToUnixMillis(clock_.Now()));
   if (!r.ok()) {
     if (r.error().code == ErrorCode::kNotFound) return NoSubaccount(id);
     if (r.error().code == ErrorCode::kRejected) return Fail(ParentTooLow(r.error()));
@@ -249,9 +250,11 @@ Result<int64_t> GatewayService::RequestAccount(const Caller& caller, const Signu
   }
   if (r.email.empty()) return Missing("email");
   if (r.phone.empty()) return Missing("phone");
-  if (!IsPlausibleEmail(r.email)) return Invalid("email '" + r.email + "' is not an e-mail address");
+  if (!IsPlausibleEmail(r.email))
+    return Invalid("email '" + r.email + "' is not an e-mail address");
   for (const std::string* field : {&r.first_name, &r.last_name, &r.company}) {
-    if (field->size() > kMaxText) return Invalid("first_name, last_name and company: at most 255 bytes");
+    if (field->size() > kMaxText)
+      return Invalid("first_name, last_name and company: at most 255 bytes");
   }
   auto phone = phones_.Normalize(r.phone);
   if (!phone.ok()) {

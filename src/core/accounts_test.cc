@@ -222,8 +222,7 @@ TEST_F(AccountsTest, TemplateCopiesPermissionsLimitsAndAllowlist) {
   auto id = gw_->CreateSubaccount(acme_, r);
   ASSERT_TRUE(id.ok()) << id.error().ToString();
   EXPECT_EQ(Units(acme_, MessageType::kEco), 80);
-  EXPECT_EQ(gw_->ViewSubaccount(acme_, *id)->allowed_cidrs,
-            std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(gw_->ViewSubaccount(acme_, *id)->allowed_cidrs, std::vector<std::string>{"10.0.0.0/8"});
   ASSERT_TRUE(gw_->SetSubaccountLimit(acme_, tmpl, MessageType::kEco, 80).ok());
   r.username = "copy2";
   EXPECT_EQ(FailureOf(gw_->CreateSubaccount(acme_, r).error()), Failure::kParentBalanceTooLow);

@@ -193,6 +193,8 @@ class GatewayService {
   // kInvalidUser (kUnauthenticated) for a wrong token, name or password and for
   // a deleted subaccount; kIpNotAllowed (kPermissionDenied) outside the
   // allowlist; kSendingBlocked (kPermissionDenied) for an inactive account.
+  // (AuthenticateToken/AuthenticatePassword above check neither the allowlist
+  // nor the throttle: ways in that know the client's address use this.)
   Result<Caller> AuthenticateApi(const ApiCredentials& credentials, const std::string& peer_ip);
 
   // Subaccounts of the caller (a main account; one level only). Add:

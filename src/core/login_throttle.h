@@ -39,8 +39,7 @@ class LoginThrottle {
 
   // How long the address or the username (either may be empty) is still
   // blocked; zero when the attempt may go ahead. A refusal is counted.
-  std::chrono::seconds Blocked(std::string_view address, std::string_view username,
-                               SystemTime now);
+  std::chrono::seconds Blocked(std::string_view address, std::string_view username, SystemTime now);
   // A failed password or token check from `address` for `username`.
   void RecordFailure(std::string_view address, std::string_view username, SystemTime now);
   // A successful login of `username`.

@@ -15,9 +15,9 @@ namespace bramka::api::http {
 namespace {
 
 constexpr std::string_view kAccountsActions[] = {
-    "subaccounts/add",  "subaccounts/index", "subaccounts/view", "subaccounts/limit",
-    "subaccounts/delete", "senders/add",     "senders/index",    "account/add",
-    "account/help",     "account/messages",
+    "subaccounts/add",    "subaccounts/index", "subaccounts/view", "subaccounts/limit",
+    "subaccounts/delete", "senders/add",       "senders/index",    "account/add",
+    "account/help",       "account/messages",
 };
 
 Error MissingParam(std::string_view names) {
@@ -100,8 +100,8 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
       if (!value) return Fail(MissingParam("value"));
       const auto type = store::ParseMessageType(AsciiLower(type_name));
       if (!type || *type == store::MessageType::kLookup) {
-        return Fail(InvalidData("type must be eco, full, voice, mms or hlr, not '" + type_name +
-                                "'"));
+        return Fail(
+            InvalidData("type must be eco, full, voice, mms or hlr, not '" + type_name + "'"));
       }
       auto set = service_.SetSubaccountLimit(caller, id, *type, *value);
       // Spec §2.3: another account's (or an unknown) id is a soft failure.

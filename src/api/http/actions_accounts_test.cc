@@ -67,35 +67,38 @@ TEST_F(AccountsActionsTest, SubaccountsShapesAndCodes) {
   const int64_t id = add.body["id"].get<int64_t>();
   EXPECT_EQ(Call("/subaccounts/index", "{}").body.dump(),
             R"({"items":[{"id":)" + std::to_string(id) + R"(,"username":"wojtek"}]})");
-  EXPECT_EQ(Call("/subaccounts/view", R"({"id":)" + std::to_string(id) + "}").body.dump(),
-            R"({"id":)" + std::to_string(id) +
-                R"(,"username":"wojtek","name":"Wojciech","phone":"+48730856000","email":"wojtek@mail.com"})");
+  EXPECT_EQ(
+      Call("/subaccounts/view", R"({"id":)" + std::to_string(id) + "}").body.dump(),
+      R"({"id":)" + std::to_string(id) +
+          R"(,"username":"wojtek","name":"Wojciech","phone":"+48730856000","email":"wojtek@mail.com"})");
   EXPECT_EQ(Code(Call("/subaccounts/view", R"({"id":123})")), 1004);
   EXPECT_EQ(Code(Call("/subaccounts/view", "{}")), 2000);
   EXPECT_EQ(Code(Call("/subaccounts/view", R"({"id":"abc"})")), 1006);
   EXPECT_EQ(Code(Call("/subaccounts/add", R"({"subaccount_username":"wojtek",
-      "subaccount_password":"x"})")), 4502);
+      "subaccount_password":"x"})")),
+            4502);
   EXPECT_EQ(Code(Call("/subaccounts/add", R"({"subaccount_username":"x2",
-      "subaccount_password":"x","subaccount_id":123})")), 4500);
+      "subaccount_password":"x","subaccount_id":123})")),
+            4500);
   EXPECT_EQ(Code(Call("/subaccounts/add", R"({"subaccount_password":"x"})")), 2000);
 
   const std::string limit = R"({"id":)" + std::to_string(id) + R"(,"type":"eco","value":40})";
   EXPECT_EQ(Call("/subaccounts/limit", limit).body.dump(),
             R"({"success":true,"id":)" + std::to_string(id) + "}");
-  EXPECT_EQ(Code(Call("/subaccounts/limit", R"({"id":)" + std::to_string(id) +
-                                                R"(,"type":"eco","value":1000})")),
+  EXPECT_EQ(Code(Call("/subaccounts/limit",
+                      R"({"id":)" + std::to_string(id) + R"(,"type":"eco","value":1000})")),
             4503);
-  EXPECT_EQ(Code(Call("/subaccounts/limit", R"({"id":)" + std::to_string(id) +
-                                                R"(,"type":"sms","value":1})")),
+  EXPECT_EQ(Code(Call("/subaccounts/limit",
+                      R"({"id":)" + std::to_string(id) + R"(,"type":"sms","value":1})")),
             1006);
   EXPECT_EQ(Call("/subaccounts/limit", R"({"id":999,"type":"eco","value":1})").body.dump(),
             R"({"success":false})");
 
   // Another main account: soft failures and 1004, never the record.
   const std::string other_token = *gw_->CreateToken("other", "");
-  EXPECT_EQ(Call("/subaccounts/delete", R"({"id":)" + std::to_string(id) + "}", other_token)
-                .body.dump(),
-            R"({"success":false})");
+  EXPECT_EQ(
+      Call("/subaccounts/delete", R"({"id":)" + std::to_string(id) + "}", other_token).body.dump(),
+      R"({"success":false})");
   EXPECT_EQ(Code(Call("/subaccounts/view", R"({"id":)" + std::to_string(id) + "}", other_token)),
             1004);
   EXPECT_EQ(Call("/subaccounts/index", "{}", other_token).body.dump(), R"({"items":[]})");
@@ -110,22 +113,24 @@ TEST_F(AccountsActionsTest, SendersAddAndIndex) {
   EXPECT_EQ(Code(Call("/senders/add", R"({"name":"NewSender"})")), 4407);
   EXPECT_EQ(Code(Call("/senders/add", "{}")), 2000);
   EXPECT_EQ(Code(Call("/senders/add", R"({"name":"Far too long name"})")), 1006);
-  EXPECT_EQ(Call("/senders/index", "{}").body.dump(),
-            R"({"items":[{"name":"NewSender","agreement":"required","status":"pending_authorization"}]})");
+  EXPECT_EQ(
+      Call("/senders/index", "{}").body.dump(),
+      R"({"items":[{"name":"NewSender","agreement":"required","status":"pending_authorization"}]})");
   EXPECT_EQ(Call("/senders/index", R"({"predefined":true})").body.dump(),
             R"({"items":[{"name":"SMSINFO","agreement":"not_required","status":"authorized"}]})");
   EXPECT_EQ(Call("/senders/index", R"({"type":"mms"})").body.dump(), R"({"items":[]})");
   EXPECT_EQ(Code(Call("/senders/index", R"({"sort":"status"})")), 1006);
   EXPECT_EQ(Code(Call("/senders/index", R"({"order":"up"})")), 1006);
   // Pending: sending with it is refused.
-  EXPECT_EQ(Code(Call("/messages/send_sms",
-                      R"({"phone":"500600700","text":"x","sender":"NewSender"})")),
-            3103);
+  EXPECT_EQ(
+      Code(Call("/messages/send_sms", R"({"phone":"500600700","text":"x","sender":"NewSender"})")),
+      3103);
 }
 
 TEST_F(AccountsActionsTest, AccountAddHelpMessages) {
   EXPECT_EQ(Call("/account/add", R"({"phone":"+48500600700","email":"mail@test.com",
-      "first_name":"John","last_name":"Doe","company":"ACME"})").body.dump(),
+      "first_name":"John","last_name":"Doe","company":"ACME"})")
+                .body.dump(),
             R"({"success":true})");
   EXPECT_EQ(Code(Call("/account/add", R"({"phone":"+48500600700"})")), 2000);
   EXPECT_EQ(Code(Call("/account/add", R"({"phone":"1","email":"mail@test.com"})")), 2001);

@@ -11,7 +11,7 @@
 namespace bramka::store::sqlite {
 
 // The columns ReadAccount expects, in order, as a literal for SQL text.
-#define BRAMKA_ACCOUNT_COLUMNS                                                     \
+#define BRAMKA_ACCOUNT_COLUMNS                                                        \
   "id, name, password_hash, parent_id, active, created_ms, full_name, phone, email, " \
   "allowed_cidrs, deleted_ms"
 

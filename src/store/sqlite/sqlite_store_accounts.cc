@@ -72,8 +72,9 @@ struct TxBalance {
 };
 
 Result<TxBalance> ReadBalance(Connection& conn, AccountId id, MessageType type) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, conn.Prepare("SELECT available, unlimited, units FROM balances "
-                                                  "WHERE account_id = ?1 AND type = ?2"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          conn.Prepare("SELECT available, unlimited, units FROM balances "
+                                       "WHERE account_id = ?1 AND type = ?2"));
   stmt.BindInt(1, id).BindInt(2, static_cast<int64_t>(type));
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Fail(ErrorCode::kNotFound, "no such account");
@@ -89,9 +90,9 @@ Result<void> AddUnits(Connection& conn, AccountId id, MessageType type, int64_t 
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     if (conn.Changes() == 0) return Fail(ErrorCode::kNotFound, "no such account");
   }
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt ledger, conn.Prepare("INSERT INTO ledger (account_id, type, delta, note, at_ms) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt ledger,
+                          conn.Prepare("INSERT INTO ledger (account_id, type, delta, note, at_ms) "
+                                       "VALUES (?1, ?2, ?3, ?4, ?5)"));
   ledger.BindInt(1, id).BindInt(2, static_cast<int64_t>(type)).BindInt(3, delta);
   ledger.BindText(4, note).BindInt(5, now_ms);
   return ledger.Run();
@@ -117,16 +118,16 @@ Result<void> Transfer(Connection& conn, AccountId parent_id, AccountId sub_id, M
 // Ok when `id` is a live subaccount of `parent_id`.
 Result<void> CheckLiveSubaccount(Connection& conn, AccountId parent_id, AccountId id) {
   if (parent_id == 0) return NoSubaccount();
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1 AND parent_id = ?2 "
-                              "AND deleted_ms = 0"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1 AND parent_id = ?2 "
+                                       "AND deleted_ms = 0"));
   stmt.BindInt(1, id).BindInt(2, parent_id);
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return NoSubaccount();
   return Ok();
 }
 
-#define BRAMKA_SIGNUP_COLUMNS                                                             \
+#define BRAMKA_SIGNUP_COLUMNS                                                            \
   "id, requested_by, phone, email, first_name, last_name, company, status, account_id, " \
   "created_ms"
 
@@ -149,7 +150,8 @@ Signup ReadSignup(const Stmt& s) {
 
 Result<AccountId> SqliteStore::CreateSubaccount(const NewSubaccount& s) {
   for (const Balance& b : s.balances) {
-    if (!sqlite::ValidMessageType(b.type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+    if (!sqlite::ValidMessageType(b.type))
+      return Fail(ErrorCode::kInvalidArgument, "bad message type");
     if (b.units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
   }
   return writer_->Call<AccountId>([&](WriteContext& ctx) -> Result<AccountId> {
@@ -202,9 +204,9 @@ Result<std::vector<Account>> SqliteStore::ListSubaccounts(AccountId parent_id) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Account>> {
     std::vector<Account> out;
     if (parent_id == 0) return out;
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_ACCOUNT_COLUMNS
-                                                 " FROM accounts WHERE parent_id = ?1 "
-                                                 "AND deleted_ms = 0 ORDER BY id"));
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, c.Prepare("SELECT " BRAMKA_ACCOUNT_COLUMNS " FROM accounts WHERE parent_id = ?1 "
+                             "AND deleted_ms = 0 ORDER BY id"));
     stmt.BindInt(1, parent_id);
     while (true) {
       BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -247,10 +249,12 @@ Result<void> SqliteStore::DeleteSubaccount(AccountId parent_id, AccountId id, in
     BRAMKA_RETURN_IF_ERROR(CheckLiveSubaccount(ctx.conn, parent_id, id));
     for (MessageType t : kAllBalanceTypes) {
       BRAMKA_ASSIGN_OR_RETURN(TxBalance b, ReadBalance(ctx.conn, id, t));
-      if (b.units > 0) BRAMKA_RETURN_IF_ERROR(Transfer(ctx.conn, parent_id, id, t, -b.units, now_ms));
+      if (b.units > 0)
+        BRAMKA_RETURN_IF_ERROR(Transfer(ctx.conn, parent_id, id, t, -b.units, now_ms));
     }
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE accounts SET deleted_ms = ?2, active = 0 WHERE id = ?1"));
+        Stmt stmt,
+        ctx.conn.Prepare("UPDATE accounts SET deleted_ms = ?2, active = 0 WHERE id = ?1"));
     stmt.BindInt(1, id).BindInt(2, now_ms);
     return stmt.Run();
   });
@@ -302,36 +306,34 @@ Result<int64_t> SqliteStore::AddAccountMessage(AccountId id, const std::string& 
   });
 }
 
-Result<std::vector<AccountMessage>> SqliteStore::TakeAccountMessages(AccountId id,
-                                                                     int64_t now_ms) {
-  return writer_->Call<std::vector<AccountMessage>>(
-      [&](WriteContext& ctx) -> Result<std::vector<AccountMessage>> {
-        {
-          BRAMKA_ASSIGN_OR_RETURN(Stmt account,
-                                  ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-          account.BindInt(1, id);
-          BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
-          if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-        }
-        std::vector<AccountMessage> out;
-        {
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt stmt, ctx.conn.Prepare("SELECT id, text, created_ms, read_ms FROM "
-                                          "account_messages WHERE account_id = ?1 ORDER BY id DESC"));
-          stmt.BindInt(1, id);
-          while (true) {
-            BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-            if (!row) break;
-            out.push_back(AccountMessage{stmt.Int(0), stmt.Text(1), stmt.Int(2), stmt.Int(3) == 0});
-          }
-        }
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt mark, ctx.conn.Prepare("UPDATE account_messages SET read_ms = ?2 "
-                                        "WHERE account_id = ?1 AND read_ms = 0"));
-        mark.BindInt(1, id).BindInt(2, now_ms);
-        BRAMKA_RETURN_IF_ERROR(mark.Run());
-        return out;
-      });
+Result<std::vector<AccountMessage>> SqliteStore::TakeAccountMessages(AccountId id, int64_t now_ms) {
+  return writer_->Call<std::vector<AccountMessage>>([&](WriteContext& ctx)
+                                                        -> Result<std::vector<AccountMessage>> {
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
+                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+      account.BindInt(1, id);
+      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
+      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
+    }
+    std::vector<AccountMessage> out;
+    {
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt stmt, ctx.conn.Prepare("SELECT id, text, created_ms, read_ms FROM "
+                                      "account_messages WHERE account_id = ?1 ORDER BY id DESC"));
+      stmt.BindInt(1, id);
+      while (true) {
+        BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        out.push_back(AccountMessage{stmt.Int(0), stmt.Text(1), stmt.Int(2), stmt.Int(3) == 0});
+      }
+    }
+    BRAMKA_ASSIGN_OR_RETURN(Stmt mark, ctx.conn.Prepare("UPDATE account_messages SET read_ms = ?2 "
+                                                        "WHERE account_id = ?1 AND read_ms = 0"));
+    mark.BindInt(1, id).BindInt(2, now_ms);
+    BRAMKA_RETURN_IF_ERROR(mark.Run());
+    return out;
+  });
 }
 
 Result<int64_t> SqliteStore::AddSignup(const Signup& g) {
@@ -350,8 +352,8 @@ Result<int64_t> SqliteStore::AddSignup(const Signup& g) {
 
 Result<std::vector<Signup>> SqliteStore::ListSignups() {
   return readers_->With([&](Connection& c) -> Result<std::vector<Signup>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_SIGNUP_COLUMNS " FROM signups ORDER BY id"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_SIGNUP_COLUMNS " FROM signups ORDER BY id"));
     std::vector<Signup> out;
     while (true) {
       BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -376,7 +378,8 @@ Result<void> SqliteStore::ResolveSignup(int64_t id, SignupStatus status, Account
       }
     }
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt update, ctx.conn.Prepare("UPDATE signups SET status = ?2, account_id = ?3 WHERE id = ?1"));
+        Stmt update,
+        ctx.conn.Prepare("UPDATE signups SET status = ?2, account_id = ?3 WHERE id = ?1"));
     update.BindInt(1, id).BindInt(2, static_cast<int64_t>(status));
     update.BindInt(3, status == SignupStatus::kApproved ? account_id : 0);
     return update.Run();

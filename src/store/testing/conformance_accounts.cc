@@ -10,8 +10,7 @@ namespace bramka::store {
 
 namespace {
 
-NewSubaccount Sub(AccountId parent, const std::string& name,
-                  std::vector<Balance> balances = {}) {
+NewSubaccount Sub(AccountId parent, const std::string& name, std::vector<Balance> balances = {}) {
   NewSubaccount s;
   s.parent_id = parent;
   s.name = name;
@@ -77,9 +76,9 @@ TEST_P(StoreConformanceTest, SubaccountCreationRefusals) {
   EXPECT_EQ(store().CreateSubaccount(Sub(parent, "taken")).error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(store().CreateSubaccount(Sub(parent + 100, "orphan")).error().code,
             ErrorCode::kNotFound);
-  EXPECT_EQ(store().CreateSubaccount(Sub(parent, "neg", {Give(MessageType::kEco, -1)}))
-                .error().code,
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      store().CreateSubaccount(Sub(parent, "neg", {Give(MessageType::kEco, -1)})).error().code,
+      ErrorCode::kInvalidArgument);
 
   // The parent cannot cover it: nothing is written, the name stays free.
   auto poor = store().CreateSubaccount(
@@ -120,7 +119,8 @@ TEST_P(StoreConformanceTest, SubaccountsAreScopedByParent) {
 
 TEST_P(StoreConformanceTest, SubaccountLimitMovesTheDifference) {
   const AccountId parent = NewAccount("parent", 50);
-  const AccountId sub = *store().CreateSubaccount(Sub(parent, "sub", {Give(MessageType::kEco, 10)}));
+  const AccountId sub =
+      *store().CreateSubaccount(Sub(parent, "sub", {Give(MessageType::kEco, 10)}));
   ASSERT_TRUE(store().SetSubaccountLimit(parent, sub, MessageType::kEco, 25, 5).ok());
   EXPECT_EQ(Units(sub, MessageType::kEco), 25);
   EXPECT_EQ(Units(parent, MessageType::kEco), 25);

@@ -28,8 +28,8 @@ Account* InMemoryStore::LiveSubaccountLocked(AccountId parent_id, AccountId id) 
   return &it->second;
 }
 
-Result<void> InMemoryStore::TransferLocked(AccountId parent_id, AccountId sub_id,
-                                           MessageType type, int64_t units, int64_t now_ms) {
+Result<void> InMemoryStore::TransferLocked(AccountId parent_id, AccountId sub_id, MessageType type,
+                                           int64_t units, int64_t now_ms) {
   if (units == 0) return Ok();
   const size_t t = static_cast<size_t>(type);
   Balance& parent = balances_.at(parent_id)[t];
@@ -59,7 +59,8 @@ Result<AccountId> InMemoryStore::CreateSubaccount(const NewSubaccount& s) {
     if (b.units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
   }
   for (const auto& [id, account] : accounts_) {
-    if (account.name == s.name) return Fail(ErrorCode::kAlreadyExists, "account name taken: " + s.name);
+    if (account.name == s.name)
+      return Fail(ErrorCode::kAlreadyExists, "account name taken: " + s.name);
   }
   // Check every transfer before changing anything (all or nothing).
   const auto& parent_balances = balances_.at(s.parent_id);
@@ -67,8 +68,7 @@ Result<AccountId> InMemoryStore::CreateSubaccount(const NewSubaccount& s) {
   for (const Balance& b : s.balances) wanted[static_cast<size_t>(b.type)] += b.units;
   for (size_t t = 0; t < kTypes; ++t) {
     if (!parent_balances[t].unlimited && wanted[t] > 0 && parent_balances[t].units < wanted[t]) {
-      return Fail(ErrorCode::kRejected, "the parent's balance is too low",
-                  static_cast<int>(t) + 1);
+      return Fail(ErrorCode::kRejected, "the parent's balance is too low", static_cast<int>(t) + 1);
     }
   }
   Account account;
@@ -113,8 +113,8 @@ Result<Account> InMemoryStore::GetSubaccount(AccountId parent_id, AccountId id) 
   return *a;
 }
 
-Result<void> InMemoryStore::SetSubaccountLimit(AccountId parent_id, AccountId id,
-                                               MessageType type, int64_t units, int64_t now_ms) {
+Result<void> InMemoryStore::SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
+                                               int64_t units, int64_t now_ms) {
   if (!ValidBalanceType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
   if (units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
   std::lock_guard lock(mu_);
