@@ -107,5 +107,19 @@ struct CallbacksAdminOptions {
   bool retry_failed = false;
 };
 int RunCallbacksAdmin(const std::string& config_path, const CallbacksAdminOptions& options);
+// ---- accounts area (account_admin.cc; docs/adr/0008) ----
+// `bramka admin --config FILE account allow-ip NAME [CIDR...]` (none = any address),
+// `account message NAME TEXT`, `signup list`, `signup approve ID --name NAME
+// --password PW`, `signup reject ID`.
+struct AccountAdminOptions {
+  std::string verb;  // "allow-ip", "message", "signup list", "signup approve", "signup reject"
+  std::string account;
+  std::vector<std::string> cidrs;
+  std::string text;
+  int64_t signup_id = 0;
+  std::string name;
+  std::string password;
+};
+int RunAccountAdmin(const std::string& config_path, const AccountAdminOptions& options);
 
 }  // namespace bramka::app

@@ -136,6 +136,26 @@ int main(int argc, char** argv) {
   auto* payment_list = payments->add_subcommand("list", "An account's invoices");
   payment_list->add_option("account", payment.account)->required();
   payment_list->callback([&payment] { payment.verb = "list"; });
+  // Accounts area (account_admin.cc): API allowlists, operator messages, signups.
+  bramka::app::AccountAdminOptions acct;
+  auto* allow_ip = account->add_subcommand("allow-ip", "Set the API IP allowlist of an account (no CIDR = any address)");
+  allow_ip->add_option("name", acct.account)->required();
+  allow_ip->add_option("cidrs", acct.cidrs, "Allowed CIDRs, e.g. 10.0.0.0/8 127.0.0.1/32");
+  allow_ip->callback([&acct] { acct.verb = "allow-ip"; });
+  auto* message = account->add_subcommand("message", "Post an operator message to an account (account/messages)");
+  message->add_option("name", acct.account)->required();
+  message->add_option("text", acct.text)->required();
+  message->callback([&acct] { acct.verb = "message"; });
+  auto* signup = admin_cmd->add_subcommand("signup", "Account requests made with account/add")->require_subcommand(1);
+  signup->add_subcommand("list", "List signups")->callback([&acct] { acct.verb = "signup list"; });
+  auto* signup_approve = signup->add_subcommand("approve", "Create the account for a pending signup");
+  signup_approve->add_option("id", acct.signup_id)->required();
+  signup_approve->add_option("--name", acct.name, "Login of the new account")->required();
+  signup_approve->add_option("--password", acct.password)->required();
+  signup_approve->callback([&acct] { acct.verb = "signup approve"; });
+  auto* signup_reject = signup->add_subcommand("reject", "Reject a pending signup");
+  signup_reject->add_option("id", acct.signup_id)->required();
+  signup_reject->callback([&acct] { acct.verb = "signup reject"; });
 
   bramka::app::SmscCommandOptions smsc;
   auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
@@ -163,6 +183,9 @@ int main(int argc, char** argv) {
   }
   if (admin_cmd->parsed() && callbacks.chosen) {
     return bramka::app::RunCallbacksAdmin(admin.config_path, callbacks);
+  }
+  if (admin_cmd->parsed() && !acct.verb.empty()) {
+    return bramka::app::RunAccountAdmin(admin.config_path, acct);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

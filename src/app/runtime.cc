@@ -26,6 +26,19 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.id_key = rt->config.core.id_key;
   core.max_recipients = rt->config.core.max_recipients;
   core.vat_percent = rt->config.billing.vat_percent;
+  // accounts area (docs/adr/0008)
+  const config::OperatorConfig& op = rt->config.operator_;
+  core.operator_contact = core::OperatorContact{op.telephone,       op.email,
+                                                op.form,            op.faq,
+                                                op.maintainer_name, op.maintainer_email,
+                                                op.maintainer_telephone, op.maintainer_photo};
+  core.predefined_senders = op.predefined_senders;
+  core.demo_accounts = op.demo_accounts;
+  const config::LoginThrottleConfig& lt = rt->config.login_throttle;
+  core.login_throttle.max_failures_per_address = lt.max_failures_per_address;
+  core.login_throttle.max_failures_per_username = lt.max_failures_per_username;
+  core.login_throttle.window = std::chrono::seconds(lt.window_s);
+  core.login_throttle.block = std::chrono::seconds(lt.block_s);
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
   return rt;
 }

@@ -78,6 +78,24 @@ int RunServe(const std::string& config_path) {
     }
     return out;
   });
+  // accounts area: failed-login throttling (docs/adr/0008).
+  core::LoginThrottle& throttle = rt.gateway->login_throttle();
+  metrics.AddCallbackGauge("bramka_api_login_failures",
+                           "Failed API logins (wrong password or token) since start.",
+                           [&throttle] {
+                             return std::vector<std::pair<std::string, double>>{
+                                 {"", static_cast<double>(throttle.failures_total())}};
+                           });
+  metrics.AddCallbackGauge("bramka_api_logins_throttled",
+                           "API logins refused unchecked (1012) since start.", [&throttle] {
+                             return std::vector<std::pair<std::string, double>>{
+                                 {"", static_cast<double>(throttle.refused_total())}};
+                           });
+  metrics.AddCallbackGauge("bramka_api_login_blocked",
+                           "Remote addresses and usernames blocked now.", [&rt, &throttle] {
+                             return std::vector<std::pair<std::string, double>>{
+                                 {"", static_cast<double>(throttle.BlockedKeys(rt.clock.Now()))}};
+                           });
 
   // Ways out.
   std::map<std::string, delivery::Connector*> connectors;

@@ -189,6 +189,7 @@ Result<Config> LoadConfig(const std::string& path) {
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
   for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify"}) top.Known(k);
+  for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -291,6 +292,36 @@ Result<Config> LoadConfig(const std::string& path) {
           "[notify] timeouts, poll interval, backoff and max_age_s must be positive", errors);
   Require(c.notify.max_backoff_ms >= c.notify.initial_backoff_ms,
           "[notify] max_backoff_ms must be at least initial_backoff_ms", errors);
+  // ---- accounts area (docs/adr/0008) ----
+  TableReader op(root["operator"].as_table(), "operator", errors);
+  op.Get("telephone", c.operator_.telephone);
+  op.Get("email", c.operator_.email);
+  op.Get("form", c.operator_.form);
+  op.Get("faq", c.operator_.faq);
+  op.Get("maintainer_name", c.operator_.maintainer_name);
+  op.Get("maintainer_email", c.operator_.maintainer_email);
+  op.Get("maintainer_telephone", c.operator_.maintainer_telephone);
+  op.Get("maintainer_photo", c.operator_.maintainer_photo);
+  if (root["operator"]["predefined_senders"]) c.operator_.predefined_senders.clear();
+  op.GetList("predefined_senders", c.operator_.predefined_senders);
+  if (root["operator"]["demo_accounts"]) c.operator_.demo_accounts.clear();
+  op.GetList("demo_accounts", c.operator_.demo_accounts);
+  op.CheckUnknown();
+  for (const auto& name : c.operator_.predefined_senders) {
+    Require(!name.empty() && name.size() <= 11,
+            "[operator] predefined_senders: '" + name + "' must be 1 to 11 characters", errors);
+  }
+  TableReader throttle(root["login_throttle"].as_table(), "login_throttle", errors);
+  throttle.Get("max_failures_per_address", c.login_throttle.max_failures_per_address);
+  throttle.Get("max_failures_per_username", c.login_throttle.max_failures_per_username);
+  throttle.Get("window_s", c.login_throttle.window_s);
+  throttle.Get("block_s", c.login_throttle.block_s);
+  throttle.CheckUnknown();
+  Require(c.login_throttle.max_failures_per_address >= 0 &&
+              c.login_throttle.max_failures_per_username >= 0,
+          "[login_throttle] max_failures_* must be >= 0 (0 = off)", errors);
+  Require(c.login_throttle.window_s > 0 && c.login_throttle.block_s > 0,
+          "[login_throttle] window_s and block_s must be positive", errors);
 
   auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
   Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
@@ -310,6 +341,47 @@ Result<Config> LoadConfig(const std::string& path) {
     return Fail(ErrorCode::kInvalidArgument, msg);
   }
   return c;
+}
+
+// ---- accounts area: [operator] and [login_throttle] ----
+static std::string RenderAccountsDefaults(const Config& c) {
+  auto list = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "\"" : ", \"") + s + "\"";
+    return "[" + out + "]";
+  };
+  return fmt::format(R"(
+[operator]                        # account/help answers these; empty = null
+telephone = "{telephone}"
+email = "{email}"
+form = "{form}"                   # URL of a contact form
+faq = "{faq}"
+maintainer_name = "{mname}"
+maintainer_email = "{memail}"
+maintainer_telephone = "{mtel}"
+maintainer_photo = "{mphoto}"
+predefined_senders = {predefined}   # any account may send with these (senders/index predefined)
+demo_accounts = {demos}             # account/add answers them 4312
+
+[login_throttle]                  # failed API logins (docs/adr/0008); refused with 1012
+max_failures_per_address = {per_address}    # 0 = off
+max_failures_per_username = {per_username}  # 0 = off
+window_s = {window}
+block_s = {block}
+)",
+                     fmt::arg("telephone", c.operator_.telephone),
+                     fmt::arg("email", c.operator_.email), fmt::arg("form", c.operator_.form),
+                     fmt::arg("faq", c.operator_.faq),
+                     fmt::arg("mname", c.operator_.maintainer_name),
+                     fmt::arg("memail", c.operator_.maintainer_email),
+                     fmt::arg("mtel", c.operator_.maintainer_telephone),
+                     fmt::arg("mphoto", c.operator_.maintainer_photo),
+                     fmt::arg("predefined", list(c.operator_.predefined_senders)),
+                     fmt::arg("demos", list(c.operator_.demo_accounts)),
+                     fmt::arg("per_address", c.login_throttle.max_failures_per_address),
+                     fmt::arg("per_username", c.login_throttle.max_failures_per_username),
+                     fmt::arg("window", c.login_throttle.window_s),
+                     fmt::arg("block", c.login_throttle.block_s));
 }
 
 std::string RenderDefaultConfig(const Config& c) {
@@ -432,7 +504,8 @@ verify_tls = {notify_verify}
                      fmt::arg("notify_initial", c.notify.initial_backoff_ms),
                      fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
                      fmt::arg("notify_max_age", c.notify.max_age_s),
-                     fmt::arg("notify_verify", c.notify.verify_tls));
+                     fmt::arg("notify_verify", c.notify.verify_tls)) +
+         RenderAccountsDefaults(c);  // accounts area
 }
 
 }  // namespace bramka::config

@@ -125,6 +125,32 @@ struct NotifyConfig {
   bool verify_tls = true;            // check https receivers' certificates
 };
 
+// ---- accounts area (docs/adr/0008) ----
+// [operator]: what account/help answers, the system's predefined sender names
+// (any account may send with them), and the accounts account/add refuses (4312).
+struct OperatorConfig {
+  std::string telephone;
+  std::string email;
+  std::string form;  // URL of a contact form
+  std::string faq;   // URL
+  std::string maintainer_name;
+  std::string maintainer_email;
+  std::string maintainer_telephone;
+  std::string maintainer_photo;  // URL
+  std::vector<std::string> predefined_senders = {"SMSINFO", "Powiadom"};
+  std::vector<std::string> demo_accounts = {"demo"};
+};
+
+// [login_throttle]: failed API logins (wrong password or token) per remote
+// address and per username in a sliding window; at the limit, further
+// attempts are refused (1012) for block_s without checking the password.
+struct LoginThrottleConfig {
+  int max_failures_per_address = 20;   // 0 = off
+  int max_failures_per_username = 10;  // 0 = off
+  int window_s = 300;
+  int block_s = 300;
+};
+
 struct Config {
   std::string path;      // the file it was loaded from
   std::string base_dir;  // its folder
@@ -142,6 +168,9 @@ struct Config {
   // else through every [[connector]] in file order (failover).
   std::vector<RouteConfig> routes;
   NotifyConfig notify;  // [notify]
+  // ---- accounts area ----
+  OperatorConfig operator_;        // [operator]
+  LoginThrottleConfig login_throttle;  // [login_throttle]
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

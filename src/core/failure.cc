@@ -29,6 +29,13 @@ std::string_view FailureName(Failure f) {
     case Failure::kUnavailable: return "unavailable";
     case Failure::kIpNotAllowed: return "ip_not_allowed";
     case Failure::kBindLimit: return "bind_limit";
+    // accounts area
+    case Failure::kLoginThrottled: return "login_throttled";
+    case Failure::kSubaccountRefused: return "subaccount_refused";
+    case Failure::kLoginTaken: return "login_taken";
+    case Failure::kParentBalanceTooLow: return "parent_balance_too_low";
+    case Failure::kSenderExists: return "sender_exists";
+    case Failure::kRegistrationRefused: return "registration_refused";
   }
   return "unknown";
 }

@@ -35,8 +35,15 @@ enum class Failure : int {
   kUnavailable,            // storage cannot accept now (disk full, locked)
   kIpNotAllowed,           // the client's address is outside the login's allowlist
   kBindLimit,              // the SMPP login has as many binds open as it may
+  // ---- accounts area (docs/adr/0008) ----
+  kLoginThrottled,         // too many failed logins from the address or for the name
+  kSubaccountRefused,      // subaccounts/add: unknown template, or the caller is a subaccount
+  kLoginTaken,             // subaccounts/add: the username exists
+  kParentBalanceTooLow,    // the main account cannot cover a subaccount's limit
+  kSenderExists,           // senders/add: the account has the name already
+  kRegistrationRefused,    // account/add from a demo account or a subaccount
 };
-inline constexpr Failure kLastFailure = Failure::kBindLimit;
+inline constexpr Failure kLastFailure = Failure::kRegistrationRefused;
 
 std::string_view FailureName(Failure f);
 

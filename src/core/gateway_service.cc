@@ -190,8 +190,9 @@ Result<std::string> GatewayService::CreateToken(const std::string& name,
 
 Result<void> GatewayService::SetSenderStatus(const std::string& name, const std::string& sender,
                                              store::SenderStatus status) {
-  if (sender.empty() || sender.size() > 11) {
-    return Fail(ErrorCode::kInvalidArgument, "sender name must be 1 to 11 characters");
+  if (!IsValidSenderName(sender)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "sender name must be 1 to 11 letters, digits or spaces, or a number");
   }
   BRAMKA_ASSIGN_OR_RETURN(store::Account account, AccountByName(name));
   return store_.SetSender(account.id, sender, status, ToUnixMillis(clock_.Now()));

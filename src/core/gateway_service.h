@@ -20,7 +20,9 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "core/accounts.h"
 #include "core/failure.h"
+#include "core/login_throttle.h"
 #include "sms/phone.h"
 #include "store/store.h"
 
@@ -116,6 +118,11 @@ struct CoreOptions {
   uint64_t id_key = 0x6272616d6b61ULL;
   // VAT added to top-up prices on invoices (billing.cc).
   int vat_percent = 23;
+  // ---- accounts area (docs/adr/0008) ----
+  LoginThrottleOptions login_throttle;
+  OperatorContact operator_contact;              // account/help
+  std::vector<std::string> predefined_senders;  // any account may send with these
+  std::vector<std::string> demo_accounts = {"demo"};  // account/add answers 4312 to these
 };
 
 // ---- address book (core/address_book.cc) ----
@@ -313,6 +320,59 @@ class GatewayService {
   // wiring time. (Callbacks queued by the store with a status change are
   // found by the sender's poll or woken by the dispatcher's listener.)
   void SetCallbackQueuedHook(std::function<void()> hook) { callback_queued_hook_ = std::move(hook); }
+  // ---- accounts area (accounts.cc, senders.cc; docs/adr/0008) -----------------------
+  // API v2 login: throttle check (address and username), then the token or the
+  // name, the account's IP allowlist (checked before the password, so that an
+  // outside address learns nothing about it), the password, and the state of
+  // the account. Failure::kLoginThrottled (kThrottled) while blocked;
+  // kInvalidUser (kUnauthenticated) for a wrong token, name or password and for
+  // a deleted subaccount; kIpNotAllowed (kPermissionDenied) outside the
+  // allowlist; kSendingBlocked (kPermissionDenied) for an inactive account.
+  // (AuthenticateToken/AuthenticatePassword above check neither the allowlist
+  // nor the throttle: ways in that know the client's address use this.)
+  Result<Caller> AuthenticateApi(const ApiCredentials& credentials, const std::string& peer_ip);
+
+  // Subaccounts of the caller (a main account; one level only). Add:
+  // kMissingParameter, kInvalidParameter, kInvalidPhone; kSubaccountRefused
+  // (unknown template, or the caller is itself a subaccount); kLoginTaken;
+  // kParentBalanceTooLow (the template's limits cannot be covered).
+  Result<store::AccountId> CreateSubaccount(const Caller& caller, const SubaccountRequest& request);
+  Result<std::vector<store::Account>> ListSubaccounts(const Caller& caller);
+  // kInvalidId (kNotFound) unless a live subaccount of the caller.
+  Result<store::Account> ViewSubaccount(const Caller& caller, store::AccountId id);
+  // Sets the subaccount's balance of `type` to `units`, moving units from or
+  // to the caller's. kInvalidId (kNotFound), kInvalidParameter (units < 0),
+  // kParentBalanceTooLow (the caller's balance cannot cover it, or the caller
+  // may not send that type).
+  Result<void> SetSubaccountLimit(const Caller& caller, store::AccountId id,
+                                  store::MessageType type, int64_t units);
+  // Deactivates it (kept with its history) and returns its units. kInvalidId.
+  Result<void> DeleteSubaccount(const Caller& caller, store::AccountId id);
+
+  // senders/add: a new name waiting for the operator. kInvalidParameter (not
+  // a valid name), kSenderExists (the account has it, or it is predefined).
+  Result<void> AddSender(const Caller& caller, const std::string& name);
+  // senders/index. kInvalidParameter for an unknown type.
+  Result<std::vector<SenderView>> ListSenders(const Caller& caller, const SenderListQuery& query);
+
+  // account/add: a signup the operator approves with `bramka admin signup`.
+  // kRegistrationRefused for a demo account or a subaccount; kMissingParameter,
+  // kInvalidParameter, kInvalidPhone.
+  Result<int64_t> RequestAccount(const Caller& caller, const SignupRequest& request);
+  const OperatorContact& OperatorContactData() const { return options_.operator_contact; }
+  // account/messages: newest first; returning them marks them read.
+  Result<std::vector<store::AccountMessage>> AccountMessages(const Caller& caller);
+
+  // Operator (bramka admin). kNotFound for an unknown account name;
+  // kInvalidArgument for a bad CIDR or an empty text.
+  Result<void> SetAllowedIps(const std::string& name, const std::vector<std::string>& cidrs);
+  Result<int64_t> PostAccountMessage(const std::string& name, const std::string& text);
+  Result<std::vector<store::Signup>> ListSignups();
+  // Creates the account `name` for a pending signup and marks it approved.
+  Result<store::AccountId> ApproveSignup(int64_t id, const std::string& name,
+                                         const std::string& password);
+  Result<void> RejectSignup(int64_t id);
+  LoginThrottle& login_throttle() { return *login_throttle_; }
 
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
@@ -333,6 +393,12 @@ class GatewayService {
   std::unique_ptr<CredentialCache> credentials_;
   std::function<void()> accepted_hook_;
   std::function<void()> callback_queued_hook_;  // callbacks
+  // ---- accounts area ----
+  // Whether the account may send as `sender`: its own authorized name, a
+  // predefined one, or (for a subaccount) one authorized for its parent.
+  Result<bool> SenderUsable(const Caller& caller, const std::string& sender);
+  std::unique_ptr<LoginThrottle> login_throttle_ =
+      std::make_unique<LoginThrottle>(options_.login_throttle);
 };
 
 }  // namespace bramka::core

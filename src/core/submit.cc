@@ -31,15 +31,6 @@ bool IsValidUniqueId(const std::string& id) {
   return true;
 }
 
-bool IsValidSenderName(const std::string& s) {
-  if (s.empty() || s.size() > 11) return false;
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) || c == ' ' || c == '.' || c == '-' || c == '_' || c == '&')) return false;
-  }
-  return true;
-}
-
 Failure NoPermission(MessageType t) {
   switch (t) {
     case MessageType::kEco: return Failure::kNoPermissionEco;
@@ -154,10 +145,10 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   if (type == MessageType::kFull && sender != kTwoWaySender) {
     if (!IsValidSenderName(sender)) {
       return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
-                    "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces)");
+                    "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces, or a number)");
     }
-    BRAMKA_ASSIGN_OR_RETURN(auto known, store_.GetSender(caller.account_id, sender));
-    if (!known || known->status != store::SenderStatus::kAuthorized) {
+    BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, sender));  // senders.cc
+    if (!usable) {
       return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
                     "sender name '" + sender + "' is not approved for this account");
     }

@@ -79,4 +79,18 @@ std::optional<SenderStatus> ParseSenderStatus(std::string_view name) {
   return std::nullopt;
 }
 
+// ---- accounts area ----
+
+std::string_view SignupStatusName(SignupStatus s) {
+  switch (s) {
+    case SignupStatus::kPending:
+      return "pending";
+    case SignupStatus::kApproved:
+      return "approved";
+    case SignupStatus::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
 }  // namespace bramka::store

@@ -64,6 +64,16 @@ struct Account {
   AccountId parent_id = 0;    // 0 for a main account; else the owner of this subaccount
   bool active = true;
   int64_t created_ms = 0;
+  // ---- accounts area (migration 5) ----
+  // Contact data of a subaccount (subaccounts/add: name, phone, email).
+  std::string full_name;
+  std::string phone;
+  std::string email;
+  // API v2 allowlist: IPv4/IPv6 CIDRs (core/ip_allowlist.h); empty = any address.
+  std::vector<std::string> allowed_cidrs;
+  // Non-zero: a deleted subaccount. Kept (with its messages and ledger) but
+  // invisible to its parent and unable to log in (docs/adr/0008).
+  int64_t deleted_ms = 0;
 };
 
 // A balance in message units (one unit = one SMS part, one voice call, one MMS).
@@ -399,6 +409,48 @@ struct CallbackEntry {
 struct CallbackCounts {
   int64_t pending = 0;
   int64_t failed = 0;
+};
+
+// ---- accounts area (docs/adr/0008) --------------------------------------------
+
+// A new subaccount (Store::CreateSubaccount): the login, contact data, the
+// allowlist, and its starting balances (one entry per type it may use; types
+// not listed start not available). Units are moved from the parent.
+struct NewSubaccount {
+  AccountId parent_id = 0;
+  std::string name;
+  std::string password_hash;
+  std::string full_name;
+  std::string phone;
+  std::string email;
+  std::vector<std::string> allowed_cidrs;
+  std::vector<Balance> balances;  // `unlimited` is ignored: subaccounts have units
+  int64_t now_ms = 0;
+};
+
+// A message from the operator to an account (account/messages).
+struct AccountMessage {
+  int64_t id = 0;
+  std::string text;
+  int64_t created_ms = 0;
+  bool is_new = true;  // not read before the call that returned it
+};
+
+// A request for a new account made through account/add, waiting for the operator.
+enum class SignupStatus : uint8_t { kPending = 0, kApproved = 1, kRejected = 2 };
+std::string_view SignupStatusName(SignupStatus s);  // "pending", "approved", "rejected"
+
+struct Signup {
+  int64_t id = 0;
+  AccountId requested_by = 0;  // the account that called account/add
+  std::string phone;
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::string company;
+  SignupStatus status = SignupStatus::kPending;
+  AccountId account_id = 0;  // the account created on approval
+  int64_t created_ms = 0;
 };
 
 }  // namespace bramka::store

@@ -311,6 +311,56 @@ class Store {
   virtual Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) = 0;
   // For /metrics.
   virtual Result<CallbackCounts> CountCallbacks() = 0;
+  // ---- accounts area: subaccounts, allowlists, senders, operator messages,
+  //      signups (docs/adr/0008) ----------------------------------------------------
+  // Atomically creates a subaccount of `s.parent_id` (its Account has
+  // parent_id set and the contact data and allowlist given) with the balances
+  // listed in `s.balances`: each listed type becomes available with that many
+  // units, which are taken from the parent's balance of the type (unless the
+  // parent's is unlimited) with a ledger entry on both; unlisted types are not
+  // available. kNotFound: the parent is unknown or deleted; kAlreadyExists: the
+  // name is taken (by any account, deleted ones included); kRejected (detail =
+  // type + 1, nothing written): the parent's balance cannot cover the units;
+  // kInvalidArgument: negative units.
+  virtual Result<AccountId> CreateSubaccount(const NewSubaccount& s) = 0;
+  // The parent's subaccounts that are not deleted, ordered by id.
+  virtual Result<std::vector<Account>> ListSubaccounts(AccountId parent_id) = 0;
+  // kNotFound unless `id` is a subaccount of `parent_id` that is not deleted.
+  virtual Result<Account> GetSubaccount(AccountId parent_id, AccountId id) = 0;
+  // Sets the subaccount's balance of `type` to `units` (and makes the type
+  // available), moving the difference from (or back to) the parent's balance
+  // of the type in one transaction, with ledger entries on both; a parent with
+  // an unlimited balance gives without being charged and takes nothing back.
+  // kNotFound as for GetSubaccount; kRejected (detail = type + 1, nothing
+  // written): the parent's balance cannot cover the increase;
+  // kInvalidArgument: units < 0.
+  virtual Result<void> SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
+                                          int64_t units, int64_t now_ms) = 0;
+  // Marks the subaccount deleted (deleted_ms, not active) and returns its
+  // remaining positive units to the parent (ledger entries on both). Its
+  // messages, ledger and name stay. kNotFound as for GetSubaccount.
+  virtual Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) = 0;
+  // Replaces the account's API allowlist (empty = any address). kNotFound.
+  virtual Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) = 0;
+  // A new sender name in status kPending. kAlreadyExists when the account
+  // has the name already (in any status); kNotFound for an unknown account.
+  virtual Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) = 0;
+  // An operator message to the account; returns its id. kNotFound.
+  virtual Result<int64_t> AddAccountMessage(AccountId id, const std::string& text,
+                                            int64_t now_ms) = 0;
+  // Every message of the account, newest first, with is_new telling whether
+  // it was unread before this call; marks them all read in the same
+  // transaction. kNotFound for an unknown account.
+  virtual Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id,
+                                                                  int64_t now_ms) = 0;
+  // Stores a signup (signup.id and status are ignored: a new one is pending)
+  // and returns its id.
+  virtual Result<int64_t> AddSignup(const Signup& signup) = 0;
+  // Every signup, ordered by id.
+  virtual Result<std::vector<Signup>> ListSignups() = 0;
+  // Pending -> kApproved (with the account created for it) or kRejected.
+  // kNotFound for an unknown id; kRejected when it is not pending any more.
+  virtual Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) = 0;
 };
 
 }  // namespace bramka::store

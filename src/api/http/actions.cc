@@ -82,6 +82,7 @@ enum class Action {
   kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
   kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex,
   kAddressBook,  // groups/*, contacts/*, blacklist/*, templates/* (actions_addressbook.cc)
+  kAccounts,  // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
 };
 
 Action ActionFor(std::string_view name) {
@@ -99,6 +100,7 @@ Action ActionFor(std::string_view name) {
   if (name == "payments/invoice") return Action::kPaymentsInvoice;
   if (name == "stats/index") return Action::kStatsIndex;
   if (ActionHandler::IsAddressBookAction(name)) return Action::kAddressBook;
+  if (ActionHandler::IsAccountsAction(name)) return Action::kAccounts;
   return Action::kUnknown;
 }
 
@@ -193,15 +195,18 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
   }
 
   // Spec §1.4: a Bearer token wins over username/password in the body.
+  // The account's allowlist (1003) and login throttling (1012) are core's
+  // (GatewayService::AuthenticateApi, docs/adr/0008).
   Result<core::Caller> caller = [&]() -> Result<core::Caller> {
-    if (!request.bearer_token.empty()) return service_.AuthenticateToken(request.bearer_token);
-    auto user = request.params.GetString("username");
-    auto pass = request.params.GetString("password");
-    if (!user.ok() || !pass.ok() || !user->has_value() || !pass->has_value()) {
-      return Fail(ErrorCode::kUnauthenticated, "no credentials",
-                  static_cast<int>(core::Failure::kInvalidUser));
+    core::ApiCredentials credentials;
+    credentials.token = request.bearer_token;
+    if (credentials.token.empty()) {
+      auto user = request.params.GetString("username");
+      auto pass = request.params.GetString("password");
+      if (user.ok() && user->has_value()) credentials.username = **user;
+      if (pass.ok() && pass->has_value()) credentials.password = **pass;
     }
-    return service_.AuthenticatePassword(**user, **pass);
+    return service_.AuthenticateApi(credentials, request.remote_ip);
   }();
   if (!caller.ok()) {
     const ApiError e = AuthErrorFor(caller.error(), language_);
@@ -238,6 +243,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(StatsIndex(ctx));
     case Action::kAddressBook:
       return done(AddressBook(request.route.action, ctx.caller, ctx.params));
+    case Action::kAccounts:
+      return done(Accounts(request.route.action, ctx.caller, ctx.params));
     case Action::kUnknown:
     case Action::kError:
       break;

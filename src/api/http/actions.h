@@ -25,6 +25,7 @@
 namespace bramka::core {
 class GatewayService;
 struct SubmitRequest;
+struct Caller;  // accounts area
 }  // namespace bramka::core
 
 // ---- address book ----
@@ -38,7 +39,10 @@ struct ApiRequest {
   Route route;
   Params params;
   std::string bearer_token;    // from `Authorization: Bearer …`; empty when absent
-  std::string remote_address;  // for logs (and, later, IP allowlists: 1003)
+  std::string remote_address;  // "address:port", for logs
+  // accounts area: the bare client address, for the account's allowlist (1003)
+  // and login throttling.
+  std::string remote_ip;
 };
 
 struct ApiAnswer {
@@ -73,7 +77,9 @@ class ActionHandler {
   // Order of checks: unknown action -> 1000 (before authentication, so a
   // wrong path never costs a password check); error/{code} needs no
   // credentials; then authentication (Bearer token preferred over the
-  // username/password fields; failure -> 1001, inactive account -> 1007);
+  // username/password fields; failure -> 1001, inactive account -> 1007,
+  // address outside the account's allowlist -> 1003, too many failed
+  // logins from the address or for the name -> 1012; docs/adr/0008);
   // then the action's parameters (1006 malformed, 2000 missing).
   void Handle(ApiRequest request, std::function<void(ApiAnswer)> done);
 
@@ -118,6 +124,14 @@ class ActionHandler {
   // send_sms/send_personalized/send_voice: `group_id` and `contact_id` (int
   // or list) into the request; 1006 for an id that is not an integer.
   static Result<void> ParseAddressBookRecipients(const Params& p, core::SubmitRequest& req);
+
+  // ---- accounts area (actions_accounts.cc): subaccounts/* (spec §4.17),
+  // senders/* (§4.13), account/add, account/help, account/messages (§4.12) ----
+ public:
+  static bool IsAccountsAction(std::string_view action);
+
+ private:
+  ApiAnswer Accounts(std::string_view action, const core::Caller& caller, const Params& p);
 
   core::GatewayService& service_;
   Language language_;

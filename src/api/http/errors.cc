@@ -86,6 +86,10 @@ constexpr Entry kCatalogue[] = {
     {4500, "SubaccountError", "Nie można utworzyć subkonta", "Cannot create the subaccount"},
     {4502, "SubaccountError", "Login subkonta jest już zajęty",
      "The subaccount login is already taken"},
+    // bramka: subaccounts/limit (and a template's limits) beyond the main account's balance.
+    {4503, "SubaccountError",
+     "Saldo konta głównego nie pokrywa tego limitu lub konto nie może wysyłać tego typu",
+     "The main account's balance cannot cover this limit, or it may not send this type"},
 };
 
 // core::Failure -> API code. kNone has no entry (the ErrorCode decides).
@@ -94,9 +98,10 @@ int CodeForFailure(Failure f) {
     case Failure::kNone:
       return 0;
     case Failure::kInvalidUser:
-    case Failure::kIpNotAllowed:
     case Failure::kBindLimit:
       return 1001;
+    case Failure::kIpNotAllowed:
+      return 1003;
     case Failure::kMissingParameter:
       return 2000;
     case Failure::kInvalidParameter:
@@ -139,6 +144,19 @@ int CodeForFailure(Failure f) {
       return 3105;
     case Failure::kUnavailable:
       return 1009;
+    // accounts area (docs/adr/0008)
+    case Failure::kLoginThrottled:
+      return 1012;
+    case Failure::kSubaccountRefused:
+      return 4500;
+    case Failure::kLoginTaken:
+      return 4502;
+    case Failure::kParentBalanceTooLow:
+      return 4503;
+    case Failure::kSenderExists:
+      return 4407;
+    case Failure::kRegistrationRefused:
+      return 4312;
   }
   return 0;
 }
@@ -209,6 +227,11 @@ ApiError ApiErrorFor(const Error& error, Language lang) {
 ApiError AuthErrorFor(const Error& error, Language lang) {
   if (FailureOf(error) == Failure::kSendingBlocked) {
     return ApiErrorByCode(api_code::kAccountNotActive, lang);
+  }
+  // accounts area: the allowlist (spec §1.4: 1003) and login throttling (1012).
+  if (FailureOf(error) == Failure::kIpNotAllowed) return ApiErrorByCode(1003, lang);
+  if (FailureOf(error) == Failure::kLoginThrottled) {
+    return ApiErrorByCode(api_code::kTooManyRequests, lang);
   }
   if (error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kInternal ||
       error.code == ErrorCode::kCorrupt) {

@@ -127,7 +127,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       : state_(std::move(state)), stream_(MakeStream(std::move(socket), *state_)) {
     beast::error_code ec;
     auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) remote_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (!ec) {
+      remote_ip_ = remote.address().to_string();
+      remote_ = remote_ip_ + ":" + std::to_string(remote.port());
+    }
   }
   ~Session() override { state_->Unregister(this); }
 
@@ -271,6 +274,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     api.route = ParseRoute(path);
     api.bearer_token = BearerToken(req[bhttp::field::authorization]);
     api.remote_address = remote_;
+    api.remote_ip = remote_ip_;
     const Format format = api.route.format;
     const std::string label(ActionHandler::MetricLabel(api.route.action));
     // The strand's executor, counted as outstanding work until the answer is
@@ -365,6 +369,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Response res_;
   Clock::time_point started_ = Clock::now();
   std::string remote_ = "?";
+  std::string remote_ip_;  // for the account allowlist and login throttling
   std::vector<char> drain_;
 };
 

@@ -46,6 +46,15 @@ uint32_t CommandStatusFor(Failure failure) {
     // Storage cannot take it now: a temporary status that clients (Kannel) retry.
     case Failure::kUnavailable:
       return kEsmeRmsgqful;
+    // accounts area: API v2 refusals that no SMPP operation produces.
+    case Failure::kLoginThrottled:
+      return kEsmeRbindfail;
+    case Failure::kSubaccountRefused:
+    case Failure::kLoginTaken:
+    case Failure::kParentBalanceTooLow:
+    case Failure::kSenderExists:
+    case Failure::kRegistrationRefused:
+      return kEsmeRsyserr;
   }
   return kEsmeRsyserr;
 }

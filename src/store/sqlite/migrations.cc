@@ -242,6 +242,40 @@ CREATE TABLE callback_outbox (
 CREATE INDEX callback_outbox_due ON callback_outbox (next_attempt_ms, id) WHERE state = 0;
 CREATE INDEX callback_outbox_account ON callback_outbox (account_id, id);
 )sql"},
+    // ---- accounts area (docs/adr/0008) ----
+    {5, "accounts: subaccount contact data, API allowlists, deletion; operator messages; signups",
+     R"sql(
+ALTER TABLE accounts ADD COLUMN full_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN allowed_cidrs TEXT NOT NULL DEFAULT '';  -- comma-separated; '' = any
+ALTER TABLE accounts ADD COLUMN deleted_ms INTEGER NOT NULL DEFAULT 0;   -- deleted subaccount
+CREATE INDEX accounts_parent ON accounts (parent_id, id) WHERE parent_id <> 0;
+
+-- Operator messages to an account (account/messages); read_ms 0 = new.
+CREATE TABLE account_messages (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  text       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  read_ms    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX account_messages_account ON account_messages (account_id, id);
+
+-- account/add requests waiting for the operator (status: store::SignupStatus).
+CREATE TABLE signups (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  requested_by INTEGER NOT NULL,
+  phone        TEXT NOT NULL,
+  email        TEXT NOT NULL,
+  first_name   TEXT NOT NULL,
+  last_name    TEXT NOT NULL,
+  company      TEXT NOT NULL,
+  status       INTEGER NOT NULL DEFAULT 0,
+  account_id   INTEGER NOT NULL DEFAULT 0,
+  created_ms   INTEGER NOT NULL
+);
+)sql"},
     {7, "payments: top-up invoices", R"sql(
 -- One row per invoice; `seq` numbers the invoices of a period ("MM/YYYY") from 1,
 -- and `number` is "FV <seq>/<period>". Money in grosze.

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/ids.h"
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/migrations.h"
@@ -18,6 +19,7 @@ namespace bramka::store {
 using sqlite::Connection;
 using sqlite::Stmt;
 using sqlite::WriteContext;
+using sqlite::ReadAccount;
 
 namespace {
 
@@ -36,19 +38,6 @@ Result<sqlite::StatusCounts> CountMessages(Connection& conn) {
   }
   return counts;
 }
-
-Account ReadAccount(const Stmt& s) {
-  Account a;
-  a.id = s.Int(0);
-  s.TextInto(1, a.name);
-  s.TextInto(2, a.password_hash);
-  a.parent_id = s.Int(3);
-  a.active = s.Int(4) != 0;
-  a.created_ms = s.Int(5);
-  return a;
-}
-
-#define BRAMKA_ACCOUNT_COLUMNS "id, name, password_hash, parent_id, active, created_ms"
 
 Result<Account> OneAccount(Stmt& stmt) {
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -137,6 +137,21 @@ class InMemoryStore : public Store {
   Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
   Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
   Result<CallbackCounts> CountCallbacks() override;
+  // ---- accounts area (in_memory_store_accounts.cc / sqlite_store_accounts.cc) ----
+  Result<AccountId> CreateSubaccount(const NewSubaccount& s) override;
+  Result<std::vector<Account>> ListSubaccounts(AccountId parent_id) override;
+  Result<Account> GetSubaccount(AccountId parent_id, AccountId id) override;
+  Result<void> SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
+                                  int64_t units, int64_t now_ms) override;
+  Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) override;
+  Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) override;
+  Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) override;
+  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text,
+                                    int64_t now_ms) override;
+  Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) override;
+  Result<int64_t> AddSignup(const Signup& signup) override;
+  Result<std::vector<Signup>> ListSignups() override;
+  Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
 
 
  private:
@@ -207,6 +222,22 @@ class InMemoryStore : public Store {
   std::map<AccountId, AccountCallbacks> account_callbacks_;
   std::map<int64_t, LeasedCallback> callbacks_;
   int64_t next_callback_id_ = 1;
+
+  // ---- accounts area ----
+  // Moves `units` of `type` between a parent and its subaccount (negative:
+  // back to the parent); kRejected when the parent cannot cover it.
+  Result<void> TransferLocked(AccountId parent_id, AccountId sub_id, MessageType type,
+                              int64_t units, int64_t now_ms);
+  Account* LiveSubaccountLocked(AccountId parent_id, AccountId id);
+  struct StoredAccountMessage {
+    int64_t id;
+    AccountId account_id;
+    std::string text;
+    int64_t created_ms;
+    int64_t read_ms;
+  };
+  std::vector<StoredAccountMessage> account_messages_;
+  std::map<int64_t, Signup> signups_;
 };
 
 }  // namespace bramka::store

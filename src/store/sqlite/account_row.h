@@ -1,0 +1,24 @@
+#pragma once
+// The accounts table's columns as Account fields, defined once for every
+// query that reads accounts (sqlite_store.cc, sqlite_store_accounts.cc).
+
+#include <string>
+#include <vector>
+
+#include "store/model.h"
+#include "store/sqlite/connection.h"
+
+namespace bramka::store::sqlite {
+
+// The columns ReadAccount expects, in order, as a literal for SQL text.
+#define BRAMKA_ACCOUNT_COLUMNS                                                        \
+  "id, name, password_hash, parent_id, active, created_ms, full_name, phone, email, " \
+  "allowed_cidrs, deleted_ms"
+
+Account ReadAccount(const Stmt& s);
+
+// CIDR lists are stored comma-separated ('' = none).
+std::string JoinCidrList(const std::vector<std::string>& cidrs);
+std::vector<std::string> SplitCidrList(const std::string& s);
+
+}  // namespace bramka::store::sqlite
