@@ -26,6 +26,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.id_key = rt->config.core.id_key;
   core.max_recipients = rt->config.core.max_recipients;
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
+  rt->media_fetcher = core::MakeCurlMediaFetcher();
+  rt->gateway->SetMediaFetcher(rt->media_fetcher.get());
   return rt;
 }
 

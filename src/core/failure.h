@@ -35,8 +35,16 @@ enum class Failure : int {
   kUnavailable,            // storage cannot accept now (disk full, locked)
   kIpNotAllowed,           // the client's address is outside the login's allowlist
   kBindLimit,              // the SMPP login has as many binds open as it may
+  // ---- media and number checks (files/*, send_mms, send_voice, phones/check) ----
+  kFileTypeNotAllowed,     // not an allowed MMS type, or not a voice WAV as spec §4.3 wants
+  kFileTooLarge,           // over the size limit of its type
+  kFileFetchFailed,        // the file's URL could not be fetched (scheme, network, status)
+  kHlrLimitExhausted,
+  kLookupLimitExhausted,
+  kNoPermissionHlr,
+  kNoPermissionLookup,
 };
-inline constexpr Failure kLastFailure = Failure::kBindLimit;
+inline constexpr Failure kLastFailure = Failure::kNoPermissionLookup;
 
 std::string_view FailureName(Failure f);
 

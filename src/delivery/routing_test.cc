@@ -135,3 +135,28 @@ TEST(RoutingTest, PhoneHasPrefixIgnoresThePlus) {
 
 }  // namespace
 }  // namespace bramka::delivery
+
+namespace bramka::delivery {
+namespace {
+
+// Voice and MMS are not SMS: only a route naming their type takes them (routing.h).
+TEST(RoutingTest, MediaTakesOnlyRoutesThatNameItsType) {
+  RoutingOptions o;
+  o.rules.push_back({"all-pl", {}, {"+48"}, {}, {"smsc-a"}, false});
+  o.rules.push_back({"voice", {MessageType::kVoice}, {"+4860"}, {}, {"voice-gw"}, false});
+  o.default_route = {"smsc-a"};
+  RoutingTable table = MustCreate(o);
+  EXPECT_THAT(table.Route(Msg("+48500100200", MessageType::kEco), 0), ElementsAre("smsc-a"));
+  EXPECT_THAT(table.Route(Msg("+48500100200", MessageType::kVoice), 0), ElementsAre("simnet"));
+  EXPECT_THAT(table.Route(Msg("+48600100200", MessageType::kVoice), 0), ElementsAre("voice-gw"));
+  EXPECT_THAT(table.Route(Msg("+48600100200", MessageType::kMms), 0), ElementsAre("simnet"));
+  EXPECT_EQ(table.Match(Msg("+48500100200", MessageType::kMms)), nullptr);
+
+  o.media_route.clear();  // simnet disabled: no way out for media
+  RoutingTable no_media = MustCreate(o);
+  EXPECT_TRUE(no_media.Route(Msg("+48500100200", MessageType::kMms), 0).empty());
+  EXPECT_THAT(no_media.Route(Msg("+48500100200", MessageType::kFull), 0), ElementsAre("smsc-a"));
+}
+
+}  // namespace
+}  // namespace bramka::delivery

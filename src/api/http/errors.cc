@@ -86,6 +86,18 @@ constexpr Entry kCatalogue[] = {
     {4500, "SubaccountError", "Nie można utworzyć subkonta", "Cannot create the subaccount"},
     {4502, "SubaccountError", "Login subkonta jest już zajęty",
      "The subaccount login is already taken"},
+
+    // bramka: files/* (spec §4.10) and phones/check, phones/lookup (§4.16).
+    {4601, "FileError", "Niedozwolony typ pliku", "File type not allowed"},
+    {4602, "FileError", "Plik jest zbyt duży", "File too large"},
+    {4603, "FileError", "Nie udało się pobrać pliku z podanego adresu URL",
+     "The file could not be fetched from the URL"},
+    {4701, "PhonesError", "Wyczerpany limit HLR", "HLR limit exhausted"},
+    {4702, "PhonesError", "Wyczerpany limit sprawdzania sieci (lookup)", "Lookup limit exhausted"},
+    {4703, "PhonesError", "Brak uprawnień do sprawdzania numerów w HLR",
+     "No permission to check numbers in the HLR"},
+    {4704, "PhonesError", "Brak uprawnień do sprawdzania sieci numerów (lookup)",
+     "No permission to look numbers up"},
 };
 
 // core::Failure -> API code. kNone has no entry (the ErrorCode decides).
@@ -139,6 +151,20 @@ int CodeForFailure(Failure f) {
       return 3105;
     case Failure::kUnavailable:
       return 1009;
+    case Failure::kFileTypeNotAllowed:
+      return 4601;
+    case Failure::kFileTooLarge:
+      return 4602;
+    case Failure::kFileFetchFailed:
+      return 4603;
+    case Failure::kHlrLimitExhausted:
+      return 4701;
+    case Failure::kLookupLimitExhausted:
+      return 4702;
+    case Failure::kNoPermissionHlr:
+      return 4703;
+    case Failure::kNoPermissionLookup:
+      return 4704;
   }
   return 0;
 }

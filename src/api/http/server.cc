@@ -283,9 +283,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->WriteAnswer(answer, format, label, keep_alive, version);
       });
     };
-    auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query);
+    std::vector<UploadedFile> uploads;
+    auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query, &uploads);
     if (!tree.ok()) return finish(state_->handler.ErrorAnswer(tree.error()));
-    api.params = Params(std::move(*tree));
+    api.params = Params(std::move(*tree), std::move(uploads));
     // While the action runs (a send waits for its commit) no timer runs:
     // the connection is busy, not idle.
     beast::get_lowest_layer(stream_).expires_never();

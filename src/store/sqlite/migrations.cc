@@ -147,6 +147,26 @@ CREATE INDEX smpp_outbox_user ON smpp_outbox (smpp_user_id, id);
 ALTER TABLE messages ADD COLUMN smpp_user_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN smpp_registered_delivery INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // ---- media (files/*, send_mms, send_voice with a file; ADR 0009) ----
+    {6, "media files, message attachments", R"sql(
+-- MMS and voice files with their bytes (ADR 0009: in the store, not in files
+-- beside it, so that every node of a shared database sees them). A rowid table
+-- (not WITHOUT ROWID): the blobs stay out of the id index.
+CREATE TABLE media_files (
+  id         TEXT NOT NULL UNIQUE,  -- 10 lowercase hex characters
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  type       INTEGER NOT NULL,      -- store::MessageType: 2 voice, 3 mms
+  name       TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  data       BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX media_files_account ON media_files (account_id, created_ms);
+
+-- The media files a message carries: ids joined with ',' ('' for SMS).
+ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

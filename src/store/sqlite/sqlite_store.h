@@ -115,6 +115,16 @@ class SqliteStore final : public Store {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
+  // ---- media files and metered charges (sqlite_store_media.cc) ----
+  Result<void> AddMediaFile(const MediaFile& file) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
+                                 bool with_data) override;
+  Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
+                                                std::optional<MessageType> type) override;
+  Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
+                             const std::string& note, int64_t now_ms) override;
+
 
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).

@@ -83,6 +83,16 @@ class InMemoryStore final : public Store {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
+  // ---- media files and metered charges (in_memory_store_media.cc) ----
+  Result<void> AddMediaFile(const MediaFile& file) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
+                                 bool with_data) override;
+  Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
+                                                std::optional<MessageType> type) override;
+  Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
+                             const std::string& note, int64_t now_ms) override;
+
 
  private:
   static constexpr size_t kTypes = 6;
@@ -126,6 +136,8 @@ class InMemoryStore final : public Store {
   std::map<int64_t, SmppUser> smpp_users_;
   std::map<int64_t, SmppOutboxEntry> smpp_outbox_;
   int64_t next_smpp_outbox_id_ = 1;
+  // ---- media (in_memory_store_media.cc) ----
+  std::map<std::string, MediaFile> media_files_;  // by id
 };
 
 }  // namespace bramka::store
