@@ -67,8 +67,10 @@ TEST(RoutingTest, AccountOnlyRule) {
   RoutingOptions o;
   o.rules.push_back({"vip", {}, {}, {42}, {"premium", "a"}, false});
   RoutingTable table = MustCreate(o);
-  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 42), 5), ElementsAre("premium", "a"));
-  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 41), 5), ElementsAre("simnet"));
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kFull, 42), 5), ElementsAre("premium", "a"));
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kFull, 41), 5), ElementsAre("simnet"));
+  // A rule without types carries SMS only; MMS takes the media route.
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 42), 5), ElementsAre("simnet"));
 }
 
 TEST(RoutingTest, RoundRobinRotatesAndKeepsTheOthersAsFailover) {

@@ -181,7 +181,9 @@ Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
-  if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData) &&
+  // (Also for the files/* errors: which limit, which format.)
+  if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData ||
+       (e.code >= 4601 && e.code <= 4603)) &&
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
   }

@@ -295,6 +295,23 @@ class GatedStore final : public store::Store {
   Result<void> DeleteSmppOutbox(int64_t entry_id) override {
     return inner_.DeleteSmppOutbox(entry_id);
   }
+  // ---- media files and metered charges ----
+  Result<void> AddMediaFile(const store::MediaFile& f) override { return inner_.AddMediaFile(f); }
+  Result<store::MediaFile> GetMediaFile(store::AccountId a, const std::string& id,
+                                        bool with_data) override {
+    return inner_.GetMediaFile(a, id, with_data);
+  }
+  Result<std::vector<store::MediaFile>> ListMediaFiles(
+      store::AccountId a, std::optional<store::MessageType> t) override {
+    return inner_.ListMediaFiles(a, t);
+  }
+  Result<void> DeleteMediaFile(store::AccountId a, const std::string& id) override {
+    return inner_.DeleteMediaFile(a, id);
+  }
+  Result<void> ChargeBalance(store::AccountId a, store::MessageType t, int64_t units,
+                             const std::string& note, int64_t now_ms) override {
+    return inner_.ChargeBalance(a, t, units, note, now_ms);
+  }
 
  private:
   store::InMemoryStore inner_;

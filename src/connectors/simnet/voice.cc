@@ -44,8 +44,8 @@ Result<void> RenderSpeech(const SpeechOptions& options, const std::string& text,
   const std::string text_path = wav_path + ".txt";
   const std::string tmp_wav = wav_path + ".tmp";
   BRAMKA_RETURN_IF_ERROR(WriteFileAtomically(text_path, text));
-  std::vector<std::string> args = {options.command, "-q",          "-b", "1",    "-v",
-                                   options.voice,   "-f", text_path, "-w", tmp_wav};
+  std::vector<std::string> args = {options.command, "-b", "1",       "-v", options.voice,
+                                   "-f",            text_path, "-w", tmp_wav};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
