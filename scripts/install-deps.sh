@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev libpq-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libphonenumber-dev
   libespeak-ng-dev
+  # simnet renders text-to-speech voice messages with the espeak-ng program (connectors/simnet/voice.h)
+  espeak-ng
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
   # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
