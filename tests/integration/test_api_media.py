@@ -120,6 +120,12 @@ class MediaTest(unittest.TestCase):
                          ("Demo wav", "voice", len(wav_bytes())))
         self.assertRegex(mine[0]["date"], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
         self.assertNotIn(pic, [i["id"] for i in index["items"]])  # filtered by type
+        form_index = self.b.api("files/index", {"type": "mms"}, form=True)
+        self.assertIn(pic, [i["id"] for i in form_index["items"]])
+        status, xml = self.b.api("files/index", {"type": "voice"}, fmt=".xml")
+        self.assertEqual(status, 200)
+        self.assertIn(f"<id>{voice}</id>".encode(), xml)
+        self.assertIn(b"<type>voice</type>", xml)
         view = self.b.api("files/view", {"id": pic, "type": "mms"}, form=True)
         self.assertEqual((view["id"], view["name"], view["type"], view["size"]),
                          (pic, "pic.png", "mms", len(PNG)))
@@ -153,6 +159,8 @@ class MediaTest(unittest.TestCase):
             ({"type": "mms", "url": self.base + "/big.png"}, 4602),                # oversized
             ({"type": "mms", "url": self.base + "/missing.png"}, 4603),            # HTTP 404
             ({"type": "mms", "file": "not base64!"}, 1006),
+            ({"type": "mms", "url": self.base + "/pic.png",
+              "file": base64.b64encode(PNG).decode()}, 1006),                     # both
         ]
         for params, code in cases:
             for form in (False, True):
@@ -253,7 +261,12 @@ class MediaTest(unittest.TestCase):
         lookup_before = int(self.limit("lookup"))
         lk = self.b.api("phones/lookup", {"phone": "600000150"})
         self.assertEqual(lk["status"], "OK")  # absent, but a member of its network
-        self.assertEqual(int(self.limit("lookup")), lookup_before - 1)
+        lk = self.b.api("phones/lookup", {"phone": ["600000150", "600000250"]}, form=True)
+        self.assertEqual([i["status"] for i in lk["items"]], ["OK", "ERR"])
+        self.assertEqual(int(self.limit("lookup")), lookup_before - 3)
+        self.assertEqual(self.b.api("phones/lookup", {}, form=True)["error"]["code"], 2000)
+        status, xml = self.b.api("phones/check", {"phone": "500600700"}, fmt=".xml")
+        self.assertIn(b"<status>OK</status>", xml)
         # bad input
         self.assertEqual(self.b.api("phones/check", {})["error"]["code"], 2000)
         self.assertEqual(self.b.api("phones/check", {"phone": "12"}, form=True)["error"]["code"], 2001)
