@@ -82,7 +82,7 @@ Result<store::MediaFile> GatewayService::AddFile(const Caller& caller, AddFileRe
                     "fetching files by URL is not configured");
     }
     const size_t limit = req.type == MessageType::kVoice ? options_.media.max_voice_bytes
-                                                          : options_.media.max_mms_bytes;
+                                                         : options_.media.max_mms_bytes;
     BRAMKA_ASSIGN_OR_RETURN(FetchedMedia fetched, fetcher_->Fetch(req.url, limit));
     f.data = std::move(fetched.data);
     fallback_name = fetched.file_name;
@@ -143,9 +143,9 @@ Result<std::string> GatewayService::PrepareMedia(const Caller& caller, SubmitReq
     }
     if (req.file_ids.size() + req.inline_files.size() >
         static_cast<size_t>(options_.media.max_mms_files)) {
-      return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
-                    "an MMS carries at most " + std::to_string(options_.media.max_mms_files) +
-                        " files");
+      return Refuse(
+          ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
+          "an MMS carries at most " + std::to_string(options_.media.max_mms_files) + " files");
     }
     text = req.title;
   } else {

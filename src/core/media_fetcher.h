@@ -36,7 +36,7 @@ class MediaFetcher {
 };
 
 struct CurlFetcherOptions {
-  std::chrono::seconds timeout{15};         // whole transfer
+  std::chrono::seconds timeout{15};  // whole transfer
   std::chrono::seconds connect_timeout{5};
   long max_redirects = 3;
 };

@@ -109,7 +109,8 @@ class CurlMediaFetcher final : public MediaFetcher {
 
 bool IsFetchableUrl(const std::string& url) {
   std::string lower;
-  for (char c : url.substr(0, 8)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : url.substr(0, 8))
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   size_t host;
   if (lower.rfind("http://", 0) == 0) {
     host = 7;
@@ -119,9 +120,8 @@ bool IsFetchableUrl(const std::string& url) {
     return false;
   }
   if (url.size() <= host || url[host] == '/') return false;
-  return std::none_of(url.begin(), url.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-  });
+  return std::none_of(url.begin(), url.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
 }
 
 std::unique_ptr<MediaFetcher> MakeCurlMediaFetcher(CurlFetcherOptions options) {

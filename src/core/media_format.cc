@@ -91,8 +91,8 @@ Result<WavInfo> CheckVoiceWav(std::string_view bytes) {
                       std::to_string(w.bits_per_sample) + "-bit");
   }
   if (w.sample_rate != 8000) {
-    return NotAllowed("voice files must be 8000 Hz; this one is " +
-                      std::to_string(w.sample_rate) + " Hz");
+    return NotAllowed("voice files must be 8000 Hz; this one is " + std::to_string(w.sample_rate) +
+                      " Hz");
   }
   if (w.channels != 1) {
     return NotAllowed("voice files must be mono; this one has " + std::to_string(w.channels) +
@@ -111,7 +111,8 @@ Result<std::string> SniffMmsContentType(std::string_view b) {
   if (StartsWith(b, "GIF87a") || StartsWith(b, "GIF89a")) return std::string("image/gif");
   if (StartsWith(b, "\xFF\xD8\xFF")) return std::string("image/jpeg");
   if (StartsWith(b, "\x89PNG\r\n\x1a\n")) return std::string("image/png");
-  if (b.size() > 26 && StartsWith(b, "BM") && Le32(b, 2) == b.size()) return std::string("image/bmp");
+  if (b.size() > 26 && StartsWith(b, "BM") && Le32(b, 2) == b.size())
+    return std::string("image/bmp");
   if (b.size() >= 12 && StartsWith(b, "RIFF") && b.substr(8, 4) == "WAVE") {
     return std::string("audio/wav");
   }

@@ -78,7 +78,10 @@ TEST(MediaFormatTest, SniffsMmsTypesByContent) {
   EXPECT_EQ(*SniffMmsContentType("Zażółć gęślą jaźń\n"), "text/plain");
   EXPECT_EQ(*SniffMmsContentType(Wav(8000, 1, 16, 0.1)), "audio/wav");
   EXPECT_EQ(*SniffMmsContentType("%PDF-1.4"), "application/pdf");
-  EXPECT_FALSE(SniffMmsContentType(std::string("\x7f" "ELF\x02\x01", 6)).ok());
+  EXPECT_FALSE(SniffMmsContentType(std::string("\x7f"
+                                               "ELF\x02\x01",
+                                               6))
+                   .ok());
   EXPECT_FALSE(SniffMmsContentType("").ok());
   EXPECT_FALSE(SniffMmsContentType(std::string("MZ\x90\0", 4)).ok());
 }

@@ -27,7 +27,7 @@ struct HlrAnswer {
   Status status = Status::kOk;
   // MCC followed by MNC as one integer (26003 = Poland, Orange); 0 = unknown.
   int64_t imsi = 0;
-  std::string network;         // the network's name, empty = unknown
+  std::string network;  // the network's name, empty = unknown
   bool ported = false;
   std::string network_ported;  // the network it was ported to; empty unless ported
   // kErr: why, as MAP errors name it ("ABSENT_SUBSCRIBER_SM", "UNKNOWN_SUBSCRIBER",

@@ -45,7 +45,8 @@ Document FileDocument(const store::MediaFile& f) {
 // A file's contents as the client sent them: the bytes of a multipart file part,
 // else base64 text.
 Result<std::string> FileBytes(const Params& p, std::string_view key, const ParamTree& value) {
-  if (!value.is_string()) return InvalidData("parameter '" + std::string(key) + "' must be a string");
+  if (!value.is_string())
+    return InvalidData("parameter '" + std::string(key) + "' must be a string");
   const std::string& text = value.get_ref<const std::string&>();
   if (p.Upload(key) != nullptr) return text;
   return DecodeBase64(text);
@@ -182,8 +183,8 @@ ApiAnswer ActionHandler::PhonesCheck(const core::Caller& caller, const Params& p
     }
     return ErrorAnswer(Missing("phone"));
   }
-  auto checked = service_.CheckNumbers(caller, *phones,
-                                       lookup ? core::NumberCheck::kLookup : core::NumberCheck::kHlr);
+  auto checked = service_.CheckNumbers(
+      caller, *phones, lookup ? core::NumberCheck::kLookup : core::NumberCheck::kHlr);
   if (!checked.ok()) return ErrorAnswer(checked.error());
   if (phones->size() == 1) return ApiAnswer{CheckDocument(checked->front()), 0};
   Document doc = Document::object();

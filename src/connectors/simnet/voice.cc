@@ -44,8 +44,8 @@ Result<void> RenderSpeech(const SpeechOptions& options, const std::string& text,
   const std::string text_path = wav_path + ".txt";
   const std::string tmp_wav = wav_path + ".tmp";
   BRAMKA_RETURN_IF_ERROR(WriteFileAtomically(text_path, text));
-  std::vector<std::string> args = {options.command, "-b", "1",       "-v", options.voice,
-                                   "-f",            text_path, "-w", tmp_wav};
+  std::vector<std::string> args = {options.command, "-b", "1",    "-v", options.voice, "-f",
+                                   text_path,       "-w", tmp_wav};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -55,7 +55,8 @@ Result<void> RenderSpeech(const SpeechOptions& options, const std::string& text,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  const int rc = posix_spawnp(&pid, options.command.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc =
+      posix_spawnp(&pid, options.command.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   auto cleanup = [&] {
     std::error_code ec;
@@ -64,8 +65,8 @@ Result<void> RenderSpeech(const SpeechOptions& options, const std::string& text,
   };
   if (rc != 0) {
     cleanup();
-    return Unavailable("cannot run " + options.command + " (Debian package espeak-ng): " +
-                       std::strerror(rc));
+    return Unavailable("cannot run " + options.command +
+                       " (Debian package espeak-ng): " + std::strerror(rc));
   }
   // A bounded wait for the child; the voice thread has nothing else to do meanwhile.
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;

@@ -40,7 +40,8 @@ Result<void> SqliteStore::AddMediaFile(const MediaFile& file) {
   if (!MessageIdCodec::IsWellFormed(file.id)) {
     return Fail(ErrorCode::kInvalidArgument, "media file id must be 10 lowercase hex characters");
   }
-  if (!IsMediaType(file.type)) return Fail(ErrorCode::kInvalidArgument, "media files are mms or voice");
+  if (!IsMediaType(file.type))
+    return Fail(ErrorCode::kInvalidArgument, "media files are mms or voice");
   if (file.size != static_cast<int64_t>(file.data.size())) {
     return Fail(ErrorCode::kInvalidArgument, "media file size differs from its data");
   }
@@ -97,10 +98,9 @@ Result<MediaFile> SqliteStore::GetMediaFile(AccountId id, const std::string& fil
 Result<std::vector<MediaFile>> SqliteStore::ListMediaFiles(AccountId id,
                                                            std::optional<MessageType> type) {
   return readers_->With([&](Connection& c) -> Result<std::vector<MediaFile>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS " FROM media_files "
-                             "WHERE account_id = ?1 AND (?2 < 0 OR type = ?2) "
-                             "ORDER BY created_ms, id"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS " FROM media_files "
+                                                 "WHERE account_id = ?1 AND (?2 < 0 OR type = ?2) "
+                                                 "ORDER BY created_ms, id"));
     stmt.BindInt(1, id).BindInt(2, type ? static_cast<int64_t>(*type) : -1);
     std::vector<MediaFile> out;
     while (true) {
@@ -153,8 +153,9 @@ Result<void> SqliteStore::ChargeBalance(AccountId id, MessageType type, int64_t 
       return Fail(ErrorCode::kRejected, "balance too low", static_cast<int>(type) + 1);
     }
     {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt update, ctx.conn.Prepare("UPDATE balances SET units = units - ?3 "
-                                                            "WHERE account_id = ?1 AND type = ?2"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt update,
+                              ctx.conn.Prepare("UPDATE balances SET units = units - ?3 "
+                                               "WHERE account_id = ?1 AND type = ?2"));
       update.BindInt(1, id).BindInt(2, static_cast<int64_t>(type)).BindInt(3, units);
       BRAMKA_RETURN_IF_ERROR(update.Run());
     }
