@@ -148,6 +148,18 @@ Result<void> SimnetConnector::Start(delivery::ConnectorEvents& events) {
       } else {
         r.status = store::MessageStatus::kDelivered;  // it was accepted, so not rejected
       }
+      if (m.type == store::MessageType::kVoice && !options_.voice_dir.empty() &&
+          !std::filesystem::exists(std::filesystem::path(options_.voice_dir) / (m.id + ".wav"))) {
+        // Stopped before it was "played": play it now, then report.
+        Submit voice;
+        voice.message_id = m.id;
+        voice.voice = true;
+        voice.account_id = m.account_id;
+        voice.text = m.text;
+        if (!m.attachments.empty()) voice.file_id = m.attachments.front();
+        voice_jobs_.push(VoiceJob{std::move(voice), std::move(r)});
+        continue;
+      }
       const int64_t wait_ms = std::max<int64_t>(0, m.sent_ms + options_.receipt_delay_ms - now_ms);
       ScheduleLocked(steady_now + std::chrono::milliseconds(wait_ms), 0, std::move(r));
     }

@@ -522,5 +522,44 @@ TEST_F(SimnetConnectorTest, VoiceFileMessagesAreWrittenBeforeTheirReceipt) {
   std::filesystem::remove_all(dir);
 }
 
+// A voice message still sent at a restart (stopped before it was "played") is played then.
+TEST_F(SimnetConnectorTest, ResumedVoiceMessagesArePlayedBeforeTheirReceipt) {
+  const std::string dir = ::testing::TempDir() + "/simnet-resume-" + std::to_string(::getpid());
+  auto account = store_.CreateAccount("resume", "x", 0, 1);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(store_.AdjustBalance(*account, store::MessageType::kVoice, 5, "t", 1).ok());
+  store::MediaFile f;
+  f.id = "00000000f2";
+  f.account_id = *account;
+  f.type = store::MessageType::kVoice;
+  f.data = "RIFF-resumed";
+  f.size = static_cast<int64_t>(f.data.size());
+  ASSERT_TRUE(store_.AddMediaFile(f).ok());
+  store::Message m;
+  m.id = "00000000a7";
+  m.phone = "+48500100200";
+  m.type = store::MessageType::kVoice;
+  m.attachments = {f.id};
+  m.cost_units = 1;
+  m.queued_ms = m.due_ms = ToUnixMillis(clock_.Now());
+  ASSERT_TRUE(store_.Accept({*account, {m}}).ok());
+  ASSERT_EQ(store_.ClaimDue(ToUnixMillis(clock_.Now()), 10, "n", ToUnixMillis(clock_.Now()) + 1000)
+                ->size(),
+            1u);
+  ASSERT_TRUE(store_.MarkSent(m.id, "simnet", "77", ToUnixMillis(clock_.Now())).ok());
+
+  SimnetOptions o = Fast();
+  o.voice_dir = dir;
+  SimnetConnector simnet(store_, clock_, o);
+  ASSERT_TRUE(simnet.Start(events_).ok());
+  ASSERT_TRUE(events_.WaitReceipts(1));
+  EXPECT_EQ(events_.receipts()[0].upstream_id, "77");
+  std::ifstream in(dir + "/00000000a7.wav", std::ios::binary);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, "RIFF-resumed");
+  simnet.Stop();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace bramka::simnet
