@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP ingest benchmark against a release build (docs/performance.md):
 #  1. messages/send_sms, one recipient per request, keep-alive, wrk with C connections;
-#  2. one messages/send_sms request with 10,000 recipients, timed REPEAT times (median).
+#  2. the same over HTTPS (TLS 1.3, the certificate of `bramka init`);
+#  3. messages/reports (50 newest messages per request) over HTTP and over HTTPS;
+#  4. one messages/send_sms request with 10,000 recipients, timed REPEAT times (median).
 # Durable: each answer comes after the SQLite commit (synchronous=FULL).
 # Usage: scripts/bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -20,11 +22,17 @@ sed -i 's/^log_level = .*/log_level = "warn"/' "$dir/bramka.toml"
 pid=$!
 for _ in $(seq 1 200); do [ -f "$dir/data/listeners.json" ] && break; sleep 0.05; done
 port=$(python3 -c "import json;print(json.load(open('$dir/data/listeners.json'))['http'])")
+tls_port=$(python3 -c "import json;print(json.load(open('$dir/data/listeners.json'))['https'])")
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
 
 echo "== $(date -u +%F) $(nproc) cores, $(uname -r); bramka $(git rev-parse --short HEAD 2>/dev/null)"
 echo "== send_sms, 1 recipient/request, $conns connections, ${secs}s (wrk -t2)"
 BRAMKA_TOKEN=$token wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk_send_sms.lua "http://127.0.0.1:$port" | tail -1
+echo "== send_sms over HTTPS, 1 recipient/request, $conns connections, ${secs}s (wrk -t2)"
+BRAMKA_TOKEN=$token wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk_send_sms.lua "https://127.0.0.1:$tls_port" | tail -1
+echo "== reports (50 per page), $conns connections, ${secs}s, HTTP then HTTPS (wrk -t2)"
+BRAMKA_TOKEN=$token wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk_reports.lua "http://127.0.0.1:$port" | tail -1
+BRAMKA_TOKEN=$token wrk -t2 -c"$conns" -d"${secs}s" -s bench/wrk_reports.lua "https://127.0.0.1:$tls_port" | tail -1
 
 echo "== send_sms with 10,000 recipients in one request, $repeat runs"
 python3 - "$port" "$token" "$repeat" <<'PY'

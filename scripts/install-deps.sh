@@ -12,10 +12,13 @@ packages=(
   libsqlite3-dev libpq-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libphonenumber-dev
   libespeak-ng-dev
+  # invoices (payments/invoice): PDF through cairo with an embedded DejaVu font
+  libcairo2-dev fonts-dejavu-core
   # simnet renders text-to-speech voice messages with the espeak-ng program (connectors/simnet/voice.h)
   espeak-ng
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
+  poppler-utils
   # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
   kannel
 )

@@ -46,6 +46,22 @@ struct SmppUserAdminOptions {
 };
 int RunSmppUserAdmin(const std::string& config_path, const SmppUserAdminOptions& options);
 
+// `bramka admin --config FILE payment add ACCOUNT --type T --units N --price PLN
+// [--unpaid] [--due-days N] [--note TEXT]`, `payment paid ID`, `payment list ACCOUNT`:
+// top-ups sold with an invoice (payment_admin.cc).
+struct PaymentAdminOptions {
+  std::string verb;  // "add", "paid" or "list"
+  std::string account;
+  int64_t id = 0;
+  std::string type = "full";
+  int64_t units = 0;
+  std::string price;  // gross PLN, "123.45" or "123,45"
+  bool unpaid = false;
+  int due_days = 14;
+  std::string note;
+};
+int RunPaymentAdmin(const std::string& config_path, const PaymentAdminOptions& options);
+
 // `bramka smsc`: the SMSC simulator (src/smsc). See smsc_command.cc.
 struct SmscCommandOptions {
   std::string bind = "127.0.0.1";

@@ -103,6 +103,25 @@ int main(int argc, char** argv) {
   smpp_user_add->callback([&smpp_user] { smpp_user.verb = "add"; });
   smpp_users->add_subcommand("list", "List SMPP logins")->callback([&smpp_user] { smpp_user.verb = "list"; });
 
+  // Top-ups sold with an invoice (payment_admin.cc).
+  bramka::app::PaymentAdminOptions payment;
+  auto* payments = admin_cmd->add_subcommand("payment", "Top-ups with invoices")->require_subcommand(1);
+  auto* payment_add = payments->add_subcommand("add", "Sell units: issue an invoice and credit the balance");
+  payment_add->add_option("account", payment.account)->required();
+  payment_add->add_option("--type", payment.type, "Balance: eco, full, voice, mms, hlr, lookup");
+  payment_add->add_option("--units", payment.units)->required();
+  payment_add->add_option("--price", payment.price, "Gross price in PLN, e.g. 123.00")->required();
+  payment_add->add_flag("--unpaid", payment.unpaid, "Not paid yet (payable within --due-days)");
+  payment_add->add_option("--due-days", payment.due_days);
+  payment_add->add_option("--note", payment.note, "Printed on the invoice");
+  payment_add->callback([&payment] { payment.verb = "add"; });
+  auto* payment_paid = payments->add_subcommand("paid", "Mark an invoice paid");
+  payment_paid->add_option("id", payment.id)->required();
+  payment_paid->callback([&payment] { payment.verb = "paid"; });
+  auto* payment_list = payments->add_subcommand("list", "An account's invoices");
+  payment_list->add_option("account", payment.account)->required();
+  payment_list->callback([&payment] { payment.verb = "list"; });
+
   bramka::app::SmscCommandOptions smsc;
   auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
   smsc_cmd->add_option("--bind", smsc.bind);
@@ -123,6 +142,9 @@ int main(int argc, char** argv) {
   if (smsc_cmd->parsed()) return bramka::app::RunSmsc(smsc);
   if (admin_cmd->parsed() && !smpp_user.verb.empty()) {
     return bramka::app::RunSmppUserAdmin(admin.config_path, smpp_user);
+  }
+  if (admin_cmd->parsed() && !payment.verb.empty()) {
+    return bramka::app::RunPaymentAdmin(admin.config_path, payment);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

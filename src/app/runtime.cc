@@ -25,6 +25,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.default_region = rt->config.core.default_region;
   core.id_key = rt->config.core.id_key;
   core.max_recipients = rt->config.core.max_recipients;
+  core.vat_percent = rt->config.billing.vat_percent;
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
   rt->media_fetcher = core::MakeCurlMediaFetcher();
   rt->gateway->SetMediaFetcher(rt->media_fetcher.get());

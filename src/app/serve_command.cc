@@ -139,6 +139,10 @@ int RunServe(const std::string& config_path) {
   hopts.cert_file = cfg.Resolve(cfg.http.cert_file);
   hopts.key_file = cfg.Resolve(cfg.http.key_file);
   hopts.max_body_bytes = static_cast<size_t>(cfg.http.max_body_bytes);
+  hopts.billing.seller = {cfg.billing.seller_name, cfg.billing.seller_address,
+                          cfg.billing.seller_tax_id};
+  hopts.billing.bank_account = cfg.billing.bank_account;
+  hopts.billing.place = cfg.billing.place;
   api::http::HttpServer http(io, hopts, *rt.gateway, metrics);
   if (auto r = http.Start(); !r.ok()) {
     dispatcher.Stop();

@@ -188,7 +188,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing"}) top.Known(k);
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -225,6 +225,17 @@ Result<Config> LoadConfig(const std::string& path) {
   core.Get("id_key", c.core.id_key);
   core.Get("max_recipients", c.core.max_recipients);
   core.CheckUnknown();
+
+  TableReader billing(root["billing"].as_table(), "billing", errors);
+  billing.Get("seller_name", c.billing.seller_name);
+  billing.GetList("seller_address", c.billing.seller_address);
+  billing.Get("seller_tax_id", c.billing.seller_tax_id);
+  billing.Get("bank_account", c.billing.bank_account);
+  billing.Get("place", c.billing.place);
+  billing.Get("vat_percent", c.billing.vat_percent);
+  billing.CheckUnknown();
+  Require(c.billing.vat_percent >= 0 && c.billing.vat_percent <= 100,
+          "[billing] vat_percent must be between 0 and 100", errors);
 
   TableReader delivery(root["delivery"].as_table(), "delivery", errors);
   delivery.Get("batch_size", c.delivery.batch_size);
@@ -335,6 +346,14 @@ seed = {seed}
 # effect = "undelivered"    # undelivered | reject | temporary
 # reason = "unsupported_number"
 
+[billing]                         # the seller on invoices of top-ups (payments/invoice)
+seller_name = "{seller}"
+seller_address = []               # lines, e.g. ["ul. Prosta 1", "00-001 Warszawa"]
+seller_tax_id = ""                # NIP
+bank_account = ""
+place = ""                        # place of issue
+vat_percent = {vat}
+
 # SMPP connectors to operators' SMSCs (src/connectors/smpp/README.md), and routes to them.
 # `bramka admin --config FILE connector add|list` and `route add|list` edit these tables.
 # [[connector]]
@@ -371,7 +390,8 @@ seed = {seed}
                      fmt::arg("simnet_enabled", c.simnet.enabled),
                      fmt::arg("submit_delay", c.simnet.submit_delay_ms),
                      fmt::arg("receipt_delay", c.simnet.receipt_delay_ms),
-                     fmt::arg("seed", c.simnet.seed));
+                     fmt::arg("seed", c.simnet.seed), fmt::arg("seller", c.billing.seller_name),
+                     fmt::arg("vat", c.billing.vat_percent));
 }
 
 }  // namespace bramka::config

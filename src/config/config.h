@@ -92,6 +92,16 @@ struct ConnectorConfig {
   std::string eco_sender;  // source_addr for ECO messages; "" = the SMSC's default
 };
 
+// [billing]: the operator as the seller on invoices of top-ups (payments/invoice).
+struct BillingConfig {
+  std::string seller_name = "bramka operator";
+  std::vector<std::string> seller_address;  // lines
+  std::string seller_tax_id;                // NIP
+  std::string bank_account;
+  std::string place;  // place of issue
+  int vat_percent = 23;
+};
+
 // One [[route]] table (delivery::RouteRule); routes are tried in file order.
 struct RouteConfig {
   std::string name;
@@ -113,6 +123,7 @@ struct Config {
   CoreConfig core;
   DeliveryConfig delivery;
   SimnetConfig simnet;
+  BillingConfig billing;
   std::vector<ConnectorConfig> connectors;  // [[connector]]
   // [[route]] in order. Messages no route matches go to simnet when it is enabled,
   // else through every [[connector]] in file order (failover).

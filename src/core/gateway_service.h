@@ -54,6 +54,13 @@ struct SubmitRequest {
   // deliver_sm receipt, and the submit_sm's registered_delivery (0 = no receipt).
   int64_t smpp_user_id = 0;
   uint8_t smpp_registered_delivery = 0;
+  // Address book recipients (spec §4.1 group_id/contact_id): every contact of
+  // these groups and these contacts of the caller's account, added after
+  // `phones`; a number that appears more than once is sent once. An unknown
+  // id is Failure::kInvalidId naming it. With personalised `texts`, the
+  // added recipients get `text`.
+  std::vector<int64_t> group_ids;
+  std::vector<int64_t> contact_ids;
   // ---- media (send_mms, send_voice with a file) ----
   std::string title;                      // kMms: the subject, at most 40 characters
   std::vector<std::string> file_ids;      // kMms: files/* ids; kVoice: one voice WAV id
@@ -79,6 +86,18 @@ struct SubmitResult {
   std::vector<SubmitItem> items;  // one per recipient, in request order
 };
 
+// An operator's sale of units to an account (billing.cc): an invoice is issued and the
+// units credited at once; the customer pays it now (`paid`) or within `due_days`.
+struct TopUpOrder {
+  std::string account;
+  store::MessageType type = store::MessageType::kFull;
+  int64_t units = 0;
+  int64_t gross_grosze = 0;  // the price with VAT, what the customer pays
+  bool paid = true;
+  int due_days = 14;
+  std::string note;
+};
+
 struct DeleteResult {
   int correct = 0;
   int failed = 0;
@@ -102,6 +121,32 @@ struct CoreOptions {
   uint64_t id_key = 0x6272616d6b61ULL;
   // ---- media ----
   MediaOptions media;
+  // VAT added to top-up prices on invoices (billing.cc).
+  int vat_percent = 23;
+};
+
+// ---- address book (core/address_book.cc) ----
+// A contact as the API shows it: with the names of its groups (aligned with
+// contact.group_ids) and whether its number is on the blacklist.
+struct ContactView {
+  store::Contact contact;
+  std::vector<std::string> group_names;
+  bool blacklisted = false;
+};
+struct ContactList {
+  std::vector<ContactView> items;
+  int64_t total = 0;
+};
+// contacts/edit: the fields to change (absent = keep).
+struct ContactEdit {
+  std::optional<std::string> phone, email, company, first_name, last_name, tax_id, address, city,
+      description;
+  std::optional<std::vector<int64_t>> group_ids;
+};
+struct ImportResult {
+  int64_t group_id = 0;
+  int correct = 0;
+  int failed = 0;
 };
 
 class IdAllocator;
@@ -182,9 +227,69 @@ class GatewayService {
                                store::SenderStatus status);
   Result<std::vector<store::Account>> ListAccounts();
 
+  // ---- billing (billing.cc) --------------------------------------------------------
+  // Operator: issues the invoice ("FV n/MM/YYYY", local time) and credits the units in
+  // one transaction. kNotFound (unknown account), kInvalidArgument (units <= 0, a
+  // negative price, due_days < 0).
+  Result<store::Payment> SellTopUp(const TopUpOrder& order);
+  Result<store::Payment> MarkPaymentPaid(int64_t payment_id);
+  Result<store::PaymentPage> Payments(const Caller& caller, int page, int limit);
+  // Failure::kInvalidId (kNotFound) for another account's or an unknown payment.
+  Result<store::Payment> Payment(const Caller& caller, int64_t payment_id);
+  // The caller's account as the buyer on its invoices.
+  Result<store::Account> Account(const Caller& caller);
+  // query.account_id is overwritten with the caller's account.
+  Result<std::vector<store::StatRow>> Stats(const Caller& caller, store::StatQuery query);
+
   // Called after every commit that queued messages due now (the dispatcher's
   // Wake). Set once at wiring time, before traffic.
   void SetAcceptedHook(std::function<void()> hook) { accepted_hook_ = std::move(hook); }
+
+  // ---- address book (spec §4.14 groups, §4.15 contacts, §4.18 blacklist, §4.21 templates) ----
+  // Every record is the caller's: an unknown id, or another account's, is
+  // Failure::kInvalidId (kNotFound) whose message names it. A missing name,
+  // phone or text is kMissingParameter; a phone that is not a valid number
+  // kInvalidPhone. Phones are stored and answered normalised (+<cc><number>).
+  Result<int64_t> AddGroup(const Caller& caller, const std::string& name);
+  Result<store::Group> ViewGroup(const Caller& caller, int64_t group_id);
+  // query.account_id is overwritten with the caller's.
+  Result<store::GroupPage> ListGroups(const Caller& caller, store::GroupQuery query);
+  Result<void> RenameGroup(const Caller& caller, int64_t group_id, const std::string& name);
+  Result<void> DeleteGroup(const Caller& caller, int64_t group_id, bool delete_contacts);
+  // groups/check: the caller's contacts with that number and their groups.
+  Result<std::vector<store::ContactInGroup>> GroupsOfPhone(const Caller& caller,
+                                                           const std::string& phone);
+
+  // `contact.account_id` and `id` are ignored; the groups must be the caller's.
+  Result<int64_t> AddContact(const Caller& caller, store::Contact contact);
+  Result<ContactView> ViewContact(const Caller& caller, int64_t contact_id);
+  Result<ContactList> ListContacts(const Caller& caller, store::ContactQuery query);
+  Result<void> EditContact(const Caller& caller, int64_t contact_id, const ContactEdit& edit);
+  Result<void> DeleteContact(const Caller& caller, int64_t contact_id);
+  // contacts/import: a new group `group_name` holding every row whose phone is
+  // valid (counted as correct); the other rows are counted as failed.
+  Result<ImportResult> ImportContacts(const Caller& caller, const std::string& group_name,
+                                      std::vector<store::Contact> rows);
+
+  Result<int64_t> AddTemplate(const Caller& caller, const std::string& name,
+                              const std::string& text);
+  Result<store::Template> ViewTemplate(const Caller& caller, int64_t template_id);
+  Result<std::vector<store::Template>> ListTemplates(const Caller& caller, bool by_name,
+                                                     bool descending);
+  // Absent name or text keeps the stored one.
+  Result<void> EditTemplate(const Caller& caller, int64_t template_id,
+                            const std::optional<std::string>& name,
+                            const std::optional<std::string>& text);
+  Result<void> DeleteTemplate(const Caller& caller, int64_t template_id);
+
+  // Blacklisted numbers are refused when sending (unsent, kBlacklisted).
+  Result<int64_t> AddToBlacklist(const Caller& caller, const std::string& phone);
+  // query.phone (when set) is normalised; query.account_id overwritten.
+  Result<store::BlacklistPage> ListBlacklist(const Caller& caller, store::BlacklistQuery query);
+  Result<bool> IsBlacklisted(const Caller& caller, const std::string& phone);
+  // false when the number was not listed.
+  Result<bool> RemoveFromBlacklist(const Caller& caller, const std::string& phone);
+  Result<void> DeleteBlacklistEntry(const Caller& caller, int64_t entry_id);
 
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
@@ -236,6 +341,9 @@ class GatewayService {
   Result<store::Account> AccountByName(const std::string& name);
   struct Prepared;
   Result<Prepared> Prepare(const Caller& caller, SubmitRequest& request);
+  // Expands request.group_ids/contact_ids into phones and drops repeated
+  // numbers (address_book.cc); a no-op without them.
+  Result<void> AddAddressBookRecipients(const Caller& caller, SubmitRequest& request);
 
   store::Store& store_;
   Clock& clock_;

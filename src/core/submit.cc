@@ -109,6 +109,7 @@ struct GatewayService::Prepared {
 
 Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
                                                          SubmitRequest& req) {
+  BRAMKA_RETURN_IF_ERROR(AddAddressBookRecipients(caller, req));
   const bool personalized = !req.texts.empty();
   if (req.phones.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, Failure::kMissingParameter, "phone is required");

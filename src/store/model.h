@@ -196,6 +196,173 @@ struct SmppOutboxEntry {
   int64_t created_ms = 0;
 };
 
+// ---- billing: payments (invoices for top-ups) and sending statistics --------------
+
+// A top-up sold to an account and its invoice (spec §4.19). Money is in grosze
+// (1/100 PLN) so that sums are exact.
+struct Payment {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string number;  // "FV <n>/<MM>/<YYYY>": n counts the invoices of that month from 1
+  MessageType type = MessageType::kFull;
+  int64_t units = 0;         // credited to the balance of `type` when the invoice was issued
+  int64_t net_grosze = 0;    // price before VAT
+  int vat_percent = 23;
+  int64_t total_grosze = 0;  // price with VAT
+  int64_t paid_grosze = 0;   // 0 while not paid, total_grosze once paid
+  int64_t issued_ms = 0;
+  int64_t due_ms = 0;   // payment term
+  int64_t paid_ms = 0;  // 0 while not paid
+  std::string note;     // free text for the operator, printed on the invoice when set
+};
+
+// What Store::RecordTopUp needs; the store numbers the invoice.
+struct PaymentDraft {
+  AccountId account_id = 0;
+  std::string period;  // "MM/YYYY" of the issue date, local time; the number's suffix
+  MessageType type = MessageType::kFull;
+  int64_t units = 0;
+  int64_t net_grosze = 0;
+  int vat_percent = 23;
+  int64_t total_grosze = 0;
+  bool paid = false;
+  int64_t due_ms = 0;
+  std::string note;
+};
+
+struct PaymentPage {
+  std::vector<Payment> items;  // newest first
+  int64_t total = 0;
+};
+
+// stats/index: the account's messages grouped by the request (stat_id) that sent them.
+struct StatQuery {
+  AccountId account_id = 0;
+  std::optional<MessageType> type;
+  int64_t from_ms = 0;  // on queued_ms, inclusive; 0 = unbounded
+  int64_t to_ms = 0;    // inclusive; 0 = unbounded
+};
+
+struct StatRow {
+  int64_t stat_id = 0;
+  MessageType type = MessageType::kEco;  // of the request's first message
+  int64_t first_ms = 0;                  // queued time of the first and last message
+  int64_t last_ms = 0;
+  int64_t delivered = 0;
+  int64_t pending = 0;  // saved, queued or sent
+  int64_t undelivered = 0;
+  int64_t unsent = 0;
+  std::string text;    // the first message's text
+  std::string source;  // "http", "smpp", ...
+};
+
+// ---- address book (spec §4.14 groups, §4.15 contacts, §4.18 blacklist, §4.21 templates) ----
+// Integer ids (spec §3), one sequence per kind, unique across accounts; every
+// record belongs to one account and is invisible to the others.
+
+struct Group {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string name;
+  int64_t count = 0;  // contacts in the group (filled by reads)
+  int64_t created_ms = 0;
+};
+
+struct Contact {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string phone;  // E.164 with '+' (core normalises it)
+  std::string email;
+  std::string company;
+  std::string first_name;
+  std::string last_name;
+  std::string tax_id;
+  std::string address;
+  std::string city;
+  std::string description;
+  std::vector<int64_t> group_ids;  // the groups it is in, ascending
+  int64_t created_ms = 0;
+};
+
+// A contact's membership in a group (groups/check).
+struct ContactInGroup {
+  int64_t contact_id = 0;
+  int64_t group_id = 0;
+  std::string group_name;
+};
+
+enum class ContactSort : uint8_t {
+  kId = 0,  // creation order
+  kFirstName,
+  kLastName,
+  kPhone,
+  kCompany,
+  kTaxId,
+  kEmail,
+  kAddress,
+  kCity,
+  kDescription,
+};
+
+struct GroupQuery {
+  AccountId account_id = 0;
+  std::string search;     // case-insensitive (ASCII) substring of the name; empty = all
+  bool by_name = false;   // order by name (then id) instead of id
+  bool descending = false;
+  int page = 1;           // 1-based
+  int limit = 50;         // <= 0: every match
+};
+
+struct GroupPage {
+  std::vector<Group> items;
+  int64_t total = 0;
+};
+
+struct ContactQuery {
+  AccountId account_id = 0;
+  enum class Filter : uint8_t { kAll, kInGroup, kNoGroup } filter = Filter::kAll;
+  int64_t group_id = 0;  // for kInGroup
+  // Case-insensitive (ASCII) substring of any text field (phone, names,
+  // email, company, tax_id, address, city, description); empty = all.
+  std::string search;
+  ContactSort sort = ContactSort::kId;
+  bool descending = false;
+  int page = 1;
+  int limit = 50;  // <= 0: every match
+};
+
+struct ContactPage {
+  std::vector<Contact> items;
+  int64_t total = 0;
+};
+
+struct Template {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string name;
+  std::string text;
+  int64_t created_ms = 0;
+};
+
+struct BlacklistEntry {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string phone;
+  int64_t created_ms = 0;
+};
+
+struct BlacklistQuery {
+  AccountId account_id = 0;
+  std::string phone;  // exact (normalised) number; empty = all
+  int page = 1;
+  int limit = 50;     // <= 0: every match
+};
+
+struct BlacklistPage {
+  std::vector<BlacklistEntry> items;  // by id (the order they were added)
+  int64_t total = 0;
+};
+
 // ---- media files (files/*, spec §4.10) -------------------------------------------
 
 // An uploaded or fetched MMS or voice file of an account. Ids are 10 lowercase hex

@@ -183,6 +183,91 @@ class Store {
   // Removes an entry; deleting one that is gone succeeds (acks may repeat).
   virtual Result<void> DeleteSmppOutbox(int64_t entry_id) = 0;
 
+  // ---- billing: payments and statistics -------------------------------------------
+  // In one transaction: numbers the invoice "FV <n>/<period>" (n = 1 + the invoices
+  // already issued in that period), stores the payment, and credits `units` to the
+  // balance of `type` with a ledger entry noting the invoice number. Returns the stored
+  // payment. kNotFound for an unknown account; kInvalidArgument for units <= 0, a
+  // negative price or an empty period.
+  virtual Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) = 0;
+  // The account's payments, newest first; limit <= 0 returns all.
+  virtual Result<PaymentPage> ListPayments(AccountId id, int page, int limit) = 0;
+  // kNotFound for another account's or an unknown payment.
+  virtual Result<Payment> GetPayment(AccountId id, int64_t payment_id) = 0;
+  // Operator: the payment is paid in full at now_ms; paying a paid one changes nothing.
+  // kNotFound for an unknown payment.
+  virtual Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) = 0;
+  // Per stat_id (one send request), ordered by stat_id: counts by outcome over the
+  // account's messages queued in the range (cancelled messages are not counted).
+  virtual Result<std::vector<StatRow>> QueryStats(const StatQuery& query) = 0;
+
+  // ---- address book: groups, contacts, templates, blacklist entries -------------------
+  // Spec §4.14, §4.15, §4.18, §4.21. Ids are integers, one sequence per kind.
+  // An id that is unknown or another account's is kNotFound whose message
+  // names it ("group 17 not found"); creating for an unknown account is
+  // kNotFound too. Names and texts are stored as given (core validates).
+
+  // Groups. Reads fill Group::count (contacts in the group).
+  virtual Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) = 0;
+  virtual Result<Group> GetGroup(AccountId id, int64_t group_id) = 0;
+  // Matches of query.search, ordered by id or by name then id (both reversed
+  // when descending); `total` counts every match.
+  virtual Result<GroupPage> ListGroups(const GroupQuery& query) = 0;
+  virtual Result<void> RenameGroup(AccountId id, int64_t group_id, const std::string& name) = 0;
+  // Removes the group and its memberships; with delete_contacts also every
+  // contact that was in it (out of all its groups).
+  virtual Result<void> DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) = 0;
+  // Every (contact, group) pair of the account whose contact's phone equals
+  // `phone`, by contact id then group id; contacts in no group are left out.
+  virtual Result<std::vector<ContactInGroup>> FindGroupsOfPhone(AccountId id,
+                                                                const std::string& phone) = 0;
+
+  // Contacts. Stores `contact` (id and created_ms ignored) for
+  // contact.account_id as a member of contact.group_ids (repeats ignored).
+  // kNotFound naming the first group that is not the account's; then
+  // nothing is written.
+  virtual Result<int64_t> CreateContact(const Contact& contact, int64_t now_ms) = 0;
+  // group_ids ascending.
+  virtual Result<Contact> GetContact(AccountId id, int64_t contact_id) = 0;
+  // Replaces every field and the memberships of contact.id (created_ms is
+  // kept). kNotFound for an unknown contact or group (nothing written).
+  virtual Result<void> UpdateContact(const Contact& contact) = 0;
+  virtual Result<void> DeleteContact(AccountId id, int64_t contact_id) = 0;
+  // Ordered by query.sort then id (both reversed when descending).
+  virtual Result<ContactPage> ListContacts(const ContactQuery& query) = 0;
+  // contacts/import: a NEW group named `group_name` with the contacts in it
+  // (their group_ids ignored), in one transaction. Returns the group's id.
+  virtual Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
+                                         const std::vector<Contact>& contacts,
+                                         int64_t now_ms) = 0;
+  // Sending to groups and contacts: the phones of every contact of each
+  // group (groups as listed, each group's contacts by id), then those of the
+  // contacts as listed; repeats are kept. kNotFound naming the first group or
+  // contact that is not the account's.
+  virtual Result<std::vector<std::string>> RecipientPhones(
+      AccountId id, const std::vector<int64_t>& group_ids,
+      const std::vector<int64_t>& contact_ids) = 0;
+
+  // Templates.
+  virtual Result<int64_t> CreateTemplate(AccountId id, const std::string& name,
+                                         const std::string& text, int64_t now_ms) = 0;
+  virtual Result<Template> GetTemplate(AccountId id, int64_t template_id) = 0;
+  // By id, or by name then id when by_name; reversed when descending.
+  virtual Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name,
+                                                      bool descending) = 0;
+  virtual Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
+                                      const std::string& text) = 0;
+  virtual Result<void> DeleteTemplate(AccountId id, int64_t template_id) = 0;
+
+  // Blacklist entries: the same list AddToBlacklist and IsBlacklisted use.
+  // Lists the phone (idempotent) and returns its entry's id (the existing
+  // entry's when it was listed already).
+  virtual Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& phone,
+                                            int64_t now_ms) = 0;
+  virtual Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) = 0;
+  // false (nothing changed) when the phone was not listed.
+  virtual Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) = 0;
+  virtual Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) = 0;
   // ---- media files (files/*) and metered lookups (phones/check, phones/lookup) -------
   // Stores a new file with its bytes (file.size must equal file.data.size()).
   // kAlreadyExists if the id is taken (by any account), kNotFound for an unknown

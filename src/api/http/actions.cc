@@ -6,17 +6,13 @@
 #include <array>
 #include <memory>
 
+#include "api/http/action_params.h"
 #include "api/http/personalized.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
 #include "core/gateway_service.h"
 
 namespace bramka::api::http {
-
-struct ActionHandler::Context {
-  const core::Caller& caller;
-  const Params& params;
-};
 
 namespace {
 
@@ -84,7 +80,8 @@ constexpr std::string_view kSpecActions[] = {
 
 enum class Action {
   kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
-  kPhonesTest,
+  kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex,
+  kAddressBook,  // groups/*, contacts/*, blacklist/*, templates/* (actions_addressbook.cc)
   // media and number checks (actions_media.cc)
   kSendMms, kFilesAdd, kFilesIndex, kFilesView, kFilesDelete, kPhonesCheck, kPhonesLookup,
 };
@@ -99,6 +96,11 @@ Action ActionFor(std::string_view name) {
   if (name == "messages/delete") return Action::kDelete;
   if (name == "account/limits") return Action::kLimits;
   if (name == "phones/test") return Action::kPhonesTest;
+  if (name == "payments/index") return Action::kPaymentsIndex;
+  if (name == "payments/view") return Action::kPaymentsView;
+  if (name == "payments/invoice") return Action::kPaymentsInvoice;
+  if (name == "stats/index") return Action::kStatsIndex;
+  if (ActionHandler::IsAddressBookAction(name)) return Action::kAddressBook;
   // media and number checks (actions_media.cc)
   if (name == "messages/send_mms") return Action::kSendMms;
   if (name == "files/add") return Action::kFilesAdd;
@@ -151,11 +153,6 @@ constexpr std::array<store::MessageType, 6> kLimitsOrder = {
     store::MessageType::kEco, store::MessageType::kFull,   store::MessageType::kVoice,
     store::MessageType::kMms, store::MessageType::kLookup, store::MessageType::kHlr};
 
-Error Missing(std::string_view names) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
-                   static_cast<int>(core::Failure::kMissingParameter));
-}
-
 // First entry of a String|Array parameter, or nullopt.
 Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key) {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> list, p.GetList(key));
@@ -163,26 +160,12 @@ Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key
   return std::optional<std::string>(std::move(list.front()));
 }
 
-// date / date_from / date_to. `end_of_day` makes a bare "YYYY-MM-DD" mean
-// the whole day (for date_to).
-Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
-  if (!text || Trim(*text).empty()) return int64_t{0};
-  const std::string_view t = Trim(*text);
-  auto parsed = ParseApiTime(t);
-  if (!parsed.ok()) {
-    return InvalidData("parameter '" + std::string(key) + "': " + parsed.error().message);
-  }
-  int64_t ms = ToUnixMillis(*parsed);
-  if (end_of_day && t.size() == 10) ms += 24 * 3600 * 1000 - 1;
-  return ms;
-}
-
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
   // (Also for the files/* errors: which limit, which format.)
   if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData ||
+       e.code == api_code::kInvalidId || e.code == api_code::kInvalidPhone ||
        (e.code >= 4601 && e.code <= 4603)) &&
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
@@ -192,8 +175,9 @@ ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
 
 }  // namespace
 
-ActionHandler::ActionHandler(core::GatewayService& service, Language language)
-    : service_(service), language_(language) {}
+ActionHandler::ActionHandler(core::GatewayService& service, Language language,
+                             BillingInfo billing)
+    : service_(service), language_(language), billing_(std::move(billing)) {}
 
 std::string_view ActionHandler::MetricLabel(std::string_view action) {
   for (std::string_view a : kSpecActions) {
@@ -256,6 +240,16 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(Limits(ctx));
     case Action::kPhonesTest:
       return done(PhonesTest(ctx));
+    case Action::kPaymentsIndex:
+      return done(PaymentsIndex(ctx));
+    case Action::kPaymentsView:
+      return done(PaymentsView(ctx));
+    case Action::kPaymentsInvoice:
+      return done(PaymentsInvoice(ctx));
+    case Action::kStatsIndex:
+      return done(StatsIndex(ctx));
+    case Action::kAddressBook:
+      return done(AddressBook(request.route.action, ctx.caller, ctx.params));
     // media and number checks (actions_media.cc)
     case Action::kSendMms:
       return SendMms(ctx, std::move(done));
@@ -304,14 +298,12 @@ Result<void> ActionHandler::ParseSendOptions(const Params& p, core::SubmitReques
   return Ok();
 }
 
-// Recipients as `phone`; group_id/contact_id come with the contacts module.
+// Recipients as `phone`, `group_id` and `contact_id` (spec §4.1).
 Result<void> ActionHandler::ParseRecipients(const Params& p, core::SubmitRequest& req) {
   BRAMKA_ASSIGN_OR_RETURN(req.phones, p.GetList("phone"));
-  if (!req.phones.empty()) return Ok();
-  if (p.Has("group_id") || p.Has("contact_id")) {
-    return Fail(Missing("phone (group_id/contact_id are not supported yet)"));
-  }
-  return Fail(Missing("phone"));
+  BRAMKA_RETURN_IF_ERROR(ParseAddressBookRecipients(p, req));
+  if (!req.phones.empty() || !req.group_ids.empty() || !req.contact_ids.empty()) return Ok();
+  return Fail(Missing("phone, group_id or contact_id"));
 }
 
 void ActionHandler::SendSms(const Context& ctx, Done done) {
@@ -337,15 +329,19 @@ void ActionHandler::SendPersonalized(const Context& ctx, Done done) {
   Result<void> parsed = [&]() -> Result<void> {
     const ParamTree& tree = p.tree();
     auto messages = tree.find("messages");
-    if (messages == tree.end() || messages->is_null()) {
-      if (p.Has("group_id")) {
-        return Fail(Missing("messages (group_id templates are not supported yet)"));
-      }
-      return Fail(Missing("messages"));
+    // group_id/contact_id: their contacts get `text` (spec §4.2).
+    BRAMKA_RETURN_IF_ERROR(ParseAddressBookRecipients(p, req));
+    const bool address_book = !req.group_ids.empty() || !req.contact_ids.empty();
+    if (address_book) {
+      BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
+      if (!text) return Fail(Missing("text (for group_id/contact_id)"));
+      req.text = std::move(*text);
     }
-    BRAMKA_ASSIGN_OR_RETURN(std::vector<PersonalizedMessage> list,
-                            ParsePersonalizedMessages(*messages));
-    if (list.empty()) return Fail(Missing("messages"));
+    std::vector<PersonalizedMessage> list;
+    if (messages != tree.end() && !messages->is_null()) {
+      BRAMKA_ASSIGN_OR_RETURN(list, ParsePersonalizedMessages(*messages));
+    }
+    if (list.empty() && !address_book) return Fail(Missing("messages"));
     for (auto& m : list) {
       req.phones.push_back(std::move(m.phone));
       req.texts.push_back(std::move(m.text));
@@ -490,13 +486,10 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
     }
     BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> stat_id, p.GetInt("stat_id"));
     q.stat_id = stat_id.value_or(0);
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> page, p.GetInt("page"));
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> limit, p.GetInt("limit"));
     // The same bounds core applies, so that `count` below matches its pages.
-    q.page = static_cast<int>(std::clamp<int64_t>(page.value_or(1), 1, 1'000'000'000));
-    q.limit = static_cast<int>(limit.value_or(50));
-    if (q.limit < 1) q.limit = 50;
-    if (q.limit > 500) q.limit = 500;
+    BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
+    q.page = paging.page;
+    q.limit = paging.limit;
     BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> order, p.GetString("order"));
     q.descending = order && AsciiLower(Trim(*order)) == "desc";
     BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> contact, p.GetBool("show_contact"));
@@ -505,16 +498,12 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
   }();
   if (!parsed.ok()) return ErrorAnswer(parsed.error());
 
-  const int page = q.page;
-  const int limit = q.limit;
+  const Paging paging{q.page, q.limit};
   Result<store::MessagePage> result = service_.Reports(ctx.caller, std::move(q));
   if (!result.ok()) return ErrorAnswer(result.error());
 
   Document doc = Document::object();
-  // `count` is the number of pages (spec §3); at least 1, so that clients
-  // asking for page=count get a valid (empty) page.
-  const int64_t pages = std::max<int64_t>(1, (result->total + limit - 1) / limit);
-  doc["paging"] = Document{{"page", page}, {"count", pages}};
+  doc["paging"] = PagingDocument(paging, result->total);
   Document items = Document::array();
   for (const store::Message& m : result->items) {
     Document item = Document::object();

@@ -15,15 +15,22 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "api/http/errors.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "common/result.h"
+#include "invoice/invoice.h"
 
 namespace bramka::core {
 class GatewayService;
 struct SubmitRequest;
+struct Caller;
+}  // namespace bramka::core
+
+// ---- address book ----
+namespace bramka::core {
 struct Caller;
 }  // namespace bramka::core
 
@@ -37,13 +44,28 @@ struct ApiRequest {
 };
 
 struct ApiAnswer {
+  ApiAnswer() = default;
+  ApiAnswer(Document document, int code) : body(std::move(document)), error_code(code) {}
+
   Document body;       // the whole response document
   int error_code = 0;  // 0 for success, else the API error code in `body`
+  // A non-document answer (payments/invoice: the PDF), written as is with this
+  // Content-Type whatever the request's format, when set.
+  std::string raw_content_type;
+  std::string raw_body;
+};
+
+// The operator as the seller on invoices (payments/invoice), from [billing].
+struct BillingInfo {
+  invoice::Party seller;
+  std::string bank_account;
+  std::string place;
 };
 
 class ActionHandler {
  public:
-  explicit ActionHandler(core::GatewayService& service, Language language = Language::kPolish);
+  explicit ActionHandler(core::GatewayService& service, Language language = Language::kPolish,
+                         BillingInfo billing = {});
 
   // Runs the request's action and calls `done` exactly once with the answer:
   // on the calling thread for every action except sends, whose answer comes
@@ -82,6 +104,22 @@ class ActionHandler {
   ApiAnswer Delete(const Context& ctx);
   ApiAnswer Limits(const Context& ctx);
   ApiAnswer PhonesTest(const Context& ctx);
+  // payments/*, stats/index (actions_billing.cc).
+  ApiAnswer PaymentsIndex(const Context& ctx);
+  ApiAnswer PaymentsView(const Context& ctx);
+  ApiAnswer PaymentsInvoice(const Context& ctx);
+  ApiAnswer StatsIndex(const Context& ctx);
+
+  // ---- address book (actions_addressbook.cc): groups/*, contacts/*,
+  // blacklist/*, templates/* (spec §4.14, §4.15, §4.18, §4.21) ----
+ public:
+  static bool IsAddressBookAction(std::string_view action);
+
+ private:
+  ApiAnswer AddressBook(std::string_view action, const core::Caller& caller, const Params& p);
+  // send_sms/send_personalized/send_voice: `group_id` and `contact_id` (int
+  // or list) into the request; 1006 for an id that is not an integer.
+  static Result<void> ParseAddressBookRecipients(const Params& p, core::SubmitRequest& req);
 
   // ---- media and number checks (actions_media.cc) ----
   void SendMms(const Context& ctx, Done done);
@@ -97,6 +135,7 @@ class ActionHandler {
 
   core::GatewayService& service_;
   Language language_;
+  BillingInfo billing_;
 };
 
 }  // namespace bramka::api::http

@@ -62,7 +62,7 @@ class ActionsTest : public ::testing::Test {
 };
 
 TEST_F(ActionsTest, UnknownActionsAre1000BeforeAuthentication) {
-  for (const char* path : {"/messages/nope", "/", "/groups/index", "/payments/invoice"}) {
+  for (const char* path : {"/messages/nope", "/", "/groups/nope", "/Messages/send_sms"}) {
     ApiAnswer a = Call(path, "{}", "");
     EXPECT_EQ(Code(a), 1000) << path;
     EXPECT_EQ(a.error_code, 1000);
@@ -127,7 +127,12 @@ TEST_F(ActionsTest, SendSmsErrors) {
   EXPECT_EQ(Code(missing_text), 2000);
   EXPECT_NE(missing_text.body["error"]["message"].get<std::string>().find("text"),
             std::string::npos);
-  EXPECT_EQ(Code(Call("/messages/send_sms", R"({"group_id":17293087,"text":"Hi"})")), 2000);
+  // An unknown group: 1004 naming it.
+  ApiAnswer unknown_group = Call("/messages/send_sms", R"({"group_id":17293087,"text":"Hi"})");
+  EXPECT_EQ(Code(unknown_group), 1004);
+  EXPECT_NE(unknown_group.body["error"]["message"].get<std::string>().find("group 17293087"),
+            std::string::npos);
+  EXPECT_EQ(Code(Call("/messages/send_sms", R"({"group_id":"abc","text":"Hi"})")), 1006);
   EXPECT_EQ(Code(Call("/messages/send_sms", R"({"phone":"500600700","text":""})")), 3101);
   EXPECT_EQ(Code(Call("/messages/send_sms",
                       R"({"phone":"500600700","text":")" + std::string(919, 'a') + "\"}")),

@@ -56,7 +56,7 @@ class SessionBase {
 struct State {
   State(HttpOptions opts, core::GatewayService& service, MetricsRegistry& registry)
       : options(std::move(opts)),
-        handler(service, options.language),
+        handler(service, options.language, options.billing),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         metrics(registry),
         latency(registry.GetHistogram("bramka_http_request_duration_seconds",
@@ -307,10 +307,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
                    bool keep_alive, unsigned version) {
     state_->Count(label, answer.error_code == 0 ? "ok" : "error");
-    RenderedBody rendered = Render(answer.body, format);
     Response res{bhttp::status::ok, version};  // API errors too (spec §1.6)
-    res.set(bhttp::field::content_type, rendered.content_type);
-    res.body() = std::move(rendered.body);
+    if (!answer.raw_content_type.empty()) {
+      res.set(bhttp::field::content_type, answer.raw_content_type);
+      res.body() = answer.raw_body;
+    } else {
+      RenderedBody rendered = Render(answer.body, format);
+      res.set(bhttp::field::content_type, rendered.content_type);
+      res.body() = std::move(rendered.body);
+    }
     Write(std::move(res), !keep_alive);
   }
 

@@ -36,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "api/http/actions.h"
 #include "api/http/errors.h"
 #include "common/result.h"
 
@@ -64,6 +65,7 @@ struct HttpOptions {
   int idle_timeout_s = 60;
   int worker_threads = 2;  // run every request but token-authenticated sends
   Language language = Language::kPolish;  // of API error messages
+  BillingInfo billing;                     // the seller on invoices
 };
 
 class HttpServer {

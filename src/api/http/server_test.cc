@@ -147,7 +147,7 @@ class Client {
 
 // An InMemoryStore whose AcceptAsync can be held back and then completed on
 // another thread, as SqliteStore's commit thread does.
-class GatedStore final : public store::Store {
+class GatedStore final : public store::InMemoryStore {
  public:
   ~GatedStore() override {
     Release();
@@ -170,10 +170,13 @@ class GatedStore final : public store::Store {
     }
     if (held.empty()) return;
     threads_.emplace_back([this, held = std::move(held)]() mutable {
-      for (auto& [request, done] : held) inner_.AcceptAsync(std::move(request), std::move(done));
+      for (auto& [request, done] : held) {
+        InMemoryStore::AcceptAsync(std::move(request), std::move(done));
+      }
     });
   }
 
+  // Everything else is the in-memory store's.
   void AcceptAsync(store::AcceptRequest request, AcceptCallback done) override {
     {
       std::lock_guard lock(mu_);
@@ -183,138 +186,10 @@ class GatedStore final : public store::Store {
         return;
       }
     }
-    inner_.AcceptAsync(std::move(request), std::move(done));
-  }
-
-  // Everything else goes straight to the in-memory store.
-  using AccountId = store::AccountId;
-  Result<AccountId> CreateAccount(const std::string& n, const std::string& h, AccountId p,
-                                  int64_t t) override {
-    return inner_.CreateAccount(n, h, p, t);
-  }
-  Result<store::Account> GetAccount(AccountId id) override { return inner_.GetAccount(id); }
-  Result<store::Account> FindAccountByName(const std::string& n) override {
-    return inner_.FindAccountByName(n);
-  }
-  Result<std::vector<store::Account>> ListAccounts() override { return inner_.ListAccounts(); }
-  Result<void> SetPasswordHash(AccountId id, const std::string& h) override {
-    return inner_.SetPasswordHash(id, h);
-  }
-  Result<void> AddApiToken(AccountId id, const std::string& h, const std::string& l,
-                           int64_t t) override {
-    return inner_.AddApiToken(id, h, l, t);
-  }
-  Result<AccountId> FindAccountByTokenHash(const std::string& h) override {
-    return inner_.FindAccountByTokenHash(h);
-  }
-  Result<std::vector<store::Balance>> GetBalances(AccountId id) override {
-    return inner_.GetBalances(id);
-  }
-  Result<void> AdjustBalance(AccountId id, store::MessageType ty, int64_t d, const std::string& n,
-                             int64_t t) override {
-    return inner_.AdjustBalance(id, ty, d, n, t);
-  }
-  Result<void> SetBalanceMode(AccountId id, store::MessageType ty, bool a, bool u) override {
-    return inner_.SetBalanceMode(id, ty, a, u);
-  }
-  Result<int64_t> LedgerSumForMessage(const std::string& m) override {
-    return inner_.LedgerSumForMessage(m);
-  }
-  Result<void> SetSender(AccountId id, const std::string& n, store::SenderStatus st,
-                         int64_t t) override {
-    return inner_.SetSender(id, n, st, t);
-  }
-  Result<std::optional<store::Sender>> GetSender(AccountId id, const std::string& n) override {
-    return inner_.GetSender(id, n);
-  }
-  Result<std::vector<store::Sender>> ListSenders(AccountId id) override {
-    return inner_.ListSenders(id);
-  }
-  Result<void> AddToBlacklist(AccountId id, const std::string& p, int64_t t) override {
-    return inner_.AddToBlacklist(id, p, t);
-  }
-  Result<bool> IsBlacklisted(AccountId id, const std::string& p) override {
-    return inner_.IsBlacklisted(id, p);
-  }
-  Result<uint64_t> ReserveIdBlock(uint64_t c) override { return inner_.ReserveIdBlock(c); }
-  Result<store::Message> GetMessage(AccountId id, const std::string& m) override {
-    return inner_.GetMessage(id, m);
-  }
-  Result<store::Message> FindMessageByUniqueId(AccountId id, const std::string& u) override {
-    return inner_.FindMessageByUniqueId(id, u);
-  }
-  Result<store::MessagePage> QueryMessages(const store::MessageQuery& q) override {
-    return inner_.QueryMessages(q);
-  }
-  Result<bool> CancelScheduled(AccountId id, const std::string& m, int64_t t) override {
-    return inner_.CancelScheduled(id, m, t);
-  }
-  Result<std::vector<store::Message>> ClaimDue(int64_t t, int l, const std::string& o,
-                                               int64_t u) override {
-    return inner_.ClaimDue(t, l, o, u);
-  }
-  Result<void> MarkSent(const std::string& m, const std::string& c, const std::string& u,
-                        int64_t t) override {
-    return inner_.MarkSent(m, c, u, t);
-  }
-  Result<void> MarkRetry(const std::string& m, int64_t d, const std::string& e) override {
-    return inner_.MarkRetry(m, d, e);
-  }
-  Result<void> MarkUnsent(const std::string& m, const std::string& r, int64_t t) override {
-    return inner_.MarkUnsent(m, r, t);
-  }
-  Result<std::optional<store::Message>> ApplyReceipt(const store::ReceiptUpdate& r) override {
-    return inner_.ApplyReceipt(r);
-  }
-  Result<int64_t> ReleaseLeases(const std::string& owner) override {
-    return inner_.ReleaseLeases(owner);
-  }
-  Result<std::vector<store::Message>> ListSentVia(const std::string& c, int l) override {
-    return inner_.ListSentVia(c, l);
-  }
-  Result<std::vector<std::pair<store::MessageStatus, int64_t>>> CountByStatus() override {
-    return inner_.CountByStatus();
-  }
-  Result<int64_t> CreateSmppUser(const store::SmppUser& user) override {
-    return inner_.CreateSmppUser(user);
-  }
-  Result<store::SmppUser> FindSmppUser(const std::string& system_id) override {
-    return inner_.FindSmppUser(system_id);
-  }
-  Result<std::vector<store::SmppUser>> ListSmppUsers() override { return inner_.ListSmppUsers(); }
-  Result<int64_t> AddSmppOutbox(const store::SmppOutboxEntry& entry) override {
-    return inner_.AddSmppOutbox(entry);
-  }
-  Result<std::vector<store::SmppOutboxEntry>> ListSmppOutbox(int64_t user, int limit) override {
-    return inner_.ListSmppOutbox(user, limit);
-  }
-  Result<bool> ReplaceScheduled(store::AccountId id, const std::string& message_id,
-                                const store::MessageReplacement& r, int64_t now_ms) override {
-    return inner_.ReplaceScheduled(id, message_id, r, now_ms);
-  }
-  Result<void> DeleteSmppOutbox(int64_t entry_id) override {
-    return inner_.DeleteSmppOutbox(entry_id);
-  }
-  // ---- media files and metered charges ----
-  Result<void> AddMediaFile(const store::MediaFile& f) override { return inner_.AddMediaFile(f); }
-  Result<store::MediaFile> GetMediaFile(store::AccountId a, const std::string& id,
-                                        bool with_data) override {
-    return inner_.GetMediaFile(a, id, with_data);
-  }
-  Result<std::vector<store::MediaFile>> ListMediaFiles(
-      store::AccountId a, std::optional<store::MessageType> t) override {
-    return inner_.ListMediaFiles(a, t);
-  }
-  Result<void> DeleteMediaFile(store::AccountId a, const std::string& id) override {
-    return inner_.DeleteMediaFile(a, id);
-  }
-  Result<void> ChargeBalance(store::AccountId a, store::MessageType t, int64_t units,
-                             const std::string& note, int64_t now_ms) override {
-    return inner_.ChargeBalance(a, t, units, note, now_ms);
+    InMemoryStore::AcceptAsync(std::move(request), std::move(done));
   }
 
  private:
-  store::InMemoryStore inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool gated_ = false;

@@ -147,6 +147,65 @@ CREATE INDEX smpp_outbox_user ON smpp_outbox (smpp_user_id, id);
 ALTER TABLE messages ADD COLUMN smpp_user_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN smpp_registered_delivery INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // ---- address book (issue 3): groups, contacts, templates, blacklist ids ----
+    {3, "address book: groups, contacts, templates; blacklist entries get ids", R"sql(
+CREATE TABLE address_groups (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  name       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX address_groups_account ON address_groups (account_id, id);
+
+CREATE TABLE contacts (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id  INTEGER NOT NULL REFERENCES accounts (id),
+  phone       TEXT NOT NULL,
+  email       TEXT NOT NULL,
+  company     TEXT NOT NULL,
+  first_name  TEXT NOT NULL,
+  last_name   TEXT NOT NULL,
+  tax_id      TEXT NOT NULL,
+  address     TEXT NOT NULL,
+  city        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL
+);
+CREATE INDEX contacts_account ON contacts (account_id, id);
+-- groups/check and the blacklist flag: an account's contacts by number.
+CREATE INDEX contacts_phone ON contacts (account_id, phone);
+
+-- A contact may be in several groups (contacts/add takes a group_id list).
+CREATE TABLE contact_memberships (
+  group_id   INTEGER NOT NULL REFERENCES address_groups (id) ON DELETE CASCADE,
+  contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_memberships_contact ON contact_memberships (contact_id, group_id);
+
+CREATE TABLE templates (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  name       TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX templates_account ON templates (account_id, id);
+
+-- blacklist/add answers an integer id (spec §4.18): the table gets one,
+-- keeping every listed number (ids in the order they were added).
+CREATE TABLE blacklist_entries (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  phone      TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (account_id, phone)
+);
+INSERT INTO blacklist_entries (account_id, phone, created_ms)
+  SELECT account_id, phone, created_ms FROM blacklist ORDER BY created_ms, account_id, phone;
+DROP TABLE blacklist;
+ALTER TABLE blacklist_entries RENAME TO blacklist;
+)sql"},
     // ---- media (files/*, send_mms, send_voice with a file; ADR 0009) ----
     {6, "media files, message attachments", R"sql(
 -- MMS and voice files with their bytes (ADR 0009: in the store, not in files
@@ -166,6 +225,29 @@ CREATE INDEX media_files_account ON media_files (account_id, created_ms);
 
 -- The media files a message carries: ids joined with ',' ('' for SMS).
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+)sql"},
+    {7, "payments: top-up invoices", R"sql(
+-- One row per invoice; `seq` numbers the invoices of a period ("MM/YYYY") from 1,
+-- and `number` is "FV <seq>/<period>". Money in grosze.
+CREATE TABLE payments (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   INTEGER NOT NULL REFERENCES accounts (id),
+  period       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  number       TEXT NOT NULL UNIQUE,
+  type         INTEGER NOT NULL,
+  units        INTEGER NOT NULL,
+  net_grosze   INTEGER NOT NULL,
+  vat_percent  INTEGER NOT NULL,
+  total_grosze INTEGER NOT NULL,
+  paid_grosze  INTEGER NOT NULL,
+  issued_ms    INTEGER NOT NULL,
+  due_ms       INTEGER NOT NULL,
+  paid_ms      INTEGER NOT NULL,
+  note         TEXT NOT NULL,
+  UNIQUE (period, seq)
+);
+CREATE INDEX payments_account ON payments (account_id, id);
 )sql"},
 };
 

@@ -178,10 +178,10 @@ Result<std::vector<Sender>> InMemoryStore::ListSenders(AccountId id) {
 }
 
 Result<void> InMemoryStore::AddToBlacklist(AccountId id, const std::string& phone,
-                                           int64_t /*now_ms*/) {
+                                           int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (!accounts_.count(id)) return Fail(ErrorCode::kNotFound, "no such account");
-  blacklist_.insert({id, phone});
+  AddBlacklistLocked(id, phone, now_ms);
   return Ok();
 }
 

@@ -6,6 +6,8 @@
 // Thread-safety: every method takes one mutex. AcceptAsync runs `done`
 // inline, on the calling thread, after releasing the mutex.
 // Durability: none; "committed" means visible to every later call.
+// Tests may derive from it to intercept a method (api/http's server_test gates
+// AcceptAsync) without forwarding all the others.
 
 #include <array>
 #include <cstdint>
@@ -22,7 +24,7 @@
 
 namespace bramka::store {
 
-class InMemoryStore final : public Store {
+class InMemoryStore : public Store {
  public:
   InMemoryStore() = default;
 
@@ -83,6 +85,42 @@ class InMemoryStore final : public Store {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
+  Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) override;
+  Result<PaymentPage> ListPayments(AccountId id, int page, int limit) override;
+  Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
+  Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
+  Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
+  // ---- address book (store.h) ----
+  Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) override;
+  Result<Group> GetGroup(AccountId id, int64_t group_id) override;
+  Result<GroupPage> ListGroups(const GroupQuery& query) override;
+  Result<void> RenameGroup(AccountId id, int64_t group_id, const std::string& name) override;
+  Result<void> DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) override;
+  Result<std::vector<ContactInGroup>> FindGroupsOfPhone(AccountId id,
+                                                        const std::string& phone) override;
+  Result<int64_t> CreateContact(const Contact& contact, int64_t now_ms) override;
+  Result<Contact> GetContact(AccountId id, int64_t contact_id) override;
+  Result<void> UpdateContact(const Contact& contact) override;
+  Result<void> DeleteContact(AccountId id, int64_t contact_id) override;
+  Result<ContactPage> ListContacts(const ContactQuery& query) override;
+  Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
+                                 const std::vector<Contact>& contacts, int64_t now_ms) override;
+  Result<std::vector<std::string>> RecipientPhones(
+      AccountId id, const std::vector<int64_t>& group_ids,
+      const std::vector<int64_t>& contact_ids) override;
+  Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
+                                 int64_t now_ms) override;
+  Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
+  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name,
+                                              bool descending) override;
+  Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
+                              const std::string& text) override;
+  Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
+  Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& phone,
+                                    int64_t now_ms) override;
+  Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) override;
+  Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
+  Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
   // ---- media files and metered charges (in_memory_store_media.cc) ----
   Result<void> AddMediaFile(const MediaFile& file) override;
   Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
@@ -126,7 +164,7 @@ class InMemoryStore final : public Store {
   std::vector<LedgerEntry> ledger_;
   std::unordered_map<std::string, int64_t> ledger_by_message_;
   std::map<std::pair<AccountId, std::string>, Sender> senders_;
-  std::set<std::pair<AccountId, std::string>> blacklist_;
+  std::map<std::pair<AccountId, std::string>, BlacklistEntry> blacklist_;
   uint64_t next_id_sequence_ = 1;
   uint64_t next_seq_ = 1;
   std::vector<std::unique_ptr<Record>> messages_;
@@ -136,6 +174,18 @@ class InMemoryStore final : public Store {
   std::map<int64_t, SmppUser> smpp_users_;
   std::map<int64_t, SmppOutboxEntry> smpp_outbox_;
   int64_t next_smpp_outbox_id_ = 1;
+  std::vector<Payment> payments_;  // billing, in id order (ids from 1)
+
+  // ---- address book (in_memory_store_addressbook.cc) ----
+  int64_t AddBlacklistLocked(AccountId id, const std::string& phone, int64_t now_ms);
+  int64_t GroupCountLocked(int64_t group_id) const;
+  std::map<int64_t, Group> groups_;        // count is computed on read
+  std::map<int64_t, Contact> contacts_;    // group_ids ascending
+  std::map<int64_t, Template> templates_;
+  int64_t next_group_id_ = 1;
+  int64_t next_contact_id_ = 1;
+  int64_t next_template_id_ = 1;
+  int64_t next_blacklist_id_ = 1;
   // ---- media (in_memory_store_media.cc) ----
   std::map<std::string, MediaFile> media_files_;  // by id
 };
