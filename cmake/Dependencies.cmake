@@ -13,6 +13,8 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(CURL REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# libcurl (Debian libcurl4-openssl-dev): files/add fetches by URL (core/media_fetcher_curl.cc).
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 find_library(PHONENUMBER_LIB phonenumber REQUIRED)
 find_path(PHONENUMBER_INCLUDE phonenumbers/phonenumberutil.h REQUIRED)
 add_library(bramka_phonenumber INTERFACE)

@@ -14,6 +14,8 @@ packages=(
   libespeak-ng-dev
   # invoices (payments/invoice): PDF through cairo with an embedded DejaVu font
   libcairo2-dev fonts-dejavu-core
+  # simnet renders text-to-speech voice messages with the espeak-ng program (connectors/simnet/voice.h)
+  espeak-ng
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 openssl wrk
   poppler-utils

@@ -52,6 +52,8 @@ Result<delivery::RoutingOptions> RoutingOptionsFrom(const config::Config& c, boo
     rule.round_robin = r.round_robin;
     ro.rules.push_back(std::move(rule));
   }
+  // Voice and MMS go to simnet unless a [[route]] names their type (routing.h).
+  if (!simnet_enabled) ro.media_route.clear();
   if (!simnet_enabled && !c.connectors.empty()) {
     ro.default_route.clear();
     for (const auto& k : c.connectors) ro.default_route.push_back(k.name);

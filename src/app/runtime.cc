@@ -40,6 +40,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.login_throttle.window = std::chrono::seconds(lt.window_s);
   core.login_throttle.block = std::chrono::seconds(lt.block_s);
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
+  rt->media_fetcher = core::MakeCurlMediaFetcher();
+  rt->gateway->SetMediaFetcher(rt->media_fetcher.get());
   return rt;
 }
 

@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "core/gateway_service.h"
+#include "core/media_fetcher.h"
 #include "store/store.h"
 
 namespace bramka::app {
@@ -18,6 +19,8 @@ struct Runtime {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<core::GatewayService> gateway;
+  // files/add with a url (libcurl); owned here, lent to the gateway.
+  std::unique_ptr<core::MediaFetcher> media_fetcher;
 };
 
 // Loads `config_path`, sets the process time zone, opens the store (creating

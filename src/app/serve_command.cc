@@ -20,6 +20,7 @@
 #include "app/runtime.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "connectors/simnet/hlr.h"
 #include "connectors/simnet/simnet.h"
 #include "delivery/dispatcher.h"
 #include "notify/sender.h"
@@ -100,11 +101,18 @@ int RunServe(const std::string& config_path) {
   // Ways out.
   std::map<std::string, delivery::Connector*> connectors;
   std::unique_ptr<simnet::SimnetConnector> simnet;
+  std::unique_ptr<simnet::SimnetHlr> simnet_hlr;
   if (cfg.simnet.enabled) {
     simnet::SimnetOptions options = SimnetOptionsFrom(cfg.simnet);
+    // Delivered voice messages become <data_dir>/simnet/voice/<id>.wav (simnet/voice.h).
+    options.voice_dir =
+        (std::filesystem::path(cfg.Resolve(cfg.data_dir)) / "simnet" / "voice").string();
     if (auto r = simnet::ValidateSimnetOptions(options); !r.ok()) return Die(r.error());
     simnet = std::make_unique<simnet::SimnetConnector>(*rt.store, rt.clock, options);
     connectors[simnet->name()] = simnet.get();
+    // simnet also answers phones/check and phones/lookup (delivery/hlr.h).
+    simnet_hlr = std::make_unique<simnet::SimnetHlr>(options);
+    rt.gateway->SetHlrProvider(simnet_hlr.get());
   }
   // [[connector]] and [[route]] tables (connectors_wiring.h). A change needs a restart.
   std::vector<std::unique_ptr<delivery::Connector>> smpp_connectors;

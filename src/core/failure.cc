@@ -36,6 +36,13 @@ std::string_view FailureName(Failure f) {
     case Failure::kParentBalanceTooLow: return "parent_balance_too_low";
     case Failure::kSenderExists: return "sender_exists";
     case Failure::kRegistrationRefused: return "registration_refused";
+    case Failure::kFileTypeNotAllowed: return "file_type_not_allowed";
+    case Failure::kFileTooLarge: return "file_too_large";
+    case Failure::kFileFetchFailed: return "file_fetch_failed";
+    case Failure::kHlrLimitExhausted: return "hlr_limit_exhausted";
+    case Failure::kLookupLimitExhausted: return "lookup_limit_exhausted";
+    case Failure::kNoPermissionHlr: return "no_permission_hlr";
+    case Failure::kNoPermissionLookup: return "no_permission_lookup";
   }
   return "unknown";
 }

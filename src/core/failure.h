@@ -42,8 +42,16 @@ enum class Failure : int {
   kParentBalanceTooLow,    // the main account cannot cover a subaccount's limit
   kSenderExists,           // senders/add: the account has the name already
   kRegistrationRefused,    // account/add from a demo account or a subaccount
+  // ---- media and number checks (files/*, send_mms, send_voice, phones/check) ----
+  kFileTypeNotAllowed,     // not an allowed MMS type, or not a voice WAV as spec §4.3 wants
+  kFileTooLarge,           // over the size limit of its type
+  kFileFetchFailed,        // the file's URL could not be fetched (scheme, network, status)
+  kHlrLimitExhausted,
+  kLookupLimitExhausted,
+  kNoPermissionHlr,
+  kNoPermissionLookup,
 };
-inline constexpr Failure kLastFailure = Failure::kRegistrationRefused;
+inline constexpr Failure kLastFailure = Failure::kNoPermissionLookup;
 
 std::string_view FailureName(Failure f);
 

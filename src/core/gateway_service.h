@@ -23,6 +23,7 @@
 #include "core/accounts.h"
 #include "core/failure.h"
 #include "core/login_throttle.h"
+#include "core/media.h"
 #include "sms/phone.h"
 #include "store/store.h"
 
@@ -34,7 +35,7 @@ struct Caller {
   std::string account_name;
 };
 
-enum class SubmitKind { kSms, kVoice };
+enum class SubmitKind { kSms, kVoice, kMms };
 
 struct SubmitRequest {
   std::vector<std::string> phones;  // as the client wrote them
@@ -62,6 +63,10 @@ struct SubmitRequest {
   // added recipients get `text`.
   std::vector<int64_t> group_ids;
   std::vector<int64_t> contact_ids;
+  // ---- media (send_mms, send_voice with a file) ----
+  std::string title;                      // kMms: the subject, at most 40 characters
+  std::vector<std::string> file_ids;      // kMms: files/* ids; kVoice: one voice WAV id
+  std::vector<std::string> inline_files;  // kMms: file contents sent with the request
 };
 
 struct SubmitItem {
@@ -116,6 +121,8 @@ struct CoreOptions {
   std::chrono::seconds credential_cache_ttl{300};
   // Personalises the message-id permutation of this installation.
   uint64_t id_key = 0x6272616d6b61ULL;
+  // ---- media ----
+  MediaOptions media;
   // VAT added to top-up prices on invoices (billing.cc).
   int vat_percent = 23;
   // ---- accounts area (docs/adr/0008) ----
@@ -151,6 +158,7 @@ struct ImportResult {
 
 class IdAllocator;
 class CredentialCache;
+class MediaFetcher;
 
 class GatewayService {
  public:
@@ -376,6 +384,49 @@ class GatewayService {
 
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
+
+  // ---- media files (media.cc; spec §4.10) ------------------------------------------
+  // Fetches (`url`, http/https only) or takes (`data`) the file, checks its content
+  // (MMS: an allowed type; voice: WAV, PCM 16-bit, 8 kHz, mono, <= 60 s) and size, and
+  // stores it for the caller's account with a new 10-hex id. Errors: kMissingParameter
+  // (neither url nor data), kInvalidParameter (bad URL scheme, url with an upload of a
+  // voice file), kFileTypeNotAllowed, kFileTooLarge, kFileFetchFailed (kUnavailable).
+  Result<store::MediaFile> AddFile(const Caller& caller, AddFileRequest request);
+  // Without data, oldest first; `type` filters when given.
+  Result<std::vector<store::MediaFile>> ListFiles(const Caller& caller,
+                                                  std::optional<store::MessageType> type);
+  // kInvalidId (kNotFound) for an unknown id, another account's file, or a file of
+  // another type than `type` when given.
+  Result<store::MediaFile> ViewFile(const Caller& caller, const std::string& id,
+                                    std::optional<store::MessageType> type);
+  Result<void> DeleteFile(const Caller& caller, const std::string& id,
+                          std::optional<store::MessageType> type);
+
+  // ---- number checks (phones.cc; spec §4.16) -------------------------------------------
+  // HLR (kHlr, charged from the hlr balance) or network lookup (kLookup, the lookup
+  // balance): one unit per valid number, charged before asking the provider and
+  // refunded for numbers it could not answer. Invalid numbers are not charged and come
+  // back with valid = false. Errors: kMissingParameter, kTooManyRecipients (> 50,000),
+  // kNoPermissionHlr/kNoPermissionLookup, kHlrLimitExhausted/kLookupLimitExhausted,
+  // kUnavailable (no provider, or it failed for every number).
+  Result<std::vector<NumberCheckItem>> CheckNumbers(const Caller& caller,
+                                                    const std::vector<std::string>& phones,
+                                                    NumberCheck kind);
+
+  // Wiring (set once, before traffic; both outlive the service). Without a fetcher
+  // files/add with a url fails (kFileFetchFailed); without an HLR provider
+  // CheckNumbers fails (kUnavailable).
+  void SetMediaFetcher(MediaFetcher* fetcher) { fetcher_ = fetcher; }
+  void SetHlrProvider(delivery::HlrProvider* hlr) { hlr_ = hlr; }
+
+ private:
+  // send_mms / send_voice with a file: checks title and files, stores inline files
+  // (unless req.test), fills req.file_ids; returns the message text (the MMS title,
+  // "" for a voice file).
+  Result<std::string> PrepareMedia(const Caller& caller, SubmitRequest& req);
+  Result<std::string> NewFileId();
+  MediaFetcher* fetcher_ = nullptr;
+  delivery::HlrProvider* hlr_ = nullptr;
 
  private:
   Result<store::Account> AccountByName(const std::string& name);

@@ -140,6 +140,7 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
 
   const std::string sender = req.sender.value_or("");
   MessageType type = req.kind == SubmitKind::kVoice ? MessageType::kVoice
+                     : req.kind == SubmitKind::kMms ? MessageType::kMms
                      : sender.empty()               ? MessageType::kEco
                                                     : MessageType::kFull;
   if (type == MessageType::kFull && sender != kTwoWaySender) {
@@ -165,7 +166,12 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   }
 
   EncodedText shared;
-  if (!personalized) {
+  if (type == MessageType::kMms || !req.file_ids.empty()) {
+    // MMS, or voice from a WAV file (media.cc): one unit per recipient, the text is
+    // the MMS title (or empty) and is not SMS-encoded.
+    BRAMKA_ASSIGN_OR_RETURN(shared.text, PrepareMedia(caller, req));
+    shared.unicode = true;
+  } else if (!personalized) {
     BRAMKA_ASSIGN_OR_RETURN(shared, EncodeText(req.text, type, req.utf));
   }
 
@@ -226,6 +232,7 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     m.dlr_url = req.dlr_url;
     m.smpp_user_id = req.smpp_user_id;
     m.smpp_registered_delivery = req.smpp_registered_delivery;
+    m.attachments = req.file_ids;
     m.queued_ms = now_ms;
     m.due_ms = due_ms;
     p.accept.messages.push_back(std::move(m));

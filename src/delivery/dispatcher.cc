@@ -330,6 +330,22 @@ int Dispatcher::DispatchOnce() {
     attempt->candidates = routing_.Route(message, sequence++);
     attempt->message = std::move(message);
     const store::Message& m = attempt->message;
+    if (attempt->candidates.empty()) {
+      // A voice or MMS message no connector may carry (routing.h): refused for good.
+      Post(m.id, [this, attempt] {
+        const store::Message& msg = attempt->message;
+        spdlog::info("message {}: no route carries {} messages", msg.id,
+                     store::MessageTypeName(msg.type));
+        Result<void> r = store_.MarkUnsent(msg.id, kReasonRejected, ToUnixMillis(clock_.Now()));
+        if (r.ok()) {
+          NotifyFinal(msg);
+        } else {
+          spdlog::error("dispatcher: MarkUnsent({}) failed: {}", msg.id, r.error().ToString());
+        }
+        Finish();
+      });
+      continue;
+    }
     // Re-claimed after failures (or a crash): it may have expired meanwhile.
     // The origin is the acceptance time; see RetryPolicy.
     if (m.attempts > 1 && retry_.Expired(m.attempts - 1, m.queued_ms, now)) {

@@ -107,6 +107,32 @@ TEST_F(DispatcherTest, DueMessagesGoOut) {
   EXPECT_EQ(d->DispatchOnce(), 0) << "nothing is sent twice";
 }
 
+// Voice and MMS without a route that names them never go out as SMS (routing.h).
+TEST_F(DispatcherTest, MediaWithoutARouteEndsUnsent) {
+  ASSERT_TRUE(store_.AdjustBalance(account_, store::MessageType::kVoice, 10, "top-up", Now()).ok());
+  const std::string sms = Accept();
+  store::Message voice;
+  voice.id = "00000000ff";
+  voice.phone = "+48500100200";
+  voice.type = store::MessageType::kVoice;
+  voice.text = "hello";
+  voice.cost_units = 1;
+  voice.queued_ms = voice.due_ms = Now();
+  voice.status = MessageStatus::kQueued;
+  ASSERT_TRUE(store_.Accept({account_, {voice}}).ok());
+  RoutingOptions o;
+  o.default_route = {"a"};
+  o.media_route.clear();
+  auto d = Make(*RoutingTable::Create(o));
+  EXPECT_EQ(d->DispatchOnce(), 2);
+  ASSERT_EQ(a_.sends().size(), 1u);
+  EXPECT_EQ(Get(sms).status, MessageStatus::kSent);
+  const store::Message refused = Get(voice.id);
+  EXPECT_EQ(refused.status, MessageStatus::kUnsent);
+  EXPECT_EQ(refused.reason, "message_rejected");
+  EXPECT_EQ(*store_.LedgerSumForMessage(voice.id), 0);  // refunded
+}
+
 TEST_F(DispatcherTest, ClaimsAtMostBatchSize) {
   for (int i = 0; i < 5; ++i) Accept();
   options_.batch_size = 2;

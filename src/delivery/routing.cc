@@ -31,6 +31,11 @@ Result<void> CheckList(const std::vector<std::string>& connectors, const std::st
   return Ok();
 }
 
+// Voice and MMS are not SMS: only rules that name them carry them (routing.h).
+bool IsMedia(store::MessageType t) {
+  return t == store::MessageType::kVoice || t == store::MessageType::kMms;
+}
+
 template <typename T>
 bool AnyOrContains(const std::vector<T>& allowed, const T& value) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
@@ -63,6 +68,9 @@ Result<RoutingTable> RoutingTable::Create(RoutingOptions options) {
     }
   }
   BRAMKA_RETURN_IF_ERROR(CheckList(options.default_route, "the default route"));
+  if (!options.media_route.empty()) {
+    BRAMKA_RETURN_IF_ERROR(CheckList(options.media_route, "the media route"));
+  }
   return RoutingTable(std::move(options));
 }
 
@@ -78,12 +86,15 @@ Result<void> RoutingTable::CheckConnectors(const std::set<std::string>& known) c
   for (size_t i = 0; i < options_.rules.size(); ++i) {
     BRAMKA_RETURN_IF_ERROR(check(options_.rules[i].connectors, RuleLabel(options_.rules[i], i)));
   }
+  BRAMKA_RETURN_IF_ERROR(check(options_.media_route, "the media route"));
   return check(options_.default_route, "the default route");
 }
 
 const RouteRule* RoutingTable::Match(const store::Message& message) const {
   for (const RouteRule& rule : options_.rules) {
-    if (!AnyOrContains(rule.types, message.type)) continue;
+    if (rule.types.empty() ? IsMedia(message.type) : !AnyOrContains(rule.types, message.type)) {
+      continue;
+    }
     if (!AnyOrContains(rule.accounts, message.account_id)) continue;
     if (!rule.prefixes.empty() &&
         std::none_of(rule.prefixes.begin(), rule.prefixes.end(),
@@ -98,7 +109,7 @@ const RouteRule* RoutingTable::Match(const store::Message& message) const {
 std::vector<std::string> RoutingTable::Route(const store::Message& message,
                                              uint64_t sequence) const {
   const RouteRule* rule = Match(message);
-  if (rule == nullptr) return options_.default_route;
+  if (rule == nullptr) return IsMedia(message.type) ? options_.media_route : options_.default_route;
   std::vector<std::string> out = rule->connectors;
   if (rule->round_robin && out.size() > 1) {
     std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sequence % out.size()),

@@ -5,7 +5,13 @@
 // safe to share between threads.
 //
 // Rules are tried in order; the first rule whose every condition holds gives
-// the route, else the default route applies. A route is an ordered list of
+// the route, else the default route applies. Voice and MMS messages are not
+// SMS: they take only rules that name their type in `types` (a rule without
+// `types` means "any SMS type", eco and full), else the media route — simnet
+// by default, which can "play" them. So a voice message never leaves as a
+// plain SMS over an SMPP connector unless a route says so. An empty media
+// route (simnet disabled, no route for the type) leaves them without a
+// connector: Route() returns an empty list and the dispatcher ends them unsent. A route is an ordered list of
 // connector names: the first is the primary, the rest are failover in order.
 // With `round_robin` the list is rotated by a caller-supplied sequence number,
 // spreading traffic over equal connectors while keeping the others as
@@ -30,7 +36,7 @@ namespace bramka::delivery {
 
 struct RouteRule {
   std::string name;                        // for logs and errors only; may be empty
-  std::vector<store::MessageType> types;   // empty = any type
+  std::vector<store::MessageType> types;   // empty = any SMS type (eco, full)
   std::vector<std::string> prefixes;       // E.164 prefixes, "+48" or "48"; empty = any number
   std::vector<store::AccountId> accounts;  // empty = any account
   std::vector<std::string> connectors;     // ordered; must not be empty
@@ -40,6 +46,8 @@ struct RouteRule {
 struct RoutingOptions {
   std::vector<RouteRule> rules;
   std::vector<std::string> default_route = {"simnet"};  // a fresh install's only route
+  // Voice and MMS messages no rule names by type; may be empty (see above).
+  std::vector<std::string> media_route = {"simnet"};
 };
 
 class RoutingTable {
@@ -56,7 +64,8 @@ class RoutingTable {
   // start-up with the configured connectors' names.
   Result<void> CheckConnectors(const std::set<std::string>& known) const;
 
-  // The ordered candidates for `message`; never empty. `sequence` picks the
+  // The ordered candidates for `message`; empty only for a voice or MMS
+  // message without a route (see above). `sequence` picks the
   // rotation of a round-robin route (any counter the caller increments).
   std::vector<std::string> Route(const store::Message& message, uint64_t sequence) const;
 

@@ -67,8 +67,10 @@ TEST(RoutingTest, AccountOnlyRule) {
   RoutingOptions o;
   o.rules.push_back({"vip", {}, {}, {42}, {"premium", "a"}, false});
   RoutingTable table = MustCreate(o);
-  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 42), 5), ElementsAre("premium", "a"));
-  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 41), 5), ElementsAre("simnet"));
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kFull, 42), 5), ElementsAre("premium", "a"));
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kFull, 41), 5), ElementsAre("simnet"));
+  // A rule without types carries SMS only; MMS takes the media route.
+  EXPECT_THAT(table.Route(Msg("+1555", MessageType::kMms, 42), 5), ElementsAre("simnet"));
 }
 
 TEST(RoutingTest, RoundRobinRotatesAndKeepsTheOthersAsFailover) {
@@ -131,6 +133,31 @@ TEST(RoutingTest, PhoneHasPrefixIgnoresThePlus) {
   EXPECT_FALSE(PhoneHasPrefix("+48500", "+485001"));
   EXPECT_FALSE(PhoneHasPrefix("+49500", "+48"));
   EXPECT_TRUE(PhoneHasPrefix("+48", ""));
+}
+
+}  // namespace
+}  // namespace bramka::delivery
+
+namespace bramka::delivery {
+namespace {
+
+// Voice and MMS are not SMS: only a route naming their type takes them (routing.h).
+TEST(RoutingTest, MediaTakesOnlyRoutesThatNameItsType) {
+  RoutingOptions o;
+  o.rules.push_back({"all-pl", {}, {"+48"}, {}, {"smsc-a"}, false});
+  o.rules.push_back({"voice", {MessageType::kVoice}, {"+4860"}, {}, {"voice-gw"}, false});
+  o.default_route = {"smsc-a"};
+  RoutingTable table = MustCreate(o);
+  EXPECT_THAT(table.Route(Msg("+48500100200", MessageType::kEco), 0), ElementsAre("smsc-a"));
+  EXPECT_THAT(table.Route(Msg("+48500100200", MessageType::kVoice), 0), ElementsAre("simnet"));
+  EXPECT_THAT(table.Route(Msg("+48600100200", MessageType::kVoice), 0), ElementsAre("voice-gw"));
+  EXPECT_THAT(table.Route(Msg("+48600100200", MessageType::kMms), 0), ElementsAre("simnet"));
+  EXPECT_EQ(table.Match(Msg("+48500100200", MessageType::kMms)), nullptr);
+
+  o.media_route.clear();  // simnet disabled: no way out for media
+  RoutingTable no_media = MustCreate(o);
+  EXPECT_TRUE(no_media.Route(Msg("+48500100200", MessageType::kMms), 0).empty());
+  EXPECT_THAT(no_media.Route(Msg("+48500100200", MessageType::kFull), 0), ElementsAre("smsc-a"));
 }
 
 }  // namespace

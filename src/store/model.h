@@ -121,6 +121,10 @@ struct Message {
   // deliver_sm receipt goes.
   int64_t smpp_user_id = 0;
   uint8_t smpp_registered_delivery = 0;
+  // ---- media (files/*) ----
+  // MMS: the files it carries; voice: the WAV to play instead of text-to-speech
+  // (at most one). Ids of MediaFile records of the same account. Empty for SMS.
+  std::vector<std::string> attachments;
 };
 
 struct AcceptRequest {
@@ -450,6 +454,21 @@ struct Signup {
   std::string company;
   SignupStatus status = SignupStatus::kPending;
   AccountId account_id = 0;  // the account created on approval
+  int64_t created_ms = 0;
+};
+
+// ---- media files (files/*, spec §4.10) -------------------------------------------
+
+// An uploaded or fetched MMS or voice file of an account. Ids are 10 lowercase hex
+// characters like message ids (spec §3). Content is checked by core before it is stored.
+struct MediaFile {
+  std::string id;
+  AccountId account_id = 0;
+  MessageType type = MessageType::kMms;  // kMms or kVoice
+  std::string name;          // the client's name for it (or the URL's/upload's file name)
+  std::string content_type;  // "image/png", "audio/wav", "text/plain", ...
+  int64_t size = 0;          // bytes
+  std::string data;          // the bytes; empty when read without data
   int64_t created_ms = 0;
 };
 

@@ -361,6 +361,29 @@ class Store {
   // Pending -> kApproved (with the account created for it) or kRejected.
   // kNotFound for an unknown id; kRejected when it is not pending any more.
   virtual Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) = 0;
+  // ---- media files (files/*) and metered lookups (phones/check, phones/lookup) -------
+  // Stores a new file with its bytes (file.size must equal file.data.size()).
+  // kAlreadyExists if the id is taken (by any account), kNotFound for an unknown
+  // account, kInvalidArgument for a type other than kMms/kVoice, a malformed id or a
+  // size mismatch.
+  virtual Result<void> AddMediaFile(const MediaFile& file) = 0;
+  // One file of the account; `data` is filled only when `with_data`. kNotFound for an
+  // unknown id or another account's file.
+  virtual Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
+                                         bool with_data) = 0;
+  // The account's files (without data), of `type` when given, oldest first (created_ms,
+  // then id).
+  virtual Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
+                                                        std::optional<MessageType> type) = 0;
+  // Removes a file. kNotFound for an unknown id or another account's file. Messages
+  // that already name it keep the id (their connector finds the file gone).
+  virtual Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) = 0;
+  // Takes `units` (> 0, else kInvalidArgument) from the balance of `type` with a ledger
+  // entry `note`, atomically: kRejected with detail = type + 1 when the balance holds
+  // fewer units (nothing written). An unlimited balance is not charged and gets no
+  // ledger entry. kNotFound for an unknown account. (Availability is core's rule.)
+  virtual Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
+                                     const std::string& note, int64_t now_ms) = 0;
 };
 
 }  // namespace bramka::store

@@ -34,14 +34,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Route route = ParseRoute(path);
   (void)PercentDecode(body, true);
 
-  auto tree = DecodeParameters(content_type, body, query);
+  std::vector<UploadedFile> files;
+  auto tree = DecodeParameters(content_type, body, query, &files);
   if (!tree.ok()) {
     (void)RenderXml(ErrorDocument(ApiErrorFor(tree.error())));
     return 0;
   }
-  const Params params(*tree);
+  const Params params(*tree, files);
   for (const auto& [key, value] : params.tree().items()) {
     (void)params.Has(key);
+    (void)params.Upload(key);
+    if (value.is_string()) (void)DecodeBase64(value.get<std::string>());
     (void)params.GetString(key);
     (void)params.GetBool(key);
     (void)params.GetInt(key);

@@ -83,6 +83,8 @@ enum class Action {
   kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex,
   kAddressBook,  // groups/*, contacts/*, blacklist/*, templates/* (actions_addressbook.cc)
   kAccounts,  // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
+  // media and number checks (actions_media.cc)
+  kSendMms, kFilesAdd, kFilesIndex, kFilesView, kFilesDelete, kPhonesCheck, kPhonesLookup,
 };
 
 Action ActionFor(std::string_view name) {
@@ -101,6 +103,14 @@ Action ActionFor(std::string_view name) {
   if (name == "stats/index") return Action::kStatsIndex;
   if (ActionHandler::IsAddressBookAction(name)) return Action::kAddressBook;
   if (ActionHandler::IsAccountsAction(name)) return Action::kAccounts;
+  // media and number checks (actions_media.cc)
+  if (name == "messages/send_mms") return Action::kSendMms;
+  if (name == "files/add") return Action::kFilesAdd;
+  if (name == "files/index") return Action::kFilesIndex;
+  if (name == "files/view") return Action::kFilesView;
+  if (name == "files/delete") return Action::kFilesDelete;
+  if (name == "phones/check") return Action::kPhonesCheck;
+  if (name == "phones/lookup") return Action::kPhonesLookup;
   return Action::kUnknown;
 }
 
@@ -155,8 +165,10 @@ Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
+  // (Also for the files/* errors: which limit, which format.)
   if ((e.code == api_code::kRequiredMissing || e.code == api_code::kInvalidData ||
-       e.code == api_code::kInvalidId || e.code == api_code::kInvalidPhone) &&
+       e.code == api_code::kInvalidId || e.code == api_code::kInvalidPhone ||
+       (e.code >= 4601 && e.code <= 4603)) &&
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
   }
@@ -245,6 +257,21 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(AddressBook(request.route.action, ctx.caller, ctx.params));
     case Action::kAccounts:
       return done(Accounts(request.route.action, ctx.caller, ctx.params));
+    // media and number checks (actions_media.cc)
+    case Action::kSendMms:
+      return SendMms(ctx, std::move(done));
+    case Action::kFilesAdd:
+      return done(FilesAdd(ctx.caller, ctx.params));
+    case Action::kFilesIndex:
+      return done(FilesIndex(ctx.caller, ctx.params));
+    case Action::kFilesView:
+      return done(FilesView(ctx.caller, ctx.params));
+    case Action::kFilesDelete:
+      return done(FilesDelete(ctx.caller, ctx.params));
+    case Action::kPhonesCheck:
+      return done(PhonesCheck(ctx.caller, ctx.params, /*lookup=*/false));
+    case Action::kPhonesLookup:
+      return done(PhonesCheck(ctx.caller, ctx.params, /*lookup=*/true));
     case Action::kUnknown:
     case Action::kError:
       break;
@@ -334,7 +361,7 @@ void ActionHandler::SendPersonalized(const Context& ctx, Done done) {
   Submit(ctx, std::move(req), details, std::move(done));
 }
 
-// spec §4.3: text-to-speech from `text` (uploaded WAV files arrive with files/*).
+// spec §4.3: text-to-speech from `text`, or a WAV from files/* as `file_id`.
 void ActionHandler::SendVoice(const Context& ctx, Done done) {
   const Params& p = ctx.params;
   core::SubmitRequest req;
@@ -342,15 +369,29 @@ void ActionHandler::SendVoice(const Context& ctx, Done done) {
   bool details = false;
   Result<void> parsed = [&]() -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
+    BRAMKA_ASSIGN_OR_RETURN(bool has_file, ParseVoiceFile(p, req));
     BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
-    if (!text) {
-      if (p.Has("file_id")) return Fail(Missing("text (voice files are not supported yet)"));
-      return Fail(Missing("text or file_id"));
-    }
-    req.text = std::move(*text);
+    if (!text && !has_file) return Fail(Missing("text or file_id"));
+    if (text) req.text = std::move(*text);
     return ParseSendOptions(p, req, details);
   }();
   if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+  Submit(ctx, std::move(req), details, std::move(done));
+}
+
+// spec §4.4: title and files (ids from files/*, or base64 contents); actions_media.cc.
+void ActionHandler::SendMms(const Context& ctx, Done done) {
+  const Params& p = ctx.params;
+  core::SubmitRequest req;
+  req.kind = core::SubmitKind::kMms;
+  bool details = false;
+  Result<void> parsed = [&]() -> Result<void> {
+    BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
+    BRAMKA_RETURN_IF_ERROR(ParseMms(p, req));
+    return ParseSendOptions(p, req, details);
+  }();
+  if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
+  req.sender.reset();  // an MMS has no sender name
   Submit(ctx, std::move(req), details, std::move(done));
 }
 
@@ -486,6 +527,11 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
     if (!m.unique_id.empty()) item["unique_id"] = m.unique_id;
     if (m.stat_id != 0) item["stat_id"] = m.stat_id;
     if (show_contact) item["contact"] = nullptr;
+    if (!m.attachments.empty()) {  // MMS files, a voice message's WAV (spec §4.6)
+      Document attachments = Document::array();
+      for (const std::string& file_id : m.attachments) attachments.push_back({{"id", file_id}});
+      item["attachments"] = std::move(attachments);
+    }
     items.push_back(std::move(item));
   }
   doc["items"] = std::move(items);

@@ -2,7 +2,8 @@
 // API v2 actions over core::GatewayService: authentication (spec §1.4) and
 // the actions implemented so far — messages/send_sms (§4.1), messages/view
 // (§4.5), messages/reports (§4.6), messages/delete (§4.7), account/limits
-// (§4.12) and error/{code} (§4.22). Every other action answers 1000
+// (§4.12) and error/{code} (§4.22); files/* (§4.10), messages/send_mms (§4.4),
+// phones/check and phones/lookup (§4.16) in actions_media.cc. Every other action answers 1000
 // InvalidAction. No sockets: the server feeds decoded requests in and writes
 // the documents out, so the actions are testable without a network.
 //
@@ -25,7 +26,7 @@
 namespace bramka::core {
 class GatewayService;
 struct SubmitRequest;
-struct Caller;  // accounts area
+struct Caller;
 }  // namespace bramka::core
 
 // ---- address book ----
@@ -132,6 +133,17 @@ class ActionHandler {
 
  private:
   ApiAnswer Accounts(std::string_view action, const core::Caller& caller, const Params& p);
+  // ---- media and number checks (actions_media.cc) ----
+  void SendMms(const Context& ctx, Done done);
+  // send_mms parameters (spec §4.4) beyond recipients and send options.
+  static Result<void> ParseMms(const Params& p, core::SubmitRequest& req);
+  // send_voice's `file_id` (spec §4.3), when given instead of `text`.
+  static Result<bool> ParseVoiceFile(const Params& p, core::SubmitRequest& req);
+  ApiAnswer FilesAdd(const core::Caller& caller, const Params& p);
+  ApiAnswer FilesIndex(const core::Caller& caller, const Params& p);
+  ApiAnswer FilesView(const core::Caller& caller, const Params& p);
+  ApiAnswer FilesDelete(const core::Caller& caller, const Params& p);
+  ApiAnswer PhonesCheck(const core::Caller& caller, const Params& p, bool lookup);
 
   core::GatewayService& service_;
   Language language_;

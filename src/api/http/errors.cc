@@ -90,6 +90,18 @@ constexpr Entry kCatalogue[] = {
     {4503, "SubaccountError",
      "Saldo konta głównego nie pokrywa tego limitu lub konto nie może wysyłać tego typu",
      "The main account's balance cannot cover this limit, or it may not send this type"},
+
+    // bramka: files/* (spec §4.10) and phones/check, phones/lookup (§4.16).
+    {4601, "FileError", "Niedozwolony typ pliku", "File type not allowed"},
+    {4602, "FileError", "Plik jest zbyt duży", "File too large"},
+    {4603, "FileError", "Nie udało się pobrać pliku z podanego adresu URL",
+     "The file could not be fetched from the URL"},
+    {4701, "PhonesError", "Wyczerpany limit HLR", "HLR limit exhausted"},
+    {4702, "PhonesError", "Wyczerpany limit sprawdzania sieci (lookup)", "Lookup limit exhausted"},
+    {4703, "PhonesError", "Brak uprawnień do sprawdzania numerów w HLR",
+     "No permission to check numbers in the HLR"},
+    {4704, "PhonesError", "Brak uprawnień do sprawdzania sieci numerów (lookup)",
+     "No permission to look numbers up"},
 };
 
 // core::Failure -> API code. kNone has no entry (the ErrorCode decides).
@@ -157,6 +169,20 @@ int CodeForFailure(Failure f) {
       return 4407;
     case Failure::kRegistrationRefused:
       return 4312;
+    case Failure::kFileTypeNotAllowed:
+      return 4601;
+    case Failure::kFileTooLarge:
+      return 4602;
+    case Failure::kFileFetchFailed:
+      return 4603;
+    case Failure::kHlrLimitExhausted:
+      return 4701;
+    case Failure::kLookupLimitExhausted:
+      return 4702;
+    case Failure::kNoPermissionHlr:
+      return 4703;
+    case Failure::kNoPermissionLookup:
+      return 4704;
   }
   return 0;
 }

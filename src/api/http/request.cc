@@ -250,7 +250,15 @@ void SkipLineBreak(std::string_view s, size_t* pos) {
   if (*pos < s.size() && s[*pos] == '\n') ++*pos;
 }
 
-Result<std::optional<std::string>> PartName(std::string_view headers) {
+// The part's name, and for file parts its filename and Content-Type.
+struct PartHeaders {
+  std::optional<std::string> name;
+  std::optional<std::string> filename;
+  std::string content_type;
+};
+
+PartHeaders ReadPartHeaders(std::string_view headers) {
+  PartHeaders out;
   size_t pos = 0;
   while (pos < headers.size()) {
     size_t end = headers.find('\n', pos);
@@ -258,13 +266,18 @@ Result<std::optional<std::string>> PartName(std::string_view headers) {
     std::string_view line = headers.substr(pos, end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const size_t colon = line.find(':');
-    if (colon != std::string_view::npos &&
-        AsciiLower(Trim(line.substr(0, colon))) == "content-disposition") {
-      return HeaderParam(line.substr(colon + 1), "name");
+    if (colon != std::string_view::npos) {
+      const std::string header = AsciiLower(Trim(line.substr(0, colon)));
+      if (header == "content-disposition") {
+        out.name = HeaderParam(line.substr(colon + 1), "name");
+        out.filename = HeaderParam(line.substr(colon + 1), "filename");
+      } else if (header == "content-type") {
+        out.content_type = std::string(Trim(line.substr(colon + 1)));
+      }
     }
     pos = end + 1;
   }
-  return std::optional<std::string>();
+  return out;
 }
 
 // ---- JSON -----------------------------------------------------------------------
@@ -433,7 +446,8 @@ Result<ParamTree> DecodeJson(std::string_view body) {
   return tree;
 }
 
-Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_view body) {
+Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_view body,
+                                  std::vector<UploadedFile>* files) {
   std::optional<std::string> boundary = HeaderParam(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > 200) {
     return InvalidData("multipart body without a boundary");
@@ -463,11 +477,13 @@ Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_vie
     size_t content_end = next;
     if (content_end > content_start && body[content_end - 1] == '\n') --content_end;
     if (content_end > content_start && body[content_end - 1] == '\r') --content_end;
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> name,
-                            PartName(body.substr(pos, headers_end - pos)));
-    if (name) {
+    PartHeaders part = ReadPartHeaders(body.substr(pos, headers_end - pos));
+    if (part.name) {
       BRAMKA_RETURN_IF_ERROR(InsertField(
-          root, *name, std::string(body.substr(content_start, content_end - content_start))));
+          root, *part.name, std::string(body.substr(content_start, content_end - content_start))));
+      if (files != nullptr && part.filename) {
+        files->push_back(UploadedFile{*part.name, *part.filename, part.content_type});
+      }
     }
     pos = next + delimiter.size();
   }
@@ -475,14 +491,14 @@ Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_vie
 }
 
 Result<ParamTree> DecodeParameters(std::string_view content_type, std::string_view body,
-                                   std::string_view query) {
+                                   std::string_view query, std::vector<UploadedFile>* files) {
   const size_t semi = content_type.find(';');
   const std::string media = AsciiLower(Trim(content_type.substr(0, semi)));
   const std::string_view trimmed = Trim(body);
 
   ParamTree tree;
   if (media == "multipart/form-data") {
-    BRAMKA_ASSIGN_OR_RETURN(tree, DecodeMultipart(content_type, body));
+    BRAMKA_ASSIGN_OR_RETURN(tree, DecodeMultipart(content_type, body, files));
   } else if (!trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[')) {
     BRAMKA_ASSIGN_OR_RETURN(tree, DecodeJson(trimmed));
   } else {
@@ -501,8 +517,64 @@ Result<ParamTree> DecodeParameters(std::string_view content_type, std::string_vi
 
 // ---- typed access -----------------------------------------------------------------
 
-Params::Params(ParamTree tree) : tree_(std::move(tree)) {
+Params::Params(ParamTree tree, std::vector<UploadedFile> files)
+    : tree_(std::move(tree)), files_(std::move(files)) {
   if (!tree_.is_object()) tree_ = ParamTree::object();
+}
+
+const UploadedFile* Params::Upload(std::string_view key) const {
+  // The last part of that name wins, as its value did in the tree.
+  for (auto it = files_.rbegin(); it != files_.rend(); ++it) {
+    if (it->field == key) return &*it;
+  }
+  return nullptr;
+}
+
+Result<std::string> DecodeBase64(std::string_view text) {
+  text = Trim(text);
+  if (text.substr(0, 5) == "data:") {
+    const size_t comma = text.find(',');
+    if (comma == std::string_view::npos || text.substr(0, comma).find(";base64") ==
+                                               std::string_view::npos) {
+      return InvalidData("a data: URL must be base64 (data:<type>;base64,...)");
+    }
+    text.remove_prefix(comma + 1);
+  }
+  std::string out;
+  out.reserve(text.size() / 4 * 3 + 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t padding = 0;
+  for (char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+' || c == '-') {
+      v = 62;
+    } else if (c == '/' || c == '_') {
+      v = 63;
+    } else if (c == '=') {
+      ++padding;
+      continue;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      continue;
+    } else {
+      return InvalidData("file is not valid base64");
+    }
+    if (padding > 0) return InvalidData("file is not valid base64 (data after '=')");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if (bits >= 6 || padding > 2) return InvalidData("file is not valid base64 (bad length)");
+  return out;
 }
 
 const ParamTree* Params::Find(std::string_view key) const {

@@ -71,10 +71,19 @@ Result<ParamTree> DecodeForm(std::string_view body);
 // A JSON body; must be an object. Empty or whitespace-only -> {}.
 Result<ParamTree> DecodeJson(std::string_view body);
 
+// A file part of a multipart/form-data body (one with a `filename`). Its bytes
+// are the field's value in the tree; this records what the tree cannot.
+struct UploadedFile {
+  std::string field;         // the part's name as sent, e.g. "file"
+  std::string filename;      // from Content-Disposition; may be empty
+  std::string content_type;  // the part's Content-Type; may be empty
+};
+
 // multipart/form-data; `content_type` carries the boundary. File parts are
 // stored like fields (the value is the file's bytes); `name[...]` brackets
-// work as in forms.
-Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_view body);
+// work as in forms. When `files` is given, every file part is listed there.
+Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_view body,
+                                  std::vector<UploadedFile>* files = nullptr);
 
 // Decodes a request's parameters: the body by its Content-Type, with
 // sniffing (a body that starts with '{' is JSON whatever the header says —
@@ -82,7 +91,13 @@ Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_vie
 // body that does not start with '{' is read as a form), then merges the
 // query string's parameters under it (a body key wins, as in PHP's $_REQUEST).
 Result<ParamTree> DecodeParameters(std::string_view content_type, std::string_view body,
-                                   std::string_view query);
+                                   std::string_view query,
+                                   std::vector<UploadedFile>* files = nullptr);
+
+// Base64 as clients send file contents (send_mms `file`, files/add `file`): the
+// standard or URL-safe alphabet, padding optional, whitespace ignored, and an
+// optional "data:<type>;base64," prefix. kInvalidArgument for anything else.
+Result<std::string> DecodeBase64(std::string_view text);
 
 // ---- typed access (spec §1.3) -------------------------------------------------
 
@@ -92,7 +107,7 @@ Result<ParamTree> DecodeParameters(std::string_view content_type, std::string_vi
 class Params {
  public:
   Params() : tree_(ParamTree::object()) {}
-  explicit Params(ParamTree tree);
+  explicit Params(ParamTree tree, std::vector<UploadedFile> files = {});
 
   // True when the key is present and not null.
   bool Has(std::string_view key) const;
@@ -118,10 +133,15 @@ class Params {
 
   const ParamTree& tree() const { return tree_; }
 
+  // The multipart file part named `key`, if the value of `key` came from one
+  // (its bytes are GetString(key)); nullptr otherwise.
+  const UploadedFile* Upload(std::string_view key) const;
+
  private:
   const ParamTree* Find(std::string_view key) const;
 
   ParamTree tree_;
+  std::vector<UploadedFile> files_;
 };
 
 // The Error every decoding failure uses (kInvalidArgument, kInvalidParameter).

@@ -250,6 +250,46 @@ TEST(DecodeMultipartTest, FieldsFilesAndBrackets) {
   EXPECT_EQ(t["file"], "line1\r\nline2");
 }
 
+TEST(DecodeMultipartTest, FilePartsAreListedWithNameAndType) {
+  const std::string body =
+      std::string("--B\r\n") +
+      "Content-Disposition: form-data; name=\"type\"\r\n\r\n"
+      "mms\r\n"
+      "--B\r\n"
+      "Content-Disposition: form-data; name=\"file\"; filename=\"kot.gif\"\r\n"
+      "Content-Type: image/gif\r\n\r\n" +
+      std::string("GIF89a\0\x01", 8) +
+      "\r\n--B--\r\n";
+  std::vector<UploadedFile> files;
+  auto t = DecodeParameters("multipart/form-data; boundary=B", body, "", &files);
+  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].field, "file");
+  EXPECT_EQ(files[0].filename, "kot.gif");
+  EXPECT_EQ(files[0].content_type, "image/gif");
+  Params p(std::move(*t), std::move(files));
+  ASSERT_NE(p.Upload("file"), nullptr);
+  EXPECT_EQ(p.Upload("type"), nullptr);  // a plain field
+  EXPECT_EQ(**p.GetString("file"), std::string("GIF89a\0\x01", 8));  // bytes kept, NUL too
+}
+
+TEST(DecodeBase64Test, AlphabetsPaddingAndDataUrls) {
+  EXPECT_EQ(*DecodeBase64("aGVsbG8="), "hello");
+  EXPECT_EQ(*DecodeBase64("aGVsbG8"), "hello");  // padding optional
+  EXPECT_EQ(*DecodeBase64(" aGVs\r\nbG8= "), "hello");
+  EXPECT_EQ(*DecodeBase64("_-8="), std::string("\xff\xef", 2));  // URL-safe
+  EXPECT_EQ(*DecodeBase64("/+8="), std::string("\xff\xef", 2));
+  EXPECT_EQ(*DecodeBase64("data:image/png;base64,aGk="), "hi");
+  EXPECT_EQ(*DecodeBase64(""), "");
+  for (const char* bad : {"a", "aGk=x", "a*b=", "data:text/plain,hi", "aGk==="}) {
+    auto r = DecodeBase64(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().detail, static_cast<int>(core::Failure::kInvalidParameter));
+    }
+  }
+}
+
 TEST(DecodeMultipartTest, QuotedBoundaryAndBareLineFeeds) {
   const std::string body = "preamble\n--a b\nContent-Disposition: form-data; name=x\n\n1\n--a b--";
   ParamTree t = MustDecode("multipart/form-data; boundary=\"a b\"", body);

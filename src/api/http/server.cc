@@ -287,13 +287,16 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->WriteAnswer(answer, format, label, keep_alive, version);
       });
     };
-    auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query);
+    std::vector<UploadedFile> uploads;
+    auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query, &uploads);
     if (!tree.ok()) return finish(state_->handler.ErrorAnswer(tree.error()));
-    api.params = Params(std::move(*tree));
+    api.params = Params(std::move(*tree), std::move(uploads));
     // While the action runs (a send waits for its commit) no timer runs:
     // the connection is busy, not idle.
     beast::get_lowest_layer(stream_).expires_never();
-    if (!api.bearer_token.empty() && api.route.action.rfind("messages/send_", 0) == 0) {
+    // (send_mms reads, and may store, its files synchronously: it takes the hop.)
+    if (!api.bearer_token.empty() && api.route.action.rfind("messages/send_", 0) == 0 &&
+        api.route.action != "messages/send_mms") {
       // The hot path: a token check is a hash and one indexed read, and the
       // send itself waits for its commit off-thread; the hop would cost more.
       state_->handler.Handle(std::move(api), std::move(finish));

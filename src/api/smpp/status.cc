@@ -43,6 +43,15 @@ uint32_t CommandStatusFor(Failure failure) {
     case Failure::kBlacklisted:
     case Failure::kInvalidParameter:
       return kEsmeRsubmitfail;
+    // Media and number checks never come over SMPP; for completeness.
+    case Failure::kFileTypeNotAllowed:
+    case Failure::kFileTooLarge:
+    case Failure::kFileFetchFailed:
+    case Failure::kHlrLimitExhausted:
+    case Failure::kLookupLimitExhausted:
+    case Failure::kNoPermissionHlr:
+    case Failure::kNoPermissionLookup:
+      return kEsmeRsubmitfail;
     // Storage cannot take it now: a temporary status that clients (Kannel) retry.
     case Failure::kUnavailable:
       return kEsmeRmsgqful;

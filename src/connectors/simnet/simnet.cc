@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <functional>
 #include <utility>
 
@@ -147,6 +148,18 @@ Result<void> SimnetConnector::Start(delivery::ConnectorEvents& events) {
       } else {
         r.status = store::MessageStatus::kDelivered;  // it was accepted, so not rejected
       }
+      if (m.type == store::MessageType::kVoice && !options_.voice_dir.empty() &&
+          !std::filesystem::exists(std::filesystem::path(options_.voice_dir) / (m.id + ".wav"))) {
+        // Stopped before it was "played": play it now, then report.
+        Submit voice;
+        voice.message_id = m.id;
+        voice.voice = true;
+        voice.account_id = m.account_id;
+        voice.text = m.text;
+        if (!m.attachments.empty()) voice.file_id = m.attachments.front();
+        voice_jobs_.push(VoiceJob{std::move(voice), std::move(r)});
+        continue;
+      }
       const int64_t wait_ms = std::max<int64_t>(0, m.sent_ms + options_.receipt_delay_ms - now_ms);
       ScheduleLocked(steady_now + std::chrono::milliseconds(wait_ms), 0, std::move(r));
     }
@@ -155,6 +168,12 @@ Result<void> SimnetConnector::Start(delivery::ConnectorEvents& events) {
   if (!sent.empty())
     spdlog::info("simnet: resuming {} receipts from before the restart", sent.size());
   thread_ = std::thread([this] { Run(); });
+  if (!options_.voice_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.voice_dir, ec);
+    if (ec) spdlog::warn("simnet: cannot create {}: {}", options_.voice_dir, ec.message());
+    voice_thread_ = std::thread([this] { RunVoice(); });
+  }
   events.OnReadyChanged(name_, true);
   return Ok();
 }
@@ -167,9 +186,17 @@ void SimnetConnector::Send(const store::Message& message, delivery::SendCallback
     return;
   }
   const uint64_t token = next_seq_;  // unique: next_seq_ only grows
-  pending_submits_.emplace(
-      token, Submit{message.id, DecideFate(options_, message.phone, message.id, message.attempts),
-                    std::move(done)});
+  Submit submit;
+  submit.message_id = message.id;
+  submit.fate = DecideFate(options_, message.phone, message.id, message.attempts);
+  submit.done = std::move(done);
+  if (message.type == store::MessageType::kVoice && !options_.voice_dir.empty()) {
+    submit.voice = true;
+    submit.account_id = message.account_id;
+    submit.text = message.text;
+    if (!message.attachments.empty()) submit.file_id = message.attachments.front();
+  }
+  pending_submits_.emplace(token, std::move(submit));
   ScheduleLocked(
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.submit_delay_ms), token,
       {});
@@ -239,13 +266,56 @@ void SimnetConnector::AnswerSubmit(Submit submit) {
     // only on this thread, which is busy until `done` (the dispatcher's
     // MarkSent) has returned. Once stopping, the next Start resumes it from
     // the store instead.
-    if (!stopping_) {
+    if (!stopping_ && submit.voice) {
+      // Rendered first, then its receipt is scheduled (RunVoice).
+      voice_jobs_.push(VoiceJob{Submit{submit.message_id, submit.fate, nullptr, true,
+                                       submit.account_id, submit.text, submit.file_id},
+                                std::move(r)});
+      voice_cv_.notify_all();
+    } else if (!stopping_) {
       ScheduleLocked(
           std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.receipt_delay_ms),
           0, std::move(r));
     }
   }
   submit.done(SendOutcome::Accepted(std::move(upstream_id)));
+}
+
+// The voice thread: writes each delivered voice message's WAV, then schedules its
+// receipt.
+void SimnetConnector::RunVoice() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    voice_cv_.wait(lock, [&] { return stopping_ || !voice_jobs_.empty(); });
+    if (stopping_) return;
+    VoiceJob job = std::move(voice_jobs_.front());
+    voice_jobs_.pop();
+    lock.unlock();
+    RenderVoice(job.submit);
+    lock.lock();
+    if (stopping_) return;
+    ScheduleLocked(
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.receipt_delay_ms), 0,
+        std::move(job.receipt));
+  }
+}
+
+// On the voice thread, no lock held.
+void SimnetConnector::RenderVoice(const Submit& submit) {
+  const std::string path =
+      (std::filesystem::path(options_.voice_dir) / (submit.message_id + ".wav")).string();
+  Result<void> written = Ok();
+  if (!submit.file_id.empty()) {
+    // A WAV from files/* is "played" as it is.
+    auto file = store_.GetMediaFile(submit.account_id, submit.file_id, /*with_data=*/true);
+    written = file.ok() ? WriteFileAtomically(path, file->data) : Result<void>(file.take_error());
+  } else {
+    written = RenderSpeech(options_.speech, submit.text, path);
+  }
+  if (!written.ok()) {
+    spdlog::warn("simnet: voice message {} not written to {}: {}", submit.message_id, path,
+                 written.error().ToString());
+  }
 }
 
 void SimnetConnector::Stop() {
@@ -258,9 +328,12 @@ void SimnetConnector::Stop() {
     unanswered.swap(pending_submits_);
     timers_ = {};
     pending_receipts_ = 0;
+    voice_jobs_ = {};  // their receipts are resumed from the store by the next Start
     cv_.notify_all();
+    voice_cv_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  if (voice_thread_.joinable()) voice_thread_.join();
   // connector.h rule 7: answer everything still held.
   for (auto& [token, submit] : unanswered) {
     submit.done(SendOutcome::Temporary("simnet stopped"));

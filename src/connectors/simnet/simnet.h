@@ -15,8 +15,16 @@
 // receipt is the same before and after a restart, and a retry of a
 // temporarily rejected message may succeed.
 //
+// Voice messages (type kVoice) are "played": with `voice_dir` set, a voice
+// thread writes each delivered one to <voice_dir>/<id>.wav (espeak-ng renders a
+// text; a WAV file from files/* is copied) before its receipt is scheduled, so a
+// user can listen to what was sent. A failed rendering is logged; the message
+// still counts as delivered (it is the simulator that failed, not the network).
+// MMS messages are delivered like SMS.
+//
 // Threads: one timer thread, started by Start() and joined by Stop(); every
-// Send answer and receipt runs on it, with no simnet lock held. Delays are
+// Send answer and receipt runs on it, with no simnet lock held; and the voice
+// thread (rendering only). Delays are
 // real time (std::chrono::steady_clock: it simulates a network); the
 // timestamps it reports come from the injected Clock. All methods are
 // thread-safe.
@@ -34,6 +42,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "connectors/simnet/voice.h"
 #include "delivery/connector.h"
 #include "store/store.h"
 
@@ -65,6 +74,11 @@ struct SimnetOptions {
   uint64_t seed = 1;                                    // fates; keep it stable across restarts
   std::vector<FailureRule> rules = DefaultTestRules();  // first matching rule that hits wins
   int resume_limit = 100'000;  // receipts re-scheduled at Start (kSent messages)
+  // ---- voice (voice.h) ----
+  // Where delivered voice messages are written as <message id>.wav (text-to-speech
+  // rendered with espeak-ng, or the message's WAV file copied); empty = not at all.
+  std::string voice_dir;
+  SpeechOptions speech;
 };
 
 // kInvalidArgument for a negative delay, a rate outside 0..1 or a prefix that
@@ -108,6 +122,17 @@ class SimnetConnector final : public delivery::Connector {
     std::string message_id;
     Fate fate;
     delivery::SendCallback done;
+    // A voice message to render when voice_dir is set (voice.h).
+    bool voice = false;
+    store::AccountId account_id = 0;
+    std::string text;
+    std::string file_id;
+  };
+  // A delivered voice message waiting for the voice thread; its receipt is
+  // scheduled once the WAV is written.
+  struct VoiceJob {
+    Submit submit;
+    store::ReceiptUpdate receipt;
   };
   struct Timer {
     SteadyTime when;
@@ -119,6 +144,8 @@ class SimnetConnector final : public delivery::Connector {
 
   void Run();
   void AnswerSubmit(Submit submit);
+  void RunVoice();
+  void RenderVoice(const Submit& submit);
   void ScheduleLocked(SteadyTime when, uint64_t submit, store::ReceiptUpdate receipt);
   std::string NextUpstreamIdLocked();
 
@@ -139,6 +166,10 @@ class SimnetConnector final : public delivery::Connector {
   size_t pending_receipts_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::thread thread_;
+  // ---- voice ----
+  std::condition_variable voice_cv_;
+  std::queue<VoiceJob> voice_jobs_;
+  std::thread voice_thread_;
 };
 
 }  // namespace bramka::simnet

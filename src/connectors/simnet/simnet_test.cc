@@ -1,5 +1,12 @@
 #include "connectors/simnet/simnet.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "connectors/simnet/hlr.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -446,6 +453,112 @@ TEST_F(SimnetDeliveryTest, UpstreamIdsDoNotRepeatAcrossRestartsAtTheSameTime) {
   ASSERT_TRUE(d->WaitIdle(kWaitMs));
   simnet.Stop();
   EXPECT_EQ(std::stoull(Get(later).upstream_id), std::stoull(last_upstream) + 1);
+}
+
+// ---- HLR (hlr.h) -------------------------------------------------------------------------
+
+TEST(SimnetHlrTest, AnswersFollowTheTestNumbers) {
+  SimnetHlr hlr(SimnetOptions{});
+  auto ok = hlr.Lookup("+48500600700", false);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->status, delivery::HlrAnswer::Status::kOk);
+  EXPECT_EQ(ok->imsi / 100, 260);
+  EXPECT_FALSE(ok->network.empty());
+  EXPECT_TRUE(ok->description.empty());
+  auto again = hlr.Lookup("+48500600700", false);
+  EXPECT_EQ(again->imsi, ok->imsi);  // deterministic
+  EXPECT_EQ(again->ported, ok->ported);
+
+  auto absent = hlr.Lookup("+48600000101", false);
+  EXPECT_EQ(absent->status, delivery::HlrAnswer::Status::kErr);
+  EXPECT_EQ(absent->description, "ABSENT_SUBSCRIBER_SM");
+  EXPECT_EQ(hlr.Lookup("+48600000101", /*network_only=*/true)->status,
+            delivery::HlrAnswer::Status::kOk);  // absent, still in its network
+  auto unknown = hlr.Lookup("+48600000201", false);
+  EXPECT_EQ(unknown->description, "UNKNOWN_SUBSCRIBER");
+  EXPECT_EQ(unknown->imsi, 0);
+  EXPECT_EQ(hlr.Lookup("+48600000301", false)->description, "SYSTEM_FAILURE");
+  auto foreign = hlr.Lookup("+4915112345678", false);
+  EXPECT_EQ(foreign->status, delivery::HlrAnswer::Status::kOk);
+  EXPECT_EQ(foreign->imsi, 0);
+
+  int ported = 0;
+  for (int i = 0; i < 1000; ++i) ported += hlr.Lookup("+48500" + std::to_string(100000 + i), false)->ported;
+  EXPECT_GT(ported, 50);  // about one in ten
+  EXPECT_LT(ported, 200);
+}
+
+// ---- voice messages (voice.h) ------------------------------------------------------------
+
+TEST_F(SimnetConnectorTest, VoiceFileMessagesAreWrittenBeforeTheirReceipt) {
+  const std::string dir = ::testing::TempDir() + "/simnet-voice-" + std::to_string(::getpid());
+  SimnetOptions o = Fast();
+  o.voice_dir = dir;
+  auto account = store_.CreateAccount("voice", "x", 0, 1);
+  ASSERT_TRUE(account.ok());
+  store::MediaFile f;
+  f.id = "00000000f1";
+  f.account_id = *account;
+  f.type = store::MessageType::kVoice;
+  f.name = "a.wav";
+  f.content_type = "audio/wav";
+  f.data = std::string("RIFF....WAVEdata\0\x01", 18);
+  f.size = static_cast<int64_t>(f.data.size());
+  ASSERT_TRUE(store_.AddMediaFile(f).ok());
+
+  SimnetConnector simnet(store_, clock_, o);
+  ASSERT_TRUE(simnet.Start(events_).ok());
+  store::Message m = Msg("v1", "+48500100200");
+  m.type = store::MessageType::kVoice;
+  m.account_id = *account;
+  m.attachments = {f.id};
+  ASSERT_EQ(SendAndWait(simnet, m).kind, SendOutcome::Kind::kAccepted);
+  ASSERT_TRUE(events_.WaitReceipts(1));
+  EXPECT_EQ(events_.receipts()[0].status, MessageStatus::kDelivered);
+  std::ifstream in(dir + "/v1.wav", std::ios::binary);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, f.data);  // played as it is
+  simnet.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+// A voice message still sent at a restart (stopped before it was "played") is played then.
+TEST_F(SimnetConnectorTest, ResumedVoiceMessagesArePlayedBeforeTheirReceipt) {
+  const std::string dir = ::testing::TempDir() + "/simnet-resume-" + std::to_string(::getpid());
+  auto account = store_.CreateAccount("resume", "x", 0, 1);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(store_.AdjustBalance(*account, store::MessageType::kVoice, 5, "t", 1).ok());
+  store::MediaFile f;
+  f.id = "00000000f2";
+  f.account_id = *account;
+  f.type = store::MessageType::kVoice;
+  f.data = "RIFF-resumed";
+  f.size = static_cast<int64_t>(f.data.size());
+  ASSERT_TRUE(store_.AddMediaFile(f).ok());
+  store::Message m;
+  m.id = "00000000a7";
+  m.phone = "+48500100200";
+  m.type = store::MessageType::kVoice;
+  m.attachments = {f.id};
+  m.cost_units = 1;
+  m.queued_ms = m.due_ms = ToUnixMillis(clock_.Now());
+  ASSERT_TRUE(store_.Accept({*account, {m}}).ok());
+  ASSERT_EQ(store_.ClaimDue(ToUnixMillis(clock_.Now()), 10, "n", ToUnixMillis(clock_.Now()) + 1000)
+                ->size(),
+            1u);
+  ASSERT_TRUE(store_.MarkSent(m.id, "simnet", "77", ToUnixMillis(clock_.Now())).ok());
+
+  SimnetOptions o = Fast();
+  o.voice_dir = dir;
+  SimnetConnector simnet(store_, clock_, o);
+  ASSERT_TRUE(simnet.Start(events_).ok());
+  ASSERT_TRUE(events_.WaitReceipts(1));
+  EXPECT_EQ(events_.receipts()[0].upstream_id, "77");
+  std::ifstream in(dir + "/00000000a7.wav", std::ios::binary);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, "RIFF-resumed");
+  simnet.Stop();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ class Stmt {
   // Parameters are 1-based, as in SQLite.
   Stmt& BindInt(int index, int64_t value);
   Stmt& BindText(int index, std::string_view value);
+  Stmt& BindBlob(int index, std::string_view bytes);  // SQLITE_STATIC: `bytes` outlives the Step
 
   // true: a row is ready; false: done.
   Result<bool> Step();
@@ -50,6 +51,7 @@ class Stmt {
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string Text(int column) const;
   void TextInto(int column, std::string& out) const;
+  void BlobInto(int column, std::string& out) const;
 
  private:
   Connection* conn_;

@@ -29,6 +29,28 @@ void ReadMessage(const Stmt& s, int c, Message& m) {
   s.TextInto(c + 23, m.upstream_id);
   m.smpp_user_id = s.Int(c + 24);
   m.smpp_registered_delivery = static_cast<uint8_t>(s.Int(c + 25));
+  m.attachments = SplitAttachments(s.Text(c + 26));
+}
+
+std::string JoinAttachments(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    if (!out.empty()) out += ',';
+    out += id;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitAttachments(const std::string& joined) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t end = joined.find(',', start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 Message ReadMessage(const Stmt& stmt, int first) {
@@ -37,7 +59,8 @@ Message ReadMessage(const Stmt& stmt, int first) {
   return m;
 }
 
-void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id, int64_t charged) {
+void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id, int64_t charged,
+                    const std::string& attachments) {
   s.BindText(1, m.id)
       .BindInt(2, account_id)
       .BindText(3, m.phone)
@@ -59,7 +82,8 @@ void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id
       .BindInt(19, m.due_ms)
       .BindInt(20, seq)
       .BindInt(21, m.smpp_user_id)
-      .BindInt(22, m.smpp_registered_delivery);
+      .BindInt(22, m.smpp_registered_delivery)
+      .BindText(23, attachments);
 }
 
 }  // namespace bramka::store::sqlite

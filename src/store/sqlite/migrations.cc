@@ -276,6 +276,26 @@ CREATE TABLE signups (
   created_ms   INTEGER NOT NULL
 );
 )sql"},
+    // ---- media (files/*, send_mms, send_voice with a file; ADR 0009) ----
+    {6, "media files, message attachments", R"sql(
+-- MMS and voice files with their bytes (ADR 0009: in the store, not in files
+-- beside it, so that every node of a shared database sees them). A rowid table
+-- (not WITHOUT ROWID): the blobs stay out of the id index.
+CREATE TABLE media_files (
+  id         TEXT NOT NULL UNIQUE,  -- 10 lowercase hex characters
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  type       INTEGER NOT NULL,      -- store::MessageType: 2 voice, 3 mms
+  name       TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  data       BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX media_files_account ON media_files (account_id, created_ms);
+
+-- The media files a message carries: ids joined with ',' ('' for SMS).
+ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+)sql"},
     {7, "payments: top-up invoices", R"sql(
 -- One row per invoice; `seq` numbers the invoices of a period ("MM/YYYY") from 1,
 -- and `number` is "FV <seq>/<period>". Money in grosze.

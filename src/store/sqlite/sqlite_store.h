@@ -151,6 +151,15 @@ class SqliteStore final : public Store {
   Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) override;
   Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
   Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
+  // ---- media files and metered charges (sqlite_store_media.cc) ----
+  Result<void> AddMediaFile(const MediaFile& file) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
+                                 bool with_data) override;
+  Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
+                                                std::optional<MessageType> type) override;
+  Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
+                             const std::string& note, int64_t now_ms) override;
 
   // ---- callbacks (sqlite_store_callbacks.cc; ADR 0007) ----
   Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;

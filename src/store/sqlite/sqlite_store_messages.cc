@@ -168,7 +168,8 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     const Message& m = request.messages[i];
     int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
     const int64_t seq = static_cast<int64_t>(codec.Decode(m.id));
-    sqlite::BindNewMessage(insert, m, seq, request.account_id, charged);
+    const std::string attachments = sqlite::JoinAttachments(m.attachments);
+    sqlite::BindNewMessage(insert, m, seq, request.account_id, charged, attachments);
     auto inserted = insert.Run();
     if (!inserted.ok()) {
       if (inserted.error().code == ErrorCode::kAlreadyExists) {
