@@ -13,14 +13,6 @@
 namespace bramka::core {
 namespace {
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
-Unexpected InvalidUser() {
-  return Refuse(ErrorCode::kUnauthenticated, Failure::kInvalidUser, "invalid login or password");
-}
-
 Unexpected Missing(const std::string& name) {
   return Refuse(ErrorCode::kInvalidArgument, Failure::kMissingParameter, name);
 }

@@ -13,10 +13,6 @@
 namespace bramka::core {
 namespace {
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 // A store kNotFound (unknown or another account's id) becomes kInvalidId,
 // keeping the store's message that names the record.
 Error Classify(Error e) {

@@ -5,7 +5,11 @@
 // api/smpp, ...). Values are stable: they travel between layers only, never on
 // a wire or to disk.
 
+#include <string>
 #include <string_view>
+#include <utility>
+
+#include "common/result.h"
 
 namespace bramka::core {
 
@@ -54,5 +58,15 @@ enum class Failure : int {
 inline constexpr Failure kLastFailure = Failure::kNoPermissionLookup;
 
 std::string_view FailureName(Failure f);
+
+// How core refuses something: an Error with `code` carrying `failure` in its detail.
+inline Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
+  return Fail(code, std::move(message), static_cast<int>(failure));
+}
+
+// A wrong login, password or token (one message for all, so it tells nothing).
+inline Unexpected InvalidUser() {
+  return Refuse(ErrorCode::kUnauthenticated, Failure::kInvalidUser, "invalid login or password");
+}
 
 }  // namespace bramka::core

@@ -8,18 +8,6 @@
 #include "core/id_allocator.h"
 
 namespace bramka::core {
-namespace {
-
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
-Unexpected InvalidUser() {
-  return Refuse(ErrorCode::kUnauthenticated, Failure::kInvalidUser, "invalid login or password");
-}
-
-}  // namespace
-
 GatewayService::GatewayService(store::Store& store, Clock& clock, CoreOptions options)
     : store_(store),
       clock_(clock),

@@ -12,10 +12,6 @@ namespace {
 
 using store::MessageType;
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 constexpr size_t kMaxTitleChars = 40;
 
 size_t CountCodePoints(std::string_view utf8) {

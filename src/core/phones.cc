@@ -8,10 +8,6 @@ namespace {
 
 using store::MessageType;
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 constexpr size_t kMaxNumbers = 50'000;  // spec §4.16
 
 }  // namespace

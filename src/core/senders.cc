@@ -10,10 +10,6 @@
 namespace bramka::core {
 namespace {
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 // Spec §4.13 `agreement`: the operator needs a signed agreement for a
 // customer's own name; bramka keeps no documents, so it reads the state off
 // the approval: approved names have it "delivered", the others still

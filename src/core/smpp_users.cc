@@ -7,10 +7,6 @@
 namespace bramka::core {
 namespace {
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 // SMPP 3.4 §4.1.1: system_id is a C-Octet String of at most 16 octets, password 9.
 constexpr size_t kMaxSystemId = 15;
 constexpr size_t kMaxPassword = 8;

@@ -16,10 +16,6 @@ namespace {
 
 using store::MessageType;
 
-Unexpected Refuse(ErrorCode code, Failure failure, std::string message) {
-  return Fail(code, std::move(message), static_cast<int>(failure));
-}
-
 constexpr int kMaxVoiceChars = 160;
 constexpr std::string_view kTwoWaySender = "2waySMS";
 

@@ -28,6 +28,16 @@ Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day
   return ms;
 }
 
+Result<std::optional<store::MessageType>> MessageTypeParam(const Params& p,
+                                                           std::string_view key) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
+  if (!text || Trim(*text).empty()) return std::optional<store::MessageType>();
+  const std::string t = AsciiLower(Trim(*text));
+  auto type = store::ParseMessageType(t);
+  if (!type) return InvalidData("unknown " + std::string(key) + " '" + t + "'");
+  return std::optional<store::MessageType>(*type);
+}
+
 Result<Paging> PagingParams(const Params& p, int default_limit, int max_limit) {
   BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> page, p.GetInt("page"));
   BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> limit, p.GetInt("limit"));

@@ -3,12 +3,14 @@
 // paging and the "missing parameter" error, defined once.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "api/http/actions.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "common/result.h"
+#include "store/model.h"
 
 namespace bramka::core {
 struct Caller;
@@ -29,6 +31,10 @@ Error Missing(std::string_view names);
 // Unix ms; 0 when absent or empty. `end_of_day` makes a bare "YYYY-MM-DD" mean the end
 // of that day (for upper bounds). Malformed -> 1006 naming the parameter.
 Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day);
+
+// A message type parameter (`eco`, `full`, ...; any case); nullopt when absent or empty.
+// Unknown -> 1006 naming the value.
+Result<std::optional<store::MessageType>> MessageTypeParam(const Params& p, std::string_view key);
 
 // `page` (1-based) and `limit` of list actions (spec §3), clamped to [1, max_limit].
 struct Paging {

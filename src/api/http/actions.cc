@@ -484,13 +484,7 @@ ApiAnswer ActionHandler::Reports(const Context& ctx) {
         return Fail(InvalidData("unknown status '" + s + "'"));
       }
     }
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> type, p.GetString("type"));
-    if (type && !Trim(*type).empty()) {
-      const std::string t = AsciiLower(Trim(*type));
-      auto mt = store::ParseMessageType(t);
-      if (!mt) return Fail(InvalidData("unknown type '" + t + "'"));
-      q.type = *mt;
-    }
+    BRAMKA_ASSIGN_OR_RETURN(q.type, MessageTypeParam(p, "type"));
     BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> stat_id, p.GetInt("stat_id"));
     q.stat_id = stat_id.value_or(0);
     // The same bounds core applies, so that `count` below matches its pages.

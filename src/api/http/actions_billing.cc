@@ -104,13 +104,7 @@ ApiAnswer ActionHandler::StatsIndex(const Context& ctx) {
   const Params& p = ctx.params;
   store::StatQuery q;
   Result<void> parsed = [&]() -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> type, p.GetString("type"));
-    if (type && !Trim(*type).empty()) {
-      const std::string t = AsciiLower(Trim(*type));
-      auto mt = store::ParseMessageType(t);
-      if (!mt) return Fail(InvalidData("unknown type '" + t + "'"));
-      q.type = *mt;
-    }
+    BRAMKA_ASSIGN_OR_RETURN(q.type, MessageTypeParam(p, "type"));
     BRAMKA_ASSIGN_OR_RETURN(q.from_ms, TimeParam(p, "begin", false));
     BRAMKA_ASSIGN_OR_RETURN(q.to_ms, TimeParam(p, "end", true));
     if (q.from_ms > 0 && q.to_ms > 0 && q.to_ms < q.from_ms) {

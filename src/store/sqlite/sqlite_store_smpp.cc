@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -15,27 +16,6 @@ using sqlite::Stmt;
 using sqlite::WriteContext;
 
 namespace {
-
-std::string JoinCidrs(const std::vector<std::string>& cidrs) {
-  std::string out;
-  for (const auto& c : cidrs) {
-    if (!out.empty()) out += ',';
-    out += c;
-  }
-  return out;
-}
-
-std::vector<std::string> SplitCidrs(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 std::string ToHex(const std::string& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -74,7 +54,7 @@ SmppUser ReadUser(const Stmt& s) {
   u.account_id = s.Int(1);
   u.system_id = s.Text(2);
   u.password_hash = s.Text(3);
-  u.allowed_cidrs = SplitCidrs(s.Text(4));
+  u.allowed_cidrs = sqlite::SplitCidrList(s.Text(4));
   u.max_binds = static_cast<int>(s.Int(5));
   u.tps = static_cast<int>(s.Int(6));
   u.created_ms = s.Int(7);
@@ -97,7 +77,7 @@ Result<int64_t> SqliteStore::CreateSmppUser(const SmppUser& user) {
         ctx.conn.Prepare("INSERT INTO smpp_users (account_id, system_id, password_hash, "
                          "allowed_cidrs, max_binds, tps, created_ms) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    const std::string cidrs = JoinCidrs(user.allowed_cidrs);
+    const std::string cidrs = sqlite::JoinCidrList(user.allowed_cidrs);
     insert.BindInt(1, user.account_id)
         .BindText(2, user.system_id)
         .BindText(3, user.password_hash)
