@@ -93,6 +93,11 @@ struct ConnectorAdminOptions {
   std::vector<std::string> types;
   std::vector<std::string> connectors;
   bool round_robin = false;
+  std::string route_name;
+  std::vector<std::string> senders;
+  std::vector<int64_t> accounts;
+  std::vector<int64_t> weights;
+  double price = 0;
 };
 int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOptions& options);
 

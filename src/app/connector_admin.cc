@@ -108,6 +108,11 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
     if (!o.types.empty()) text += "types = " + List(o.types) + "\n";
     text += "connectors = " + List(o.connectors) + "\n";
     if (o.round_robin) text += "round_robin = true\n";
+    if (!o.route_name.empty()) text += "name = " + Quote(o.route_name) + "\n";
+    if (!o.senders.empty()) text += "senders = " + List(o.senders) + "\n";
+    if (!o.accounts.empty()) text += fmt::format("accounts = [{}]\n", fmt::join(o.accounts, ", "));
+    if (!o.weights.empty()) text += fmt::format("weights = [{}]\n", fmt::join(o.weights, ", "));
+    if (o.price > 0) text += fmt::format("price = {}\n", o.price);
     // Every named connector must exist (simnet is built in).
     for (const auto& name : o.connectors) {
       bool known = name == "simnet";
@@ -115,7 +120,7 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
       if (!known) return Die(fmt::format("no connector named {}", name));
     }
     if (int rc = AppendChecked(config_path, text); rc != 0) return rc;
-    std::printf("route added (restart bramka serve to use it)\n");
+    std::printf("route added (a running bramka serve uses it within a second)\n");
     return 0;
   }
   if (o.verb == "connector list") {
@@ -143,9 +148,15 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
   if (o.verb == "route list") {
     int i = 0;
     for (const auto& r : cfg->routes) {
-      std::printf("%d. types=%s prefixes=%s connectors=%s%s\n", ++i, List(r.types).c_str(),
+      std::string extra;
+      if (!r.name.empty()) extra += " name=" + r.name;
+      if (!r.senders.empty()) extra += " senders=" + List(r.senders);
+      if (!r.accounts.empty()) extra += fmt::format(" accounts=[{}]", fmt::join(r.accounts, ", "));
+      if (!r.weights.empty()) extra += fmt::format(" weights=[{}]", fmt::join(r.weights, ", "));
+      if (r.price > 0) extra += fmt::format(" price={} PLN", r.price);
+      std::printf("%d. types=%s prefixes=%s connectors=%s%s%s\n", ++i, List(r.types).c_str(),
                   List(r.prefixes).c_str(), List(r.connectors).c_str(),
-                  r.round_robin ? " round_robin" : "");
+                  r.round_robin ? " round_robin" : "", extra.c_str());
     }
     std::printf("default: %s\n", cfg->simnet.enabled ? "[\"simnet\"]" : "every connector in order");
     return 0;

@@ -50,6 +50,9 @@ Result<delivery::RoutingOptions> RoutingOptionsFrom(const config::Config& c, boo
     for (int64_t a : r.accounts) rule.accounts.push_back(static_cast<store::AccountId>(a));
     rule.connectors = r.connectors;
     rule.round_robin = r.round_robin;
+    rule.senders = r.senders;
+    for (int64_t w : r.weights) rule.weights.push_back(static_cast<uint32_t>(w));
+    rule.price_micro_pln = static_cast<int64_t>(r.price * 1'000'000 + 0.5);
     ro.rules.push_back(std::move(rule));
   }
   // Voice and MMS go to simnet unless a [[route]] names their type (routing.h).

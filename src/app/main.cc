@@ -102,6 +102,11 @@ int main(int argc, char** argv) {
   route_add->add_option("--type", conn.types, "Message type: eco, full, ... (repeatable)");
   route_add->add_option("--connector", conn.connectors, "Connector, in failover order (repeatable)")->required();
   route_add->add_flag("--round-robin", conn.round_robin);
+  route_add->add_option("--name", conn.route_name, "Name (logs, cost metrics)");
+  route_add->add_option("--sender", conn.senders, "Sender name; \"\" = ECO (repeatable)");
+  route_add->add_option("--account", conn.accounts, "Account id (repeatable)");
+  route_add->add_option("--weight", conn.weights, "Weight per --connector, in order (repeatable)");
+  route_add->add_option("--price", conn.price, "PLN per SMS part on this route (cost metrics)");
   route_add->callback([&conn] { conn.verb = "route add"; });
   route->add_subcommand("list", "Configured routes")->callback([&conn] { conn.verb = "route list"; });
 

@@ -16,6 +16,7 @@
 #include "api/http/server.h"
 #include "api/smpp/server.h"
 #include "app/commands.h"
+#include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
 #include "app/runtime.h"
 #include "common/log.h"
@@ -114,7 +115,8 @@ int RunServe(const std::string& config_path) {
     simnet_hlr = std::make_unique<simnet::SimnetHlr>(options);
     rt.gateway->SetHlrProvider(simnet_hlr.get());
   }
-  // [[connector]] and [[route]] tables (connectors_wiring.h). A change needs a restart.
+  // [[connector]] and [[route]] tables (connectors_wiring.h). Routes are reloaded when the
+  // file changes (config_watcher.h); a connector change needs a restart.
   std::vector<std::unique_ptr<delivery::Connector>> smpp_connectors;
   if (auto r = MakeSmppConnectors(cfg, rt.clock, metrics, smpp_connectors); !r.ok()) {
     return Die(r.error());
@@ -170,6 +172,8 @@ int RunServe(const std::string& config_path) {
 
   // Ways in.
   asio::io_context io(cfg.server.threads);
+  ConfigWatcher config_watcher(io, cfg, names, dispatcher, metrics);
+  config_watcher.Start();
   api::http::HttpOptions hopts;
   hopts.bind_address = cfg.http.bind;
   hopts.http_port = static_cast<uint16_t>(cfg.http.port);
@@ -229,6 +233,7 @@ int RunServe(const std::string& config_path) {
     http.SetReady(false);
     http.Stop();
     smpp.Stop();
+    config_watcher.Stop();
     watchdog = std::thread([&] {
       std::unique_lock lock(drain_mu);
       if (!drain_cv.wait_for(lock, std::chrono::seconds(10), [&] { return drained; })) {

@@ -151,7 +151,18 @@ void ReadConnectorsAndRoutes(const toml::table& root, Config& c, std::vector<std
       r.GetList("accounts", rc.accounts);
       r.GetList("connectors", rc.connectors);
       r.Get("round_robin", rc.round_robin);
+      r.GetList("senders", rc.senders);
+      r.GetList("weights", rc.weights);
+      r.Get("price", rc.price);
       r.CheckUnknown();
+      Require(rc.weights.empty() || rc.weights.size() == rc.connectors.size(),
+              fmt::format("[[route]] {}: weights must give one weight per connector", i + 1),
+              errors);
+      for (int64_t w : rc.weights) {
+        Require(w >= 0 && w <= 1'000'000,
+                fmt::format("[[route]] {}: weights must be 0..1000000", i + 1), errors);
+      }
+      Require(rc.price >= 0, fmt::format("[[route]] {}: price cannot be negative", i + 1), errors);
       Require(!rc.connectors.empty(), fmt::format("[[route]] {}: connectors must not be empty", i + 1),
               errors);
       for (const auto& t : rc.types) {

@@ -110,6 +110,9 @@ struct RouteConfig {
   std::vector<int64_t> accounts;      // empty = any account
   std::vector<std::string> connectors;  // failover order; required
   bool round_robin = false;
+  std::vector<std::string> senders;     // sender names; "" = ECO; empty = any
+  std::vector<int64_t> weights;         // empty or one per connector (weighted spreading)
+  double price = 0;                     // PLN per SMS part on this route (cost metrics)
 };
 
 // [notify]: callbacks (webhooks out, src/notify/README.md).

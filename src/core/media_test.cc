@@ -143,7 +143,9 @@ class MediaServiceTest : public ::testing::Test {
   }
   Failure FailureOf(const Error& e) { return static_cast<Failure>(e.detail); }
   int64_t Units(const Caller& c, MessageType t) {
-    for (const auto& b : *gw_->Limits(c)) {
+    auto balances = gw_->Limits(c);
+    if (!balances.ok()) return -1;
+    for (const auto& b : *balances) {
       if (b.type == t) return b.units;
     }
     return -1;

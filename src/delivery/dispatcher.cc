@@ -80,6 +80,10 @@ struct Dispatcher::Attempt {
   std::string last_connector;  // the last connector that answered kTemporary
   std::string last_error;      // what it (or readiness) said
   bool sent_anywhere = false;  // some connector was handed the message
+  // The rule that chose the candidates (nullptr: a default route), kept alive
+  // with its table for the cost metric.
+  const RouteRule* rule = nullptr;
+  std::shared_ptr<const RoutingTable> routing;
 };
 
 // One recorder thread and its FIFO of store work.
@@ -122,7 +126,7 @@ Dispatcher::Dispatcher(store::Store& store, Clock& clock, RoutingTable routing,
                        MetricsRegistry& metrics)
     : store_(store),
       clock_(clock),
-      routing_(std::move(routing)),
+      routing_(std::make_shared<const RoutingTable>(std::move(routing))),
       connectors_(std::move(connectors)),
       options_(std::move(options)),
       retry_(options_.retry),
@@ -201,6 +205,12 @@ Result<void> Dispatcher::Start() {
   }
   thread_ = std::thread([this] { Run(); });
   return Ok();
+}
+
+void Dispatcher::SetRouting(RoutingTable routing) {
+  auto table = std::make_shared<const RoutingTable>(std::move(routing));
+  std::lock_guard lock(routing_mu_);
+  routing_ = std::move(table);
 }
 
 void Dispatcher::Wake() {
@@ -325,9 +335,16 @@ int Dispatcher::DispatchOnce() {
     sequence = route_sequence_;
     route_sequence_ += static_cast<uint64_t>(n);
   }
+  std::shared_ptr<const RoutingTable> routing;
+  {
+    std::lock_guard lock(routing_mu_);
+    routing = routing_;
+  }
   for (store::Message& message : *claimed) {
     auto attempt = std::make_shared<Attempt>();
-    attempt->candidates = routing_.Route(message, sequence++);
+    attempt->candidates = routing->Route(message, sequence++);
+    attempt->rule = routing->Match(message);
+    attempt->routing = routing;
     attempt->message = std::move(message);
     const store::Message& m = attempt->message;
     if (attempt->candidates.empty()) {
@@ -434,6 +451,14 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       if (outcome.upstream_id.empty()) {
         spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,
                      m.id);
+      }
+      if (attempt->rule != nullptr && attempt->rule->price_micro_pln > 0) {
+        const std::string route = attempt->rule->name.empty() ? "unnamed" : attempt->rule->name;
+        metrics_
+            .GetCounter("bramka_route_cost_micro_pln_total",
+                        "What messages sent cost the operator, per priced route, in 1e-6 PLN.",
+                        "route=\"" + route + "\"")
+            .Inc(attempt->rule->price_micro_pln * m.parts);
       }
       Result<void> r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
       if (!r.ok()) {

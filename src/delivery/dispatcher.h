@@ -106,6 +106,11 @@ class Dispatcher {
   // Claim now rather than at the next poll. Cheap; call after accepting.
   void Wake();
 
+  // Replaces the routing table (a reloaded config): messages claimed from now
+  // on take the new routes; sends in flight keep the route they had. Check
+  // the table's connectors first (RoutingTable::CheckConnectors). Thread-safe.
+  void SetRouting(RoutingTable routing);
+
   // Stops claiming, joins the thread, waits up to stop_timeout_ms for
   // in-flight sends to be recorded, then stops the connectors (which answer
   // what they still hold; those answers are recorded too) and the recorder
@@ -156,7 +161,8 @@ class Dispatcher {
 
   store::Store& store_;
   Clock& clock_;
-  const RoutingTable routing_;
+  mutable std::mutex routing_mu_;  // guards the pointer, not the (immutable) table
+  std::shared_ptr<const RoutingTable> routing_;
   const std::map<std::string, Connector*> connectors_;
   const DispatcherOptions options_;
   const RetryPolicy retry_;

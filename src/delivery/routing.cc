@@ -66,6 +66,19 @@ Result<RoutingTable> RoutingTable::Create(RoutingOptions options) {
       }
       prefix = std::string(digits);
     }
+    if (!rule.weights.empty()) {
+      if (rule.weights.size() != rule.connectors.size()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    label + ": " + std::to_string(rule.weights.size()) + " weights for " +
+                        std::to_string(rule.connectors.size()) + " connectors");
+      }
+      uint64_t sum = 0;
+      for (uint32_t w : rule.weights) sum += w;
+      if (sum == 0) return Fail(ErrorCode::kInvalidArgument, label + ": the weights add up to 0");
+    }
+    if (rule.price_micro_pln < 0) {
+      return Fail(ErrorCode::kInvalidArgument, label + ": the price cannot be negative");
+    }
   }
   BRAMKA_RETURN_IF_ERROR(CheckList(options.default_route, "the default route"));
   if (!options.media_route.empty()) {
@@ -96,6 +109,7 @@ const RouteRule* RoutingTable::Match(const store::Message& message) const {
       continue;
     }
     if (!AnyOrContains(rule.accounts, message.account_id)) continue;
+    if (!AnyOrContains(rule.senders, message.sender)) continue;
     if (!rule.prefixes.empty() &&
         std::none_of(rule.prefixes.begin(), rule.prefixes.end(),
                      [&](const std::string& p) { return PhoneHasPrefix(message.phone, p); })) {
@@ -111,10 +125,17 @@ std::vector<std::string> RoutingTable::Route(const store::Message& message,
   const RouteRule* rule = Match(message);
   if (rule == nullptr) return IsMedia(message.type) ? options_.media_route : options_.default_route;
   std::vector<std::string> out = rule->connectors;
-  if (rule->round_robin && out.size() > 1) {
-    std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sequence % out.size()),
-                out.end());
+  if (out.size() < 2) return out;
+  size_t first = 0;
+  if (!rule->weights.empty()) {
+    uint64_t total = 0;
+    for (uint32_t w : rule->weights) total += w;
+    uint64_t point = sequence % total;
+    while (point >= rule->weights[first]) point -= rule->weights[first++];
+  } else if (rule->round_robin) {
+    first = sequence % out.size();
   }
+  std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
   return out;
 }
 

@@ -15,12 +15,15 @@
 // connector names: the first is the primary, the rest are failover in order.
 // With `round_robin` the list is rotated by a caller-supplied sequence number,
 // spreading traffic over equal connectors while keeping the others as
-// failover (the caller owns the counter, which keeps this class pure).
+// failover (the caller owns the counter, which keeps this class pure);
+// `weights` spread it unequally the same way. Rules may also match on the
+// sender name.
 //
 // Example (config):
 //   [[routes]] types = ["full"], prefixes = ["+4850", "+4851"],
 //              connectors = ["smsc-a", "smsc-b"], round_robin = true
 //   [[routes]] accounts = [42], connectors = ["smsc-premium", "smsc-a"]
+//   [[routes]] senders = ["BANK"], connectors = ["smsc-a", "smsc-b"], weights = [3, 1]
 //   default_route = ["simnet"]
 
 #include <cstdint>
@@ -41,6 +44,16 @@ struct RouteRule {
   std::vector<store::AccountId> accounts;  // empty = any account
   std::vector<std::string> connectors;     // ordered; must not be empty
   bool round_robin = false;                // rotate `connectors` per message
+  // Sender names, exact; "" stands for ECO (no sender). Empty = any sender.
+  std::vector<std::string> senders = {};
+  // Weighted spreading: empty, or one weight per connector. The primary is
+  // picked in proportion to the weights (exactly, over every sum-of-weights
+  // consecutive sequence numbers); the others follow as failover in list
+  // order from there. A weight of 0 makes a connector failover only.
+  std::vector<uint32_t> weights = {};
+  // What one SMS part costs the operator on this route, in millionths of a
+  // PLN (0 = not priced); the dispatcher adds it up per route in /metrics.
+  int64_t price_micro_pln = 0;
 };
 
 struct RoutingOptions {
@@ -53,8 +66,9 @@ struct RoutingOptions {
 class RoutingTable {
  public:
   // kInvalidArgument when a rule or the default route has no connector, a
-  // prefix is not '+' followed by digits (or plain digits), or a route names
-  // a connector twice.
+  // prefix is not '+' followed by digits (or plain digits), a route names
+  // a connector twice, or weights do not match the connectors (count, a zero
+  // sum) or a price is negative.
   static Result<RoutingTable> Create(RoutingOptions options);
 
   // The default: everything to "simnet".

@@ -160,5 +160,60 @@ TEST(RoutingTest, MediaTakesOnlyRoutesThatNameItsType) {
   EXPECT_THAT(no_media.Route(Msg("+48500100200", MessageType::kFull), 0), ElementsAre("smsc-a"));
 }
 
+TEST(RoutingTest, SenderRulesMatchExactNamesAndEmptyMeansEco) {
+  RoutingOptions o;
+  RouteRule bank{"bank", {}, {}, {}, {"a"}, false};
+  bank.senders = {"BANK"};
+  RouteRule eco{"eco-only", {}, {}, {}, {"b"}, false};
+  eco.senders = {""};
+  o.rules = {bank, eco};
+  o.default_route = {"d"};
+  RoutingTable table = MustCreate(o);
+  store::Message m = Msg("+48500100200", MessageType::kFull);
+  m.sender = "BANK";
+  EXPECT_THAT(table.Route(m, 0), ElementsAre("a"));
+  m.sender = "Bank";
+  EXPECT_THAT(table.Route(m, 0), ElementsAre("d"));
+  EXPECT_THAT(table.Route(Msg("+48500100200"), 0), ElementsAre("b"));
+}
+
+TEST(RoutingTest, WeightsSpreadThePrimaryInProportionAndKeepFailover) {
+  RoutingOptions o;
+  RouteRule rule{"weighted", {}, {}, {}, {"a", "b", "c"}, false};
+  rule.weights = {3, 1, 0};
+  o.rules = {rule};
+  RoutingTable table = MustCreate(o);
+  int first_a = 0, first_b = 0;
+  for (uint64_t seq = 0; seq < 400; ++seq) {
+    auto route = table.Route(Msg("+48500100200"), seq);
+    ASSERT_EQ(route.size(), 3u);
+    if (route[0] == "a") {
+      ++first_a;
+      EXPECT_THAT(route, ElementsAre("a", "b", "c"));
+    } else {
+      ASSERT_EQ(route[0], "b");
+      ++first_b;
+      EXPECT_THAT(route, ElementsAre("b", "c", "a"));
+    }
+  }
+  EXPECT_EQ(first_a, 300);
+  EXPECT_EQ(first_b, 100);
+}
+
+TEST(RoutingTest, RejectsBadWeightsAndPrices) {
+  RoutingOptions o;
+  RouteRule rule{"w", {}, {}, {}, {"a", "b"}, false};
+  rule.weights = {1};
+  o.rules = {rule};
+  auto r = RoutingTable::Create(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("1 weights for 2 connectors"), std::string::npos);
+  o.rules[0].weights = {0, 0};
+  EXPECT_NE(RoutingTable::Create(o).error().message.find("add up to 0"), std::string::npos);
+  o.rules[0].weights = {};
+  o.rules[0].price_micro_pln = -1;
+  EXPECT_NE(RoutingTable::Create(o).error().message.find("price"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bramka::delivery

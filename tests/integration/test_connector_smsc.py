@@ -79,6 +79,40 @@ class ConnectorTest(unittest.TestCase):
         self.assertIn("smsc-a", out)
         self.assertIn("yes", out)
 
+    def metrics(self):
+        status, _, body = self.b.raw("/metrics", method="GET")
+        self.assertEqual(status, 200)
+        return body.decode()
+
+    def test_route_add_applies_to_a_running_serve_with_sender_rules_and_price(self):
+        s = self.smsc()
+        self.start(connector_toml("smsc-a", s.port))  # no [[route]]: everything to simnet
+        wait_until(lambda: self.bound("smsc-a"), 15, 0.05, "smsc-a to bind")
+        self.wait_final(self.send(["501000001"]))
+        self.assertEqual(s.count("submit"), 0)
+        self.b.admin("route", "add", "--prefix", "+48501", "--sender", "INFORMACJA",
+                     "--connector", "smsc-a", "--name", "pl501", "--price", "0.05")
+        wait_until(lambda: 'bramka_config_reloads_total{result="ok"} 1' in self.metrics(),
+                   10, 0.05, "the running serve to reload its routes")
+        # The rule wants the sender INFORMACJA: ECO to +48501 still goes to simnet.
+        self.wait_final(self.send(["501000002"]))
+        self.assertEqual(s.count("submit"), 0)
+        r = self.b.api("messages/send_sms", {"phone": "501000003", "text": "x" * 200,
+                                             "sender": "INFORMACJA", "details": True})
+        rep = self.wait_final([r["items"][0]["id"]])
+        self.assertEqual(list(rep.values())[0]["status"], "delivered")
+        self.assertEqual(s.count("submit"), 2)  # two parts through smsc-a
+        self.assertIn('bramka_route_cost_micro_pln_total{route="pl501"} 100000', self.metrics())
+        # A route naming an unknown connector is refused by admin; a broken file by serve.
+        with open(self.b.config, "a") as f:
+            f.write('\n[[route]]\nconnectors = ["ghost"]\n')
+        wait_until(lambda: 'bramka_config_reloads_total{result="error"} 1' in self.metrics(),
+                   10, 0.05, "the reload of a bad route to be refused")
+        r = self.b.api("messages/send_sms", {"phone": "501000004", "text": "still routed",
+                                             "sender": "INFORMACJA", "details": True})
+        self.wait_final([r["items"][0]["id"]])
+        self.assertEqual(s.count("submit"), 3)
+
     def test_long_message_and_decimal_receipt_ids(self):
         s = self.smsc("decimal_receipt_ids", "no_receipt_tlvs", "duplicate_receipts",
                       "out_of_order_receipts")
