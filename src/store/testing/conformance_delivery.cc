@@ -81,6 +81,37 @@ TEST_P(StoreConformanceTest, QueryFilters) {
             (V{ms[2].id, ms[3].id}));
 }
 
+TEST_P(StoreConformanceTest, QueryTotalsLeaveCancelledMessagesOut) {
+  AccountId a = NewAccount("alice");
+  AccountId b = NewAccount("bob");
+  std::vector<Message> ms;
+  for (int i = 0; i < 5; ++i) {
+    Message m = NewMessage(a);
+    m.status = MessageStatus::kSaved;
+    m.due_ms = m.queued_ms + 1'000'000;
+    ms.push_back(m);
+  }
+  AcceptOk(a, ms);
+  AcceptOk(b, {NewMessage(b), NewMessage(b)});
+  ASSERT_TRUE(*store().CancelScheduled(a, ms[1].id, 20'000));
+  ASSERT_TRUE(*store().CancelScheduled(a, ms[4].id, 20'000));
+  auto total = [&](int64_t from_ms, int64_t to_ms, int limit) {
+    MessageQuery q;
+    q.account_id = a;
+    q.from_ms = from_ms;
+    q.to_ms = to_ms;
+    q.limit = limit;
+    auto page = store().QueryMessages(q);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->total : -1;
+  };
+  EXPECT_EQ(total(0, 0, 2), 3);
+  EXPECT_EQ(total(0, 0, 0), 3);
+  EXPECT_EQ(total(ms[1].queued_ms, ms[3].queued_ms, 2), 2);
+  EXPECT_EQ(total(ms[4].queued_ms, 0, 2), 0);
+  EXPECT_EQ(total(0, ms[0].queued_ms, 2), 1);
+}
+
 TEST_P(StoreConformanceTest, QueryPagingAndOrder) {
   AccountId a = NewAccount("alice");
   std::vector<Message> ms;
