@@ -95,13 +95,20 @@ class CurlFtpClient final : public FtpClient {
   }
 
   Result<void> Upload(const std::string& name, const std::string& data) override {
+    // Written under a temporary name and renamed, so that nobody reads half a file.
+    const std::string part = name + ".part";
+    curl_slist* rename = curl_slist_append(nullptr, ("RNFR " + part).c_str());
+    rename = curl_slist_append(rename, ("RNTO " + name).c_str());
     Source src{&data};
-    Prepare(DirUrl() + Escape(name));
+    Prepare(DirUrl() + Escape(part));
+    curl_easy_setopt(curl_, CURLOPT_POSTQUOTE, rename);
     curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl_, CURLOPT_READFUNCTION, ReadFromSource);
     curl_easy_setopt(curl_, CURLOPT_READDATA, &src);
     curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
-    return Perform("upload " + name);
+    auto r = Perform("upload " + name);
+    curl_slist_free_all(rename);
+    return r;
   }
 
   Result<void> Remove(const std::string& name) override {

@@ -21,7 +21,7 @@ class FtpClient {
   virtual Result<std::vector<std::string>> List() = 0;
   // The file's bytes; kRejected when it has more than `max_bytes`.
   virtual Result<std::string> Download(const std::string& name, size_t max_bytes) = 0;
-  // Writes (replaces) a file.
+  // Writes (replaces) a file, atomically for readers (a temporary name, then renamed).
   virtual Result<void> Upload(const std::string& name, const std::string& data) = 0;
   virtual Result<void> Remove(const std::string& name) = 0;
   // Moves a file to `dir/name` (dir relative to the source's directory), creating dir.
