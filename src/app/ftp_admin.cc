@@ -60,8 +60,8 @@ int RunFtpAdmin(const std::string& config_path, const FtpAdminOptions& o) {
     }
     auto sources = store.ListFtpSources(filter);
     if (!sources.ok()) return Die(sources.error());
-    std::cout << fmt::format("{:<5} {:<12} {:<20} {:>6} {:>8}  {}\n", "id", "account",
-                             "last_poll", "files", "lines", "source / last_error");
+    std::cout << fmt::format("{:<5} {:<12} {:<20} {:>6} {:>8}  {}\n", "id", "account", "last_poll",
+                             "files", "lines", "source / last_error");
     for (const auto& s : *sources) {
       std::string account = std::to_string(s.account_id);
       if (auto a = store.GetAccount(s.account_id); a.ok()) account = a->name;

@@ -32,7 +32,7 @@ def main():
         b.admin("account", "topup", "demo", "--eco", str(2 * n), "--full", str(2 * n))
         b.admin("ftp", "add", "demo", "--url", f"ftp://u:pw@127.0.0.1:{server.port}/", "--interval", "1")
         b.start()
-        data = "".join(f"51{i:07d};Benchmark message number {i};INFORMACJA\n" for i in range(n)).encode()
+        data = "".join(f"51{i:07d};Benchmark message {i};INFORMACJA\n" for i in range(n)).encode()
         t0 = time.monotonic()
         put(folder, "bench.txt", data)
         result = os.path.join(folder, "bench.txt.result")

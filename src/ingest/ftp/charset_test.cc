@@ -7,10 +7,8 @@ namespace {
 
 const std::string kPolishUtf8 = "Zażółć gęślą jaźń ĄŚŹ";
 // The same text in the two single-byte code pages (bytes from Python's codecs).
-const std::string kPolishIso =
-    "Za\xbf\xf3\xb3\xe6 g\xea\xb6l\xb1 ja\xbc\xf1 \xa1\xa6\xac";
-const std::string kPolishCp1250 =
-    "Za\xbf\xf3\xb3\xe6 g\xea\x9cl\xb9 ja\x9f\xf1 \xa5\x8c\x8f";
+const std::string kPolishIso = "Za\xbf\xf3\xb3\xe6 g\xea\xb6l\xb1 ja\xbc\xf1 \xa1\xa6\xac";
+const std::string kPolishCp1250 = "Za\xbf\xf3\xb3\xe6 g\xea\x9cl\xb9 ja\x9f\xf1 \xa5\x8c\x8f";
 
 TEST(Charset, DetectsUtf8) {
   EXPECT_EQ(DetectCharset(kPolishUtf8), Charset::kUtf8);
@@ -29,7 +27,11 @@ TEST(Charset, ConvertsToUtf8) {
   EXPECT_EQ(ToUtf8(kPolishIso, Charset::kIso8859_2), kPolishUtf8);
   EXPECT_EQ(ToUtf8(kPolishCp1250, Charset::kWindows1250), kPolishUtf8);
   EXPECT_EQ(ToUtf8("\xEF\xBB\xBF" + kPolishUtf8, Charset::kUtf8), kPolishUtf8);
-  EXPECT_EQ(ToUtf8("a\xff" "b", Charset::kUtf8), "a\xEF\xBF\xBD" "b");  // U+FFFD
+  EXPECT_EQ(ToUtf8("a\xff"
+                   "b",
+                   Charset::kUtf8),
+            "a\xEF\xBF\xBD"
+            "b");                                                    // U+FFFD
   EXPECT_EQ(ToUtf8("\x80", Charset::kWindows1250), "\xE2\x82\xAC");  // euro sign
 }
 

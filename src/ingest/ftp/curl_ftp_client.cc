@@ -95,20 +95,27 @@ class CurlFtpClient final : public FtpClient {
   }
 
   Result<void> Upload(const std::string& name, const std::string& data) override {
-    // Written under a temporary name and renamed, so that nobody reads half a file.
+    // Written under a temporary name, its size checked (a TLS data connection cut
+    // short can look like a clean end), then renamed: nobody reads half a file.
     const std::string part = name + ".part";
-    curl_slist* rename = curl_slist_append(nullptr, ("RNFR " + part).c_str());
-    rename = curl_slist_append(rename, ("RNTO " + name).c_str());
     Source src{&data};
     Prepare(DirUrl() + Escape(part));
-    curl_easy_setopt(curl_, CURLOPT_POSTQUOTE, rename);
     curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl_, CURLOPT_READFUNCTION, ReadFromSource);
     curl_easy_setopt(curl_, CURLOPT_READDATA, &src);
     curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
-    auto r = Perform("upload " + name);
-    curl_slist_free_all(rename);
-    return r;
+    BRAMKA_RETURN_IF_ERROR(Perform("upload " + name));
+    Prepare(DirUrl() + Escape(part));
+    curl_easy_setopt(curl_, CURLOPT_NOBODY, 1L);  // SIZE
+    BRAMKA_RETURN_IF_ERROR(Perform("size of " + part));
+    curl_off_t size = -1;
+    curl_easy_getinfo(curl_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &size);
+    if (size >= 0 && size != static_cast<curl_off_t>(data.size())) {
+      return Fail(ErrorCode::kUnavailable, "FTP upload " + name + ": the server stored " +
+                                               std::to_string(size) + " of " +
+                                               std::to_string(data.size()) + " bytes");
+    }
+    return Quote({"RNFR " + part, "RNTO " + name}, "rename " + part);
   }
 
   Result<void> Remove(const std::string& name) override {
@@ -180,10 +187,10 @@ class CurlFtpClient final : public FtpClient {
     const CURLcode rc = curl_easy_perform(curl_);
     if (rc == CURLE_OK) return Ok();
     std::string detail = error_[0] ? error_ : curl_easy_strerror(rc);
-    const ErrorCode code = rc == CURLE_REMOTE_FILE_NOT_FOUND ? ErrorCode::kNotFound
-                                                             : ErrorCode::kUnavailable;
-    return Fail(code, "FTP " + what + " at " + e_.host + ":" + std::to_string(e_.port) + ": " +
-                          detail);
+    const ErrorCode code =
+        rc == CURLE_REMOTE_FILE_NOT_FOUND ? ErrorCode::kNotFound : ErrorCode::kUnavailable;
+    return Fail(code,
+                "FTP " + what + " at " + e_.host + ":" + std::to_string(e_.port) + ": " + detail);
   }
 
   FtpEndpoint e_;

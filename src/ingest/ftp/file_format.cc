@@ -106,7 +106,8 @@ char RowSeparator(std::string_view line) {
 
 bool IsHeader(std::string_view first_field) {
   std::string upper;
-  for (char c : Trim(first_field)) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : Trim(first_field))
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   return upper == "NUMER" || upper == "NUMBER" || upper == "TELEFON" || upper == "PHONE";
 }
 
@@ -178,7 +179,8 @@ FileLine ParseRow(std::string_view line, int number) {
 bool IsInputFileName(std::string_view name) {
   if (name.size() < 5) return false;
   std::string ext;
-  for (char c : name.substr(name.size() - 4)) ext.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name.substr(name.size() - 4))
+    ext.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return ext == ".txt" || ext == ".csv";
 }
 

@@ -36,8 +36,8 @@ struct FileOptions {
 struct FileLine {
   enum class Kind { kMessage, kHeader, kError };
   Kind kind = Kind::kMessage;
-  int line = 0;     // 1-based line number in the file
-  int column = 0;   // 0-based: which number of the line (numbers-only files), else 0
+  int line = 0;        // 1-based line number in the file
+  int column = 0;      // 0-based: which number of the line (numbers-only files), else 0
   std::string phone;   // as written (core normalises it)
   std::string text;    // UTF-8
   std::string sender;  // "" = ECO

@@ -66,8 +66,11 @@ TEST(FileFormat, BadLinesAreReportedNotSkipped) {
       "500600702;;ACME\n"
       "500600703;Zażółć;;1\n"
       "\n"
-      "500600704;" + std::string(919, 'a') + "\n"
-      "500600705;" + std::string(918, 'a') + "\n");
+      "500600704;" +
+      std::string(919, 'a') +
+      "\n"
+      "500600705;" +
+      std::string(918, 'a') + "\n");
   ASSERT_EQ(f.lines.size(), 8u);
   EXPECT_EQ(f.lines[0].kind, Kind::kHeader);
   EXPECT_EQ(f.lines[1].kind, Kind::kMessage);
@@ -113,9 +116,9 @@ TEST(FileFormat, EncodingsGiveTheSameText) {
   const std::string utf8 = "500600700;Zażółć gęślą jaźń;ACME;1\n";
   const std::string iso = "500600700;Za\xbf\xf3\xb3\xe6 g\xea\xb6l\xb1 ja\xbc\xf1;ACME;1\n";
   const std::string cp = "500600700;Za\xbf\xf3\xb3\xe6 g\xea\x9cl\xb9 ja\x9f\xf1;ACME;1\n";
-  for (const auto& [bytes, cs] : {std::pair{utf8, Charset::kUtf8},
-                                  std::pair{iso, Charset::kIso8859_2},
-                                  std::pair{cp, Charset::kWindows1250}}) {
+  for (const auto& [bytes, cs] :
+       {std::pair{utf8, Charset::kUtf8}, std::pair{iso, Charset::kIso8859_2},
+        std::pair{cp, Charset::kWindows1250}}) {
     auto f = Parse(bytes);
     EXPECT_EQ(f.charset, cs);
     ASSERT_EQ(f.lines.size(), 1u);

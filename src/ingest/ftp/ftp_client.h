@@ -37,7 +37,7 @@ struct FtpEndpoint {
   std::string password;
   std::string directory;  // "" = the login directory
   FtpTlsMode tls = FtpTlsMode::kNone;
-  std::string ca_file;    // "" = the system's CAs
+  std::string ca_file;  // "" = the system's CAs
   int connect_timeout_s = 10;
   int stall_timeout_s = 15;  // a transfer slower than 1 byte/s for this long fails
 };

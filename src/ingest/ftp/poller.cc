@@ -22,12 +22,13 @@ Result<FtpEndpoint> EndpointOf(const store::FtpSource& source, const SecretBox& 
 
 FtpPoller::FtpPoller(store::Store& store, core::GatewayService& gateway, Clock& clock,
                      SecretBox box, PollerOptions options)
-    : store_(store), gateway_(gateway), clock_(clock), box_(std::move(box)),
-      options_(options) {}
+    : store_(store), gateway_(gateway), clock_(clock), box_(std::move(box)), options_(options) {}
 
 FtpPoller::~FtpPoller() { Stop(); }
 
-void FtpPoller::Start() { thread_ = std::thread([this] { Loop(); }); }
+void FtpPoller::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void FtpPoller::Stop() {
   {
@@ -69,7 +70,8 @@ void FtpPoller::Loop() {
       }
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [this] { return stop_ || woken_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms),
+                 [this] { return stop_ || woken_; });
     woken_ = false;
   }
 }
@@ -101,8 +103,7 @@ void RegisterFtpMetrics(MetricsRegistry& metrics, store::Store& store) {
       auto sources = store.ListFtpSources(0);
       if (!sources.ok()) return out;
       for (const auto& s : *sources) {
-        out.emplace_back(fmt::format("source=\"{}\",account=\"{}\"", s.id, s.account_id),
-                         value(s));
+        out.emplace_back(fmt::format("source=\"{}\",account=\"{}\"", s.id, s.account_id), value(s));
       }
       return out;
     });

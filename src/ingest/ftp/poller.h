@@ -26,7 +26,7 @@ namespace bramka::ingest::ftp {
 
 struct PollerOptions {
   ProcessorOptions processor;
-  int tick_ms = 1000;          // how often due sources are looked for
+  int tick_ms = 1000;  // how often due sources are looked for
   int connect_timeout_s = 10;
   int stall_timeout_s = 15;
 };

@@ -71,10 +71,10 @@ struct FileRun {
     }
     for (size_t i = 0; i < lines.size() && i < r->items.size(); ++i) {
       const auto& item = r->items[i];
-      out.push_back(item.queued ? Outcome(*lines[i], item.id, "")
-                                : Outcome(*lines[i], "", item.error_message.empty()
-                                                             ? "not sent"
-                                                             : item.error_message));
+      out.push_back(item.queued
+                        ? Outcome(*lines[i], item.id, "")
+                        : Outcome(*lines[i], "",
+                                  item.error_message.empty() ? "not sent" : item.error_message));
     }
     return Ok();
   }
@@ -84,9 +84,14 @@ Result<void> ApplyAfter(FtpClient& client, const store::FtpSource& source,
                         const std::string& name) {
   Result<void> r = Ok();
   switch (source.after) {
-    case store::FtpAfter::kDelete: r = client.Remove(name); break;
-    case store::FtpAfter::kMove: r = client.MoveTo(name, source.move_dir); break;
-    case store::FtpAfter::kKeep: break;
+    case store::FtpAfter::kDelete:
+      r = client.Remove(name);
+      break;
+    case store::FtpAfter::kMove:
+      r = client.MoveTo(name, source.move_dir);
+      break;
+    case store::FtpAfter::kKeep:
+      break;
   }
   return r;
 }
@@ -161,8 +166,8 @@ Result<PollStats> PollOnce(store::Store& store, core::GatewayService& gateway, C
         continue;  // transfer broke off: the next poll tries again
       }
       store::FtpLineResult too_big;
-      too_big.error = fmt::format("file larger than {} bytes: not processed (spec §8)",
-                                  options.max_file_bytes);
+      too_big.error =
+          fmt::format("file larger than {} bytes: not processed (spec §8)", options.max_file_bytes);
       BRAMKA_RETURN_IF_ERROR(run.Record({too_big}));
     } else {
       const ParsedFile parsed = ParseFile(*bytes, fopts);
@@ -193,23 +198,35 @@ Result<PollStats> PollOnce(store::Store& store, core::GatewayService& gateway, C
           out.push_back(FileRun::Outcome(l, "", "header row, not a message"));
         } else {
           if (!group.empty() && (group[0]->sender != l.sender || group[0]->utf != l.utf)) {
-            if (auto r = flush_group(); !r.ok()) { note(r.take_error()); failed = true; break; }
+            if (auto r = flush_group(); !r.ok()) {
+              note(r.take_error());
+              failed = true;
+              break;
+            }
           }
           group.push_back(&l);
         }
         if (++pending >= options.batch_size) {
           pending = 0;
-          if (auto r = flush_all(); !r.ok()) { note(r.take_error()); failed = true; break; }
+          if (auto r = flush_all(); !r.ok()) {
+            note(r.take_error());
+            failed = true;
+            break;
+          }
         }
       }
       if (!failed) {
-        if (auto r = flush_all(); !r.ok()) { note(r.take_error()); failed = true; }
+        if (auto r = flush_all(); !r.ok()) {
+          note(r.take_error());
+          failed = true;
+        }
       }
       if (failed) continue;
     }
     // Rule 3.
     BRAMKA_ASSIGN_OR_RETURN(store::FtpFileState final_state, store.GetFtpFile(source.id, name));
-    if (auto r = client.Upload(ResultFileName(name), FormatResultFile(name, final_state)); !r.ok()) {
+    if (auto r = client.Upload(ResultFileName(name), FormatResultFile(name, final_state));
+        !r.ok()) {
       note(r.take_error());
       continue;
     }

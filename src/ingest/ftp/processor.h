@@ -43,7 +43,7 @@ std::string ResultFileName(const std::string& name);
 std::string FormatResultFile(const std::string& name, const store::FtpFileState& state);
 
 struct PollStats {
-  int files = 0;   // files finished in this poll
+  int files = 0;  // files finished in this poll
   int64_t lines = 0;
 };
 

@@ -116,7 +116,8 @@ TEST_F(ProcessorTest, SendsGoodLinesReportsBadOnesAndDeletes) {
   EXPECT_TRUE(ftp_.files.count("ignored.xls"));
   const std::string result = ftp_.files["a.txt.result"];
   EXPECT_NE(result.find("1;500600700;OK;"), std::string::npos) << result;
-  EXPECT_NE(result.find("2;nonsense;ERROR;the first column is not a phone number"), std::string::npos);
+  EXPECT_NE(result.find("2;nonsense;ERROR;the first column is not a phone number"),
+            std::string::npos);
   EXPECT_NE(result.find("3;500600701;OK;"), std::string::npos);
   EXPECT_NE(result.find("4;500600702;OK;"), std::string::npos);
   EXPECT_NE(result.find("5;500600703;ERROR;sender name 'NOPE'"), std::string::npos) << result;

@@ -68,7 +68,8 @@ Result<store::FtpSource> BuildSource(store::AccountId account, const SourceReque
     const std::string port(hostport.substr(c + 1));
     hostport = hostport.substr(0, c);
     if (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }) ||
+        !std::all_of(port.begin(), port.end(),
+                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }) ||
         std::stoi(port) < 1 || std::stoi(port) > 65535) {
       return Bad("--url: the port must be 1..65535");
     }

@@ -11,11 +11,11 @@
 namespace bramka::ingest::ftp {
 
 struct SourceRequest {
-  std::string url;         // ftp://USER:PASSWORD@HOST[:PORT]/DIR (ftps:// = implicit TLS)
-  std::string tls;         // "" (from the URL), none, explicit, implicit
-  std::string ca_file;     // PEM of the CA (or the self-signed certificate) to trust
+  std::string url;      // ftp://USER:PASSWORD@HOST[:PORT]/DIR (ftps:// = implicit TLS)
+  std::string tls;      // "" (from the URL), none, explicit, implicit
+  std::string ca_file;  // PEM of the CA (or the self-signed certificate) to trust
   int interval_s = 60;
-  std::string text;        // numbers-only files
+  std::string text;  // numbers-only files
   std::string sender;
   std::string after = "delete";  // delete, move, keep
   std::string move_dir = "processed";

@@ -13,7 +13,8 @@ class SourceConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = (std::filesystem::temp_directory_path() /
-             ("bramka-key-" + std::to_string(::getpid()) + ".key")).string();
+             ("bramka-key-" + std::to_string(::getpid()) + ".key"))
+                .string();
     std::filesystem::remove(path_);
     auto b = SecretBox::FromKeyFile(path_, true);
     ASSERT_TRUE(b.ok()) << b.error().ToString();

@@ -15,9 +15,9 @@ using sqlite::WriteContext;
 
 namespace {
 
-#define BRAMKA_FTP_COLUMNS                                                                   \
-  "id, account_id, host, port, username, password_sealed, directory, tls, ca_file, "         \
-  "interval_s, text, sender, after, move_dir, created_ms, last_poll_ms, last_error, "         \
+#define BRAMKA_FTP_COLUMNS                                                            \
+  "id, account_id, host, port, username, password_sealed, directory, tls, ca_file, "  \
+  "interval_s, text, sender, after, move_dir, created_ms, last_poll_ms, last_error, " \
   "files_processed, lines_processed"
 
 FtpSource ReadSource(const Stmt& s) {
@@ -150,9 +150,9 @@ Result<FtpFileState> SqliteStore::GetFtpFile(int64_t source_id, const std::strin
       stmt.Reset();
       if (!row) return out;
     }
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT line, col, phone, message_id, error FROM ftp_lines "
-                             "WHERE source_id = ?1 AND name = ?2 ORDER BY line, col"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT line, col, phone, message_id, error FROM ftp_lines "
+                                      "WHERE source_id = ?1 AND name = ?2 ORDER BY line, col"));
     stmt.BindInt(1, source_id).BindText(2, name);
     while (true) {
       auto row = stmt.Step();
@@ -203,8 +203,9 @@ Result<void> SqliteStore::RecordFtpLines(int64_t source_id, const std::string& n
       added += ctx.conn.Changes();
     }
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt count, ctx.conn.Prepare("UPDATE ftp_sources SET lines_processed = lines_processed + ?2 "
-                                     "WHERE id = ?1"));
+        Stmt count,
+        ctx.conn.Prepare("UPDATE ftp_sources SET lines_processed = lines_processed + ?2 "
+                         "WHERE id = ?1"));
     count.BindInt(1, source_id).BindInt(2, added);
     return count.Run();
   });

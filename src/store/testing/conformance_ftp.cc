@@ -78,11 +78,13 @@ TEST_P(StoreConformanceTest, FtpFileProgressIsRecordedOnce) {
   EXPECT_FALSE(fresh->done);
   EXPECT_TRUE(fresh->lines.empty());
 
-  ASSERT_TRUE(store().RecordFtpLines(*id, "a.txt", {Line(2, 0, "00000000b2"), Line(1, 0, "")}, 5)
-                  .ok());
+  ASSERT_TRUE(
+      store().RecordFtpLines(*id, "a.txt", {Line(2, 0, "00000000b2"), Line(1, 0, "")}, 5).ok());
   // A line recorded again keeps its first result and is not counted twice.
-  ASSERT_TRUE(store().RecordFtpLines(*id, "a.txt", {Line(2, 0, "ffffffffff"), Line(3, 1, "", "bad")},
-                                     6).ok());
+  ASSERT_TRUE(
+      store()
+          .RecordFtpLines(*id, "a.txt", {Line(2, 0, "ffffffffff"), Line(3, 1, "", "bad")}, 6)
+          .ok());
   auto st = store().GetFtpFile(*id, "a.txt");
   ASSERT_TRUE(st.ok());
   ASSERT_EQ(st->lines.size(), 3u);

@@ -66,10 +66,9 @@ Result<void> InMemoryStore::RecordFtpLines(int64_t source_id, const std::string&
   FtpFileState& f = ftp_files_[{source_id, name}];
   auto key = [](const FtpLineResult& l) { return std::make_pair(l.line, l.column); };
   for (const auto& l : lines) {
-    auto pos = std::lower_bound(f.lines.begin(), f.lines.end(), l,
-                                [&](const FtpLineResult& a, const FtpLineResult& b) {
-                                  return key(a) < key(b);
-                                });
+    auto pos = std::lower_bound(
+        f.lines.begin(), f.lines.end(), l,
+        [&](const FtpLineResult& a, const FtpLineResult& b) { return key(a) < key(b); });
     if (pos != f.lines.end() && key(*pos) == key(l)) continue;
     f.lines.insert(pos, l);
     ++src->second.lines_processed;
