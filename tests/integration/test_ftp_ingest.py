@@ -140,6 +140,8 @@ def main():
             print("NOTE: pure-ftpd needs root and the pure-ftpd package; its part is skipped")
 
         b = Bramka()
+        key_file = os.path.join(b.dir, "data", "secret.key")  # written by bramka init
+        assert os.stat(key_file).st_mode & 0o777 == 0o600, oct(os.stat(key_file).st_mode)
         set_ftp_config(b.config, tick_ms=100, batch_size=50, connect_timeout_s=10, stall_timeout_s=10)
         b.admin("account", "topup", "demo", "--eco", "1000000", "--full", "1000000")
         b.admin("account", "add", "other", "--password", "other-pw", "--eco", "100000", "--full", "100000")

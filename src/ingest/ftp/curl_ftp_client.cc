@@ -47,6 +47,10 @@ size_t ReadFromSource(char* p, size_t size, size_t n, void* user) {
   return bytes;
 }
 
+int Cancelled(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+
 class CurlFtpClient final : public FtpClient {
  public:
   explicit CurlFtpClient(FtpEndpoint e) : e_(std::move(e)) {
@@ -162,6 +166,11 @@ class CurlFtpClient final : public FtpClient {
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(e_.stall_timeout_s));
     curl_easy_setopt(curl_, CURLOPT_FTP_FILEMETHOD, static_cast<long>(CURLFTPMETHOD_SINGLECWD));
+    if (e_.cancel) {
+      curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, Cancelled);
+      curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, e_.cancel);
+    }
     if (e_.tls != FtpTlsMode::kNone) {
       // Explicit: AUTH TLS and refuse to go on in plain (PEERS.md: --ssl-reqd).
       curl_easy_setopt(curl_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));

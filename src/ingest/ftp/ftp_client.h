@@ -6,6 +6,7 @@
 // try again at the next poll), kRejected (the file is larger than allowed),
 // kNotFound (no such file). Messages never contain the password.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct FtpEndpoint {
   std::string ca_file;  // "" = the system's CAs
   int connect_timeout_s = 10;
   int stall_timeout_s = 15;  // a transfer slower than 1 byte/s for this long fails
+  // When set and true, a transfer in progress is abandoned (kUnavailable): shutdown.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 std::unique_ptr<FtpClient> MakeCurlFtpClient(const FtpEndpoint& endpoint);

@@ -35,6 +35,7 @@ void FtpPoller::Stop() {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
+  cancel_ = true;
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -84,8 +85,11 @@ void FtpPoller::PollSource(const store::FtpSource& source) {
   } else {
     endpoint->connect_timeout_s = options_.connect_timeout_s;
     endpoint->stall_timeout_s = options_.stall_timeout_s;
+    endpoint->cancel = &cancel_;
+    ProcessorOptions popts = options_.processor;
+    popts.cancel = &cancel_;
     auto client = MakeCurlFtpClient(*endpoint);
-    auto r = PollOnce(store_, gateway_, clock_, *client, source, options_.processor);
+    auto r = PollOnce(store_, gateway_, clock_, *client, source, popts);
     if (!r.ok()) error = r.error().message;
   }
   if (!error.empty()) spdlog::warn("FTP source {} ({}): {}", source.id, source.host, error);

@@ -2,9 +2,9 @@
 // FtpPoller: the `bramka serve` side of SMS via FTP. One thread polls every FTP
 // source of every account when its interval is due (sources added or removed with
 // `bramka admin ftp` are picked up at the next tick), one source at a time, and
-// records each poll's time and error in the store. Stop() waits for the current
-// file's batch to finish; whatever is not recorded is redone after a restart
-// (processor.h rules).
+// records each poll's time and error in the store. Stop() abandons a transfer in
+// progress and waits for the current batch of lines to be recorded; the rest of the
+// file is done after a restart (processor.h rules).
 //
 // Thread-safety: Start/Stop from one thread; Wake from any.
 
@@ -56,6 +56,7 @@ class FtpPoller {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::atomic<bool> cancel_{false};  // abandons a transfer in progress at Stop()
   bool woken_ = false;
   std::thread thread_;
 };

@@ -152,6 +152,7 @@ Result<PollStats> PollOnce(store::Store& store, core::GatewayService& gateway, C
     if (!first_error) first_error = std::move(e);
   };
   for (const std::string& name : names) {
+    if (options.cancel && options.cancel->load()) break;
     BRAMKA_ASSIGN_OR_RETURN(store::FtpFileState state, store.GetFtpFile(source.id, name));
     if (state.done) {
       // Rule 1: processed before; only the removal may be missing.
@@ -210,6 +211,12 @@ Result<PollStats> PollOnce(store::Store& store, core::GatewayService& gateway, C
           pending = 0;
           if (auto r = flush_all(); !r.ok()) {
             note(r.take_error());
+            failed = true;
+            break;
+          }
+          if (options.cancel && options.cancel->load()) {
+            note(MakeError(ErrorCode::kUnavailable,
+                           "stopping; " + name + " goes on after the restart"));
             failed = true;
             break;
           }

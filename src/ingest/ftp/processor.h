@@ -13,6 +13,7 @@
 //     (it is replaced) or the removal.
 // Thread-safety: one PollOnce per source at a time.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -29,6 +30,8 @@ struct ProcessorOptions {
   size_t batch_size = 500;  // lines per submit and per progress record
   size_t max_file_bytes = kMaxFileBytes;
   size_t max_files = kMaxFilesPerDirectory;
+  // When set and true, the poll stops after the batch in progress is recorded.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The unique_id of a file's line: "F<source>H<hash of name>L<line>[C<column>]",

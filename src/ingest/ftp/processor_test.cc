@@ -190,6 +190,23 @@ TEST_P(ExactlyOnceTest, WhateverFails) {
 
 INSTANTIATE_TEST_SUITE_P(FailAt, ExactlyOnceTest, ::testing::Range(0, 10));
 
+TEST_F(ProcessorTest, StopsAfterTheBatchInProgressAndResumes) {
+  std::string file;
+  for (int i = 0; i < 10; ++i) file += "5006007" + std::to_string(10 + i) + ";T\n";
+  ftp_.files["x.txt"] = file;
+  std::atomic<bool> cancel{true};
+  ProcessorOptions o;
+  o.batch_size = 4;
+  o.cancel = &cancel;
+  EXPECT_FALSE(Poll(o).ok());
+  EXPECT_EQ(store_.GetFtpFile(source_id_, "x.txt")->lines.size(), 4u);
+  EXPECT_TRUE(ftp_.files.count("x.txt"));
+  cancel = false;
+  ASSERT_TRUE(Poll(o).ok());
+  EXPECT_EQ(Messages(), 10);
+  EXPECT_FALSE(ftp_.files.count("x.txt"));
+}
+
 TEST(UniqueIdFor, ShortAndAlphanumeric) {
   const std::string a = UniqueIdFor(1, "a.txt", 7, 0);
   EXPECT_EQ(a.rfind("F1H", 0), 0u);
