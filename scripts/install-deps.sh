@@ -21,6 +21,8 @@ packages=(
   poppler-utils
   # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
   kannel
+  # SMS via FTP tests (PEERS.md): pyftpdlib (+ python3-openssl for FTPS) and pure-ftpd
+  python3-pyftpdlib python3-openssl pure-ftpd
 )
 
 missing=()

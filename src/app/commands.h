@@ -126,5 +126,24 @@ struct AccountAdminOptions {
   std::string password;
 };
 int RunAccountAdmin(const std::string& config_path, const AccountAdminOptions& options);
+// ---- SMS via FTP (ftp_admin.cc; ADR 0012) ----
+// `bramka admin --config FILE ftp add ACCOUNT --url ftp://USER:PASSWORD@HOST:PORT/DIR
+// [--tls none|explicit|implicit] [--ca FILE] [--interval S] [--text T] [--sender S]
+// [--after delete|move|keep] [--move-dir DIR]`, `ftp list [ACCOUNT]`,
+// `ftp remove ACCOUNT ID`.
+struct FtpAdminOptions {
+  std::string verb;  // "add", "list", "remove"
+  std::string account;
+  int64_t id = 0;
+  std::string url;
+  std::string tls;
+  std::string ca_file;
+  int interval_s = 60;
+  std::string text;
+  std::string sender;
+  std::string after = "delete";
+  std::string move_dir = "processed";
+};
+int RunFtpAdmin(const std::string& config_path, const FtpAdminOptions& options);
 
 }  // namespace bramka::app

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "ingest/ftp/secret_box.h"
 #include "app/runtime.h"
 #include "common/ids.h"
 #include "common/tls_cert.h"
@@ -66,6 +67,12 @@ int RunInit(const InitOptions& options) {
                                           (dir / c.http.key_file).string());
       !r.ok()) {
     return Die(r.error());
+  }
+  // SMS via FTP: the key that seals customers' FTP passwords (ADR 0012).
+  if (auto key = ingest::ftp::SecretBox::FromKeyFile(
+          ingest::ftp::SecretKeyPath((dir / c.data_dir).string()), true);
+      !key.ok()) {
+    return Die(key.error());
   }
   {
     std::ofstream out(config_path);

@@ -162,6 +162,28 @@ int main(int argc, char** argv) {
   signup_reject->add_option("id", acct.signup_id)->required();
   signup_reject->callback([&acct] { acct.verb = "signup reject"; });
 
+  // SMS via FTP (ftp_admin.cc; ADR 0012).
+  bramka::app::FtpAdminOptions ftp;
+  auto* ftp_cmd = admin_cmd->add_subcommand("ftp", "Customers' FTP/FTPS sources (SMS via FTP)")->require_subcommand(1);
+  auto* ftp_add = ftp_cmd->add_subcommand("add", "Poll an account's FTP folder for files of messages");
+  ftp_add->add_option("account", ftp.account)->required();
+  ftp_add->add_option("--url", ftp.url, "ftp://USER:PASSWORD@HOST:PORT/DIR (ftps:// = implicit TLS)")->required();
+  ftp_add->add_option("--tls", ftp.tls, "none, explicit (AUTH TLS) or implicit");
+  ftp_add->add_option("--ca", ftp.ca_file, "PEM file of the CA or self-signed certificate to trust");
+  ftp_add->add_option("--interval", ftp.interval_s, "Seconds between polls (default 60)");
+  ftp_add->add_option("--text", ftp.text, "Text sent to the numbers of numbers-only files");
+  ftp_add->add_option("--sender", ftp.sender, "Sender of numbers-only files (default: ECO)");
+  ftp_add->add_option("--after", ftp.after, "delete (default), move or keep processed files");
+  ftp_add->add_option("--move-dir", ftp.move_dir, "Folder for --after move (default processed)");
+  ftp_add->callback([&ftp] { ftp.verb = "add"; });
+  auto* ftp_list = ftp_cmd->add_subcommand("list", "Sources with their status");
+  ftp_list->add_option("account", ftp.account);
+  ftp_list->callback([&ftp] { ftp.verb = "list"; });
+  auto* ftp_remove = ftp_cmd->add_subcommand("remove", "Stop polling a source");
+  ftp_remove->add_option("account", ftp.account)->required();
+  ftp_remove->add_option("id", ftp.id)->required();
+  ftp_remove->callback([&ftp] { ftp.verb = "remove"; });
+
   bramka::app::SmscCommandOptions smsc;
   auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
   smsc_cmd->add_option("--bind", smsc.bind);
@@ -191,6 +213,9 @@ int main(int argc, char** argv) {
   }
   if (admin_cmd->parsed() && !acct.verb.empty()) {
     return bramka::app::RunAccountAdmin(admin.config_path, acct);
+  }
+  if (admin_cmd->parsed() && !ftp.verb.empty()) {
+    return bramka::app::RunFtpAdmin(admin.config_path, ftp);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

@@ -24,6 +24,7 @@
 #include "connectors/simnet/hlr.h"
 #include "connectors/simnet/simnet.h"
 #include "delivery/dispatcher.h"
+#include "ingest/ftp/poller.h"
 #include "notify/sender.h"
 #include "smpp/net/tls.h"
 
@@ -169,6 +170,27 @@ int RunServe(const std::string& config_path) {
     dispatcher.AddReceiptListener([s = callbacks.get()](const store::Message&) { s->Wake(); });
   }
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
+  // SMS via FTP (src/ingest/ftp, ADR 0012): one thread polls the customers' folders.
+  ingest::ftp::RegisterFtpMetrics(metrics, *rt.store);
+  std::unique_ptr<ingest::ftp::FtpPoller> ftp_poller;
+  if (cfg.ftp.enabled) {
+    auto box = ingest::ftp::SecretBox::FromKeyFile(
+        ingest::ftp::SecretKeyPath(cfg.Resolve(cfg.data_dir)), true);
+    if (!box.ok()) {
+      dispatcher.Stop();
+      return Die(box.error());
+    }
+    ingest::ftp::PollerOptions fopts;
+    fopts.tick_ms = cfg.ftp.tick_ms;
+    fopts.connect_timeout_s = cfg.ftp.connect_timeout_s;
+    fopts.stall_timeout_s = cfg.ftp.stall_timeout_s;
+    fopts.processor.batch_size = static_cast<size_t>(cfg.ftp.batch_size);
+    fopts.processor.max_file_bytes = static_cast<size_t>(cfg.ftp.max_file_bytes);
+    fopts.processor.max_files = static_cast<size_t>(cfg.ftp.max_files);
+    ftp_poller = std::make_unique<ingest::ftp::FtpPoller>(*rt.store, *rt.gateway, rt.clock,
+                                                         std::move(*box), fopts);
+    ftp_poller->Start();
+  }
 
   // Ways in.
   asio::io_context io(cfg.server.threads);
@@ -255,6 +277,7 @@ int RunServe(const std::string& config_path) {
   drain_cv.notify_all();
   if (watchdog.joinable()) watchdog.join();
 
+  if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
   dispatcher.Stop();
   if (callbacks) callbacks->Stop();
   // Close the store while the io_context still exists: a commit it completes

@@ -201,6 +201,7 @@ Result<Config> LoadConfig(const std::string& path) {
   top.Get("data_dir", c.data_dir);
   for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify"}) top.Known(k);
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
+  top.Known("ftp");  // SMS via FTP
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -334,6 +335,21 @@ Result<Config> LoadConfig(const std::string& path) {
   Require(c.login_throttle.window_s > 0 && c.login_throttle.block_s > 0,
           "[login_throttle] window_s and block_s must be positive", errors);
 
+  // ---- SMS via FTP (ADR 0012) ----
+  TableReader ftp(root["ftp"].as_table(), "ftp", errors);
+  ftp.Get("enabled", c.ftp.enabled);
+  ftp.Get("tick_ms", c.ftp.tick_ms);
+  ftp.Get("batch_size", c.ftp.batch_size);
+  ftp.Get("connect_timeout_s", c.ftp.connect_timeout_s);
+  ftp.Get("stall_timeout_s", c.ftp.stall_timeout_s);
+  ftp.Get("max_file_bytes", c.ftp.max_file_bytes);
+  ftp.Get("max_files", c.ftp.max_files);
+  ftp.CheckUnknown();
+  Require(c.ftp.tick_ms > 0 && c.ftp.batch_size > 0 && c.ftp.connect_timeout_s > 0 &&
+              c.ftp.stall_timeout_s > 0 && c.ftp.max_file_bytes > 0 && c.ftp.max_files > 0,
+          "[ftp] tick_ms, batch_size, timeouts, max_file_bytes and max_files must be positive",
+          errors);
+
   auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
   Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
   Require(port_ok(c.http.https_port), "[http] https_port must be 0..65535", errors);
@@ -355,6 +371,23 @@ Result<Config> LoadConfig(const std::string& path) {
 }
 
 // ---- accounts area: [operator] and [login_throttle] ----
+// ---- SMS via FTP (ADR 0012) ----
+static std::string RenderFtpDefaults(const Config& c) {
+  return fmt::format(R"(
+[ftp]                             # SMS via FTP: customers' FTP/FTPS folders polled for files
+                                  # (`bramka admin ftp add ACCOUNT --url ftp://...`)
+enabled = {}
+tick_ms = {}                      # how often due sources are looked for
+batch_size = {}                   # lines per submit and per progress record
+connect_timeout_s = {}
+stall_timeout_s = {}                # a stalled transfer fails; the next poll tries again
+max_file_bytes = {}          # spec §8: 5 MB
+max_files = {}                    # spec §8: more .txt/.csv files than this = nothing processed
+)",
+                     c.ftp.enabled, c.ftp.tick_ms, c.ftp.batch_size, c.ftp.connect_timeout_s,
+                     c.ftp.stall_timeout_s, c.ftp.max_file_bytes, c.ftp.max_files);
+}
+
 static std::string RenderAccountsDefaults(const Config& c) {
   auto list = [](const std::vector<std::string>& v) {
     std::string out;
@@ -516,7 +549,8 @@ verify_tls = {notify_verify}
                      fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
                      fmt::arg("notify_max_age", c.notify.max_age_s),
                      fmt::arg("notify_verify", c.notify.verify_tls)) +
-         RenderAccountsDefaults(c);  // accounts area
+         RenderAccountsDefaults(c) +  // accounts area
+         RenderFtpDefaults(c);        // SMS via FTP
 }
 
 }  // namespace bramka::config

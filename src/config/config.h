@@ -154,6 +154,19 @@ struct LoginThrottleConfig {
   int block_s = 300;
 };
 
+// ---- SMS via FTP (src/ingest/ftp, ADR 0012) ----
+// [ftp]: global knobs of the poller; the sources themselves are per account in the
+// store (`bramka admin ftp add`).
+struct FtpConfig {
+  bool enabled = true;
+  int tick_ms = 1000;              // how often due sources are looked for
+  int batch_size = 500;            // lines per submit and per progress record
+  int connect_timeout_s = 10;
+  int stall_timeout_s = 15;        // a transfer stalled this long fails (the next poll retries)
+  int64_t max_file_bytes = 5 * 1024 * 1024;  // spec §8
+  int max_files = 500;             // spec §8: more files in the directory = nothing processed
+};
+
 struct Config {
   std::string path;      // the file it was loaded from
   std::string base_dir;  // its folder
@@ -174,6 +187,8 @@ struct Config {
   // ---- accounts area ----
   OperatorConfig operator_;        // [operator]
   LoginThrottleConfig login_throttle;  // [login_throttle]
+  // ---- SMS via FTP ----
+  FtpConfig ftp;  // [ftp]
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

@@ -163,5 +163,23 @@ TEST_F(ConfigTest, NotifySectionDefaultsKeysAndErrors) {
   }
 }
 
+// ---- SMS via FTP (ADR 0012) ----
+TEST_F(ConfigTest, FtpSection) {
+  auto defaults = LoadConfig(Write(RenderDefaultConfig(Config{})));
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_TRUE(defaults->ftp.enabled);
+  EXPECT_EQ(defaults->ftp.max_file_bytes, 5 * 1024 * 1024);
+  EXPECT_EQ(defaults->ftp.max_files, 500);
+  auto set = LoadConfig(Write("[ftp]\nenabled = false\nbatch_size = 50\ntick_ms = 100\n"));
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_FALSE(set->ftp.enabled);
+  EXPECT_EQ(set->ftp.batch_size, 50);
+  auto bad = LoadConfig(Write("[ftp]\nbatch_size = 0\npoll = 3\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("[ftp] unknown key 'poll'"), std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("[ftp] tick_ms, batch_size"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bramka::config

@@ -472,4 +472,48 @@ struct MediaFile {
   int64_t created_ms = 0;
 };
 
+
+// ---- FTP sources (SMS via FTP, spec §8; src/ingest/ftp, ADR 0012) -------------------
+
+enum class FtpTls : int { kNone = 0, kExplicit = 1, kImplicit = 2 };
+enum class FtpAfter : int { kDelete = 0, kMove = 1, kKeep = 2 };
+
+// A customer's FTP/FTPS directory that bramka polls for files of messages.
+struct FtpSource {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string host;
+  int port = 21;
+  std::string username;
+  std::string password_sealed;  // encrypted (ingest/ftp/secret_box.h), never the password
+  std::string directory;        // "" = the login directory
+  FtpTls tls = FtpTls::kNone;
+  std::string ca_file;          // PEM to verify the server with ("" = the system's CAs)
+  int interval_s = 60;
+  std::string text;    // for numbers-only files
+  std::string sender;  // for numbers-only files ("" = ECO)
+  FtpAfter after = FtpAfter::kDelete;
+  std::string move_dir;  // kMove: the folder processed files go to
+  int64_t created_ms = 0;
+  // Status, written by the poller.
+  int64_t last_poll_ms = 0;
+  std::string last_error;  // "" after a clean poll
+  int64_t files_processed = 0;
+  int64_t lines_processed = 0;
+};
+
+// What became of one line (one number of a numbers-only line: `column`) of a file.
+struct FtpLineResult {
+  int line = 0;
+  int column = 0;
+  std::string phone;
+  std::string message_id;  // "" when it failed
+  std::string error;       // "" when it was accepted
+};
+
+struct FtpFileState {
+  bool done = false;  // processed and its result written; never again
+  std::vector<FtpLineResult> lines;  // recorded so far, by (line, column)
+};
+
 }  // namespace bramka::store

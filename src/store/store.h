@@ -384,6 +384,32 @@ class Store {
   // ledger entry. kNotFound for an unknown account. (Availability is core's rule.)
   virtual Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
                                      const std::string& note, int64_t now_ms) = 0;
+  // ---- FTP sources and file progress (SMS via FTP; ADR 0012) -------------------------
+  // A new source of `source.account_id` (id, status fields ignored); returns its id.
+  // kNotFound for an unknown account.
+  virtual Result<int64_t> AddFtpSource(const FtpSource& source) = 0;
+  // The sources of account `id` (0: every account's, for the poller and the
+  // operator), by id, with their status.
+  virtual Result<std::vector<FtpSource>> ListFtpSources(AccountId id) = 0;
+  // Removes the source and its file history. kNotFound for an unknown id or
+  // another account's source.
+  virtual Result<void> RemoveFtpSource(AccountId id, int64_t source_id) = 0;
+  // The poller's status of a source: when it last polled and what went wrong
+  // ("" = nothing). kNotFound for an unknown source.
+  virtual Result<void> SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
+                                          const std::string& error) = 0;
+  // Progress of one file of a source: done, and the lines recorded so far
+  // (ordered by line, column). An unknown file is not done and has no lines.
+  virtual Result<FtpFileState> GetFtpFile(int64_t source_id, const std::string& name) = 0;
+  // Durably records what became of these lines (a line already recorded keeps
+  // its first result) and adds the new ones to the source's lines_processed.
+  // kNotFound for an unknown source.
+  virtual Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
+                                      const std::vector<FtpLineResult>& lines, int64_t now_ms) = 0;
+  // Marks the file done (its result file is written) and counts it in the
+  // source's files_processed, once. kNotFound for an unknown source.
+  virtual Result<void> FinishFtpFile(int64_t source_id, const std::string& name,
+                                     int64_t now_ms) = 0;
 };
 
 }  // namespace bramka::store

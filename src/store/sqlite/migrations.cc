@@ -319,6 +319,51 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_account ON payments (account_id, id);
 )sql"},
+    {9, "SMS via FTP: sources, file and line progress", R"sql(
+-- A customer's FTP directory (ADR 0012); the password is sealed, never plain.
+CREATE TABLE ftp_sources (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL REFERENCES accounts (id),
+  host            TEXT NOT NULL,
+  port            INTEGER NOT NULL,
+  username        TEXT NOT NULL,
+  password_sealed TEXT NOT NULL,
+  directory       TEXT NOT NULL,
+  tls             INTEGER NOT NULL,
+  ca_file         TEXT NOT NULL,
+  interval_s      INTEGER NOT NULL,
+  text            TEXT NOT NULL,
+  sender          TEXT NOT NULL,
+  after           INTEGER NOT NULL,
+  move_dir        TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  last_poll_ms    INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  files_processed INTEGER NOT NULL DEFAULT 0,
+  lines_processed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ftp_sources_account ON ftp_sources (account_id, id);
+-- A file name of a source is processed once (spec §8); done = its result is written.
+CREATE TABLE ftp_files (
+  source_id  INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  done       INTEGER NOT NULL DEFAULT 0,
+  started_ms INTEGER NOT NULL,
+  PRIMARY KEY (source_id, name)
+) WITHOUT ROWID;
+-- What became of each line, recorded after the message is committed and before
+-- anything is written back: a restart resumes after the last recorded line.
+CREATE TABLE ftp_lines (
+  source_id  INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  line       INTEGER NOT NULL,
+  col        INTEGER NOT NULL,
+  phone      TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  error      TEXT NOT NULL,
+  PRIMARY KEY (source_id, name, line, col)
+) WITHOUT ROWID;
+)sql"},
     {11, "reports: cancelled messages indexed apart", R"sql(
 -- QueryMessages counts an account's messages from messages_account_queued alone and
 -- subtracts the cancelled ones found here, instead of reading every row's status.

@@ -197,6 +197,16 @@ class SqliteStore final : public Store {
   // as far fewer commits than writes).
   uint64_t commit_count() const;
 
+  // ---- FTP sources and file progress (sqlite_store_ftp.cc) ----
+  Result<int64_t> AddFtpSource(const FtpSource& source) override;
+  Result<std::vector<FtpSource>> ListFtpSources(AccountId id) override;
+  Result<void> RemoveFtpSource(AccountId id, int64_t source_id) override;
+  Result<void> SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
+                                  const std::string& error) override;
+  Result<FtpFileState> GetFtpFile(int64_t source_id, const std::string& name) override;
+  Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
+                              const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
+  Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

@@ -163,6 +163,16 @@ class InMemoryStore : public Store {
   Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
 
 
+  // ---- FTP sources and file progress (in_memory_store_ftp.cc) ----
+  Result<int64_t> AddFtpSource(const FtpSource& source) override;
+  Result<std::vector<FtpSource>> ListFtpSources(AccountId id) override;
+  Result<void> RemoveFtpSource(AccountId id, int64_t source_id) override;
+  Result<void> SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
+                                  const std::string& error) override;
+  Result<FtpFileState> GetFtpFile(int64_t source_id, const std::string& name) override;
+  Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
+                              const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
+  Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
  private:
   static constexpr size_t kTypes = 6;
   struct Record {
@@ -249,6 +259,10 @@ class InMemoryStore : public Store {
   std::map<int64_t, Signup> signups_;
   // ---- media (in_memory_store_media.cc) ----
   std::map<std::string, MediaFile> media_files_;  // by id
+  // ---- FTP sources (in_memory_store_ftp.cc) ----
+  std::map<int64_t, FtpSource> ftp_sources_;
+  int64_t next_ftp_source_id_ = 1;
+  std::map<std::pair<int64_t, std::string>, FtpFileState> ftp_files_;
 };
 
 }  // namespace bramka::store
