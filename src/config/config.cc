@@ -188,7 +188,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify", "inbound"}) top.Known(k);
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
   top.CheckUnknown();
 
@@ -250,8 +250,19 @@ Result<Config> LoadConfig(const std::string& path) {
   simnet.Get("submit_delay_ms", c.simnet.submit_delay_ms);
   simnet.Get("receipt_delay_ms", c.simnet.receipt_delay_ms);
   simnet.Get("seed", c.simnet.seed);
+  simnet.Get("auto_reply_prefix", c.simnet.auto_reply_prefix);
+  simnet.Get("auto_reply_delay_ms", c.simnet.auto_reply_delay_ms);
   simnet.Known("failure");
   simnet.CheckUnknown();
+  {
+    TableReader inbound(root["inbound"].as_table(), "inbound", errors);
+    inbound.Get("reply_window_s", c.inbound.reply_window_s);
+    inbound.Get("reassembly_timeout_s", c.inbound.reassembly_timeout_s);
+    inbound.CheckUnknown();
+    Require(c.inbound.reply_window_s > 0, "inbound.reply_window_s must be positive", errors);
+    Require(c.inbound.reassembly_timeout_s > 0, "inbound.reassembly_timeout_s must be positive",
+            errors);
+  }
   if (simnet_table) {
     if (const toml::array* rules = (*simnet_table)["failure"].as_array()) {
       for (const auto& node : *rules) {
