@@ -87,8 +87,7 @@ int RunInboundAdmin(const std::string& config_path, const InboundAdminOptions& o
       }
       std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\tprice={}.{:02}\tanswers={}\n", n.id,
                                KindName(n.kind), n.number, n.keyword.empty() ? "-" : n.keyword,
-                               account, n.price_grosze / 100, n.price_grosze % 100,
-                               n.answer_limit);
+                               account, n.price_grosze / 100, n.price_grosze % 100, n.answer_limit);
     }
     return 0;
   }

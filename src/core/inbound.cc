@@ -59,7 +59,7 @@ Result<std::string> GatewayService::NextPoolNumber() {
 }
 
 Result<store::InboxPage> GatewayService::ReceivedMessages(const Caller& caller,
-                                                         const ReceivedQuery& query) {
+                                                          const ReceivedQuery& query) {
   if (!KnownInboxType(query.type)) {
     return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
                   "type must be eco, nd, ndi, sc, sci, pre or mms, not '" + query.type + "'");
@@ -92,10 +92,10 @@ Result<store::InboxPage> GatewayService::ReceivedMessages(const Caller& caller,
 Result<void> GatewayService::SendTestIncoming(const Caller& caller, const std::string& phone,
                                               const std::string& text,
                                               const std::string& ndi_number) {
-  if (phone.empty()) return Refuse(ErrorCode::kInvalidArgument, Failure::kMissingParameter,
-                                   "phone is required");
-  if (text.empty()) return Refuse(ErrorCode::kInvalidArgument, Failure::kTextEmpty,
-                                  "text is required");
+  if (phone.empty())
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kMissingParameter, "phone is required");
+  if (text.empty())
+    return Refuse(ErrorCode::kInvalidArgument, Failure::kTextEmpty, "text is required");
   auto from = phones_.Normalize(phone);
   if (!from.ok()) {
     return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidPhone,
@@ -223,10 +223,9 @@ Result<GatewayService::QuizView> GatewayService::ViewQuiz(const Caller& caller, 
 }
 
 Result<int64_t> GatewayService::AddInboundNumber(const std::string& account_name,
-                                                 store::InboundKind kind,
-                                                 const std::string& number,
-                                                 const std::string& keyword,
-                                                 int64_t price_grosze, int answer_limit) {
+                                                 store::InboundKind kind, const std::string& number,
+                                                 const std::string& keyword, int64_t price_grosze,
+                                                 int answer_limit) {
   store::InboundNumber n;
   n.kind = kind;
   if (kind != store::InboundKind::kPool) {
@@ -235,9 +234,9 @@ Result<int64_t> GatewayService::AddInboundNumber(const std::string& account_name
   } else if (!account_name.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "pool numbers belong to no account");
   }
-  const bool short_code = number.size() <= 6 && !number.empty() &&
-                          std::all_of(number.begin(), number.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+  const bool short_code =
+      number.size() <= 6 && !number.empty() &&
+      std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (short_code) {
     n.number = number;
   } else {
@@ -290,7 +289,8 @@ Result<int64_t> GatewayService::AddQuiz(const std::string& account_name, const s
 
 Result<int64_t> GatewayService::InjectIncoming(const std::string& from, const std::string& to,
                                                const std::string& text) {
-  if (from.empty() || to.empty()) return Fail(ErrorCode::kInvalidArgument, "--from and --to are required");
+  if (from.empty() || to.empty())
+    return Fail(ErrorCode::kInvalidArgument, "--from and --to are required");
   auto f = phones_.Normalize(from);
   if (!f.ok()) return Fail(ErrorCode::kInvalidArgument, "--from '" + from + "' is not a number");
   std::string t = to;

@@ -65,9 +65,8 @@ std::string InboxTypeOf(store::InboundKind kind) {
   return "";
 }
 
-std::optional<store::InboundNumber> MatchNumberingPlan(const std::vector<store::InboundNumber>& plan,
-                                                       const std::string& to,
-                                                       const std::string& text) {
+std::optional<store::InboundNumber> MatchNumberingPlan(
+    const std::vector<store::InboundNumber>& plan, const std::string& to, const std::string& text) {
   const std::string word = FirstWord(text);
   const store::InboundNumber* whole = nullptr;
   for (const store::InboundNumber& n : plan) {

@@ -46,9 +46,8 @@ std::string NormalizeInboundAddress(const std::string& raw);
 
 // Where a message to `to` with `text` goes by the plan (rule 1); nullopt when
 // the plan has no entry for it. Pure.
-std::optional<store::InboundNumber> MatchNumberingPlan(const std::vector<store::InboundNumber>& plan,
-                                                       const std::string& to,
-                                                       const std::string& text);
+std::optional<store::InboundNumber> MatchNumberingPlan(
+    const std::vector<store::InboundNumber>& plan, const std::string& to, const std::string& text);
 
 // "nd", "ndi", "sc", "sci", "pre" (pool numbers: "eco").
 std::string InboxTypeOf(store::InboundKind kind);

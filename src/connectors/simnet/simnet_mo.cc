@@ -20,10 +20,10 @@ void SimnetConnector::MaybeScheduleAutoReplyLocked(const store::Message& message
   sms.from = message.phone;
   sms.to = message.sender;
   sms.text = "Re: " + message.text.substr(0, 100);
-  auto_replies_.emplace(std::chrono::steady_clock::now() +
-                            std::chrono::milliseconds(options_.submit_delay_ms +
-                                                      options_.auto_reply_delay_ms),
-                        std::move(sms));
+  auto_replies_.emplace(
+      std::chrono::steady_clock::now() +
+          std::chrono::milliseconds(options_.submit_delay_ms + options_.auto_reply_delay_ms),
+      std::move(sms));
   mo_cv_.notify_all();
 }
 

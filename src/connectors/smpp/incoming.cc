@@ -41,7 +41,8 @@ delivery::IncomingSms IncomingFromDeliverSm(const std::string& connector, const 
   const auto* dm = pdu.get<smpp::DeliverSm>();
   if (dm == nullptr) return sms;
   sms.from = dm->source_addr;
-  if (dm->source_addr_ton == 1 && !sms.from.empty() && sms.from[0] != '+') sms.from = "+" + sms.from;
+  if (dm->source_addr_ton == 1 && !sms.from.empty() && sms.from[0] != '+')
+    sms.from = "+" + sms.from;
   sms.to = dm->destination_addr;
   if (dm->dest_addr_ton == 1 && !sms.to.empty() && sms.to[0] != '+') sms.to = "+" + sms.to;
   std::string_view content = smpp::MessageContent(pdu);

@@ -27,7 +27,7 @@ std::string Upper(std::string s) {
 
 #define BRAMKA_NUMBER_COLUMNS \
   "id, account_id, kind, number, keyword, price_grosze, answer_limit, created_ms"
-#define BRAMKA_INBOX_COLUMNS                                                                  \
+#define BRAMKA_INBOX_COLUMNS                                                                     \
   "id, account_id, type, phone, to_number, keyword, text, message_id, number_id, answers_left, " \
   "read, received_ms, connector"
 
@@ -204,7 +204,8 @@ Result<std::vector<InboundNumber>> SqliteStore::ListInboundNumbers() {
 
 Result<void> SqliteStore::DeleteInboundNumber(int64_t id) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("DELETE FROM inbound_numbers WHERE id = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("DELETE FROM inbound_numbers WHERE id = ?1"));
     stmt.BindInt(1, id);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     if (ctx.conn.Changes() == 0) return Fail(ErrorCode::kNotFound, "no such number");
@@ -216,10 +217,10 @@ Result<std::optional<ReplyTarget>> SqliteStore::FindReplyTarget(const std::strin
                                                                 const std::string& from_number,
                                                                 int64_t since_ms) {
   return readers_->With([&](Connection& c) -> Result<std::optional<ReplyTarget>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT account_id, id FROM messages WHERE phone = ?1 AND "
-                             "sender = ?2 AND queued_ms >= ?3 AND status <> 6 "
-                             "ORDER BY queued_ms DESC, seq DESC LIMIT 1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT account_id, id FROM messages WHERE phone = ?1 AND "
+                                      "sender = ?2 AND queued_ms >= ?3 AND status <> 6 "
+                                      "ORDER BY queued_ms DESC, seq DESC LIMIT 1"));
     stmt.BindText(1, phone).BindText(2, from_number).BindInt(3, since_ms);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return std::optional<ReplyTarget>();
@@ -305,9 +306,9 @@ Result<int> SqliteStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
   return writer_->Call<int>([&](WriteContext& ctx) -> Result<int> {
     int left = 0;
     {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt read, ctx.conn.Prepare("SELECT answers_left FROM inbox WHERE id = ?1 AND "
-                                      "account_id = ?2 AND ?2 <> 0 AND type = 'pre'"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt read,
+                              ctx.conn.Prepare("SELECT answers_left FROM inbox WHERE id = ?1 AND "
+                                               "account_id = ?2 AND ?2 <> 0 AND type = 'pre'"));
       read.BindInt(1, inbox_id).BindInt(2, id);
       BRAMKA_ASSIGN_OR_RETURN(bool row, read.Step());
       if (!row) {
@@ -320,9 +321,9 @@ Result<int> SqliteStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
       return Fail(ErrorCode::kRejected,
                   "no answers left for premium message " + std::to_string(inbox_id));
     }
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt update, ctx.conn.Prepare("UPDATE inbox SET answers_left = answers_left - 1 "
-                                      "WHERE id = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt update,
+                            ctx.conn.Prepare("UPDATE inbox SET answers_left = answers_left - 1 "
+                                             "WHERE id = ?1"));
     update.BindInt(1, inbox_id);
     BRAMKA_RETURN_IF_ERROR(update.Run());
     return left - 1;
@@ -381,9 +382,9 @@ Result<int64_t> SqliteStore::QueueInjectedMo(const InjectedMo& mo) {
 
 Result<std::vector<InjectedMo>> SqliteStore::ListInjectedMo(int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<InjectedMo>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT id, from_number, to_number, text, created_ms FROM "
-                             "injected_mo ORDER BY id LIMIT ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT id, from_number, to_number, text, created_ms FROM "
+                                      "injected_mo ORDER BY id LIMIT ?1"));
     stmt.BindInt(1, limit < 0 ? -1 : limit);
     std::vector<InjectedMo> out;
     while (true) {

@@ -39,10 +39,9 @@ TEST_P(StoreConformanceTest, InboundNumbersAreUniqueByNumberAndKeyword) {
   auto nd = store().AddInboundNumber(Number(a, InboundKind::kNd, "+48500000100", "pizza"));
   ASSERT_TRUE(nd.ok()) << nd.error().ToString();
   ASSERT_TRUE(store().AddInboundNumber(Number(a, InboundKind::kNd, "+48500000100", "taxi")).ok());
-  EXPECT_EQ(store().AddInboundNumber(Number(a, InboundKind::kNd, "+48500000100", "PIZZA"))
-                .error()
-                .code,
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(
+      store().AddInboundNumber(Number(a, InboundKind::kNd, "+48500000100", "PIZZA")).error().code,
+      ErrorCode::kAlreadyExists);
   auto pool = store().AddInboundNumber(Number(0, InboundKind::kPool, "+48500000200"));
   ASSERT_TRUE(pool.ok()) << pool.error().ToString();
   EXPECT_EQ(store().AddInboundNumber(Number(a, InboundKind::kNdi, "+48500000200")).error().code,

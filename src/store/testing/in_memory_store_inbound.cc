@@ -47,9 +47,9 @@ Result<int64_t> InMemoryStore::AddInboundNumber(const InboundNumber& number) {
   for (const auto& [id, other] : inbound_numbers_) {
     const bool other_pool = other.kind == InboundKind::kPool;
     if (other.number == n.number && (pool || other_pool || other.keyword == n.keyword)) {
-      return Fail(ErrorCode::kAlreadyExists,
-                  "number " + n.number + (n.keyword.empty() ? "" : " keyword " + n.keyword) +
-                      " is taken");
+      return Fail(
+          ErrorCode::kAlreadyExists,
+          "number " + n.number + (n.keyword.empty() ? "" : " keyword " + n.keyword) + " is taken");
     }
   }
   n.id = next_inbound_number_id_++;
@@ -139,8 +139,8 @@ Result<InboxMessage> InMemoryStore::GetInboxMessage(AccountId id, int64_t inbox_
   std::lock_guard lock(mu_);
   auto it = inbox_.find(inbox_id);
   if (it == inbox_.end() || it->second.account_id != id || id == 0) {
-    return Fail(ErrorCode::kNotFound, "incoming message " + std::to_string(inbox_id) +
-                                          " not found");
+    return Fail(ErrorCode::kNotFound,
+                "incoming message " + std::to_string(inbox_id) + " not found");
   }
   return it->second;
 }
@@ -149,12 +149,11 @@ Result<int> InMemoryStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
   std::lock_guard lock(mu_);
   auto it = inbox_.find(inbox_id);
   if (it == inbox_.end() || it->second.account_id != id || id == 0 || it->second.type != "pre") {
-    return Fail(ErrorCode::kNotFound, "premium message " + std::to_string(inbox_id) +
-                                          " not found");
+    return Fail(ErrorCode::kNotFound, "premium message " + std::to_string(inbox_id) + " not found");
   }
   if (it->second.answers_left <= 0) {
-    return Fail(ErrorCode::kRejected, "no answers left for premium message " +
-                                          std::to_string(inbox_id));
+    return Fail(ErrorCode::kRejected,
+                "no answers left for premium message " + std::to_string(inbox_id));
   }
   return --it->second.answers_left;
 }
