@@ -442,6 +442,9 @@ receipt_delay_ms = {receipt_delay}
 seed = {seed}
 # Without [[simnet.failure]] rules simnet uses its test numbers (src/connectors/simnet/README.md):
 # +48600000 1xx undelivered, 2xx rejected, 3xx temporary failures, 4xx undelivered half the time.
+# +48600000 9xx answer every message "Re: <text>" (auto_reply_prefix = "" turns that off;
+# auto_reply_delay_ms = 500). Incoming messages: [inbound] reply_window_s = 604800,
+# reassembly_timeout_s = 300 (docs/adr/0011).
 # Rules given here replace them, for example:
 # [[simnet.failure]]
 # prefix = "+48799999"

@@ -269,6 +269,23 @@ class InboundTest(unittest.TestCase):
                          ["error"]["code"], 1004)
         self.assertEqual(self.b.api("quiz/view", {})["error"]["code"], 2000)
 
+    def test_show_contact_and_blacklist(self):
+        g = self.b.api("groups/add", {"name": "Klienci inbound"})["id"]
+        self.b.api("contacts/add", {"phone": "600100030", "group_id": g, "first_name": "Jan",
+                                    "last_name": "Kowalski"})
+        self.b.api("blacklist/add", {"phone": "600100031"})
+        self.mo("+48600100030", "+48500000101", "from a contact")
+        self.mo("+48600100031", "+48500000101", "from a blacklisted number")
+        self.wait_text("from a blacklisted number")
+        for form in (False, True):
+            items = {i["text"]: i for i in self.b.api(
+                "messages/recived", {"show_contact": True, "limit": 500}, form=form)["items"]}
+            c = items["from a contact"]["contact"]
+            self.assertEqual((c["first_name"], c["last_name"]), ("Jan", "Kowalski"))
+            self.assertIs(items["from a blacklisted number"]["blacklist"], True)
+            self.assertIsNone(items["from a blacklisted number"]["contact"])
+        self.assertNotIn("contact", self.inbox(limit=1)["items"][0])
+
     # ---- callbacks and XML --------------------------------------------------------------------
     def test_mo_callback_reaches_the_receiver(self):
         self.mo("+48600100020", "+48500000101", "callback me")
@@ -287,6 +304,30 @@ class InboundTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn(b"<recived>", body)
         self.assertIn(b"<received>", body)
+
+
+class InboundRestartTest(unittest.TestCase):
+    """Injections wait in the store while serve is down; the inbox survives kill -9."""
+
+    def test_injection_queued_while_stopped_and_inbox_after_kill9(self):
+        b = Bramka()
+        try:
+            b.admin("inbound", "add", "--kind", "ndi", "--number", "+48500000101", "--account",
+                    "demo")
+            b.admin("simnet", "mo", "--from", "+48600100040", "--to", "+48500000101", "--text",
+                    "sent while bramka was down")
+            b.start()
+
+            def texts():
+                return [i["text"] for i in b.api("messages/recived", {"limit": 500})["items"]]
+            wait_until(lambda: "sent while bramka was down" in texts(), 15,
+                       what="the queued injection")
+            b.kill9()
+            b.start()
+            self.assertEqual(texts().count("sent while bramka was down"), 1)
+            self.assertEqual(b.stop(), 0)
+        finally:
+            b.cleanup()
 
 
 if __name__ == "__main__":
