@@ -84,17 +84,17 @@ InboundRouter::InboundRouter(store::Store& store, Clock& clock, InboundOptions o
 void InboundRouter::AddListener(Listener listener) { listeners_.push_back(std::move(listener)); }
 
 size_t InboundRouter::pending_parts() const {
-  std::lock_guard lock(mu_);
-  size_t n = 0;
-  for (const auto& [key, p] : pending_) n += p.parts.size();
-  return n;
+  auto parts = store_.ListIncomingParts();
+  return parts.ok() ? parts->size() : 0;
 }
 
 Result<store::InboxMessage> InboundRouter::Deliver(const std::string& connector,
                                                    const std::string& raw_from,
                                                    const std::string& raw_to,
-                                                   const std::string& text, int64_t at_ms) {
+                                                   const std::string& text, int64_t at_ms,
+                                                   const std::string& parts_key) {
   store::InboxMessage m;
+  m.parts_key = parts_key;
   m.phone = NormalizeInboundAddress(raw_from);
   m.to_number = NormalizeInboundAddress(raw_to);
   m.text = text;
@@ -127,6 +127,23 @@ Result<store::InboxMessage> InboundRouter::Deliver(const std::string& connector,
   return stored;
 }
 
+namespace {
+std::string PartsKey(const std::string& connector, const std::string& from, const std::string& to,
+                     int reference) {
+  return connector + "|" + from + "|" + to + "|" + std::to_string(reference);
+}
+
+std::string Joined(const std::vector<store::IncomingPart>& parts, int total) {
+  std::string text;
+  size_t at = 0;
+  for (int n = 1; n <= total; ++n) {
+    while (at < parts.size() && parts[at].number < n) ++at;
+    text += at < parts.size() && parts[at].number == n ? parts[at].text : "[...]";
+  }
+  return text;
+}
+}  // namespace
+
 Result<void> InboundRouter::Handle(IncomingSms sms) {
   FlushExpired();
   if (sms.parts_total <= 1) {
@@ -135,60 +152,54 @@ Result<void> InboundRouter::Handle(IncomingSms sms) {
     (void)m;
     return Ok();
   }
-  Pending whole;
-  {
-    std::lock_guard lock(mu_);
-    Key key{sms.connector, sms.from, sms.to, sms.reference};
-    Pending& p = pending_[key];
-    if (p.parts.empty()) {
-      p.connector = sms.connector;
-      p.from = sms.from;
-      p.to = sms.to;
-      p.total = sms.parts_total;
-      p.first_ms = ToUnixMillis(clock_.Now());
-    }
-    p.parts[sms.part_number] = std::move(sms.text);  // a repeated part replaces itself
-    if (static_cast<int>(p.parts.size()) < p.total) return Ok();
-    whole = std::move(p);
-    pending_.erase(key);
-  }
-  std::string text;
-  for (auto& [n, part] : whole.parts) text += part;
-  auto stored = Deliver(whole.connector, whole.from, whole.to, text, sms.at_ms);
-  if (!stored.ok()) {
-    // Put the parts back: the last part's upstream repeats it (temporary error).
-    std::lock_guard lock(mu_);
-    Key key{whole.connector, whole.from, whole.to, sms.reference};
-    whole.parts.erase(sms.part_number);
-    pending_[key] = std::move(whole);
-    return stored.take_error();
-  }
+  std::lock_guard lock(parts_mu_);
+  store::IncomingPart part;
+  part.key = PartsKey(sms.connector, sms.from, sms.to, sms.reference);
+  part.number = sms.part_number;
+  part.total = sms.parts_total;
+  part.connector = sms.connector;
+  part.from = sms.from;
+  part.to = sms.to;
+  part.text = std::move(sms.text);
+  part.received_ms = ToUnixMillis(clock_.Now());
+  BRAMKA_ASSIGN_OR_RETURN(std::vector<store::IncomingPart> held, store_.AddIncomingPart(part));
+  if (static_cast<int>(held.size()) < sms.parts_total) return Ok();  // durable; wait for the rest
+  BRAMKA_ASSIGN_OR_RETURN(
+      store::InboxMessage m,
+      Deliver(sms.connector, sms.from, sms.to, Joined(held, sms.parts_total), sms.at_ms, part.key));
+  (void)m;
   return Ok();
 }
 
 void InboundRouter::FlushExpired() {
   const int64_t now = ToUnixMillis(clock_.Now());
-  std::vector<Pending> expired;
-  {
-    std::lock_guard lock(mu_);
-    for (auto it = pending_.begin(); it != pending_.end();) {
-      if (now - it->second.first_ms >= options_.reassembly_timeout_ms) {
-        expired.push_back(std::move(it->second));
-        it = pending_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+  std::lock_guard lock(parts_mu_);
+  // A store read per incoming message would be wasteful: look every few seconds.
+  if (last_flush_ms_ != 0 &&
+      now - last_flush_ms_ < std::min<int64_t>(5000, options_.reassembly_timeout_ms)) {
+    return;
   }
-  for (Pending& p : expired) {
-    std::string text;
-    for (int i = 1; i <= p.total; ++i) {
-      auto it = p.parts.find(i);
-      text += it == p.parts.end() ? "[...]" : it->second;
+  last_flush_ms_ = now;
+  auto parts = store_.ListIncomingParts();
+  if (!parts.ok()) {
+    spdlog::warn("inbound: reading held parts failed: {}", parts.error().ToString());
+    return;
+  }
+  for (size_t i = 0; i < parts->size();) {
+    size_t j = i;
+    int64_t first_ms = (*parts)[i].received_ms;
+    while (j < parts->size() && (*parts)[j].key == (*parts)[i].key) {
+      first_ms = std::min(first_ms, (*parts)[j].received_ms);
+      ++j;
     }
-    auto stored = Deliver(p.connector, p.from, p.to, text, now);
+    std::vector<store::IncomingPart> group(parts->begin() + static_cast<std::ptrdiff_t>(i),
+                                           parts->begin() + static_cast<std::ptrdiff_t>(j));
+    i = j;
+    if (now - first_ms < options_.reassembly_timeout_ms) continue;
+    const store::IncomingPart& p = group.front();
+    auto stored = Deliver(p.connector, p.from, p.to, Joined(group, p.total), now, p.key);
     if (!stored.ok()) {
-      spdlog::error("inbound: incomplete multipart message from {} not stored: {}", p.from,
+      spdlog::error("inbound: incomplete multipart message from {} not stored yet: {}", p.from,
                     stored.error().ToString());
     }
   }

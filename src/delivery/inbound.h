@@ -2,6 +2,10 @@
 // Incoming messages (MO): reassembly of multipart messages, routing by the
 // operator's numbering plan, and the inbox write (docs/adr/0011).
 //
+// Parts of a multipart message are held in the store (Store::AddIncomingPart)
+// before the connector acknowledges them; the whole message replaces them in
+// the transaction that records it, so a crash loses no part.
+//
 // Routing of one (reassembled) message from `from` to `to`, first match wins:
 //  1. `to` is in the plan as a dedicated number (NDI, SCI, or a premium/ND/SC
 //     entry without keyword) or as a shared number whose keyword is the first
@@ -19,11 +23,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "common/clock.h"
@@ -68,33 +70,29 @@ class InboundRouter {
   // error so that the upstream repeats it.
   Result<void> Handle(IncomingSms sms);
 
-  // Routes and stores one whole message (also what Handle calls).
+  // Routes and stores one whole message (also what Handle calls); `parts_key`
+  // names the held parts it replaces (empty for a single message).
   Result<store::InboxMessage> Deliver(const std::string& connector, const std::string& from,
-                                      const std::string& to, const std::string& text,
-                                      int64_t at_ms);
+                                      const std::string& to, const std::string& text, int64_t at_ms,
+                                      const std::string& parts_key = "");
 
-  // Stores the multipart messages that waited longer than the timeout with
-  // the parts they have. Handle calls it; the app may call it periodically.
+  // Stores the multipart messages whose first held part is older than the
+  // timeout, with the parts they have. Handle calls it (at most every few
+  // seconds); the app may call it periodically.
   void FlushExpired();
 
-  // Parts held for reassembly. For tests.
+  // Parts held for reassembly (in the store). For tests.
   size_t pending_parts() const;
 
  private:
-  struct Pending {
-    std::string connector, from, to;
-    int total = 0;
-    std::map<int, std::string> parts;
-    int64_t first_ms = 0;
-  };
-  using Key = std::tuple<std::string, std::string, std::string, int>;
-
   store::Store& store_;
   Clock& clock_;
   const InboundOptions options_;
   std::vector<Listener> listeners_;
-  mutable std::mutex mu_;
-  std::map<Key, Pending> pending_;
+  // Serialises multipart handling, so that two last parts arriving at once
+  // cannot both complete (and store) the same message.
+  std::mutex parts_mu_;
+  int64_t last_flush_ms_ = 0;  // under parts_mu_
 };
 
 }  // namespace bramka::delivery

@@ -516,6 +516,22 @@ struct InboxMessage {
   bool read = false;
   int64_t received_ms = 0;
   std::string connector;  // where it came in ("simnet", an SMPP connector)
+  // Not stored: RecordIncoming deletes the held parts of this key (IncomingPart)
+  // in the same transaction, so a reassembled message replaces its parts atomically.
+  std::string parts_key;
+};
+
+// One held part of a multipart incoming message, stored before the upstream
+// is acknowledged so that a crash loses none.
+struct IncomingPart {
+  std::string key;  // connector, sender, recipient and reference of the message
+  int number = 1;   // 1-based
+  int total = 1;
+  std::string connector;
+  std::string from;
+  std::string to;
+  std::string text;
+  int64_t received_ms = 0;
 };
 
 struct InboxQuery {

@@ -402,7 +402,8 @@ class Store {
                                                              int64_t since_ms) = 0;
   // Stores an incoming message (id and read ignored) and returns it as stored. When
   // it belongs to an account (account_id != 0) the account's MO callback is queued IN
-  // THE SAME TRANSACTION (ADR 0007). kNotFound for an unknown account.
+  // THE SAME TRANSACTION (ADR 0007), and the held parts of message.parts_key (if
+  // any) are deleted in it too. kNotFound for an unknown account.
   virtual Result<InboxMessage> RecordIncoming(const InboxMessage& message) = 0;
   // The account's incoming messages matching the query (account 0: the operator
   // inbox), by id (newest first when descending); marks the returned page read in
@@ -418,6 +419,11 @@ class Store {
   virtual Result<int64_t> AddQuiz(const Quiz& quiz) = 0;
   // kNotFound for an unknown id or another account's quiz.
   virtual Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) = 0;
+  // Multipart incoming messages: stores one part (a repeat of (key, number)
+  // replaces it) and returns every held part of its key, by number.
+  virtual Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) = 0;
+  // Every held part, by key then number.
+  virtual Result<std::vector<IncomingPart>> ListIncomingParts() = 0;
   // Queued injections for the simulated network, oldest first (limit < 0: all).
   virtual Result<int64_t> QueueInjectedMo(const InjectedMo& mo) = 0;
   virtual Result<std::vector<InjectedMo>> ListInjectedMo(int limit) = 0;

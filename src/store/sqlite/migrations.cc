@@ -363,6 +363,17 @@ CREATE TABLE injected_mo (
   text        TEXT NOT NULL,
   created_ms  INTEGER NOT NULL
 );
+CREATE TABLE incoming_parts (
+  key         TEXT NOT NULL,
+  number      INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  connector   TEXT NOT NULL,
+  from_number TEXT NOT NULL,
+  to_number   TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  PRIMARY KEY (key, number)
+);
 -- FindReplyTarget: the latest message to a phone from a pool number.
 CREATE INDEX messages_reply ON messages (phone, sender, queued_ms);
 )sql"},

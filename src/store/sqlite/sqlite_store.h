@@ -205,6 +205,8 @@ class SqliteStore final : public Store {
   Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
   Result<int64_t> AddQuiz(const Quiz& quiz) override;
   Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
+  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
+  Result<std::vector<IncomingPart>> ListIncomingParts() override;
   Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
   Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
   Result<void> DeleteInjectedMo(int64_t id) override;

@@ -256,6 +256,13 @@ Result<InboxMessage> SqliteStore::RecordIncoming(const InboxMessage& message) {
       BRAMKA_RETURN_IF_ERROR(insert.Run());
       m.id = static_cast<int64_t>(sqlite3_last_insert_rowid(ctx.conn.db()));
     }
+    if (!m.parts_key.empty()) {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt del,
+                              ctx.conn.Prepare("DELETE FROM incoming_parts WHERE key = ?1"));
+      del.BindText(1, m.parts_key);
+      BRAMKA_RETURN_IF_ERROR(del.Run());
+      m.parts_key.clear();
+    }
     if (m.account_id != 0) {
       CallbackEntry e;
       e.account_id = m.account_id;
@@ -366,6 +373,62 @@ Result<Quiz> SqliteStore::GetQuiz(AccountId id, int64_t quiz_id) {
     q.options = SplitOptions(stmt.Text(5));
     q.created_ms = stmt.Int(6);
     return q;
+  });
+}
+
+namespace {
+Result<std::vector<IncomingPart>> ReadParts(Stmt& stmt) {
+  std::vector<IncomingPart> out;
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    IncomingPart p;
+    stmt.TextInto(0, p.key);
+    p.number = static_cast<int>(stmt.Int(1));
+    p.total = static_cast<int>(stmt.Int(2));
+    stmt.TextInto(3, p.connector);
+    stmt.TextInto(4, p.from);
+    stmt.TextInto(5, p.to);
+    stmt.TextInto(6, p.text);
+    p.received_ms = stmt.Int(7);
+    out.push_back(std::move(p));
+  }
+}
+#define BRAMKA_PART_COLUMNS \
+  "key, number, total, connector, from_number, to_number, text, received_ms"
+}  // namespace
+
+Result<std::vector<IncomingPart>> SqliteStore::AddIncomingPart(const IncomingPart& part) {
+  return writer_->Call<std::vector<IncomingPart>>(
+      [&](WriteContext& ctx) -> Result<std::vector<IncomingPart>> {
+        {
+          BRAMKA_ASSIGN_OR_RETURN(
+              Stmt insert,
+              ctx.conn.Prepare("INSERT OR REPLACE INTO incoming_parts (" BRAMKA_PART_COLUMNS
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+          insert.BindText(1, part.key)
+              .BindInt(2, part.number)
+              .BindInt(3, part.total)
+              .BindText(4, part.connector)
+              .BindText(5, part.from)
+              .BindText(6, part.to)
+              .BindText(7, part.text)
+              .BindInt(8, part.received_ms);
+          BRAMKA_RETURN_IF_ERROR(insert.Run());
+        }
+        BRAMKA_ASSIGN_OR_RETURN(Stmt list, ctx.conn.Prepare("SELECT " BRAMKA_PART_COLUMNS
+                                                            " FROM incoming_parts WHERE key = ?1 "
+                                                            "ORDER BY number"));
+        list.BindText(1, part.key);
+        return ReadParts(list);
+      });
+}
+
+Result<std::vector<IncomingPart>> SqliteStore::ListIncomingParts() {
+  return readers_->With([&](Connection& c) -> Result<std::vector<IncomingPart>> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt list, c.Prepare("SELECT " BRAMKA_PART_COLUMNS
+                                                 " FROM incoming_parts ORDER BY key, number"));
+    return ReadParts(list);
   });
 }
 

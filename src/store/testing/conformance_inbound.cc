@@ -213,4 +213,34 @@ TEST_P(StoreConformanceTest, QuizzesAndInjectedMo) {
   EXPECT_EQ(store().ListInjectedMo(-1)->size(), 1u);
 }
 
+TEST_P(StoreConformanceTest, IncomingPartsAreHeldUntilTheWholeMessageIsRecorded) {
+  const AccountId a = NewAccount("parts-a");
+  IncomingPart p2{"simnet|+48600|+48500|7", 2, 2, "simnet", "+48600", "+48500", "world", 1000};
+  auto held = store().AddIncomingPart(p2);
+  ASSERT_TRUE(held.ok()) << held.error().ToString();
+  ASSERT_EQ(held->size(), 1u);
+  IncomingPart other = p2;
+  other.key = "simnet|+48600|+48500|8";
+  ASSERT_TRUE(store().AddIncomingPart(other).ok());
+  IncomingPart p1 = p2;
+  p1.number = 1;
+  p1.text = "hello ";
+  held = store().AddIncomingPart(p1);
+  ASSERT_EQ(held->size(), 2u);
+  EXPECT_EQ((*held)[0].text, "hello ");  // by number
+  EXPECT_EQ((*held)[1].text, "world");
+  EXPECT_EQ((*held)[1].from, "+48600");
+  EXPECT_EQ((*held)[1].total, 2);
+  p1.text = "Hello ";  // a repeated part replaces itself
+  EXPECT_EQ(store().AddIncomingPart(p1)->size(), 2u);
+  EXPECT_EQ(store().ListIncomingParts()->size(), 3u);
+
+  InboxMessage whole = Incoming(a, "ndi", "+48600", 1000, "Hello world");
+  whole.parts_key = p1.key;
+  ASSERT_TRUE(store().RecordIncoming(whole).ok());
+  auto left = store().ListIncomingParts();
+  ASSERT_EQ(left->size(), 1u);  // only the other message's part
+  EXPECT_EQ((*left)[0].key, other.key);
+}
+
 }  // namespace bramka::store

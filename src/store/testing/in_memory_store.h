@@ -176,6 +176,8 @@ class InMemoryStore : public Store {
   Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
   Result<int64_t> AddQuiz(const Quiz& quiz) override;
   Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
+  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
+  Result<std::vector<IncomingPart>> ListIncomingParts() override;
   Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
   Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
   Result<void> DeleteInjectedMo(int64_t id) override;
@@ -273,6 +275,7 @@ class InMemoryStore : public Store {
   std::map<int64_t, Quiz> quizzes_;
   int64_t next_quiz_id_ = 1;
   std::map<int64_t, InjectedMo> injected_mo_;
+  std::map<std::pair<std::string, int>, IncomingPart> incoming_parts_;
   int64_t next_injected_mo_id_ = 1;
 };
 

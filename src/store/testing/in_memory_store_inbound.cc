@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <iterator>
 
 #include "store/testing/in_memory_store.h"
 
@@ -96,6 +98,12 @@ Result<InboxMessage> InMemoryStore::RecordIncoming(const InboxMessage& message) 
   InboxMessage m = message;
   m.id = next_inbox_id_++;
   m.read = false;
+  if (!m.parts_key.empty()) {
+    for (auto it = incoming_parts_.begin(); it != incoming_parts_.end();) {
+      it = it->first.first == m.parts_key ? incoming_parts_.erase(it) : std::next(it);
+    }
+    m.parts_key.clear();
+  }
   inbox_[m.id] = m;
   if (m.account_id != 0) {
     CallbackEntry e;
@@ -175,6 +183,24 @@ Result<Quiz> InMemoryStore::GetQuiz(AccountId id, int64_t quiz_id) {
     return Fail(ErrorCode::kNotFound, "quiz " + std::to_string(quiz_id) + " not found");
   }
   return it->second;
+}
+
+Result<std::vector<IncomingPart>> InMemoryStore::AddIncomingPart(const IncomingPart& part) {
+  std::lock_guard lock(mu_);
+  incoming_parts_[{part.key, part.number}] = part;
+  std::vector<IncomingPart> out;
+  for (auto it = incoming_parts_.lower_bound({part.key, INT_MIN});
+       it != incoming_parts_.end() && it->first.first == part.key; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Result<std::vector<IncomingPart>> InMemoryStore::ListIncomingParts() {
+  std::lock_guard lock(mu_);
+  std::vector<IncomingPart> out;
+  for (const auto& [k, p] : incoming_parts_) out.push_back(p);
+  return out;
 }
 
 Result<int64_t> InMemoryStore::QueueInjectedMo(const InjectedMo& mo) {
