@@ -58,6 +58,7 @@ class NodeSmsc:
         self.proc.stdin.flush()
 
     def stop(self):
+        self.proc.stdin.close()
         self.proc.terminate()
         self.proc.wait(timeout=10)
         self.proc.stdout.close()
@@ -173,6 +174,37 @@ class InboundSmppTest(unittest.TestCase):
         self.assertEqual(self.b.api("premium/send", params, token=self.other)["error"]["code"], 4201)
         d = self.wait_deliver(self.esme_other, "premium over smpp")
         self.assertEqual(d["destination_addr"], "71200")
+
+
+@unittest.skipUnless(HAVE_NODE_SMPP, "node or npm smpp missing (scripts/install-deps.sh)")
+class InboundSmppCrashTest(unittest.TestCase):
+    def test_part_acknowledged_before_a_kill9_is_not_lost(self):
+        smsc = NodeSmsc()
+        b = Bramka(extra_config=connector_toml("node-smsc", smsc.port) + route_toml(["node-smsc"]))
+        try:
+            b.admin("inbound", "add", "--kind", "ndi", "--number", "+48500000101", "--account",
+                    "demo")
+            b.start()
+            wait_until(lambda: smsc.find(event="bind"), 15, what="the first bind")
+            smsc.mo("48600100009", "48500000101", "Part one, ", udh_hex="050003B10201")
+            wait_until(lambda: smsc.find(event="mo_resp", text="Part one, "), 15,
+                       what="part 1 acknowledged")
+            self.assertEqual(smsc.find(event="mo_resp", text="Part one, ")[0]["status"], 0)
+            b.kill9()
+            binds = len(smsc.find(event="bind"))
+            b.start()
+            wait_until(lambda: len(smsc.find(event="bind")) > binds, 15, what="the rebind")
+            smsc.mo("48600100009", "48500000101", "part two.", udh_hex="050003B10202")
+
+            def whole():
+                items = b.api("messages/recived", {"limit": 50})["items"]
+                return [i for i in items if i["text"] == "Part one, part two."]
+            wait_until(whole, 15, what="the message completed after the restart")
+            self.assertEqual(len(whole()), 1)
+            self.assertEqual(b.stop(), 0)
+        finally:
+            b.cleanup()
+            smsc.stop()
 
 
 if __name__ == "__main__":
