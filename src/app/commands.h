@@ -145,5 +145,29 @@ struct FtpAdminOptions {
   std::string move_dir = "processed";
 };
 int RunFtpAdmin(const std::string& config_path, const FtpAdminOptions& options);
+// ---- inbound (inbound_admin.cc; docs/adr/0011) ----
+// `bramka admin --config FILE inbound add --kind nd|ndi|sc|sci|premium|pool --number N
+// [--keyword K] [--account NAME] [--price PLN] [--answers N]`, `inbound list`,
+// `inbound remove ID`, `inbound inbox [--limit N]` (the operator inbox),
+// `quiz add --account NAME --name NAME --number N [--keyword K] --options A,B,C`,
+// `simnet mo --from NUMBER --to NUMBER --text TEXT` (queued in the store; the running
+// serve's simnet delivers it within its poll interval).
+struct InboundAdminOptions {
+  std::string verb;  // "add", "list", "remove", "inbox", "quiz add", "simnet mo"
+  std::string kind;
+  std::string number;
+  std::string keyword;
+  std::string account;
+  std::string price = "0";
+  int answers = 0;
+  int64_t id = 0;
+  int limit = 50;
+  std::string name;
+  std::vector<std::string> options;
+  std::string from;
+  std::string to;
+  std::string text;
+};
+int RunInboundAdmin(const std::string& config_path, const InboundAdminOptions& options);
 
 }  // namespace bramka::app

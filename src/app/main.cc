@@ -185,6 +185,39 @@ int main(int argc, char** argv) {
   ftp_remove->callback([&ftp] { ftp.verb = "remove"; });
 
   bramka::app::SmscCommandOptions smsc;
+  // Inbound (inbound_admin.cc; docs/adr/0011): the numbering plan, quizzes, simnet MO.
+  bramka::app::InboundAdminOptions inb;
+  auto* inbound = admin_cmd->add_subcommand("inbound", "Numbering plan: access numbers, short codes, premium, reply pool")->require_subcommand(1);
+  auto* inbound_add = inbound->add_subcommand("add", "Add a number to the plan");
+  inbound_add->add_option("--kind", inb.kind, "nd, ndi, sc, sci, premium or pool")->required();
+  inbound_add->add_option("--number", inb.number, "The number (+48...) or short code")->required();
+  inbound_add->add_option("--keyword", inb.keyword, "Keyword (nd, sc, premium)");
+  inbound_add->add_option("--account", inb.account, "The account it belongs to (not for pool)");
+  inbound_add->add_option("--price", inb.price, "Premium: price in PLN, e.g. 2.46");
+  inbound_add->add_option("--answers", inb.answers, "Premium: answers allowed per incoming message");
+  inbound_add->callback([&inb] { inb.verb = "add"; });
+  inbound->add_subcommand("list", "The numbering plan")->callback([&inb] { inb.verb = "list"; });
+  auto* inbound_remove = inbound->add_subcommand("remove", "Remove a number of the plan");
+  inbound_remove->add_option("id", inb.id)->required();
+  inbound_remove->callback([&inb] { inb.verb = "remove"; });
+  auto* inbound_inbox = inbound->add_subcommand("inbox", "The operator inbox (incoming messages no route matched)");
+  inbound_inbox->add_option("--limit", inb.limit);
+  inbound_inbox->callback([&inb] { inb.verb = "inbox"; });
+  auto* quiz = admin_cmd->add_subcommand("quiz", "Quizzes on premium numbers and short codes")->require_subcommand(1);
+  auto* quiz_add = quiz->add_subcommand("add", "Define a quiz (quiz/view counts the answers)");
+  quiz_add->add_option("--account", inb.account)->required();
+  quiz_add->add_option("--name", inb.name)->required();
+  quiz_add->add_option("--number", inb.number)->required();
+  quiz_add->add_option("--keyword", inb.keyword);
+  quiz_add->add_option("--options", inb.options, "Answer options, e.g. A,B,C")->delimiter(',')->required();
+  quiz_add->callback([&inb] { inb.verb = "quiz add"; });
+  auto* simnet_cmd = admin_cmd->add_subcommand("simnet", "The simulated network")->require_subcommand(1);
+  auto* simnet_mo = simnet_cmd->add_subcommand("mo", "Send an incoming message (MO) through the running serve's simnet");
+  simnet_mo->add_option("--from", inb.from)->required();
+  simnet_mo->add_option("--to", inb.to)->required();
+  simnet_mo->add_option("--text", inb.text)->required();
+  simnet_mo->callback([&inb] { inb.verb = "simnet mo"; });
+
   auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
   smsc_cmd->add_option("--bind", smsc.bind);
   smsc_cmd->add_option("--port", smsc.port, "SMPP port (0 = any free port)");
@@ -216,6 +249,9 @@ int main(int argc, char** argv) {
   }
   if (admin_cmd->parsed() && !ftp.verb.empty()) {
     return bramka::app::RunFtpAdmin(admin.config_path, ftp);
+  }
+  if (admin_cmd->parsed() && !inb.verb.empty()) {
+    return bramka::app::RunInboundAdmin(admin.config_path, inb);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

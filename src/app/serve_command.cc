@@ -23,6 +23,8 @@
 #include "common/metrics.h"
 #include "connectors/simnet/hlr.h"
 #include "connectors/simnet/simnet.h"
+#include "api/smpp/mo.h"
+#include "delivery/inbound.h"
 #include "delivery/dispatcher.h"
 #include "ingest/ftp/poller.h"
 #include "notify/sender.h"
@@ -38,6 +40,8 @@ simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
   o.submit_delay_ms = c.submit_delay_ms;
   o.receipt_delay_ms = c.receipt_delay_ms;
   o.seed = c.seed;
+  o.auto_reply_prefix = c.auto_reply_prefix;  // inbound (docs/adr/0011)
+  o.auto_reply_delay_ms = c.auto_reply_delay_ms;
   if (!c.failures.empty()) o.rules.clear();  // configured rules replace the test numbers
   for (const auto& f : c.failures) {
     simnet::FailureRule rule;
@@ -169,6 +173,25 @@ int RunServe(const std::string& config_path) {
     rt.gateway->SetCallbackQueuedHook([s = callbacks.get()] { s->Wake(); });
     dispatcher.AddReceiptListener([s = callbacks.get()](const store::Message&) { s->Wake(); });
   }
+  // ---- inbound (docs/adr/0011): connectors' incoming messages go to the router, which
+  // stores them with their MO callback in one transaction; then the SMPP fan-out
+  // (deliver_sm in the durable outbox) and the callback sender's wake-up.
+  delivery::InboundOptions iopts;
+  iopts.reply_window_ms = cfg.inbound.reply_window_s * 1000;
+  iopts.reassembly_timeout_ms = cfg.inbound.reassembly_timeout_s * 1000;
+  delivery::InboundRouter inbound(*rt.store, rt.clock, iopts);
+  inbound.AddListener([&rt, &smpp_server, cb = callbacks.get()](const store::InboxMessage& m) {
+    auto users = api::smpp::QueueMo(*rt.gateway, m);
+    if (!users.ok()) {
+      spdlog::warn("SMPP MO for incoming {} not queued: {}", m.id, users.error().ToString());
+    } else if (auto* s = smpp_server.load()) {
+      for (int64_t u : *users) s->NotifyOutbox(u);
+    }
+    if (cb && m.account_id != 0) cb->Wake();
+  });
+  dispatcher.SetInboundSink([&inbound](delivery::IncomingSms sms) {
+    return inbound.Handle(std::move(sms));
+  });
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
   // SMS via FTP (src/ingest/ftp, ADR 0012): one thread polls the customers' folders.
   ingest::ftp::RegisterFtpMetrics(metrics, *rt.store);

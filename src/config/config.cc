@@ -199,7 +199,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify", "inbound"}) top.Known(k);
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
   top.Known("ftp");  // SMS via FTP
   top.CheckUnknown();
@@ -262,8 +262,19 @@ Result<Config> LoadConfig(const std::string& path) {
   simnet.Get("submit_delay_ms", c.simnet.submit_delay_ms);
   simnet.Get("receipt_delay_ms", c.simnet.receipt_delay_ms);
   simnet.Get("seed", c.simnet.seed);
+  simnet.Get("auto_reply_prefix", c.simnet.auto_reply_prefix);
+  simnet.Get("auto_reply_delay_ms", c.simnet.auto_reply_delay_ms);
   simnet.Known("failure");
   simnet.CheckUnknown();
+  {
+    TableReader inbound(root["inbound"].as_table(), "inbound", errors);
+    inbound.Get("reply_window_s", c.inbound.reply_window_s);
+    inbound.Get("reassembly_timeout_s", c.inbound.reassembly_timeout_s);
+    inbound.CheckUnknown();
+    Require(c.inbound.reply_window_s > 0, "inbound.reply_window_s must be positive", errors);
+    Require(c.inbound.reassembly_timeout_s > 0, "inbound.reassembly_timeout_s must be positive",
+            errors);
+  }
   if (simnet_table) {
     if (const toml::array* rules = (*simnet_table)["failure"].as_array()) {
       for (const auto& node : *rules) {
@@ -475,6 +486,9 @@ receipt_delay_ms = {receipt_delay}
 seed = {seed}
 # Without [[simnet.failure]] rules simnet uses its test numbers (src/connectors/simnet/README.md):
 # +48600000 1xx undelivered, 2xx rejected, 3xx temporary failures, 4xx undelivered half the time.
+# +48600000 9xx answer every message "Re: <text>" (auto_reply_prefix = "" turns that off;
+# auto_reply_delay_ms = 500). Incoming messages: [inbound] reply_window_s = 604800,
+# reassembly_timeout_s = 300 (docs/adr/0011).
 # Rules given here replace them, for example:
 # [[simnet.failure]]
 # prefix = "+48799999"

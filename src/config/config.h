@@ -66,6 +66,15 @@ struct SimnetConfig {
   int receipt_delay_ms = 500;
   uint64_t seed = 1;
   std::vector<SimnetFailure> failures;
+  // Incoming (docs/adr/0011): test numbers that reply on their own.
+  std::string auto_reply_prefix = "+486000009";
+  int auto_reply_delay_ms = 500;
+};
+
+// [inbound]: incoming messages (docs/adr/0011).
+struct InboundConfig {
+  int64_t reply_window_s = 7 * 24 * 3600;  // a reply ties to a message this recent
+  int64_t reassembly_timeout_s = 300;      // incomplete multipart messages wait this long
 };
 
 // One [[connector]] table: an SMPP client connector to an operator's SMSC
@@ -178,6 +187,7 @@ struct Config {
   CoreConfig core;
   DeliveryConfig delivery;
   SimnetConfig simnet;
+  InboundConfig inbound;
   BillingConfig billing;
   std::vector<ConnectorConfig> connectors;  // [[connector]]
   // [[route]] in order. Messages no route matches go to simnet when it is enabled,

@@ -43,6 +43,7 @@ std::string_view FailureName(Failure f) {
     case Failure::kLookupLimitExhausted: return "lookup_limit_exhausted";
     case Failure::kNoPermissionHlr: return "no_permission_hlr";
     case Failure::kNoPermissionLookup: return "no_permission_lookup";
+    case Failure::kPremiumRefused: return "premium_refused";
   }
   return "unknown";
 }

@@ -54,8 +54,10 @@ enum class Failure : int {
   kLookupLimitExhausted,
   kNoPermissionHlr,
   kNoPermissionLookup,
+  // ---- inbound (docs/adr/0011) ----
+  kPremiumRefused,         // premium/send: unknown premium message, or no answer left
 };
-inline constexpr Failure kLastFailure = Failure::kNoPermissionLookup;
+inline constexpr Failure kLastFailure = Failure::kPremiumRefused;
 
 std::string_view FailureName(Failure f);
 

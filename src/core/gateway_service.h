@@ -67,6 +67,10 @@ struct SubmitRequest {
   std::string title;                      // kMms: the subject, at most 40 characters
   std::vector<std::string> file_ids;      // kMms: files/* ids; kVoice: one voice WAV id
   std::vector<std::string> inline_files;  // kMms: file contents sent with the request
+  // ---- inbound (docs/adr/0011) ----
+  // Set by core only (premium/send): `sender` is the account's own number of
+  // the plan and needs no approval.
+  bool sender_is_own_number = false;
 };
 
 struct SubmitItem {
@@ -418,6 +422,63 @@ class GatewayService {
   // CheckNumbers fails (kUnavailable).
   void SetMediaFetcher(MediaFetcher* fetcher) { fetcher_ = fetcher; }
   void SetHlrProvider(delivery::HlrProvider* hlr) { hlr_ = hlr; }
+
+  // ---- inbound (core/inbound.cc; spec §4.8, §4.9, §4.11; docs/adr/0011) ------------
+  struct ReceivedQuery {
+    std::string type;                 // "", "eco", "nd", "ndi", "sc", "sci", "pre", "mms"
+    std::string ndi;                  // only messages to this number
+    std::vector<std::string> phones;  // senders, as the client wrote them
+    std::optional<SystemTime> date_from, date_to;
+    bool read = false;  // return unread ones only and mark them read
+    int page = 1;
+    int limit = 0;
+    bool descending = true;
+  };
+  // messages/recived. kInvalidParameter for an unknown type or a bad phone.
+  Result<store::InboxPage> ReceivedMessages(const Caller& caller, const ReceivedQuery& query);
+  // messages/send_nd (ndi_number empty) and send_ndi: queues a test incoming
+  // message from `phone` to the account's ND number (with its keyword) or to
+  // `ndi_number`, which must be one of the account's NDI numbers; the simulated
+  // network delivers it. kMissingParameter, kInvalidPhone, kInvalidParameter
+  // (the account has no such number).
+  Result<void> SendTestIncoming(const Caller& caller, const std::string& phone,
+                                const std::string& text, const std::string& ndi_number);
+  // premium/index: the account's premium messages, newest first.
+  Result<std::vector<store::InboxMessage>> PremiumMessages(const Caller& caller);
+  // premium/send: takes one answer of premium message `id` and sends `text` to
+  // `phone` from the premium number. kPremiumRefused (4201): unknown id, another
+  // account's, not premium, `gate` not its number, or no answer left.
+  Result<SubmitResult> AnswerPremium(const Caller& caller, int64_t id, const std::string& phone,
+                                     const std::string& text, const std::string& gate);
+  struct QuizView {
+    store::Quiz quiz;
+    std::vector<int64_t> counts;  // per option, in option order (option id = index + 1)
+  };
+  // quiz/view. kInvalidId (1004) for an unknown or another account's quiz.
+  Result<QuizView> ViewQuiz(const Caller& caller, int64_t id);
+  // Operator (bramka admin inbound ...).
+  Result<int64_t> AddInboundNumber(const std::string& account_name, store::InboundKind kind,
+                                   const std::string& number, const std::string& keyword,
+                                   int64_t price_grosze, int answer_limit);
+  Result<std::vector<store::InboundNumber>> ListInboundNumbers();
+  Result<void> RemoveInboundNumber(int64_t id);
+  Result<int64_t> AddQuiz(const std::string& account_name, const std::string& name,
+                          const std::string& number, const std::string& keyword,
+                          const std::vector<std::string>& options);
+  // Queues an incoming message for the simulated network (bramka admin simnet mo).
+  Result<int64_t> InjectIncoming(const std::string& from, const std::string& to,
+                                 const std::string& text);
+  // The operator inbox (messages no route matched), newest first.
+  Result<store::InboxPage> OperatorInbox(int limit);
+
+ private:
+  // The next number of the reply pool (round robin; "" without a pool); the
+  // pool is re-read at most every few seconds.
+  Result<std::string> NextPoolNumber();
+  std::mutex pool_mu_;
+  std::vector<std::string> pool_cache_;
+  int64_t pool_loaded_ms_ = -1;
+  uint64_t pool_next_ = 0;
 
  private:
   // send_mms / send_voice with a file: checks title and files, stores inline files

@@ -139,7 +139,7 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
                      : req.kind == SubmitKind::kMms ? MessageType::kMms
                      : sender.empty()               ? MessageType::kEco
                                                     : MessageType::kFull;
-  if (type == MessageType::kFull && sender != kTwoWaySender) {
+  if (type == MessageType::kFull && sender != kTwoWaySender && !req.sender_is_own_number) {
     if (!IsValidSenderName(sender)) {
       return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
                     "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces, or a number)");
@@ -215,6 +215,11 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     m.account_id = caller.account_id;
     m.phone = item.phone;
     m.sender = type == MessageType::kFull ? sender : "";
+    // Inbound (docs/adr/0011): ECO and 2waySMS go out from a reply-capable pool number.
+    if (type == MessageType::kEco || (type == MessageType::kFull && sender == kTwoWaySender)) {
+      BRAMKA_ASSIGN_OR_RETURN(std::string pool_number, NextPoolNumber());
+      if (!pool_number.empty()) m.sender = pool_number;
+    }
     m.type = type;
     m.text = enc.text;
     m.unicode = enc.unicode;

@@ -45,6 +45,13 @@
 //     message. (The Dispatcher keeps a receipt that overtakes its acceptance
 //     and applies it once the acceptance is recorded, but only a bounded
 //     number of them.)
+// 12. Incoming messages (MO; docs/adr/0011) are reported through
+//     ConnectorEvents::OnIncoming, one call per received part, with the text
+//     decoded to UTF-8 and the concatenation info (UDH or SAR) filled in. The
+//     connector MUST acknowledge the upstream (deliver_sm_resp ESME_ROK) only
+//     after OnIncoming returned success, and answer a temporary error
+//     otherwise, so that the upstream delivers it again: an incoming message is
+//     never dropped. OnIncoming blocks for one store write.
 //
 // Ownership: the application owns connectors; the Dispatcher borrows them and
 // calls Start/Stop (see delivery/dispatcher.h).
@@ -82,6 +89,20 @@ std::string_view SendOutcomeKindName(SendOutcome::Kind kind);  // "accepted", ..
 
 using SendCallback = std::function<void(SendOutcome)>;
 
+// One incoming part as a connector received it (rule 12).
+struct IncomingSms {
+  std::string connector;  // name() of the connector it came through
+  std::string from;       // the sender's number as the upstream spelled it
+  std::string to;         // the number (or short code) it was sent to
+  std::string text;       // UTF-8, this part only (UDH stripped)
+  // Concatenation: total parts (0 or 1 = a single message), this part's number
+  // (1-based) and the reference shared by the parts.
+  int parts_total = 0;
+  int part_number = 0;
+  int reference = 0;
+  int64_t at_ms = 0;  // when it was received
+};
+
 // The sink a connector reports to. Implemented by the Dispatcher. Methods are
 // thread-safe and do not block for long (one store write).
 class ConnectorEvents {
@@ -92,6 +113,11 @@ class ConnectorEvents {
   virtual void OnReceipt(store::ReceiptUpdate receipt) = 0;
   // Ready() of `connector` changed to `ready`.
   virtual void OnReadyChanged(const std::string& connector, bool ready) = 0;
+  // An incoming part (rule 12). Success: it is stored (or, for a part of a
+  // multipart message, held for reassembly); acknowledge it upstream. An
+  // error: answer the upstream a temporary error. The default has no inbound
+  // path and refuses (kUnavailable).
+  virtual Result<void> OnIncoming(IncomingSms sms);
 };
 
 class Connector {

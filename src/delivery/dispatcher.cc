@@ -116,6 +116,11 @@ class Dispatcher::Events final : public ConnectorEvents {
     lifeline_->Leave();
   }
 
+  Result<void> OnIncoming(IncomingSms sms) override {
+    if (!dispatcher_.inbound_sink_) return ConnectorEvents::OnIncoming(std::move(sms));
+    return dispatcher_.inbound_sink_(std::move(sms));
+  }
+
  private:
   Dispatcher& dispatcher_;
   std::shared_ptr<Lifeline> lifeline_;
@@ -152,6 +157,8 @@ void Dispatcher::AddReceiptListener(ReceiptListener listener) {
 }
 
 ConnectorEvents& Dispatcher::events() { return *events_; }
+
+void Dispatcher::SetInboundSink(InboundSink sink) { inbound_sink_ = std::move(sink); }
 
 Result<void> Dispatcher::Start() {
   {

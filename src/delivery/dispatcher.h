@@ -97,6 +97,13 @@ class Dispatcher {
   // not block and must not call Stop(). Register before Start().
   void AddReceiptListener(ReceiptListener listener);
 
+  // ---- inbound (docs/adr/0011) ----
+  // Where ConnectorEvents::OnIncoming goes (delivery/inbound.h's
+  // InboundRouter::Handle); without one, incoming messages are refused (the
+  // upstream keeps them). Register before Start().
+  using InboundSink = std::function<Result<void>(IncomingSms)>;
+  void SetInboundSink(InboundSink sink);
+
   // Starts the recorder threads, every connector (with this dispatcher as its
   // events sink), then the dispatch thread. Returns the first connector's
   // start error, prefixed with its name (the connectors already started are
@@ -186,6 +193,7 @@ class Dispatcher {
   int pending_tasks_ = 0;  // recorder tasks queued or running
   uint64_t route_sequence_ = 0;
   std::vector<ReceiptListener> listeners_;
+  InboundSink inbound_sink_;  // set before Start, read-only afterwards
   std::unordered_map<std::string, int> busy_claims_;  // see TakeBusyClaims
   // Receipts that matched no message yet, by (connector, upstream_id), kept
   // in case they overtook their own MarkSent; the oldest go first when full.

@@ -516,4 +516,114 @@ struct FtpFileState {
   std::vector<FtpLineResult> lines;  // recorded so far, by (line, column)
 };
 
+// ---- inbound: numbering plan, incoming messages, injections (docs/adr/0011) --------
+
+// The operator's numbering plan (spec §5 incoming types). A number (with a
+// keyword for the shared kinds) belongs to one account; pool numbers belong to
+// none: ECO and `2waySMS` messages go out from them so that replies come back.
+enum class InboundKind {
+  kNd = 0,       // shared access number: routed by number + keyword
+  kNdi = 1,      // dedicated access number: every message to it
+  kSc = 2,       // shared short code: number + keyword
+  kSci = 3,      // dedicated short code
+  kPremium = 4,  // premium number: number (+ keyword); price and answer limit
+  kPool = 5,     // reply-capable sender number of the ECO / 2waySMS pool
+};
+inline constexpr InboundKind kAllInboundKinds[] = {InboundKind::kNd,  InboundKind::kNdi,
+                                                   InboundKind::kSc,  InboundKind::kSci,
+                                                   InboundKind::kPremium, InboundKind::kPool};
+
+struct InboundNumber {
+  int64_t id = 0;
+  AccountId account_id = 0;  // 0 for pool numbers
+  InboundKind kind = InboundKind::kNdi;
+  std::string number;   // E.164 with '+' ("+48500000001") or a short code ("71200")
+  std::string keyword;  // upper case; empty = the whole number (ndi, sci, pool; catch-all)
+  int64_t price_grosze = 0;  // premium: what the sender pays (net)
+  int answer_limit = 0;      // premium: answers allowed per incoming message
+  int64_t created_ms = 0;
+};
+
+// An incoming message as stored. account_id 0 = the operator inbox (no route
+// matched; nothing incoming is ever dropped).
+struct InboxMessage {
+  int64_t id = 0;  // increasing
+  AccountId account_id = 0;
+  std::string type;       // "eco", "nd", "ndi", "sc", "sci", "pre"; "" when unmatched
+  std::string phone;      // who sent it (E.164 with '+')
+  std::string to_number;  // the number it was sent to
+  std::string keyword;    // the keyword that routed it, may be empty
+  std::string text;
+  std::string message_id;  // a reply: the outgoing message it answers
+  int64_t number_id = 0;   // the InboundNumber that routed it, 0 for replies/unmatched
+  int answers_left = 0;    // premium: answers still allowed (premium/send)
+  bool read = false;
+  int64_t received_ms = 0;
+  std::string connector;  // where it came in ("simnet", an SMPP connector)
+  // Not stored: RecordIncoming deletes the held parts of this key (IncomingPart)
+  // in the same transaction, so a reassembled message replaces its parts atomically.
+  std::string parts_key;
+};
+
+// One held part of a multipart incoming message, stored before the upstream
+// is acknowledged so that a crash loses none.
+struct IncomingPart {
+  std::string key;  // connector, sender, recipient and reference of the message
+  int number = 1;   // 1-based
+  int total = 1;
+  std::string connector;
+  std::string from;
+  std::string to;
+  std::string text;
+  int64_t received_ms = 0;
+};
+
+struct InboxQuery {
+  AccountId account_id = 0;  // 0 = the operator inbox
+  std::string type;          // empty = every type
+  std::string to_number;     // empty = any
+  std::vector<std::string> phones;  // empty = any sender
+  int64_t from_ms = 0;              // received_ms >= from_ms (0 = no bound)
+  int64_t to_ms = 0;                // received_ms <= to_ms (0 = no bound)
+  bool unread_only = false;
+  bool mark_read = false;  // the returned messages become read in the same transaction
+  int page = 1;            // 1-based
+  int limit = 0;           // <= 0: every match
+  bool descending = true;  // newest first (by id)
+};
+
+struct InboxPage {
+  std::vector<InboxMessage> items;  // as they were before mark_read
+  int64_t total = 0;                // every match
+};
+
+// The outgoing message a reply answers: the latest one sent to the phone from
+// the pool number (as its sender) within the reply window.
+struct ReplyTarget {
+  AccountId account_id = 0;
+  std::string message_id;
+};
+
+// An incoming message queued for the simulated network to deliver (bramka admin
+// simnet mo, messages/send_nd): the running simnet connector takes it.
+struct InjectedMo {
+  int64_t id = 0;
+  std::string from;  // E.164 with '+'
+  std::string to;    // the number it is sent to
+  std::string text;
+  int64_t created_ms = 0;
+};
+
+// A quiz on a premium number or short code (quiz/view): answers are the
+// first word of the text after the keyword, matched to `options` (case-insensitive).
+struct Quiz {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string name;
+  std::string number;
+  std::string keyword;
+  std::vector<std::string> options;  // option i has id i + 1
+  int64_t created_ms = 0;
+};
+
 }  // namespace bramka::store

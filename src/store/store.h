@@ -410,6 +410,51 @@ class Store {
   // source's files_processed, once. kNotFound for an unknown source.
   virtual Result<void> FinishFtpFile(int64_t source_id, const std::string& name,
                                      int64_t now_ms) = 0;
+  // ---- inbound: numbering plan, inbox, premium answers, quizzes, injected MO
+  //      (docs/adr/0011) ---------------------------------------------------------------
+  // Adds a number of the plan (id ignored; keyword stored upper case) and returns its
+  // id. kAlreadyExists when (number, keyword) is taken (a pool number: the number);
+  // kNotFound for an unknown account (pool numbers have none); kInvalidArgument for an
+  // empty number, a pool number with an account or another kind without one.
+  virtual Result<int64_t> AddInboundNumber(const InboundNumber& number) = 0;
+  // Every number of the plan, ordered by id.
+  virtual Result<std::vector<InboundNumber>> ListInboundNumbers() = 0;
+  // kNotFound for an unknown id.
+  virtual Result<void> DeleteInboundNumber(int64_t id) = 0;
+  // The latest live outgoing message to `phone` whose sender is `from_number` and
+  // that was queued at or after `since_ms` (any account); nullopt when none.
+  virtual Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
+                                                             const std::string& from_number,
+                                                             int64_t since_ms) = 0;
+  // Stores an incoming message (id and read ignored) and returns it as stored. When
+  // it belongs to an account (account_id != 0) the account's MO callback is queued IN
+  // THE SAME TRANSACTION (ADR 0007), and the held parts of message.parts_key (if
+  // any) are deleted in it too. kNotFound for an unknown account.
+  virtual Result<InboxMessage> RecordIncoming(const InboxMessage& message) = 0;
+  // The account's incoming messages matching the query (account 0: the operator
+  // inbox), by id (newest first when descending); marks the returned page read in
+  // the same transaction when query.mark_read.
+  virtual Result<InboxPage> QueryInbox(const InboxQuery& query) = 0;
+  // kNotFound for an unknown id or another account's message.
+  virtual Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) = 0;
+  // Premium answers: takes one answer of the premium message and returns how many
+  // are left. kNotFound: unknown, another account's, or not a premium message;
+  // kRejected: no answer left (nothing changed).
+  virtual Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) = 0;
+  // Quizzes (id ignored). kNotFound for an unknown account.
+  virtual Result<int64_t> AddQuiz(const Quiz& quiz) = 0;
+  // kNotFound for an unknown id or another account's quiz.
+  virtual Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) = 0;
+  // Multipart incoming messages: stores one part (a repeat of (key, number)
+  // replaces it) and returns every held part of its key, by number.
+  virtual Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) = 0;
+  // Every held part, by key then number.
+  virtual Result<std::vector<IncomingPart>> ListIncomingParts() = 0;
+  // Queued injections for the simulated network, oldest first (limit < 0: all).
+  virtual Result<int64_t> QueueInjectedMo(const InjectedMo& mo) = 0;
+  virtual Result<std::vector<InjectedMo>> ListInjectedMo(int limit) = 0;
+  // Deleting one that is gone succeeds.
+  virtual Result<void> DeleteInjectedMo(int64_t id) = 0;
 };
 
 }  // namespace bramka::store

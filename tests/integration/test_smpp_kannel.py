@@ -49,8 +49,16 @@ class DlrReceiver:
         self.server.server_close()
 
 
-def kannel_conf(d, smpp_port, admin_port, smsbox_port, sendsms_port):
-    return f"""
+def kannel_conf(d, smpp_port, admin_port, smsbox_port, sendsms_port, mo_url=None):
+    # Incoming messages (issue 6): smsbox hands every MO to `mo_url` and answers nothing.
+    mo = f"""
+group = sms-service
+keyword = default
+catch-all = true
+max-messages = 0
+get-url = "{mo_url}"
+""" if mo_url else ""
+    return mo + f"""
 group = core
 admin-port = {admin_port}
 admin-password = secret
@@ -134,9 +142,10 @@ class SmppKannelTest(unittest.TestCase):
     def start_kannel(self):
         self.admin_port, smsbox_port, self.sendsms_port = free_port(), free_port(), free_port()
         conf = os.path.join(self.kdir, "kannel.conf")
+        mo_url = f"http://127.0.0.1:{self.dlr.port}/mo?kind=mo&from=%p&to=%P&text=%a"
         with open(conf, "w") as f:
             f.write(kannel_conf(self.kdir, self.b.smpp_port, self.admin_port, smsbox_port,
-                                self.sendsms_port))
+                                self.sendsms_port, mo_url))
         for binary, name in ((BEARERBOX, "bearerbox"), (SMSBOX, "smsbox")):
             out = open(os.path.join(self.kdir, name + ".out"), "wb")
             self.outputs.append(out)
@@ -192,6 +201,22 @@ class SmppKannelTest(unittest.TestCase):
         acks = [c for c in self.dlr.calls if c.get("type") == "8" and c.get("tag") == tag]
         self.assertTrue(acks and acks[0]["fid"] == fid, self.dlr.calls)
         return fid
+
+    def test_incoming_message_reaches_kannel_as_deliver_sm(self):
+        # Issue 6: an MO for the demo account's NDI goes out as deliver_sm on Kannel's
+        # transceiver bind; smsbox passes it to its sms-service URL.
+        self.b.admin("inbound", "add", "--kind", "ndi", "--number", "+48500000101",
+                     "--account", "demo")
+        self.start_kannel()
+        self.b.admin("simnet", "mo", "--from", "+48600100050", "--to", "+48500000101",
+                     "--text", "Hello Kannel, this is MO")
+
+        def mo_calls():
+            return [c for c in self.dlr.calls if c.get("kind") == "mo"]
+        call = self.wait(mo_calls, 30, "the MO at Kannel's sms-service")[0]
+        self.assertEqual(call["text"], "Hello Kannel, this is MO")
+        self.assertEqual(call["from"], "+48600100050")
+        self.assertIn("48500000101", call["to"])
 
     def test_send_through_kannel_with_delivery_report(self):
         self.start_kannel()

@@ -3,16 +3,22 @@
 // sends a delivery receipt per message whose text gives the id in DECIMAL (a real vendor
 // quirk); every other receipt also carries receipted_message_id (hex, as in the response)
 // and message_state. Prints {"port":N} once listening, then one JSON line per event.
+// Incoming messages (MO, docs/adr/0011): a stdin line {"mo":{"from":"48600100001",
+// "to":"48500000101","text":"hi"[,"udh_hex":"050003AB0201"]}} sends that deliver_sm
+// (esm_class 0, or 0x40 with the UDH) on the latest bound session and prints
+// {"event":"mo_resp","to":...,"text":...,"status":N} when it is answered.
 'use strict';
 const path = require('path');
 const smpp = require(path.join(__dirname, '..', '..', 'node_modules', 'smpp'));
 
 let nextId = 0x1000 + Math.floor(Math.random() * 0x1000);
+let latest = null;  // the latest bound session, for MO
 const server = smpp.createServer((session) => {
   session.on('error', () => {});
   if (session.socket && session.socket.setNoDelay) session.socket.setNoDelay(true);
   session.on('bind_transceiver', (pdu) => {
     session.send(pdu.response());
+    latest = session;
     console.log(JSON.stringify({event: 'bind', system_id: pdu.system_id}));
   });
   session.on('enquire_link', (pdu) => session.send(pdu.response()));
@@ -22,7 +28,8 @@ const server = smpp.createServer((session) => {
     const n = nextId++;
     const hex = n.toString(16).toUpperCase().padStart(10, '0');
     session.send(pdu.response({message_id: hex}));
-    console.log(JSON.stringify({event: 'submit', id: hex, dest: pdu.destination_addr}));
+    console.log(JSON.stringify({event: 'submit', id: hex, dest: pdu.destination_addr,
+                                src: pdu.source_addr}));
     setTimeout(() => {
       const text = `id:${n} sub:001 dlvrd:001 submit date:2601010000 done date:2601010000 ` +
                    `stat:DELIVRD err:000 Text:`;
@@ -46,3 +53,15 @@ server.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({port: server.address().port}));
 });
 process.on('SIGTERM', () => process.exit(0));
+require('readline').createInterface({input: process.stdin}).on('line', (line) => {
+  const mo = JSON.parse(line).mo;
+  if (!mo || !latest) { console.log(JSON.stringify({event: 'mo_error', line})); return; }
+  const text = Buffer.from(mo.text, 'latin1');
+  const udh = mo.udh_hex ? Buffer.from(mo.udh_hex, 'hex') : Buffer.alloc(0);
+  latest.deliver_sm({
+    source_addr_ton: 1, source_addr_npi: 1, source_addr: mo.from,
+    dest_addr_ton: mo.to.length > 6 ? 1 : 0, dest_addr_npi: 1, destination_addr: mo.to,
+    esm_class: mo.udh_hex ? 0x40 : 0, data_coding: 0, short_message: Buffer.concat([udh, text]),
+  }, (resp) => console.log(JSON.stringify({event: 'mo_resp', to: mo.to, text: mo.text,
+                                           status: resp.command_status})));
+});

@@ -85,6 +85,7 @@ enum class Action {
   kAccounts,  // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
   // media and number checks (actions_media.cc)
   kSendMms, kFilesAdd, kFilesIndex, kFilesView, kFilesDelete, kPhonesCheck, kPhonesLookup,
+  kInbound,  // messages/recived, send_nd(i), premium/*, quiz/view (actions_inbound.cc)
 };
 
 Action ActionFor(std::string_view name) {
@@ -111,6 +112,7 @@ Action ActionFor(std::string_view name) {
   if (name == "files/delete") return Action::kFilesDelete;
   if (name == "phones/check") return Action::kPhonesCheck;
   if (name == "phones/lookup") return Action::kPhonesLookup;
+  if (ActionHandler::IsInboundAction(name)) return Action::kInbound;
   return Action::kUnknown;
 }
 
@@ -272,6 +274,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
       return done(PhonesCheck(ctx.caller, ctx.params, /*lookup=*/false));
     case Action::kPhonesLookup:
       return done(PhonesCheck(ctx.caller, ctx.params, /*lookup=*/true));
+    case Action::kInbound:
+      return done(Inbound(request.route.action, ctx.caller, ctx.params));
     case Action::kUnknown:
     case Action::kError:
       break;

@@ -145,6 +145,14 @@ class ActionHandler {
   ApiAnswer FilesDelete(const core::Caller& caller, const Params& p);
   ApiAnswer PhonesCheck(const core::Caller& caller, const Params& p, bool lookup);
 
+  // ---- inbound (actions_inbound.cc): messages/recived, send_nd, send_ndi,
+  // premium/index, premium/send, quiz/view (spec §4.8, §4.9, §4.11) ----
+ public:
+  static bool IsInboundAction(std::string_view action);
+
+ private:
+  ApiAnswer Inbound(std::string_view action, const core::Caller& caller, const Params& p);
+
   core::GatewayService& service_;
   Language language_;
   BillingInfo billing_;

@@ -183,6 +183,8 @@ int CodeForFailure(Failure f) {
       return 4703;
     case Failure::kNoPermissionLookup:
       return 4704;
+    case Failure::kPremiumRefused:  // inbound (docs/adr/0011)
+      return 4201;
   }
   return 0;
 }

@@ -51,6 +51,7 @@ uint32_t CommandStatusFor(Failure failure) {
     case Failure::kLookupLimitExhausted:
     case Failure::kNoPermissionHlr:
     case Failure::kNoPermissionLookup:
+    case Failure::kPremiumRefused:
       return kEsmeRsubmitfail;
     // Storage cannot take it now: a temporary status that clients (Kannel) retry.
     case Failure::kUnavailable:

@@ -174,6 +174,7 @@ Result<void> SimnetConnector::Start(delivery::ConnectorEvents& events) {
     if (ec) spdlog::warn("simnet: cannot create {}: {}", options_.voice_dir, ec.message());
     voice_thread_ = std::thread([this] { RunVoice(); });
   }
+  mo_thread_ = std::thread([this] { RunMo(); });
   events.OnReadyChanged(name_, true);
   return Ok();
 }
@@ -196,6 +197,7 @@ void SimnetConnector::Send(const store::Message& message, delivery::SendCallback
     submit.text = message.text;
     if (!message.attachments.empty()) submit.file_id = message.attachments.front();
   }
+  MaybeScheduleAutoReplyLocked(message, submit.fate);
   pending_submits_.emplace(token, std::move(submit));
   ScheduleLocked(
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.submit_delay_ms), token,
@@ -331,9 +333,11 @@ void SimnetConnector::Stop() {
     voice_jobs_ = {};  // their receipts are resumed from the store by the next Start
     cv_.notify_all();
     voice_cv_.notify_all();
+    mo_cv_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
   if (voice_thread_.joinable()) voice_thread_.join();
+  if (mo_thread_.joinable()) mo_thread_.join();
   // connector.h rule 7: answer everything still held.
   for (auto& [token, submit] : unanswered) {
     submit.done(SendOutcome::Temporary("simnet stopped"));

@@ -79,6 +79,16 @@ struct SimnetOptions {
   // rendered with espeak-ng, or the message's WAV file copied); empty = not at all.
   std::string voice_dir;
   SpeechOptions speech;
+  // ---- incoming messages (simnet_mo.cc, docs/adr/0011) ----
+  // Test numbers that reply on their own: a delivered message to a number
+  // starting with this prefix is answered "Re: <its text>" from that number
+  // to the message's sender after auto_reply_delay_ms (not when the sender is
+  // empty). Empty = none.
+  std::string auto_reply_prefix = "+486000009";
+  int auto_reply_delay_ms = 500;
+  // How often the store's queue of injected messages (bramka admin simnet mo,
+  // messages/send_nd) is read; 0 = never.
+  int mo_poll_ms = 200;
 };
 
 // kInvalidArgument for a negative delay, a rate outside 0..1 or a prefix that
@@ -116,6 +126,11 @@ class SimnetConnector final : public delivery::Connector {
   // Receipts scheduled and not yet reported. For tests.
   size_t pending_receipts() const;
 
+  // Delivers the store's queued injected messages now (the MO thread does it
+  // every mo_poll_ms); returns how many were taken. Each is deleted from the
+  // queue only after the events sink accepted it.
+  int DeliverInjected();
+
  private:
   using SteadyTime = std::chrono::steady_clock::time_point;
   struct Submit {
@@ -143,6 +158,9 @@ class SimnetConnector final : public delivery::Connector {
   };
 
   void Run();
+  void RunMo();  // the MO thread: injected messages and auto-replies (simnet_mo.cc)
+  // Under mu_: schedules the auto-reply of a message about to be accepted.
+  void MaybeScheduleAutoReplyLocked(const store::Message& message, const Fate& fate);
   void AnswerSubmit(Submit submit);
   void RunVoice();
   void RenderVoice(const Submit& submit);
@@ -170,6 +188,10 @@ class SimnetConnector final : public delivery::Connector {
   std::condition_variable voice_cv_;
   std::queue<VoiceJob> voice_jobs_;
   std::thread voice_thread_;
+  // ---- incoming (simnet_mo.cc) ----
+  std::condition_variable mo_cv_;
+  std::multimap<SteadyTime, delivery::IncomingSms> auto_replies_;
+  std::thread mo_thread_;
 };
 
 }  // namespace bramka::simnet

@@ -563,3 +563,88 @@ TEST_F(SimnetConnectorTest, ResumedVoiceMessagesArePlayedBeforeTheirReceipt) {
 
 }  // namespace
 }  // namespace bramka::simnet
+
+// ---- incoming messages (simnet_mo.cc; docs/adr/0011) -------------------------------
+namespace bramka::simnet {
+namespace {
+
+class MoEvents final : public delivery::ConnectorEvents {
+ public:
+  void OnReceipt(store::ReceiptUpdate) override {}
+  void OnReadyChanged(const std::string&, bool) override {}
+  Result<void> OnIncoming(delivery::IncomingSms sms) override {
+    std::lock_guard lock(mu);
+    if (refuse) return Fail(ErrorCode::kUnavailable, "refused");
+    got.push_back(std::move(sms));
+    cv.notify_all();
+    return Ok();
+  }
+  // Bounded wait for `n` incoming messages.
+  bool WaitFor(size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(5), [&] { return got.size() >= n; });
+  }
+  std::condition_variable cv;
+  size_t count() {
+    std::lock_guard lock(mu);
+    return got.size();
+  }
+  std::mutex mu;
+  bool refuse = false;
+  std::vector<delivery::IncomingSms> got;
+};
+
+TEST(SimnetMoTest, InjectedMessagesAreDeliveredOnceTakenAndKeptWhenRefused) {
+  store::InMemoryStore store;
+  FakeClock clock;
+  SimnetOptions o;
+  o.mo_poll_ms = 0;  // the test drives DeliverInjected itself
+  SimnetConnector simnet(store, clock, o);
+  MoEvents events;
+  ASSERT_TRUE(simnet.Start(events).ok());
+  ASSERT_TRUE(store.QueueInjectedMo({0, "+48600100200", "+48500000101", "hi", 1}).ok());
+  events.refuse = true;
+  EXPECT_EQ(simnet.DeliverInjected(), 0);
+  EXPECT_EQ(store.ListInjectedMo(-1)->size(), 1u);  // kept for the next poll
+  events.refuse = false;
+  EXPECT_EQ(simnet.DeliverInjected(), 1);
+  EXPECT_TRUE(store.ListInjectedMo(-1)->empty());
+  ASSERT_EQ(events.count(), 1u);
+  EXPECT_EQ(events.got[0].connector, "simnet");
+  EXPECT_EQ(events.got[0].from, "+48600100200");
+  EXPECT_EQ(events.got[0].to, "+48500000101");
+  EXPECT_EQ(events.got[0].text, "hi");
+  simnet.Stop();
+}
+
+TEST(SimnetMoTest, AutoReplyNumbersAnswerTheSender) {
+  store::InMemoryStore store;
+  FakeClock clock;
+  SimnetOptions o;
+  o.mo_poll_ms = 0;
+  o.receipt_delay_ms = 0;
+  o.auto_reply_delay_ms = 0;
+  SimnetConnector simnet(store, clock, o);
+  MoEvents events;
+  ASSERT_TRUE(simnet.Start(events).ok());
+  store::Message m;
+  m.id = "00000000a1";
+  m.phone = "+48600000950";
+  m.sender = "+48500000200";
+  m.text = "ping";
+  std::atomic<int> answered{0};
+  simnet.Send(m, [&](delivery::SendOutcome) { ++answered; });
+  m.id = "00000000a2";
+  m.phone = "+48600000150";  // not an auto-reply number
+  simnet.Send(m, [&](delivery::SendOutcome) { ++answered; });
+  ASSERT_TRUE(events.WaitFor(1));  // simnet's MO thread runs in real time
+  EXPECT_EQ(events.count(), 1u);
+  EXPECT_EQ(events.got[0].from, "+48600000950");
+  EXPECT_EQ(events.got[0].to, "+48500000200");
+  EXPECT_EQ(events.got[0].text, "Re: ping");
+  simnet.Stop();
+  EXPECT_EQ(answered.load(), 2);
+}
+
+}  // namespace
+}  // namespace bramka::simnet

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "connectors/smpp/incoming.h"
 #include "connectors/smpp/receipt_status.h"
 #include "connectors/smpp/submit_builder.h"
 #include "connectors/smpp/submit_errors.h"
@@ -283,14 +284,20 @@ void ClientCore::OnRequest(const smpp::Pdu& pdu, TimePoint /*now*/) {
     if (smpp::IsDeliveryReceipt(dm.esm_class) || pdu.tlvs.receipted_message_id()) {
       HandleReceipt(pdu);
     } else {
-      spdlog::info("smpp connector {}: MO from {} ignored (MO routing not wired yet)",
-                   options_.name, dm.source_addr);
+      // An incoming message (docs/adr/0011): answered once the core stored it.
+      out_.incoming.push_back(Incoming{IncomingFromDeliverSm(options_.name, pdu, clock_), pdu});
+      return;
     }
   }
   // Always acknowledge: a refused receipt comes back again and again.
   if (smpp::ResponseIdFor(pdu.command_id()) && link_ != nullptr) {
     link_->Respond(smpp::MakeResponse(pdu));
   }
+}
+
+void ClientCore::AnswerIncoming(const smpp::Pdu& request, bool stored) {
+  if (link_ == nullptr) return;  // the SMSC repeats what was not answered
+  link_->Respond(smpp::MakeResponse(request, stored ? smpp::kEsmeRok : smpp::kEsmeRxTAppn));
 }
 
 void ClientCore::HandleReceipt(const smpp::Pdu& pdu) {

@@ -55,9 +55,15 @@ class ClientCore {
     delivery::SendCallback done;
     delivery::SendOutcome outcome;
   };
+  // An incoming message (MO) part: report it, then AnswerIncoming (connector.h rule 12).
+  struct Incoming {
+    delivery::IncomingSms sms;
+    smpp::Pdu request;  // the deliver_sm, answered by AnswerIncoming
+  };
   struct Output {
     std::vector<Completion> completions;  // run these first (acceptances before receipts)
     std::vector<store::ReceiptUpdate> receipts;
+    std::vector<Incoming> incoming;  // not yet acknowledged upstream
   };
 
   // `clock` stamps receipts (at_ms); borrowed.
@@ -70,6 +76,9 @@ class ClientCore {
   // A new link (connected, OPEN): the bind is sent. `link` is borrowed until LinkDown.
   void LinkUp(Link& link, TimePoint now);
   void OnRequest(const smpp::Pdu& request, TimePoint now);
+  // Answers an Output::incoming deliver_sm: ESME_ROK when it was stored, else
+  // ESME_RX_T_APPN so that the SMSC delivers it again. No-op without a link.
+  void AnswerIncoming(const smpp::Pdu& request, bool stored);
   void OnResponse(const smpp::Pdu& response, uint64_t context, TimePoint now);
   void OnRequestFailed(uint64_t context, smpp::FailReason reason, TimePoint now);
   void OnState(smpp::SessionState to, TimePoint now);

@@ -57,6 +57,7 @@ class Harness {
       auto out = core_.TakeOutput();
       for (auto& c : out.completions) c.done(c.outcome);
       for (auto& r : out.receipts) receipts.push_back(r);
+      for (auto& in : out.incoming) incoming.push_back(in);
       if (!bytes.empty()) {
         any = true;
         smsc_.OnBytes(bytes, now_);
@@ -65,6 +66,8 @@ class Harness {
         any = true;
         if (auto* send = std::get_if<smpp::action::Send>(&*a)) {
           if (link_ && !link_->closed()) link_->session().OnBytes(send->bytes, now_);
+        } else if (auto* resp = std::get_if<smpp::action::ResponseReceived>(&*a)) {
+          if (resp->pdu.is<smpp::DeliverSmResp>()) mo_answers.push_back(resp->pdu.command_status);
         } else if (auto* req = std::get_if<smpp::action::RequestReceived>(&*a)) {
           if (req->pdu.is<smpp::BindTransceiver>() || req->pdu.is<smpp::BindTransmitter>()) {
             (void)smsc_.Respond(smpp::MakeResponse(req->pdu, bind_status_), now_);
@@ -143,6 +146,8 @@ class Harness {
   std::deque<smpp::Pdu> requests;
   std::vector<std::pair<std::string, SendOutcome>> answered;
   std::vector<store::ReceiptUpdate> receipts;
+  std::vector<ClientCore::Incoming> incoming;  // MO parts reported, not yet answered
+  std::vector<uint32_t> mo_answers;            // deliver_sm_resp statuses the SMSC got
 
  private:
   SmppConnectorOptions options_;
@@ -380,6 +385,54 @@ TEST(ClientCore, StopUnbindsAnswersQueuedAndWaitsForInFlight) {
   EXPECT_TRUE(h.closed());
   h.Submit("m3");
   EXPECT_EQ(h.answered.back().second.kind, SendOutcome::Kind::kTemporary);
+}
+
+// Incoming messages (docs/adr/0011): reported with their text and concatenation,
+// answered only by AnswerIncoming (ESME_ROK when stored, ESME_RX_T_APPN when not).
+TEST(ClientCore, IncomingMessagesAreAnsweredOnlyAfterTheyAreStored) {
+  Harness h;
+  h.Connect();
+  smpp::Pdu single{.body = smpp::DeliverSm{.source_addr_ton = 1,
+                                           .source_addr = "48600100200",
+                                           .dest_addr_ton = 1,
+                                           .destination_addr = "48500000101",
+                                           .short_message = "Hello"}};
+  ASSERT_TRUE(h.smsc().SendRequest(single, h.now()).ok());
+  h.Pump();
+  ASSERT_EQ(h.incoming.size(), 1u);
+  EXPECT_TRUE(h.receipts.empty());
+  EXPECT_TRUE(h.mo_answers.empty());  // not before the core stored it
+  const delivery::IncomingSms& sms = h.incoming[0].sms;
+  EXPECT_EQ(sms.connector, "smsc-a");
+  EXPECT_EQ(sms.from, "+48600100200");
+  EXPECT_EQ(sms.to, "+48500000101");
+  EXPECT_EQ(sms.text, "Hello");
+  EXPECT_EQ(sms.parts_total, 0);
+  h.core().AnswerIncoming(h.incoming[0].request, /*stored=*/true);
+  h.Pump();
+  ASSERT_EQ(h.mo_answers.size(), 1u);
+  EXPECT_EQ(h.mo_answers[0], smpp::kEsmeRok);
+
+  // Part 2 of 3 with a concatenation UDH, UCS-2 text; refused -> a temporary error.
+  std::string udh("\x05\x00\x03\x2a\x03\x02", 6);
+  smpp::Pdu part{.body = smpp::DeliverSm{.source_addr = "48600100200",
+                                         .destination_addr = "7100",
+                                         .esm_class = smpp::kEsmClassUdhi,
+                                         .data_coding = smpp::kDataCodingUcs2,
+                                         .short_message = udh + std::string("\x00\xf3\x00k", 4)}};
+  ASSERT_TRUE(h.smsc().SendRequest(part, h.now()).ok());
+  h.Pump();
+  ASSERT_EQ(h.incoming.size(), 2u);
+  EXPECT_EQ(h.incoming[1].sms.text, "\xc3\xb3k");  // "ók"
+  EXPECT_EQ(h.incoming[1].sms.from, "48600100200");  // TON 0: as sent
+  EXPECT_EQ(h.incoming[1].sms.to, "7100");
+  EXPECT_EQ(h.incoming[1].sms.reference, 0x2a);
+  EXPECT_EQ(h.incoming[1].sms.parts_total, 3);
+  EXPECT_EQ(h.incoming[1].sms.part_number, 2);
+  h.core().AnswerIncoming(h.incoming[1].request, /*stored=*/false);
+  h.Pump();
+  ASSERT_EQ(h.mo_answers.size(), 2u);
+  EXPECT_EQ(h.mo_answers[1], smpp::kEsmeRxTAppn);
 }
 
 }  // namespace

@@ -176,6 +176,16 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
     for (auto& r : out.receipts) {
       if (events != nullptr) events->OnReceipt(std::move(r));
     }
+    // Incoming messages (rule 12): acknowledged only once the core stored them.
+    for (auto& in : out.incoming) {
+      Result<void> stored = events != nullptr ? events->OnIncoming(std::move(in.sms))
+                                              : Result<void>(Fail(ErrorCode::kUnavailable, "not started"));
+      if (!stored.ok()) {
+        spdlog::warn("smpp connector {}: incoming message not stored (the SMSC repeats it): {}",
+                     options.name, stored.error().ToString());
+      }
+      core.AnswerIncoming(in.request, stored.ok());
+    }
     UpdateState();
     ArmTimer();
   }

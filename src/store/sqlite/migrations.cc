@@ -319,6 +319,64 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_account ON payments (account_id, id);
 )sql"},
+    {8, "inbound: numbering plan, inbox, quizzes, injected MO, reply lookup", R"sql(
+CREATE TABLE inbound_numbers (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   INTEGER NOT NULL,  -- 0 for pool numbers
+  kind         INTEGER NOT NULL,  -- store::InboundKind
+  number       TEXT NOT NULL,
+  keyword      TEXT NOT NULL,     -- upper case; '' = the whole number
+  price_grosze INTEGER NOT NULL,
+  answer_limit INTEGER NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  UNIQUE (number, keyword)
+);
+CREATE TABLE inbox (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   INTEGER NOT NULL,  -- 0 = the operator inbox (unmatched)
+  type         TEXT NOT NULL,
+  phone        TEXT NOT NULL,
+  to_number    TEXT NOT NULL,
+  keyword      TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  message_id   TEXT NOT NULL,
+  number_id    INTEGER NOT NULL,
+  answers_left INTEGER NOT NULL,
+  read         INTEGER NOT NULL DEFAULT 0,
+  received_ms  INTEGER NOT NULL,
+  connector    TEXT NOT NULL
+);
+CREATE INDEX inbox_account ON inbox (account_id, id);
+CREATE TABLE quizzes (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id  INTEGER NOT NULL REFERENCES accounts (id),
+  name        TEXT NOT NULL,
+  number      TEXT NOT NULL,
+  keyword     TEXT NOT NULL,
+  options     TEXT NOT NULL,  -- '\n'-separated
+  created_ms  INTEGER NOT NULL
+);
+CREATE TABLE injected_mo (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  from_number TEXT NOT NULL,
+  to_number   TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL
+);
+CREATE TABLE incoming_parts (
+  key         TEXT NOT NULL,
+  number      INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  connector   TEXT NOT NULL,
+  from_number TEXT NOT NULL,
+  to_number   TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  PRIMARY KEY (key, number)
+);
+-- FindReplyTarget: the latest message to a phone from a pool number.
+CREATE INDEX messages_reply ON messages (phone, sender, queued_ms);
+)sql"},
     {9, "SMS via FTP: sources, file and line progress", R"sql(
 -- A customer's FTP directory (ADR 0012); the password is sealed, never plain.
 CREATE TABLE ftp_sources (

@@ -192,6 +192,25 @@ class SqliteStore final : public Store {
   Result<std::vector<Signup>> ListSignups() override;
   Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
 
+  // ---- inbound (docs/adr/0011) ----
+  Result<int64_t> AddInboundNumber(const InboundNumber& number) override;
+  Result<std::vector<InboundNumber>> ListInboundNumbers() override;
+  Result<void> DeleteInboundNumber(int64_t id) override;
+  Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
+                                                     const std::string& from_number,
+                                                     int64_t since_ms) override;
+  Result<InboxMessage> RecordIncoming(const InboxMessage& message) override;
+  Result<InboxPage> QueryInbox(const InboxQuery& query) override;
+  Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) override;
+  Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
+  Result<int64_t> AddQuiz(const Quiz& quiz) override;
+  Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
+  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
+  Result<std::vector<IncomingPart>> ListIncomingParts() override;
+  Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
+  Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
+  Result<void> DeleteInjectedMo(int64_t id) override;
+
 
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).

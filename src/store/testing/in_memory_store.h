@@ -173,6 +173,24 @@ class InMemoryStore : public Store {
   Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
                               const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
   Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+  // ---- inbound (docs/adr/0011) ----
+  Result<int64_t> AddInboundNumber(const InboundNumber& number) override;
+  Result<std::vector<InboundNumber>> ListInboundNumbers() override;
+  Result<void> DeleteInboundNumber(int64_t id) override;
+  Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
+                                                     const std::string& from_number,
+                                                     int64_t since_ms) override;
+  Result<InboxMessage> RecordIncoming(const InboxMessage& message) override;
+  Result<InboxPage> QueryInbox(const InboxQuery& query) override;
+  Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) override;
+  Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
+  Result<int64_t> AddQuiz(const Quiz& quiz) override;
+  Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
+  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
+  Result<std::vector<IncomingPart>> ListIncomingParts() override;
+  Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
+  Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
+  Result<void> DeleteInjectedMo(int64_t id) override;
  private:
   static constexpr size_t kTypes = 6;
   struct Record {
@@ -263,6 +281,16 @@ class InMemoryStore : public Store {
   std::map<int64_t, FtpSource> ftp_sources_;
   int64_t next_ftp_source_id_ = 1;
   std::map<std::pair<int64_t, std::string>, FtpFileState> ftp_files_;
+  // ---- inbound (in_memory_store_inbound.cc) ----
+  std::map<int64_t, InboundNumber> inbound_numbers_;
+  int64_t next_inbound_number_id_ = 1;
+  std::map<int64_t, InboxMessage> inbox_;
+  int64_t next_inbox_id_ = 1;
+  std::map<int64_t, Quiz> quizzes_;
+  int64_t next_quiz_id_ = 1;
+  std::map<int64_t, InjectedMo> injected_mo_;
+  std::map<std::pair<std::string, int>, IncomingPart> incoming_parts_;
+  int64_t next_injected_mo_id_ = 1;
 };
 
 }  // namespace bramka::store
