@@ -21,6 +21,8 @@ packages=(
   poppler-utils
   # real SMPP peers (PEERS.md): Kannel's bearerbox + smsbox bind to bramka's SMPP server
   kannel
+  # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
+  mariadb-server postgresql
 )
 
 missing=()
