@@ -102,8 +102,14 @@ class SqlIngest::Worker {
         status_.up = more.ok();
         status_.failures = failures;
       }
+      // A wake (a report or an incoming message) shortens the wait, but cycles stay
+      // at least kMinGapMs apart so that a stream of receipts batches its write-backs.
+      constexpr int64_t kMinGapMs = 200;
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, Ms(wait_ms), [this] { return stop_ || woken_; });
+      if (cv_.wait_for(lock, Ms(std::min(wait_ms, kMinGapMs)), [this] { return stop_; })) return;
+      if (wait_ms > kMinGapMs) {
+        cv_.wait_for(lock, Ms(wait_ms - kMinGapMs), [this] { return stop_ || woken_; });
+      }
       woken_ = false;
       if (stop_) return;
     }
