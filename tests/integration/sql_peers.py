@@ -83,6 +83,13 @@ class MariaDb(Database):
             raise AssertionError(f"mariadb: {r.stderr}\n{sql}")
         return r.stdout
 
+    def script(self, sql):
+        """A long script, through standard input."""
+        r = subprocess.run(["mariadb", "--no-defaults", "-S", self.sock, "-uroot", self.database],
+                           input=sql, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            raise AssertionError(f"mariadb: {r.stderr}")
+
     def cleanup(self):
         if self.proc:
             self.stop()
@@ -141,3 +148,11 @@ class Postgres(Database):
         if self.proc:
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def script(self, sql):
+        """A long script, through standard input."""
+        r = subprocess.run([f"{PG_BIN}/psql", "-h", self.dir, "-p", str(self.port), "-U", "postgres",
+                            "-d", self.database, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+                           input=sql, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            raise AssertionError(f"psql: {r.stderr}")
