@@ -33,6 +33,21 @@ class Database:
         rows = self.rows(sql, database)
         return rows[0][0] if rows else None
 
+    def hold_row_lock(self, table, row_id):
+        """Another session locks one row (SELECT ... FOR UPDATE in an open transaction)
+        until the returned function is called. Waits until the lock is held."""
+        proc = subprocess.Popen(self.client_args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, text=True)
+        proc.stdin.write(f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n")
+        proc.stdin.flush()
+        wait_until(lambda: int(self.value(self.open_transactions_sql)) > 0, 20, 0.05, "the row lock")
+
+        def release():
+            proc.stdin.write("COMMIT;\n")
+            proc.stdin.close()
+            proc.wait(timeout=20)
+        return release
+
 
 class MariaDb(Database):
     engine = "mysql"
@@ -72,6 +87,11 @@ class MariaDb(Database):
         self.proc.wait(timeout=60)
         self.log.close()
         self.proc = None
+
+    open_transactions_sql = "SELECT COUNT(*) FROM information_schema.innodb_trx"
+
+    def client_args(self):
+        return ["mariadb", "--no-defaults", "-S", self.sock, "-uroot", self.database]
 
     def run(self, sql, database=None):
         db = self.database if database is None else database
@@ -134,6 +154,12 @@ class Postgres(Database):
     def stop(self):
         self._as_postgres([f"{PG_BIN}/pg_ctl", "-D", self.data, "-w", "-t", "30", "-m", "fast", "stop"])
         self.proc = None
+
+    open_transactions_sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+
+    def client_args(self):
+        return [f"{PG_BIN}/psql", "-h", self.dir, "-p", str(self.port), "-U", "postgres", "-d",
+                self.database, "-q"]
 
     def run(self, sql, database=None):
         db = self.database if database is None else database

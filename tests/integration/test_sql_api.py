@@ -271,6 +271,38 @@ class SqlApiCases:
         self.admin("sql", "remove", "other", str(b))
         self.assertNotIn(f"\n{b} ", "\n" + self.admin("sql", "list").stdout)
 
+    def test_locked_rows_are_retried_with_backoff(self):
+        self.add_source()
+        self.insert([("+48500100701", "", "locked row", None), ("+48500100702", "", "free row", None)])
+        release = self.db.hold_row_lock(self.q("SerwerSMS_MT"), 1)
+        try:
+            self.bramka.start()
+            listing = wait_until(lambda: (lambda o: o if "state=retrying" in o else None)(
+                self.admin("sql", "list").stdout), 40, 0.2, "the locked source to show retrying")
+            self.assertIn("lock", listing.lower())
+            self.assertIsNone(self.mt()[1][1])
+        finally:
+            release()
+
+        def done():
+            rows = self.mt()
+            return rows if all(r[1] and r[2] == "1" for r in rows.values()) else None
+        rows = wait_until(done, 60, 0.2, "both rows sent once the lock is gone")
+        self.assertNotEqual(rows[1][1], rows[2][1])
+        self.assertEqual(self.store_rows("SELECT COUNT(*) FROM messages WHERE source = 'sql'")[0][0], 2)
+        self.assertIn("state=ok", self.admin("sql", "list").stdout)
+
+    def test_tls_required_but_not_offered_shows_in_status(self):
+        self.admin("sql", "create-tables", "--url", self.db.url())
+        self.admin("sql", "add", "demo", "--url", self.db.url(), "--interval", "1", "--tls", "require")
+        self.insert([("+48500100801", "", "needs tls", None)])
+        self.bramka.start()
+        listing = wait_until(lambda: (lambda o: o if "state=retrying" in o else None)(
+            self.admin("sql", "list").stdout), 30, 0.2, "the TLS failure in the status")
+        self.assertIn("ssl", listing.lower())
+        self.assertNotIn(":pw", listing)
+        self.assertIsNone(self.mt()[1][1])  # nothing sent over a connection that is not TLS
+
     def test_bad_input_is_refused_with_a_clear_error(self):
         cases = [
             (["sql", "add", "demo", "--url", "oracle://u:p@h/d"], "scheme"),

@@ -40,7 +40,7 @@ struct ConnectParams {
   std::string user;
   std::string password;
   std::string tls = "prefer";  // disable | prefer | require | verify
-  int timeout_s = 10;           // connect, read and lock waits
+  int timeout_s = 10;          // connect, read and lock waits
 };
 
 Result<std::unique_ptr<SqlConnection>> ConnectMysql(const ConnectParams& p);

@@ -10,16 +10,25 @@ namespace {
 
 const std::map<std::string, std::string>& StandardNames() {
   static const auto* names = new std::map<std::string, std::string>{
-      {"mt_table", "SerwerSMS_MT"}, {"mo_table", "SerwerSMS_MO"},
-      {"id", "id"},                 {"number", "number"},
-      {"sender", "sender"},         {"message", "message"},
-      {"date", "date"},             {"flags", "flags"},
-      {"smsid", "smsid"},           {"dlr", "dlr"},
-      {"dlr_date", "dlr_date"},     {"dlr_code", "dlr_code"},
+      {"mt_table", "SerwerSMS_MT"},
+      {"mo_table", "SerwerSMS_MO"},
+      {"id", "id"},
+      {"number", "number"},
+      {"sender", "sender"},
+      {"message", "message"},
+      {"date", "date"},
+      {"flags", "flags"},
+      {"smsid", "smsid"},
+      {"dlr", "dlr"},
+      {"dlr_date", "dlr_date"},
+      {"dlr_code", "dlr_code"},
       {"dlr_description", "dlr_description"},
-      {"parts", "parts"},           {"mo_number", "number"},
-      {"mo_sender", "sender"},      {"mo_message", "message"},
-      {"mo_date", "date"},          {"mo_smsid", "smsid"},
+      {"parts", "parts"},
+      {"mo_number", "number"},
+      {"mo_sender", "sender"},
+      {"mo_message", "message"},
+      {"mo_date", "date"},
+      {"mo_smsid", "smsid"},
   };
   return *names;
 }
@@ -122,9 +131,9 @@ Statements MakeStatements(Engine engine, const Layout& layout, int batch) {
       fmt::arg("date", q("date")), fmt::arg("now", now), fmt::arg("batch", batch));
   s.write_smsid = fmt::format("UPDATE {} SET {} = ?, {} = ? WHERE {} = ?", q("mt_table"),
                               q("smsid"), q("parts"), q("id"));
-  s.write_report = fmt::format("UPDATE {} SET {} = ?, {} = ?, {} = ?, {} = ? WHERE {} = ?",
-                               q("mt_table"), q("dlr"), q("dlr_date"), q("dlr_code"),
-                               q("dlr_description"), q("id"));
+  s.write_report =
+      fmt::format("UPDATE {} SET {} = ?, {} = ?, {} = ?, {} = ? WHERE {} = ?", q("mt_table"),
+                  q("dlr"), q("dlr_date"), q("dlr_code"), q("dlr_description"), q("id"));
   const std::string ts = engine == Engine::kMysql ? "DATETIME" : "timestamp";
   s.insert_mo = fmt::format(
       "INSERT INTO {mo} ({n}, {s}, {m}, {d}, {id}) SELECT ?, ?, ?, CAST(? AS {ts}), ?{dual} "
@@ -158,8 +167,8 @@ std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout) {
         "  {} datetime DEFAULT NULL,\n  {} varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n"
         "  UNIQUE KEY {}_smsid ({})\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
         "COLLATE=utf8mb4_polish_ci;\n",
-        q("mo_table"), q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"),
-        q("mo_smsid"), layout["mo_table"], q("mo_smsid")));
+        q("mo_table"), q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"), q("mo_smsid"),
+        layout["mo_table"], q("mo_smsid")));
   } else {
     out.push_back(fmt::format(
         "CREATE TABLE IF NOT EXISTS {} (\n  {} serial PRIMARY KEY,\n"
@@ -172,47 +181,64 @@ std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout) {
         q("parts")));
     out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS \"{}_smsid_date\" ON {} ({}, {});\n",
                               layout["mt_table"], q("mt_table"), q("smsid"), q("date")));
-    out.push_back(fmt::format(
-        "CREATE TABLE IF NOT EXISTS {} (\n  \"id\" serial PRIMARY KEY,\n"
-        "  {} varchar(20) NOT NULL DEFAULT '',\n  {} varchar(20),\n  {} text,\n"
-        "  {} timestamp,\n  {} varchar(20) UNIQUE\n);\n",
-        q("mo_table"), q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"),
-        q("mo_smsid")));
+    out.push_back(
+        fmt::format("CREATE TABLE IF NOT EXISTS {} (\n  \"id\" serial PRIMARY KEY,\n"
+                    "  {} varchar(20) NOT NULL DEFAULT '',\n  {} varchar(20),\n  {} text,\n"
+                    "  {} timestamp,\n  {} varchar(20) UNIQUE\n);\n",
+                    q("mo_table"), q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"),
+                    q("mo_smsid")));
   }
   return out;
 }
 
 std::string CodeDescription(int code) {
   switch (code) {
-    case 2000: return "message validity expired";
-    case 2001: return "wrong recipient number";
-    case 2002: return "unsupported number";
-    case 2003: return "message rejected";
-    case 2004: return "operator error";
-    case 2005: return "call not answered";
-    case 2200: return "invalid recipient number";
-    case 2201: return "message limit exhausted";
-    case 2202: return "sending blocked";
-    case 2203: return "invalid message";
-    case 2204: return "operator-side error";
-    case 2205: return "invalid sender name";
-    case 2206: return "number is blacklisted";
-    case 2207: return "sending to foreign networks blocked";
-    case 2208: return "no permission to send";
-    default: return "unknown";
+    case 2000:
+      return "message validity expired";
+    case 2001:
+      return "wrong recipient number";
+    case 2002:
+      return "unsupported number";
+    case 2003:
+      return "message rejected";
+    case 2004:
+      return "operator error";
+    case 2005:
+      return "call not answered";
+    case 2200:
+      return "invalid recipient number";
+    case 2201:
+      return "message limit exhausted";
+    case 2202:
+      return "sending blocked";
+    case 2203:
+      return "invalid message";
+    case 2204:
+      return "operator-side error";
+    case 2205:
+      return "invalid sender name";
+    case 2206:
+      return "number is blacklisted";
+    case 2207:
+      return "sending to foreign networks blocked";
+    case 2208:
+      return "no permission to send";
+    default:
+      return "unknown";
   }
 }
 
 DlrValues DlrFor(const store::SqlPendingReport& r) {
   using store::MessageStatus;
   if (r.message_id.empty()) {
-    return {"-1", r.invalid_code, r.invalid_description.empty() ? CodeDescription(r.invalid_code)
-                                                                : r.invalid_description};
+    return {
+        "-1", r.invalid_code,
+        r.invalid_description.empty() ? CodeDescription(r.invalid_code) : r.invalid_description};
   }
   if (r.status == MessageStatus::kDelivered) return {"1", std::nullopt, "delivered"};
   // §5 reasons onto §9 codes: 2000-2005 after sending, 2200-2208 before.
   static const std::map<std::string, int> kSent = {
-      {"message_expired", 2000}, {"wrong_number", 2001},   {"unsupported_number", 2002},
+      {"message_expired", 2000},  {"wrong_number", 2001},   {"unsupported_number", 2002},
       {"message_rejected", 2003}, {"operator_error", 2004}, {"missed_call", 2005}};
   static const std::map<std::string, int> kUnsent = {
       {"wrong_number", 2200},
@@ -244,20 +270,34 @@ DlrValues InvalidRowDlr(core::Failure f) {
   switch (f) {
     case Failure::kInvalidPhone:
     case Failure::kMissingParameter:
-    case Failure::kTooManyRecipients: code = 2200; break;
+    case Failure::kTooManyRecipients:
+      code = 2200;
+      break;
     case Failure::kEcoLimitExhausted:
     case Failure::kFullLimitExhausted:
     case Failure::kVoiceLimitExhausted:
-    case Failure::kMmsLimitExhausted: code = 2201; break;
-    case Failure::kSendingBlocked: code = 2202; break;
-    case Failure::kSenderNotApproved: code = 2205; break;
-    case Failure::kBlacklisted: code = 2206; break;
+    case Failure::kMmsLimitExhausted:
+      code = 2201;
+      break;
+    case Failure::kSendingBlocked:
+      code = 2202;
+      break;
+    case Failure::kSenderNotApproved:
+      code = 2205;
+      break;
+    case Failure::kBlacklisted:
+      code = 2206;
+      break;
     case Failure::kNoPermissionEco:
     case Failure::kNoPermissionFull:
     case Failure::kNoPermissionVoice:
     case Failure::kNoPermissionMms:
-    case Failure::kNoPermissionFlash: code = 2208; break;
-    default: code = 2203; break;
+    case Failure::kNoPermissionFlash:
+      code = 2208;
+      break;
+    default:
+      code = 2203;
+      break;
   }
   return {"-1", code, CodeDescription(code)};
 }
@@ -270,10 +310,14 @@ Result<RowFlags> ParseFlags(const std::string& flags) {
     std::string up = word;
     for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     word.clear();
-    if (up == "FLASH") out.flash = true;
-    else if (up == "SPEED") out.speed = true;
-    else if (up == "UTF") out.utf = true;
-    else return Fail(ErrorCode::kInvalidArgument, "unknown flag '" + up + "' (FLASH, SPEED, UTF)");
+    if (up == "FLASH")
+      out.flash = true;
+    else if (up == "SPEED")
+      out.speed = true;
+    else if (up == "UTF")
+      out.utf = true;
+    else
+      return Fail(ErrorCode::kInvalidArgument, "unknown flag '" + up + "' (FLASH, SPEED, UTF)");
     return Ok();
   };
   for (char c : flags) {

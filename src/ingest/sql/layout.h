@@ -56,8 +56,8 @@ std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout);
 
 // What to write into dlr, dlr_code, dlr_description for a final outcome.
 struct DlrValues {
-  std::string dlr;                 // "-1", "1", "2"
-  std::optional<int> code;         // 2000-2208; none for delivered
+  std::string dlr;          // "-1", "1", "2"
+  std::optional<int> code;  // 2000-2208; none for delivered
   std::string description;
 };
 DlrValues DlrFor(const store::SqlPendingReport& report);

@@ -73,8 +73,8 @@ TEST(Layout, ReportCodes) {
   EXPECT_EQ(*InvalidRowDlr(core::Failure::kTextEmpty).code, 2203);
   EXPECT_EQ(*InvalidRowDlr(core::Failure::kBlacklisted).code, 2206);
   EXPECT_EQ(*InvalidRowDlr(core::Failure::kNoPermissionVoice).code, 2208);
-  for (int c : {2000, 2001, 2002, 2003, 2004, 2005, 2200, 2201, 2202, 2203, 2204, 2205, 2206,
-                2207, 2208}) {
+  for (int c :
+       {2000, 2001, 2002, 2003, 2004, 2005, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208}) {
     EXPECT_NE(CodeDescription(c), "unknown") << c;
   }
 }

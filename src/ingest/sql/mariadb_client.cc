@@ -75,8 +75,8 @@ class MariaDbConnection : public SqlConnection {
 
  private:
   Unexpected Error(const std::string& what) {
-    return Fail(ErrorCode::kUnavailable,
-                "mysql " + what + ": " + mysql_error(db_) + " (" + std::to_string(mysql_errno(db_)) + ")");
+    return Fail(ErrorCode::kUnavailable, "mysql " + what + ": " + mysql_error(db_) + " (" +
+                                             std::to_string(mysql_errno(db_)) + ")");
   }
   Unexpected StmtError(MYSQL_STMT* s, const std::string& what) {
     return Fail(ErrorCode::kUnavailable, "mysql " + what + ": " + mysql_stmt_error(s) + " (" +
@@ -101,13 +101,21 @@ Result<std::unique_ptr<SqlConnection>> ConnectMysql(const ConnectParams& p) {
     my_bool verify = p.tls == "verify" ? 1 : 0;
     mysql_optionsv(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
   }
-  if (mysql_real_connect(db, p.host.c_str(), p.user.c_str(), p.password.c_str(),
-                         p.database.c_str(), static_cast<unsigned int>(p.port), nullptr,
-                         0) == nullptr) {
+  if (mysql_real_connect(db, p.host.c_str(), p.user.c_str(), p.password.c_str(), p.database.c_str(),
+                         static_cast<unsigned int>(p.port), nullptr, 0) == nullptr) {
     std::string msg = std::string("mysql connect to ") + p.host + ":" + std::to_string(p.port) +
                       ": " + mysql_error(db);
     mysql_close(db);
     return Fail(ErrorCode::kUnavailable, msg);
+  }
+  // Connector/C only refuses a server without TLS when it must verify the certificate;
+  // with "require" it silently falls back to plain, so check what was negotiated (the
+  // login is a challenge-response: no password crossed in clear).
+  if ((p.tls == "require" || p.tls == "verify") && mysql_get_ssl_cipher(db) == nullptr) {
+    mysql_close(db);
+    return Fail(ErrorCode::kUnavailable,
+                "mysql connect to " + p.host + ":" + std::to_string(p.port) +
+                    ": TLS (SSL) required but the server does not offer it");
   }
   auto conn = std::make_unique<MariaDbConnection>(db);
   // A locked row fails fast (and is retried with backoff) instead of blocking the poller.

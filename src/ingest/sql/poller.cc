@@ -34,8 +34,7 @@ std::string Str(const SqlValue& v) { return v ? *v : std::string(); }
 
 class SqlIngest::Worker {
  public:
-  Worker(SqlIngest& owner, store::SqlSource source)
-      : owner_(owner), source_(std::move(source)) {
+  Worker(SqlIngest& owner, store::SqlSource source) : owner_(owner), source_(std::move(source)) {
     thread_ = std::thread([this] { Run(); });
   }
   ~Worker() {
@@ -92,8 +91,7 @@ class SqlIngest::Worker {
         const std::string error = Clip(more.error().message, 500);
         spdlog::warn("sql source {} (account {}): {} (failure {}, retrying)", source_.id,
                      source_.account_id, error, failures);
-        (void)owner_.store_.SetSqlSourceStatus(source_.id, "retrying", error, last_ok_ms,
-                                               failures);
+        (void)owner_.store_.SetSqlSourceStatus(source_.id, "retrying", error, last_ok_ms, failures);
         wait_ms = std::min<int64_t>(int64_t{1000} << std::min(failures - 1, 16),
                                     int64_t{owner_.options_.max_backoff_s} * 1000);
       }
@@ -150,8 +148,7 @@ class SqlIngest::Worker {
   Result<bool> PollRows() {
     BRAMKA_ASSIGN_OR_RETURN(std::vector<SqlRow> rows, conn_->Query(statements_.select_due));
     if (rows.empty()) return false;
-    BRAMKA_ASSIGN_OR_RETURN(store::Account account,
-                            owner_.store_.GetAccount(source_.account_id));
+    BRAMKA_ASSIGN_OR_RETURN(store::Account account, owner_.store_.GetAccount(source_.account_id));
     core::Caller caller{account.id, account.name};
     struct Slot {
       int64_t row_id = 0;
@@ -255,9 +252,9 @@ class SqlIngest::Worker {
         continue;
       }
       ++submitted;
-      BRAMKA_RETURN_IF_ERROR((conn_->Exec(
-          statements_.write_smsid,
-          {c.message_id, std::to_string(c.parts), std::to_string(c.row_id)})));
+      BRAMKA_RETURN_IF_ERROR(
+          (conn_->Exec(statements_.write_smsid,
+                       {c.message_id, std::to_string(c.parts), std::to_string(c.row_id)})));
     }
     BRAMKA_RETURN_IF_ERROR(conn_->Commit());
     {
@@ -280,8 +277,8 @@ class SqlIngest::Worker {
       SqlValue code;
       if (dlr.code) code = std::to_string(*dlr.code);
       BRAMKA_RETURN_IF_ERROR((conn_->Exec(statements_.write_report,
-                                         {dlr.dlr, FormatApiTimeMs(r.done_ms), code,
-                                          Clip(dlr.description, 100), std::to_string(r.row_id)})));
+                                          {dlr.dlr, FormatApiTimeMs(r.done_ms), code,
+                                           Clip(dlr.description, 100), std::to_string(r.row_id)})));
       rows.push_back(r.row_id);
     }
     BRAMKA_RETURN_IF_ERROR(conn_->Commit());
@@ -299,9 +296,9 @@ class SqlIngest::Worker {
     if (entries.empty()) return false;
     BRAMKA_RETURN_IF_ERROR(conn_->Begin());
     for (const store::SqlMoEntry& e : entries) {
-      BRAMKA_RETURN_IF_ERROR((conn_->Exec(statements_.insert_mo,
-                                         {e.from, e.to, e.text, FormatApiTimeMs(e.received_ms),
-                                          e.message_id, e.message_id})));
+      BRAMKA_RETURN_IF_ERROR(
+          (conn_->Exec(statements_.insert_mo, {e.from, e.to, e.text, FormatApiTimeMs(e.received_ms),
+                                               e.message_id, e.message_id})));
     }
     BRAMKA_RETURN_IF_ERROR(conn_->Commit());
     for (const store::SqlMoEntry& e : entries) BRAMKA_RETURN_IF_ERROR(owner_.store_.AckSqlMo(e.id));

@@ -42,7 +42,8 @@ class PgConnection : public SqlConnection {
     for (int i = 0; i < n; ++i) {
       SqlRow row(f);
       for (int j = 0; j < f; ++j) {
-        if (!PQgetisnull(res, i, j)) row[j] = std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j));
+        if (!PQgetisnull(res, i, j))
+          row[j] = std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j));
       }
       rows.push_back(std::move(row));
     }
@@ -76,8 +77,8 @@ class PgConnection : public SqlConnection {
 
  private:
   Unexpected Error(PGresult* res, const std::string& what) {
-    std::string msg = "postgres " + what + ": " +
-                      Trimmed(res ? PQresultErrorMessage(res) : PQerrorMessage(c_));
+    std::string msg =
+        "postgres " + what + ": " + Trimmed(res ? PQresultErrorMessage(res) : PQerrorMessage(c_));
     if (msg.size() <= what.size() + 11) msg += Trimmed(PQerrorMessage(c_));
     PQclear(res);
     return Fail(ErrorCode::kUnavailable, msg);
@@ -91,11 +92,12 @@ Result<std::unique_ptr<SqlConnection>> ConnectPostgres(const ConnectParams& p) {
   const std::string port = std::to_string(p.port);
   const std::string timeout = std::to_string(p.timeout_s);
   const std::string sslmode = p.tls == "verify" ? "verify-full" : p.tls;
-  const char* keys[] = {"host",   "port",    "dbname",          "user", "password",
-                        "sslmode", "connect_timeout", "application_name", nullptr};
-  const char* values[] = {p.host.c_str(), port.c_str(),    p.database.c_str(),
-                          p.user.c_str(), p.password.c_str(), sslmode.c_str(),
-                          timeout.c_str(), "bramka",        nullptr};
+  const char* keys[] = {"host",     "port",    "dbname",          "user",
+                        "password", "sslmode", "connect_timeout", "application_name",
+                        nullptr};
+  const char* values[] = {p.host.c_str(),  port.c_str(),       p.database.c_str(),
+                          p.user.c_str(),  p.password.c_str(), sslmode.c_str(),
+                          timeout.c_str(), "bramka",           nullptr};
   PGconn* c = PQconnectdbParams(keys, values, 0);
   if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
     std::string msg = "postgres connect to " + p.host + ":" + port + ": " +
@@ -105,8 +107,9 @@ Result<std::unique_ptr<SqlConnection>> ConnectPostgres(const ConnectParams& p) {
   }
   auto conn = std::make_unique<PgConnection>(c);
   // A locked row fails fast (and is retried with backoff) instead of blocking the poller.
-  const std::string timeouts = "SET lock_timeout = '" + std::to_string(std::max(1, p.timeout_s / 2)) +
-                               "s'; SET statement_timeout = '" + std::to_string(p.timeout_s * 3) + "s'";
+  const std::string timeouts =
+      "SET lock_timeout = '" + std::to_string(std::max(1, p.timeout_s / 2)) +
+      "s'; SET statement_timeout = '" + std::to_string(p.timeout_s * 3) + "s'";
   BRAMKA_RETURN_IF_ERROR(conn->Simple(timeouts.c_str()));
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }

@@ -19,7 +19,8 @@ Result<void> ReadAll(int fd, unsigned char* out, size_t n, size_t* got) {
   while (*got < n) {
     ssize_t r = ::read(fd, out + *got, n - *got);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return Fail(ErrorCode::kUnavailable, std::string("read key: ") + std::strerror(errno));
+    if (r < 0)
+      return Fail(ErrorCode::kUnavailable, std::string("read key: ") + std::strerror(errno));
     if (r == 0) break;
     *got += static_cast<size_t>(r);
   }
@@ -38,8 +39,8 @@ Result<SecretBox> SecretBox::OpenOrCreate(const std::string& key_path) {
   int fd = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) {
     randombytes_buf(key.data(), key.size());
-    bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-              ::fsync(fd) == 0;
+    bool ok =
+        ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) {
       ::unlink(key_path.c_str());
@@ -78,8 +79,7 @@ std::string SecretBox::Seal(const std::string& plain) const {
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
                         buf.data(), key_.data());
   std::string b64(sodium_base64_ENCODED_LEN(buf.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(), sodium_base64_VARIANT_ORIGINAL);
   b64.resize(std::strlen(b64.c_str()));
   return std::string(kPrefix) + b64;
 }

@@ -72,7 +72,8 @@ Result<SqlUrl> ParseSqlUrl(const std::string& url) {
   if (out.user.empty()) return Fail(ErrorCode::kInvalidArgument, "--url has an empty user");
   if (!hostport.empty() && hostport[0] == '[') {
     size_t close = hostport.find(']');
-    if (close == std::string::npos) return Fail(ErrorCode::kInvalidArgument, "--url has a bad IPv6 host");
+    if (close == std::string::npos)
+      return Fail(ErrorCode::kInvalidArgument, "--url has a bad IPv6 host");
     out.host = hostport.substr(1, close - 1);
     hostport = hostport.substr(close + 1);
     if (!hostport.empty() && hostport[0] != ':') {

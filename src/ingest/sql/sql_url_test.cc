@@ -24,8 +24,8 @@ TEST(SqlUrl, MysqlAndPostgresWithDefaultsAndEscapes) {
 }
 
 TEST(SqlUrl, BadUrlsNameTheProblemWithoutThePassword) {
-  const char* bad[] = {"mysql:/u:p@h/d",       "oracle://u:p@h/d", "mysql://u:p@h",
-                       "mysql://u:p@h:99999/d", "mysql://h/d",      "mysql://:secret@h/d",
+  const char* bad[] = {"mysql:/u:p@h/d",          "oracle://u:p@h/d",   "mysql://u:p@h",
+                       "mysql://u:p@h:99999/d",   "mysql://h/d",        "mysql://:secret@h/d",
                        "mysql://u:se%zzcret@h/d", "mysql://u:p@:3306/d"};
   for (const char* url : bad) {
     auto r = ParseSqlUrl(url);

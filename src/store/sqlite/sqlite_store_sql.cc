@@ -16,8 +16,8 @@ using sqlite::WriteContext;
 
 namespace {
 
-#define BRAMKA_SQL_SOURCE_COLUMNS                                                          \
-  "id, account_id, engine, host, port, database, user, password_enc, tls, structure, "   \
+#define BRAMKA_SQL_SOURCE_COLUMNS                                                      \
+  "id, account_id, engine, host, port, database, user, password_enc, tls, structure, " \
   "columns, interval_s, created_ms, state, last_error, last_ok_ms, failures"
 
 SqlSource ReadSource(const Stmt& s) {
@@ -84,9 +84,9 @@ Result<int64_t> SqliteStore::CreateSqlSource(const SqlSource& o) {
 
 Result<std::vector<SqlSource>> SqliteStore::ListSqlSources(AccountId account_id) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SqlSource>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_SQL_SOURCE_COLUMNS " FROM sql_sources "
-                             "WHERE ?1 <= 0 OR account_id = ?1 ORDER BY id"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_SQL_SOURCE_COLUMNS " FROM sql_sources "
+                                      "WHERE ?1 <= 0 OR account_id = ?1 ORDER BY id"));
     stmt.BindInt(1, account_id);
     std::vector<SqlSource> out;
     while (true) {
@@ -101,8 +101,7 @@ Result<void> SqliteStore::DeleteSqlSource(AccountId account_id, int64_t source_i
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt,
-          ctx.conn.Prepare("DELETE FROM sql_sources WHERE id = ?1 AND account_id = ?2"));
+          Stmt stmt, ctx.conn.Prepare("DELETE FROM sql_sources WHERE id = ?1 AND account_id = ?2"));
       stmt.BindInt(1, source_id).BindInt(2, account_id);
       BRAMKA_RETURN_IF_ERROR(stmt.Run());
       if (ctx.conn.Changes() == 0) {
@@ -124,9 +123,9 @@ Result<void> SqliteStore::SetSqlSourceStatus(int64_t source_id, const std::strin
                                              const std::string& last_error, int64_t last_ok_ms,
                                              int failures) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE sql_sources SET state = ?2, last_error = ?3, "
-                                    "last_ok_ms = ?4, failures = ?5 WHERE id = ?1"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE sql_sources SET state = ?2, last_error = ?3, "
+                                             "last_ok_ms = ?4, failures = ?5 WHERE id = ?1"));
     stmt.BindInt(1, source_id).BindText(2, state).BindText(3, last_error);
     stmt.BindInt(4, last_ok_ms).BindInt(5, failures);
     return stmt.Run();
@@ -142,10 +141,10 @@ Result<std::vector<SqlRowClaim>> SqliteStore::ClaimSqlRows(const std::vector<Sql
             ctx.conn.Prepare("INSERT OR IGNORE INTO sql_claims (source_id, row_id, message_seq, "
                              "message_id, parts, invalid_code, invalid_description, claimed_ms) "
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt read, ctx.conn.Prepare("SELECT message_id, parts, invalid_code, "
-                                        "invalid_description, claimed_ms FROM sql_claims "
-                                        "WHERE source_id = ?1 AND row_id = ?2"));
+        BRAMKA_ASSIGN_OR_RETURN(Stmt read,
+                                ctx.conn.Prepare("SELECT message_id, parts, invalid_code, "
+                                                 "invalid_description, claimed_ms FROM sql_claims "
+                                                 "WHERE source_id = ?1 AND row_id = ?2"));
         std::vector<SqlRowClaim> out;
         out.reserve(claims.size());
         for (const SqlRowClaim& c : claims) {
@@ -171,8 +170,7 @@ Result<std::vector<SqlRowClaim>> SqliteStore::ClaimSqlRows(const std::vector<Sql
       });
 }
 
-Result<std::vector<SqlPendingReport>> SqliteStore::PendingSqlReports(int64_t source_id,
-                                                                     int limit) {
+Result<std::vector<SqlPendingReport>> SqliteStore::PendingSqlReports(int64_t source_id, int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SqlPendingReport>> {
     // Final statuses: kDelivered 3, kUndelivered 4, kUnsent 5, kCancelled 6 (model.h).
     BRAMKA_ASSIGN_OR_RETURN(
@@ -209,9 +207,8 @@ Result<std::vector<SqlPendingReport>> SqliteStore::PendingSqlReports(int64_t sou
 Result<void> SqliteStore::MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) {
   if (row_ids.empty()) return Ok();
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE sql_claims SET reported = 1 "
-                                    "WHERE source_id = ?1 AND row_id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE sql_claims SET reported = 1 "
+                                                        "WHERE source_id = ?1 AND row_id = ?2"));
     for (int64_t row : row_ids) {
       stmt.Reset();
       stmt.BindInt(1, source_id).BindInt(2, row);
@@ -243,9 +240,9 @@ Result<int> SqliteStore::QueueSqlMo(const SqlMoEntry& e) {
 
 Result<std::vector<SqlMoEntry>> SqliteStore::PendingSqlMo(int64_t source_id, int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SqlMoEntry>> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_SQL_MO_COLUMNS " FROM sql_mo_outbox "
-                             "WHERE source_id = ?1 ORDER BY id LIMIT ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_SQL_MO_COLUMNS " FROM sql_mo_outbox "
+                                      "WHERE source_id = ?1 ORDER BY id LIMIT ?2"));
     stmt.BindInt(1, source_id).BindInt(2, limit < 0 ? -1 : limit);
     std::vector<SqlMoEntry> out;
     while (true) {

@@ -96,7 +96,8 @@ TEST_P(StoreConformanceTest, SqlClaimsKeepTheFirstAndReportFinalMessages) {
   EXPECT_EQ((*pending)[0].status, MessageStatus::kUnsent);
 
   ASSERT_TRUE(store().MarkSent(m1.id, "c", "up1", 20'000).ok());
-  ASSERT_TRUE(store().ApplyReceipt({"c", "up1", MessageStatus::kUndelivered, "wrong_number", 21'000}).ok());
+  ASSERT_TRUE(
+      store().ApplyReceipt({"c", "up1", MessageStatus::kUndelivered, "wrong_number", 21'000}).ok());
   ASSERT_TRUE(store().MarkUnsent(m2.id, "lock_send", 22'000).ok());
   pending = store().PendingSqlReports(src, -1);
   ASSERT_EQ(pending->size(), 3u);
