@@ -28,6 +28,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,8 @@
 #include <vector>
 
 #include "core/gateway_service.h"
+#include "ingest/sql/client.h"
+#include "ingest/sql/layout.h"
 #include "ingest/sql/secret_box.h"
 #include "store/store.h"
 
@@ -46,6 +49,8 @@ struct SqlIngestOptions {
   int max_backoff_s = 60;
   int reload_interval_ms = 1000;
   int timeout_s = 10;  // connect, read, lock waits on the customer's database
+  // Opens a connection (tests pass a fake); empty = client.h Connect.
+  std::function<Result<std::unique_ptr<SqlConnection>>(const ConnectParams&)> connect;
 };
 
 struct SqlSourceStatus {
@@ -58,6 +63,40 @@ struct SqlSourceStatus {
   int64_t rows_invalid = 0;
   int64_t reports_written = 0;
   int64_t mo_inserted = 0;
+};
+
+// One source's cycle without a thread: SqlIngest's worker runs it in a loop with
+// backoff; tests call it directly. Not thread-safe (Counters() excepted).
+class SourcePoller {
+ public:
+  SourcePoller(core::GatewayService& gateway, store::Store& store, const SecretBox& box,
+               const SqlIngestOptions& options, store::SqlSource source);
+  ~SourcePoller();
+  // Connects when needed, then MT rows, reports and MO rows (steps 1-3 above).
+  // Returns true when a batch was full (run again at once). Any error drops the
+  // connection (the next cycle reconnects) and is kUnavailable for the database
+  // or the store's error.
+  Result<bool> Cycle();
+  // Rows submitted / invalid, reports written, MO rows inserted since construction.
+  SqlSourceStatus Counters();
+
+ private:
+  Result<void> EnsureConnected();
+  Result<bool> PollRows();
+  Result<bool> WriteReports();
+  Result<bool> InsertMo();
+
+  core::GatewayService& gateway_;
+  store::Store& store_;
+  const SecretBox& box_;
+  const SqlIngestOptions& options_;
+  const store::SqlSource source_;
+  Engine engine_ = Engine::kMysql;
+  Layout layout_;
+  Statements statements_;
+  std::unique_ptr<SqlConnection> conn_;
+  std::mutex mu_;
+  SqlSourceStatus status_;  // counters only
 };
 
 class SqlIngest {
