@@ -124,7 +124,8 @@ int RunAccountAdmin(const std::string& config_path, const AccountAdminOptions& o
 
 // ---- SQL API sources (sql_admin.cc; docs/adr/0013) ----
 // `bramka admin --config FILE sql add ACCOUNT --url mysql://USER:PASSWORD@HOST:PORT/DB
-// [--structure standard|individual] [--map KEY=NAME]... [--interval S] [--tls MODE]`,
+// [--password-file F] [--structure standard|individual] [--map KEY=NAME]... [--interval S]
+// [--tls MODE]`,
 // `sql list [ACCOUNT]`, `sql remove ACCOUNT ID`, `sql create-tables --engine E
 // [--url URL] [--structure ...] [--map ...]` (prints the DDL, or runs it with --url),
 // `sql mo ACCOUNT --from N --to N --text T [--id ID]` (queues an incoming message for
@@ -140,6 +141,7 @@ struct SqlAdminOptions {
   int64_t id = 0;
   std::string engine;
   std::string from, to, text, message_id;
+  std::string password_file;  // add: the password from this file (first line), not the URL
 };
 int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& options);
 

@@ -163,6 +163,7 @@ int main(int argc, char** argv) {
   auto* sql_add = sql_cmd->add_subcommand("add", "Add a customer database to poll for an account");
   sql_add->add_option("account", sql.account)->required();
   sql_add->add_option("--url", sql.url, "mysql://USER:PASSWORD@HOST:PORT/DB or postgres://...")->required();
+  sql_add->add_option("--password-file", sql.password_file, "Read the password from this file (keeps it out of ps)");
   sql_add->add_option("--structure", sql.structure, "standard (SerwerSMS_MT/MO) or individual");
   sql_add->add_option("--map", sql.maps, "individual: KEY=NAME, e.g. mt_table=outbox number=phone (repeatable)");
   sql_add->add_option("--interval", sql.interval_s, "Poll interval in seconds (default 10)");

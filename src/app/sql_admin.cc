@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -87,6 +88,12 @@ int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& o) {
     if (!url.ok()) return Die(url.error());
     auto layout = isql::MakeLayout(o.structure, Mapping(o.maps));
     if (!layout.ok()) return Die(layout.error());
+    if (!o.password_file.empty()) {
+      std::ifstream in(o.password_file);
+      if (!in) return Die("cannot read --password-file " + o.password_file);
+      std::getline(in, url->password);
+      if (!url->password.empty() && url->password.back() == '\r') url->password.pop_back();
+    }
     auto box = isql::SecretBox::OpenOrCreate(KeyPath(rt.config));
     if (!box.ok()) return Die(box.error());
     store::SqlSource s;

@@ -35,16 +35,34 @@ class Database:
 
     def hold_row_lock(self, table, row_id):
         """Another session locks one row (SELECT ... FOR UPDATE in an open transaction)
-        until the returned function is called. Waits until the lock is held."""
-        proc = subprocess.Popen(self.client_args(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, text=True)
-        proc.stdin.write(f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n")
+        until the returned function is called. Waits (bounded) until the lock is held:
+        the session prints a marker after its SELECT."""
+        import select
+        proc = subprocess.Popen(self.client_args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        proc.stdin.write(f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n"
+                         "SELECT 'lock' || 'ed';\n" if self.engine == "postgres" else
+                         f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n"
+                         "SELECT CONCAT('lock', 'ed');\n")
         proc.stdin.flush()
-        wait_until(lambda: int(self.value(self.open_transactions_sql)) > 0, 20, 0.05, "the row lock")
+        seen = ""
+        try:
+            def locked():
+                nonlocal seen
+                ready, _, _ = select.select([proc.stdout], [], [], 0.05)
+                if ready:
+                    seen += proc.stdout.readline()
+                return "locked" in seen
+            wait_until(locked, 20, 0, "the row lock")
+        except AssertionError:
+            proc.kill()
+            proc.wait()
+            raise AssertionError("the row lock was not taken; sessions: " + repr(self.rows(self.sessions_sql)))
 
         def release():
             proc.stdin.write("COMMIT;\n")
             proc.stdin.close()
+            proc.stdout.close()
             proc.wait(timeout=20)
         return release
 
@@ -89,9 +107,10 @@ class MariaDb(Database):
         self.proc = None
 
     open_transactions_sql = "SELECT COUNT(*) FROM information_schema.innodb_trx"
+    sessions_sql = "SHOW FULL PROCESSLIST"
 
     def client_args(self):
-        return ["mariadb", "--no-defaults", "-S", self.sock, "-uroot", self.database]
+        return ["mariadb", "--no-defaults", "-S", self.sock, "-uroot", "-n", "-N", "-B", self.database]
 
     def run(self, sql, database=None):
         db = self.database if database is None else database
@@ -156,10 +175,11 @@ class Postgres(Database):
         self.proc = None
 
     open_transactions_sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+    sessions_sql = "SELECT pid, state, wait_event, query FROM pg_stat_activity"
 
     def client_args(self):
         return [f"{PG_BIN}/psql", "-h", self.dir, "-p", str(self.port), "-U", "postgres", "-d",
-                self.database, "-q"]
+                self.database, "-q", "-At"]
 
     def run(self, sql, database=None):
         db = self.database if database is None else database

@@ -292,6 +292,19 @@ class SqlApiCases:
         self.assertEqual(self.store_rows("SELECT COUNT(*) FROM messages WHERE source = 'sql'")[0][0], 2)
         self.assertIn("state=ok", self.admin("sql", "list").stdout)
 
+    def test_password_from_a_file(self):
+        self.admin("sql", "create-tables", "--url", self.db.url())
+        path = os.path.join(self.bramka.dir, "db-password")
+        with open(path, "w") as f:
+            f.write("pw\n")
+        self.admin("sql", "add", "demo", "--url", self.db.url(password="not-this"), "--password-file", path,
+                   "--interval", "1")
+        self.insert([("+48500100901", "", "password file", None)])
+        self.bramka.start()
+        wait_until(lambda: self.mt()[1][1], 30, 0.2, "the row sent with the file's password")
+        with open(os.path.join(self.bramka.dir, "data", "bramka.db"), "rb") as f:
+            self.assertNotIn(b"not-this", f.read())
+
     def test_tls_required_but_not_offered_shows_in_status(self):
         self.admin("sql", "create-tables", "--url", self.db.url())
         self.admin("sql", "add", "demo", "--url", self.db.url(), "--interval", "1", "--tls", "require")
