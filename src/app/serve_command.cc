@@ -171,9 +171,8 @@ int RunServe(const std::string& config_path) {
   auto sql_box = ingest::sql::SecretBox::OpenOrCreate(
       (std::filesystem::path(cfg.Resolve(cfg.data_dir)) / "secret.key").string());
   if (!sql_box.ok()) return Die(sql_box.error());
-  auto sql_ingest = std::make_unique<ingest::sql::SqlIngest>(*rt.gateway, *rt.store,
-                                                             std::move(*sql_box),
-                                                             ingest::sql::SqlIngestOptions{});
+  auto sql_ingest = std::make_unique<ingest::sql::SqlIngest>(
+      *rt.gateway, *rt.store, std::move(*sql_box), ingest::sql::SqlIngestOptions{});
   sql_ingest->Start();
   rt.gateway->SetSqlQueuedHook([s = sql_ingest.get()] { s->Wake(); });
   dispatcher.AddReceiptListener([s = sql_ingest.get()](const store::Message& m) {
@@ -190,15 +189,14 @@ int RunServe(const std::string& config_path) {
         }
         return out;
       });
-  metrics.AddCallbackGauge(
-      "bramka_sql_source_failures", "Consecutive failed polls of the SQL source.",
-      [s = sql_ingest.get()] {
-        std::vector<std::pair<std::string, double>> out;
-        for (const auto& st : s->Status()) {
-          out.emplace_back(fmt::format("source=\"{}\"", st.id), st.failures);
-        }
-        return out;
-      });
+  metrics.AddCallbackGauge("bramka_sql_source_failures",
+                           "Consecutive failed polls of the SQL source.", [s = sql_ingest.get()] {
+                             std::vector<std::pair<std::string, double>> out;
+                             for (const auto& st : s->Status()) {
+                               out.emplace_back(fmt::format("source=\"{}\"", st.id), st.failures);
+                             }
+                             return out;
+                           });
   metrics.AddCallbackGauge(
       "bramka_sql_rows", "SQL rows handled since start, by outcome.", [s = sql_ingest.get()] {
         std::vector<std::pair<std::string, double>> out;

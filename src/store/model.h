@@ -480,7 +480,7 @@ struct MediaFile {
 struct SqlSource {
   int64_t id = 0;
   AccountId account_id = 0;
-  std::string engine;        // "mysql" or "postgres"
+  std::string engine;  // "mysql" or "postgres"
   std::string host;
   int port = 0;
   std::string database;

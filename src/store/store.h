@@ -408,8 +408,7 @@ class Store {
   // whose message is final (kDelivered, kUndelivered, kUnsent, kCancelled),
   // by row id. A report stays pending until MarkSqlReported; reading it twice
   // is fine (the write-back is idempotent).
-  virtual Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id,
-                                                                  int limit) = 0;
+  virtual Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) = 0;
   virtual Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) = 0;
   // An incoming message of entry.account_id for its SQL sources: one entry per
   // source of the account (entry.id and source_id ignored); returns how many
