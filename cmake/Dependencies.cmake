@@ -33,3 +33,7 @@ target_compile_definitions(bramka_asio_defs INTERFACE
 target_compile_options(bramka_asio_defs INTERFACE -include utility)
 target_link_libraries(bramka_asio_defs INTERFACE Boost::headers Boost::system
   OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+
+# ---- SQL API (src/ingest/sql): customers' MariaDB/MySQL (Connector/C) and PostgreSQL (libpq) ----
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

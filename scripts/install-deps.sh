@@ -23,6 +23,8 @@ packages=(
   kannel
   # SMS via FTP tests (PEERS.md): pyftpdlib (+ python3-openssl for FTPS) and pure-ftpd
   python3-pyftpdlib python3-openssl pure-ftpd
+  # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
+  mariadb-server postgresql
 )
 
 missing=()

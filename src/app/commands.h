@@ -170,4 +170,27 @@ struct InboundAdminOptions {
 };
 int RunInboundAdmin(const std::string& config_path, const InboundAdminOptions& options);
 
+// ---- SQL API sources (sql_admin.cc; docs/adr/0013) ----
+// `bramka admin --config FILE sql add ACCOUNT --url mysql://USER:PASSWORD@HOST:PORT/DB
+// [--password-file F] [--structure standard|individual] [--map KEY=NAME]... [--interval S]
+// [--tls MODE]`,
+// `sql list [ACCOUNT]`, `sql remove ACCOUNT ID`, `sql create-tables --engine E
+// [--url URL] [--structure ...] [--map ...]` (prints the DDL, or runs it with --url),
+// `sql mo ACCOUNT --from N --to N --text T [--id ID]` (queues an incoming message for
+// the account's sources through the entry point issue 6 calls).
+struct SqlAdminOptions {
+  std::string verb;  // "add", "list", "remove", "create-tables", "mo"
+  std::string account;
+  std::string url;
+  std::string structure = "standard";
+  std::vector<std::string> maps;
+  int interval_s = 10;
+  std::string tls = "prefer";
+  int64_t id = 0;
+  std::string engine;
+  std::string from, to, text, message_id;
+  std::string password_file;  // add: the password from this file (first line), not the URL
+};
+int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& options);
+
 }  // namespace bramka::app

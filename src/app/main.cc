@@ -183,6 +183,38 @@ int main(int argc, char** argv) {
   ftp_remove->add_option("account", ftp.account)->required();
   ftp_remove->add_option("id", ftp.id)->required();
   ftp_remove->callback([&ftp] { ftp.verb = "remove"; });
+  // SQL API sources (sql_admin.cc; docs/adr/0013).
+  bramka::app::SqlAdminOptions sql;
+  auto* sql_cmd = admin_cmd->add_subcommand("sql", "SQL API sources (customers' MySQL/PostgreSQL)")->require_subcommand(1);
+  auto* sql_add = sql_cmd->add_subcommand("add", "Add a customer database to poll for an account");
+  sql_add->add_option("account", sql.account)->required();
+  sql_add->add_option("--url", sql.url, "mysql://USER:PASSWORD@HOST:PORT/DB or postgres://...")->required();
+  sql_add->add_option("--password-file", sql.password_file, "Read the password from this file (keeps it out of ps)");
+  sql_add->add_option("--structure", sql.structure, "standard (SerwerSMS_MT/MO) or individual");
+  sql_add->add_option("--map", sql.maps, "individual: KEY=NAME, e.g. mt_table=outbox number=phone (repeatable)");
+  sql_add->add_option("--interval", sql.interval_s, "Poll interval in seconds (default 10)");
+  sql_add->add_option("--tls", sql.tls, "disable, prefer (default), require or verify");
+  sql_add->callback([&sql] { sql.verb = "add"; });
+  auto* sql_list = sql_cmd->add_subcommand("list", "SQL sources and their status");
+  sql_list->add_option("account", sql.account);
+  sql_list->callback([&sql] { sql.verb = "list"; });
+  auto* sql_remove = sql_cmd->add_subcommand("remove", "Remove an account's SQL source");
+  sql_remove->add_option("account", sql.account)->required();
+  sql_remove->add_option("id", sql.id)->required();
+  sql_remove->callback([&sql] { sql.verb = "remove"; });
+  auto* sql_ddl = sql_cmd->add_subcommand("create-tables", "Print the tables' DDL, or create them with --url");
+  sql_ddl->add_option("--engine", sql.engine, "mysql or postgres (default: from --url)");
+  sql_ddl->add_option("--url", sql.url, "Create the tables in this database");
+  sql_ddl->add_option("--structure", sql.structure);
+  sql_ddl->add_option("--map", sql.maps, "individual: KEY=NAME (repeatable)");
+  sql_ddl->callback([&sql] { sql.verb = "create-tables"; });
+  auto* sql_mo = sql_cmd->add_subcommand("mo", "Queue an incoming message for the account's SQL sources");
+  sql_mo->add_option("account", sql.account)->required();
+  sql_mo->add_option("--from", sql.from)->required();
+  sql_mo->add_option("--to", sql.to)->required();
+  sql_mo->add_option("--text", sql.text)->required();
+  sql_mo->add_option("--id", sql.message_id, "The incoming message's id (default: a new one)");
+  sql_mo->callback([&sql] { sql.verb = "mo"; });
 
   bramka::app::SmscCommandOptions smsc;
   // Inbound (inbound_admin.cc; docs/adr/0011): the numbering plan, quizzes, simnet MO.
@@ -252,6 +284,9 @@ int main(int argc, char** argv) {
   }
   if (admin_cmd->parsed() && !inb.verb.empty()) {
     return bramka::app::RunInboundAdmin(admin.config_path, inb);
+  }
+  if (admin_cmd->parsed() && !sql.verb.empty()) {
+    return bramka::app::RunSqlAdmin(admin.config_path, sql);
   }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);

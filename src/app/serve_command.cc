@@ -27,6 +27,7 @@
 #include "delivery/inbound.h"
 #include "delivery/dispatcher.h"
 #include "ingest/ftp/poller.h"
+#include "ingest/sql/poller.h"
 #include "notify/sender.h"
 #include "smpp/net/tls.h"
 
@@ -188,10 +189,63 @@ int RunServe(const std::string& config_path) {
       for (int64_t u : *users) s->NotifyOutbox(u);
     }
     if (cb && m.account_id != 0) cb->Wake();
+    // The account's SQL API sources get it in their MO table (ADR 0013).
+    if (m.account_id != 0) {
+      auto sql = rt.gateway->QueueIncomingForSql(
+          {m.account_id, std::to_string(m.id), m.phone, m.to_number, m.text, m.received_ms});
+      if (!sql.ok()) {
+        spdlog::warn("SQL MO for incoming {} not queued: {}", m.id, sql.error().ToString());
+      }
+    }
   });
   dispatcher.SetInboundSink([&inbound](delivery::IncomingSms sms) {
     return inbound.Handle(std::move(sms));
   });
+  // SQL API sources (src/ingest/sql, docs/adr/0013): one poller thread per source.
+  auto sql_box = ingest::sql::SecretBox::OpenOrCreate(
+      (std::filesystem::path(cfg.Resolve(cfg.data_dir)) / "secret.key").string());
+  if (!sql_box.ok()) return Die(sql_box.error());
+  auto sql_ingest = std::make_unique<ingest::sql::SqlIngest>(
+      *rt.gateway, *rt.store, std::move(*sql_box), ingest::sql::SqlIngestOptions{});
+  sql_ingest->Start();
+  rt.gateway->SetSqlQueuedHook([s = sql_ingest.get()] { s->Wake(); });
+  dispatcher.AddReceiptListener([s = sql_ingest.get()](const store::Message& m) {
+    if (m.source == "sql") s->Wake();
+  });
+  metrics.AddCallbackGauge(
+      "bramka_sql_source_up", "1 when the SQL source's database answered the last poll.",
+      [s = sql_ingest.get()] {
+        std::vector<std::pair<std::string, double>> out;
+        for (const auto& st : s->Status()) {
+          out.emplace_back(fmt::format("source=\"{}\",account_id=\"{}\",engine=\"{}\"", st.id,
+                                       st.account_id, st.engine),
+                           st.up ? 1.0 : 0.0);
+        }
+        return out;
+      });
+  metrics.AddCallbackGauge("bramka_sql_source_failures",
+                           "Consecutive failed polls of the SQL source.", [s = sql_ingest.get()] {
+                             std::vector<std::pair<std::string, double>> out;
+                             for (const auto& st : s->Status()) {
+                               out.emplace_back(fmt::format("source=\"{}\"", st.id), st.failures);
+                             }
+                             return out;
+                           });
+  metrics.AddCallbackGauge(
+      "bramka_sql_rows", "SQL rows handled since start, by outcome.", [s = sql_ingest.get()] {
+        std::vector<std::pair<std::string, double>> out;
+        for (const auto& st : s->Status()) {
+          out.emplace_back(fmt::format("source=\"{}\",outcome=\"submitted\"", st.id),
+                           static_cast<double>(st.rows_submitted));
+          out.emplace_back(fmt::format("source=\"{}\",outcome=\"invalid\"", st.id),
+                           static_cast<double>(st.rows_invalid));
+          out.emplace_back(fmt::format("source=\"{}\",outcome=\"report_written\"", st.id),
+                           static_cast<double>(st.reports_written));
+          out.emplace_back(fmt::format("source=\"{}\",outcome=\"mo_inserted\"", st.id),
+                           static_cast<double>(st.mo_inserted));
+        }
+        return out;
+      });
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
   // SMS via FTP (src/ingest/ftp, ADR 0012): one thread polls the customers' folders.
   ingest::ftp::RegisterFtpMetrics(metrics, *rt.store);
@@ -303,6 +357,7 @@ int RunServe(const std::string& config_path) {
   if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
   dispatcher.Stop();
   if (callbacks) callbacks->Stop();
+  sql_ingest->Stop();
   // Close the store while the io_context still exists: a commit it completes
   // now may post an answer to a connection's strand.
   rt.gateway.reset();

@@ -386,6 +386,26 @@ class GatewayService {
   Result<void> RejectSignup(int64_t id);
   LoginThrottle& login_throttle() { return *login_throttle_; }
 
+  // ---- SQL API sources (core/sql_sources.cc; spec §9, docs/adr/0013) ----------------
+  // Operator: a new SQL source for the account named (source.account_id is
+  // set from it; password_enc must be sealed already, the column mapping
+  // checked by ingest/sql). kNotFound (unknown account), kInvalidArgument
+  // naming the field (engine, tls, structure, interval 1..86400, an empty
+  // host, database or user, a port outside 1..65535).
+  Result<int64_t> AddSqlSource(const std::string& account_name, store::SqlSource source);
+  // The account's sources, or every account's for an empty name; by id.
+  Result<std::vector<store::SqlSource>> ListSqlSources(const std::string& account_name);
+  // kNotFound for an unknown id or another account's source.
+  Result<void> RemoveSqlSource(const std::string& account_name, int64_t source_id);
+  // Incoming messages (issue 6): the entry point that hands an incoming
+  // message of an account to its SQL sources. Queued durably for each of them
+  // (once per message id) and inserted into their MO tables by ingest/sql;
+  // returns how many sources (0 when the account has none). kNotFound for an
+  // unknown account.
+  Result<int> QueueIncomingForSql(const IncomingCallback& incoming);
+  // Called after QueueIncomingForSql queued something (ingest/sql's Wake).
+  void SetSqlQueuedHook(std::function<void()> hook) { sql_queued_hook_ = std::move(hook); }
+
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }
 
@@ -505,6 +525,7 @@ class GatewayService {
   std::unique_ptr<CredentialCache> credentials_;
   std::function<void()> accepted_hook_;
   std::function<void()> callback_queued_hook_;  // callbacks
+  std::function<void()> sql_queued_hook_;       // SQL API sources
   // ---- accounts area ----
   // Whether the account may send as `sender`: its own authorized name, a
   // predefined one, or (for a subaccount) one authorized for its parent.

@@ -578,6 +578,68 @@ struct IncomingPart {
   int64_t received_ms = 0;
 };
 
+// ---- SQL API sources (src/ingest/sql, spec §9, docs/adr/0013) -----------------------
+
+// A customer database bramka polls for outgoing rows (MT) and writes reports and
+// incoming messages (MO) to. The password is stored encrypted (ingest/sql/secret_box.h);
+// the store never sees it in clear.
+struct SqlSource {
+  int64_t id = 0;
+  AccountId account_id = 0;
+  std::string engine;  // "mysql" or "postgres"
+  std::string host;
+  int port = 0;
+  std::string database;
+  std::string user;
+  std::string password_enc;  // common/secret_box.h: "v1:" + hex(nonce || ciphertext)
+  std::string tls;           // "disable", "prefer", "require", "verify"
+  std::string structure;     // "standard" or "individual"
+  std::string columns;       // individual: "key=name;key=name" (ingest/sql/layout.h)
+  int interval_s = 10;
+  int64_t created_ms = 0;
+  // Written by the poller of `bramka serve` (SetSqlSourceStatus).
+  std::string state = "new";  // "new", "ok", "retrying"
+  std::string last_error;
+  int64_t last_ok_ms = 0;
+  int failures = 0;  // consecutive failed polls
+};
+
+// Row `row_id` of a source's MT table claimed by bramka: the message made of it, or,
+// for a row that could not become one, the report code (2200-2208) and description.
+struct SqlRowClaim {
+  int64_t source_id = 0;
+  int64_t row_id = 0;
+  std::string message_id;  // empty for an invalid row
+  int parts = 0;
+  int invalid_code = 0;
+  std::string invalid_description;
+  int64_t claimed_ms = 0;
+};
+
+// A claimed row whose outcome has not been written back yet: an invalid row, or
+// one whose message is final.
+struct SqlPendingReport {
+  int64_t row_id = 0;
+  std::string message_id;  // empty for an invalid row
+  MessageStatus status = MessageStatus::kUnsent;
+  std::string reason;
+  int64_t done_ms = 0;
+  int invalid_code = 0;
+  std::string invalid_description;
+};
+
+// An incoming message waiting to be inserted into one source's MO table.
+struct SqlMoEntry {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  AccountId account_id = 0;
+  std::string message_id;  // the incoming message's id (unique per source's MO table)
+  std::string from;        // the phone that wrote
+  std::string to;          // the number it was sent to
+  std::string text;
+  int64_t received_ms = 0;
+};
+
 struct InboxQuery {
   AccountId account_id = 0;  // 0 = the operator inbox
   std::string type;          // empty = every type

@@ -455,6 +455,41 @@ class Store {
   virtual Result<std::vector<InjectedMo>> ListInjectedMo(int limit) = 0;
   // Deleting one that is gone succeeds.
   virtual Result<void> DeleteInjectedMo(int64_t id) = 0;
+
+  // ---- SQL API sources (src/ingest/sql, spec §9, docs/adr/0013) ---------------------
+  // Sources belong to an account; the poller's calls (by source id) are the
+  // server's own. kNotFound for an unknown account.
+  virtual Result<int64_t> CreateSqlSource(const SqlSource& source) = 0;
+  // Every source, ordered by id; account_id > 0 keeps that account's only.
+  virtual Result<std::vector<SqlSource>> ListSqlSources(AccountId account_id) = 0;
+  // Removes the source with its claims and queued MO entries. kNotFound for an
+  // unknown id or another account's source.
+  virtual Result<void> DeleteSqlSource(AccountId account_id, int64_t source_id) = 0;
+  // The poller's view of the customer database. Gone source: success.
+  virtual Result<void> SetSqlSourceStatus(int64_t source_id, const std::string& state,
+                                          const std::string& last_error, int64_t last_ok_ms,
+                                          int failures) = 0;
+  // In one transaction: records each claim unless its (source_id, row_id) is
+  // claimed already (the first claim wins, repeats change nothing), and returns
+  // the stored claim of each, in order. A claim is made before anything is
+  // written back to the customer's row, so a row is turned into at most one
+  // message (the message itself is deduplicated by its unique_id, ADR 0002).
+  virtual Result<std::vector<SqlRowClaim>> ClaimSqlRows(const std::vector<SqlRowClaim>& claims) = 0;
+  // Up to `limit` claims of the source not yet reported: invalid rows and rows
+  // whose message is final (kDelivered, kUndelivered, kUnsent, kCancelled),
+  // by row id. A report stays pending until MarkSqlReported; reading it twice
+  // is fine (the write-back is idempotent).
+  virtual Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) = 0;
+  virtual Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) = 0;
+  // An incoming message of entry.account_id for its SQL sources: one entry per
+  // source of the account (entry.id and source_id ignored); returns how many
+  // (0 when the account has none). An entry already queued for a source with
+  // the same message_id is not queued again.
+  virtual Result<int> QueueSqlMo(const SqlMoEntry& entry) = 0;
+  // The source's entries, oldest first; limit < 0 = all.
+  virtual Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) = 0;
+  // Inserted into the customer's table: the entry is deleted (gone: success).
+  virtual Result<void> AckSqlMo(int64_t entry_id) = 0;
 };
 
 }  // namespace bramka::store

@@ -422,6 +422,53 @@ CREATE TABLE ftp_lines (
   PRIMARY KEY (source_id, name, line, col)
 ) WITHOUT ROWID;
 )sql"},
+    // ---- SQL API sources (src/ingest/sql, docs/adr/0013) ----
+    {10, "SQL API: sources, MT row claims, MO queue", R"sql(
+CREATE TABLE sql_sources (
+  id           INTEGER PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES accounts (id),
+  engine       TEXT NOT NULL,
+  host         TEXT NOT NULL,
+  port         INTEGER NOT NULL,
+  database     TEXT NOT NULL,
+  user         TEXT NOT NULL,
+  password_enc TEXT NOT NULL,
+  tls          TEXT NOT NULL,
+  structure    TEXT NOT NULL,
+  columns      TEXT NOT NULL,
+  interval_s   INTEGER NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'new',
+  last_error   TEXT NOT NULL DEFAULT '',
+  last_ok_ms   INTEGER NOT NULL DEFAULT 0,
+  failures     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sql_sources_account ON sql_sources (account_id, id);
+CREATE TABLE sql_claims (
+  source_id           INTEGER NOT NULL,
+  row_id              INTEGER NOT NULL,
+  message_seq         INTEGER NOT NULL,
+  message_id          TEXT NOT NULL,
+  parts               INTEGER NOT NULL,
+  invalid_code        INTEGER NOT NULL,
+  invalid_description TEXT NOT NULL,
+  claimed_ms          INTEGER NOT NULL,
+  reported            INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (source_id, row_id)
+) WITHOUT ROWID;
+CREATE INDEX sql_claims_pending ON sql_claims (source_id, reported, row_id);
+CREATE TABLE sql_mo_outbox (
+  id          INTEGER PRIMARY KEY,
+  source_id   INTEGER NOT NULL,
+  account_id  INTEGER NOT NULL,
+  message_id  TEXT NOT NULL,
+  phone_from  TEXT NOT NULL,
+  phone_to    TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  UNIQUE (source_id, message_id)
+);
+)sql"},
     {11, "reports: cancelled messages indexed apart", R"sql(
 -- QueryMessages counts an account's messages from messages_account_queued alone and
 -- subtracts the cancelled ones found here, instead of reading every row's status.

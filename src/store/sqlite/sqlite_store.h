@@ -212,6 +212,20 @@ class SqliteStore final : public Store {
   Result<void> DeleteInjectedMo(int64_t id) override;
 
 
+  // ---- SQL API sources (sqlite_store_sql.cc; docs/adr/0013) ----
+  Result<int64_t> CreateSqlSource(const SqlSource& source) override;
+  Result<std::vector<SqlSource>> ListSqlSources(AccountId account_id) override;
+  Result<void> DeleteSqlSource(AccountId account_id, int64_t source_id) override;
+  Result<void> SetSqlSourceStatus(int64_t source_id, const std::string& state,
+                                  const std::string& last_error, int64_t last_ok_ms,
+                                  int failures) override;
+  Result<std::vector<SqlRowClaim>> ClaimSqlRows(const std::vector<SqlRowClaim>& claims) override;
+  Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) override;
+  Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
+  Result<int> QueueSqlMo(const SqlMoEntry& entry) override;
+  Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
+  Result<void> AckSqlMo(int64_t entry_id) override;
+
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).
   uint64_t commit_count() const;

@@ -162,6 +162,20 @@ class InMemoryStore : public Store {
   Result<std::vector<Signup>> ListSignups() override;
   Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
 
+  // ---- SQL API sources (in_memory_store_sql.cc; docs/adr/0013) ----
+  Result<int64_t> CreateSqlSource(const SqlSource& source) override;
+  Result<std::vector<SqlSource>> ListSqlSources(AccountId account_id) override;
+  Result<void> DeleteSqlSource(AccountId account_id, int64_t source_id) override;
+  Result<void> SetSqlSourceStatus(int64_t source_id, const std::string& state,
+                                  const std::string& last_error, int64_t last_ok_ms,
+                                  int failures) override;
+  Result<std::vector<SqlRowClaim>> ClaimSqlRows(const std::vector<SqlRowClaim>& claims) override;
+  Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) override;
+  Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
+  Result<int> QueueSqlMo(const SqlMoEntry& entry) override;
+  Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
+  Result<void> AckSqlMo(int64_t entry_id) override;
+
 
   // ---- FTP sources and file progress (in_memory_store_ftp.cc) ----
   Result<int64_t> AddFtpSource(const FtpSource& source) override;
@@ -291,6 +305,16 @@ class InMemoryStore : public Store {
   std::map<int64_t, InjectedMo> injected_mo_;
   std::map<std::pair<std::string, int>, IncomingPart> incoming_parts_;
   int64_t next_injected_mo_id_ = 1;
+  // ---- SQL API sources (in_memory_store_sql.cc) ----
+  std::map<int64_t, SqlSource> sql_sources_;
+  int64_t next_sql_source_id_ = 1;
+  struct SqlClaimRecord {
+    SqlRowClaim claim;
+    bool reported = false;
+  };
+  std::map<std::pair<int64_t, int64_t>, SqlClaimRecord> sql_claims_;
+  std::map<int64_t, SqlMoEntry> sql_mo_;
+  int64_t next_sql_mo_id_ = 1;
 };
 
 }  // namespace bramka::store

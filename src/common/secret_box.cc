@@ -1,4 +1,4 @@
-#include "ingest/ftp/secret_box.h"
+#include "common/secret_box.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace bramka::ingest::ftp {
+namespace bramka {
 namespace {
 
 std::string ToHex(const unsigned char* p, size_t n) {
@@ -65,6 +65,13 @@ Result<SecretBox> SecretBox::FromKeyFile(const std::string& path, bool create) {
   return box;
 }
 
+SecretBox SecretBox::FromKey(const std::array<unsigned char, kKeyBytes>& key) {
+  [[maybe_unused]] const int ready = sodium_init();  // tests only; randombytes needs it
+  SecretBox box;
+  box.key_.assign(reinterpret_cast<const char*>(key.data()), key.size());
+  return box;
+}
+
 std::string SecretBox::Seal(const std::string& plain) const {
   std::string buf(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(buf.data());
@@ -92,4 +99,4 @@ Result<std::string> SecretBox::Open(const std::string& sealed) const {
   return plain;
 }
 
-}  // namespace bramka::ingest::ftp
+}  // namespace bramka

@@ -1,0 +1,52 @@
+#pragma once
+// SqlConnection: the few operations the poller needs from a customer's
+// database, over MariaDB Connector/C (mariadb_client.cc) or libpq
+// (postgres_client.cc). Blocking, one thread at a time per connection.
+// Statements use '?' placeholders; values travel as parameters (text, or NULL
+// for nullopt), never spliced into SQL. Every failure is kUnavailable with the
+// server's message (the poller backs off and reconnects); the password is never
+// part of a message.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "ingest/sql/layout.h"
+
+namespace bramka::ingest::sql {
+
+using SqlValue = std::optional<std::string>;
+using SqlRow = std::vector<SqlValue>;
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // A statement without parameters that returns rows (every value as text).
+  virtual Result<std::vector<SqlRow>> Query(const std::string& sql) = 0;
+  // A statement with parameters; returns the number of affected rows.
+  virtual Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& params) = 0;
+  virtual Result<void> Begin() = 0;
+  virtual Result<void> Commit() = 0;
+  virtual Result<void> Rollback() = 0;
+};
+
+struct ConnectParams {
+  Engine engine = Engine::kMysql;
+  std::string host;
+  int port = 0;
+  std::string database;
+  std::string user;
+  std::string password;
+  std::string tls = "prefer";  // disable | prefer | require | verify
+  int timeout_s = 10;          // connect, read and lock waits
+};
+
+Result<std::unique_ptr<SqlConnection>> ConnectMysql(const ConnectParams& p);
+Result<std::unique_ptr<SqlConnection>> ConnectPostgres(const ConnectParams& p);
+inline Result<std::unique_ptr<SqlConnection>> Connect(const ConnectParams& p) {
+  return p.engine == Engine::kMysql ? ConnectMysql(p) : ConnectPostgres(p);
+}
+
+}  // namespace bramka::ingest::sql

@@ -1,0 +1,77 @@
+#pragma once
+// The customer's tables (spec §9): where bramka reads outgoing rows (MT) and
+// writes their smsid, parts and report, and where it inserts incoming messages
+// (MO). Defined once here for both engines: the STANDARD names, the INDIVIDUAL
+// column mapping, the DDL of `bramka admin sql create-tables`, every statement
+// the poller runs, and the report codes 2000-2208. Pure: no I/O.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "core/failure.h"
+#include "store/model.h"
+
+namespace bramka::ingest::sql {
+
+enum class Engine { kMysql, kPostgres };
+std::string_view EngineName(Engine e);  // "mysql", "postgres"
+Result<Engine> ParseEngine(std::string_view name);
+
+// Logical names (keys of the INDIVIDUAL mapping), with the STANDARD names as
+// defaults: mt_table SerwerSMS_MT, mo_table SerwerSMS_MO, and for the MT
+// columns id number sender message date flags smsid dlr dlr_date dlr_code
+// dlr_description parts; MO columns mo_number mo_sender mo_message mo_date
+// mo_smsid (named number sender message date smsid).
+const std::vector<std::string>& LayoutKeys();
+
+struct Layout {
+  std::map<std::string, std::string> names;  // every key of LayoutKeys()
+  const std::string& operator[](const std::string& key) const { return names.at(key); }
+};
+
+// "standard" (no mapping allowed) or "individual" with `mapping` as
+// "key=name;key=name" (keys not given keep the standard name). Names must be
+// 1-64 letters, digits or '_' (they are quoted into statements).
+// kInvalidArgument naming the bad key or name.
+Result<Layout> MakeLayout(const std::string& structure, const std::string& mapping);
+
+// The statements, with '?' placeholders (the PostgreSQL client numbers them).
+struct Statements {
+  // Due unprocessed rows: SELECT id, number, sender, message, flags ... LIMIT n.
+  std::string select_due;
+  // smsid = ?, parts = ? WHERE id = ?
+  std::string write_smsid;
+  // dlr = ?, dlr_date = ?, dlr_code = ?, dlr_description = ? WHERE id = ?
+  std::string write_report;
+  // number, sender, message, date, smsid, then smsid again (inserted once).
+  std::string insert_mo;
+};
+Statements MakeStatements(Engine engine, const Layout& layout, int batch);
+
+// CREATE TABLE statements for both tables (IF NOT EXISTS), each ending in ";\n".
+std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout);
+
+// What to write into dlr, dlr_code, dlr_description for a final outcome.
+struct DlrValues {
+  std::string dlr;          // "-1", "1", "2"
+  std::optional<int> code;  // 2000-2208; none for delivered
+  std::string description;
+};
+DlrValues DlrFor(const store::SqlPendingReport& report);
+// The code for a row core refused (invalid row), with its description.
+DlrValues InvalidRowDlr(core::Failure failure);
+std::string CodeDescription(int code);
+
+// The FLAGS column: FLASH, SPEED, UTF separated by commas, semicolons, '|' or
+// spaces, any case. kInvalidArgument naming an unknown flag.
+struct RowFlags {
+  bool flash = false;
+  bool speed = false;
+  bool utf = false;
+};
+Result<RowFlags> ParseFlags(const std::string& flags);
+
+}  // namespace bramka::ingest::sql

@@ -1,0 +1,95 @@
+#include "ingest/sql/layout.h"
+
+#include <gtest/gtest.h>
+
+namespace bramka::ingest::sql {
+namespace {
+
+TEST(Layout, StandardNamesAndIndividualMapping) {
+  auto std_layout = MakeLayout("standard", "");
+  ASSERT_TRUE(std_layout.ok());
+  EXPECT_EQ((*std_layout)["mt_table"], "SerwerSMS_MT");
+  EXPECT_EQ((*std_layout)["mo_smsid"], "smsid");
+  EXPECT_FALSE(MakeLayout("standard", "number=tel").ok());
+  auto ind = MakeLayout("individual", "mt_table=outbox; number=tel ;dlr=state");
+  ASSERT_TRUE(ind.ok()) << ind.error().ToString();
+  EXPECT_EQ((*ind)["mt_table"], "outbox");
+  EXPECT_EQ((*ind)["number"], "tel");
+  EXPECT_EQ((*ind)["message"], "message");  // unmapped keeps the standard name
+  auto unknown = MakeLayout("individual", "colour=x");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("colour"), std::string::npos);
+  auto injected = MakeLayout("individual", "number=tel`; DROP TABLE x");
+  ASSERT_FALSE(injected.ok());
+  EXPECT_NE(injected.error().message.find("number"), std::string::npos);
+  EXPECT_FALSE(MakeLayout("odd", "").ok());
+}
+
+TEST(Layout, StatementsQuotePerEngine) {
+  auto layout = *MakeLayout("individual", "mt_table=out;date=send_at");
+  Statements my = MakeStatements(Engine::kMysql, layout, 100);
+  EXPECT_NE(my.select_due.find("FROM `out`"), std::string::npos) << my.select_due;
+  EXPECT_NE(my.select_due.find("`send_at` <= NOW()"), std::string::npos);
+  EXPECT_NE(my.select_due.find("LIMIT 100"), std::string::npos);
+  EXPECT_NE(my.insert_mo.find("FROM DUAL"), std::string::npos);
+  Statements pg = MakeStatements(Engine::kPostgres, layout, 7);
+  EXPECT_NE(pg.select_due.find("FROM \"out\""), std::string::npos) << pg.select_due;
+  EXPECT_NE(pg.select_due.find("LOCALTIMESTAMP"), std::string::npos);
+  EXPECT_EQ(pg.insert_mo.find("DUAL"), std::string::npos);
+  EXPECT_EQ(pg.write_smsid, "UPDATE \"out\" SET \"smsid\" = ?, \"parts\" = ? WHERE \"id\" = ?");
+  auto ddl = CreateTablesDdl(Engine::kMysql, *MakeLayout("standard", ""));
+  ASSERT_EQ(ddl.size(), 2u);
+  EXPECT_NE(ddl[0].find("enum('-1','0','1','2')"), std::string::npos);
+  EXPECT_EQ(CreateTablesDdl(Engine::kPostgres, layout).size(), 3u);
+}
+
+TEST(Layout, ReportCodes) {
+  store::SqlPendingReport r;
+  r.message_id = "0000000001";
+  r.status = store::MessageStatus::kDelivered;
+  EXPECT_EQ(DlrFor(r).dlr, "1");
+  EXPECT_FALSE(DlrFor(r).code.has_value());
+  r.status = store::MessageStatus::kUndelivered;
+  r.reason = "message_expired";
+  EXPECT_EQ(DlrFor(r).dlr, "2");
+  EXPECT_EQ(*DlrFor(r).code, 2000);
+  r.reason = "missed_call";
+  EXPECT_EQ(*DlrFor(r).code, 2005);
+  r.reason = "something_new";
+  EXPECT_EQ(*DlrFor(r).code, 2004);
+  r.status = store::MessageStatus::kUnsent;
+  r.reason = "number_is_blacklisted";
+  EXPECT_EQ(DlrFor(r).dlr, "-1");
+  EXPECT_EQ(*DlrFor(r).code, 2206);
+  r.reason = "wrong_sender_name";
+  EXPECT_EQ(*DlrFor(r).code, 2205);
+  store::SqlPendingReport invalid;
+  invalid.invalid_code = 2200;
+  EXPECT_EQ(DlrFor(invalid).dlr, "-1");
+  EXPECT_EQ(DlrFor(invalid).description, "invalid recipient number");
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kInvalidPhone).code, 2200);
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kSenderNotApproved).code, 2205);
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kFullLimitExhausted).code, 2201);
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kTextEmpty).code, 2203);
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kBlacklisted).code, 2206);
+  EXPECT_EQ(*InvalidRowDlr(core::Failure::kNoPermissionVoice).code, 2208);
+  for (int c :
+       {2000, 2001, 2002, 2003, 2004, 2005, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208}) {
+    EXPECT_NE(CodeDescription(c), "unknown") << c;
+  }
+}
+
+TEST(Layout, Flags) {
+  auto f = ParseFlags("flash, speed;utf");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->flash && f->speed && f->utf);
+  auto none = ParseFlags("");
+  EXPECT_FALSE(none->flash || none->speed || none->utf);
+  EXPECT_TRUE(ParseFlags("UTF")->utf);
+  auto bad = ParseFlags("FLASH,LOUD");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("LOUD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bramka::ingest::sql

@@ -1,0 +1,226 @@
+// SourcePoller against a fake customer database that fails the Nth operation
+// (before or after it takes effect), looped over N: whatever fails, every row
+// ends as exactly one message with its smsid and report, invalid rows with
+// their code, and the MO row inserted once (docs/adr/0013).
+
+#include "ingest/sql/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "common/clock.h"
+#include "store/testing/in_memory_store.h"
+
+namespace bramka::ingest::sql {
+namespace {
+
+struct FakeDb {
+  struct Row {
+    std::string number, sender, message, flags;
+    SqlValue smsid, parts, dlr_date, dlr_code, dlr_description;
+    std::string dlr = "0";
+  };
+  std::map<int64_t, Row> mt;
+  std::vector<std::vector<SqlValue>> mo;
+  Statements st;
+  int calls = 0;
+  int fail_at = -1;
+  bool fail_after = false;  // the operation takes effect, then the connection breaks
+};
+
+class FakeConnection : public SqlConnection {
+ public:
+  explicit FakeConnection(FakeDb& db) : db_(db) {}
+
+  Result<std::vector<SqlRow>> Query(const std::string& sql) override {
+    BRAMKA_RETURN_IF_ERROR(Before());
+    EXPECT_EQ(sql, db_.st.select_due);
+    std::vector<SqlRow> out;
+    for (const auto& [id, r] : db_.mt) {
+      if ((r.smsid && !r.smsid->empty()) || r.dlr == "-1") continue;
+      out.push_back({std::to_string(id), r.number, r.sender, r.message, r.flags});
+    }
+    BRAMKA_RETURN_IF_ERROR(After());
+    return out;
+  }
+
+  Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& p) override {
+    BRAMKA_RETURN_IF_ERROR(Before());
+    if (sql == db_.st.write_smsid) {
+      auto& r = db_.mt.at(std::stoll(*p[2]));
+      r.smsid = p[0];
+      r.parts = p[1];
+    } else if (sql == db_.st.write_report) {
+      auto& r = db_.mt.at(std::stoll(*p[4]));
+      r.dlr = *p[0];
+      r.dlr_date = p[1];
+      r.dlr_code = p[2];
+      r.dlr_description = p[3];
+    } else if (sql == db_.st.insert_mo) {
+      bool exists = false;
+      for (const auto& m : db_.mo) exists = exists || m[4] == p[5];
+      if (!exists) db_.mo.push_back({p[0], p[1], p[2], p[3], p[4]});
+    } else {
+      ADD_FAILURE() << "unexpected statement " << sql;
+    }
+    BRAMKA_RETURN_IF_ERROR(After());
+    return int64_t{1};
+  }
+
+  Result<void> Begin() override {
+    BRAMKA_RETURN_IF_ERROR(Before());
+    snapshot_mt_ = db_.mt;
+    snapshot_mo_ = db_.mo;
+    in_tx_ = true;
+    return After();
+  }
+  Result<void> Commit() override {
+    BRAMKA_RETURN_IF_ERROR(Before());
+    in_tx_ = false;
+    return After();  // a lost acknowledgement: committed, but the caller sees an error
+  }
+  Result<void> Rollback() override {
+    Restore();
+    return Ok();
+  }
+
+ private:
+  Result<void> Before() {
+    if (broken_) return Fail(ErrorCode::kUnavailable, "connection is broken");
+    if (++db_.calls == db_.fail_at && !db_.fail_after) return Break();
+    return Ok();
+  }
+  Result<void> After() {
+    if (db_.calls == db_.fail_at && db_.fail_after) return Break();
+    return Ok();
+  }
+  Result<void> Break() {
+    broken_ = true;
+    Restore();  // the server rolls back an open transaction of a lost session
+    return Fail(ErrorCode::kUnavailable, "injected failure");
+  }
+  void Restore() {
+    if (!in_tx_) return;
+    db_.mt = snapshot_mt_;
+    db_.mo = snapshot_mo_;
+    in_tx_ = false;
+  }
+  FakeDb& db_;
+  bool broken_ = false;
+  bool in_tx_ = false;
+  std::map<int64_t, FakeDb::Row> snapshot_mt_;
+  std::vector<std::vector<SqlValue>> snapshot_mo_;
+};
+
+class SourcePollerTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
+  const bool fail_after = GetParam();
+  std::array<unsigned char, SecretBox::kKeyBytes> key{};
+  key.fill(3);
+  const SecretBox box = SecretBox::FromKey(key);
+  int max_calls_seen = 0;
+  for (int n = 0; n <= max_calls_seen + 1; ++n) {
+    SCOPED_TRACE("failing operation " + std::to_string(n) + (fail_after ? " after it" : ""));
+    store::InMemoryStore store;
+    FakeClock clock;
+    core::GatewayService gw(store, clock, core::CoreOptions{});
+    // Straight into the store: no argon2id per iteration.
+    auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
+    ASSERT_TRUE(account.ok());
+    ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
+    store::SqlSource source;
+    source.engine = "mysql";
+    source.host = "db";
+    source.port = 3306;
+    source.database = "shop";
+    source.user = "u";
+    source.password_enc = box.Seal("pw");
+    source.tls = "prefer";
+    source.structure = "standard";
+    source.interval_s = 1;
+    auto id = gw.AddSqlSource("acme", source);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    source = (*gw.ListSqlSources("acme"))[0];
+
+    FakeDb db;
+    db.st = MakeStatements(Engine::kMysql, *MakeLayout("standard", ""), 500);
+    db.fail_at = n;
+    db.fail_after = fail_after;
+    db.mt[1] = {"+48500100201", "", "one", "", {}, {}, {}, {}, {}};
+    db.mt[2] = {"+48500100202", "", "two", "FLASH", {}, {}, {}, {}, {}};
+    db.mt[3] = {"123", "", "bad number", "", {}, {}, {}, {}, {}};
+    db.mt[4] = {"+48500100204", "", "bad flag", "LOUD", {}, {}, {}, {}, {}};
+    db.mt[5] = {"+48500100205", "", std::string(200, 'x'), "", {}, {}, {}, {}, {}};
+    SqlIngestOptions options;
+    std::string password_seen;
+    options.connect = [&](const ConnectParams& p) -> Result<std::unique_ptr<SqlConnection>> {
+      password_seen = p.password;
+      return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
+    };
+    SourcePoller poller(gw, store, box, options, source);
+    auto settle = [&] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = poller.Cycle();
+        if (r.ok() && !*r) return;
+      }
+      ADD_FAILURE() << "did not settle";
+    };
+    settle();
+    EXPECT_EQ(password_seen, "pw");
+    // Deliver every message, queue an incoming one, settle again.
+    store::MessageQuery q;
+    q.account_id = (*gw.ListAccounts())[0].id;
+    auto page = store.QueryMessages(q);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->items.size(), 3u) << "a row became more or fewer than one message";
+    for (const auto& m : page->items) {
+      ASSERT_TRUE(store.MarkSent(m.id, "c", "up-" + m.id, 1000).ok());
+      store::ReceiptUpdate receipt;
+      receipt.connector = "c";
+      receipt.upstream_id = "up-" + m.id;
+      receipt.status = store::MessageStatus::kDelivered;
+      receipt.at_ms = 2000;
+      ASSERT_TRUE(store.ApplyReceipt(receipt).ok());
+    }
+    core::GatewayService::IncomingCallback in;
+    in.account_id = q.account_id;
+    in.message_id = "00000000a1";
+    in.from = "+48500100300";
+    in.to = "+48700000000";
+    in.text = "TAK";
+    in.received_ms = 3000;
+    ASSERT_EQ(*gw.QueueIncomingForSql(in), 1);
+    settle();
+
+    std::set<std::string> smsids;
+    for (int row : {1, 2, 5}) {
+      const auto& r = db.mt[row];
+      ASSERT_TRUE(r.smsid.has_value()) << "row " << row;
+      smsids.insert(*r.smsid);
+      EXPECT_EQ(r.dlr, "1") << "row " << row;
+      EXPECT_TRUE(r.dlr_date.has_value());
+    }
+    EXPECT_EQ(smsids.size(), 3u);
+    EXPECT_EQ(*db.mt[5].parts, "2");
+    EXPECT_EQ(db.mt[3].dlr, "-1");
+    EXPECT_EQ(*db.mt[3].dlr_code, "2200");
+    EXPECT_FALSE(db.mt[3].smsid.has_value());
+    EXPECT_EQ(db.mt[4].dlr, "-1");
+    EXPECT_EQ(*db.mt[4].dlr_code, "2203");
+    EXPECT_NE(db.mt[4].dlr_description->find("LOUD"), std::string::npos);
+    ASSERT_EQ(db.mo.size(), 1u);
+    EXPECT_EQ(*db.mo[0][2], "TAK");
+    EXPECT_TRUE(store.PendingSqlMo(source.id, -1)->empty());
+    EXPECT_TRUE(store.PendingSqlReports(source.id, -1)->empty());
+    if (n == 0) max_calls_seen = db.calls;
+  }
+  EXPECT_GT(max_calls_seen, 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(BeforeAndAfter, SourcePollerTest, ::testing::Bool());
+
+}  // namespace
+}  // namespace bramka::ingest::sql

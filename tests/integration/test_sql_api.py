@@ -1,0 +1,356 @@
+"""SQL API (issue 8, spec §9): bramka polls customers' MariaDB and PostgreSQL tables
+for outgoing rows, writes smsid/parts and the reports back, and inserts incoming
+messages -- against real servers the test starts once per engine (sql_peers.py).
+
+Each test gets a fresh `bramka init` (demo account, simnet with its test numbers:
++48600000 1xx undelivered, 2xx refused) and fresh tables. Waits are bounded polls."""
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import unittest
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Bramka, wait_until  # noqa: E402
+from sql_peers import MariaDb, Postgres  # noqa: E402
+
+DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+SERVERS = {}
+
+MAPS = ["mt_table=outbox", "mo_table=inbox", "id=row_no", "number=tel", "sender=nadawca",
+        "message=tresc", "date=kiedy", "flags=opcje", "smsid=sid", "dlr=stan", "dlr_date=stan_data",
+        "dlr_code=stan_kod", "dlr_description=stan_opis", "parts=czesci", "mo_number=od",
+        "mo_sender=do_kogo", "mo_message=tekst", "mo_date=odebrano", "mo_smsid=ident"]
+
+
+def server(cls):
+    if cls not in SERVERS:
+        SERVERS[cls] = cls()
+    return SERVERS[cls]
+
+
+def tearDownModule():
+    for s in SERVERS.values():
+        s.cleanup()
+
+
+class SqlApiCases:
+    """Run once per engine (the subclasses below set `db_class`)."""
+    db_class = None
+
+    def setUp(self):
+        self.db = server(self.db_class)
+        if self.db.proc is None:
+            self.db.start()
+        for database in ("shop", "other"):
+            for t in ("SerwerSMS_MT", "SerwerSMS_MO", "outbox", "inbox"):
+                self.db.run(f"DROP TABLE IF EXISTS {self.q(t)}", database)
+        self.bramka = Bramka()
+        self.addCleanup(self.bramka.cleanup)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def admin(self, *words, check=True):
+        return self.bramka.admin(*words, check=check)
+
+    def q(self, name):
+        return f"`{name}`" if self.db.engine == "mysql" else f'"{name}"'
+
+    def add_source(self, account="demo", database="shop", *extra):
+        self.admin("sql", "create-tables", "--url", self.db.url(database), *extra)
+        out = self.admin("sql", "add", account, "--url", self.db.url(database), "--interval", "1",
+                         *extra).stdout
+        return int(re.search(r"sql source (\d+) added", out).group(1))
+
+    def insert(self, rows, table="SerwerSMS_MT", database="shop", cols=("number", "sender", "message", "flags")):
+        values = []
+        for r in rows:
+            vals = []
+            for v in r:
+                if v is None:
+                    vals.append("NULL")
+                elif isinstance(v, tuple):  # raw SQL
+                    vals.append(v[0])
+                else:
+                    vals.append("'" + v.replace("'", "''") + "'")
+            values.append("(" + ", ".join(vals) + ")")
+        self.db.run(f"INSERT INTO {self.q(table)} ({', '.join(self.q(c) for c in cols)}) VALUES "
+                    + ", ".join(values), database)
+
+    def mt(self, database="shop"):
+        """id -> (number, smsid, dlr, dlr_date, dlr_code, dlr_description, parts)."""
+        rows = self.db.rows("SELECT id, number, smsid, dlr, dlr_date, dlr_code, dlr_description, parts "
+                            "FROM " + self.q("SerwerSMS_MT") + " ORDER BY id", database)
+        return {int(r[0]): r[1:] for r in rows}
+
+    def later(self, seconds):
+        return (f"NOW() + INTERVAL {seconds} SECOND",) if self.db.engine == "mysql" else \
+            (f"LOCALTIMESTAMP + INTERVAL '{seconds} seconds'",)
+
+    def store_rows(self, sql, args=()):
+        con = sqlite3.connect(f"file:{os.path.join(self.bramka.dir, 'data', 'bramka.db')}?mode=ro", uri=True)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def metrics(self):
+        with urllib.request.urlopen(self.bramka.url("/metrics"), timeout=5) as r:
+            return r.read().decode()
+
+    # ---- tests ---------------------------------------------------------------------------
+    def test_standard_rows_flags_schedule_invalid_and_reports(self):
+        self.add_source()
+        self.bramka.start()
+        long_text = "x" * 200
+        self.insert([
+            ("+48500100201", "", "eco text", None),              # 1 eco
+            ("+48500100202", "INFORMACJA", "flash", "FLASH"),    # 2
+            ("+48500100203", "INFORMACJA", "speed", "speed"),    # 3
+            ("+48500100204", "INFORMACJA", "zażółć gęślą jaźń", "UTF"),  # 4
+            ("+48500100205", "VOICE", "voice text", ""),         # 5 voice
+            ("+48500100206", "", long_text, None),               # 6 two parts
+            ("123", "", "bad number", None),                     # 7 invalid: 2200
+            ("+48500100208", "", "odd flag", "FLASH,LOUD"),      # 8 invalid: 2203 naming LOUD
+            ("+48500100209", "NOTAPPROVED", "sender", None),     # 9 invalid: 2205
+            ("+48500100210", "", "", None),                      # 10 invalid: 2203
+            ("+48600000101", "", "undelivered", None),           # 11 dlr 2, 2001
+            ("+48600000201", "", "refused", None),               # 12 dlr -1, 2200
+        ])
+        self.insert([("+48500100213", "", "scheduled", self.later(8))],
+                    cols=("number", "sender", "message", "date"))  # 13
+        valid = [1, 2, 3, 4, 5, 6, 11, 12]
+
+        def settled():
+            rows = self.mt()
+            return rows if all(rows[i][2] not in ("0", None) for i in range(1, 13)) else None
+        rows = wait_until(settled, 30, 0.2, "reports written back")
+        self.assertIsNone(rows[13][1], "scheduled row taken before its date")
+        for i in valid:
+            self.assertRegex(rows[i][1] or "", r"^[0-9a-f]{10}$", f"row {i}")
+        self.assertEqual(len({rows[i][1] for i in valid}), len(valid))
+        for i in (1, 2, 3, 4, 5, 6):
+            self.assertEqual(rows[i][2], "1", f"row {i}: {rows[i]}")
+            self.assertRegex(rows[i][3], DATE)
+        self.assertEqual(rows[6][6], "2")
+        self.assertEqual(rows[1][6], "1")
+        self.assertEqual((rows[11][2], rows[11][4], rows[11][5]), ("2", "2001", "wrong recipient number"))
+        self.assertEqual((rows[12][2], rows[12][4]), ("-1", "2200"))
+        for i, code in ((7, "2200"), (8, "2203"), (9, "2205"), (10, "2203")):
+            self.assertEqual((rows[i][1], rows[i][2], rows[i][4]), (None, "-1", code), f"row {i}: {rows[i]}")
+            self.assertTrue(rows[i][5])
+        self.assertIn("LOUD", rows[8][5])
+        # What bramka stored: types and flags.
+        by_id = {r[0]: r[1:] for r in self.store_rows(
+            "SELECT id, type, flash, speed, unicode, parts, source, unique_id FROM messages")}
+        self.assertEqual(by_id[rows[1][1]][0], 0)  # eco
+        self.assertEqual(by_id[rows[2][1]][:2], (1, 1))  # full, flash
+        self.assertEqual(by_id[rows[3][1]][2], 1)  # speed
+        self.assertEqual(by_id[rows[4][1]][3], 1)  # unicode
+        self.assertEqual(by_id[rows[5][1]][0], 2)  # voice
+        self.assertEqual(by_id[rows[1][1]][5], "sql")
+        # The scheduled row is taken once due.
+        rows = wait_until(lambda: (lambda r: r if r[13][1] else None)(self.mt()), 30, 0.2,
+                          "the scheduled row to be sent")
+        self.assertRegex(rows[13][1], r"^[0-9a-f]{10}$")
+        # Status and metrics.
+        listing = self.admin("sql", "list").stdout
+        self.assertIn("account=demo", listing)
+        self.assertIn("state=ok", listing)
+        self.assertNotIn(":pw@", listing)
+        self.assertRegex(self.metrics(), r'bramka_sql_source_up\{source="1",[^}]*\} 1')
+
+    def test_individual_structure_with_incoming_rows(self):
+        maps = [a for m in MAPS for a in ("--map", m)]
+        self.add_source("demo", "shop", "--structure", "individual", *maps)
+        self.bramka.start()
+        self.insert([("+48500100301", "", "one", None), ("+48600000101", "INFORMACJA", "two", "FLASH")],
+                    table="outbox", cols=("tel", "nadawca", "tresc", "opcje"))
+        self.insert([("+48500100303", "", "later", self.later(600))], table="outbox",
+                    cols=("tel", "nadawca", "tresc", "kiedy"))
+
+        def done():
+            rows = self.db.rows("SELECT row_no, sid, stan, stan_kod, czesci FROM " + self.q("outbox") +
+                                " ORDER BY row_no")
+            return rows if rows[0][2] == "1" and rows[1][2] == "2" else None
+        rows = wait_until(done, 30, 0.2, "individual rows reported")
+        self.assertRegex(rows[0][1], r"^[0-9a-f]{10}$")
+        self.assertEqual(rows[0][4], "1")
+        self.assertEqual(rows[1][3], "2001")
+        self.assertIsNone(rows[2][1])
+        # Incoming messages through the entry point issue 6 calls (here via bramka admin sql mo).
+        out = self.admin("sql", "mo", "demo", "--from", "+48500100400", "--to", "+48700000001",
+                         "--text", "TAK, zażółć", "--id", "00000000a1").stdout
+        self.assertIn("queued for 1 sql sources", out)
+        self.admin("sql", "mo", "demo", "--from", "+48500100400", "--to", "+48700000001",
+                   "--text", "TAK, zażółć", "--id", "00000000a1")
+        mo = wait_until(lambda: self.db.rows("SELECT od, do_kogo, tekst, odebrano, ident FROM " +
+                                             self.q("inbox")), 20, 0.2, "the MO row")
+        self.assertEqual(len(mo), 1)
+        self.assertEqual(mo[0][:3], ("+48500100400", "+48700000001", "TAK, zażółć"))
+        self.assertEqual(mo[0][4], "00000000a1")
+        self.assertTrue(mo[0][3].startswith("20"))
+        # A real incoming message (simnet MO to the account's NDI) reaches the MO table too.
+        self.admin("inbound", "add", "--kind", "ndi", "--number", "+48700000002",
+                   "--account", "demo")
+        self.admin("simnet", "mo", "--from", "+48500100401", "--to", "+48700000002",
+                   "--text", "przez simnet")
+        mo = wait_until(lambda: [r for r in self.db.rows("SELECT od, do_kogo, tekst FROM " +
+                                                         self.q("inbox")) if r[2] == "przez simnet"],
+                        20, 0.2, "the MO row of a simnet incoming message")
+        self.assertEqual(mo, [("+48500100401", "+48700000002", "przez simnet")])
+        # Bad mappings are refused with the key named.
+        bad = self.admin("sql", "add", "demo", "--url", self.db.url(), "--structure", "individual",
+                         "--map", "colour=x", check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("colour", bad.stderr)
+
+    def test_database_restarted_mid_poll(self):
+        self.add_source()
+        self.bramka.start()
+        n = 150
+        self.insert([(f"+48500{i:06d}", "", f"restart {i}", None) for i in range(n)])
+        wait_until(lambda: self.db.value("SELECT COUNT(*) FROM " + self.q("SerwerSMS_MT") +
+                                         " WHERE smsid IS NOT NULL") != "0", 30, 0.05, "first smsid")
+        self.db.stop()
+        wait_until(lambda: "state=retrying" in self.admin("sql", "list").stdout, 30, 0.2,
+                   "the source to show retrying")
+        self.assertRegex(self.metrics(), r'bramka_sql_source_up\{source="1",[^}]*\} 0')
+        self.db.start()
+        self.insert([("+48500999999", "", "after restart", None)])
+
+        def all_done():
+            rows = self.mt()
+            return rows if all(r[1] and r[2] == "1" for r in rows.values()) else None
+        rows = wait_until(all_done, 60, 0.2, "every row sent and reported after the restart")
+        self.assertEqual(len({r[1] for r in rows.values()}), n + 1)
+        self.assertIn("state=ok", self.admin("sql", "list").stdout)
+        count = self.store_rows("SELECT COUNT(*) FROM messages WHERE source = 'sql'")[0][0]
+        self.assertEqual(count, n + 1)
+
+    def test_kill9_mid_batch_no_duplicate_no_loss(self):
+        self.add_source()
+        n = 400
+        self.insert([(f"+48501{i:06d}", "", f"kill {i}", None) for i in range(n)])
+        for _ in range(2):
+            self.bramka.start()
+            wait_until(lambda: self.store_rows("SELECT COUNT(*) FROM messages")[0][0] > 0, 30, 0.01,
+                       "messages accepted")
+            self.bramka.kill9()
+        self.bramka.start()
+
+        def all_done():
+            rows = self.mt()
+            return rows if all(r[1] and r[2] == "1" for r in rows.values()) else None
+        rows = wait_until(all_done, 90, 0.2, "every row sent and reported after kill -9")
+        smsids = [r[1] for r in rows.values()]
+        self.assertEqual(len(set(smsids)), n)
+        stored = self.store_rows("SELECT id, unique_id FROM messages WHERE source = 'sql'")
+        self.assertEqual(len(stored), n, "a row became more or fewer than one message")
+        self.assertEqual({s[0] for s in stored}, set(smsids))
+        self.assertEqual(len({s[1] for s in stored}), n)
+
+    def test_two_accounts_sources_are_isolated(self):
+        self.admin("account", "add", "other", "--password", "other-pw", "--eco", "100")
+        a = self.add_source("demo", "shop")
+        b = self.add_source("other", "other")
+        self.bramka.start()
+        self.insert([("+48500100501", "", "for demo", None)], database="shop")
+        self.insert([("+48500100502", "", "for other", None)], database="other")
+        a_row = wait_until(lambda: self.mt("shop")[1][1], 30, 0.2, "demo's smsid")
+        b_row = wait_until(lambda: self.mt("other")[1][1], 30, 0.2, "other's smsid")
+        owners = dict(self.store_rows(
+            "SELECT m.id, a.name FROM messages m JOIN accounts a ON a.id = m.account_id"))
+        self.assertEqual(owners[a_row], "demo")
+        self.assertEqual(owners[b_row], "other")
+        self.assertEqual(self.bramka.api("messages/view", {"id": a_row})["phone"], "+48500100501")
+        view_b = self.bramka.api("messages/view", {"id": b_row})
+        self.assertIn("error", view_b)
+        # One account cannot list or remove the other's sources.
+        self.assertNotIn("account=demo", self.admin("sql", "list", "other").stdout)
+        refused = self.admin("sql", "remove", "other", str(a), check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("not found", refused.stderr)
+        # Incoming messages of demo reach demo's table only.
+        self.admin("sql", "mo", "demo", "--from", "+48500100600", "--to", "+48700000001", "--text", "hi")
+        wait_until(lambda: self.db.value("SELECT COUNT(*) FROM " + self.q("SerwerSMS_MO"), "shop") == "1",
+                   20, 0.2, "demo's MO row")
+        self.assertEqual(self.db.value("SELECT COUNT(*) FROM " + self.q("SerwerSMS_MO"), "other"), "0")
+        self.admin("sql", "remove", "other", str(b))
+        self.assertNotIn(f"\n{b} ", "\n" + self.admin("sql", "list").stdout)
+
+    def test_locked_rows_are_retried_with_backoff(self):
+        self.add_source()
+        self.insert([("+48500100701", "", "locked row", None), ("+48500100702", "", "free row", None)])
+        release = self.db.hold_row_lock(self.q("SerwerSMS_MT"), 1)
+        try:
+            self.bramka.start()
+            listing = wait_until(lambda: (lambda o: o if "state=retrying" in o else None)(
+                self.admin("sql", "list").stdout), 40, 0.2, "the locked source to show retrying")
+            self.assertIn("lock", listing.lower())
+            self.assertIsNone(self.mt()[1][1])
+        finally:
+            release()
+
+        def done():
+            rows = self.mt()
+            return rows if all(r[1] and r[2] == "1" for r in rows.values()) else None
+        rows = wait_until(done, 60, 0.2, "both rows sent once the lock is gone")
+        self.assertNotEqual(rows[1][1], rows[2][1])
+        self.assertEqual(self.store_rows("SELECT COUNT(*) FROM messages WHERE source = 'sql'")[0][0], 2)
+        self.assertIn("state=ok", self.admin("sql", "list").stdout)
+
+    def test_password_from_a_file(self):
+        self.admin("sql", "create-tables", "--url", self.db.url())
+        path = os.path.join(self.bramka.dir, "db-password")
+        with open(path, "w") as f:
+            f.write("pw\n")
+        self.admin("sql", "add", "demo", "--url", self.db.url(password="not-this"), "--password-file", path,
+                   "--interval", "1")
+        self.insert([("+48500100901", "", "password file", None)])
+        self.bramka.start()
+        wait_until(lambda: self.mt()[1][1], 30, 0.2, "the row sent with the file's password")
+        with open(os.path.join(self.bramka.dir, "data", "bramka.db"), "rb") as f:
+            self.assertNotIn(b"not-this", f.read())
+
+    def test_tls_required_but_not_offered_shows_in_status(self):
+        self.admin("sql", "create-tables", "--url", self.db.url())
+        self.admin("sql", "add", "demo", "--url", self.db.url(), "--interval", "1", "--tls", "require")
+        self.insert([("+48500100801", "", "needs tls", None)])
+        self.bramka.start()
+        listing = wait_until(lambda: (lambda o: o if "state=retrying" in o else None)(
+            self.admin("sql", "list").stdout), 30, 0.2, "the TLS failure in the status")
+        self.assertIn("ssl", listing.lower())
+        self.assertNotIn(":pw", listing)
+        self.assertIsNone(self.mt()[1][1])  # nothing sent over a connection that is not TLS
+
+    def test_bad_input_is_refused_with_a_clear_error(self):
+        cases = [
+            (["sql", "add", "demo", "--url", "oracle://u:p@h/d"], "scheme"),
+            (["sql", "add", "demo", "--url", "mysql://u:secretpw@h"], "database"),
+            (["sql", "add", "nobody", "--url", self.db.url()], "nobody"),
+            (["sql", "add", "demo", "--url", self.db.url(), "--tls", "maybe"], "tls"),
+            (["sql", "add", "demo", "--url", self.db.url(), "--interval", "0"], "interval"),
+            (["sql", "create-tables"], "--engine"),
+        ]
+        for words, needle in cases:
+            r = self.admin(*words, check=False)
+            self.assertNotEqual(r.returncode, 0, words)
+            self.assertIn(needle, r.stderr, words)
+            self.assertNotIn("secretpw", r.stderr)
+        ddl = self.admin("sql", "create-tables", "--engine", self.db.engine).stdout
+        self.assertIn("SerwerSMS_MT", ddl)
+        self.assertIn("SerwerSMS_MO", ddl)
+
+
+class MariaDbTest(SqlApiCases, unittest.TestCase):
+    db_class = MariaDb
+
+
+class PostgresTest(SqlApiCases, unittest.TestCase):
+    db_class = Postgres
+
+
+if __name__ == "__main__":
+    unittest.main()
