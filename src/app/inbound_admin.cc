@@ -29,32 +29,6 @@ std::string KindName(store::InboundKind k) {
                                            : delivery::InboxTypeOf(k);
 }
 
-// "2.46" / "2,46" / "2" -> grosze; nullopt otherwise.
-std::optional<int64_t> Grosze(const std::string& text) {
-  int64_t whole = 0, cents = 0;
-  int decimals = -1;
-  if (text.empty()) return std::nullopt;
-  for (char c : text) {
-    if (c == '.' || c == ',') {
-      if (decimals >= 0) return std::nullopt;
-      decimals = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (decimals < 0) {
-        whole = whole * 10 + (c - '0');
-        if (whole > 1'000'000'000) return std::nullopt;
-      } else if (++decimals <= 2) {
-        cents = cents * 10 + (c - '0');
-      } else {
-        return std::nullopt;
-      }
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (decimals == 1) cents *= 10;
-  return whole * 100 + cents;
-}
-
 }  // namespace
 
 int RunInboundAdmin(const std::string& config_path, const InboundAdminOptions& o) {
@@ -67,7 +41,7 @@ int RunInboundAdmin(const std::string& config_path, const InboundAdminOptions& o
     if (*kind != store::InboundKind::kPool && o.account.empty()) {
       return Die("--account is required for --kind " + o.kind);
     }
-    auto price = Grosze(o.price);
+    auto price = ParseGrosze(o.price);
     if (!price) return Die("--price must be an amount in PLN such as 2.46, not '" + o.price + "'");
     auto id = gw.AddInboundNumber(o.account, *kind, o.number, o.keyword, *price, o.answers);
     if (!id.ok()) return Die(id.error());

@@ -13,33 +13,6 @@ namespace bramka::app {
 
 namespace {
 
-// "123", "123.4", "123,45" -> grosze; nullopt for anything else.
-std::optional<int64_t> ParsePln(const std::string& text) {
-  int64_t whole = 0;
-  int64_t cents = 0;
-  int decimals = -1;  // -1: before the separator
-  if (text.empty()) return std::nullopt;
-  for (char c : text) {
-    if (c == '.' || c == ',') {
-      if (decimals >= 0) return std::nullopt;
-      decimals = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (decimals < 0) {
-        whole = whole * 10 + (c - '0');
-        if (whole > 1'000'000'000'000) return std::nullopt;
-      } else if (++decimals <= 2) {
-        cents = cents * 10 + (c - '0');
-      } else {
-        return std::nullopt;
-      }
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (decimals == 1) cents *= 10;
-  return whole * 100 + cents;
-}
-
 void PrintPayment(const store::Payment& p) {
   std::cout << fmt::format("{:<6} {:<16} {:<7} {:>8} {:>12} {:<9} {}\n", p.id, p.number,
                            store::MessageTypeName(p.type), p.units,
@@ -57,7 +30,7 @@ int RunPaymentAdmin(const std::string& config_path, const PaymentAdminOptions& o
   if (o.verb == "add") {
     auto type = store::ParseMessageType(o.type);
     if (!type) return Die("unknown balance type '" + o.type + "'");
-    auto price = ParsePln(o.price);
+    auto price = ParseGrosze(o.price);
     if (!price) return Die("--price must be an amount in PLN such as 123.00, not '" + o.price + "'");
     core::TopUpOrder order;
     order.account = o.account;

@@ -45,6 +45,32 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   return rt;
 }
 
+std::optional<int64_t> ParseGrosze(const std::string& text) {
+  int64_t whole = 0;
+  int64_t cents = 0;
+  int decimals = -1;  // -1: before the separator
+  if (text.empty()) return std::nullopt;
+  for (char c : text) {
+    if (c == '.' || c == ',') {
+      if (decimals >= 0) return std::nullopt;
+      decimals = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (decimals < 0) {
+        whole = whole * 10 + (c - '0');
+        if (whole > 1'000'000'000'000) return std::nullopt;
+      } else if (++decimals <= 2) {
+        cents = cents * 10 + (c - '0');
+      } else {
+        return std::nullopt;
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (decimals == 1) cents *= 10;
+  return whole * 100 + cents;
+}
+
 int Die(const Error& error) { return Die(error.message); }
 
 int Die(const std::string& message) {

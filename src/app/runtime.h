@@ -2,7 +2,9 @@
 // Shared start-up steps of the subcommands: load the config, open the store,
 // build core. Errors are printed for the operator; callers exit non-zero.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -26,6 +28,10 @@ struct Runtime {
 // Loads `config_path`, sets the process time zone, opens the store (creating
 // the data folder) and builds the gateway service.
 Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path);
+
+// An amount of PLN as the operator types it ("123", "2.46", "2,5") in grosze; nullopt
+// for anything else (more than two decimals, signs, letters, over 10^12 PLN).
+std::optional<int64_t> ParseGrosze(const std::string& text);
 
 // Prints "bramka: <message>" to stderr and returns exit code 1.
 int Die(const Error& error);

@@ -17,6 +17,10 @@ namespace bramka::store::sqlite {
 
 Account ReadAccount(const Stmt& s);
 
+// Whether the account exists; RequireAccount: kNotFound "no such account" when not.
+Result<bool> AccountExists(Connection& c, AccountId id);
+Result<void> RequireAccount(Connection& c, AccountId id);
+
 // CIDR lists are stored comma-separated ('' = none).
 std::string JoinCidrList(const std::vector<std::string>& cidrs);
 std::vector<std::string> SplitCidrList(const std::string& s);

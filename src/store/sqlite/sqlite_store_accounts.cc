@@ -57,6 +57,18 @@ std::vector<std::string> SplitCidrList(const std::string& s) {
   return out;
 }
 
+Result<bool> AccountExists(Connection& c, AccountId id) {
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+  stmt.BindInt(1, id);
+  return stmt.Step();
+}
+
+Result<void> RequireAccount(Connection& c, AccountId id) {
+  BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(c, id));
+  if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
+  return Ok();
+}
+
 }  // namespace sqlite
 
 namespace {
@@ -309,13 +321,7 @@ Result<int64_t> SqliteStore::AddAccountMessage(AccountId id, const std::string& 
 Result<std::vector<AccountMessage>> SqliteStore::TakeAccountMessages(AccountId id, int64_t now_ms) {
   return writer_->Call<std::vector<AccountMessage>>([&](WriteContext& ctx)
                                                         -> Result<std::vector<AccountMessage>> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
-                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.BindInt(1, id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, id));
     std::vector<AccountMessage> out;
     {
       BRAMKA_ASSIGN_OR_RETURN(

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/sqlite/callbacks_tx.h"
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -78,12 +79,6 @@ Result<void> InsertEntry(Connection& c, const CallbackEntry& e) {
   return stmt.Run();
 }
 
-Result<bool> AccountExists(Connection& c, AccountId id) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-  stmt.BindInt(1, id);
-  return stmt.Step();
-}
-
 }  // namespace
 
 Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
@@ -116,7 +111,7 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
 }
 
 Result<bool> QueueMoCallbackInTx(Connection& c, const CallbackEntry& entry) {
-  BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(c, entry.account_id));
+  BRAMKA_ASSIGN_OR_RETURN(bool exists, sqlite::AccountExists(c, entry.account_id));
   if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
   CallbackEntry e = entry;
   e.kind = CallbackKind::kMo;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -56,14 +57,7 @@ Result<bool> SourceExists(Connection& c, int64_t source_id) {
 
 Result<int64_t> SqliteStore::AddFtpSource(const FtpSource& s) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
-                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.BindInt(1, s.account_id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
-      account.Reset();
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, s.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
         ctx.conn.Prepare("INSERT INTO ftp_sources (account_id, host, port, username, "

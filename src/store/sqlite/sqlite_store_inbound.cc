@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "store/sqlite/callbacks_tx.h"
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -60,12 +61,6 @@ InboxMessage ReadInbox(const Stmt& s) {
   m.received_ms = s.Int(11);
   s.TextInto(12, m.connector);
   return m;
-}
-
-Result<bool> AccountExists(Connection& c, AccountId id) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt s, c.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-  s.BindInt(1, id);
-  return s.Step();
 }
 
 // The WHERE clause of an inbox query; parameters ?1.. in the order BindInboxWhere binds.
@@ -155,7 +150,7 @@ Result<int64_t> SqliteStore::AddInboundNumber(const InboundNumber& number) {
   n.keyword = pool ? "" : Upper(n.keyword);
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     if (!pool) {
-      BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, n.account_id));
+      BRAMKA_ASSIGN_OR_RETURN(bool exists, sqlite::AccountExists(ctx.conn, n.account_id));
       if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     }
     {
@@ -231,7 +226,7 @@ Result<std::optional<ReplyTarget>> SqliteStore::FindReplyTarget(const std::strin
 Result<InboxMessage> SqliteStore::RecordIncoming(const InboxMessage& message) {
   return writer_->Call<InboxMessage>([&](WriteContext& ctx) -> Result<InboxMessage> {
     if (message.account_id != 0) {
-      BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, message.account_id));
+      BRAMKA_ASSIGN_OR_RETURN(bool exists, sqlite::AccountExists(ctx.conn, message.account_id));
       if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     }
     InboxMessage m = message;
@@ -339,7 +334,7 @@ Result<int> SqliteStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
 
 Result<int64_t> SqliteStore::AddQuiz(const Quiz& quiz) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, quiz.account_id));
+    BRAMKA_ASSIGN_OR_RETURN(bool exists, sqlite::AccountExists(ctx.conn, quiz.account_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/ids.h"
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/reader_pool.h"
@@ -46,14 +47,7 @@ Result<void> SqliteStore::AddMediaFile(const MediaFile& file) {
     return Fail(ErrorCode::kInvalidArgument, "media file size differs from its data");
   }
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
-                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.BindInt(1, file.account_id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
-      account.Reset();
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, file.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
         ctx.conn.Prepare("INSERT INTO media_files (id, account_id, type, name, content_type, size, "

@@ -65,13 +65,7 @@ SmppUser ReadUser(const Stmt& s) {
 
 Result<int64_t> SqliteStore::CreateSmppUser(const SmppUser& user) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt account,
-                              ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.BindInt(1, user.account_id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, account.Step());
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, user.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
         ctx.conn.Prepare("INSERT INTO smpp_users (account_id, system_id, password_hash, "

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -62,12 +63,7 @@ SqlMoEntry ReadMo(const Stmt& s) {
 
 Result<int64_t> SqliteStore::CreateSqlSource(const SqlSource& o) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt check, ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      check.BindInt(1, o.account_id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, check.Step());
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, o.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         ctx.conn.Prepare("INSERT INTO sql_sources (account_id, engine, host, port, database, "
@@ -220,12 +216,7 @@ Result<void> SqliteStore::MarkSqlReported(int64_t source_id, const std::vector<i
 
 Result<int> SqliteStore::QueueSqlMo(const SqlMoEntry& e) {
   return writer_->Call<int>([&](WriteContext& ctx) -> Result<int> {
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt check, ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      check.BindInt(1, e.account_id);
-      BRAMKA_ASSIGN_OR_RETURN(bool found, check.Step());
-      if (!found) return Fail(ErrorCode::kNotFound, "no such account");
-    }
+    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, e.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         ctx.conn.Prepare("INSERT OR IGNORE INTO sql_mo_outbox (source_id, account_id, message_id, "
