@@ -492,4 +492,9 @@ class Store {
   virtual Result<void> AckSqlMo(int64_t entry_id) = 0;
 };
 
+// The checks AddInboundNumber makes before it looks at stored numbers, shared by
+// the implementations: kInvalidArgument for an empty number, a pool number with an
+// account, or another kind without one.
+Result<void> CheckInboundNumber(const InboundNumber& number);
+
 }  // namespace bramka::store

@@ -138,14 +138,8 @@ std::vector<std::string> SplitOptions(const std::string& s) {
 }  // namespace
 
 Result<int64_t> SqliteStore::AddInboundNumber(const InboundNumber& number) {
-  if (number.number.empty()) return Fail(ErrorCode::kInvalidArgument, "number is empty");
+  BRAMKA_RETURN_IF_ERROR(CheckInboundNumber(number));
   const bool pool = number.kind == InboundKind::kPool;
-  if (pool && number.account_id != 0) {
-    return Fail(ErrorCode::kInvalidArgument, "pool numbers belong to no account");
-  }
-  if (!pool && number.account_id == 0) {
-    return Fail(ErrorCode::kInvalidArgument, "the number needs an account");
-  }
   InboundNumber n = number;
   n.keyword = pool ? "" : Upper(n.keyword);
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {

@@ -32,14 +32,8 @@ bool Matches(const InboxMessage& m, const InboxQuery& q) {
 }  // namespace
 
 Result<int64_t> InMemoryStore::AddInboundNumber(const InboundNumber& number) {
-  if (number.number.empty()) return Fail(ErrorCode::kInvalidArgument, "number is empty");
+  BRAMKA_RETURN_IF_ERROR(CheckInboundNumber(number));
   const bool pool = number.kind == InboundKind::kPool;
-  if (pool && number.account_id != 0) {
-    return Fail(ErrorCode::kInvalidArgument, "pool numbers belong to no account");
-  }
-  if (!pool && number.account_id == 0) {
-    return Fail(ErrorCode::kInvalidArgument, "the number needs an account");
-  }
   std::lock_guard lock(mu_);
   if (!pool && !accounts_.count(number.account_id)) {
     return Fail(ErrorCode::kNotFound, "no such account");
