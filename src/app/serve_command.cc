@@ -145,16 +145,12 @@ int RunServe(const std::string& config_path) {
   delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
                                   metrics);
   rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
-  // SMPP receipts (api/smpp): write the deliver_sm to the durable outbox, then wake the
-  // SMPP server (set below, once it listens).
+  // SMPP receipts (api/smpp): the store queued the deliver_sm with the final status;
+  // wake the SMPP server (set below, once it listens).
   std::atomic<api::smpp::SmppServer*> smpp_server{nullptr};
-  dispatcher.AddReceiptListener([&rt, &smpp_server](const store::Message& m) {
-    auto user = api::smpp::QueueReceipt(*rt.gateway, m);
-    if (!user.ok()) {
-      spdlog::warn("SMPP receipt for {} not queued: {}", m.id, user.error().ToString());
-    } else if (*user != 0) {
-      if (auto* s = smpp_server.load()) s->NotifyOutbox(*user);
-    }
+  dispatcher.AddReceiptListener([&smpp_server](const store::Message& m) {
+    if (m.smpp_user_id == 0 || m.smpp_registered_delivery == 0) return;
+    if (auto* s = smpp_server.load()) s->NotifyOutbox(m.smpp_user_id);
   });
   // Callbacks (src/notify): the store queues them with each final status (ADR 0007);
   // the listener only wakes the sender early.
@@ -175,28 +171,24 @@ int RunServe(const std::string& config_path) {
     dispatcher.AddReceiptListener([s = callbacks.get()](const store::Message&) { s->Wake(); });
   }
   // ---- inbound (docs/adr/0011): connectors' incoming messages go to the router, which
-  // stores them with their MO callback in one transaction; then the SMPP fan-out
-  // (deliver_sm in the durable outbox) and the callback sender's wake-up.
+  // stores them with their MO callback, SMPP deliver_sm and SQL API rows in one
+  // transaction; the listener only wakes their senders.
   delivery::InboundOptions iopts;
   iopts.reply_window_ms = cfg.inbound.reply_window_s * 1000;
   iopts.reassembly_timeout_ms = cfg.inbound.reassembly_timeout_s * 1000;
   delivery::InboundRouter inbound(*rt.store, rt.clock, iopts);
   inbound.AddListener([&rt, &smpp_server, cb = callbacks.get()](const store::InboxMessage& m) {
-    auto users = api::smpp::QueueMo(*rt.gateway, m);
-    if (!users.ok()) {
-      spdlog::warn("SMPP MO for incoming {} not queued: {}", m.id, users.error().ToString());
-    } else if (auto* s = smpp_server.load()) {
-      for (int64_t u : *users) s->NotifyOutbox(u);
-    }
-    if (cb && m.account_id != 0) cb->Wake();
-    // The account's SQL API sources get it in their MO table (ADR 0013).
-    if (m.account_id != 0) {
-      auto sql = rt.gateway->QueueIncomingForSql(
-          {m.account_id, std::to_string(m.id), m.phone, m.to_number, m.text, m.received_ms});
-      if (!sql.ok()) {
-        spdlog::warn("SQL MO for incoming {} not queued: {}", m.id, sql.error().ToString());
+    if (m.account_id == 0) return;  // the operator inbox
+    if (auto* s = smpp_server.load()) {
+      auto users = rt.gateway->SmppUserIdsOf(m.account_id);
+      if (!users.ok()) {
+        spdlog::warn("SMPP MO for incoming {}: {}", m.id, users.error().ToString());
+      } else {
+        for (int64_t u : *users) s->NotifyOutbox(u);
       }
     }
+    if (cb) cb->Wake();
+    rt.gateway->WakeSqlSources();  // their MO tables (ADR 0013)
   });
   dispatcher.SetInboundSink([&inbound](delivery::IncomingSms sms) {
     return inbound.Handle(std::move(sms));

@@ -216,10 +216,22 @@ class GatewayService {
                                  const std::vector<std::string>& allowed_cidrs, int max_binds,
                                  int tps);
   Result<std::vector<store::SmppUser>> ListSmppUsers();
-  // The durable deliver_sm outbox of an SMPP login (receipts, later MO); `pdu` is the
-  // SMPP server's encoding. See store.h.
+  // The durable deliver_sm outbox of an SMPP login (receipts and MO); `pdu` is the
+  // SMPP server's encoding. The store queues receipts and MO itself, with an empty pdu,
+  // in the transaction that records them (store.h, AddSmppOutbox).
   Result<int64_t> QueueSmppDeliver(int64_t smpp_user_id, const std::string& message_id,
                                    const std::string& pdu);
+  // What such an entry (empty pdu) reports, read from `account`'s records: the message
+  // of a receipt or the incoming message of an MO (exactly one is set). kNotFound when
+  // it is gone.
+  struct SmppOutboxSubject {
+    std::optional<store::Message> message;
+    std::optional<store::InboxMessage> incoming;
+  };
+  Result<SmppOutboxSubject> SmppOutboxSubjectOf(store::AccountId account,
+                                                const store::SmppOutboxEntry& entry);
+  // The SMPP users of an account (to wake the server for its MO).
+  Result<std::vector<int64_t>> SmppUserIdsOf(store::AccountId account);
   Result<std::vector<store::SmppOutboxEntry>> PendingSmppDelivers(int64_t smpp_user_id,
                                                                   int limit);
   Result<void> AckSmppDeliver(int64_t entry_id);
@@ -405,6 +417,10 @@ class GatewayService {
   Result<int> QueueIncomingForSql(const IncomingCallback& incoming);
   // Called after QueueIncomingForSql queued something (ingest/sql's Wake).
   void SetSqlQueuedHook(std::function<void()> hook) { sql_queued_hook_ = std::move(hook); }
+  // Calls that hook: the store queued MO rows itself (Store::RecordIncoming).
+  void WakeSqlSources() {
+    if (sql_queued_hook_) sql_queued_hook_();
+  }
 
   const sms::PhoneNormalizer& phones() const { return phones_; }
   store::Store& store() { return store_; }

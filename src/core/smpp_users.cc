@@ -92,6 +92,26 @@ Result<int64_t> GatewayService::QueueSmppDeliver(int64_t smpp_user_id,
   return store_.AddSmppOutbox(e);
 }
 
+Result<GatewayService::SmppOutboxSubject> GatewayService::SmppOutboxSubjectOf(
+    store::AccountId account, const store::SmppOutboxEntry& entry) {
+  SmppOutboxSubject subject;
+  if (entry.inbox_id != 0) {
+    BRAMKA_ASSIGN_OR_RETURN(subject.incoming, store_.GetInboxMessage(account, entry.inbox_id));
+  } else {
+    BRAMKA_ASSIGN_OR_RETURN(subject.message, store_.GetMessage(account, entry.message_id));
+  }
+  return subject;
+}
+
+Result<std::vector<int64_t>> GatewayService::SmppUserIdsOf(store::AccountId account) {
+  BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SmppUser> all, store_.ListSmppUsers());
+  std::vector<int64_t> ids;
+  for (const store::SmppUser& u : all) {
+    if (u.account_id == account) ids.push_back(u.id);
+  }
+  return ids;
+}
+
 Result<std::vector<store::SmppOutboxEntry>> GatewayService::PendingSmppDelivers(
     int64_t smpp_user_id, int limit) {
   return store_.ListSmppOutbox(smpp_user_id, limit);

@@ -196,14 +196,20 @@ struct SmppUser {
 };
 
 // A deliver_sm waiting for a receiver/transceiver bind of an SMPP user and its
-// deliver_sm_resp (receipts, later MO). `pdu` is opaque to the store (the SMPP
-// server's encoding); entries are kept until deleted.
+// deliver_sm_resp (receipts and incoming messages). `pdu` is opaque to the
+// store (the SMPP server's encoding); entries are kept until deleted.
+//
+// The store itself queues entries with an EMPTY pdu in the transaction that
+// makes a message final or records an incoming message (so a crash cannot
+// separate the two): the SMPP server builds the deliver_sm when it sends it,
+// from the message (`message_id`: a receipt) or the inbox row (`inbox_id`).
 struct SmppOutboxEntry {
   int64_t id = 0;  // increasing: the delivery order
   int64_t smpp_user_id = 0;
   std::string message_id;  // the message a receipt is about; may be empty
-  std::string pdu;
+  std::string pdu;         // empty: to be built when sent (see above)
   int64_t created_ms = 0;
+  int64_t inbox_id = 0;  // the incoming message an MO is; 0 for receipts
 };
 
 // ---- billing: payments (invoices for top-ups) and sending statistics --------------

@@ -176,6 +176,13 @@ class Store {
   // Ordered by id.
   virtual Result<std::vector<SmppUser>> ListSmppUsers() = 0;
   // Durably appends an entry (entry.id is ignored) and returns its id.
+  //
+  // The store also queues entries itself, with an empty pdu, IN THE SAME
+  // TRANSACTION as the change they report: MarkUnsent and ApplyReceipt, when
+  // they make a message final (not when it was final already) and it has an
+  // smpp_user_id and a non-zero smpp_registered_delivery, queue one entry for
+  // that user with its message_id; RecordIncoming of an account's message
+  // queues one entry per SMPP user of the account with inbox_id.
   virtual Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) = 0;
   // Up to `limit` entries of the user, oldest (lowest id) first; limit < 0 = all.
   virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id,
@@ -427,9 +434,11 @@ class Store {
                                                              const std::string& from_number,
                                                              int64_t since_ms) = 0;
   // Stores an incoming message (id and read ignored) and returns it as stored. When
-  // it belongs to an account (account_id != 0) the account's MO callback is queued IN
-  // THE SAME TRANSACTION (ADR 0007), and the held parts of message.parts_key (if
-  // any) are deleted in it too. kNotFound for an unknown account.
+  // it belongs to an account (account_id != 0) the account's MO callback, its SQL
+  // sources' MO rows (as QueueSqlMo, message_id = the inbox id) and its SMPP users'
+  // deliver_sm (AddSmppOutbox) are queued IN THE SAME TRANSACTION (ADR 0007), and the
+  // held parts of message.parts_key (if any) are deleted in it too. kNotFound for an
+  // unknown account.
   virtual Result<InboxMessage> RecordIncoming(const InboxMessage& message) = 0;
   // The account's incoming messages matching the query (account 0: the operator
   // inbox), by id (newest first when descending); marks the returned page read in

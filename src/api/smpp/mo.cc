@@ -50,20 +50,4 @@ wire::Pdu MakeMoDeliver(const store::InboxMessage& m) {
   return pdu;
 }
 
-Result<std::vector<int64_t>> QueueMo(core::GatewayService& core, const store::InboxMessage& m) {
-  std::vector<int64_t> users;
-  if (m.account_id == 0) return users;
-  BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SmppUser> all, core.ListSmppUsers());
-  std::string bytes;
-  for (const store::SmppUser& u : all) {
-    if (u.account_id != m.account_id) continue;
-    if (bytes.empty()) {
-      BRAMKA_ASSIGN_OR_RETURN(bytes, wire::Encode(MakeMoDeliver(m)));
-    }
-    BRAMKA_RETURN_IF_ERROR(core.QueueSmppDeliver(u.id, "", bytes));
-    users.push_back(u.id);
-  }
-  return users;
-}
-
 }  // namespace bramka::api::smpp

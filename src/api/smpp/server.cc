@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/smpp/mo.h"
 #include "api/smpp/status.h"
 #include "api/smpp/translate.h"
 #include "smpp/net/connection.h"
@@ -465,15 +467,16 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   // allow. Any thread; the outbox read happens outside the lock.
   void Pump(int64_t user_id) {
     for (int round = 0; round < 4; ++round) {
+      store::AccountId account = 0;
       {
         std::lock_guard lock(mu_);
         if (stopped_) return;
         UserState& u = users_[user_id];
         if (u.loading || !u.dirty || SteadyClock::now() < u.retry_at) return;
-        if (std::none_of(u.binds.begin(), u.binds.end(),
-                         [](const auto& b) { return b->receiver; })) {
-          return;  // kept until a receiver binds
-        }
+        auto receiver = std::find_if(u.binds.begin(), u.binds.end(),
+                                     [](const auto& b) { return b->receiver && b->login; });
+        if (receiver == u.binds.end()) return;  // kept until a receiver binds
+        account = (*receiver)->login->user.account_id;
         u.loading = true;
         u.dirty = false;
       }
@@ -512,10 +515,48 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
           sends.emplace_back(std::move(target), std::move(e));
         }
       }
-      for (auto& [bind, entry] : sends) Send(bind, entry);
+      size_t sent = 0;
+      for (auto& [bind, entry] : sends) sent += Build(account, bind, entry);
       std::lock_guard lock(mu_);
-      if (!users_[user_id].dirty || !sends.empty()) return;
+      if (!users_[user_id].dirty || sent > 0) return;
     }
+  }
+
+  // Entries the store queued carry no PDU yet: built here, on the outbox thread. Returns
+  // whether a deliver_sm went out (else the entry was dropped or waits for a retry).
+  bool Build(store::AccountId account, const std::shared_ptr<Bind>& bind,
+             store::SmppOutboxEntry& entry) {
+    auto pdu = OutboxPdu(core_, account, entry);
+    if (!pdu.ok() && pdu.error().code != ErrorCode::kNotFound) {
+      spdlog::warn("smpp server: outbox entry {}: {}; retry", entry.id, pdu.error().ToString());
+      DeliverDone(bind, entry.id, false, wire::kEsmeRsyserr);
+      return false;
+    }
+    if (!pdu.ok() || !*pdu) {
+      if (!pdu.ok()) {
+        spdlog::warn("smpp server: outbox entry {} reports a record that is gone; dropped",
+                     entry.id);
+      }
+      Drop(bind, entry.id);  // nothing to send
+      return false;
+    }
+    entry.pdu = std::move(**pdu);
+    Send(bind, entry);
+    return true;
+  }
+
+  // Removes an entry that has nothing to send, without pumping again (the caller does).
+  void Drop(const std::shared_ptr<Bind>& bind, int64_t entry_id) {
+    if (auto acked = core_.AckSmppDeliver(entry_id); !acked.ok()) {
+      spdlog::warn("smpp server: outbox entry {} not removed: {}", entry_id,
+                   acked.error().ToString());
+    }
+    std::lock_guard lock(mu_);
+    if (!bind->login) return;
+    UserState& u = users_[bind->login->user.id];
+    u.in_flight.erase(entry_id);
+    bind->outbox_in_flight.erase(entry_id);
+    u.dirty = true;
   }
 
   void Send(const std::shared_ptr<Bind>& bind, const store::SmppOutboxEntry& entry) {
@@ -642,12 +683,17 @@ uint16_t SmppServer::tls_port() const { return impl_->tls_port(); }
 void SmppServer::NotifyOutbox(int64_t smpp_user_id) { impl_->Notify(smpp_user_id); }
 size_t SmppServer::bound_sessions() const { return impl_->bound_sessions(); }
 
-Result<int64_t> QueueReceipt(core::GatewayService& core, const store::Message& m) {
-  auto pdu = MakeReceipt(m);
-  if (!pdu) return int64_t{0};
+Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core,
+                                             store::AccountId account,
+                                             const store::SmppOutboxEntry& entry) {
+  if (!entry.pdu.empty()) return std::optional<std::string>(entry.pdu);
+  BRAMKA_ASSIGN_OR_RETURN(auto subject, core.SmppOutboxSubjectOf(account, entry));
+  std::optional<wire::Pdu> pdu;
+  if (subject.message) pdu = MakeReceipt(*subject.message);
+  if (subject.incoming) pdu = MakeMoDeliver(*subject.incoming);
+  if (!pdu) return std::optional<std::string>();
   BRAMKA_ASSIGN_OR_RETURN(std::string bytes, wire::Encode(*pdu));
-  BRAMKA_RETURN_IF_ERROR(core.QueueSmppDeliver(m.smpp_user_id, m.id, bytes));
-  return m.smpp_user_id;
+  return std::optional<std::string>(std::move(bytes));
 }
 
 }  // namespace bramka::api::smpp

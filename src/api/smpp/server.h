@@ -10,8 +10,11 @@
 // tps over all its binds (ESME_RTHROTTLED). Parts of a long message are answered
 // together, with the one message id, once the last part is stored (ADR 0005).
 //
-// Receipts: QueueReceipt (the dispatcher's receipt listener) writes the deliver_sm to
-// the outbox; NotifyOutbox wakes the server, which sends the user's entries on its
+// Receipts and incoming messages: the store queues them in the user's outbox in the
+// transaction that records them (store.h, AddSmppOutbox), with an empty pdu that
+// OutboxPdu builds when sending; NotifyOutbox (called by the dispatcher's receipt
+// listener and the inbound router's listener) wakes the server, which sends the user's
+// entries on its
 // receiver/transceiver binds (round robin, at most the session window in flight) and
 // deletes each once its deliver_sm_resp is ESME_ROK. Errors and timeouts are retried
 // after `redelivery_delay`; entries wait while the user has no such bind and go out
@@ -81,9 +84,12 @@ class SmppServer {
   std::shared_ptr<Impl> impl_;
 };
 
-// The receipt listener's work (Dispatcher::AddReceiptListener): when `m` came over SMPP
-// and its registered_delivery asks for a receipt, writes the deliver_sm durably to the
-// user's outbox and returns the user id to NotifyOutbox; else 0. Errors from the store.
-Result<int64_t> QueueReceipt(core::GatewayService& core, const store::Message& m);
+// The bytes of the deliver_sm for an outbox entry of one of `account`'s SMPP users:
+// entry.pdu when set, else built from what it reports (MakeReceipt, MakeMoDeliver).
+// nullopt: nothing to send (registered_delivery asked only for failures, or the record
+// is gone); the entry can be removed. Errors from the store.
+Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core,
+                                             store::AccountId account,
+                                             const store::SmppOutboxEntry& entry);
 
 }  // namespace bramka::api::smpp

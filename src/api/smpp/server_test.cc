@@ -282,10 +282,8 @@ TEST_F(SmppServerTest, ReceiptHeldUntilReceiverBindsThenDelivered) {
   auto applied =
       store_.ApplyReceipt({"simnet", "up-" + id, store::MessageStatus::kDelivered, "", 2});
   ASSERT_TRUE(applied.ok() && *applied);
-  auto user = QueueReceipt(*gw_, **applied);
-  ASSERT_TRUE(user.ok());
-  EXPECT_EQ(*user, user_id_);
-  server_->NotifyOutbox(*user);
+  // Queued by the store with the status (no PDU yet), then woken.
+  server_->NotifyOutbox(user_id_);
   EXPECT_EQ(gw_->PendingSmppDelivers(user_id_, 10)->size(), 1u);  // transmitter only: held
 
   auto rx = NewClient();
@@ -308,14 +306,11 @@ TEST_F(SmppServerTest, UnansweredReceiptIsRetried) {
   auto rx = NewClient();
   rx->set_answer_deliver(false);
   ASSERT_EQ(rx->Bind("acme1", "pw"), wire::kEsmeRok);
-  store::Message m;
-  m.id = "00000000ab";
-  m.phone = "+48500600700";
-  m.type = store::MessageType::kEco;
-  m.status = store::MessageStatus::kUndelivered;
-  m.smpp_user_id = user_id_;
-  m.smpp_registered_delivery = 1;
-  ASSERT_TRUE(QueueReceipt(*gw_, m).ok());
+  const std::string id = IdOf(rx->Call(Submit("Firma", "Hello")));
+  ASSERT_EQ(id.size(), 10u);
+  ASSERT_TRUE(store_.MarkSent(id, "simnet", "up-" + id, 1).ok());
+  ASSERT_TRUE(
+      store_.ApplyReceipt({"simnet", "up-" + id, store::MessageStatus::kUndelivered, "", 2}).ok());
   server_->NotifyOutbox(user_id_);
   ASSERT_TRUE(rx->WaitDelivers(1));
   rx.reset();  // closes without answering: the entry stays
@@ -324,6 +319,44 @@ TEST_F(SmppServerTest, UnansweredReceiptIsRetried) {
   ASSERT_EQ(again->Bind("acme1", "pw", CommandId::kBindReceiver), wire::kEsmeRok);
   ASSERT_TRUE(again->WaitDelivers(1));
   EXPECT_EQ(again->delivers()[0].tlvs.message_state(), 5);
+}
+
+// An incoming message the store recorded for the account goes out as a deliver_sm built
+// from the inbox row; a receipt the client did not ask for (registered_delivery 2 =
+// failures only, and the message was delivered) is dropped without a deliver_sm.
+TEST_F(SmppServerTest, IncomingMessageAndUnwantedReceipt) {
+  auto rx = NewClient();
+  ASSERT_EQ(rx->Bind("acme1", "pw"), wire::kEsmeRok);
+  wire::Pdu only_failures = Submit("Firma", "Hello");
+  only_failures.get<wire::SubmitSm>()->registered_delivery = 2;
+  const std::string id = IdOf(rx->Call(only_failures));
+  ASSERT_EQ(id.size(), 10u);
+  ASSERT_TRUE(store_.MarkSent(id, "simnet", "up-" + id, 1).ok());
+  ASSERT_TRUE(
+      store_.ApplyReceipt({"simnet", "up-" + id, store::MessageStatus::kDelivered, "", 2}).ok());
+  store::InboxMessage in;
+  in.account_id = store_.FindAccountByName("acme")->id;
+  in.type = "ndi";
+  in.phone = "+48600100200";
+  in.to_number = "+48500000100";
+  in.text = "Odpowiedź";
+  in.received_ms = 3;
+  ASSERT_TRUE(store_.RecordIncoming(in).ok());
+  server_->NotifyOutbox(user_id_);
+  ASSERT_TRUE(rx->WaitDelivers(1));
+  const auto delivers = rx->delivers();
+  const auto* d = delivers[0].get<wire::DeliverSm>();
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->esm_class, 0);  // an MO, not the receipt
+  EXPECT_EQ(d->source_addr, "48600100200");
+  bool empty = false;
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!empty && std::chrono::steady_clock::now() < deadline) {
+    empty = gw_->PendingSmppDelivers(user_id_, 10)->empty();
+    if (!empty) std::this_thread::yield();
+  }
+  EXPECT_TRUE(empty);
+  EXPECT_EQ(rx->delivers().size(), 1u);
 }
 
 TEST_F(SmppServerTest, QueryAndCancel) {

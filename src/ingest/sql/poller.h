@@ -9,8 +9,8 @@
 //  2. reports: writes dlr, dlr_date, dlr_code, dlr_description of every
 //     claimed row that is invalid or whose message is final
 //     (Store::PendingSqlReports), then marks them reported;
-//  3. MO: inserts the source's queued incoming messages (Store::QueueSqlMo,
-//     fed by GatewayService::QueueIncomingForSql) into the MO table, once per
+//  3. MO: inserts the source's queued incoming messages (sql_mo_outbox,
+//     queued by Store::RecordIncoming with the inbox row) into the MO table, once per
 //     message id, then acknowledges them.
 // Every write-back is idempotent, so a crash or a lost connection between a
 // step and its acknowledgement repeats the step harmlessly: each row becomes

@@ -21,4 +21,13 @@ Result<void> QueueDlrCallbackInTx(Connection& conn, int64_t seq, int64_t now_ms)
 // account has none.
 Result<bool> QueueMoCallbackInTx(Connection& conn, const CallbackEntry& entry);
 
+// The same for the other outboxes (store.h, AddSmppOutbox and RecordIncoming):
+// after the message row `seq` was made final, its SMPP receipt (when it came
+// from an SMPP user that asked for receipts); after the inbox row of `message`
+// was written, one deliver_sm per SMPP user and one MO row per SQL source of
+// its account.
+Result<void> QueueSmppReceiptInTx(Connection& conn, int64_t seq, int64_t now_ms);
+Result<void> QueueSmppMoInTx(Connection& conn, const InboxMessage& message);
+Result<void> QueueSqlMoInTx(Connection& conn, const SqlMoEntry& entry);
+
 }  // namespace bramka::store::sqlite

@@ -475,6 +475,12 @@ CREATE TABLE sql_mo_outbox (
 -- Only cancelling touches it: the delivery path does not pay for it.
 CREATE INDEX messages_cancelled ON messages (account_id, queued_ms) WHERE status = 6;
 )sql"},
+    {14, "SMPP outbox: entries queued with the change they report", R"sql(
+-- The store queues receipts and incoming messages for SMPP users in the transaction
+-- that records them, with an empty pdu_hex; the SMPP server builds the deliver_sm
+-- from the message (message_id) or from the inbox row (inbox_id) when it sends it.
+ALTER TABLE smpp_outbox ADD COLUMN inbox_id INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

@@ -477,6 +477,7 @@ Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::s
                                   message_id, "unsent", now_ms));
     // Callbacks (ADR 0007): queued in this transaction, never lost.
     BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur->seq, now_ms));
+    BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, cur->seq, now_ms));
     ctx.Move(cur->status, MessageStatus::kUnsent);
     return Ok();
   });
@@ -514,6 +515,7 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
         BRAMKA_RETURN_IF_ERROR(update.Run());
         // Callbacks (ADR 0007): queued in this transaction, never lost.
         BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
+        BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
         ctx.Move(m.status, receipt.status);
         m.status = receipt.status;
         m.reason = receipt.reason;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/sqlite/account_row.h"
+#include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -115,16 +116,37 @@ Result<std::vector<SmppUser>> SqliteStore::ListSmppUsers() {
   });
 }
 
+Result<void> sqlite::QueueSmppReceiptInTx(Connection& c, int64_t seq, int64_t now_ms) {
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt stmt, c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, "
+                           "created_ms) SELECT smpp_user_id, id, '', ?2 FROM messages "
+                           "WHERE seq = ?1 AND smpp_user_id <> 0 AND "
+                           "smpp_registered_delivery <> 0"));
+  stmt.BindInt(1, seq).BindInt(2, now_ms);
+  return stmt.Run();
+}
+
+Result<void> sqlite::QueueSmppMoInTx(Connection& c, const InboxMessage& m) {
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt stmt, c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, inbox_id, pdu_hex, "
+                           "created_ms) SELECT id, '', ?2, '', ?3 FROM smpp_users "
+                           "WHERE account_id = ?1 ORDER BY id"));
+  stmt.BindInt(1, m.account_id).BindInt(2, m.id).BindInt(3, m.received_ms);
+  return stmt.Run();
+}
+
 Result<int64_t> SqliteStore::AddSmppOutbox(const SmppOutboxEntry& entry) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
                             ctx.conn.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, "
-                                             "pdu_hex, created_ms) VALUES (?1, ?2, ?3, ?4)"));
+                                             "pdu_hex, created_ms, inbox_id) "
+                                             "VALUES (?1, ?2, ?3, ?4, ?5)"));
     const std::string hex = ToHex(entry.pdu);
     insert.BindInt(1, entry.smpp_user_id)
         .BindText(2, entry.message_id)
         .BindText(3, hex)
-        .BindInt(4, entry.created_ms);
+        .BindInt(4, entry.created_ms)
+        .BindInt(5, entry.inbox_id);
     BRAMKA_RETURN_IF_ERROR(insert.Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(ctx.conn.db()));
   });
@@ -133,7 +155,7 @@ Result<int64_t> SqliteStore::AddSmppOutbox(const SmppOutboxEntry& entry) {
 Result<std::vector<SmppOutboxEntry>> SqliteStore::ListSmppOutbox(int64_t smpp_user_id, int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SmppOutboxEntry>> {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms "
+        Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id "
                              "FROM smpp_outbox WHERE smpp_user_id = ?1 ORDER BY id LIMIT ?2"));
     stmt.BindInt(1, smpp_user_id).BindInt(2, limit);
     std::vector<SmppOutboxEntry> out;
@@ -146,6 +168,7 @@ Result<std::vector<SmppOutboxEntry>> SqliteStore::ListSmppOutbox(int64_t smpp_us
       e.message_id = stmt.Text(2);
       BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
       e.created_ms = stmt.Int(4);
+      e.inbox_id = stmt.Int(5);
       out.push_back(std::move(e));
     }
     return out;

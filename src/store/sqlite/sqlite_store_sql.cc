@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/sqlite/account_row.h"
+#include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -214,17 +215,21 @@ Result<void> SqliteStore::MarkSqlReported(int64_t source_id, const std::vector<i
   });
 }
 
+Result<void> sqlite::QueueSqlMoInTx(Connection& c, const SqlMoEntry& e) {
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt stmt,
+      c.Prepare("INSERT OR IGNORE INTO sql_mo_outbox (source_id, account_id, message_id, "
+                "phone_from, phone_to, text, received_ms) SELECT id, account_id, ?2, ?3, "
+                "?4, ?5, ?6 FROM sql_sources WHERE account_id = ?1"));
+  stmt.BindInt(1, e.account_id).BindText(2, e.message_id).BindText(3, e.from);
+  stmt.BindText(4, e.to).BindText(5, e.text).BindInt(6, e.received_ms);
+  return stmt.Run();
+}
+
 Result<int> SqliteStore::QueueSqlMo(const SqlMoEntry& e) {
   return writer_->Call<int>([&](WriteContext& ctx) -> Result<int> {
     BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, e.account_id));
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt,
-        ctx.conn.Prepare("INSERT OR IGNORE INTO sql_mo_outbox (source_id, account_id, message_id, "
-                         "phone_from, phone_to, text, received_ms) SELECT id, account_id, ?2, ?3, "
-                         "?4, ?5, ?6 FROM sql_sources WHERE account_id = ?1"));
-    stmt.BindInt(1, e.account_id).BindText(2, e.message_id).BindText(3, e.from);
-    stmt.BindText(4, e.to).BindText(5, e.text).BindInt(6, e.received_ms);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    BRAMKA_RETURN_IF_ERROR(sqlite::QueueSqlMoInTx(ctx.conn, e));
     return static_cast<int>(ctx.conn.Changes());
   });
 }

@@ -106,6 +106,99 @@ TEST_P(StoreConformanceTest, MessageKeepsSmppOrigin) {
   EXPECT_EQ(got->smpp_registered_delivery, 1);
 }
 
+// Receipts for SMPP users are queued with the final status, in its transaction.
+TEST_P(StoreConformanceTest, FinalStatusQueuesSmppReceiptOnce) {
+  const AccountId a = NewAccount("smpp-receipt", 100);
+  auto user = store().CreateSmppUser(User(a, "rcpt"));
+  ASSERT_TRUE(user.ok());
+  auto from_smpp = [&](const std::string& phone, uint8_t registered_delivery) {
+    Message m = NewMessage(a, phone);
+    m.smpp_user_id = *user;
+    m.smpp_registered_delivery = registered_delivery;
+    return m;
+  };
+  Message asked = from_smpp("+48500000011", 1);
+  Message refused = from_smpp("+48500000012", 1);
+  Message silent = from_smpp("+48500000013", 0);  // no receipt wanted
+  Message http = NewMessage(a, "+48500000014");   // not from SMPP
+  AcceptResult r = AcceptOk(a, {asked, refused, silent, http});
+  ASSERT_EQ(r.items.size(), 4u);
+  ASSERT_TRUE(store().ClaimDue(1, 10, "node", 100000).ok());
+  for (int i = 0; i < 4; ++i) {
+    if (i == 1) continue;
+    ASSERT_TRUE(store().MarkSent(r.items[i].id, "c", "up" + std::to_string(i), 2).ok());
+  }
+  EXPECT_TRUE(store().ListSmppOutbox(*user, -1)->empty());  // nothing final yet
+  ASSERT_TRUE(store().MarkUnsent(r.items[1].id, "no route", 3).ok());
+  for (int i : {0, 2, 3}) {
+    ASSERT_TRUE(store()
+                    .ApplyReceipt({"c", "up" + std::to_string(i), MessageStatus::kDelivered, "", 4})
+                    .ok());
+  }
+  // A repeated receipt changes nothing and queues nothing.
+  ASSERT_TRUE(store().ApplyReceipt({"c", "up0", MessageStatus::kDelivered, "", 5}).ok());
+  auto queued = store().ListSmppOutbox(*user, -1);
+  ASSERT_TRUE(queued.ok());
+  ASSERT_EQ(queued->size(), 2u);
+  EXPECT_EQ((*queued)[0].message_id, r.items[1].id);  // the unsent one, first
+  EXPECT_EQ((*queued)[1].message_id, r.items[0].id);
+  for (const auto& e : *queued) {
+    EXPECT_TRUE(e.pdu.empty());  // built by the SMPP server when sent
+    EXPECT_EQ(e.inbox_id, 0);
+  }
+}
+
+// An account's incoming message is queued for each of its SMPP users and SQL sources in
+// the transaction that records it; the operator inbox and other accounts get nothing.
+TEST_P(StoreConformanceTest, IncomingMessageQueuedForSmppUsersAndSqlSources) {
+  const AccountId a = NewAccount("smpp-mo-a");
+  const AccountId b = NewAccount("smpp-mo-b");
+  auto u1 = store().CreateSmppUser(User(a, "mo-one"));
+  auto u2 = store().CreateSmppUser(User(a, "mo-two"));
+  auto other = store().CreateSmppUser(User(b, "mo-other"));
+  ASSERT_TRUE(u1.ok() && u2.ok() && other.ok());
+  SqlSource source;
+  source.account_id = a;
+  source.engine = "mysql";
+  source.host = "db.example";
+  source.port = 3306;
+  source.database = "shop";
+  source.user = "u";
+  source.password_enc = "sb1:xyz";
+  source.tls = "prefer";
+  source.structure = "standard";
+  auto source_id = store().CreateSqlSource(source);
+  ASSERT_TRUE(source_id.ok()) << source_id.error().ToString();
+
+  InboxMessage in;
+  in.account_id = a;
+  in.type = "ndi";
+  in.phone = "+48600000001";
+  in.to_number = "+48500000100";
+  in.text = "hello";
+  in.received_ms = 1000;
+  auto stored = store().RecordIncoming(in);
+  ASSERT_TRUE(stored.ok());
+  in.account_id = 0;  // the operator inbox
+  ASSERT_TRUE(store().RecordIncoming(in).ok());
+
+  for (int64_t u : {*u1, *u2}) {
+    auto queued = store().ListSmppOutbox(u, -1);
+    ASSERT_TRUE(queued.ok());
+    ASSERT_EQ(queued->size(), 1u);
+    EXPECT_EQ((*queued)[0].inbox_id, stored->id);
+    EXPECT_TRUE((*queued)[0].message_id.empty());
+    EXPECT_TRUE((*queued)[0].pdu.empty());
+  }
+  EXPECT_TRUE(store().ListSmppOutbox(*other, -1)->empty());
+  auto sql = store().PendingSqlMo(*source_id, -1);
+  ASSERT_TRUE(sql.ok());
+  ASSERT_EQ(sql->size(), 1u);
+  EXPECT_EQ((*sql)[0].message_id, std::to_string(stored->id));
+  EXPECT_EQ((*sql)[0].from, "+48600000001");
+  EXPECT_EQ((*sql)[0].text, "hello");
+}
+
 }  // namespace bramka::store
 
 namespace bramka::store {

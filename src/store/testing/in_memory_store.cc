@@ -435,6 +435,7 @@ Result<void> InMemoryStore::MarkUnsent(const std::string& message_id, const std:
   r->lease_until_ms = 0;
   RefundLocked(*r, "unsent", now_ms);
   QueueDlrCallbackLocked(r->message, now_ms);  // ADR 0007
+  QueueSmppReceiptLocked(r->message, now_ms);
   return Ok();
 }
 
@@ -454,6 +455,7 @@ Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& 
     r->lease_owner.clear();
     r->lease_until_ms = 0;
     QueueDlrCallbackLocked(r->message, receipt.at_ms);  // ADR 0007
+    QueueSmppReceiptLocked(r->message, receipt.at_ms);
   }
   return std::optional<Message>(r->message);
 }

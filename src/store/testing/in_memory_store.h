@@ -266,6 +266,10 @@ class InMemoryStore : public Store {
   // template (false when it has none). For the store's own write paths.
   void QueueDlrCallbackLocked(const Message& message, int64_t now_ms);
   bool QueueMoCallbackLocked(const CallbackEntry& entry);
+  // The SMPP outbox entries the store queues itself (store.h, AddSmppOutbox).
+  void QueueSmppReceiptLocked(const Message& message, int64_t now_ms);
+  void QueueSmppMoLocked(const InboxMessage& message);
+  int QueueSqlMoLocked(const SqlMoEntry& entry);
   struct LeasedCallback {
     CallbackEntry entry;
     std::string lease_owner;

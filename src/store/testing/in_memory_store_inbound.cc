@@ -111,6 +111,15 @@ Result<InboxMessage> InMemoryStore::RecordIncoming(const InboxMessage& message) 
     e.event_ms = m.received_ms;
     e.created_ms = m.received_ms;
     QueueMoCallbackLocked(e);
+    SqlMoEntry sql;
+    sql.account_id = m.account_id;
+    sql.message_id = std::to_string(m.id);
+    sql.from = m.phone;
+    sql.to = m.to_number;
+    sql.text = m.text;
+    sql.received_ms = m.received_ms;
+    QueueSqlMoLocked(sql);
+    QueueSmppMoLocked(m);
   }
   return m;
 }

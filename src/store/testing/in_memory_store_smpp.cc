@@ -72,6 +72,28 @@ Result<int64_t> InMemoryStore::AddSmppOutbox(const SmppOutboxEntry& entry) {
   return stored.id;
 }
 
+void InMemoryStore::QueueSmppReceiptLocked(const Message& m, int64_t now_ms) {
+  if (m.smpp_user_id == 0 || m.smpp_registered_delivery == 0) return;
+  SmppOutboxEntry e;
+  e.id = next_smpp_outbox_id_++;
+  e.smpp_user_id = m.smpp_user_id;
+  e.message_id = m.id;
+  e.created_ms = now_ms;
+  smpp_outbox_[e.id] = e;
+}
+
+void InMemoryStore::QueueSmppMoLocked(const InboxMessage& m) {
+  for (const auto& [id, u] : smpp_users_) {
+    if (u.account_id != m.account_id) continue;
+    SmppOutboxEntry e;
+    e.id = next_smpp_outbox_id_++;
+    e.smpp_user_id = id;
+    e.inbox_id = m.id;
+    e.created_ms = m.received_ms;
+    smpp_outbox_[e.id] = e;
+  }
+}
+
 Result<std::vector<SmppOutboxEntry>> InMemoryStore::ListSmppOutbox(int64_t smpp_user_id,
                                                                    int limit) {
   std::lock_guard lock(mu_);

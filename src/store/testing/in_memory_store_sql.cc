@@ -105,6 +105,10 @@ Result<void> InMemoryStore::MarkSqlReported(int64_t source_id,
 Result<int> InMemoryStore::QueueSqlMo(const SqlMoEntry& entry) {
   std::lock_guard lock(mu_);
   if (!accounts_.count(entry.account_id)) return Fail(ErrorCode::kNotFound, "no such account");
+  return QueueSqlMoLocked(entry);
+}
+
+int InMemoryStore::QueueSqlMoLocked(const SqlMoEntry& entry) {
   int n = 0;
   for (const auto& [id, s] : sql_sources_) {
     if (s.account_id != entry.account_id) continue;
