@@ -128,6 +128,8 @@ class Bind : public std::enable_shared_from_this<Bind> {
       if (!r.ok()) {
         self->bind_errors_["connect: " + r.error().message]++;
         self->BindDone(false);
+        self->run_.closed.fetch_add(1);  // no connection to close
+        self->run_.Notify();
         return;
       }
       self->Started(std::move(*r));
