@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
+#include "loadgen/bench_command.h"
 
 int main(int argc, char** argv) {
   using bramka::app::AdminOptions;
@@ -262,11 +263,16 @@ int main(int argc, char** argv) {
   smsc_cmd->add_option("--misbehave", smsc.misbehave, "refuse_bind, no_response, generic_nack, throttle=N, unbind_after=N, slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids, no_receipt_tlvs");
   smsc_cmd->add_flag("--quiet", smsc.quiet, "No event lines on stdout");
 
+  // Load generators (src/loadgen): bramka bench smpp|http.
+  bramka::loadgen::BenchCommand bench;
+  auto* bench_cmd = bramka::loadgen::AddBenchCommand(app, bench);
+
   CLI11_PARSE(app, argc, argv);
 
   if (init_cmd->parsed()) return bramka::app::RunInit(init);
   if (serve_cmd->parsed()) return bramka::app::RunServe(serve_config);
   if (smsc_cmd->parsed()) return bramka::app::RunSmsc(smsc);
+  if (bench_cmd->parsed()) return bramka::loadgen::RunBench(bench);
   if (admin_cmd->parsed() && !smpp_user.verb.empty()) {
     return bramka::app::RunSmppUserAdmin(admin.config_path, smpp_user);
   }

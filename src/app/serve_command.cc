@@ -19,6 +19,7 @@
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
 #include "app/runtime.h"
+#include "common/fd_limit.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "connectors/simnet/hlr.h"
@@ -75,6 +76,13 @@ int RunServe(const std::string& config_path) {
   Runtime& rt = **rt_or;
   const config::Config& cfg = rt.config;
   InitLogging(cfg.server.log_format, cfg.server.log_level);
+  // One descriptor per SMPP bind and HTTP connection: lift the soft limit (often 1,024)
+  // to the hard one.
+  if (auto fds = RaiseFdLimit(); fds.ok()) {
+    spdlog::info("open files limit {} (hard {})", fds->soft, fds->hard);
+  } else {
+    spdlog::warn("open files limit not raised: {}", fds.error().message);
+  }
   MetricsRegistry metrics;
   metrics.AddCallbackGauge("bramka_messages", "Stored messages by status.", [&rt] {
     std::vector<std::pair<std::string, double>> out;

@@ -1,0 +1,247 @@
+#include "loadgen/http_bench.h"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "common/fd_limit.h"
+
+namespace bramka::loadgen {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr auto kIoTimeout = std::chrono::seconds(30);
+
+struct Run {
+  explicit Run(const HttpBenchOptions& opts) : o(opts) {}
+  const HttpBenchOptions& o;
+  const SteadyClock::time_point origin = SteadyClock::now();
+  std::atomic<int64_t> tickets{0};
+  std::atomic<int64_t> deadline_ns{std::numeric_limits<int64_t>::max()};
+  std::atomic<uint64_t> next_number{0};
+  std::atomic<uint32_t> done{0};
+  tcp::resolver::results_type endpoints;
+  std::mutex mu;
+  std::condition_variable cv;
+
+  int64_t Now() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - origin)
+        .count();
+  }
+  bool TakeTicket(int64_t now) {
+    if (now >= deadline_ns.load(std::memory_order_relaxed)) return false;
+    if (o.bounds.count == 0) return true;
+    return tickets.fetch_sub(1, std::memory_order_relaxed) > 0;
+  }
+};
+
+// One connection's figures; touched only by its coroutine, read after the threads joined.
+struct Worker {
+  LatencySamples latency;
+  Counts errors;
+  uint64_t requests = 0;
+  uint64_t ok = 0;
+  uint64_t messages = 0;
+  int64_t last_answer_ns = 0;
+};
+
+void Classify(const http::response<http::string_body>& res, Worker& w) {
+  if (res.result() != http::status::ok) {
+    w.errors["HTTP " + std::to_string(res.result_int())]++;
+    return;
+  }
+  auto j = nlohmann::json::parse(res.body(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    w.errors["not JSON"]++;
+    return;
+  }
+  if (auto s = j.find("success"); s != j.end() && s->is_boolean() && s->get<bool>()) {
+    w.ok++;
+    if (auto q = j.find("queued"); q != j.end() && q->is_number_unsigned()) {
+      w.messages += q->get<uint64_t>();
+    }
+    return;
+  }
+  if (auto e = j.find("error"); e != j.end() && e->is_object()) {
+    auto code = e->find("code");
+    w.errors["error " + (code != e->end() ? code->dump() : std::string("?"))]++;
+    return;
+  }
+  w.errors["no success"]++;
+}
+
+template <typename Stream>
+auto& Lowest(Stream& s) {
+  return beast::get_lowest_layer(s);
+}
+
+enum class Outcome { kDone, kReconnect };
+
+// Sends requests on an open stream until the run is over or the connection breaks.
+template <typename Stream>
+asio::awaitable<Outcome> Exchange(Stream& stream, Run& run, Worker& w) {
+  beast::flat_buffer buffer;
+  const std::string host = run.o.host + ":" + std::to_string(run.o.port);
+  for (;;) {
+    const int64_t start = run.Now();
+    if (!run.TakeTicket(start)) co_return Outcome::kDone;
+    http::request<http::string_body> req{http::verb::post, run.o.path, 11};
+    req.set(http::field::host, host);
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::authorization, "Bearer " + run.o.token);
+    req.keep_alive(true);
+    req.body() = SendSmsBody(run.o, run.next_number.fetch_add(1, std::memory_order_relaxed));
+    req.prepare_payload();
+    ++w.requests;
+    beast::error_code ec;
+    Lowest(stream).expires_after(kIoTimeout);
+    co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      w.errors["io: " + ec.message()]++;
+      co_return Outcome::kReconnect;
+    }
+    http::response<http::string_body> res;
+    co_await http::async_read(stream, buffer, res, asio::redirect_error(asio::use_awaitable, ec));
+    const int64_t end = run.Now();
+    if (ec) {
+      w.errors["io: " + ec.message()]++;
+      co_return Outcome::kReconnect;
+    }
+    w.latency.Add(std::chrono::nanoseconds(end - start));
+    w.last_answer_ns = end;
+    Classify(res, w);
+    if (!res.keep_alive()) co_return Outcome::kReconnect;
+  }
+}
+
+asio::awaitable<void> Connection(Run& run, Worker& w, asio::ssl::context* tls) {
+  auto executor = co_await asio::this_coro::executor;
+  for (int attempt = 0;; ++attempt) {
+    beast::error_code ec;
+    Outcome outcome = Outcome::kDone;
+    if (tls == nullptr) {
+      beast::tcp_stream stream(executor);
+      stream.expires_after(kIoTimeout);
+      co_await stream.async_connect(run.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        w.errors["connect: " + ec.message()]++;
+        break;
+      }
+      stream.socket().set_option(tcp::no_delay(true), ec);
+      outcome = co_await Exchange(stream, run, w);
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    } else {
+      beast::ssl_stream<beast::tcp_stream> stream(executor, *tls);
+      SSL_set_tlsext_host_name(stream.native_handle(), run.o.host.c_str());
+      Lowest(stream).expires_after(kIoTimeout);
+      co_await Lowest(stream).async_connect(run.endpoints,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec) {
+        Lowest(stream).socket().set_option(tcp::no_delay(true), ec);
+        co_await stream.async_handshake(asio::ssl::stream_base::client,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec) {
+        w.errors["connect: " + ec.message()]++;
+        break;
+      }
+      outcome = co_await Exchange(stream, run, w);
+      Lowest(stream).socket().shutdown(tcp::socket::shutdown_both, ec);
+    }
+    // A broken connection is opened again (a few times in a row at most).
+    if (outcome == Outcome::kDone || attempt >= 100) break;
+  }
+  run.done.fetch_add(1);
+  std::lock_guard lock(run.mu);
+  run.cv.notify_all();
+}
+
+}  // namespace
+
+std::string SendSmsBody(const HttpBenchOptions& o, uint64_t n) {
+  nlohmann::json j;
+  if (o.recipients <= 1) {
+    j["phone"] = DestinationNumber(o.destination, n);
+  } else {
+    nlohmann::json phones = nlohmann::json::array();
+    for (uint32_t i = 0; i < o.recipients; ++i) {
+      phones.push_back(DestinationNumber(o.destination, n * o.recipients + i));
+    }
+    j["phone"] = std::move(phones);
+  }
+  j["text"] = o.text;
+  if (!o.sender.empty()) j["sender"] = o.sender;
+  return j.dump();
+}
+
+Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& o) {
+  (void)RaiseFdLimit();
+  Run run(o);
+  run.tickets.store(static_cast<int64_t>(o.bounds.count));
+  asio::io_context io;
+  {
+    tcp::resolver resolver(io);
+    beast::error_code ec;
+    run.endpoints = resolver.resolve(o.host, std::to_string(o.port), ec);
+    if (ec) return Fail(ErrorCode::kUnavailable, "cannot resolve " + o.host + ": " + ec.message());
+  }
+  std::optional<asio::ssl::context> tls;
+  if (o.tls) {
+    tls.emplace(asio::ssl::context::tls_client);
+    tls->set_verify_mode(asio::ssl::verify_none);
+  }
+  std::vector<Worker> workers(o.connections);
+  const int64_t start = run.Now();
+  if (o.bounds.duration_s > 0) {
+    run.deadline_ns.store(start + static_cast<int64_t>(o.bounds.duration_s * 1e9));
+  }
+  for (auto& w : workers) {
+    asio::co_spawn(io, Connection(run, w, tls ? &*tls : nullptr), asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (uint32_t i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  for (auto& t : threads) t.join();  // run() returns when every coroutine has finished
+
+  HttpBenchReport r;
+  r.connections = o.connections;
+  r.recipients = o.recipients;
+  r.tls = o.tls;
+  LatencySamples all;
+  int64_t last = start;
+  for (const auto& w : workers) {
+    all.Merge(w.latency);
+    MergeCounts(r.errors, w.errors);
+    r.requests += w.requests;
+    r.ok += w.ok;
+    r.messages += w.messages;
+    last = std::max(last, w.last_answer_ns);
+  }
+  r.latency = all.Summarize();
+  r.seconds = Seconds(std::chrono::nanoseconds(last - start));
+  return r;
+}
+
+}  // namespace bramka::loadgen

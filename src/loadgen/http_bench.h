@@ -1,0 +1,23 @@
+#pragma once
+// `bramka bench http`: an API v2 load generator (Boost.Beast client, plain or TLS). It
+// opens `connections` keep-alive connections, each with one `messages/send_sms` request
+// outstanding (`recipients` phones each), until `count` requests were sent or
+// `duration_s` passed, and measures request latency and outcomes (HTTP status, API
+// error code). A connection the server closes is opened again.
+//
+// Blocking: runs its own io_context on `threads` threads. Raises RLIMIT_NOFILE first.
+
+#include "common/result.h"
+#include "loadgen/options.h"
+#include "loadgen/report.h"
+
+namespace bramka::loadgen {
+
+// kUnavailable when the address cannot be resolved; otherwise the report.
+Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& options);
+
+// The JSON body of the n-th request: {"phone":"48500000042","text":...} (a list of
+// `recipients` phones when more than one), with "sender" when set.
+std::string SendSmsBody(const HttpBenchOptions& options, uint64_t n);
+
+}  // namespace bramka::loadgen
