@@ -68,10 +68,10 @@ class PackageTest(unittest.TestCase):
         names = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True, text=True,
                                check=True).stdout
         self.assertIn("./usr/bin/bramka", names)
-        self.assertIn("./lib/systemd/system/bramka.service", names)
+        self.assertIn("./usr/lib/systemd/system/bramka.service", names)
         for script in ("postinst", "prerm", "postrm"):
             self.assertTrue(os.access(os.path.join(self.control, script), os.X_OK), script)
-        with open(os.path.join(self.root, "lib/systemd/system/bramka.service")) as f:
+        with open(os.path.join(self.root, "usr/lib/systemd/system/bramka.service")) as f:
             unit = f.read()
         self.assertIn("User=bramka", unit)
         self.assertIn("ExecStart=/usr/bin/bramka serve --config /etc/bramka/bramka.toml", unit)
