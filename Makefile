@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build run test unit integration bench clean
+.PHONY: deps build run test unit integration bench clean deb
 
 deps:
 	scripts/install-deps.sh
@@ -26,6 +26,12 @@ integration: build
 
 bench: build
 	scripts/bench.sh
+
+# The Debian package of the build (PRESET=debug reuses the debug build; stripped).
+deb:
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS) --target bramka
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf build

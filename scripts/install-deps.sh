@@ -25,6 +25,8 @@ packages=(
   python3-pyftpdlib python3-openssl pure-ftpd
   # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
   mariadb-server postgresql
+  # operator (docs/adr/0018): make deb / test_package.py (cpack's DEB generator uses dpkg-shlibdeps)
+  dpkg-dev
 )
 
 missing=()

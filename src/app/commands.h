@@ -193,4 +193,10 @@ struct SqlAdminOptions {
 };
 int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& options);
 
+// ---- operator (status_admin.cc; docs/adr/0018) ----
+// `bramka admin --config FILE status`: store, queue, callbacks outbox, the running
+// serve's health, connectors and binds, FTP/SQL sources. Exit 0 when all is well,
+// 1 when anything is down or failing (serve not running included).
+int RunStatusAdmin(const std::string& config_path);
+
 }  // namespace bramka::app

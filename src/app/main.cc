@@ -217,6 +217,11 @@ int main(int argc, char** argv) {
   sql_mo->add_option("--id", sql.message_id, "The incoming message's id (default: a new one)");
   sql_mo->callback([&sql] { sql.verb = "mo"; });
 
+  // operator (status_admin.cc; docs/adr/0018).
+  bool status_chosen = false;
+  admin_cmd->add_subcommand("status", "Health: store, queue, the running serve, connectors, sources")
+      ->callback([&status_chosen] { status_chosen = true; });
+
   bramka::app::SmscCommandOptions smsc;
   // Inbound (inbound_admin.cc; docs/adr/0011): the numbering plan, quizzes, simnet MO.
   bramka::app::InboundAdminOptions inb;
@@ -294,6 +299,7 @@ int main(int argc, char** argv) {
   if (admin_cmd->parsed() && !sql.verb.empty()) {
     return bramka::app::RunSqlAdmin(admin.config_path, sql);
   }
+  if (admin_cmd->parsed() && status_chosen) return bramka::app::RunStatusAdmin(admin.config_path);
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);
   }

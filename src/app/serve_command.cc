@@ -18,6 +18,7 @@
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
+#include "app/observability.h"
 #include "app/runtime.h"
 #include "common/fd_limit.h"
 #include "common/log.h"
@@ -94,6 +95,7 @@ int RunServe(const std::string& config_path) {
     }
     return out;
   });
+  RegisterObservability(metrics, *rt.gateway, *rt.store);  // operator (docs/adr/0018)
   // accounts area: failed-login throttling (docs/adr/0008).
   core::LoginThrottle& throttle = rt.gateway->login_throttle();
   metrics.AddCallbackGauge("bramka_api_login_failures",

@@ -76,6 +76,14 @@ Histogram& MetricsRegistry::GetHistogram(const std::string& name, const std::str
   return *slot;
 }
 
+Histogram& MetricsRegistry::GetHistogram(const std::string& name, const std::string& help,
+                                         const std::string& labels, std::vector<double> bounds) {
+  std::lock_guard lock(mu_);
+  auto& slot = FamilyFor(name, help, "histogram").histograms[labels];
+  if (!slot) slot = std::make_unique<Histogram>(std::move(bounds));
+  return *slot;
+}
+
 void MetricsRegistry::AddCallbackGauge(
     const std::string& name, const std::string& help,
     std::function<std::vector<std::pair<std::string, double>>()> read) {

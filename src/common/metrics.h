@@ -63,6 +63,9 @@ class MetricsRegistry {
                   const std::string& labels = "");
   Histogram& GetHistogram(const std::string& name, const std::string& help,
                           const std::string& labels = "");
+  // With buckets of its own (seconds, increasing); the first call's bounds stay.
+  Histogram& GetHistogram(const std::string& name, const std::string& help,
+                          const std::string& labels, std::vector<double> bounds);
   // A gauge computed when /metrics is read (queue depth from the store, ...).
   void AddCallbackGauge(const std::string& name, const std::string& help,
                         std::function<std::vector<std::pair<std::string, double>>()> read);

@@ -366,8 +366,13 @@ Result<Config> LoadConfig(const std::string& path) {
   Require(port_ok(c.http.https_port), "[http] https_port must be 0..65535", errors);
   Require(port_ok(c.smpp.port) && port_ok(c.smpp.tls_port), "[smpp] ports must be 0..65535", errors);
   Require(c.server.threads >= 1 && c.server.threads <= 64, "[server] threads must be 1..64", errors);
-  Require(c.server.log_format == "text" || c.server.log_format == "json",
-          "[server] log_format must be text or json", errors);
+  Require(c.server.log_format == "text" || c.server.log_format == "json" ||
+              c.server.log_format == "logfmt",
+          "[server] log_format must be text, json or logfmt", errors);
+  Require(c.server.log_level == "trace" || c.server.log_level == "debug" ||
+              c.server.log_level == "info" || c.server.log_level == "warn" ||
+              c.server.log_level == "error",
+          "[server] log_level must be trace, debug, info, warn or error", errors);
   Require(c.store.engine == "sqlite", "[store] engine must be sqlite (postgres comes later)", errors);
   Require(c.delivery.batch_size > 0 && c.delivery.poll_interval_ms > 0 && c.delivery.lease_ms > 0,
           "[delivery] values must be positive", errors);
@@ -446,7 +451,7 @@ data_dir = "{data_dir}"
 
 [server]
 timezone = "{tz}"      # API dates are in this zone
-log_format = "{log_format}"          # text | json
+log_format = "{log_format}"          # text | json | logfmt (json/logfmt: message_id fields)
 log_level = "{log_level}"            # trace | debug | info | warn | error
 node_id = "{node_id}"
 threads = {threads}                  # I/O threads

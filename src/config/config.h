@@ -14,7 +14,7 @@ namespace bramka::config {
 
 struct ServerConfig {
   std::string timezone = "Europe/Warsaw";  // API dates are local time (spec §3)
-  std::string log_format = "text";         // text | json
+  std::string log_format = "text";         // text | json | logfmt (docs/adr/0018)
   std::string log_level = "info";
   std::string node_id = "node-1";
   int threads = 2;                          // I/O threads for the listeners

@@ -548,6 +548,19 @@ class GatewayService {
   Result<bool> SenderUsable(const Caller& caller, const std::string& sender);
   std::unique_ptr<LoginThrottle> login_throttle_ =
       std::make_unique<LoginThrottle>(options_.login_throttle);
+
+  // ---- operator: observability (docs/adr/0018) ----
+ public:
+  // Called once per SubmitAsync/Submit that was not a test, after its answer
+  // is known (on the thread that runs the answer): the request's source
+  // ("http", "smpp", "ftp", "sql", ...), the result or the error that refused
+  // the whole request. Set before serving; must not block.
+  using SubmitObserver =
+      std::function<void(const std::string& source, const Result<SubmitResult>& result)>;
+  void SetSubmitObserver(SubmitObserver observer) { submit_observer_ = std::move(observer); }
+
+ private:
+  SubmitObserver submit_observer_;
 };
 
 }  // namespace bramka::core

@@ -286,6 +286,21 @@ Result<bool> GatewayService::ReplaceScheduled(const Caller& caller, const std::s
 
 void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
                                  SubmitCallback done) {
+  // operator: metrics and the message's first log line (docs/adr/0018).
+  if (!request.test) {
+    done = [this, source = request.source, account = caller.account_id,
+            done = std::move(done)](Result<SubmitResult> r) {
+      if (submit_observer_) submit_observer_(source, r);
+      if (r.ok() && spdlog::should_log(spdlog::level::debug)) {
+        for (const SubmitItem& item : r->items) {
+          if (!item.queued) continue;
+          spdlog::debug("message accepted message_id={} source={} account={} phone={} parts={}",
+                        item.id, source, account, item.phone, item.parts);
+        }
+      }
+      done(std::move(r));
+    };
+  }
   auto prepared = Prepare(caller, request);
   if (!prepared.ok()) {
     done(Fail(prepared.take_error()));

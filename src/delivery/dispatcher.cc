@@ -143,6 +143,7 @@ Dispatcher::Dispatcher(store::Store& store, Clock& clock, RoutingTable routing,
   BRAMKA_CHECK(options_.max_in_flight > 0);
   BRAMKA_CHECK(options_.lease_ms > 0);
   for (const auto& [name, connector] : connectors_) BRAMKA_CHECK(connector != nullptr);
+  for (const auto& [name, connector] : connectors_) RegisterOperatorMetrics(name);
   events_ = std::make_unique<Events>(*this, lifeline_);
 }
 
@@ -468,6 +469,8 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
             .Inc(attempt->rule->price_micro_pln * m.parts);
       }
       Result<void> r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
+      spdlog::debug("message sent message_id={} connector={} upstream_id={} attempt={}", m.id,
+                    connector, outcome.upstream_id, m.attempts);
       if (!r.ok()) {
         // The upstream has it; the lease will expire and it may go out twice.
         spdlog::error("dispatcher: MarkSent({}) failed: {}", m.id, r.error().ToString());
@@ -485,7 +488,8 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
     case SendOutcome::Kind::kPermanent: {
       TakeBusyClaims(m.id);
       const std::string reason = outcome.reason.empty() ? kReasonRejected : outcome.reason;
-      spdlog::info("message {} refused by {}: {} ({})", m.id, connector, reason, outcome.error);
+      spdlog::info("message refused message_id={} connector={} reason={} ({})", m.id, connector,
+                   reason, outcome.error);
       Result<void> r = store_.MarkUnsent(m.id, reason, now);
       if (!r.ok()) {
         spdlog::error("dispatcher: MarkUnsent({}) failed: {}", m.id, r.error().ToString());
@@ -511,11 +515,12 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
     const std::string& connector =
         attempt.last_connector.empty() ? std::string(kNoConnector) : attempt.last_connector;
     metrics_.GetCounter(kOutMetric, kOutHelp, Labels(connector, "outcome", "expired")).Inc();
-    spdlog::info("message {} expired after {} attempts (last: {})", m.id, m.attempts,
+    spdlog::info("message expired message_id={} attempts={} (last: {})", m.id, m.attempts,
                  attempt.last_error);
     r = store_.MarkUnsent(m.id, d.reason, now);
     if (r.ok()) NotifyFinal(m);
   } else {
+    CountRetry(attempt, d.next_due_ms);
     r = store_.MarkRetry(m.id, d.next_due_ms, attempt.last_error);
   }
   if (!r.ok()) {
@@ -562,6 +567,7 @@ void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
       .GetCounter(kReceiptMetric, kReceiptHelp,
                   Labels(connector, "status", store::MessageStatusName(receipt.status)))
       .Inc();
+  ObserveReceipt(connector, **applied);
   CallListeners(**applied);
 }
 
@@ -613,6 +619,48 @@ void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::st
     pending_receipts_.erase(it);
   }
   HandleReceipt(std::move(*receipt));
+}
+
+// ---- operator: observability (docs/adr/0018) ----
+
+namespace {
+
+Histogram& ReceiptLatency(MetricsRegistry& metrics, const std::string& connector) {
+  // Submit to the SMSC -> its receipt; receipts can take hours (phone off).
+  return metrics.GetHistogram(
+      "bramka_receipt_latency_seconds",
+      "From the submit to the SMSC to its delivery receipt, by connector.",
+      "connector=\"" + connector + "\"",
+      {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 14400, 86400});
+}
+
+Counter& Retries(MetricsRegistry& metrics, const std::string& connector) {
+  return metrics.GetCounter("bramka_retries_total",
+                            "Messages put back for a later attempt, by connector.",
+                            "connector=\"" + connector + "\"");
+}
+
+}  // namespace
+
+void Dispatcher::RegisterOperatorMetrics(const std::string& connector) {
+  ReceiptLatency(metrics_, connector);
+  Retries(metrics_, connector);
+}
+
+void Dispatcher::ObserveReceipt(const std::string& connector, const store::Message& m) {
+  if (m.sent_ms > 0 && m.done_ms >= m.sent_ms) {
+    ReceiptLatency(metrics_, connector).Observe(static_cast<double>(m.done_ms - m.sent_ms) / 1000.0);
+  }
+  spdlog::debug("message receipt message_id={} connector={} status={} reason={}", m.id, connector,
+                store::MessageStatusName(m.status), m.reason.empty() ? "-" : m.reason);
+}
+
+void Dispatcher::CountRetry(const Attempt& attempt, int64_t next_due_ms) {
+  const std::string& connector =
+      attempt.last_connector.empty() ? std::string(kNoConnector) : attempt.last_connector;
+  Retries(metrics_, connector).Inc();
+  spdlog::debug("message retry message_id={} connector={} next_due_ms={} error={}",
+                attempt.message.id, connector, next_due_ms, attempt.last_error);
 }
 
 }  // namespace bramka::delivery

@@ -207,6 +207,12 @@ class Dispatcher {
   std::deque<std::pair<PendingKey, uint64_t>> pending_order_;  // (key, seq), oldest first
   uint64_t pending_seq_ = 0;
   std::thread thread_;
+
+  // ---- operator: observability (docs/adr/0018) ----
+  // Receipt latency histogram and the receipt's log line; retry counter and line.
+  void RegisterOperatorMetrics(const std::string& connector);  // series at 0 from the start
+  void ObserveReceipt(const std::string& connector, const store::Message& m);
+  void CountRetry(const Attempt& attempt, int64_t next_due_ms);
 };
 
 }  // namespace bramka::delivery

@@ -216,7 +216,8 @@ class CallbackSender::Loop {
                        r.error().ToString());
         }
         (e.kind == store::CallbackKind::kMo ? sent_mo_ : sent_dlr_).Inc();
-        spdlog::debug("callback {} ({} {}) acknowledged", e.id, KindLabel(e.kind), e.message_id);
+        spdlog::debug("callback acknowledged message_id={} callback={} kind={}", e.message_id, e.id,
+                      KindLabel(e.kind));
         return;
       case Decision::Action::kRetry:
         retries_.Inc();

@@ -190,6 +190,12 @@ std::string_view ActionHandler::MetricLabel(std::string_view action) {
   return "unknown";
 }
 
+// ---- OpenAPI (docs/adr/0018) ----
+std::span<const std::string_view> ActionHandler::SpecActions() { return kSpecActions; }
+bool ActionHandler::IsImplemented(std::string_view action) {
+  return ActionFor(action) != Action::kUnknown;
+}
+
 ApiAnswer ActionHandler::ErrorAnswer(int api_code) const {
   const ApiError e = ApiErrorByCode(api_code, language_);
   return ApiAnswer{ErrorDocument(e), e.code};

@@ -13,6 +13,7 @@
 // completion.
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -153,6 +154,14 @@ class ActionHandler {
  private:
   ApiAnswer Inbound(std::string_view action, const core::Caller& caller, const Params& p);
 
+  // ---- OpenAPI (openapi.h, docs/adr/0018) ----
+ public:
+  // The spec's action names, implemented or not ("error" for error/{code}).
+  static std::span<const std::string_view> SpecActions();
+  // true when Handle runs `action` (not 1000 InvalidAction).
+  static bool IsImplemented(std::string_view action);
+
+ private:
   core::GatewayService& service_;
   Language language_;
   BillingInfo billing_;

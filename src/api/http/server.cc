@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "api/http/actions.h"
+#include "api/http/openapi.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "api/http/text_util.h"
@@ -259,6 +260,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Response res{bhttp::status::ok, version};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.body() = state_->metrics.RenderPrometheus();
+      return Write(std::move(res), !keep_alive);
+    }
+    // ---- operator: the API v2 OpenAPI document (openapi.h, docs/adr/0018) ----
+    if (is_get && path == "/openapi.json") {
+      state_->Count("openapi", "ok");
+      Response res{bhttp::status::ok, version};
+      res.set(bhttp::field::content_type, kJsonContentType);
+      res.body() = OpenApiJson();
       return Write(std::move(res), !keep_alive);
     }
     if (!is_get && req.method() != bhttp::verb::post) {

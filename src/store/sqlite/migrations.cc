@@ -1,5 +1,6 @@
 #include "store/sqlite/migrations.h"
 
+#include <filesystem>
 #include <string>
 
 namespace bramka::store::sqlite {
@@ -497,19 +498,27 @@ Result<int> SchemaVersion(Connection& conn) {
   return row ? static_cast<int>(stmt.Int(0)) : 0;
 }
 
-Result<void> Migrate(Connection& conn) {
+namespace {
+
+Error NewerSchema(int version) {
+  return MakeError(ErrorCode::kCorrupt, "database schema version " + std::to_string(version) +
+                                            " is newer than this bramka supports (" +
+                                            std::to_string(LatestSchemaVersion()) +
+                                            "); run the newer bramka or restore a backup");
+}
+
+}  // namespace
+
+Result<void> Migrate(Connection& conn) { return MigrateTo(conn, LatestSchemaVersion()); }
+
+Result<void> MigrateTo(Connection& conn, int target_version) {
   BRAMKA_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   auto result = [&]() -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(int version, SchemaVersion(conn));
-    if (version > LatestSchemaVersion()) {
-      return Fail(ErrorCode::kCorrupt, "database schema version " + std::to_string(version) +
-                                           " is newer than this bramka supports (" +
-                                           std::to_string(LatestSchemaVersion()) +
-                                           "); run the newer bramka or restore a backup");
-    }
+    if (version > LatestSchemaVersion()) return NewerSchema(version);
     const int found = version;
     for (const Migration& m : kMigrations) {
-      if (m.version <= version) continue;
+      if (m.version <= version || m.version > target_version) continue;
       auto applied = conn.Exec(m.sql);
       if (!applied.ok()) {
         Error e = applied.take_error();
@@ -529,6 +538,36 @@ Result<void> Migrate(Connection& conn) {
     return result;
   }
   return conn.Exec("COMMIT");
+}
+
+// ---- upgrades (docs/adr/0018) ----
+
+std::string UpgradeBackupPath(const std::string& db_path, int to_version) {
+  const std::string base = db_path + ".pre-v" + std::to_string(to_version) + ".bak";
+  std::string path = base;
+  std::error_code ec;
+  for (int i = 1; std::filesystem::exists(path, ec); ++i) path = base + "." + std::to_string(i);
+  return path;
+}
+
+Result<std::string> BackupBeforeUpgrade(Connection& conn, const std::string& db_path) {
+  BRAMKA_ASSIGN_OR_RETURN(int version, SchemaVersion(conn));
+  if (version > LatestSchemaVersion()) return NewerSchema(version);
+  if (version == 0 || version == LatestSchemaVersion()) return std::string();
+  // VACUUM INTO writes a consistent, compact copy from a read snapshot (WAL
+  // content included) without blocking other readers.
+  std::string backup = UpgradeBackupPath(db_path, LatestSchemaVersion());
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, conn.PrepareDynamic("VACUUM INTO ?1"));
+  stmt.BindText(1, backup);
+  auto copied = stmt.Run();
+  if (!copied.ok()) {
+    Error e = copied.take_error();
+    if (e.code != ErrorCode::kCorrupt) e.code = ErrorCode::kUnavailable;
+    e.message = "cannot copy the database to " + backup + " before upgrading it from schema " +
+                std::to_string(version) + ": " + e.message;
+    return e;
+  }
+  return backup;
 }
 
 }  // namespace bramka::store::sqlite

@@ -4,6 +4,7 @@
 // the latest in one transaction, or refuses a file from a newer bramka.
 
 #include <span>
+#include <string>
 
 #include "common/result.h"
 #include "store/sqlite/connection.h"
@@ -27,5 +28,23 @@ Result<void> Migrate(Connection& conn);
 
 // Reads the version a file is at (0 for a new file).
 Result<int> SchemaVersion(Connection& conn);
+
+// ---- upgrades (docs/adr/0018) ----
+
+// Where the copy made before an upgrade goes: "<db_path>.pre-v<to_version>.bak",
+// or with ".1", ".2", ... appended when that file exists already (a failed
+// earlier attempt keeps its copy).
+std::string UpgradeBackupPath(const std::string& db_path, int to_version);
+
+// When the file holds data at a schema older than LatestSchemaVersion() (not a
+// new, empty file), copies it with VACUUM INTO to UpgradeBackupPath and returns
+// that path; "" when no upgrade is due. kCorrupt for a newer schema (as
+// Migrate); kUnavailable when the copy cannot be written. Run before Migrate,
+// outside a transaction.
+Result<std::string> BackupBeforeUpgrade(Connection& conn, const std::string& db_path);
+
+// Applies the migrations up to and including `target_version` (tests build
+// every older schema with it; Migrate is MigrateTo(LatestSchemaVersion())).
+Result<void> MigrateTo(Connection& conn, int target_version);
 
 }  // namespace bramka::store::sqlite

@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "common/ids.h"
 #include "store/sqlite/account_row.h"
 #include "store/sqlite/connection.h"
@@ -60,6 +62,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   BRAMKA_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::Open(options.path, Connection::Mode::kWriter, options.busy_timeout_ms));
+  // Upgrades copy the file first (docs/adr/0018).
+  BRAMKA_ASSIGN_OR_RETURN(std::string backup, sqlite::BackupBeforeUpgrade(*writer, options.path));
+  if (!backup.empty()) {
+    spdlog::warn("store: upgrading {} to schema {}; the previous file is copied to {}",
+                 options.path, sqlite::LatestSchemaVersion(), backup);
+  }
   BRAMKA_RETURN_IF_ERROR(sqlite::Migrate(*writer));
   if (options.max_page_count > 0) {
     std::string pragma = "PRAGMA max_page_count=" + std::to_string(options.max_page_count);

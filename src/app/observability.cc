@@ -1,0 +1,80 @@
+#include "app/observability.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/migrations.h"
+
+#ifndef BRAMKA_VERSION
+#define BRAMKA_VERSION "unknown"
+#endif
+
+namespace bramka::app {
+namespace {
+
+constexpr char kInName[] = "bramka_messages_in_total";
+constexpr char kInHelp[] =
+    "Messages taken in, by interface and result (accepted: stored; unsent: refused recipient)";
+constexpr char kRequestsName[] = "bramka_submit_requests_total";
+constexpr char kRequestsHelp[] =
+    "Submit requests by interface and result (ok, or error: the whole request was refused)";
+
+std::string Labels(const std::string& interface, const char* result) {
+  return fmt::format("interface=\"{}\",result=\"{}\"", interface, result);
+}
+
+}  // namespace
+
+void RegisterObservability(MetricsRegistry& metrics, core::GatewayService& gateway,
+                           store::Store& store) {
+  for (const char* interface : kInterfaces) {
+    metrics.GetCounter(kInName, kInHelp, Labels(interface, "accepted"));
+    metrics.GetCounter(kInName, kInHelp, Labels(interface, "unsent"));
+    metrics.GetCounter(kRequestsName, kRequestsHelp, Labels(interface, "ok"));
+    metrics.GetCounter(kRequestsName, kRequestsHelp, Labels(interface, "error"));
+  }
+  gateway.SetSubmitObserver(
+      [&metrics](const std::string& source, const Result<core::SubmitResult>& r) {
+        if (!r.ok()) {
+          metrics.GetCounter(kRequestsName, kRequestsHelp, Labels(source, "error")).Inc();
+          return;
+        }
+        metrics.GetCounter(kRequestsName, kRequestsHelp, Labels(source, "ok")).Inc();
+        if (r->queued > 0) {
+          metrics.GetCounter(kInName, kInHelp, Labels(source, "accepted")).Inc(r->queued);
+        }
+        if (r->unsent > 0) {
+          metrics.GetCounter(kInName, kInHelp, Labels(source, "unsent")).Inc(r->unsent);
+        }
+      });
+
+  metrics.AddCallbackGauge(
+      "bramka_queue_depth",
+      "Messages waiting for the dispatcher: due (queued, including retries waiting for their "
+      "time) and scheduled (saved for a later date).",
+      [&store] {
+        std::vector<std::pair<std::string, double>> out;
+        if (auto counts = store.CountByStatus(); counts.ok()) {
+          double due = 0, scheduled = 0;
+          for (const auto& [status, n] : *counts) {
+            if (status == store::MessageStatus::kQueued) due += static_cast<double>(n);
+            if (status == store::MessageStatus::kSaved) scheduled += static_cast<double>(n);
+          }
+          out.emplace_back("state=\"due\"", due);
+          out.emplace_back("state=\"scheduled\"", scheduled);
+        }
+        return out;
+      });
+  metrics.AddCallbackGauge("bramka_build_info", "The running bramka: version and store schema.",
+                           [] {
+                             return std::vector<std::pair<std::string, double>>{
+                                 {fmt::format("version=\"{}\",schema=\"{}\"", BRAMKA_VERSION,
+                                              store::sqlite::LatestSchemaVersion()),
+                                  1.0}};
+                           });
+}
+
+}  // namespace bramka::app

@@ -1,0 +1,296 @@
+// Upgrades (docs/adr/0018): a file at every earlier schema version, holding
+// representative rows, opens with the current SqliteStore, keeps its data and
+// leaves a copy of itself behind; a file from a newer bramka is refused.
+
+#include "store/sqlite/migrations.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/ids.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bramka::store::sqlite {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kKey = 0x6272616d6b61ULL;
+constexpr int64_t kSeq = 7;
+
+const fs::path& TempDir() {
+  static const fs::path dir = [] {
+    std::string pattern = (fs::temp_directory_path() / "bramka-migrations-XXXXXX").string();
+    char* made = mkdtemp(pattern.data());
+    if (made == nullptr) std::abort();
+    return fs::path(made);
+  }();
+  return dir;
+}
+
+class TempDirCleanup : public testing::Environment {
+ public:
+  void TearDown() override { fs::remove_all(TempDir()); }
+};
+const auto* const kCleanup = testing::AddGlobalTestEnvironment(new TempDirCleanup);
+
+// Rows valid from a schema version on, one table each, as a version-N bramka
+// would have written them (only the columns that version had).
+struct Seed {
+  int version;
+  const char* table;
+  std::string sql;
+};
+
+std::vector<Seed> Seeds() {
+  const std::string id = MessageIdCodec(kKey).Encode(kSeq);
+  return {
+      {1, "accounts",
+       "INSERT INTO accounts (id, name, password_hash, created_ms) VALUES (1, 'acme', 'h', 1000)"},
+      {1, "api_tokens", "INSERT INTO api_tokens VALUES ('tokenhash', 1, 'main', 1000)"},
+      {1, "balances",
+       "INSERT INTO balances (account_id, type, units) VALUES (1, 0, 500), (1, 1, 0), "
+       "(1, 2, 0), (1, 3, 0), (1, 4, 0), (1, 5, 0)"},
+      {1, "ledger",
+       "INSERT INTO ledger (account_id, type, delta, note, at_ms) VALUES (1, 0, 500, 'top-up', 1)"},
+      {1, "senders", "INSERT INTO senders VALUES (1, 'ACME', 1, 1000)"},
+      {1, "blacklist",
+       "INSERT INTO blacklist (account_id, phone, created_ms) "
+       "VALUES (1, '+48500100200', 1000)"},
+      {1, "messages",
+       "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, flash, "
+       "speed, parts, cost_units, charged_units, status, unique_id, stat_id, source, dlr_url, "
+       "queued_ms, due_ms) VALUES (" +
+           std::to_string(kSeq) + ", '" + id +
+           "', 1, '+48500100300', 'ACME', 1, 'hello from an old schema', 0, 0, 0, 1, 1, 1, 1, "
+           "'u-1', 42, 'http', '', 2000, 2000)"},
+      {2, "smpp_users",
+       "INSERT INTO smpp_users (account_id, system_id, password_hash, "
+       "allowed_cidrs, max_binds, tps, created_ms) VALUES (1, 'acme', 'h', '', "
+       "2, 10, 1000)"},
+      {2, "smpp_outbox",
+       "INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, created_ms) "
+       "VALUES (1, '" +
+           id + "', '00', 1000)"},
+      {3, "address_groups",
+       "INSERT INTO address_groups (account_id, name, created_ms) VALUES (1, 'vip', 1000)"},
+      {3, "contacts",
+       "INSERT INTO contacts (account_id, phone, email, company, first_name, "
+       "last_name, tax_id, address, city, description, created_ms) VALUES (1, "
+       "'+48500100400', '', '', 'Ala', '', '', '', '', '', 1000)"},
+      {3, "templates",
+       "INSERT INTO templates (account_id, name, text, created_ms) VALUES (1, 't', 'hi', 1000)"},
+      {4, "account_callbacks",
+       "INSERT INTO account_callbacks VALUES (1, 'https://example.invalid/dlr', '')"},
+      {4, "callback_outbox",
+       "INSERT INTO callback_outbox (account_id, kind, url_template, message_id, unique_id, "
+       "phone, sender, status, reason, text, event_ms, created_ms, next_attempt_ms) VALUES (1, "
+       "0, 'u', '" +
+           id + "', '', '', '', 'delivered', '', '', 1, 1, 1)"},
+      {5, "account_messages",
+       "INSERT INTO account_messages (account_id, text, created_ms) VALUES (1, 'hello', 1)"},
+      {5, "signups",
+       "INSERT INTO signups (requested_by, phone, email, first_name, last_name, "
+       "company, created_ms) VALUES (1, '', '', '', '', '', 1)"},
+      {6, "media_files",
+       "INSERT INTO media_files VALUES ('0123456789', 1, 3, 'a.png', "
+       "'image/png', 1, x'00', 1)"},
+      {7, "payments",
+       "INSERT INTO payments (account_id, period, seq, number, type, units, "
+       "net_grosze, vat_percent, total_grosze, paid_grosze, issued_ms, due_ms, "
+       "paid_ms, note) VALUES (1, '01/2026', 1, 'FV 1/01/2026', 0, 100, 1000, 23, "
+       "1230, 0, 1, 1, 0, '')"},
+      {8, "inbound_numbers",
+       "INSERT INTO inbound_numbers (account_id, kind, number, keyword, "
+       "price_grosze, answer_limit, created_ms) VALUES (1, 0, "
+       "'+48600000001', '', 0, 0, 1)"},
+      {8, "inbox",
+       "INSERT INTO inbox (account_id, type, phone, to_number, keyword, text, "
+       "message_id, number_id, answers_left, received_ms, connector) VALUES (1, "
+       "'ndi', '+48500100300', '+48600000001', '', 'reply', '', 1, 0, 1, 'simnet')"},
+      {9, "ftp_sources",
+       "INSERT INTO ftp_sources (account_id, host, port, username, "
+       "password_sealed, directory, tls, ca_file, interval_s, text, sender, "
+       "after, move_dir, created_ms) VALUES (1, 'ftp.example.invalid', 21, "
+       "'u', 'v1:00', '', 0, '', 60, '', '', 0, '', 1)"},
+      {10, "sql_sources",
+       "INSERT INTO sql_sources (id, account_id, engine, host, port, database, "
+       "user, password_enc, tls, structure, columns, interval_s, created_ms) "
+       "VALUES (1, 1, 'mysql', 'db.example.invalid', 3306, 'sms', 'u', "
+       "'v1:00', 'off', 'default', '', 60, 1)"},
+  };
+}
+
+int64_t Count(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string sql = "SELECT COUNT(*) FROM " + table;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      n = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+int FileVersion(const std::string& path) {
+  auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+  if (!conn.ok()) return -1;
+  auto version = SchemaVersion(**conn);
+  return version.ok() ? *version : -1;
+}
+
+// Builds `path` at schema `version` holding every seed that version can take.
+void BuildAtVersion(const std::string& path, int version) {
+  auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  ASSERT_TRUE(MigrateTo(**conn, version).ok());
+  for (const Seed& seed : Seeds()) {
+    if (seed.version > version) continue;
+    auto done = (*conn)->Exec(seed.sql.c_str());
+    ASSERT_TRUE(done.ok()) << "v" << version << " " << seed.table << ": " << done.error().message;
+  }
+}
+
+TEST(MigrationsTest, VersionsAreOrderedAndSeedsCoverOnlyKnownVersions) {
+  int previous = 0;
+  for (const Migration& m : Migrations()) {
+    EXPECT_GT(m.version, previous) << m.summary;
+    previous = m.version;
+  }
+  EXPECT_EQ(previous, LatestSchemaVersion());
+  for (const Seed& seed : Seeds()) EXPECT_LE(seed.version, LatestSchemaVersion()) << seed.table;
+}
+
+TEST(MigrationsTest, EveryEarlierSchemaUpgradesKeepingDataAndACopy) {
+  const std::string id = MessageIdCodec(kKey).Encode(kSeq);
+  for (const Migration& m : Migrations()) {
+    if (m.version == LatestSchemaVersion()) break;
+    SCOPED_TRACE("from schema " + std::to_string(m.version));
+    const std::string path = (TempDir() / ("v" + std::to_string(m.version) + ".db")).string();
+    BuildAtVersion(path, m.version);
+    if (testing::Test::HasFatalFailure()) return;
+    ASSERT_EQ(FileVersion(path), m.version);
+    std::map<std::string, int64_t> before;
+    for (const Seed& seed : Seeds()) {
+      if (seed.version <= m.version) before[seed.table] = Count(path, seed.table);
+    }
+
+    {
+      SqliteOptions options;
+      options.path = path;
+      options.message_id_key = kKey;
+      auto opened = SqliteStore::Open(options);
+      ASSERT_TRUE(opened.ok()) << opened.error().message;
+      Store& store = **opened;
+
+      auto account = store.FindAccountByName("acme");
+      ASSERT_TRUE(account.ok()) << account.error().message;
+      EXPECT_EQ(account->id, 1);
+      EXPECT_TRUE(account->active);
+      auto token = store.FindAccountByTokenHash("tokenhash");
+      ASSERT_TRUE(token.ok());
+      EXPECT_EQ(*token, 1);
+      auto balances = store.GetBalances(1);
+      ASSERT_TRUE(balances.ok());
+      bool found_units = false;
+      for (const Balance& b : *balances) found_units |= b.units == 500;
+      EXPECT_TRUE(found_units);
+      auto message = store.GetMessage(1, id);
+      ASSERT_TRUE(message.ok()) << message.error().message;
+      EXPECT_EQ(message->text, "hello from an old schema");
+      EXPECT_EQ(message->phone, "+48500100300");
+      EXPECT_EQ(message->status, MessageStatus::kQueued);
+      EXPECT_EQ(message->unique_id, "u-1");
+      if (m.version >= 4) {
+        auto callbacks = store.GetAccountCallbacks(1);
+        ASSERT_TRUE(callbacks.ok());
+        EXPECT_EQ(callbacks->dlr_url, "https://example.invalid/dlr");
+      }
+      if (m.version >= 9) {
+        auto ftp = store.ListFtpSources(1);
+        ASSERT_TRUE(ftp.ok());
+        ASSERT_EQ(ftp->size(), 1u);
+        EXPECT_EQ((*ftp)[0].host, "ftp.example.invalid");
+      }
+      if (m.version >= 10) {
+        auto sql = store.ListSqlSources(1);
+        ASSERT_TRUE(sql.ok());
+        ASSERT_EQ(sql->size(), 1u);
+        EXPECT_EQ((*sql)[0].host, "db.example.invalid");
+      }
+    }
+
+    EXPECT_EQ(FileVersion(path), LatestSchemaVersion());
+    for (const auto& [table, rows] : before) EXPECT_EQ(Count(path, table), rows) << table;
+
+    const std::string backup = path + ".pre-v" + std::to_string(LatestSchemaVersion()) + ".bak";
+    ASSERT_TRUE(fs::exists(backup));
+    EXPECT_EQ(FileVersion(backup), m.version);
+    for (const auto& [table, rows] : before) EXPECT_EQ(Count(backup, table), rows) << table;
+  }
+}
+
+TEST(MigrationsTest, CurrentAndNewFilesAreNotCopied) {
+  const std::string path = (TempDir() / "current.db").string();
+  for (int i = 0; i < 2; ++i) {
+    SqliteOptions options;
+    options.path = path;
+    ASSERT_TRUE(SqliteStore::Open(options).ok());
+  }
+  for (const auto& entry : fs::directory_iterator(TempDir())) {
+    EXPECT_EQ(entry.path().string().find("current.db.pre-v"), std::string::npos) << entry.path();
+  }
+}
+
+TEST(MigrationsTest, ASecondUpgradeAttemptKeepsTheFirstCopy) {
+  ASSERT_GT(LatestSchemaVersion(), 1);
+  const std::string path = (TempDir() / "again.db").string();
+  BuildAtVersion(path, 1);
+  const std::string first = UpgradeBackupPath(path, LatestSchemaVersion());
+  { std::ofstream(first) << "an earlier copy"; }
+  EXPECT_EQ(UpgradeBackupPath(path, LatestSchemaVersion()), first + ".1");
+  SqliteOptions options;
+  options.path = path;
+  ASSERT_TRUE(SqliteStore::Open(options).ok());
+  EXPECT_TRUE(fs::exists(first + ".1"));
+  EXPECT_EQ(fs::file_size(first), std::string("an earlier copy").size());
+}
+
+TEST(MigrationsTest, ANewerSchemaIsRefusedAndLeftAlone) {
+  const std::string path = (TempDir() / "newer.db").string();
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(Migrate(**conn).ok());
+    const std::string bump =
+        "UPDATE schema_version SET version = " + std::to_string(LatestSchemaVersion() + 1);
+    ASSERT_TRUE((*conn)->Exec(bump.c_str()).ok());
+  }
+  SqliteOptions options;
+  options.path = path;
+  auto opened = SqliteStore::Open(options);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(opened.error().message.find("newer than this bramka supports"), std::string::npos)
+      << opened.error().message;
+  EXPECT_EQ(FileVersion(path), LatestSchemaVersion() + 1);
+  EXPECT_FALSE(fs::exists(path + ".pre-v" + std::to_string(LatestSchemaVersion()) + ".bak"));
+}
+
+}  // namespace
+}  // namespace bramka::store::sqlite
