@@ -116,7 +116,7 @@ class ConnectorReloadTest(unittest.TestCase):
         # out through "b"; receipts of what "a" sent that the SMSC delivers later arrive on
         # "b" and still match (receipt aliases).
         s = self.smsc(receipt_delay_ms=400)
-        self.start(connector_toml("a", s.port, tps=20, window=5)
+        self.start(connector_toml("a", s.port, tps=10, window=5)
                    + connector_toml("b", s.port)
                    + route_toml(["a", "b"]))
         wait_until(lambda: self.bound("a") and self.bound("b"), 15, 0.05, "a and b to bind")
@@ -139,8 +139,16 @@ class ConnectorReloadTest(unittest.TestCase):
         wait_until(lambda: s.count("receipt") >= 60, 15, 0.05, "every receipt to be sent")
         self.assertEqual(s.count("receipt"), 60)
         self.assertEqual(self.metric('bramka_connector_bound{connector="a"}'), 0)
-        self.assertGreater(self.metric(
-            'bramka_messages_out_total{connector="a",outcome="accepted"}') or 0, 0)
+        out = 'bramka_messages_out_total{{connector="{}",outcome="{}"}}'
+        self.assertGreater(self.metric(out.format("a", "accepted")) or 0, 0)
+        self.assertGreater(self.metric(out.format("a", "handed_back")) or 0, 0,
+                           "a's queue was handed back")
+        # Receipts of a's messages matched on b (b got more receipts than it sent).
+        receipts = 'bramka_receipts_total{{connector="{}",status="delivered"}}'
+        on_a = self.metric(receipts.format("a")) or 0
+        on_b = self.metric(receipts.format("b")) or 0
+        self.assertEqual(on_a + on_b, 60)
+        self.assertGreater(on_b, self.metric(out.format("b", "accepted")) or 0)
         log = self.b.read_log()
         self.assertIn("connector a removed", log)
 
