@@ -172,7 +172,8 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
         break;
       }
     }
-    if (index < 0) return Die(fmt::format("no route {} (give its name or its number)", o.route_name));
+    if (index < 0)
+      return Die(fmt::format("no route {} (give its name or its number)", o.route_name));
     const size_t before = cfg->routes.size();
     int rc = WriteChecked(config_path, RemoveTomlBlock(content, blocks[index]),
                           [&](const config::Config& c) -> std::string {

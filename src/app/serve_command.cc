@@ -358,7 +358,7 @@ int RunServe(const std::string& config_path) {
   if (watchdog.joinable()) watchdog.join();
 
   if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
-  config_watcher.Join();              // it may be adding or removing connectors
+  config_watcher.Join();  // it may be adding or removing connectors
   dispatcher.Stop();
   if (callbacks) callbacks->Stop();
   sql_ingest->Stop();

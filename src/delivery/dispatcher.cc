@@ -295,8 +295,8 @@ std::vector<std::string> Dispatcher::ConnectorNames() const {
 }
 
 void Dispatcher::SetReceiptAliases(std::map<std::string, std::vector<std::string>> aliases) {
-  auto next = std::make_shared<const std::map<std::string, std::vector<std::string>>>(
-      std::move(aliases));
+  auto next =
+      std::make_shared<const std::map<std::string, std::vector<std::string>>>(std::move(aliases));
   std::lock_guard lock(slots_mu_);
   aliases_ = std::move(next);
 }

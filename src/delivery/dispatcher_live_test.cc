@@ -16,8 +16,8 @@ namespace bramka::delivery {
 namespace {
 
 using store::MessageStatus;
-using testing::FakeConnector;
 using ::testing::ElementsAre;
+using testing::FakeConnector;
 
 constexpr int kWaitMs = 5000;
 
@@ -166,8 +166,8 @@ TEST_F(DispatcherLiveTest, AddAndRemoveUnderTrafficLosesNothing) {
   d.Wake();
   for (int round = 0; round < 20; ++round) {
     auto c = std::make_unique<FakeConnector>("a");
-    c->SetScript([round, n = std::make_shared<std::atomic<int>>(0)](const store::Message&)
-                     -> std::optional<SendOutcome> {
+    c->SetScript([round, n = std::make_shared<std::atomic<int>>(0)](
+                     const store::Message&) -> std::optional<SendOutcome> {
       if (++*n % 3 == 0) return SendOutcome::HandedBack("busy");
       return SendOutcome::Accepted("r" + std::to_string(round) + "-" + std::to_string(*n));
     });

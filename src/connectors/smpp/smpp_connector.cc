@@ -93,9 +93,9 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
       SmppConnectorOptions lo = options;
       lo.bind_mode = mode;
       legs.push_back(std::make_unique<Leg>(io, lo, clock, tracker));
-      legs.back()->g_bind = &metrics.GetGauge(
-          "bramka_connector_bind_up", "1 when this bind of the SMPP connector is bound.",
-          fmt::format("{},bind=\"{}\"", labels, bind));
+      legs.back()->g_bind = &metrics.GetGauge("bramka_connector_bind_up",
+                                              "1 when this bind of the SMPP connector is bound.",
+                                              fmt::format("{},bind=\"{}\"", labels, bind));
     };
     if (options.bind_mode == BindMode::kPair) {
       add_leg(BindMode::kTransmitter, "transmitter");
