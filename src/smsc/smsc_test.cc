@@ -38,6 +38,16 @@ class Events : public delivery::ConnectorEvents {
     std::unique_lock lock(mu);
     return cv.wait_for(lock, timeout, pred);
   }
+  // For states no event announces (both binds of a pair up): polls, bounded.
+  template <typename Pred>
+  bool PollFor(Pred pred, std::chrono::milliseconds timeout = 10s) {
+    for (auto waited = 0ms; waited < timeout; waited += 10ms) {
+      if (pred()) return true;
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, 10ms);
+    }
+    return pred();
+  }
 
   std::mutex mu;
   std::condition_variable cv;
@@ -246,7 +256,7 @@ TEST_F(SmscTest, PairBindsTransmitterAndReceiverAndMatchesReceipts) {
   smpp_client::SmppConnectorOptions o;
   o.bind_mode = smpp_client::BindMode::kPair;
   auto& c = StartConnector(o);
-  ASSERT_TRUE(events_.WaitFor([&] { return c.bound(); }));
+  ASSERT_TRUE(events_.PollFor([&] { return c.bound(); }));
   Send("m1");
   Send("m2", "+48500600701", std::string(400, 'p'));  // 3 parts
   ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
@@ -297,6 +307,36 @@ TEST_F(SmscTest, ReplacementInheritsThePartMapOfLongMessages) {
   std::lock_guard lock(events_.mu);
   ASSERT_EQ(events_.receipts.size(), 1u);
   EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+}
+
+// The two binds of a pair reconnect on their own: the SMSC unbinding the transmitter
+// leaves the receiver bound (and receiving).
+TEST_F(SmscTest, PairTransmitterReconnectsAloneAfterAnUnbind) {
+  Misbehaviour mb;
+  mb.unbind_after = 2;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.bind_mode = smpp_client::BindMode::kPair;
+  o.window = 1;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.PollFor([&] { return c.bound(); }));
+  for (int i = 0; i < 2; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
+  ASSERT_TRUE(events_.WaitFor([&] {
+    int tx = 0;
+    for (const auto& e : smsc_events_)
+      tx += e.find(R"("mode":"transmitter","ok":true)") != std::string::npos;
+    return tx >= 2 && c.Ready();
+  })) << "the transmitter binds again";
+  Send("m2");
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 3; }));
+  std::lock_guard lock(events_.mu);
+  int receiver = 0;
+  for (const auto& e : smsc_events_) {
+    receiver += e.find(R"("mode":"receiver","ok":true)") != std::string::npos;
+  }
+  EXPECT_EQ(receiver, 1) << "the receiver never went down";
+  for (auto& [id, o2] : events_.outcomes) EXPECT_EQ(o2.kind, SendOutcome::Kind::kAccepted) << id;
 }
 
 }  // namespace

@@ -176,6 +176,10 @@ void ClientCore::Pump(TimePoint now) {
     if (r.ok()) {
       ++in_flight_;
       it->second.sent = true;
+    } else if (!it->second.sent) {
+      // Refused locally (the link is closing): nothing of it went upstream (rule 13).
+      Answer(key, SendOutcome::HandedBack(fmt::format("smpp: cannot send: {}", r.error().message)));
+      ResolvePart(key);
     } else {
       HandlePartFailure(key, part, smpp::kEsmeRsyserr,
                         fmt::format("smpp: cannot send: {}", r.error().message), now);
