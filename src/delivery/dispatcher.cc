@@ -718,17 +718,30 @@ void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt) {
 }
 
 void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {
+  // The receipt may also have come through a connector that aliases this one.
+  std::vector<std::string> via = {connector};
+  {
+    std::lock_guard lock(slots_mu_);
+    if (aliases_) {
+      for (const auto& [other, names] : *aliases_) {
+        if (std::find(names.begin(), names.end(), connector) != names.end()) via.push_back(other);
+      }
+    }
+  }
   std::optional<store::ReceiptUpdate> receipt;
   {
     std::lock_guard lock(mu_);
     if (pending_receipts_.empty()) return;
-    auto it = pending_receipts_.find(PendingKey{connector, upstream_id});
-    if (it == pending_receipts_.end()) return;
-    receipt = std::move(it->second.receipt);
-    // Its pending_order_ entry no longer matches a seq and is dropped in turn.
-    pending_receipts_.erase(it);
+    for (const std::string& name : via) {
+      auto it = pending_receipts_.find(PendingKey{name, upstream_id});
+      if (it == pending_receipts_.end()) continue;
+      receipt = std::move(it->second.receipt);
+      // Its pending_order_ entry no longer matches a seq and is dropped in turn.
+      pending_receipts_.erase(it);
+      break;
+    }
   }
-  HandleReceipt(std::move(*receipt));
+  if (receipt) HandleReceipt(std::move(*receipt));
 }
 
 }  // namespace bramka::delivery

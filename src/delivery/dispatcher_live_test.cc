@@ -153,6 +153,19 @@ TEST_F(DispatcherLiveTest, RemovalWaitsForWhatTheSmscAnswersMeanwhile) {
   EXPECT_EQ(Metric("bramka_receipts_total", R"(connector="b",status="delivered")"), 1);
 }
 
+TEST_F(DispatcherLiveTest, AliasReceiptThatOvertakesItsSubmitIsAppliedAfterMarkSent) {
+  Dispatcher d(store_, clock_, Route({"a"}), {{"a", &a_}, {"b", &b_}}, options_, metrics_);
+  d.SetReceiptAliases({{"b", {"a"}}});
+  a_.HoldAll();
+  const std::string id = Accept();
+  ASSERT_EQ(d.DispatchOnce(), 1);
+  // The SMSC's receipt arrives on b before a's acceptance is recorded.
+  d.events().OnReceipt({"b", "fast-1", MessageStatus::kDelivered, "", Now()});
+  EXPECT_EQ(Get(id).status, MessageStatus::kQueued);
+  ASSERT_TRUE(a_.AnswerHeld(SendOutcome::Accepted("fast-1")));
+  EXPECT_EQ(Get(id).status, MessageStatus::kDelivered);
+}
+
 // Connectors come and go under traffic: every message still ends sent, exactly once
 // answered, and no Send reaches a connector after its removal returned.
 TEST_F(DispatcherLiveTest, AddAndRemoveUnderTrafficLosesNothing) {
