@@ -208,11 +208,11 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
   if (o.verb == "connector list") {
     // Live state from the running serve's /metrics (connectors/smpp/smpp_connector.h).
     std::string page = FetchMetrics(*cfg);
-    const char* row = "%-16s %-22s %-12s %-11s %-6s %-6s %-8s %-6s %-6s %-7s\n";
+    const char* row = "%-16s %-22s %-12s %-11s %-6s %-6s %-8s %-6s %-6s %-7s %-8s\n";
     std::printf(row, "NAME", "ADDRESS", "SYSTEM_ID", "MODE", "TPS", "WINDOW", "BOUND", "IN_USE",
-                "QUEUE", "TPS_NOW");
+                "QUEUE", "TPS_NOW", "SUBMITS");
     if (cfg->simnet.enabled) {
-      std::printf(row, "simnet", "(built in)", "-", "-", "-", "-", "-", "-", "-", "-");
+      std::printf(row, "simnet", "(built in)", "-", "-", "-", "-", "-", "-", "-", "-", "-");
     }
     for (const auto& k : cfg->connectors) {
       auto label = [&k](const char* bind) {
@@ -234,7 +234,8 @@ int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOption
                   std::to_string(k.window).c_str(), bound.c_str(),
                   Metric(page, "bramka_connector_window_in_use", k.name).c_str(),
                   Metric(page, "bramka_connector_queue", k.name).c_str(),
-                  Metric(page, "bramka_connector_tps", k.name).c_str());
+                  Metric(page, "bramka_connector_tps", k.name).c_str(),
+                  Metric(page, "bramka_connector_submits_total", k.name).c_str());
     }
     if (page.empty()) std::printf("(bramka serve is not running: configured values only)\n");
     return 0;

@@ -175,6 +175,7 @@ void ClientCore::Pump(TimePoint now) {
     auto r = link_->SendRequest(it->second.parts[part], Context(key, part));
     if (r.ok()) {
       ++in_flight_;
+      ++submitted_count_;
       it->second.sent = true;
     } else if (!it->second.sent) {
       // Refused locally (the link is closing): nothing of it went upstream (rule 13).

@@ -118,6 +118,8 @@ class ClientCore {
   size_t tracked_parts() const { return tracker_->size(); }
   const std::shared_ptr<PartTracker>& tracker() const { return tracker_; }
   uint64_t throttled_count() const { return throttled_count_; }
+  // submit_sm sent since construction (parts, not messages).
+  uint64_t submitted_count() const { return submitted_count_; }
 
   static constexpr size_t kMaxTrackedParts = PartTracker::kMaxParts;
   static constexpr int kMaxThrottlesPerMessage = 30;
@@ -166,6 +168,7 @@ class ClientCore {
   std::map<uint64_t, Pending> pending_;
   std::set<QueueKey> queue_;
   uint64_t throttled_count_ = 0;
+  uint64_t submitted_count_ = 0;
 
   std::shared_ptr<PartTracker> tracker_;
 };

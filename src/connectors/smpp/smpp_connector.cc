@@ -114,6 +114,9 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
         &metrics.GetGauge("bramka_connector_queue", "Messages taken and not yet answered.", labels);
     c_throttled = &metrics.GetCounter("bramka_connector_throttled_total",
                                       "ESME_RTHROTTLED answers received.", labels);
+    c_submits = &metrics.GetCounter("bramka_connector_submits_total",
+                                    "submit_sm sent (one per part; its rate is the real TPS).",
+                                    labels);
   }
 
   Leg& tx() { return *legs[0]; }
@@ -274,6 +277,11 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
       c_throttled->Inc(static_cast<int64_t>(t - throttled_seen));
       throttled_seen = t;
     }
+    uint64_t n = core.submitted_count();
+    if (n > submitted_seen) {
+      c_submits->Inc(static_cast<int64_t>(n - submitted_seen));
+      submitted_seen = n;
+    }
     if (was != r && events != nullptr) events->OnReadyChanged(options.name, r);
   }
 
@@ -354,6 +362,7 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   bool stopping = false;
   bool finished = false;
   uint64_t throttled_seen = 0;
+  uint64_t submitted_seen = 0;
   delivery::ConnectorEvents* events = nullptr;
   std::promise<void> stopped;
 
@@ -370,6 +379,7 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   Gauge* g_tps;
   Gauge* g_queue;
   Counter* c_throttled;
+  Counter* c_submits;
 };
 
 SmppConnector::SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics,

@@ -19,8 +19,9 @@
 // Live state goes to MetricsRegistry gauges labelled connector="<name>":
 // bramka_connector_bound (every bind up), bramka_connector_bind_up (per bind, label
 // bind="transceiver|transmitter|receiver"), bramka_connector_window_in_use,
-// bramka_connector_tps, bramka_connector_queue, and the counter
-// bramka_connector_throttled_total. A stopped connector sets them to 0.
+// bramka_connector_tps (the current limit), bramka_connector_queue, and the counters
+// bramka_connector_throttled_total and bramka_connector_submits_total (its rate is the
+// TPS achieved). A stopped connector sets the gauges to 0.
 //
 // Thread-safety: all public methods are thread-safe.
 
