@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   // Connectors and routes in the TOML file (connector_admin.cc).
   bramka::app::ConnectorAdminOptions conn;
   auto* connector = admin_cmd->add_subcommand("connector", "SMPP connectors to SMSCs")->require_subcommand(1);
-  auto* connector_add = connector->add_subcommand("add", "Add (or replace) a [[connector]] in the config file");
+  auto* connector_add = connector->add_subcommand("add", "Add a [[connector]] to the config file (serve binds it)");
   connector_add->add_option("name", conn.name)->required();
   connector_add->add_option("--host", conn.host)->required();
   connector_add->add_option("--port", conn.port)->required();
