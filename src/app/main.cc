@@ -112,14 +112,18 @@ int main(int argc, char** argv) {
     connector_set->add_option_function<double>(
         flag, [&conn, key](double v) { conn.settings.emplace_back(key, fmt::format("{:g}", v)); }, help);
   };
+  auto set_int = [&conn, connector_set](const char* flag, const char* key, const char* help) {
+    connector_set->add_option_function<int>(
+        flag, [&conn, key](int v) { conn.settings.emplace_back(key, std::to_string(v)); }, help);
+  };
   set_text("--host", "host", "SMSC host");
-  set_number("--port", "port", "SMSC port");
+  set_int("--port", "port", "SMSC port");
   set_text("--system-id", "system_id", "system_id");
   set_text("--password", "password", "password");
   set_text("--system-type", "system_type", "system_type");
   set_text("--bind-mode", "bind_mode", "transceiver, transmitter or pair");
   set_number("--tps", "tps", "Submits per second (0 = unlimited)");
-  set_number("--window", "window", "Outstanding submits");
+  set_int("--window", "window", "Outstanding submits");
   connector_set->callback([&conn] { conn.verb = "connector set"; });
   connector->add_subcommand("list", "Configured connectors, with live state when serve runs")
       ->callback([&conn] { conn.verb = "connector list"; });
