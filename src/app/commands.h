@@ -78,7 +78,7 @@ struct SmscCommandOptions {
 };
 int RunSmsc(const SmscCommandOptions& options);
 
-// `bramka admin --config FILE connector add|list`, `route add|list`: edit the
+// `bramka admin --config FILE connector add|remove|set|list`, `route add|remove|list`: edit the
 // [[connector]] / [[route]] tables of bramka.toml (connector_admin.cc).
 struct ConnectorAdminOptions {
   std::string verb;  // "connector add", "connector list", "route add", "route list"
@@ -98,6 +98,12 @@ struct ConnectorAdminOptions {
   std::vector<int64_t> accounts;
   std::vector<int64_t> weights;
   double price = 0;
+  // ---- live connectors (docs/adr/0015) ----
+  // verbs also "connector remove", "connector set", "route remove" (route_name: its
+  // name or 1-based number)
+  std::string bind_mode = "transceiver";  // connector add --bind-mode
+  // connector set: (key, TOML literal) in the order given
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 int RunConnectorAdmin(const std::string& config_path, const ConnectorAdminOptions& options);
 

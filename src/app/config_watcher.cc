@@ -8,53 +8,41 @@
 
 namespace bramka::app {
 
-namespace {
-
-// The [[connector]] tables as comparable text (what a restart would change).
-std::string ConnectorsText(const config::Config& c) {
-  std::string out;
-  for (const auto& k : c.connectors) {
-    out += fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{};", k.name, k.host, k.port, k.tls,
-                       k.system_id, k.password, k.system_type, k.bind_mode, k.tps, k.window);
-  }
-  return out;
-}
-
-}  // namespace
-
-ConfigWatcher::ConfigWatcher(boost::asio::io_context& io, const config::Config& started,
-                             std::set<std::string> connectors, delivery::Dispatcher& dispatcher,
-                             MetricsRegistry& metrics)
-    : timer_(io),
-      path_(started.path),
+ConfigWatcher::ConfigWatcher(const config::Config& started, LiveConnectors& live,
+                             delivery::Dispatcher& dispatcher, MetricsRegistry& metrics)
+    : path_(started.path),
       simnet_enabled_(started.simnet.enabled),
-      connectors_text_(ConnectorsText(started)),
-      connectors_(std::move(connectors)),
+      live_(live),
       dispatcher_(dispatcher),
       metrics_(metrics) {}
+
+ConfigWatcher::~ConfigWatcher() {
+  Stop();
+  Join();
+}
 
 void ConfigWatcher::Start() {
   std::error_code ec;
   mtime_ = std::filesystem::last_write_time(path_, ec);
   size_ = std::filesystem::file_size(path_, ec);
-  Arm();
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      lock.unlock();
+      Check();
+      lock.lock();
+    }
+  });
 }
 
 void ConfigWatcher::Stop() {
-  boost::asio::post(timer_.get_executor(), [this] {
-    stopped_ = true;
-    timer_.cancel();
-  });
+  std::lock_guard lock(mu_);
+  stop_ = true;
+  cv_.notify_all();
 }
 
-void ConfigWatcher::Arm() {
-  if (stopped_) return;
-  timer_.expires_after(std::chrono::seconds(1));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped_) return;
-    Check();
-    Arm();
-  });
+void ConfigWatcher::Join() {
+  if (thread_.joinable()) thread_.join();
 }
 
 void ConfigWatcher::Check() {
@@ -78,26 +66,19 @@ void ConfigWatcher::Reload() {
   };
   auto cfg = config::LoadConfig(path_);
   if (!cfg.ok()) {
-    spdlog::error("config changed but does not load; keeping the routes in use: {}",
+    spdlog::error("config changed but does not load; keeping the connectors and routes in use: {}",
                   cfg.error().message);
     return count("error");
   }
-  auto options = RoutingOptionsFrom(*cfg, simnet_enabled_);
-  auto table = options.ok() ? delivery::RoutingTable::Create(std::move(*options))
-                            : Result<delivery::RoutingTable>(options.take_error());
-  if (table.ok()) {
-    if (auto r = table->CheckConnectors(connectors_); !r.ok()) table = r.take_error();
-  }
-  if (!table.ok()) {
-    spdlog::error("config changed but its routes cannot be used; keeping the routes in use: {}",
-                  table.error().message);
+  auto changes = live_.Apply(*cfg, simnet_enabled_, dispatcher_);
+  if (!changes.ok()) {
+    spdlog::error("config changed but cannot be applied; keeping what is in use: {}",
+                  changes.error().message);
     return count("error");
   }
-  dispatcher_.SetRouting(std::move(*table));
-  spdlog::info("config reloaded: {} route(s) in use", cfg->routes.size());
-  if (ConnectorsText(*cfg) != connectors_text_) {
-    spdlog::warn("config reloaded: [[connector]] changes take effect after a restart");
-  }
+  spdlog::info("config reloaded: {} route(s); connectors added [{}], removed [{}], changed [{}]",
+               cfg->routes.size(), fmt::join(changes->added, ", "),
+               fmt::join(changes->removed, ", "), fmt::join(changes->changed, ", "));
   count("ok");
 }
 

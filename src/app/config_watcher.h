@@ -1,21 +1,23 @@
 #pragma once
 // ConfigWatcher: `bramka serve` re-reads bramka.toml when it changes (checked every
-// second, by modification time and size) and applies the [[route]] tables at once
-// (Dispatcher::SetRouting), so `bramka admin route add` needs no restart. A file that
-// does not load or routes naming an unknown connector are logged and counted
-// (bramka_config_reloads_total{result="error"}); the routes in use stay. Changes to
-// [[connector]] tables are reported as needing a restart.
+// second, by modification time and size) and applies it at once (docs/adr/0015): the
+// [[connector]] tables through LiveConnectors (new ones start and bind, removed ones
+// drain and unbind, changed ones are replaced) and the [[route]] tables
+// (Dispatcher::SetRouting). So `bramka admin connector add|remove|set` and
+// `route add|remove` need no restart. A file that does not load, bad connector options or
+// routes naming an unknown connector are logged and counted
+// (bramka_config_reloads_total{result="error"}); the connectors and routes in use stay.
 //
-// Thread-safety: runs on the io_context it is given; Stop() from any thread.
+// Threads: one thread of its own (applying may block while connectors drain). Stop()
+// from any thread asks it to end; Join() waits for it (call before Dispatcher::Stop).
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-
+#include <condition_variable>
 #include <filesystem>
-#include <set>
+#include <mutex>
 #include <string>
+#include <thread>
 
+#include "app/live_connectors.h"
 #include "common/metrics.h"
 #include "config/config.h"
 #include "delivery/dispatcher.h"
@@ -24,28 +26,31 @@ namespace bramka::app {
 
 class ConfigWatcher {
  public:
-  // `started` is the config serve started with; `connectors` the names routes may use.
-  ConfigWatcher(boost::asio::io_context& io, const config::Config& started,
-                std::set<std::string> connectors, delivery::Dispatcher& dispatcher,
-                MetricsRegistry& metrics);
+  // `started` is the config serve started with. Borrows everything.
+  ConfigWatcher(const config::Config& started, LiveConnectors& live,
+                delivery::Dispatcher& dispatcher, MetricsRegistry& metrics);
+  ~ConfigWatcher();  // Stop(); Join()
   void Start();
   void Stop();
+  void Join();
+
+  // One check now (tests): reloads if the file changed since the last look.
+  void Check();
 
  private:
-  void Arm();
-  void Check();
   void Reload();
 
-  boost::asio::steady_timer timer_;
   const std::string path_;
   const bool simnet_enabled_;
-  const std::string connectors_text_;  // the [[connector]] tables serve started with
-  const std::set<std::string> connectors_;
+  LiveConnectors& live_;
   delivery::Dispatcher& dispatcher_;
   MetricsRegistry& metrics_;
   std::filesystem::file_time_type mtime_{};
   uintmax_t size_ = 0;
-  bool stopped_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace bramka::app

@@ -1,6 +1,5 @@
 #include "app/connectors_wiring.h"
 
-#include "connectors/smpp/smpp_connector.h"
 #include "store/model.h"
 
 namespace bramka::app {
@@ -62,16 +61,6 @@ Result<delivery::RoutingOptions> RoutingOptionsFrom(const config::Config& c, boo
     for (const auto& k : c.connectors) ro.default_route.push_back(k.name);
   }
   return ro;
-}
-
-Result<void> MakeSmppConnectors(const config::Config& c, Clock& clock, MetricsRegistry& metrics,
-                                std::vector<std::unique_ptr<delivery::Connector>>& owned) {
-  for (const auto& k : c.connectors) {
-    auto o = SmppOptionsFrom(k);
-    if (!o.ok()) return o.error();
-    owned.push_back(std::make_unique<smpp_client::SmppConnector>(*o, clock, metrics));
-  }
-  return {};
 }
 
 }  // namespace bramka::app

@@ -1,6 +1,7 @@
 #pragma once
-// Config -> ways out: the [[connector]] tables become SmppConnectors and the [[route]]
-// tables delivery::RoutingOptions. Used by `bramka serve`.
+// Config -> ways out: a [[connector]] table becomes SmppConnectorOptions and the [[route]]
+// tables delivery::RoutingOptions. Used by `bramka serve` (live_connectors.h builds and
+// reloads the connectors).
 
 #include <map>
 #include <memory>
@@ -23,9 +24,5 @@ Result<smpp_client::SmppConnectorOptions> SmppOptionsFrom(const config::Connecto
 // Routes in file order. The default route is simnet when `simnet_enabled`, else every
 // configured connector in file order. kInvalidArgument for an unknown message type.
 Result<delivery::RoutingOptions> RoutingOptionsFrom(const config::Config& c, bool simnet_enabled);
-
-// Builds one connector per [[connector]] (not started) into `owned`.
-Result<void> MakeSmppConnectors(const config::Config& c, Clock& clock, MetricsRegistry& metrics,
-                                std::vector<std::unique_ptr<delivery::Connector>>& owned);
 
 }  // namespace bramka::app

@@ -1,7 +1,10 @@
 // bramka: the composition root. Parses the command line and runs a subcommand.
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include "app/commands.h"
+#include "app/toml_tables.h"
 #include "loadgen/bench_command.h"
 
 int main(int argc, char** argv) {
@@ -86,7 +89,7 @@ int main(int argc, char** argv) {
   // Connectors and routes in the TOML file (connector_admin.cc).
   bramka::app::ConnectorAdminOptions conn;
   auto* connector = admin_cmd->add_subcommand("connector", "SMPP connectors to SMSCs")->require_subcommand(1);
-  auto* connector_add = connector->add_subcommand("add", "Add (or replace) a [[connector]] in the config file");
+  auto* connector_add = connector->add_subcommand("add", "Add a [[connector]] to the config file (serve binds it)");
   connector_add->add_option("name", conn.name)->required();
   connector_add->add_option("--host", conn.host)->required();
   connector_add->add_option("--port", conn.port)->required();
@@ -94,7 +97,35 @@ int main(int argc, char** argv) {
   connector_add->add_option("--password", conn.password)->required();
   connector_add->add_option("--tps", conn.tps, "Submits per second (0 = unlimited)");
   connector_add->add_option("--window", conn.window, "Outstanding submits");
+  connector_add->add_option("--bind-mode", conn.bind_mode, "transceiver, transmitter or pair (tx + rx binds)");
   connector_add->callback([&conn] { conn.verb = "connector add"; });
+  // ---- live connectors (docs/adr/0015): a running serve applies these within a second.
+  auto* connector_remove = connector->add_subcommand("remove", "Remove a [[connector]] (serve drains and unbinds it)");
+  connector_remove->add_option("name", conn.name)->required();
+  connector_remove->callback([&conn] { conn.verb = "connector remove"; });
+  auto* connector_set = connector->add_subcommand("set", "Change settings of a [[connector]] (serve replaces it)");
+  connector_set->add_option("name", conn.name)->required();
+  auto set_text = [&conn, connector_set](const char* flag, const char* key, const char* help) {
+    connector_set->add_option_function<std::string>(
+        flag, [&conn, key](const std::string& v) { conn.settings.emplace_back(key, bramka::app::TomlQuote(v)); }, help);
+  };
+  auto set_number = [&conn, connector_set](const char* flag, const char* key, const char* help) {
+    connector_set->add_option_function<double>(
+        flag, [&conn, key](double v) { conn.settings.emplace_back(key, fmt::format("{:g}", v)); }, help);
+  };
+  auto set_int = [&conn, connector_set](const char* flag, const char* key, const char* help) {
+    connector_set->add_option_function<int>(
+        flag, [&conn, key](int v) { conn.settings.emplace_back(key, std::to_string(v)); }, help);
+  };
+  set_text("--host", "host", "SMSC host");
+  set_int("--port", "port", "SMSC port");
+  set_text("--system-id", "system_id", "system_id");
+  set_text("--password", "password", "password");
+  set_text("--system-type", "system_type", "system_type");
+  set_text("--bind-mode", "bind_mode", "transceiver, transmitter or pair");
+  set_number("--tps", "tps", "Submits per second (0 = unlimited)");
+  set_int("--window", "window", "Outstanding submits");
+  connector_set->callback([&conn] { conn.verb = "connector set"; });
   connector->add_subcommand("list", "Configured connectors, with live state when serve runs")
       ->callback([&conn] { conn.verb = "connector list"; });
   auto* route = admin_cmd->add_subcommand("route", "Routes to connectors")->require_subcommand(1);
@@ -110,6 +141,9 @@ int main(int argc, char** argv) {
   route_add->add_option("--price", conn.price, "PLN per SMS part on this route (cost metrics)");
   route_add->callback([&conn] { conn.verb = "route add"; });
   route->add_subcommand("list", "Configured routes")->callback([&conn] { conn.verb = "route list"; });
+  auto* route_remove = route->add_subcommand("remove", "Remove a [[route]] by name or number (route list)");
+  route_remove->add_option("route", conn.route_name, "Its name or 1-based number")->required();
+  route_remove->callback([&conn] { conn.verb = "route remove"; });
 
   // SMPP logins of the SMPP server (smpp_user_admin.cc).
   bramka::app::SmppUserAdminOptions smpp_user;

@@ -18,6 +18,7 @@
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
+#include "app/live_connectors.h"
 #include "app/observability.h"
 #include "app/runtime.h"
 #include "common/fd_limit.h"
@@ -131,13 +132,14 @@ int RunServe(const std::string& config_path) {
     simnet_hlr = std::make_unique<simnet::SimnetHlr>(options);
     rt.gateway->SetHlrProvider(simnet_hlr.get());
   }
-  // [[connector]] and [[route]] tables (connectors_wiring.h). Routes are reloaded when the
-  // file changes (config_watcher.h); a connector change needs a restart.
-  std::vector<std::unique_ptr<delivery::Connector>> smpp_connectors;
-  if (auto r = MakeSmppConnectors(cfg, rt.clock, metrics, smpp_connectors); !r.ok()) {
-    return Die(r.error());
-  }
-  for (const auto& c : smpp_connectors) connectors[c->name()] = c.get();
+  // [[connector]] and [[route]] tables (connectors_wiring.h, live_connectors.h). Both are
+  // applied again when the file changes (config_watcher.h, docs/adr/0015). Declared before
+  // the dispatcher, which borrows the connectors: destroyed after it.
+  std::set<std::string> builtin;
+  if (simnet) builtin.insert(simnet->name());
+  LiveConnectors live(rt.clock, metrics, builtin);
+  if (auto r = live.Build(cfg); !r.ok()) return Die(r.error());
+  for (const auto& [name, c] : live.connectors()) connectors[name] = c;
   auto routing_options = RoutingOptionsFrom(cfg, cfg.simnet.enabled);
   if (!routing_options.ok()) return Die(routing_options.error());
   auto routing = delivery::RoutingTable::Create(std::move(*routing_options));
@@ -154,6 +156,7 @@ int RunServe(const std::string& config_path) {
   std::unique_ptr<notify::CallbackSender> callbacks;
   delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
                                   metrics);
+  dispatcher.SetReceiptAliases(live.ReceiptAliases());
   rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
   // SMPP receipts (api/smpp): the store queued the deliver_sm with the final status;
   // wake the SMPP server (set below, once it listens).
@@ -273,7 +276,7 @@ int RunServe(const std::string& config_path) {
 
   // Ways in.
   asio::io_context io(cfg.server.threads);
-  ConfigWatcher config_watcher(io, cfg, names, dispatcher, metrics);
+  ConfigWatcher config_watcher(cfg, live, dispatcher, metrics);
   config_watcher.Start();
   api::http::HttpOptions hopts;
   hopts.bind_address = cfg.http.bind;
@@ -357,6 +360,7 @@ int RunServe(const std::string& config_path) {
   if (watchdog.joinable()) watchdog.join();
 
   if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
+  config_watcher.Join();  // it may be adding or removing connectors
   dispatcher.Stop();
   if (callbacks) callbacks->Stop();
   sql_ingest->Stop();

@@ -126,8 +126,8 @@ void ReadConnectorsAndRoutes(const toml::table& root, Config& c, std::vector<std
       Require(!k.system_id.empty() && k.system_id.size() <= 15,
               where + ": system_id is required (at most 15 characters)", errors);
       Require(k.password.size() <= 8, where + ": password: at most 8 characters (SMPP 3.4)", errors);
-      Require(one_of(k.bind_mode, {"transceiver", "transmitter"}),
-              where + ": bind_mode must be transceiver or transmitter", errors);
+      Require(one_of(k.bind_mode, {"transceiver", "transmitter", "pair"}),
+              where + ": bind_mode must be transceiver, transmitter or pair", errors);
       Require(one_of(k.long_messages, {"udh", "sar", "payload"}),
               where + ": long_messages must be udh, sar or payload", errors);
       Require(one_of(k.receipt_id_format, {"as_is", "hex", "decimal"}),

@@ -87,7 +87,7 @@ struct ConnectorConfig {
   std::string system_id;
   std::string password;  // SMPP 3.4: at most 8 characters
   std::string system_type;
-  std::string bind_mode = "transceiver";  // transceiver | transmitter
+  std::string bind_mode = "transceiver";  // transceiver | transmitter | pair (tx + rx binds)
   double tps = 0;                         // submits per second, 0 = unlimited
   int window = 10;                        // outstanding submit_sm
   std::string long_messages = "udh";      // udh | sar | payload

@@ -52,6 +52,12 @@
 //     after OnIncoming returned success, and answer a temporary error
 //     otherwise, so that the upstream delivers it again: an incoming message is
 //     never dropped. OnIncoming blocks for one store write.
+// 13. A kTemporary answer for a message the upstream never saw (never
+//     submitted: queued behind the window or the TPS limit, not bound,
+//     stopping) SHOULD be SendOutcome::HandedBack, so that the message is not
+//     charged an attempt. Connectors MAY be added and removed while the
+//     Dispatcher runs (Dispatcher::AddConnector / RemoveConnector); a removed
+//     connector is Stop()ped, so rule 7 is what hands its window back.
 //
 // Ownership: the application owns connectors; the Dispatcher borrows them and
 // calls Start/Stop (see delivery/dispatcher.h).
@@ -73,6 +79,11 @@ struct SendOutcome {
   std::string upstream_id;  // kAccepted: the upstream's id for the message (for receipts)
   std::string reason;       // kPermanent: spec §5 failure reason; empty = "message_rejected"
   std::string error;        // human text for logs and the store's last_error
+  // kTemporary only: the upstream never saw the message (not bound, queue full, the
+  // connector is stopping or being removed). It is not an attempt: the Dispatcher
+  // tries the next candidate or puts it back in the store due at once, without the
+  // backoff a real refusal earns (rule 13).
+  bool handed_back = false;
 
   static SendOutcome Accepted(std::string upstream_id) {
     return {Kind::kAccepted, std::move(upstream_id), "", ""};
@@ -82,6 +93,9 @@ struct SendOutcome {
   }
   static SendOutcome Permanent(std::string reason, std::string error) {
     return {Kind::kPermanent, "", std::move(reason), std::move(error)};
+  }
+  static SendOutcome HandedBack(std::string error) {
+    return {Kind::kTemporary, "", "", std::move(error), true};
   }
 };
 

@@ -79,7 +79,7 @@ struct Dispatcher::Attempt {
   size_t next = 0;             // index of the next candidate to try
   std::string last_connector;  // the last connector that answered kTemporary
   std::string last_error;      // what it (or readiness) said
-  bool sent_anywhere = false;  // some connector was handed the message
+  bool sent_anywhere = false;  // some connector tried it upstream (not handed back)
   // The rule that chose the candidates (nullptr: a default route), kept alive
   // with its table for the cost metric.
   const RouteRule* rule = nullptr;
@@ -132,7 +132,6 @@ Dispatcher::Dispatcher(store::Store& store, Clock& clock, RoutingTable routing,
     : store_(store),
       clock_(clock),
       routing_(std::make_shared<const RoutingTable>(std::move(routing))),
-      connectors_(std::move(connectors)),
       options_(std::move(options)),
       retry_(options_.retry),
       metrics_(metrics),
@@ -142,8 +141,13 @@ Dispatcher::Dispatcher(store::Store& store, Clock& clock, RoutingTable routing,
   BRAMKA_CHECK(options_.batch_size > 0);
   BRAMKA_CHECK(options_.max_in_flight > 0);
   BRAMKA_CHECK(options_.lease_ms > 0);
-  for (const auto& [name, connector] : connectors_) BRAMKA_CHECK(connector != nullptr);
-  for (const auto& [name, connector] : connectors_) RegisterOperatorMetrics(name);
+  auto slots = std::make_shared<SlotMap>();
+  for (const auto& [name, connector] : connectors) {
+    BRAMKA_CHECK(connector != nullptr);
+    slots->emplace(name, std::make_shared<Slot>(connector));
+  }
+  slots_ = std::move(slots);
+  for (const auto& [name, connector] : connectors) RegisterOperatorMetrics(name);
   events_ = std::make_unique<Events>(*this, lifeline_);
 }
 
@@ -162,6 +166,7 @@ ConnectorEvents& Dispatcher::events() { return *events_; }
 void Dispatcher::SetInboundSink(InboundSink sink) { inbound_sink_ = std::move(sink); }
 
 Result<void> Dispatcher::Start() {
+  std::lock_guard life(lifecycle_mu_);
   {
     std::lock_guard lock(mu_);
     BRAMKA_CHECK(!started_ && !stopped_);
@@ -200,7 +205,8 @@ Result<void> Dispatcher::Start() {
   }
   recorders_running_.store(!recorders_.empty(), std::memory_order_release);
   std::vector<Connector*> running;
-  for (const auto& [name, connector] : connectors_) {
+  for (const auto& [name, slot] : *Slots()) {
+    Connector* connector = slot->connector;
     Result<void> r = connector->Start(*events_);
     if (!r.ok()) {
       for (Connector* c : running) c->Stop();
@@ -219,6 +225,82 @@ void Dispatcher::SetRouting(RoutingTable routing) {
   auto table = std::make_shared<const RoutingTable>(std::move(routing));
   std::lock_guard lock(routing_mu_);
   routing_ = std::move(table);
+}
+
+std::shared_ptr<const Dispatcher::SlotMap> Dispatcher::Slots() const {
+  std::lock_guard lock(slots_mu_);
+  return slots_;
+}
+
+Result<void> Dispatcher::AddConnector(Connector& connector) {
+  std::lock_guard life(lifecycle_mu_);
+  const std::string name = connector.name();
+  bool started;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return Fail(ErrorCode::kUnavailable, "dispatcher stopped");
+    started = started_;
+  }
+  if (Slots()->count(name) > 0) {
+    return Fail(ErrorCode::kAlreadyExists, "connector " + name + " is already in use");
+  }
+  RegisterOperatorMetrics(name);
+  if (started) {
+    if (Result<void> r = connector.Start(*events_); !r.ok()) {
+      Error e = r.take_error();
+      e.message = "connector " + name + ": " + e.message;
+      return Fail(std::move(e));
+    }
+  }
+  {
+    std::lock_guard lock(slots_mu_);
+    auto next = std::make_shared<SlotMap>(*slots_);
+    next->emplace(name, std::make_shared<Slot>(&connector));
+    slots_ = std::move(next);
+  }
+  spdlog::info("dispatcher: connector {} added", name);
+  Wake();
+  return Ok();
+}
+
+bool Dispatcher::RemoveConnector(const std::string& name) {
+  std::lock_guard life(lifecycle_mu_);
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard lock(slots_mu_);
+    auto it = slots_->find(name);
+    if (it == slots_->end()) return false;
+    slot = it->second;
+    auto next = std::make_shared<SlotMap>(*slots_);
+    next->erase(name);
+    slots_ = std::move(next);
+  }
+  {
+    // Waits for the Sends and Ready() calls inside the connector; later ones
+    // (from attempts that looked it up before) see `removed`.
+    std::unique_lock lock(slot->mu);
+    slot->removed = true;
+  }
+  spdlog::info("dispatcher: connector {} removed; draining it", name);
+  // Rule 7: everything it holds is answered (handed back, accepted or
+  // temporary) before Stop returns; those answers are recorded as usual.
+  slot->connector->Stop();
+  spdlog::info("dispatcher: connector {} stopped", name);
+  Wake();  // what it handed back is due again
+  return true;
+}
+
+std::vector<std::string> Dispatcher::ConnectorNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, slot] : *Slots()) names.push_back(name);
+  return names;
+}
+
+void Dispatcher::SetReceiptAliases(std::map<std::string, std::vector<std::string>> aliases) {
+  auto next =
+      std::make_shared<const std::map<std::string, std::vector<std::string>>>(std::move(aliases));
+  std::lock_guard lock(slots_mu_);
+  aliases_ = std::move(next);
 }
 
 void Dispatcher::Wake() {
@@ -262,6 +344,7 @@ void Dispatcher::StopRecorders() {
 }
 
 void Dispatcher::Stop() {
+  std::lock_guard life(lifecycle_mu_);
   bool started;
   {
     std::lock_guard lock(mu_);
@@ -277,7 +360,7 @@ void Dispatcher::Stop() {
                  in_flight(), options_.stop_timeout_ms);
   }
   if (started) {
-    for (const auto& [name, connector] : connectors_) connector->Stop();
+    for (const auto& [name, slot] : *Slots()) slot->connector->Stop();
   }
   StopRecorders();  // drains what the connectors' Stop reported
   if (int left = in_flight(); left > 0) {
@@ -313,8 +396,12 @@ void Dispatcher::Run() {
 }
 
 bool Dispatcher::AnyConnectorReady() const {
-  return std::any_of(connectors_.begin(), connectors_.end(),
-                     [](const auto& entry) { return entry.second->Ready(); });
+  auto slots = Slots();
+  return std::any_of(slots->begin(), slots->end(), [](const auto& entry) {
+    const Slot& slot = *entry.second;
+    std::shared_lock lock(slot.mu);
+    return !slot.removed && slot.connector->Ready();
+  });
 }
 
 int Dispatcher::DispatchOnce() {
@@ -388,19 +475,23 @@ int Dispatcher::DispatchOnce() {
 void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
   while (attempt->next < attempt->candidates.size()) {
     const std::string& name = attempt->candidates[attempt->next++];
-    auto it = connectors_.find(name);
-    if (it == connectors_.end() || !it->second->Ready()) {
+    auto slots = Slots();
+    auto it = slots->find(name);
+    std::shared_ptr<Slot> slot = it == slots->end() ? nullptr : it->second;
+    // Held across Ready() and Send(): RemoveConnector waits for it (see Slot).
+    std::shared_lock<std::shared_mutex> slot_lock;
+    if (slot) slot_lock = std::shared_lock(slot->mu);
+    if (!slot || slot->removed || !slot->connector->Ready()) {
       attempt->last_error = name + ": not ready";
       metrics_.GetCounter(kOutMetric, kOutHelp, Labels(name, "outcome", "not_ready")).Inc();
       continue;
     }
     auto answered = std::make_shared<std::atomic<bool>>(false);
-    attempt->sent_anywhere = true;
     std::shared_ptr<Lifeline> lifeline = lifeline_;
     // `attempt` is copied into the callback, which keeps it alive; Send gets
     // a reference it must copy from (connector.h rule 1).
     const store::Message& message = attempt->message;
-    it->second->Send(message, [this, lifeline, attempt, name, answered](SendOutcome outcome) {
+    slot->connector->Send(message, [this, lifeline, attempt, name, answered](SendOutcome outcome) {
       if (answered->exchange(true)) {
         spdlog::error("connector {} answered message {} twice; ignored", name, attempt->message.id);
         return;
@@ -449,7 +540,9 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
                            SendOutcome outcome) {
   metrics_
       .GetCounter(kOutMetric, kOutHelp,
-                  Labels(connector, "outcome", SendOutcomeKindName(outcome.kind)))
+                  Labels(connector, "outcome",
+                         outcome.handed_back ? std::string_view("handed_back")
+                                             : SendOutcomeKindName(outcome.kind)))
       .Inc();
   const store::Message& m = attempt->message;
   const int64_t now = ToUnixMillis(clock_.Now());
@@ -481,6 +574,9 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       return;
     }
     case SendOutcome::Kind::kTemporary:
+      // Handed back (never seen upstream): like a connector that was not
+      // ready, it does not make the message wait a backoff.
+      if (!outcome.handed_back) attempt->sent_anywhere = true;
       attempt->last_connector = connector;
       attempt->last_error = connector + ": " + outcome.error;
       TryNext(attempt);  // failover; records the retry when none is left
@@ -555,6 +651,27 @@ void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
     return;
   }
   if (!applied->has_value()) {
+    // Sent through a connector this one succeeded (docs/adr/0015)?
+    std::shared_ptr<const std::map<std::string, std::vector<std::string>>> aliases;
+    {
+      std::lock_guard lock(slots_mu_);
+      aliases = aliases_;
+    }
+    if (aliases) {
+      if (auto it = aliases->find(connector); it != aliases->end()) {
+        for (const std::string& alias : it->second) {
+          store::ReceiptUpdate as_alias = receipt;
+          as_alias.connector = alias;
+          auto again = store_.ApplyReceipt(as_alias);
+          if (again.ok() && again->has_value()) {
+            applied = std::move(again);
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (!applied->has_value()) {
     // Either a receipt for a message we never sent, or one that overtook the
     // MarkSent of its own submit (SMSCs do send receipts that fast). Keep it
     // a while; ApplyPendingReceipt retries it when that MarkSent lands.
@@ -608,17 +725,30 @@ void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt) {
 }
 
 void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {
+  // The receipt may also have come through a connector that aliases this one.
+  std::vector<std::string> via = {connector};
+  {
+    std::lock_guard lock(slots_mu_);
+    if (aliases_) {
+      for (const auto& [other, names] : *aliases_) {
+        if (std::find(names.begin(), names.end(), connector) != names.end()) via.push_back(other);
+      }
+    }
+  }
   std::optional<store::ReceiptUpdate> receipt;
   {
     std::lock_guard lock(mu_);
     if (pending_receipts_.empty()) return;
-    auto it = pending_receipts_.find(PendingKey{connector, upstream_id});
-    if (it == pending_receipts_.end()) return;
-    receipt = std::move(it->second.receipt);
-    // Its pending_order_ entry no longer matches a seq and is dropped in turn.
-    pending_receipts_.erase(it);
+    for (const std::string& name : via) {
+      auto it = pending_receipts_.find(PendingKey{name, upstream_id});
+      if (it == pending_receipts_.end()) continue;
+      receipt = std::move(it->second.receipt);
+      // Its pending_order_ entry no longer matches a seq and is dropped in turn.
+      pending_receipts_.erase(it);
+      break;
+    }
   }
-  HandleReceipt(std::move(*receipt));
+  if (receipt) HandleReceipt(std::move(*receipt));
 }
 
 // ---- operator: observability (docs/adr/0018) ----

@@ -24,6 +24,10 @@
 // MarkSent leaves the message leased; when the lease expires it is claimed
 // and sent again.
 //
+// Connectors may come and go while it runs (AddConnector / RemoveConnector, a
+// reloaded config: docs/adr/0015): a removed connector gets no new Send once
+// RemoveConnector has taken it out, and its Stop() hands back what it holds.
+//
 // Life cycle: construct; AddReceiptListener(...); Start(); Wake() whenever
 // messages were accepted; Stop(); destroy. Stop() is also run by the
 // destructor. Thread-safety: every public method is thread-safe except that
@@ -43,6 +47,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -118,6 +123,27 @@ class Dispatcher {
   // the table's connectors first (RoutingTable::CheckConnectors). Thread-safe.
   void SetRouting(RoutingTable routing);
 
+  // ---- live connectors (docs/adr/0015) ----
+  // Adds a connector while running (a reloaded config): borrowed until
+  // RemoveConnector(name) returns or the Dispatcher is destroyed. Started with
+  // this dispatcher's events when the Dispatcher is started. Add it before a
+  // routing table that names it (SetRouting). kAlreadyExists for a name in
+  // use, kUnavailable after Stop(), else the connector's start error.
+  Result<void> AddConnector(Connector& connector);
+  // Takes `name` out: no Send or Ready() reaches it once this returns; then
+  // it is Stop()ped (rule 7: it answers everything it holds; messages it had
+  // not submitted come back as handed back and go to the next candidate or
+  // back to the store, due at once). Returns when the connector may be
+  // destroyed; false if there is no such connector. Blocks while the
+  // connector drains (its Stop()): call it from a thread that may block.
+  bool RemoveConnector(const std::string& name);
+  // Names of the connectors in use, sorted.
+  std::vector<std::string> ConnectorNames() const;
+  // Receipts arriving on connector K that match no message sent through K
+  // are tried under each name in aliases[K], in order (connectors to the same
+  // SMSC account: a removed connector's receipts arriving on its successor).
+  void SetReceiptAliases(std::map<std::string, std::vector<std::string>> aliases);
+
   // Stops claiming, joins the thread, waits up to stop_timeout_ms for
   // in-flight sends to be recorded, then stops the connectors (which answer
   // what they still hold; those answers are recorded too) and the recorder
@@ -165,12 +191,28 @@ class Dispatcher {
   void KeepPendingReceipt(store::ReceiptUpdate receipt);
   void ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id);
   bool AnyConnectorReady() const;
+  // A connector in use. Send and Ready() run under a shared lock of `mu`;
+  // RemoveConnector takes it exclusively to set `removed`, so once it has, no
+  // call is inside the connector and none will start.
+  struct Slot {
+    explicit Slot(Connector* c) : connector(c) {}
+    Connector* const connector;
+    mutable std::shared_mutex mu;
+    bool removed = false;  // guarded by mu
+  };
+  using SlotMap = std::map<std::string, std::shared_ptr<Slot>>;
+  std::shared_ptr<const SlotMap> Slots() const;
 
   store::Store& store_;
   Clock& clock_;
   mutable std::mutex routing_mu_;  // guards the pointer, not the (immutable) table
   std::shared_ptr<const RoutingTable> routing_;
-  const std::map<std::string, Connector*> connectors_;
+  // Copy-on-write under slots_mu_; lifecycle_mu_ orders Start / Stop /
+  // AddConnector / RemoveConnector.
+  mutable std::mutex slots_mu_;
+  std::shared_ptr<const SlotMap> slots_;
+  std::mutex lifecycle_mu_;
+  std::shared_ptr<const std::map<std::string, std::vector<std::string>>> aliases_;  // slots_mu_
   const DispatcherOptions options_;
   const RetryPolicy retry_;
   MetricsRegistry& metrics_;

@@ -112,11 +112,12 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
 
   void OnRequest(const std::shared_ptr<Client>& client, smpp::Pdu pdu) {
     auto& conn = *client->conn;
-    auto bind = [&](const auto& b, bool receives) {
+    auto bind = [&](const auto& b, bool receives, const char* mode) {
       bool ok = !options.misbehave.refuse_bind &&
                 (options.system_id.empty() ||
                  (b.system_id == options.system_id && b.password == options.password));
-      Event(fmt::format(R"({{"event":"bind","system_id":"{}","ok":{}}})", b.system_id, ok));
+      Event(fmt::format(R"({{"event":"bind","system_id":"{}","mode":"{}","ok":{}}})", b.system_id,
+                        mode, ok));
       smpp::Pdu resp = smpp::MakeResponse(pdu, ok ? smpp::kEsmeRok : smpp::kEsmeRbindfail);
       std::visit(
           [](auto& body) {
@@ -129,9 +130,11 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       client->receives = receives;
       if (receives) FlushHeld(client);
     };
-    if (const auto* b = pdu.get<smpp::BindTransceiver>()) return bind(*b, true);
-    if (const auto* b = pdu.get<smpp::BindReceiver>()) return bind(*b, true);
-    if (const auto* b = pdu.get<smpp::BindTransmitter>()) return bind(*b, false);
+    if (const auto* b = pdu.get<smpp::BindTransceiver>()) return bind(*b, true, "transceiver");
+    // A receiver + transmitter pair of one system_id (docs/adr/0015): receipts of what the
+    // transmitter submitted go to the receiver (DeliverReceipt picks any receiving bind).
+    if (const auto* b = pdu.get<smpp::BindReceiver>()) return bind(*b, true, "receiver");
+    if (const auto* b = pdu.get<smpp::BindTransmitter>()) return bind(*b, false, "transmitter");
     if (pdu.is<smpp::SubmitSm>()) return OnSubmit(client, std::move(pdu));
     if (smpp::ResponseIdFor(pdu.command_id())) conn.Respond(smpp::MakeResponse(pdu));
   }

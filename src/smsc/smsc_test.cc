@@ -38,6 +38,16 @@ class Events : public delivery::ConnectorEvents {
     std::unique_lock lock(mu);
     return cv.wait_for(lock, timeout, pred);
   }
+  // For states no event announces (both binds of a pair up): polls, bounded.
+  template <typename Pred>
+  bool PollFor(Pred pred, std::chrono::milliseconds timeout = 10s) {
+    for (auto waited = 0ms; waited < timeout; waited += 10ms) {
+      if (pred()) return true;
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, 10ms);
+    }
+    return pred();
+  }
 
   std::mutex mu;
   std::condition_variable cv;
@@ -49,9 +59,13 @@ using bramka::testing::TestCertificate;
 
 class SmscTest : public ::testing::Test {
  protected:
-  void StartSmsc(Misbehaviour mb = {}, bool tls = false) {
+  void StartSmsc(Misbehaviour mb = {}, bool tls = false, int receipt_delay_ms = 20) {
     SmscOptions o;
-    o.receipt_delay_ms = 20;
+    o.receipt_delay_ms = receipt_delay_ms;
+    o.on_event = [this](const std::string& json) {
+      std::lock_guard lock(events_.mu);
+      smsc_events_.push_back(json);
+    };
     o.misbehave = mb;
     if (tls) {
       o.tls_port = 0;
@@ -76,7 +90,7 @@ class SmscTest : public ::testing::Test {
     o.port = o.tls ? static_cast<uint16_t>(smsc_->tls_port()) : smsc_->port();
     o.system_id = "bramka";
     o.password = "pw";
-    connector_ = std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_);
+    connector_ = std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_, tracker_);
     EXPECT_TRUE(connector_->Start(events_).ok());
     return *connector_;
   }
@@ -105,6 +119,8 @@ class SmscTest : public ::testing::Test {
   MetricsRegistry metrics_;
   Events events_;
   std::unique_ptr<smpp_client::SmppConnector> connector_;
+  std::shared_ptr<smpp_client::PartTracker> tracker_;  // given to the next StartConnector
+  std::vector<std::string> smsc_events_;               // guarded by events_.mu
 };
 
 TEST_F(SmscTest, SendAcceptedThenDelivered) {
@@ -231,6 +247,96 @@ TEST_F(SmscTest, OverTls) {
   std::lock_guard lock(events_.mu);
   EXPECT_EQ(events_.outcomes[0].second.kind, SendOutcome::Kind::kAccepted);
   EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+}
+
+// bind_mode = pair: submits on a bind_transmitter, receipts on a bind_receiver; the parts
+// of a long message sent on the one resolve with receipts arriving on the other.
+TEST_F(SmscTest, PairBindsTransmitterAndReceiverAndMatchesReceipts) {
+  StartSmsc();
+  smpp_client::SmppConnectorOptions o;
+  o.bind_mode = smpp_client::BindMode::kPair;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.PollFor([&] { return c.bound(); }));
+  Send("m1");
+  Send("m2", "+48500600701", std::string(400, 'p'));  // 3 parts
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
+  std::lock_guard lock(events_.mu);
+  ASSERT_EQ(events_.outcomes.size(), 2u);
+  std::set<std::string> accepted;
+  for (auto& [id, o2] : events_.outcomes) {
+    EXPECT_EQ(o2.kind, SendOutcome::Kind::kAccepted) << id;
+    accepted.insert(o2.upstream_id);
+  }
+  ASSERT_EQ(events_.receipts.size(), 2u) << "one receipt per message, not per part";
+  for (auto& r : events_.receipts) {
+    EXPECT_TRUE(accepted.count(r.upstream_id)) << r.upstream_id;
+    EXPECT_EQ(r.status, store::MessageStatus::kDelivered);
+  }
+  int transmitter = 0, receiver = 0;
+  for (const auto& e : smsc_events_) {
+    transmitter += e.find(R"("mode":"transmitter","ok":true)") != std::string::npos;
+    receiver += e.find(R"("mode":"receiver","ok":true)") != std::string::npos;
+  }
+  EXPECT_EQ(transmitter, 1);
+  EXPECT_EQ(receiver, 1);
+  const std::string page = metrics_.RenderPrometheus();
+  EXPECT_NE(page.find(R"(bramka_connector_bind_up{connector="smsc-a",bind="receiver"} 1)"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find(R"(bramka_connector_bind_up{connector="smsc-a",bind="transmitter"} 1)"),
+            std::string::npos);
+}
+
+// A connector replaced by a reload hands its part map to its successor: receipts of a
+// long message sent before the change, held by the SMSC meanwhile, still resolve.
+TEST_F(SmscTest, ReplacementInheritsThePartMapOfLongMessages) {
+  StartSmsc({}, false, /*receipt_delay_ms=*/300);
+  auto& first = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return first.Ready(); }));
+  Send("long", "+48500600700", std::string(400, 'q'));  // 3 parts
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 1; }));
+  first.Stop();  // unbinds before the receipts are due: the SMSC holds them
+  tracker_ = first.tracker();
+  {
+    std::lock_guard lock(events_.mu);
+    ASSERT_TRUE(events_.receipts.empty());
+  }
+  auto& second = StartConnector();  // same name, e.g. a new window size
+  ASSERT_TRUE(events_.WaitFor([&] { return smsc_->receipts_sent() >= 3; }));
+  second.Stop();  // graceful: the receipts written before unbind_resp are read first
+  std::lock_guard lock(events_.mu);
+  ASSERT_EQ(events_.receipts.size(), 1u);
+  EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+}
+
+// The two binds of a pair reconnect on their own: the SMSC unbinding the transmitter
+// leaves the receiver bound (and receiving).
+TEST_F(SmscTest, PairTransmitterReconnectsAloneAfterAnUnbind) {
+  Misbehaviour mb;
+  mb.unbind_after = 2;
+  StartSmsc(mb);
+  smpp_client::SmppConnectorOptions o;
+  o.bind_mode = smpp_client::BindMode::kPair;
+  o.window = 1;
+  auto& c = StartConnector(o);
+  ASSERT_TRUE(events_.PollFor([&] { return c.bound(); }));
+  for (int i = 0; i < 2; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
+  ASSERT_TRUE(events_.WaitFor([&] {
+    int tx = 0;
+    for (const auto& e : smsc_events_)
+      tx += e.find(R"("mode":"transmitter","ok":true)") != std::string::npos;
+    return tx >= 2 && c.Ready();
+  })) << "the transmitter binds again";
+  Send("m2");
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 3; }));
+  std::lock_guard lock(events_.mu);
+  int receiver = 0;
+  for (const auto& e : smsc_events_) {
+    receiver += e.find(R"("mode":"receiver","ok":true)") != std::string::npos;
+  }
+  EXPECT_EQ(receiver, 1) << "the receiver never went down";
+  for (auto& [id, o2] : events_.outcomes) EXPECT_EQ(o2.kind, SendOutcome::Kind::kAccepted) << id;
 }
 
 }  // namespace

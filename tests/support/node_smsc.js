@@ -1,5 +1,6 @@
 // An independent SMSC for bramka's integration tests, written with node-smpp (npm `smpp`):
-// binds any transceiver, answers submit_sm with upper-case, zero-padded hexadecimal ids and
+// binds any transceiver, or a transmitter + receiver pair (receipts of what a transmitter
+// submitted go to a bound receiver, held until one binds), answers submit_sm with upper-case, zero-padded hexadecimal ids and
 // sends a delivery receipt per message whose text gives the id in DECIMAL (a real vendor
 // quirk); every other receipt also carries receipted_message_id (hex, as in the response)
 // and message_state. Prints {"port":N} once listening, then one JSON line per event.
@@ -12,15 +13,31 @@ const path = require('path');
 const smpp = require(path.join(__dirname, '..', '..', 'node_modules', 'smpp'));
 
 let nextId = 0x1000 + Math.floor(Math.random() * 0x1000);
-let latest = null;  // the latest bound session, for MO
+let latest = null;  // the latest bound receiving session, for MO
+const receivers = new Set();  // bound receivers (bind_receiver)
+const held = [];  // receipts waiting for a receiver
+function deliver(from, receipt) {
+  if (from.receives) { from.deliver_sm(receipt); return; }
+  const rx = receivers.values().next().value;
+  if (rx) rx.deliver_sm(receipt); else held.push(receipt);
+}
 const server = smpp.createServer((session) => {
   session.on('error', () => {});
   if (session.socket && session.socket.setNoDelay) session.socket.setNoDelay(true);
-  session.on('bind_transceiver', (pdu) => {
+  const bound = (mode, receives) => (pdu) => {
     session.send(pdu.response());
-    latest = session;
-    console.log(JSON.stringify({event: 'bind', system_id: pdu.system_id}));
-  });
+    session.receives = receives;
+    if (receives) latest = session;
+    if (mode === 'receiver') {
+      receivers.add(session);
+      while (held.length) session.deliver_sm(held.shift());
+    }
+    console.log(JSON.stringify({event: 'bind', system_id: pdu.system_id, mode}));
+  };
+  session.on('bind_transceiver', bound('transceiver', true));
+  session.on('bind_transmitter', bound('transmitter', false));
+  session.on('bind_receiver', bound('receiver', true));
+  session.on('close', () => receivers.delete(session));
   session.on('enquire_link', (pdu) => session.send(pdu.response()));
   session.on('unbind', (pdu) => { session.send(pdu.response()); session.close(); });
   session.on('deliver_sm_resp', () => {});
@@ -43,7 +60,7 @@ const server = smpp.createServer((session) => {
         receipt.receipted_message_id = hex;
         receipt.message_state = 2;
       }
-      session.deliver_sm(receipt);
+      deliver(session, receipt);
       console.log(JSON.stringify({event: 'receipt', id: hex}));
     }, 50);
   });

@@ -26,8 +26,12 @@ constexpr uint32_t PartOf(uint64_t context) { return static_cast<uint32_t>(conte
 
 }  // namespace
 
-ClientCore::ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now)
-    : options_(std::move(options)), clock_(clock), bucket_(options_.tps, now) {}
+ClientCore::ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now,
+                       std::shared_ptr<PartTracker> tracker)
+    : options_(std::move(options)),
+      clock_(clock),
+      bucket_(options_.tps, now),
+      tracker_(tracker ? std::move(tracker) : std::make_shared<PartTracker>()) {}
 
 smpp::SessionOptions ClientCore::SessionOptionsFor(const SmppConnectorOptions& options) {
   smpp::SessionOptions so;
@@ -50,10 +54,14 @@ void ClientCore::LinkUp(Link& link, TimePoint /*now*/) {
     return;
   }
   smpp::Pdu bind;
-  if (options_.bind_mode == BindMode::kTransmitter) {
+  if (options_.bind_mode == BindMode::kTransmitter || options_.bind_mode == BindMode::kPair) {
     bind.body = smpp::BindTransmitter{.system_id = options_.system_id,
                                       .password = options_.password,
                                       .system_type = options_.system_type};
+  } else if (options_.bind_mode == BindMode::kReceiver) {
+    bind.body = smpp::BindReceiver{.system_id = options_.system_id,
+                                   .password = options_.password,
+                                   .system_type = options_.system_type};
   } else {
     bind.body = smpp::BindTransceiver{.system_id = options_.system_id,
                                       .password = options_.password,
@@ -86,22 +94,25 @@ void ClientCore::FailAll(std::string_view why) {
   queue_.clear();
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (!it->second.answered) {
-      out_.completions.push_back(
-          {std::move(it->second.done), SendOutcome::Temporary(fmt::format("smpp: {}", why))});
+      // Never submitted: handed back (rule 13); else the SMSC may have it: temporary.
+      std::string error = fmt::format("smpp: {}", why);
+      out_.completions.push_back({std::move(it->second.done),
+                                  it->second.sent ? SendOutcome::Temporary(std::move(error))
+                                                  : SendOutcome::HandedBack(std::move(error))});
     }
     it = pending_.erase(it);
   }
 }
 
 void ClientCore::Submit(const store::Message& message, delivery::SendCallback done, TimePoint now) {
-  if (stopping_ || !bound()) {
+  if (stopping_ || !bound() || options_.bind_mode == BindMode::kReceiver) {
     out_.completions.push_back(
         {std::move(done),
-         SendOutcome::Temporary(stopping_ ? "smpp: stopping" : "smpp: not bound")});
+         SendOutcome::HandedBack(stopping_ ? "smpp: stopping" : "smpp: not bound")});
     return;
   }
   if (pending_.size() >= options_.max_queue) {
-    out_.completions.push_back({std::move(done), SendOutcome::Temporary("smpp: queue full")});
+    out_.completions.push_back({std::move(done), SendOutcome::HandedBack("smpp: queue full")});
     return;
   }
   auto parts = BuildSubmits(message, options_, next_reference_++);
@@ -130,7 +141,12 @@ void ClientCore::Stop(TimePoint /*now*/) {
   // flight wait for their responses (or LinkDown).
   std::set<uint64_t> keys;
   for (const auto& [order, key, part] : queue_) keys.insert(key);
-  for (uint64_t key : keys) Answer(key, SendOutcome::Temporary("smpp: stopping"));
+  for (uint64_t key : keys) {
+    auto it = pending_.find(key);
+    bool sent = it != pending_.end() && it->second.sent;
+    Answer(key, sent ? SendOutcome::Temporary("smpp: stopping")
+                     : SendOutcome::HandedBack("smpp: stopping"));
+  }
   if (link_ != nullptr && !bound_) link_->Close("stopping");
   MaybeUnbind();
 }
@@ -159,6 +175,12 @@ void ClientCore::Pump(TimePoint now) {
     auto r = link_->SendRequest(it->second.parts[part], Context(key, part));
     if (r.ok()) {
       ++in_flight_;
+      ++submitted_count_;
+      it->second.sent = true;
+    } else if (!it->second.sent) {
+      // Refused locally (the link is closing): nothing of it went upstream (rule 13).
+      Answer(key, SendOutcome::HandedBack(fmt::format("smpp: cannot send: {}", r.error().message)));
+      ResolvePart(key);
     } else {
       HandlePartFailure(key, part, smpp::kEsmeRsyserr,
                         fmt::format("smpp: cannot send: {}", r.error().message), now);
@@ -263,20 +285,7 @@ void ClientCore::ResolvePart(uint64_t key) {
   if (it->second.unresolved == 0 && it->second.answered) pending_.erase(it);
 }
 
-void ClientCore::Track(const Pending& p) {
-  auto t = std::make_shared<Tracked>();
-  t->upstream_id = p.part_ids[0];
-  t->total = static_cast<int>(p.part_ids.size());
-  if (t->total == 1) return;  // a single part's receipt carries the recorded id itself
-  for (const auto& id : p.part_ids) {
-    by_part_id_[id] = t;
-    part_order_.push_back(id);
-  }
-  while (part_order_.size() > kMaxTrackedParts) {
-    by_part_id_.erase(part_order_.front());
-    part_order_.pop_front();
-  }
-}
+void ClientCore::Track(const Pending& p) { tracker_->Track(p.part_ids); }
 
 void ClientCore::OnRequest(const smpp::Pdu& pdu, TimePoint /*now*/) {
   if (pdu.is<smpp::DeliverSm>()) {
@@ -314,19 +323,10 @@ void ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
     if (id.empty()) spdlog::warn("smpp connector {}: receipt without an id ignored", options_.name);
     return;  // non-final (ENROUTE, ACCEPTD) or unreadable
   }
-  auto it = by_part_id_.find(id);
-  if (it == by_part_id_.end()) {
-    Report(id, status->status, status->reason);
-    return;
-  }
-  Tracked& t = *it->second;
-  if (t.reported) return;
-  if (status->status == store::MessageStatus::kUndelivered) {
-    t.reported = true;
-    Report(t.upstream_id, status->status, status->reason);
-  } else if (++t.delivered >= t.total) {
-    t.reported = true;
-    Report(t.upstream_id, status->status, "");
+  // A part of a long message reports for the message once (part_tracker.h).
+  if (auto report = tracker_->Resolve(id, status->status)) {
+    Report(*report, status->status,
+           status->status == store::MessageStatus::kUndelivered ? status->reason : "");
   }
 }
 

@@ -3,7 +3,7 @@
 // wired in smpp_connector.cc). On top of the SMPP session of the current link it adds what
 // the Connector contract needs:
 //
-//   * the bind (transceiver or transmitter) with system_id / password / system_type;
+//   * the bind (transceiver, transmitter or receiver) with system_id / password / system_type;
 //   * a queue of messages waiting for the window (Session) and the TPS limit
 //     (TokenBucket), kept in submit order: a part sent back by ESME_RTHROTTLED goes back
 //     to its place, never behind later messages, and the bucket slows down;
@@ -40,6 +40,7 @@
 #include "common/clock.h"
 #include "connectors/smpp/link.h"
 #include "connectors/smpp/options.h"
+#include "connectors/smpp/part_tracker.h"
 #include "connectors/smpp/token_bucket.h"
 #include "delivery/connector.h"
 #include "smpp/session/session.h"
@@ -66,8 +67,12 @@ class ClientCore {
     std::vector<Incoming> incoming;  // not yet acknowledged upstream
   };
 
-  // `clock` stamps receipts (at_ms); borrowed.
-  ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now);
+  // `clock` stamps receipts (at_ms); borrowed. `tracker` maps part ids of long messages
+  // (part_tracker.h); shared with the other bind of a pair and with a replacement;
+  // nullptr = a tracker of its own. options.bind_mode kTransmitter, kTransceiver or
+  // kReceiver (a receiver only receives: Submit answers handed back).
+  ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now,
+             std::shared_ptr<PartTracker> tracker = nullptr);
 
   // The session options a link for these connector options should use.
   static smpp::SessionOptions SessionOptionsFor(const SmppConnectorOptions& options);
@@ -110,10 +115,13 @@ class ClientCore {
   // submit_sm sent and not yet answered.
   size_t outstanding() const { return in_flight_; }
   double current_tps() const { return bucket_.current_rate(); }
-  size_t tracked_parts() const { return by_part_id_.size(); }
+  size_t tracked_parts() const { return tracker_->size(); }
+  const std::shared_ptr<PartTracker>& tracker() const { return tracker_; }
   uint64_t throttled_count() const { return throttled_count_; }
+  // submit_sm sent since construction (parts, not messages).
+  uint64_t submitted_count() const { return submitted_count_; }
 
-  static constexpr size_t kMaxTrackedParts = 1'000'000;
+  static constexpr size_t kMaxTrackedParts = PartTracker::kMaxParts;
   static constexpr int kMaxThrottlesPerMessage = 30;
 
  private:
@@ -126,13 +134,8 @@ class ClientCore {
     uint64_t order = 0;
     int throttles = 0;
     bool answered = false;
+    bool sent = false;  // a part went upstream (else a disconnect hands it back)
     delivery::SendCallback done;
-  };
-  struct Tracked {
-    std::string upstream_id;  // the first part's canonical id
-    int total = 1;
-    int delivered = 0;
-    bool reported = false;
   };
   using QueueKey = std::tuple<uint64_t, uint64_t, uint32_t>;  // (order, key, part)
 
@@ -165,9 +168,9 @@ class ClientCore {
   std::map<uint64_t, Pending> pending_;
   std::set<QueueKey> queue_;
   uint64_t throttled_count_ = 0;
+  uint64_t submitted_count_ = 0;
 
-  std::unordered_map<std::string, std::shared_ptr<Tracked>> by_part_id_;
-  std::deque<std::string> part_order_;  // eviction order
+  std::shared_ptr<PartTracker> tracker_;
 };
 
 }  // namespace bramka::smpp_client

@@ -69,7 +69,8 @@ class Harness {
         } else if (auto* resp = std::get_if<smpp::action::ResponseReceived>(&*a)) {
           if (resp->pdu.is<smpp::DeliverSmResp>()) mo_answers.push_back(resp->pdu.command_status);
         } else if (auto* req = std::get_if<smpp::action::RequestReceived>(&*a)) {
-          if (req->pdu.is<smpp::BindTransceiver>() || req->pdu.is<smpp::BindTransmitter>()) {
+          if (req->pdu.is<smpp::BindTransceiver>() || req->pdu.is<smpp::BindTransmitter>() ||
+              req->pdu.is<smpp::BindReceiver>()) {
             (void)smsc_.Respond(smpp::MakeResponse(req->pdu, bind_status_), now_);
           } else {
             requests.push_back(req->pdu);
@@ -181,6 +182,7 @@ TEST(ClientCore, NotBoundAnswersTemporaryAtOnce) {
   h.Submit("m1");
   ASSERT_EQ(h.answered.size(), 1u);
   EXPECT_EQ(h.answered[0].second.kind, SendOutcome::Kind::kTemporary);
+  EXPECT_TRUE(h.answered[0].second.handed_back) << "never went upstream (rule 13)";
 }
 
 TEST(ClientCore, AcceptedWithCanonicalId) {
@@ -349,9 +351,26 @@ TEST(ClientCore, DisconnectAnswersEverythingTemporary) {
   h.Disconnect();
   ASSERT_EQ(h.answered.size(), 3u);
   EXPECT_EQ(h.answered[1].second.kind, SendOutcome::Kind::kTemporary);
+  EXPECT_FALSE(h.answered[1].second.handed_back) << "m2 was in flight: the SMSC may have it";
   EXPECT_EQ(h.answered[2].second.kind, SendOutcome::Kind::kTemporary);
+  EXPECT_FALSE(h.answered[2].second.handed_back) << "m3 went out when m1 was answered";
   EXPECT_FALSE(h.core().Ready());
   EXPECT_EQ(h.core().queued_messages(), 0u);
+}
+
+TEST(ClientCore, DisconnectHandsBackWhatNeverLeftTheQueue) {
+  auto o = Harness::Defaults();
+  o.window = 1;
+  Harness h(o);
+  h.Connect();
+  h.Submit("m1");
+  h.Submit("m2");  // queued behind the window
+  h.Disconnect();
+  ASSERT_EQ(h.answered.size(), 2u);
+  EXPECT_EQ(h.answered[0].first, "m1");
+  EXPECT_FALSE(h.answered[0].second.handed_back);
+  EXPECT_EQ(h.answered[1].first, "m2");
+  EXPECT_TRUE(h.answered[1].second.handed_back);
 }
 
 TEST(ClientCore, ResponseTimeoutIsTemporary) {
@@ -378,6 +397,7 @@ TEST(ClientCore, StopUnbindsAnswersQueuedAndWaitsForInFlight) {
   ASSERT_EQ(h.answered.size(), 1u);
   EXPECT_EQ(h.answered[0].first, "m2");
   EXPECT_EQ(h.answered[0].second.kind, SendOutcome::Kind::kTemporary);
+  EXPECT_TRUE(h.answered[0].second.handed_back);
   h.AnswerSubmit(smpp::kEsmeRok, "9");  // in flight while unbinding: still accepted
   ASSERT_EQ(h.answered.size(), 2u);
   EXPECT_EQ(h.answered[1].second.kind, SendOutcome::Kind::kAccepted);
@@ -423,7 +443,7 @@ TEST(ClientCore, IncomingMessagesAreAnsweredOnlyAfterTheyAreStored) {
   ASSERT_TRUE(h.smsc().SendRequest(part, h.now()).ok());
   h.Pump();
   ASSERT_EQ(h.incoming.size(), 2u);
-  EXPECT_EQ(h.incoming[1].sms.text, "\xc3\xb3k");  // "ók"
+  EXPECT_EQ(h.incoming[1].sms.text, "\xc3\xb3k");    // "ók"
   EXPECT_EQ(h.incoming[1].sms.from, "48600100200");  // TON 0: as sent
   EXPECT_EQ(h.incoming[1].sms.to, "7100");
   EXPECT_EQ(h.incoming[1].sms.reference, 0x2a);
@@ -433,6 +453,39 @@ TEST(ClientCore, IncomingMessagesAreAnsweredOnlyAfterTheyAreStored) {
   h.Pump();
   ASSERT_EQ(h.mo_answers.size(), 2u);
   EXPECT_EQ(h.mo_answers[1], smpp::kEsmeRxTAppn);
+}
+
+// The receiving half of a bind pair (docs/adr/0015): bind_receiver, no submits, receipts
+// of long messages resolved through the part map the transmitter filled.
+TEST(ClientCore, ReceiverBindsReportsReceiptsAndHandsSubmitsBack) {
+  auto o = Harness::Defaults();
+  Harness tx(o);
+  o.bind_mode = BindMode::kReceiver;
+  Harness rx(o);
+  rx.Connect();
+  EXPECT_TRUE(rx.core().bound());
+  EXPECT_EQ(rx.smsc().state(), smpp::SessionState::kBoundRx);
+  rx.Submit("m1");
+  ASSERT_EQ(rx.answered.size(), 1u);
+  EXPECT_TRUE(rx.answered[0].second.handed_back);
+  rx.SendReceipt("abc", "DELIVRD", std::string("ABC"));
+  ASSERT_EQ(rx.receipts.size(), 1u);
+  EXPECT_EQ(rx.receipts[0].upstream_id, "abc");
+  EXPECT_EQ(rx.receipts[0].status, store::MessageStatus::kDelivered);
+}
+
+TEST(PartTracker, ResolvesALongMessageOnceAndForgetsTheOldest) {
+  PartTracker t(/*max_parts=*/4);
+  t.Track({"a1", "a2"});
+  EXPECT_EQ(t.Resolve("zz", store::MessageStatus::kDelivered), "zz") << "untracked: as is";
+  EXPECT_EQ(t.Resolve("a2", store::MessageStatus::kDelivered), std::nullopt);
+  EXPECT_EQ(t.Resolve("a1", store::MessageStatus::kDelivered), "a1");
+  EXPECT_EQ(t.Resolve("a1", store::MessageStatus::kDelivered), std::nullopt) << "once";
+  t.Track({"b1", "b2", "b3"});
+  EXPECT_EQ(t.size(), 4u);  // a1 evicted
+  EXPECT_EQ(t.Resolve("b3", store::MessageStatus::kUndelivered), "b1") << "one part failed";
+  t.Track({"single"});
+  EXPECT_EQ(t.size(), 4u) << "single parts need no entry";
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ Result<ReceiptIdFormat> ParseReceiptIdFormat(const std::string& s) {
 Result<BindMode> ParseBindMode(const std::string& s) {
   if (s == "transceiver" || s == "trx") return BindMode::kTransceiver;
   if (s == "transmitter" || s == "tx") return BindMode::kTransmitter;
-  return Fail(ErrorCode::kInvalidArgument, "bind_mode must be transceiver or transmitter");
+  if (s == "pair" || s == "tx+rx") return BindMode::kPair;
+  return Fail(ErrorCode::kInvalidArgument, "bind_mode must be transceiver, transmitter or pair");
 }
 
 }  // namespace bramka::smpp_client

@@ -23,7 +23,10 @@ enum class ReceiptIdFormat : uint8_t {
   kDecimal,  // receipts give the hexadecimal submit_sm_resp id in decimal
 };
 
-enum class BindMode : uint8_t { kTransceiver, kTransmitter };
+// kPair: a bind_transmitter for submits and a bind_receiver for deliver_sm (receipts, MO)
+// to the same SMSC, each reconnecting on its own (docs/adr/0015). kReceiver is the
+// receiving half of a pair, not a configurable mode.
+enum class BindMode : uint8_t { kTransceiver, kTransmitter, kPair, kReceiver };
 
 struct SmppConnectorOptions {
   std::string name;  // Connector::name(): unique, what routes name
@@ -46,12 +49,15 @@ struct SmppConnectorOptions {
   size_t max_queue = 10000;     // messages taken, not answered; Ready() false beyond (the
                                 // dispatcher keeps up to 10,000 in flight)
   std::string eco_sender;       // source_addr for ECO messages (no sender name); "" = none
+
+  bool operator==(const SmppConnectorOptions&) const = default;  // a reload changed it?
 };
 
 // kInvalidArgument naming the option.
 Result<void> ValidateSmppConnectorOptions(const SmppConnectorOptions& o);
 
-// "udh" | "sar" | "payload"; "as_is" | "hex" | "decimal"; "transceiver" | "transmitter".
+// "udh" | "sar" | "payload"; "as_is" | "hex" | "decimal";
+// "transceiver" | "transmitter" | "pair" (also "trx", "tx", "tx+rx").
 Result<LongMessages> ParseLongMessages(const std::string& s);
 Result<ReceiptIdFormat> ParseReceiptIdFormat(const std::string& s);
 Result<BindMode> ParseBindMode(const std::string& s);

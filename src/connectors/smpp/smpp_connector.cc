@@ -53,19 +53,59 @@ class ConnectionLink final : public Link {
 
 }  // namespace
 
-// Threads: one io_context thread. The core runs on the current connection's strand
-// (handlers, Post) or, with no connection, on that same single thread (Send, timers).
+// Threads: one io_context thread runs everything: each bind's core on its connection's
+// strand (handlers, Post) or, with no connection, directly (Send, timers).
+//
+// A connector has one bind (transceiver or transmitter) or, with bind_mode = pair, two
+// (docs/adr/0015): legs[0] the transmitter that takes Sends, legs[1] the receiver that
+// only receives receipts and MO. Each leg connects, binds and reconnects on its own; they
+// share the PartTracker, so a receipt on the receiver resolves parts sent on the
+// transmitter.
 struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
-  Impl(SmppConnectorOptions o, Clock& clock, MetricsRegistry& metrics)
+  struct Leg {
+    Leg(asio::io_context& io, SmppConnectorOptions o, Clock& clock,
+        std::shared_ptr<PartTracker> tracker)
+        : options(std::move(o)),
+          core(options, clock, SteadyClock::now(), std::move(tracker)),
+          tps_timer(io),
+          reconnect_timer(io),
+          reconnect_delay(std::chrono::seconds(options.reconnect_s)) {}
+    SmppConnectorOptions options;  // bind_mode: this leg's bind
+    ClientCore core;
+    std::shared_ptr<smpp::net::Connection> conn;
+    std::unique_ptr<ConnectionLink> link;
+    asio::steady_timer tps_timer;
+    asio::steady_timer reconnect_timer;
+    SteadyClock::duration reconnect_delay;
+    bool timer_armed = false;
+    SteadyClock::time_point timer_at;
+    bool finished = false;  // stopped: link gone while stopping
+    Gauge* g_bind = nullptr;
+  };
+
+  Impl(SmppConnectorOptions o, Clock& clock, MetricsRegistry& metrics,
+       std::shared_ptr<PartTracker> part_tracker)
       : options(std::move(o)),
-        core(options, clock, SteadyClock::now()),
-        tps_timer(io),
-        reconnect_timer(io),
-        stop_timer(io),
-        reconnect_delay(std::chrono::seconds(options.reconnect_s)) {
+        tracker(part_tracker ? std::move(part_tracker) : std::make_shared<PartTracker>()),
+        stop_timer(io) {
     std::string labels = fmt::format("connector=\"{}\"", options.name);
-    g_bound =
-        &metrics.GetGauge("bramka_connector_bound", "1 when the SMPP connector is bound.", labels);
+    auto add_leg = [&](BindMode mode, const char* bind) {
+      SmppConnectorOptions lo = options;
+      lo.bind_mode = mode;
+      legs.push_back(std::make_unique<Leg>(io, lo, clock, tracker));
+      legs.back()->g_bind = &metrics.GetGauge("bramka_connector_bind_up",
+                                              "1 when this bind of the SMPP connector is bound.",
+                                              fmt::format("{},bind=\"{}\"", labels, bind));
+    };
+    if (options.bind_mode == BindMode::kPair) {
+      add_leg(BindMode::kTransmitter, "transmitter");
+      add_leg(BindMode::kReceiver, "receiver");
+    } else {
+      add_leg(options.bind_mode,
+              options.bind_mode == BindMode::kTransmitter ? "transmitter" : "transceiver");
+    }
+    g_bound = &metrics.GetGauge("bramka_connector_bound",
+                                "1 when every bind of the SMPP connector is bound.", labels);
     g_window = &metrics.GetGauge("bramka_connector_window_in_use",
                                  "submit_sm awaiting their response.", labels);
     g_tps = &metrics.GetGauge("bramka_connector_tps", "Current submit rate limit (0 = unlimited).",
@@ -74,18 +114,23 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
         &metrics.GetGauge("bramka_connector_queue", "Messages taken and not yet answered.", labels);
     c_throttled = &metrics.GetCounter("bramka_connector_throttled_total",
                                       "ESME_RTHROTTLED answers received.", labels);
+    c_submits = &metrics.GetCounter("bramka_connector_submits_total",
+                                    "submit_sm sent (one per part; its rate is the real TPS).",
+                                    labels);
   }
 
-  // Runs `fn` where the core may run: on the connection's strand when there is one.
-  void OnCore(std::function<void()> fn) {
-    if (conn) {
-      conn->Post(std::move(fn));
+  Leg& tx() { return *legs[0]; }
+
+  // Runs `fn` where the leg's core may run: on the connection's strand when there is one.
+  void OnCore(Leg& leg, std::function<void()> fn) {
+    if (leg.conn) {
+      leg.conn->Post(std::move(fn));
     } else {
       fn();
     }
   }
 
-  void Connect() {
+  void Connect(Leg& leg) {
     if (stopping) return;
     smpp::net::ConnectOptions co;
     co.host = options.host;
@@ -94,125 +139,136 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
     co.connect_timeout = std::chrono::seconds(std::max(1, options.response_timeout_s));
     co.session = ClientCore::SessionOptionsFor(options);
     auto self = shared_from_this();
-    smpp::net::Connect(io, co, [self](Result<std::shared_ptr<smpp::net::Connection>> r) {
-      asio::post(self->io, [self, r = std::move(r)]() mutable {
+    Leg* l = &leg;
+    smpp::net::Connect(io, co, [self, l](Result<std::shared_ptr<smpp::net::Connection>> r) {
+      asio::post(self->io, [self, l, r = std::move(r)]() mutable {
         if (!r.ok()) {
           spdlog::warn("smpp connector {}: {}", self->options.name, r.error().message);
-          return self->ScheduleReconnect();
+          return self->ScheduleReconnect(*l);
         }
-        self->Attach(std::move(*r));
+        self->Attach(*l, std::move(*r));
       });
     });
   }
 
-  void Attach(std::shared_ptr<smpp::net::Connection> c) {
+  void Attach(Leg& leg, std::shared_ptr<smpp::net::Connection> c) {
     if (stopping) {
       c->Close("stopping");
-      return FinishStop();
+      return LegFinished(leg);
     }
-    conn = c;
-    link = std::make_unique<ConnectionLink>(c);
+    leg.conn = c;
+    leg.link = std::make_unique<ConnectionLink>(c);
     auto self = shared_from_this();
+    Leg* l = &leg;
     smpp::net::Connection::Handlers h;
-    h.on_request = [self](smpp::Pdu pdu) {
-      self->core.OnRequest(pdu, SteadyClock::now());
-      self->Flush();
+    h.on_request = [self, l](smpp::Pdu pdu) {
+      l->core.OnRequest(pdu, SteadyClock::now());
+      self->Flush(*l);
     };
-    h.on_response = [self](smpp::Pdu pdu, uint64_t context) {
-      self->core.OnResponse(pdu, context, SteadyClock::now());
-      self->Flush();
+    h.on_response = [self, l](smpp::Pdu pdu, uint64_t context) {
+      l->core.OnResponse(pdu, context, SteadyClock::now());
+      self->Flush(*l);
     };
-    h.on_request_failed = [self](const smpp::action::RequestFailed& f) {
-      self->core.OnRequestFailed(f.context, f.reason, SteadyClock::now());
-      self->Flush();
+    h.on_request_failed = [self, l](const smpp::action::RequestFailed& f) {
+      l->core.OnRequestFailed(f.context, f.reason, SteadyClock::now());
+      self->Flush(*l);
     };
-    h.on_state = [self](smpp::SessionState, smpp::SessionState to) {
-      self->core.OnState(to, SteadyClock::now());
-      if (self->core.bound())
-        self->reconnect_delay = std::chrono::seconds(self->options.reconnect_s);
-      self->Flush();
+    h.on_state = [self, l](smpp::SessionState, smpp::SessionState to) {
+      l->core.OnState(to, SteadyClock::now());
+      if (l->core.bound()) l->reconnect_delay = std::chrono::seconds(self->options.reconnect_s);
+      self->Flush(*l);
     };
     h.on_warning = [self](const std::string& m) {
       spdlog::warn("smpp connector {}: {}", self->options.name, m);
     };
-    h.on_closed = [self, c](const std::string& reason) { self->Detached(c, reason); };
+    h.on_closed = [self, l, c](const std::string& reason) { self->Detached(*l, c, reason); };
     c->Start(std::move(h));
-    c->Post([self, c] {
-      if (self->conn != c) return;
-      self->core.LinkUp(*self->link, SteadyClock::now());
-      self->Flush();
+    c->Post([self, l, c] {
+      if (l->conn != c) return;
+      l->core.LinkUp(*l->link, SteadyClock::now());
+      self->Flush(*l);
     });
   }
 
-  void Detached(const std::shared_ptr<smpp::net::Connection>& c, const std::string& reason) {
-    if (conn != c) return;
-    core.LinkDown(reason, SteadyClock::now());
-    conn.reset();
-    Flush();
+  void Detached(Leg& leg, const std::shared_ptr<smpp::net::Connection>& c,
+                const std::string& reason) {
+    if (leg.conn != c) return;
+    leg.core.LinkDown(reason, SteadyClock::now());
+    leg.conn.reset();
+    Flush(leg);
     // Keep `link` alive until the core is done with it (LinkDown above).
-    link.reset();
-    if (stopping) return FinishStop();
-    if (core.bind_refused())
+    leg.link.reset();
+    if (stopping) return LegFinished(leg);
+    if (leg.core.bind_refused())
       spdlog::warn("smpp connector {}: bind refused; retrying", options.name);
-    ScheduleReconnect();
+    ScheduleReconnect(leg);
   }
 
-  void ScheduleReconnect() {
-    if (stopping) return FinishStop();
-    reconnect_timer.expires_after(reconnect_delay);
-    reconnect_delay = std::min<SteadyClock::duration>(
-        reconnect_delay * 2, std::chrono::seconds(options.reconnect_max_s));
+  void ScheduleReconnect(Leg& leg) {
+    if (stopping) return LegFinished(leg);
+    leg.reconnect_timer.expires_after(leg.reconnect_delay);
+    leg.reconnect_delay = std::min<SteadyClock::duration>(
+        leg.reconnect_delay * 2, std::chrono::seconds(options.reconnect_max_s));
     auto self = shared_from_this();
-    reconnect_timer.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) self->Connect();
+    Leg* l = &leg;
+    leg.reconnect_timer.async_wait([self, l](const boost::system::error_code& ec) {
+      if (!ec) self->Connect(*l);
     });
   }
 
-  // Takes the core's output (answers, then receipts: contract rule 11), publishes the
-  // state, re-arms the TPS timer.
-  void Flush() {
-    ClientCore::Output out = core.TakeOutput();
+  // Takes the leg core's output (answers, then receipts: contract rule 11), publishes
+  // the state, re-arms the TPS timer.
+  void Flush(Leg& leg) {
+    ClientCore::Output out = leg.core.TakeOutput();
     for (auto& c : out.completions) c.done(std::move(c.outcome));
     for (auto& r : out.receipts) {
       if (events != nullptr) events->OnReceipt(std::move(r));
     }
     // Incoming messages (rule 12): acknowledged only once the core stored them.
     for (auto& in : out.incoming) {
-      Result<void> stored = events != nullptr ? events->OnIncoming(std::move(in.sms))
-                                              : Result<void>(Fail(ErrorCode::kUnavailable, "not started"));
+      Result<void> stored = events != nullptr
+                                ? events->OnIncoming(std::move(in.sms))
+                                : Result<void>(Fail(ErrorCode::kUnavailable, "not started"));
       if (!stored.ok()) {
         spdlog::warn("smpp connector {}: incoming message not stored (the SMSC repeats it): {}",
                      options.name, stored.error().ToString());
       }
-      core.AnswerIncoming(in.request, stored.ok());
+      leg.core.AnswerIncoming(in.request, stored.ok());
     }
     UpdateState();
-    ArmTimer();
+    ArmTimer(leg);
   }
 
-  void ArmTimer() {
-    auto at = core.NextDeadline(SteadyClock::now());
+  void ArmTimer(Leg& leg) {
+    auto at = leg.core.NextDeadline(SteadyClock::now());
     if (!at) return;
-    if (timer_armed && timer_at <= *at) return;
-    timer_armed = true;
-    timer_at = *at;
-    tps_timer.expires_at(*at);
+    if (leg.timer_armed && leg.timer_at <= *at) return;
+    leg.timer_armed = true;
+    leg.timer_at = *at;
+    leg.tps_timer.expires_at(*at);
     auto self = shared_from_this();
-    tps_timer.async_wait([self](const boost::system::error_code& ec) {
+    Leg* l = &leg;
+    leg.tps_timer.async_wait([self, l](const boost::system::error_code& ec) {
       if (ec) return;
-      self->timer_armed = false;
-      self->OnCore([self] {
-        self->core.OnTimer(SteadyClock::now());
-        self->Flush();
+      l->timer_armed = false;
+      self->OnCore(*l, [self, l] {
+        l->core.OnTimer(SteadyClock::now());
+        self->Flush(*l);
       });
     });
   }
 
   void UpdateState() {
+    const ClientCore& core = tx().core;
     bool r = core.Ready();
     bool was = ready.exchange(r);
-    is_bound = core.bound();
-    g_bound->Set(core.bound() ? 1 : 0);
+    bool all_bound = true;
+    for (auto& leg : legs) {
+      leg->g_bind->Set(leg->core.bound() ? 1 : 0);
+      all_bound = all_bound && leg->core.bound();
+    }
+    is_bound = all_bound;
+    g_bound->Set(all_bound ? 1 : 0);
     g_window->Set(static_cast<int64_t>(core.outstanding()));
     g_tps->Set(static_cast<int64_t>(core.current_tps()));
     g_queue->Set(static_cast<int64_t>(core.queued_messages()));
@@ -221,65 +277,92 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
       c_throttled->Inc(static_cast<int64_t>(t - throttled_seen));
       throttled_seen = t;
     }
+    uint64_t n = core.submitted_count();
+    if (n > submitted_seen) {
+      c_submits->Inc(static_cast<int64_t>(n - submitted_seen));
+      submitted_seen = n;
+    }
     if (was != r && events != nullptr) events->OnReadyChanged(options.name, r);
   }
 
   void BeginStop() {
     stopping = true;
-    reconnect_timer.cancel();
-    if (!conn) {
-      core.Stop(SteadyClock::now());
-      Flush();
-      return FinishStop();
+    bool any_conn = false;
+    for (auto& leg : legs) {
+      leg->reconnect_timer.cancel();
+      any_conn = any_conn || leg->conn != nullptr;
     }
-    // The window drains (response timers), then unbind waits for its response; the
-    // connection's own timers bound both. This is the backstop.
-    stop_timer.expires_after(std::chrono::seconds(2 * options.response_timeout_s + 2));
-    auto self = shared_from_this();
-    stop_timer.async_wait([self](const boost::system::error_code& ec) {
-      if (ec || self->finished) return;
-      spdlog::warn("smpp connector {}: unbind not finished; closing", self->options.name);
-      if (self->conn) self->conn->Close("stop timeout");
-    });
-    OnCore([self] {
-      self->core.Stop(SteadyClock::now());
-      self->Flush();
-    });
+    if (any_conn) {
+      // The window drains (response timers), then unbind waits for its response; the
+      // connection's own timers bound both. This is the backstop.
+      stop_timer.expires_after(std::chrono::seconds(2 * options.response_timeout_s + 2));
+      auto self = shared_from_this();
+      stop_timer.async_wait([self](const boost::system::error_code& ec) {
+        if (ec || self->finished) return;
+        spdlog::warn("smpp connector {}: unbind not finished; closing", self->options.name);
+        for (auto& leg : self->legs) {
+          if (leg->conn) leg->conn->Close("stop timeout");
+        }
+      });
+    }
+    for (auto& leg : legs) {
+      Leg* l = leg.get();
+      if (!l->conn) {
+        l->core.Stop(SteadyClock::now());
+        Flush(*l);
+        LegFinished(*l);
+        continue;
+      }
+      auto self = shared_from_this();
+      OnCore(*l, [self, l] {
+        l->core.Stop(SteadyClock::now());
+        self->Flush(*l);
+      });
+    }
   }
 
-  // Called once the link is gone (or never existed) while stopping. A connect may still
-  // be in flight: its result is closed in Attach.
+  // A leg's link is gone (or never existed) while stopping. A connect may still be in
+  // flight: its result is closed in Attach.
+  void LegFinished(Leg& leg) {
+    if (leg.finished) return;
+    leg.finished = true;
+    leg.core.LinkDown("stopping", SteadyClock::now());
+    Flush(leg);
+    leg.reconnect_timer.cancel();
+    leg.tps_timer.cancel();
+    for (auto& l : legs) {
+      if (!l->finished) return;
+    }
+    FinishStop();
+  }
+
+  // Every leg finished: no more events.
   void FinishStop() {
     if (finished) return;
     finished = true;
-    core.LinkDown("stopping", SteadyClock::now());
-    Flush();
     stop_timer.cancel();
-    reconnect_timer.cancel();
-    tps_timer.cancel();
     ready = false;
+    is_bound = false;
     g_bound->Set(0);
+    g_window->Set(0);
+    g_queue->Set(0);
+    for (auto& leg : legs) leg->g_bind->Set(0);
     events = nullptr;
     work.reset();
     stopped.set_value();
   }
 
   SmppConnectorOptions options;
+  std::shared_ptr<PartTracker> tracker;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{io.get_executor()};
-  ClientCore core;
+  std::vector<std::unique_ptr<Leg>> legs;  // [0] takes Sends
   std::shared_ptr<smpp::net::TlsContext> tls;
-  std::shared_ptr<smpp::net::Connection> conn;
-  std::unique_ptr<ConnectionLink> link;
-  asio::steady_timer tps_timer;
-  asio::steady_timer reconnect_timer;
   asio::steady_timer stop_timer;
-  SteadyClock::duration reconnect_delay;
-  bool timer_armed = false;
-  SteadyClock::time_point timer_at;
   bool stopping = false;
   bool finished = false;
   uint64_t throttled_seen = 0;
+  uint64_t submitted_seen = 0;
   delivery::ConnectorEvents* events = nullptr;
   std::promise<void> stopped;
 
@@ -296,10 +379,12 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   Gauge* g_tps;
   Gauge* g_queue;
   Counter* c_throttled;
+  Counter* c_submits;
 };
 
-SmppConnector::SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics)
-    : impl_(std::make_shared<Impl>(std::move(options), clock, metrics)) {}
+SmppConnector::SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics,
+                             std::shared_ptr<PartTracker> tracker)
+    : impl_(std::make_shared<Impl>(std::move(options), clock, metrics, std::move(tracker))) {}
 
 SmppConnector::~SmppConnector() { Stop(); }
 
@@ -320,28 +405,33 @@ Result<void> SmppConnector::Start(delivery::ConnectorEvents& events) {
   impl_->events = &events;
   impl_->accepting = true;
   auto impl = impl_;
-  asio::post(impl->io, [impl] { impl->Connect(); });
+  asio::post(impl->io, [impl] {
+    for (auto& leg : impl->legs) impl->Connect(*leg);
+  });
   impl->thread = std::thread([impl] { impl->io.run(); });
   return {};
 }
 
 bool SmppConnector::Ready() const { return impl_->ready.load(); }
 bool SmppConnector::bound() const { return impl_->is_bound.load(); }
+const std::shared_ptr<PartTracker>& SmppConnector::tracker() const { return impl_->tracker; }
+const SmppConnectorOptions& SmppConnector::options() const { return impl_->options; }
 
 void SmppConnector::Send(const store::Message& message, delivery::SendCallback done) {
   if (!impl_->accepting.load()) {
-    done(delivery::SendOutcome::Temporary("smpp: connector not running"));
+    done(delivery::SendOutcome::HandedBack("smpp: connector not running"));
     return;
   }
   if (!impl_->ready.load()) {
-    done(delivery::SendOutcome::Temporary("smpp: not bound"));
+    done(delivery::SendOutcome::HandedBack("smpp: not bound"));
     return;
   }
   auto impl = impl_;
   asio::post(impl->io, [impl, message, done = std::move(done)]() mutable {
-    impl->OnCore([impl, message = std::move(message), done = std::move(done)]() mutable {
-      impl->core.Submit(message, std::move(done), SteadyClock::now());
-      impl->Flush();
+    Impl::Leg* leg = &impl->tx();
+    impl->OnCore(*leg, [impl, leg, message = std::move(message), done = std::move(done)]() mutable {
+      leg->core.Submit(message, std::move(done), SteadyClock::now());
+      impl->Flush(*leg);
     });
   });
 }
@@ -359,13 +449,15 @@ void SmppConnector::Stop() {
     spdlog::error("smpp connector {}: stop timed out", impl->options.name);
   }
   // Let the connection finish closing (its linger is bounded), then end the thread.
-  if (impl->conn) impl->conn->Close("stopped");
+  for (auto& leg : impl->legs) {
+    if (leg->conn) leg->conn->Close("stopped");
+  }
   impl->io.stop();
   impl->thread.join();
   // Sends posted after the thread ended: answer them (contract rule 2).
   impl->io.restart();
   impl->io.poll();
-  impl->conn.reset();
+  for (auto& leg : impl->legs) leg->conn.reset();
 }
 
 }  // namespace bramka::smpp_client

@@ -12,9 +12,16 @@
 // response_timeout_s), answers everything and joins the thread. Callbacks and events run
 // on the connector's thread with no lock held.
 //
+// bind_mode = pair opens two binds to the SMSC, a transmitter for submits and a receiver
+// for deliver_sm (receipts, MO), each connecting and reconnecting on its own; Ready()
+// follows the transmitter (docs/adr/0015).
+//
 // Live state goes to MetricsRegistry gauges labelled connector="<name>":
-// bramka_connector_bound, bramka_connector_window_in_use, bramka_connector_tps,
-// bramka_connector_queue, and the counter bramka_connector_throttled_total.
+// bramka_connector_bound (every bind up), bramka_connector_bind_up (per bind, label
+// bind="transceiver|transmitter|receiver"), bramka_connector_window_in_use,
+// bramka_connector_tps (the current limit), bramka_connector_queue, and the counters
+// bramka_connector_throttled_total and bramka_connector_submits_total (its rate is the
+// TPS achieved). A stopped connector sets the gauges to 0.
 //
 // Thread-safety: all public methods are thread-safe.
 
@@ -25,6 +32,7 @@
 #include "common/metrics.h"
 #include "common/result.h"
 #include "connectors/smpp/options.h"
+#include "connectors/smpp/part_tracker.h"
 #include "delivery/connector.h"
 
 namespace bramka::smpp_client {
@@ -32,7 +40,10 @@ namespace bramka::smpp_client {
 class SmppConnector final : public delivery::Connector {
  public:
   // Borrows `clock` (receipt timestamps) and `metrics`; both outlive the connector.
-  SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics);
+  // `tracker`: the part map of long messages (part_tracker.h), given when this connector
+  // replaces one of the same name (pass the old one's tracker()); nullptr = a new one.
+  SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics,
+                std::shared_ptr<PartTracker> tracker = nullptr);
   ~SmppConnector() override;  // Stop()
   SmppConnector(const SmppConnector&) = delete;
   SmppConnector& operator=(const SmppConnector&) = delete;
@@ -45,8 +56,10 @@ class SmppConnector final : public delivery::Connector {
   void Send(const store::Message& message, delivery::SendCallback done) override;
   void Stop() override;
 
-  // For tests: whether the connector is bound now.
+  // Whether every bind of the connector is up now.
   bool bound() const;
+  const std::shared_ptr<PartTracker>& tracker() const;
+  const SmppConnectorOptions& options() const;
 
  private:
   struct Impl;

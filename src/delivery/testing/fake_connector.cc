@@ -126,15 +126,22 @@ void FakeConnector::Send(const store::Message& message, SendCallback done) {
   done(SendOutcome::Temporary(name_ + " stopped"));  // Stop ran meanwhile
 }
 
+void FakeConnector::SetStopAnswer(SendOutcome outcome) {
+  std::lock_guard lock(mu_);
+  stop_answer_ = std::move(outcome);
+}
+
 void FakeConnector::Stop() {
   std::deque<SendCallback> held;
+  SendOutcome answer = SendOutcome::Temporary(name_ + " stopped");
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     stopped_ = true;
     held.swap(held_);
+    if (stop_answer_) answer = *stop_answer_;
   }
-  for (SendCallback& done : held) done(SendOutcome::Temporary(name_ + " stopped"));
+  for (SendCallback& done : held) done(answer);
 }
 
 }  // namespace bramka::delivery::testing

@@ -34,6 +34,8 @@ class FakeConnector final : public Connector {
   void HoldAll();
   // Changes Ready() and, when started, reports it to the events sink.
   void SetReady(bool ready);
+  // What Stop answers the held Sends (default: kTemporary "<name> stopped").
+  void SetStopAnswer(SendOutcome outcome);
   // Answers the oldest held Send; false when none is held.
   bool AnswerHeld(SendOutcome outcome);
   size_t held() const;
@@ -68,6 +70,7 @@ class FakeConnector final : public Connector {
   uint64_t counter_ = 0;
   std::vector<store::Message> sends_;
   std::deque<SendCallback> held_;
+  std::optional<SendOutcome> stop_answer_;
 };
 
 }  // namespace bramka::delivery::testing
