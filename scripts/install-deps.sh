@@ -25,6 +25,8 @@ packages=(
   python3-pyftpdlib python3-openssl pure-ftpd
   # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
   mariadb-server postgresql
+  # SOAP tests (src/api/soap): python3-zeep as a real SOAP client (run by /usr/bin/python3)
+  python3-zeep
 )
 
 missing=()

@@ -15,6 +15,7 @@
 
 #include "api/http/server.h"
 #include "api/smpp/server.h"
+#include "api/soap/soap_handler.h"
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
@@ -286,6 +287,9 @@ int RunServe(const std::string& config_path) {
   hopts.billing.bank_account = cfg.billing.bank_account;
   hopts.billing.place = cfg.billing.place;
   api::http::HttpServer http(io, hopts, *rt.gateway, metrics);
+  // SOAP (api/soap, docs/adr/0016): the same actions as SOAP 1.1 operations at /soap.
+  http.Mount("/soap", std::make_shared<api::soap::SoapHandler>(*rt.gateway, hopts.language,
+                                                               hopts.billing));
   if (auto r = http.Start(); !r.ok()) {
     dispatcher.Stop();
     return Die(r.error());
