@@ -118,8 +118,13 @@ class ZeepClient:
             session.headers["Authorization"] = "Bearer " + auth["bearer"]
         elif "basic" in auth:
             session.auth = tuple(auth["basic"])
+        self.session = session
         transport = zeep.transports.Transport(session=session, timeout=10, operation_timeout=30)
-        self.client = zeep.Client(wsdl, transport=transport)
+        wsse = None
+        if "wsse" in auth:
+            from zeep.wsse.username import UsernameToken
+            wsse = UsernameToken(*auth["wsse"])
+        self.client = zeep.Client(wsdl, transport=transport, wsse=wsse)
 
     def operations(self):
         return sorted(self.client.service._operations)
@@ -135,8 +140,10 @@ class ZeepClient:
                         error.findtext("message"))
         if answer is None:
             return {}
+        # The answer is `xsd:any`: zeep hands over the elements themselves.
+        elements = answer if isinstance(answer, list) else answer["_value_1"] or []
         out = {}
-        for el in answer["_value_1"] or []:
+        for el in elements:
             n = re.sub(r"^\{.*\}", "", el.tag)
             v = element_to_python(el)
             if n in out:
@@ -147,7 +154,7 @@ class ZeepClient:
         return out
 
     def close(self):
-        pass
+        self.session.close()
 
 
 class NodeClient:
@@ -190,6 +197,7 @@ class NodeClient:
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
+        self.proc.stdout.close()
 
 
 class SoapTest(unittest.TestCase):
@@ -209,6 +217,12 @@ class SoapTest(unittest.TestCase):
         out = b.admin("payment", "add", "demo", "--type", "full", "--units", "10",
                       "--price", "12.30").stdout
         cls.payment_id = int(re.search(r"\(id (\d+)\)", out).group(1))
+        b.admin("inbound", "add", "--kind", "nd", "--number", "+48500000100", "--keyword", "pizza",
+                "--account", "demo")
+        b.admin("inbound", "add", "--kind", "ndi", "--number", "500000101", "--account", "demo")
+        cls.quiz = int(b.admin("quiz", "add", "--account", "demo", "--name", "Konkurs",
+                               "--number", "71200", "--keyword", "quiz",
+                               "--options", "A,B").stdout.strip())
         cls.wsdl = b.url("/soap?wsdl")
 
     @classmethod
@@ -269,13 +283,12 @@ class SoapTest(unittest.TestCase):
         self.assertEqual((r["success"], r["correct"]), ("true", "1"), r)
         r = call("Messages.recived", type="eco", page=1, limit=10)
         self.assertIn("paging", r)
-        r = call("Messages.sendNd", phone="500600700", text="nd " + tag)
-        self.assertIn(r["success"], ("true", "false"))
-        try:
-            r = call("Messages.sendNdi", phone="500600700", text="ndi", ndi_number="+48500000101")
-            self.assertIn(r["success"], ("true", "false"))
-        except Fault as f:  # the demo account owns no NDI
-            self.assertEqual(f.code, 1006)
+        self.assertEqual(call("Messages.sendNd", phone="500600700", text="PIZZA " + tag),
+                         {"success": "true"})
+        self.assertEqual(call("Messages.sendNdi", phone="500600700", text="ndi " + tag,
+                              ndi_number="+48500000101"), {"success": "true"})
+        self.assertIn("ndi_number", fault("Messages.sendNdi", phone="500600700", text="x",
+                                          ndi_number="+48500000999").message)
         # files
         r = call("Files.add", type="mms", file=Bytes(GIF), name="kot.gif")
         self.assertEqual(r["success"], "true")
@@ -290,13 +303,15 @@ class SoapTest(unittest.TestCase):
         self.assertEqual(fault("Premium.send", phone="500600700", text="x", gate="71200",
                                id=987654).code, 4201)
         self.assertEqual(fault("Quiz.view", id=987654).code, 1004)
+        r = call("Quiz.view", id=self.quiz)
+        self.assertEqual((r["id"], r["name"]), (str(self.quiz), "Konkurs"))
         # account
         self.assertEqual(fault("Account.add", phone="500600700", email="a@b.pl",
                                first_name="A", last_name="B", company="C").code, 4312)
         r = call("Account.limits", show_type=True)
         self.assertEqual([i["type"] for i in as_list(r["items"])][:2], ["eco", "full"])
         self.assertEqual(r["account"]["type"], "prepaid")
-        self.assertIn("email", call("Account.help"))
+        self.assertIn("account_maintainer", call("Account.help"))  # unset fields are null: omitted
         self.assertIn("items", call("Account.messages"))
         # senders
         sender = ("Snd" + tag)[:11]
@@ -390,6 +405,22 @@ class SoapTest(unittest.TestCase):
     @unittest.skipUnless(HAVE_NODE_SOAP, "node or npm soap missing (scripts/install-deps.sh)")
     def test_node_soap_calls_every_operation(self):
         self.scenario(self.client("node"))
+
+    @unittest.skipUnless(HAVE_ZEEP, "python3-zeep missing (scripts/install-deps.sh)")
+    def test_zeep_positional_arguments_and_ws_security(self):
+        # Positional, in the PHP client's order: sendSms($phone, $text, $sender, $params).
+        c = self.client("zeep")
+        params = {"item": [{"key": "details", "value": "true"}]}
+        r = c.client.service["Messages.sendSms"]("500600700", "Po kolei", "INFORMACJA", params)
+        items = [el for el in r if el.tag == "items"][0]
+        self.assertEqual(items[0].findtext("text"), "Po kolei")
+        view = c.call("Messages.view", id=items[0].findtext("id"))
+        self.assertEqual((view["sender"], view["type"]), ("INFORMACJA", "full"))
+        # WS-Security UsernameToken (plain text password) in the SOAP Header.
+        self.assertIn("items", self.client("zeep", {"wsse": ("demo", "demo")}).call("Account.limits"))
+        with self.assertRaises(Fault) as ctx:
+            self.client("zeep", {"wsse": ("demo", "nope")}).call("Account.limits")
+        self.assertEqual(ctx.exception.code, 1001)
 
     @unittest.skipUnless(HAVE_ZEEP and HAVE_NODE_SOAP, "zeep or node-soap missing")
     def test_credentials(self):

@@ -38,13 +38,17 @@ async function main() {
     } else {
       client.setSecurity({ addOptions() {}, toXML() { return ''; }, addHeaders() {} });
     }
-    const method = client[req.op + 'Async'];
+    // Dotted names get only the callback form (node-soap adds `…Async` for names that are
+    // identifiers); `client['Messages.sendSms'](args, cb)` is how its users call them.
+    const method = client[req.op];
     if (typeof method !== 'function') {
       out({ ok: false, status: 0, fault: null, message: 'no such operation: ' + req.op });
       continue;
     }
     try {
-      const [result] = await method.call(client, req.args || {});
+      const result = await new Promise((resolve, reject) => {
+        method.call(client, req.args || {}, (err, res) => (err ? reject(err) : resolve(res)));
+      });
       out({ ok: true, result: result === undefined ? null : result });
     } catch (err) {
       const fault = err && err.root && err.root.Envelope && err.root.Envelope.Body
