@@ -346,10 +346,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       });
     };
     beast::get_lowest_layer(stream_).expires_never();
-    net::post(state_->workers, [state = state_, handler, m = std::move(m),
-                                finish = std::move(finish)]() mutable {
-      handler->Handle(std::move(m), std::move(finish));
-    });
+    net::post(state_->workers,
+              [state = state_, handler, m = std::move(m), finish = std::move(finish)]() mutable {
+                handler->Handle(std::move(m), std::move(finish));
+              });
   }
 
   void WriteMounted(MountedResponse answer, unsigned version, bool close) {

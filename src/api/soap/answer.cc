@@ -9,8 +9,9 @@ namespace {
 std::string Escaped(std::string_view text) { return http::RenderXmlContent(http::Document(text)); }
 
 std::string EnvelopeOpen() {
-  return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope "
-                     "xmlns:SOAP-ENV=\"") +
+  return std::string(
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope "
+             "xmlns:SOAP-ENV=\"") +
          kSoapEnvelopeNamespace + "\"><SOAP-ENV:Body>";
 }
 

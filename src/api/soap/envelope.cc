@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -142,20 +143,21 @@ Result<ParamTree> ValueOf(pugi::xml_node node) {
   }
   // A record; a repeated name becomes a list.
   ParamTree object = ParamTree::object();
+  std::unordered_set<std::string> repeated;  // keys already turned into lists
   for (pugi::xml_node c : children) {
     BRAMKA_ASSIGN_OR_RETURN(ParamTree v, ValueOf(c));
-    const std::string key(LocalName(c.name()));
+    std::string key(LocalName(c.name()));
     auto it = object.find(key);
     if (it == object.end()) {
       object[key] = std::move(v);
-    } else {
-      if (!it->is_array()) {
-        ParamTree list = ParamTree::array();
-        list.push_back(std::move(*it));
-        *it = std::move(list);
-      }
-      it->push_back(std::move(v));
+      continue;
     }
+    if (repeated.insert(key).second) {
+      ParamTree list = ParamTree::array();
+      list.push_back(std::move(*it));
+      *it = std::move(list);
+    }
+    it->push_back(std::move(v));
   }
   return object;
 }
@@ -174,8 +176,8 @@ Result<void> CheckShape(const pugi::xml_document& doc, const EnvelopeLimits& lim
       return InvalidData("too many elements (at most " + std::to_string(limits.max_elements) + ")");
     }
     if (depth > limits.max_depth) {
-      return InvalidData("elements nested too deeply (at most " +
-                         std::to_string(limits.max_depth) + " levels)");
+      return InvalidData("elements nested too deeply (at most " + std::to_string(limits.max_depth) +
+                         " levels)");
     }
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       if (c.type() == pugi::node_element) stack.emplace_back(c, depth + 1);
@@ -230,7 +232,8 @@ Result<void> CheckXmlSafety(std::string_view body) {
       }
       if (body.substr(i, 2) == "<?") {
         const size_t end = body.find("?>", i + 2);
-        if (end == std::string_view::npos) return InvalidData("unterminated processing instruction");
+        if (end == std::string_view::npos)
+          return InvalidData("unterminated processing instruction");
         i = end + 2;
         continue;
       }

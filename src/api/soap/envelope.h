@@ -37,13 +37,13 @@
 namespace bramka::api::soap {
 
 struct EnvelopeLimits {
-  size_t max_depth = 32;           // Envelope = 1
-  size_t max_elements = 300'000;   // send_sms takes up to 100,000 numbers (spec §5)
+  size_t max_depth = 32;          // Envelope = 1
+  size_t max_elements = 300'000;  // send_sms takes up to 100,000 numbers (spec §5)
 };
 
 struct SoapCall {
-  std::string operation;     // local name of the Body's first element
-  std::string operation_ns;  // its namespace URI (echoed in the answer); may be empty
+  std::string operation;            // local name of the Body's first element
+  std::string operation_ns;         // its namespace URI (echoed in the answer); may be empty
   std::vector<Argument> arguments;  // its children, in document order
   // Credentials found in the SOAP Header (any element named username,
   // password or token, any case: also WS-Security UsernameToken); empty

@@ -29,11 +29,11 @@ ParamTree Params(const SoapCall& call) {
 // ---- document/literal (what zeep and npm soap send) ---------------------------------
 
 TEST(Envelope, DocumentLiteralAsZeepSendsIt) {
-  // Captured from zeep 4.2.1 against bramka's WSDL.
-  auto call = ParseEnvelope(Envelope(
-      "<ns0:Messages.sendSms xmlns:ns0=\"urn:bramka:soap\"><phone>500600700</phone>"
-      "<phone>+48600700800</phone><text>Zażółć &amp; &lt;b&gt; &#x263A;</text>"
-      "<details>true</details></ns0:Messages.sendSms>"));
+  // As zeep 4.2.1 writes it from bramka's WSDL (plus a character reference).
+  auto call = ParseEnvelope(
+      Envelope("<ns0:Messages.sendSms xmlns:ns0=\"urn:bramka:soap\"><phone>500600700</phone>"
+               "<phone>+48600700800</phone><text>Zażółć &amp; &lt;b&gt; &#x263A;</text>"
+               "<details>true</details></ns0:Messages.sendSms>"));
   ASSERT_TRUE(call.ok()) << call.error().message;
   EXPECT_EQ(call->operation, "Messages.sendSms");
   EXPECT_EQ(call->operation_ns, "urn:bramka:soap");
@@ -59,13 +59,13 @@ TEST(Envelope, DefaultNamespaceAsNodeSoapSendsIt) {
 }
 
 TEST(Envelope, RecordListsAndTheParamsMap) {
-  auto call = ParseEnvelope(Envelope(
-      "<b:Messages.sendPersonalized xmlns:b=\"urn:bramka:soap\">"
-      "<messages><phone>500600700</phone><text>A</text></messages>"
-      "<messages><phone>600700800</phone><text>B</text></messages>"
-      "<params><item><key>details</key><value>1</value></item>"
-      "<item><key>sender</key><value>INFO</value></item></params>"
-      "<sender>IGNORED</sender></b:Messages.sendPersonalized>"));
+  auto call =
+      ParseEnvelope(Envelope("<b:Messages.sendPersonalized xmlns:b=\"urn:bramka:soap\">"
+                             "<messages><phone>500600700</phone><text>A</text></messages>"
+                             "<messages><phone>600700800</phone><text>B</text></messages>"
+                             "<params><item><key>details</key><value>1</value></item>"
+                             "<item><key>sender</key><value>INFO</value></item></params>"
+                             "<sender>IGNORED</sender></b:Messages.sendPersonalized>"));
   ASSERT_TRUE(call.ok()) << call.error().message;
   const ParamTree p = Params(*call);
   ASSERT_TRUE(p["messages"].is_array());
@@ -76,11 +76,21 @@ TEST(Envelope, RecordListsAndTheParamsMap) {
   EXPECT_FALSE(p.contains("params"));
 }
 
-TEST(Envelope, OneRecordIsStillAList) {
+TEST(Envelope, RepeatedListsInARecordStayApart) {
+  // Two SOAP-ENC arrays under one name inside a struct: a list of two lists.
   auto call = ParseEnvelope(Envelope(
-      "<Contacts.import><group_name>G</group_name>"
-      "<contact><phone>500600700</phone><first_name>Jan</first_name></contact>"
-      "</Contacts.import>"));
+      "<Templates.add><x><a><item>1</item><item>2</item></a><a><item>3</item></a></x>"
+      "</Templates.add>"));
+  ASSERT_TRUE(call.ok()) << call.error().message;
+  EXPECT_EQ(call->arguments[0].value["a"],
+            ParamTree::array({ParamTree::array({"1", "2"}), ParamTree::array({"3"})}));
+}
+
+TEST(Envelope, OneRecordIsStillAList) {
+  auto call = ParseEnvelope(
+      Envelope("<Contacts.import><group_name>G</group_name>"
+               "<contact><phone>500600700</phone><first_name>Jan</first_name></contact>"
+               "</Contacts.import>"));
   ASSERT_TRUE(call.ok()) << call.error().message;
   const ParamTree p = Params(*call);
   ASSERT_TRUE(p["contact"].is_array());
@@ -98,7 +108,8 @@ TEST(Envelope, UnderscoreAndCaseInOperationNames) {
 }
 
 TEST(Envelope, WhitespaceOnlyTextIsKept) {
-  auto call = ParseEnvelope(Envelope("<Templates.add><name>n</name><text> </text></Templates.add>"));
+  auto call =
+      ParseEnvelope(Envelope("<Templates.add><name>n</name><text> </text></Templates.add>"));
   ASSERT_TRUE(call.ok());
   EXPECT_EQ(Params(*call)["text"], " ");
 }
@@ -152,9 +163,9 @@ TEST(Envelope, RpcStructsAndOddPrefixes) {
 }
 
 TEST(Envelope, PositionalArgumentsBeyondTheSignatureAreIgnored) {
-  auto call = ParseEnvelope(
-      Envelope("<Groups.edit><param0>5</param0><param1>N</param1><param2>x</param2>"
-               "</Groups.edit>"));
+  auto call =
+      ParseEnvelope(Envelope("<Groups.edit><param0>5</param0><param1>N</param1><param2>x</param2>"
+                             "</Groups.edit>"));
   ASSERT_TRUE(call.ok());
   const ParamTree p = Params(*call);
   EXPECT_EQ(p["id"], "5");
@@ -164,12 +175,12 @@ TEST(Envelope, PositionalArgumentsBeyondTheSignatureAreIgnored) {
 
 TEST(Envelope, HeaderCredentials) {
   // WS-Security UsernameToken as zeep's wsse plugin writes it.
-  auto call = ParseEnvelope(Envelope(
-      "<Account.help/>",
-      "<wsse:Security xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/"
-      "oasis-200401-wss-wssecurity-secext-1.0.xsd\"><wsse:UsernameToken>"
-      "<wsse:Username>demo</wsse:Username><wsse:Password Type=\"...#PasswordText\">"
-      "sekret</wsse:Password></wsse:UsernameToken></wsse:Security>"));
+  auto call = ParseEnvelope(
+      Envelope("<Account.help/>",
+               "<wsse:Security xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/"
+               "oasis-200401-wss-wssecurity-secext-1.0.xsd\"><wsse:UsernameToken>"
+               "<wsse:Username>demo</wsse:Username><wsse:Password Type=\"...#PasswordText\">"
+               "sekret</wsse:Password></wsse:UsernameToken></wsse:Security>"));
   ASSERT_TRUE(call.ok()) << call.error().message;
   EXPECT_EQ(call->header_username, "demo");
   EXPECT_EQ(call->header_password, "sekret");
@@ -218,7 +229,8 @@ TEST(Envelope, DepthAndCountLimits) {
   std::string deep;
   for (int i = 0; i < 40; ++i) deep += "<a>";
   for (int i = 0; i < 40; ++i) deep += "</a>";
-  ExpectRefused(Envelope("<Groups.add><name>" + deep + "</name></Groups.add>"), "nested too deeply");
+  ExpectRefused(Envelope("<Groups.add><name>" + deep + "</name></Groups.add>"),
+                "nested too deeply");
 
   std::string many;
   for (int i = 0; i < 200; ++i) many += "<phone>1</phone>";

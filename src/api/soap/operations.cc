@@ -109,18 +109,30 @@ struct DefaultType {
   ParamType type;
 };
 constexpr DefaultType kDefaultTypes[] = {
-    {"details", ParamType::kBool},       {"test", ParamType::kBool},
-    {"utf", ParamType::kBool},           {"flash", ParamType::kBool},
-    {"speed", ParamType::kBool},         {"vcard", ParamType::kBool},
-    {"voice", ParamType::kBool},         {"show_contact", ParamType::kBool},
-    {"read", ParamType::kBool},          {"show_type", ParamType::kBool},
-    {"predefined", ParamType::kBool},    {"delete_contacts", ParamType::kBool},
-    {"page", ParamType::kInt},           {"limit", ParamType::kInt},
-    {"stat_id", ParamType::kInt},        {"subaccount_id", ParamType::kInt},
-    {"value", ParamType::kInt},          {"unique_id", ParamType::kStringList},
-    {"group_id", ParamType::kStringList}, {"contact_id", ParamType::kStringList},
-    {"file_id", ParamType::kStringList}, {"messages", ParamType::kMessages},
-    {"contact", ParamType::kContacts},   {"params", ParamType::kMap},
+    {"details", ParamType::kBool},
+    {"test", ParamType::kBool},
+    {"utf", ParamType::kBool},
+    {"flash", ParamType::kBool},
+    {"speed", ParamType::kBool},
+    {"vcard", ParamType::kBool},
+    {"voice", ParamType::kBool},
+    {"show_contact", ParamType::kBool},
+    {"read", ParamType::kBool},
+    {"show_type", ParamType::kBool},
+    {"predefined", ParamType::kBool},
+    {"delete_contacts", ParamType::kBool},
+    {"page", ParamType::kInt},
+    {"limit", ParamType::kInt},
+    {"stat_id", ParamType::kInt},
+    {"subaccount_id", ParamType::kInt},
+    {"value", ParamType::kInt},
+    {"unique_id", ParamType::kStringList},
+    {"group_id", ParamType::kStringList},
+    {"contact_id", ParamType::kStringList},
+    {"file_id", ParamType::kStringList},
+    {"messages", ParamType::kMessages},
+    {"contact", ParamType::kContacts},
+    {"params", ParamType::kMap},
 };
 
 ParamType TypeOf(std::string_view name, std::string_view suffix) {
@@ -202,7 +214,8 @@ const std::vector<Operation>& Operations() {
 const Operation* FindOperation(std::string_view name) {
   // `Messages_sendSms` (for tools that dislike dots) and any case.
   std::string wanted = http::AsciiLower(name);
-  if (const size_t u = wanted.find('_'); u != std::string::npos && wanted.find('.') == std::string::npos) {
+  if (const size_t u = wanted.find('_');
+      u != std::string::npos && wanted.find('.') == std::string::npos) {
     wanted[u] = '.';
   }
   for (const Operation& op : Operations()) {

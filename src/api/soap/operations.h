@@ -30,15 +30,15 @@ inline constexpr char kSoapEnvelopeNamespace[] = "http://schemas.xmlsoap.org/soa
 // How a parameter is declared in the WSDL (the API itself stays lenient:
 // every value reaches the action as text and is read by http::Params).
 enum class ParamType {
-  kString,       // xsd:string
-  kInt,          // xsd:long
-  kBool,         // xsd:boolean
-  kStringList,   // xsd:string, maxOccurs="unbounded" (String|Array parameters)
-  kBase64,       // xsd:base64Binary (file contents)
-  kBase64List,   // xsd:base64Binary, maxOccurs="unbounded"
-  kMessages,     // tns:PersonalizedMessage, unbounded (send_personalized)
-  kContacts,     // tns:ImportContact, unbounded (contacts/import)
-  kMap,          // tns:Map: <item><key/><value/></item>... (the PHP `$params` array)
+  kString,      // xsd:string
+  kInt,         // xsd:long
+  kBool,        // xsd:boolean
+  kStringList,  // xsd:string, maxOccurs="unbounded" (String|Array parameters)
+  kBase64,      // xsd:base64Binary (file contents)
+  kBase64List,  // xsd:base64Binary, maxOccurs="unbounded"
+  kMessages,    // tns:PersonalizedMessage, unbounded (send_personalized)
+  kContacts,    // tns:ImportContact, unbounded (contacts/import)
+  kMap,         // tns:Map: <item><key/><value/></item>... (the PHP `$params` array)
 };
 
 struct Param {

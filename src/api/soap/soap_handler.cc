@@ -24,7 +24,8 @@ std::string Base64(std::string_view bytes) {
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
-                       (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
+                       (static_cast<uint8_t>(bytes[i + 1]) << 8) |
+                       static_cast<uint8_t>(bytes[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -139,8 +140,9 @@ void SoapHandler::Handle(http::MountedRequest request,
   // Credentials (see the header): a token first, as the API prefers it.
   const std::string_view auth = http::Trim(request.authorization);
   const std::string scheme = http::AsciiLower(auth.substr(0, auth.find(' ')));
-  const std::string_view auth_value =
-      auth.find(' ') == std::string_view::npos ? std::string_view() : http::Trim(auth.substr(auth.find(' ')));
+  const std::string_view auth_value = auth.find(' ') == std::string_view::npos
+                                          ? std::string_view()
+                                          : http::Trim(auth.substr(auth.find(' ')));
   if (scheme == "bearer") api.bearer_token = std::string(auth_value);
   if (api.bearer_token.empty() && params.contains("token") && params["token"].is_string()) {
     api.bearer_token = std::string(http::Trim(params["token"].get<std::string>()));

@@ -85,10 +85,10 @@ TEST_F(SoapHandlerTest, WsdlWithTheRequestsHost) {
 }
 
 TEST_F(SoapHandlerTest, SendSmsWithATokenElement) {
-  MountedResponse r = Call(Envelope(
-      "<b:Messages.sendSms xmlns:b=\"urn:bramka:soap\"><phone>500600700</phone>"
-      "<phone>600700800</phone><text>Hi</text><details>true</details><token>" +
-      token_ + "</token></b:Messages.sendSms>"));
+  MountedResponse r =
+      Call(Envelope("<b:Messages.sendSms xmlns:b=\"urn:bramka:soap\"><phone>500600700</phone>"
+                    "<phone>600700800</phone><text>Hi</text><details>true</details><token>" +
+                    token_ + "</token></b:Messages.sendSms>"));
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_FALSE(r.error);
   EXPECT_EQ(r.metric_label, "soap/Messages.sendSms");
@@ -131,8 +131,9 @@ TEST_F(SoapHandlerTest, RpcEncodedPositionalCall) {
   EXPECT_STREQ(answer.attribute("xmlns:ns1").value(), "urn:php");
   const int id = answer.child("id").text().as_int();
   EXPECT_GT(id, 0);
-  MountedResponse view = Call(
-      Envelope("<Groups_view><id>" + std::to_string(id) + "</id></Groups_view>"), "Bearer " + token_);
+  MountedResponse view =
+      Call(Envelope("<Groups_view><id>" + std::to_string(id) + "</id></Groups_view>"),
+           "Bearer " + token_);
   pugi::xml_document doc2;
   EXPECT_STREQ(Answer(doc2, view).child_value("name"), "Klienci");
   EXPECT_STREQ(Answer(doc2, view).name(), "ns1:Groups_viewResponse");
@@ -143,8 +144,9 @@ TEST_F(SoapHandlerTest, FaultsCarryTheApisCodes) {
   EXPECT_EQ(FaultCode(Call(Envelope("<Messages.fly/>"), bearer)), 1000);
   EXPECT_EQ(FaultCode(Call("<oops", bearer)), 1006);
   EXPECT_EQ(FaultCode(Call("", bearer)), 1006);
-  EXPECT_EQ(FaultCode(Call(Envelope("<Messages.sendSms><text>x</text></Messages.sendSms>"), bearer)),
-            2000);
+  EXPECT_EQ(
+      FaultCode(Call(Envelope("<Messages.sendSms><text>x</text></Messages.sendSms>"), bearer)),
+      2000);
   EXPECT_EQ(FaultCode(Call(Envelope("<Groups.view><id>abc</id></Groups.view>"), bearer)), 1006);
   EXPECT_EQ(FaultCode(Call(Envelope("<Groups.view><id>999</id></Groups.view>"), bearer)), 1004);
   // Error.view answers the catalogue entry as its fault, without credentials.

@@ -108,8 +108,9 @@ std::string RenderWsdl(std::string_view location) {
       "element=\"tns:error\"/></wsdl:message>\n";
   for (const Operation& op : Operations()) {
     const std::string name(op.name);
-    out += "<wsdl:message name=\"" + name + "Request\"><wsdl:part name=\"parameters\" element=\"tns:" +
-           name + "\"/></wsdl:message>\n";
+    out += "<wsdl:message name=\"" + name +
+           "Request\"><wsdl:part name=\"parameters\" element=\"tns:" + name +
+           "\"/></wsdl:message>\n";
     out += "<wsdl:message name=\"" + name +
            "Response\"><wsdl:part name=\"parameters\" element=\"tns:" + name +
            "Response\"/></wsdl:message>\n";
@@ -119,9 +120,10 @@ std::string RenderWsdl(std::string_view location) {
   out += "<wsdl:portType name=\"BramkaPortType\">\n";
   for (const Operation& op : Operations()) {
     const std::string name(op.name);
-    out += "<wsdl:operation name=\"" + name + "\"><wsdl:input message=\"tns:" + name +
-           "Request\"/><wsdl:output message=\"tns:" + name +
-           "Response\"/><wsdl:fault name=\"ApiFault\" message=\"tns:ApiFault\"/></wsdl:operation>\n";
+    out +=
+        "<wsdl:operation name=\"" + name + "\"><wsdl:input message=\"tns:" + name +
+        "Request\"/><wsdl:output message=\"tns:" + name +
+        "Response\"/><wsdl:fault name=\"ApiFault\" message=\"tns:ApiFault\"/></wsdl:operation>\n";
   }
   out += "</wsdl:portType>\n";
 

@@ -67,9 +67,9 @@ TEST_F(WsdlTest, EveryActionGroupOfTheApiIsCovered) {
     const std::string action(op.action);
     groups.insert(action.substr(0, action.find('/')));
   }
-  for (const char* g : {"messages", "files", "premium", "quiz", "account", "senders", "groups",
-                        "contacts", "phones", "subaccounts", "blacklist", "payments", "stats",
-                        "templates", "error"}) {
+  for (const char* g :
+       {"messages", "files", "premium", "quiz", "account", "senders", "groups", "contacts",
+        "phones", "subaccounts", "blacklist", "payments", "stats", "templates", "error"}) {
     EXPECT_TRUE(groups.count(g)) << g;
   }
   EXPECT_EQ(Operations().size(), 57u);  // spec §4: 55 actions + 2 documented-only
