@@ -499,6 +499,12 @@ class SoapTest(unittest.TestCase):
         self.assertIn(b"<ns1:Messages_sendSmsResponse", body)
         _, _, wsdl = self.b.raw("/soap?wsdl", method="GET", https=True)
         self.assertIn(f'location="https://127.0.0.1:{self.b.https_port}/soap"'.encode(), wsdl)
+        # The provider's path (soap.serwersms.pl/server.php) works the same.
+        _, _, wsdl = self.b.raw("/server.php?wsdl", method="GET")
+        self.assertIn(f'location="http://127.0.0.1:{self.b.http_port}/server.php"'.encode(), wsdl)
+        status, _, body = self.b.raw("/server.php", envelope.encode(),
+                                     {"Authorization": basic, "Content-Type": "text/xml"})
+        self.assertEqual(status, 200, body)
 
     def test_hostile_and_malformed_bodies_get_faults(self):
         ok = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'

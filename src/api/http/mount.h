@@ -20,7 +20,6 @@ struct MountedRequest {
   std::string query;   // after '?', undecoded ("wsdl")
   std::string content_type;
   std::string authorization;  // the Authorization header as sent
-  std::string soap_action;    // the SOAPAction header (SOAP 1.1), as sent
   std::string host;           // the Host header, for absolute URLs in answers
   bool tls = false;           // arrived on the HTTPS listener
   std::string body;

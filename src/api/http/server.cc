@@ -331,7 +331,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     m.query = std::string(query);
     m.content_type = std::string(req[bhttp::field::content_type]);
     m.authorization = std::string(req[bhttp::field::authorization]);
-    m.soap_action = std::string(req["SOAPAction"]);
     m.host = std::string(req[bhttp::field::host]);
     m.tls = kTls;
     m.body = std::move(req.body());
