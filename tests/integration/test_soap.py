@@ -2,7 +2,8 @@
 clients: python3-zeep (Debian) and npm `soap` (tests/support/soap_client.js) each load
 the WSDL from /soap?wsdl and call every operation, checking the answers and the faults
 (the API's code, type and message); PHP-style rpc/encoded envelopes, credentials by
-HTTP Basic, Bearer and elements, tenant isolation, and hostile bodies (malformed XML,
+HTTP Basic, Bearer, elements and WS-Security, the API's IP allowlist (1003) and login
+throttling (1012), tenant isolation, and hostile bodies (malformed XML,
 billion laughs, external entities, deep nesting, oversized) answered with a fault while
 bramka keeps serving.
 
@@ -206,8 +207,10 @@ class SoapTest(unittest.TestCase):
         cls.b = Bramka()
         with open(cls.b.config) as f:
             text = f.read()
-        text, n = re.subn(r"(?m)^max_body_bytes = .*$", f"max_body_bytes = {MAX_BODY}", text)
-        assert n == 1
+        for key, value in (("max_body_bytes", MAX_BODY), ("max_failures_per_address", 0),
+                           ("max_failures_per_username", 3)):
+            text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+            assert n == 1, key
         with open(cls.b.config, "w") as f:
             f.write(text)
         cls.b.start()
@@ -448,6 +451,26 @@ class SoapTest(unittest.TestCase):
                 self.assertEqual(ctx.exception.code, 1004)
                 self.assertEqual(self.client(kind).call("Groups.view", id=int(mine))["name"],
                                  "Mine " + kind)
+
+    def test_allowlist_and_throttling_are_the_apis(self):
+        self.b.admin("account", "add", "walled", "--password", "wpw", "--eco", "5")
+        self.b.admin("account", "allow-ip", "walled", "10.0.0.0/8")
+        self.b.admin("account", "add", "victim", "--password", "right", "--eco", "5")
+
+        def limits(user, password):
+            body = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                    '<Account.limits/></s:Body></s:Envelope>')
+            auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+            return self.post(body, {"Authorization": "Basic " + auth})[::2]
+
+        code, _, text = self.fault_of(*limits("walled", "wpw"))
+        self.assertEqual(code, 1003)
+        self.assertIn("<type>InvalidIP</type>", text)
+        for _ in range(3):
+            self.assertEqual(self.fault_of(*limits("victim", "wrong"))[0], 1001)
+        code, _, text = self.fault_of(*limits("victim", "right"))
+        self.assertEqual(code, 1012)
+        self.assertIn("<type>TooManyRequests</type>", text)
 
     # ---- raw envelopes: PHP's rpc/encoded, hostile bodies ----------------------------------
     def post(self, body, headers=None, https=False):
