@@ -74,14 +74,14 @@ Encoding EncodingOf(pugi::xml_node node) {
     const std::string_view local = LocalName(name);
     if (local == "href") {
       e.href = true;
-    } else if (!IsPrefixed(name)) {
-      continue;  // xsi:*, SOAP-ENC:* are always prefixed
+    } else if (!IsPrefixed(name) || Prefix(name) == "xmlns") {
+      continue;  // xsi:*, SOAP-ENC:* are always prefixed; xmlns:* only declare prefixes
     } else if (local == "nil") {
       const std::string v = http::AsciiLower(http::Trim(a.value()));
       e.nil = v == "true" || v == "1";
     } else if (local == "arrayType") {
       e.array = true;
-    } else if (local == "type" && Prefix(name) != "xmlns") {
+    } else if (local == "type") {
       const std::string_view type = LocalName(a.value());
       e.array = e.array || type == "Array";
       e.map = e.map || type == "Map";
