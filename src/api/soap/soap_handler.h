@@ -1,6 +1,6 @@
 #pragma once
 // SoapHandler: the SOAP 1.1 way in (spec §10, docs/adr/0016), mounted on the
-// HTTP server at /soap (http::HttpServer::Mount). An adapter with no business
+// HTTP server at /soap and /server.php (http::HttpServer::Mount). An adapter with no business
 // logic: each operation (operations.h) becomes the API v2 action of the same
 // meaning and runs through the very same http::ActionHandler — the same
 // authentication (Bearer token, else username/password; IP allowlist 1003,
