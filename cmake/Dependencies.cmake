@@ -37,3 +37,6 @@ target_link_libraries(bramka_asio_defs INTERFACE Boost::headers Boost::system
 # ---- SQL API (src/ingest/sql): customers' MariaDB/MySQL (Connector/C) and PostgreSQL (libpq) ----
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+
+# ---- SOAP (src/api/soap): pugixml (libpugixml-dev), which never expands entities ----
+find_package(pugixml REQUIRED)

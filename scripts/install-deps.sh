@@ -27,6 +27,8 @@ packages=(
   mariadb-server postgresql
   # operator (docs/adr/0018): make deb / test_package.py (cpack's DEB generator uses dpkg-shlibdeps)
   dpkg-dev
+  # SOAP tests (src/api/soap): python3-zeep as a real SOAP client (run by /usr/bin/python3)
+  python3-zeep
 )
 
 missing=()

@@ -15,6 +15,7 @@
 
 #include "api/http/server.h"
 #include "api/smpp/server.h"
+#include "api/soap/soap_handler.h"
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
@@ -291,6 +292,13 @@ int RunServe(const std::string& config_path) {
   hopts.billing.bank_account = cfg.billing.bank_account;
   hopts.billing.place = cfg.billing.place;
   api::http::HttpServer http(io, hopts, *rt.gateway, metrics);
+  // SOAP (api/soap, docs/adr/0016): the same actions as SOAP 1.1 operations at /soap,
+  // and at the provider's own path (soap.serwersms.pl/server.php) for clients that
+  // change only the host.
+  auto soap = std::make_shared<api::soap::SoapHandler>(*rt.gateway, hopts.language,
+                                                       hopts.billing);
+  http.Mount("/soap", soap);
+  http.Mount("/server.php", soap);
   if (auto r = http.Start(); !r.ok()) {
     dispatcher.Stop();
     return Die(r.error());

@@ -116,6 +116,12 @@ RenderedBody Render(const Document& doc, Format format) {
   return {kJsonContentType, RenderJson(doc)};
 }
 
+std::string RenderXmlContent(const Document& doc) {
+  std::string out;
+  AppendValue(out, doc);
+  return out;
+}
+
 Document ErrorDocument(const ApiError& error) {
   Document inner = Document::object();
   inner["code"] = error.code;

@@ -42,4 +42,10 @@ RenderedBody Render(const Document& doc, Format format);
 // {"error":{"code":…,"type":…,"message":…}}
 Document ErrorDocument(const ApiError& error);
 
+// ---- api/soap ----
+// The content RenderXml writes inside `<response>` (elements per key, `<item>`
+// per array element), without the declaration and root element: the body of
+// a SOAP answer, so that SOAP and `.xml` answers are one format.
+std::string RenderXmlContent(const Document& doc);
+
 }  // namespace bramka::api::http

@@ -103,6 +103,15 @@ struct State {
   std::atomic<bool> stopped{false};
   std::mutex mu;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+
+  // ---- mounted handlers (api/soap): set before Start, read-only after ----
+  std::vector<std::pair<std::string, std::shared_ptr<MountedHandler>>> mounts;
+  MountedHandler* MountFor(std::string_view path) const {
+    for (const auto& [p, h] : mounts) {
+      if (p == path) return h.get();
+    }
+    return nullptr;
+  }
 };
 
 std::string BearerToken(std::string_view header) {
@@ -231,6 +240,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void WriteTooLarge() {
+    if (MountedHandler* m = state_->MountFor(SplitTarget(parser_->get().target()).first)) {
+      return WriteMounted(m->TooLarge(), parser_->get().version(), /*close=*/true);
+    }
     state_->Count("unknown", "413");
     Response res{bhttp::status::payload_too_large, parser_->get().version()};
     const ApiAnswer answer = state_->handler.ErrorAnswer(api_code::kRequestTooLarge);
@@ -279,6 +291,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       return Write(std::move(res), /*close=*/true);
     }
 
+    if (MountedHandler* m = state_->MountFor(path)) return HandleMounted(m, req);
+
     ApiRequest api;
     api.route = ParseRoute(path);
     api.bearer_token = BearerToken(req[bhttp::field::authorization]);
@@ -315,6 +329,44 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                                 finish = std::move(finish)]() mutable {
       state->handler.Handle(std::move(api), std::move(finish));
     });
+  }
+
+  // ---- mounted handlers (api/soap) ----
+  void HandleMounted(MountedHandler* handler, bhttp::request<bhttp::string_body>& req) {
+    MountedRequest m;
+    m.method = std::string(req.method_string());
+    auto [path, query] = SplitTarget(req.target());
+    m.path = std::string(path);
+    m.query = std::string(query);
+    m.content_type = std::string(req[bhttp::field::content_type]);
+    m.authorization = std::string(req[bhttp::field::authorization]);
+    m.host = std::string(req[bhttp::field::host]);
+    m.tls = kTls;
+    m.body = std::move(req.body());
+    m.remote_ip = remote_ip_;
+    m.remote_address = remote_;
+    const bool close = !req.keep_alive();
+    const unsigned version = req.version();
+    auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+    auto finish = [self = Self(), tracked, close, version](MountedResponse res) {
+      net::post(tracked, [self, close, version, res = std::move(res)]() mutable {
+        self->WriteMounted(std::move(res), version, close);
+      });
+    };
+    beast::get_lowest_layer(stream_).expires_never();
+    net::post(state_->workers,
+              [state = state_, handler, m = std::move(m), finish = std::move(finish)]() mutable {
+                handler->Handle(std::move(m), std::move(finish));
+              });
+  }
+
+  void WriteMounted(MountedResponse answer, unsigned version, bool close) {
+    state_->Count(answer.metric_label.empty() ? "unknown" : answer.metric_label,
+                  answer.error ? "error" : "ok");
+    Response res{static_cast<bhttp::status>(answer.status), version};
+    res.set(bhttp::field::content_type, answer.content_type);
+    res.body() = std::move(answer.body);
+    Write(std::move(res), close);
   }
 
   void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
@@ -550,5 +602,8 @@ uint16_t HttpServer::http_port() const { return impl_->http_port_; }
 uint16_t HttpServer::https_port() const { return impl_->https_port_; }
 void HttpServer::SetReady(bool ready) { impl_->state_->ready.store(ready); }
 void HttpServer::Stop() { impl_->Stop(); }
+void HttpServer::Mount(std::string path, std::shared_ptr<MountedHandler> handler) {
+  impl_->state_->mounts.emplace_back(std::move(path), std::move(handler));
+}
 
 }  // namespace bramka::api::http

@@ -38,6 +38,7 @@
 
 #include "api/http/actions.h"
 #include "api/http/errors.h"
+#include "api/http/mount.h"
 #include "common/result.h"
 
 namespace boost::asio {
@@ -91,6 +92,12 @@ class HttpServer {
 
   // Stops accepting and closes every open connection. Idempotent.
   void Stop();
+
+  // ---- mounted handlers (api/soap at /soap) ----
+  // Routes GET and POST requests for exactly `path` (query aside) to
+  // `handler` instead of the API v2 actions; an oversized body gets
+  // handler->TooLarge(). Call before Start().
+  void Mount(std::string path, std::shared_ptr<MountedHandler> handler);
 
  private:
   class Impl;
