@@ -193,4 +193,13 @@ struct SqlAdminOptions {
 };
 int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& options);
 
+// ---- web panel (panel_admin.cc; docs/adr/0017) ----
+// `bramka admin --config FILE panel password (--password PW | --password-file F)`.
+struct PanelAdminOptions {
+  bool chosen = false;
+  std::string password;
+  std::string password_file;
+};
+int RunPanelAdmin(const std::string& config_path, const PanelAdminOptions& options);
+
 }  // namespace bramka::app

@@ -18,6 +18,7 @@
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
+#include "app/panel_wiring.h"  // web panel
 #include "app/runtime.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -286,6 +287,8 @@ int RunServe(const std::string& config_path) {
   hopts.billing.bank_account = cfg.billing.bank_account;
   hopts.billing.place = cfg.billing.place;
   api::http::HttpServer http(io, hopts, *rt.gateway, metrics);
+  // ---- web panel at /panel (docs/adr/0017) ----
+  MountPanel(rt, http, hopts, names, metrics);
   if (auto r = http.Start(); !r.ok()) {
     dispatcher.Stop();
     return Die(r.error());

@@ -102,6 +102,8 @@ struct State {
   std::atomic<bool> stopped{false};
   std::mutex mu;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  // ---- web panel: mounted prefixes (set before Start, read-only after) ----
+  std::vector<std::pair<std::string, RawHttpHandler>> mounts;
 };
 
 std::string BearerToken(std::string_view header) {
@@ -261,6 +263,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       res.body() = state_->metrics.RenderPrometheus();
       return Write(std::move(res), !keep_alive);
     }
+    for (const auto& [prefix, handler] : state_->mounts) {
+      if (path == prefix || path.starts_with(prefix + "/")) {
+        return OnMounted(std::move(req), prefix, handler, keep_alive);
+      }
+    }
     if (!is_get && req.method() != bhttp::verb::post) {
       state_->Count("unknown", "405");
       Response res{bhttp::status::method_not_allowed, version};
@@ -305,6 +312,38 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     net::post(state_->workers, [state = state_, api = std::move(api),
                                 finish = std::move(finish)]() mutable {
       state->handler.Handle(std::move(api), std::move(finish));
+    });
+  }
+
+  // ---- web panel: a request under a mounted prefix (docs/adr/0017) ----
+  void OnMounted(bhttp::request<bhttp::string_body> req, const std::string& prefix,
+                 const RawHttpHandler& handler, bool keep_alive) {
+    RawHttpRequest raw;
+    raw.method = std::string(req.method_string());
+    auto [path, query] = SplitTarget(req.target());
+    raw.path = std::string(path);
+    raw.query = std::string(query);
+    for (const auto& field : req) {
+      raw.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+    }
+    raw.body = std::move(req.body());
+    raw.remote_ip = remote_ip_;
+    raw.tls = kTls;
+    const unsigned version = req.version();
+    const std::string label = prefix.substr(1);
+    auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+    auto finish = [self = Self(), tracked, label, keep_alive, version](RawHttpResponse out) {
+      net::post(tracked, [self, label, keep_alive, version, out = std::move(out)]() mutable {
+        self->state_->Count(label, out.status < 400 ? "ok" : std::to_string(out.status));
+        Response res{static_cast<bhttp::status>(out.status), version};
+        for (auto& [k, v] : out.headers) res.insert(k, v);
+        res.body() = std::move(out.body);
+        self->Write(std::move(res), !keep_alive);
+      });
+    };
+    beast::get_lowest_layer(stream_).expires_never();
+    net::post(state_->workers, [handler, raw = std::move(raw), finish = std::move(finish)]() mutable {
+      handler(std::move(raw), std::move(finish));
     });
   }
 
@@ -541,5 +580,8 @@ uint16_t HttpServer::http_port() const { return impl_->http_port_; }
 uint16_t HttpServer::https_port() const { return impl_->https_port_; }
 void HttpServer::SetReady(bool ready) { impl_->state_->ready.store(ready); }
 void HttpServer::Stop() { impl_->Stop(); }
+void HttpServer::Mount(std::string prefix, RawHttpHandler handler) {
+  impl_->state_->mounts.emplace_back(std::move(prefix), std::move(handler));
+}
 
 }  // namespace bramka::api::http

@@ -33,8 +33,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/http/actions.h"
 #include "api/http/errors.h"
@@ -68,6 +72,35 @@ struct HttpOptions {
   BillingInfo billing;                     // the seller on invoices
 };
 
+// ---- web panel (src/panel, docs/adr/0017) ----
+// A request under a mounted path prefix, handed whole to another component
+// (the web panel) instead of the API actions.
+struct RawHttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string remote_ip;
+  bool tls = false;
+  // The first header of that (lower-case) name; empty when absent.
+  std::string_view Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+};
+struct RawHttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Type among them
+  std::string body;
+};
+// Runs on the server's worker pool (it may block briefly, e.g. argon2id); must
+// call `done` exactly once, from any thread.
+using RawHttpHandler =
+    std::function<void(RawHttpRequest, std::function<void(RawHttpResponse)>)>;
+
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, HttpOptions options, core::GatewayService& service,
@@ -91,6 +124,11 @@ class HttpServer {
 
   // Stops accepting and closes every open connection. Idempotent.
   void Stop();
+
+  // ---- web panel (docs/adr/0017) ----
+  // Before Start(): requests whose path is `prefix` or starts with `prefix/`
+  // (any method) go to `handler` instead of the API actions.
+  void Mount(std::string prefix, RawHttpHandler handler);
 
  private:
   class Impl;

@@ -1,0 +1,165 @@
+// The panel's integrations page for the session's account: API tokens, SMPP users,
+// FTP and SQL sources, callback URLs. The same core calls as `bramka admin`
+// (src/app/*_admin.cc), scoped to the logged-in account (docs/adr/0017).
+#include <algorithm>
+#include <sstream>
+
+#include "common/secret_box.h"
+#include "common/time_format.h"
+#include "ingest/ftp/source_config.h"
+#include "panel/panel_impl.h"
+
+namespace bramka::panel {
+
+namespace {
+// "10.0.0.0/8, 127.0.0.1" or one per line -> a list.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text + ",") {
+    if (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == ';' || c == '\t') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& request,
+                                      std::string_view path) {
+  const bool post = request.method == "POST";
+  const std::string& name = who.caller.account_name;
+  store::Store& store = service_.store();
+  auto body_or = JsonBody(request);
+  if (!body_or) return ErrorAnswer(400, "body", "the body must be a JSON object");
+  const Json& body = *body_or;
+
+  if (path == "integrations" && !post) {
+    Json out = Json::object();
+    Json smpp = Json::array();
+    if (auto users = service_.ListSmppUsers(); users.ok()) {
+      for (const auto& u : *users) {
+        if (u.account_id != who.caller.account_id) continue;
+        smpp.push_back({{"id", u.id},
+                        {"system_id", u.system_id},
+                        {"allowed_ips", u.allowed_cidrs},
+                        {"max_binds", u.max_binds},
+                        {"tps", u.tps}});
+      }
+    }
+    out["smpp_users"] = smpp;
+    Json ftp = Json::array();
+    if (auto sources = store.ListFtpSources(who.caller.account_id); sources.ok()) {
+      for (const auto& s : *sources) {
+        ftp.push_back({{"id", s.id},
+                       {"description", ingest::ftp::DescribeSource(s)},
+                       {"last_poll", s.last_poll_ms ? FormatApiTimeMs(s.last_poll_ms) : ""},
+                       {"last_error", s.last_error},
+                       {"files", s.files_processed},
+                       {"lines", s.lines_processed}});
+      }
+    }
+    out["ftp_sources"] = ftp;
+    Json sql = Json::array();
+    if (auto sources = service_.ListSqlSources(name); sources.ok()) {
+      for (const auto& s : *sources) {
+        sql.push_back({{"id", s.id},
+                       {"engine", s.engine},
+                       {"host", s.host},
+                       {"port", s.port},
+                       {"database", s.database},
+                       {"user", s.user},
+                       {"state", s.state},
+                       {"last_error", s.last_error}});
+      }
+    }
+    out["sql_sources"] = sql;
+    if (auto cb = service_.GetCallbackUrls(name); cb.ok()) {
+      out["callbacks"] = {{"dlr_url", cb->dlr_url}, {"mo_url", cb->mo_url}};
+    }
+    return JsonAnswer(200, out);
+  }
+  if (!post) return ErrorAnswer(404, "path", "no such panel endpoint");
+
+  if (path == "tokens") {
+    std::string label = Str(body, "label");
+    if (label.empty()) label = "panel";
+    auto token = service_.CreateToken(name, label);
+    if (!token.ok()) return CoreErrorAnswer(token.error(), {}, "label");
+    return JsonAnswer(200, Json{{"token", *token}, {"label", label}});
+  }
+  if (path == "smpp_users") {
+    const std::string system_id = Str(body, "system_id");
+    const std::string password = Str(body, "password");
+    if (system_id.empty()) return ErrorAnswer(400, "missing", "enter the system_id", "system_id");
+    if (password.empty()) return ErrorAnswer(400, "missing", "enter the password", "password");
+    auto id = service_.CreateSmppUser(name, system_id, password,
+                                      SplitList(Str(body, "allowed_ips")),
+                                      static_cast<int>(Int(body, "max_binds", 10)),
+                                      static_cast<int>(Int(body, "tps", 50)));
+    if (!id.ok()) {
+      if (id.error().code == ErrorCode::kAlreadyExists) {
+        return ErrorAnswer(409, "taken", "this system_id is taken", "system_id");
+      }
+      return CoreErrorAnswer(id.error(),
+                             {{"password", "password"},
+                              {"cidr", "allowed_ips"},
+                              {"address", "allowed_ips"},
+                              {"bind", "max_binds"},
+                              {"tps", "tps"}},
+                             "system_id");
+    }
+    return JsonAnswer(200, Json{{"id", *id}, {"system_id", system_id}});
+  }
+  if (path == "ftp_sources") {
+    if (Str(body, "url").empty()) {
+      return ErrorAnswer(400, "missing", "enter the FTP address", "url");
+    }
+    auto box = SecretBox::FromKeyFile(options_.secret_key_file, /*create=*/true);
+    if (!box.ok()) return CoreErrorAnswer(box.error(), {}, "url");
+    ingest::ftp::SourceRequest r;
+    r.url = Str(body, "url");
+    r.tls = Str(body, "tls");
+    r.interval_s = static_cast<int>(Int(body, "interval_s", 60));
+    r.text = Str(body, "text");
+    r.sender = Str(body, "sender");
+    if (!Str(body, "after").empty()) r.after = Str(body, "after");
+    if (!Str(body, "move_dir").empty()) r.move_dir = Str(body, "move_dir");
+    // A CA file is a path on the server: the operator's business (bramka admin ftp add).
+    auto source = ingest::ftp::BuildSource(who.caller.account_id, r, *box,
+                                           ToUnixMillis(clock_.Now()));
+    if (!source.ok()) {
+      return CoreErrorAnswer(source.error(),
+                             {{"interval", "interval_s"},
+                              {"tls", "tls"},
+                              {"after", "after"},
+                              {"move", "move_dir"},
+                              {"sender", "sender"}},
+                             "url");
+    }
+    auto id = store.AddFtpSource(*source);
+    if (!id.ok()) return CoreErrorAnswer(id.error(), {}, "url");
+    return JsonAnswer(200, Json{{"id", *id}, {"description", ingest::ftp::DescribeSource(*source)}});
+  }
+  if (path == "ftp_sources/remove") {
+    auto r = store.RemoveFtpSource(who.caller.account_id, Int(body, "id", 0));
+    if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");
+    return JsonAnswer(200, Json{{"success", true}});
+  }
+  if (path == "sql_sources/remove") {
+    auto r = service_.RemoveSqlSource(name, Int(body, "id", 0));
+    if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");
+    return JsonAnswer(200, Json{{"success", true}});
+  }
+  if (path == "callbacks") {
+    auto r = service_.SetCallbackUrls(name, Str(body, "dlr_url"), Str(body, "mo_url"));
+    if (!r.ok()) return CoreErrorAnswer(r.error(), {{"mo", "mo_url"}}, "dlr_url");
+    return JsonAnswer(200, Json{{"dlr_url", r->dlr_url}, {"mo_url", r->mo_url}});
+  }
+  return ErrorAnswer(404, "path", "no such panel endpoint");
+}
+
+}  // namespace bramka::panel
