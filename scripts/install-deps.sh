@@ -25,6 +25,8 @@ packages=(
   python3-pyftpdlib python3-openssl pure-ftpd
   # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
   mariadb-server postgresql
+  # web panel end-to-end tests (PEERS.md): Debian's Chromium driven by npm playwright-core
+  chromium
 )
 
 missing=()

@@ -47,19 +47,26 @@
     const def = B.pages[page];
     const title = B.t('page_' + page.replace('/', '_'));
     document.title = title + ' · bramka';
-    m.replaceChildren(el('h1', { text: title }));
+    // Pages render into a detached view that replaces the old one when complete; a
+    // newer navigation (or reload) started meanwhile wins.
+    const gen = ++generation;
     m.dataset.page = page;
     m.removeAttribute('data-ready');
+    const view = el('div', { class: 'view' });
     try {
-      await def.render(m);
+      await def.render(view);
     } catch (e) {
-      m.append(B.notice(e.message || String(e), true));
+      view.append(B.notice(e.message || String(e), true));
     }
+    if (gen !== generation) return;
+    m.replaceChildren(el('h1', { text: title }), view);
     m.dataset.ready = page;
   }
+  let generation = 0;
   B.route = route;
 
   function renderLogin(operator) {
+    ++generation;
     renderNav('');
     document.getElementById('who').textContent = '';
     document.getElementById('logout').hidden = true;

@@ -78,7 +78,10 @@
       ],
       onSubmit: async (v) => {
         const r = await B.v2('messages/send_sms', params(v, false));
-        results.replaceChildren(B.notice(t('sent_result', r.queued, r.unsent)));
+        const unsent = (r.items || []).filter((i) => i.status === 'unsent');
+        // Every recipient refused: say why next to the numbers.
+        if (!r.queued && unsent.length) throw new B.FieldError(unsent.map((i) => `${i.phone}: ${i.error_message}`).join('; '), 'phone', unsent[0].error_code);
+        results.replaceChildren(B.notice(t('sent_result', r.queued, r.unsent) + unsent.map((i) => ` ${i.phone}: ${i.error_message}.`).join(''), unsent.length > 0));
         watch(results, r.items || []);
       },
     });
@@ -162,7 +165,9 @@
         { name: 'date_from', label: t('date_from'), type: 'date' },
         { name: 'date_to', label: t('date_to'), type: 'date' },
       ],
-      onSubmit: async (v) => {
+      onSubmit: (v) => search(v),
+    });
+    const search = async (v) => {
         const p = { limit: 500, order: 'desc' };
         for (const k of ['phone', 'status', 'type', 'date_from', 'date_to']) if (v[k]) p[k] = v[k];
         const r = await B.v2('messages/reports', p);
@@ -171,10 +176,9 @@
           { key: 'id', label: t('id') }, { key: 'phone', label: t('phone') }, { label: t('status'), render: (x) => B.status(x.status) },
           { key: 'queued', label: t('queued') }, { key: 'delivered', label: t('delivered_at') }, { key: 'sender', label: t('sender') },
           { key: 'type', label: t('type') }, { key: 'parts', label: t('parts') }, { key: 'text', label: t('text') }], last));
-      },
-    });
+    };
     m.append(B.card('', form), out);
-    form.requestSubmit();
+    await search(form.values());
   } };
 
   // ---- inbox ----
