@@ -6,6 +6,7 @@
 
 #include "common/secret_box.h"
 #include "common/time_format.h"
+#include "ingest/ftp/poller.h"
 #include "ingest/ftp/source_config.h"
 #include "panel/panel_impl.h"
 
@@ -148,6 +149,25 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
     auto r = store.RemoveFtpSource(who.caller.account_id, Int(body, "id", 0));
     if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");
     return JsonAnswer(200, Json{{"success", true}});
+  }
+  if (path == "ftp_sources/test") {
+    // "Test connection": log in and list the folder, as the poller will. Blocks a
+    // worker for at most the connect timeout plus the stall timeout.
+    auto sources = store.ListFtpSources(who.caller.account_id);
+    if (!sources.ok()) return CoreErrorAnswer(sources.error(), {}, "id");
+    const int64_t id = Int(body, "id", 0);
+    auto it = std::find_if(sources->begin(), sources->end(),
+                           [id](const store::FtpSource& s) { return s.id == id; });
+    if (it == sources->end()) return ErrorAnswer(404, "id", "no such FTP source", "id");
+    auto box = SecretBox::FromKeyFile(options_.secret_key_file, /*create=*/false);
+    if (!box.ok()) return CoreErrorAnswer(box.error(), {}, "id");
+    auto endpoint = ingest::ftp::EndpointOf(*it, *box);
+    if (!endpoint.ok()) return CoreErrorAnswer(endpoint.error(), {}, "id");
+    endpoint->connect_timeout_s = 5;
+    endpoint->stall_timeout_s = 5;
+    auto names = ingest::ftp::MakeCurlFtpClient(*endpoint)->List();
+    if (!names.ok()) return JsonAnswer(200, Json{{"ok", false}, {"error", names.error().message}});
+    return JsonAnswer(200, Json{{"ok", true}, {"files", names->size()}});
   }
   if (path == "sql_sources/remove") {
     auto r = service_.RemoveSqlSource(name, Int(body, "id", 0));

@@ -98,6 +98,14 @@ async function main() {
     await page.locator('#send [name=phone] ~ .err').filter({ hasText: /\S/ }).waitFor();
     check(true, 'invalid phone: ' + await page.locator('#send [name=phone] ~ .err').textContent());
 
+    // Personalised sending from a CSV file.
+    await page.setInputFiles('#send-personal [name=file]', { name: 'personal.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('numer;treść\n500600701;Dzień dobry Anno\n500600702;Dzień dobry Janie\n') });
+    await page.click('#send-personal button[type=submit]');
+    await page.locator('#personal-results').filter({ hasText: 'Przyjęto: 2' }).waitFor();
+    await page.locator('#personal-results .status-delivered').nth(1).waitFor({ timeout: 30000 });
+    check(true, 'personalised CSV sending: 2 delivered');
+
     // ---- phone screen: 375 px wide, no horizontal scrolling ----
     await page.setViewportSize({ width: 375, height: 800 });
     await go('send');
@@ -155,6 +163,9 @@ async function main() {
     await ready(page, 'integrations');
     await page.locator('main td', { hasText: '127.0.0.1' }).first().waitFor();
     check(!(await page.locator('main').textContent()).includes('tajne'), 'FTP source set up; its password is not shown');
+    await page.click('main button:has-text("Test połączenia")');
+    await page.locator('#ftp-test-result').filter({ hasText: 'Nie udało się połączyć' }).waitFor();
+    check(true, 'FTP test connection reports: ' + await page.locator('#ftp-test-result').textContent());
     await page.fill('#token-add [name=label]', 'panel');
     await page.click('#token-add button[type=submit]');
     await page.locator('#new-token').waitFor();

@@ -53,6 +53,9 @@ window.I18N = {
     err_ip: 'Logowanie z tego adresu IP jest niedozwolone.', err_inactive: 'Konto jest nieaktywne.', err_csrf: 'Sesja wygasła; odśwież stronę.',
     err_session: 'Sesja wygasła; zaloguj się ponownie.', err_taken: 'Ta nazwa jest już zajęta.', err_missing: 'To pole jest wymagane.',
     err_password: 'Hasło musi mieć co najmniej 8 znaków.', err_units: 'Podaj dodatnią liczbę jednostek.',
+    test_connection: 'Test połączenia', testing: 'Sprawdzam…', ftp_test_ok: 'Połączono; plików w katalogu: {0}.',
+    ftp_test_failed: 'Nie udało się połączyć: {0}', personal_title: 'Wysyłka spersonalizowana z pliku CSV',
+    personal_hint: 'Wiersze: numer;treść (nagłówek opcjonalny).',
   },
   en: {
     language: 'Language', logout: 'Log out', skip: 'Skip to content', menu: 'Menu', login: 'Log in',
@@ -106,5 +109,8 @@ window.I18N = {
     err_ip: 'Logins from this IP address are not allowed.', err_inactive: 'The account is inactive.', err_csrf: 'The session expired; reload the page.',
     err_session: 'The session expired; log in again.', err_taken: 'This name is taken.', err_missing: 'This field is required.',
     err_password: 'The password needs at least 8 characters.', err_units: 'Enter a positive number of units.',
+    test_connection: 'Test connection', testing: 'Testing…', ftp_test_ok: 'Connected; files in the folder: {0}.',
+    ftp_test_failed: 'Could not connect: {0}', personal_title: 'Personalised sending from a CSV file',
+    personal_hint: 'Rows: number;text (header optional).',
   },
 };

@@ -127,6 +127,27 @@
     });
     count();
     m.append(B.card('', form, preview), results);
+    // Personalised sending: a CSV of phone;text rows (send_personalized).
+    const personalResults = el('div', { id: 'personal-results' });
+    const personal = B.form({ id: 'send-personal', submit: t('send'), fields: [
+      { name: 'file', label: t('csv_file'), type: 'file', hint: t('personal_hint'), attrs: { accept: '.csv,text/csv' } },
+      { name: 'sender', label: t('sender'), type: 'select', options: [['', t('sender_eco')], ...approved.map((s) => [s.name, s.name])] },
+      { name: 'utf', label: t('utf'), type: 'checkbox' }],
+    onSubmit: async (v) => {
+      if (!v.file || !v.file.length) throw new B.FieldError(t('choose_file'), 'file');
+      const rows = B.parseCsv(await v.file[0].text());
+      if (rows.length && !/\d/.test(rows[0][0] || '')) rows.shift();  // a header
+      const messages = rows.filter((r) => r.length >= 2).map((r) => ({ phone: r[0].trim(), text: r.slice(1).join(',').trim() }));
+      if (!messages.length) throw new B.FieldError(t('csv_empty'), 'file');
+      const p = { messages, details: true };
+      if (v.sender) p.sender = v.sender;
+      if (v.utf) p.utf = true;
+      const r = await B.v2('messages/send_personalized', p);
+      const unsent = (r.items || []).filter((i) => i.status === 'unsent');
+      personalResults.replaceChildren(B.notice(t('sent_result', r.queued, r.unsent) + unsent.map((i) => ` ${i.phone}: ${i.error_message}.`).join(''), unsent.length > 0));
+      watch(personalResults, r.items || []);
+    } });
+    m.append(B.card(t('personal_title'), personal), personalResults);
   } };
 
   // Polls the sent messages until each is final (bounded: 90 rounds).

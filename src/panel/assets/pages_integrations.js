@@ -28,11 +28,22 @@
       { name: 'tps', label: 'TPS', type: 'number', value: 50, attrs: { min: 0 } }],
     onSubmit: async (v) => { await B.post('smpp_users', v); reload(); } })));
     // FTP sources
-    const ftpRemove = (s) => el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' FTP ' + s.id,
-      onclick: async () => { await B.post('ftp_sources/remove', { id: s.id }); reload(); } });
+    const ftpResult = el('p', { class: 'hint', id: 'ftp-test-result', role: 'status' });
+    const ftpRemove = (s) => el('span', { class: 'actions' },
+      el('button', { type: 'button', class: 'secondary', text: t('test_connection'), 'aria-label': t('test_connection') + ' FTP ' + s.id,
+        onclick: async (ev) => {
+          ev.currentTarget.disabled = true;
+          ftpResult.textContent = t('testing');
+          try {
+            const r = await B.post('ftp_sources/test', { id: s.id });
+            ftpResult.textContent = r.ok ? t('ftp_test_ok', r.files) : t('ftp_test_failed', r.error);
+          } catch (e) { ftpResult.textContent = e.message; } finally { ev.target.disabled = false; }
+        } }),
+      el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' FTP ' + s.id,
+        onclick: async () => { await B.post('ftp_sources/remove', { id: s.id }); reload(); } }));
     m.append(B.card(t('ftp_sources'), el('p', { class: 'hint', text: t('ftp_hint') }),
       B.table([{ key: 'description', label: t('source') }, { key: 'last_poll', label: t('last_poll') }, { key: 'files', label: t('files') },
-        { key: 'last_error', label: t('last_error') }, { label: t('actions'), render: ftpRemove }], d.ftp_sources, t('no_ftp')),
+        { key: 'last_error', label: t('last_error') }, { label: t('actions'), render: ftpRemove }], d.ftp_sources, t('no_ftp')), ftpResult,
       B.form({ id: 'ftp-add', submit: t('add_ftp'), fields: [
         { name: 'url', label: t('ftp_url'), required: true, hint: t('ftp_url_hint'), attrs: { autocomplete: 'off', spellcheck: 'false' } },
         { name: 'tls', label: 'TLS', type: 'select', options: [['', t('tls_from_url')], ['none', t('tls_none')], ['explicit', 'FTPS (explicit)'], ['implicit', 'FTPS (implicit)']] },
