@@ -19,7 +19,8 @@ int RunPanelAdmin(const std::string& config_path, const PanelAdminOptions& o) {
   if (password.empty()) return Die("give --password or --password-file");
   auto rt_or = OpenRuntime(config_path);
   if (!rt_or.ok()) return Die(rt_or.error());
-  if (auto r = panel::SetOperatorPassword(*(*rt_or)->store, password); !r.ok()) return Die(r.error());
+  if (auto r = panel::SetOperatorPassword(*(*rt_or)->store, password); !r.ok())
+    return Die(r.error());
   std::cout << "operator panel password set; log in at /panel/#/operator\n";
   return 0;
 }

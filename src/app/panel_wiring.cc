@@ -21,8 +21,7 @@ std::string Metric(const std::string& page, const std::string& name, const std::
 }
 }  // namespace
 
-void MountPanel(Runtime& rt, api::http::HttpServer& http,
-                const api::http::HttpOptions& hopts,
+void MountPanel(Runtime& rt, api::http::HttpServer& http, const api::http::HttpOptions& hopts,
                 const std::set<std::string>& connector_names, MetricsRegistry& metrics) {
   panel::PanelOptions o;
   o.billing = hopts.billing;
@@ -34,13 +33,14 @@ void MountPanel(Runtime& rt, api::http::HttpServer& http,
     Json connectors = Json::array();
     connectors.push_back({{"name", "simnet"}, {"address", "built in"}, {"bound", "1"}});
     for (const auto& c : cfg.connectors) {
-      connectors.push_back({{"name", c.name},
-                            {"address", c.host + ":" + std::to_string(c.port)},
-                            {"bind", c.bind_mode},
-                            {"bound", Metric(page, "bramka_connector_bound", c.name)},
-                            {"queue", Metric(page, "bramka_connector_queue", c.name)},
-                            {"window_in_use", Metric(page, "bramka_connector_window_in_use", c.name)},
-                            {"known", connector_names.count(c.name) > 0}});
+      connectors.push_back(
+          {{"name", c.name},
+           {"address", c.host + ":" + std::to_string(c.port)},
+           {"bind", c.bind_mode},
+           {"bound", Metric(page, "bramka_connector_bound", c.name)},
+           {"queue", Metric(page, "bramka_connector_queue", c.name)},
+           {"window_in_use", Metric(page, "bramka_connector_window_in_use", c.name)},
+           {"known", connector_names.count(c.name) > 0}});
     }
     Json routes = Json::array();
     for (const auto& r : cfg.routes) {

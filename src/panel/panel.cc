@@ -55,7 +55,8 @@ RawHttpResponse JsonAnswer(int status, const Json& body) {
 
 RawHttpResponse ErrorAnswer(int status, std::string_view code, std::string_view message,
                             std::string_view field) {
-  return JsonAnswer(status, Json{{"error", {{"code", code}, {"message", message}, {"field", field}}}});
+  return JsonAnswer(status,
+                    Json{{"error", {{"code", code}, {"message", message}, {"field", field}}}});
 }
 
 RawHttpResponse CoreErrorAnswer(
@@ -236,12 +237,10 @@ RawHttpResponse Panel::Impl::Login(const RawHttpRequest& request, bool op) {
     if (!caller.ok()) {
       const auto f = static_cast<core::Failure>(caller.error().detail);
       if (f == core::Failure::kLoginThrottled) {
-        return ErrorAnswer(429, "throttled", "too many failed logins; try again later",
-                           "password");
+        return ErrorAnswer(429, "throttled", "too many failed logins; try again later", "password");
       }
       if (f == core::Failure::kIpNotAllowed) {
-        return ErrorAnswer(403, "ip", "this address is not on the account's allowlist",
-                           "username");
+        return ErrorAnswer(403, "ip", "this address is not on the account's allowlist", "username");
       }
       if (f == core::Failure::kSendingBlocked) {
         return ErrorAnswer(403, "inactive", "the account is inactive", "username");
@@ -281,11 +280,11 @@ void Panel::Impl::ApiV2(const Who& who, const RawHttpRequest& request, std::stri
   api.remote_ip = request.remote_ip;
   api.panel_caller = std::make_shared<const core::Caller>(who.caller);
   std::vector<api::http::UploadedFile> uploads;
-  auto tree = api::http::DecodeParameters(request.Header("content-type"), request.body, "",
-                                          &uploads);
+  auto tree =
+      api::http::DecodeParameters(request.Header("content-type"), request.body, "", &uploads);
   if (!tree.ok()) {
-    return done(JsonAnswer(200, Json::parse(api::http::RenderJson(
-                                    actions.ErrorAnswer(tree.error()).body))));
+    return done(JsonAnswer(
+        200, Json::parse(api::http::RenderJson(actions.ErrorAnswer(tree.error()).body))));
   }
   api.params = api::http::Params(std::move(*tree), std::move(uploads));
   actions.Handle(std::move(api), [done = std::move(done)](api::http::ApiAnswer answer) {

@@ -97,10 +97,9 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
     const std::string password = Str(body, "password");
     if (system_id.empty()) return ErrorAnswer(400, "missing", "enter the system_id", "system_id");
     if (password.empty()) return ErrorAnswer(400, "missing", "enter the password", "password");
-    auto id = service_.CreateSmppUser(name, system_id, password,
-                                      SplitList(Str(body, "allowed_ips")),
-                                      static_cast<int>(Int(body, "max_binds", 10)),
-                                      static_cast<int>(Int(body, "tps", 50)));
+    auto id = service_.CreateSmppUser(
+        name, system_id, password, SplitList(Str(body, "allowed_ips")),
+        static_cast<int>(Int(body, "max_binds", 10)), static_cast<int>(Int(body, "tps", 50)));
     if (!id.ok()) {
       if (id.error().code == ErrorCode::kAlreadyExists) {
         return ErrorAnswer(409, "taken", "this system_id is taken", "system_id");
@@ -130,8 +129,8 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
     if (!Str(body, "after").empty()) r.after = Str(body, "after");
     if (!Str(body, "move_dir").empty()) r.move_dir = Str(body, "move_dir");
     // A CA file is a path on the server: the operator's business (bramka admin ftp add).
-    auto source = ingest::ftp::BuildSource(who.caller.account_id, r, *box,
-                                           ToUnixMillis(clock_.Now()));
+    auto source =
+        ingest::ftp::BuildSource(who.caller.account_id, r, *box, ToUnixMillis(clock_.Now()));
     if (!source.ok()) {
       return CoreErrorAnswer(source.error(),
                              {{"interval", "interval_s"},
@@ -143,7 +142,8 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
     }
     auto id = store.AddFtpSource(*source);
     if (!id.ok()) return CoreErrorAnswer(id.error(), {}, "url");
-    return JsonAnswer(200, Json{{"id", *id}, {"description", ingest::ftp::DescribeSource(*source)}});
+    return JsonAnswer(200,
+                      Json{{"id", *id}, {"description", ingest::ftp::DescribeSource(*source)}});
   }
   if (path == "ftp_sources/remove") {
     auto r = store.RemoveFtpSource(who.caller.account_id, Int(body, "id", 0));

@@ -28,9 +28,9 @@ RawHttpResponse ErrorAnswer(int status, std::string_view code, std::string_view 
                             std::string_view field = "");
 // A core error as a 4xx answer; `fields` maps a word of the message (lower case)
 // to the input it belongs to, else `fallback_field`.
-RawHttpResponse CoreErrorAnswer(const Error& error,
-                                std::initializer_list<std::pair<std::string_view, std::string_view>> fields,
-                                std::string_view fallback_field);
+RawHttpResponse CoreErrorAnswer(
+    const Error& error, std::initializer_list<std::pair<std::string_view, std::string_view>> fields,
+    std::string_view fallback_field);
 // The body as a JSON object ({} when empty); nullopt when it is not one.
 std::optional<Json> JsonBody(const RawHttpRequest& request);
 // A string member, "" when absent or not a string (numbers as their text).

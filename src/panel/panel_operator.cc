@@ -76,7 +76,9 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
     if (auto numbers = service_.ListInboundNumbers(); numbers.ok()) {
       Json list = Json::array();
       for (const auto& n : *numbers) {
-        list.push_back({{"id", n.id}, {"number", n.number}, {"keyword", n.keyword},
+        list.push_back({{"id", n.id},
+                        {"number", n.number},
+                        {"keyword", n.keyword},
                         {"account_id", n.account_id}});
       }
       out["inbound_numbers"] = list;

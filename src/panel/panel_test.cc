@@ -51,9 +51,9 @@ class PanelTest : public ::testing::Test {
 
   // Logs in; returns {cookie header, csrf token}.
   std::pair<std::string, std::string> LogIn(bool op = false) {
-    auto r = op ? Call("POST", "/panel/api/operator/login", R"({"password":"operator-pass"})")
-                : Call("POST", "/panel/api/login",
-                       R"({"username":"acme","password":"secret-pass"})");
+    auto r =
+        op ? Call("POST", "/panel/api/operator/login", R"({"password":"operator-pass"})")
+           : Call("POST", "/panel/api/login", R"({"username":"acme","password":"secret-pass"})");
     EXPECT_EQ(r.status, 200) << r.body;
     const std::string set_cookie = Header(r, "Set-Cookie");
     EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
@@ -106,8 +106,9 @@ TEST_F(PanelTest, StateChangesNeedTheCsrfToken) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_TRUE(Json::parse(ok.body).contains("items")) << ok.body;
   // Another site's page cannot post even with the token.
-  auto cross = Call("POST", limits, "{}",
-                    {{"cookie", cookie}, {"x-csrf-token", csrf}, {"origin", "https://evil.example"}});
+  auto cross =
+      Call("POST", limits, "{}",
+           {{"cookie", cookie}, {"x-csrf-token", csrf}, {"origin", "https://evil.example"}});
   EXPECT_EQ(cross.status, 403);
   // No cookie: 401.
   EXPECT_EQ(Call("POST", limits, "{}", {{"x-csrf-token", csrf}}).status, 401);
@@ -168,8 +169,8 @@ TEST_F(PanelTest, OperatorAndCustomerPagesAreApart) {
 
 TEST_F(PanelTest, SmppUserErrorsNameTheirField) {
   auto [cookie, csrf] = LogIn();
-  auto h = std::vector<std::pair<std::string, std::string>>{{"cookie", cookie},
-                                                            {"x-csrf-token", csrf}};
+  auto h =
+      std::vector<std::pair<std::string, std::string>>{{"cookie", cookie}, {"x-csrf-token", csrf}};
   auto ok = Call("POST", "/panel/api/smpp_users",
                  R"({"system_id":"acme1","password":"pw123","allowed_ips":"127.0.0.1/32"})", h);
   ASSERT_EQ(ok.status, 200) << ok.body;

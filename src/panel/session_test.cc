@@ -11,9 +11,7 @@ using namespace std::chrono_literals;
 
 class SessionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    account_ = *store_.CreateAccount("acme", "x", 0, 0);
-  }
+  void SetUp() override { account_ = *store_.CreateAccount("acme", "x", 0, 0); }
   store::InMemoryStore store_;
   FakeClock clock_;
   SessionManager sessions_{store_, clock_, 1h};
@@ -40,8 +38,8 @@ TEST_F(SessionTest, IdsAreRandomAndMalformedIdsAreRefused) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->cookie_id, b->cookie_id);
   EXPECT_NE(a->session.csrf_token, b->session.csrf_token);
-  for (const std::string& bad : {std::string(), std::string("abc"), std::string("ZZZZ"),
-                                 a->session.id_hash + "x"}) {
+  for (const std::string& bad :
+       {std::string(), std::string("abc"), std::string("ZZZZ"), a->session.id_hash + "x"}) {
     EXPECT_EQ(sessions_.Resolve(bad).error().code, ErrorCode::kUnauthenticated) << bad;
   }
   std::string upper = a->cookie_id;

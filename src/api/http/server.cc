@@ -342,9 +342,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       });
     };
     beast::get_lowest_layer(stream_).expires_never();
-    net::post(state_->workers, [handler, raw = std::move(raw), finish = std::move(finish)]() mutable {
-      handler(std::move(raw), std::move(finish));
-    });
+    net::post(state_->workers,
+              [handler, raw = std::move(raw), finish = std::move(finish)]() mutable {
+                handler(std::move(raw), std::move(finish));
+              });
   }
 
   void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,

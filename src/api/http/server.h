@@ -98,8 +98,7 @@ struct RawHttpResponse {
 };
 // Runs on the server's worker pool (it may block briefly, e.g. argon2id); must
 // call `done` exactly once, from any thread.
-using RawHttpHandler =
-    std::function<void(RawHttpRequest, std::function<void(RawHttpResponse)>)>;
+using RawHttpHandler = std::function<void(RawHttpRequest, std::function<void(RawHttpResponse)>)>;
 
 class HttpServer {
  public:

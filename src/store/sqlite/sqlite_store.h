@@ -246,6 +246,7 @@ class SqliteStore final : public Store {
   Result<void> DeletePanelSession(const std::string& id_hash) override;
   Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
   Result<std::string> GetPanelSetting(const std::string& key) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

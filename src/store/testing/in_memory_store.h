@@ -211,6 +211,7 @@ class InMemoryStore : public Store {
   Result<void> DeletePanelSession(const std::string& id_hash) override;
   Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
   Result<std::string> GetPanelSetting(const std::string& key) override;
+
  private:
   static constexpr size_t kTypes = 6;
   struct Record {

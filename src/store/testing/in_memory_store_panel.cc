@@ -40,7 +40,8 @@ Result<void> InMemoryStore::SetPanelSetting(const std::string& key, const std::s
 Result<std::string> InMemoryStore::GetPanelSetting(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = panel_settings_.find(key);
-  if (it == panel_settings_.end()) return Fail(ErrorCode::kNotFound, "no panel setting '" + key + "'");
+  if (it == panel_settings_.end())
+    return Fail(ErrorCode::kNotFound, "no panel setting '" + key + "'");
   return it->second;
 }
 
