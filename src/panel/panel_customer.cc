@@ -8,6 +8,8 @@
 #include "common/time_format.h"
 #include "ingest/ftp/poller.h"
 #include "ingest/ftp/source_config.h"
+#include "ingest/sql/layout.h"
+#include "ingest/sql/sql_url.h"
 #include "panel/panel_impl.h"
 
 namespace bramka::panel {
@@ -168,6 +170,32 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
     auto names = ingest::ftp::MakeCurlFtpClient(*endpoint)->List();
     if (!names.ok()) return JsonAnswer(200, Json{{"ok", false}, {"error", names.error().message}});
     return JsonAnswer(200, Json{{"ok", true}, {"files", names->size()}});
+  }
+  if (path == "sql_sources") {
+    // The standard table layout (SerwerSMS_MT/MO); individual mappings stay with
+    // `bramka admin sql add --structure individual --map ...`.
+    const std::string url_text = Str(body, "url");
+    if (url_text.empty()) return ErrorAnswer(400, "missing", "enter the database address", "url");
+    auto url = ingest::sql::ParseSqlUrl(url_text);
+    if (!url.ok()) return CoreErrorAnswer(url.error(), {}, "url");
+    if (!Str(body, "password").empty()) url->password = Str(body, "password");
+    auto box = SecretBox::FromKeyFile(options_.secret_key_file, /*create=*/true);
+    if (!box.ok()) return CoreErrorAnswer(box.error(), {}, "url");
+    store::SqlSource src;
+    src.engine = std::string(ingest::sql::EngineName(url->engine));
+    src.host = url->host;
+    src.port = url->port;
+    src.database = url->database;
+    src.user = url->user;
+    src.password_enc = box->Seal(url->password);
+    src.tls = Str(body, "tls").empty() ? "prefer" : Str(body, "tls");
+    src.structure = "standard";
+    src.interval_s = static_cast<int>(Int(body, "interval_s", 10));
+    auto id = service_.AddSqlSource(name, src);
+    if (!id.ok()) {
+      return CoreErrorAnswer(id.error(), {{"interval", "interval_s"}, {"tls", "tls"}}, "url");
+    }
+    return JsonAnswer(200, Json{{"id", *id}});
   }
   if (path == "sql_sources/remove") {
     auto r = service_.RemoveSqlSource(name, Int(body, "id", 0));

@@ -25,7 +25,7 @@ HAVE_BROWSER = (shutil.which("node") and os.path.exists("/usr/bin/chromium")
                 and os.path.isdir(os.path.join(ROOT, "node_modules", "playwright-core")))
 OPERATOR_PASSWORD = "operator-pass-1"
 PAGES = ["login", "dashboard", "send", "send-375px", "messages", "contacts", "senders",
-         "integrations", "inbox", "templates", "blacklist", "op-accounts", "op-senders",
+         "integrations", "inbox", "templates", "subaccounts", "blacklist", "op-accounts", "op-senders",
          "op-inbox", "op-health"]
 
 
@@ -96,6 +96,9 @@ class PanelTest(unittest.TestCase):
         ftp = self.b.admin("ftp", "list", "demo").stdout
         self.assertIn("127.0.0.1", ftp)
         self.assertNotIn("tajne", ftp)
+        sql = self.b.admin("sql", "list", "demo").stdout
+        self.assertIn("klient@127.0.0.1:3306/sms", sql)
+        self.assertNotIn("sekret", sql)
 
     def test_cookie_csrf_and_origin(self):
         set_cookie, cookie, csrf = self.login()

@@ -166,13 +166,19 @@ async function main() {
     await page.click('main button:has-text("Test połączenia")');
     await page.locator('#ftp-test-result').filter({ hasText: 'Nie udało się połączyć' }).waitFor();
     check(true, 'FTP test connection reports: ' + await page.locator('#ftp-test-result').textContent());
+    await page.fill('#sql-add [name=url]', 'mysql://klient@127.0.0.1:3306/sms');
+    await page.fill('#sql-add [name=password]', 'sekret');
+    await page.click('#sql-add button[type=submit]');
+    await ready(page, 'integrations');
+    await page.locator('main td', { hasText: 'klient@127.0.0.1:3306/sms' }).waitFor();
+    check(true, 'SQL source added');
     await page.fill('#token-add [name=label]', 'panel');
     await page.click('#token-add button[type=submit]');
     await page.locator('#new-token').waitFor();
     check(/^[0-9a-f]{32}$/.test(await page.locator('#new-token').textContent()), 'API token created');
     await shot('integrations');
 
-    for (const name of ['inbox', 'templates', 'blacklist']) {
+    for (const name of ['inbox', 'templates', 'subaccounts', 'blacklist']) {
       await go(name);
       await shot(name);
     }

@@ -6,7 +6,7 @@
   B.pages = B.pages || {};
   B.session = null;  // {kind: 'customer'|'operator', account, csrf}
 
-  const CUSTOMER_MENU = ['dashboard', 'send', 'messages', 'inbox', 'contacts', 'senders', 'templates', 'blacklist', 'integrations'];
+  const CUSTOMER_MENU = ['dashboard', 'send', 'messages', 'inbox', 'contacts', 'senders', 'templates', 'blacklist', 'subaccounts', 'integrations'];
   const OPERATOR_MENU = ['op/accounts', 'op/senders', 'op/inbox', 'op/health'];
 
   function main() { return document.getElementById('main'); }

@@ -285,6 +285,31 @@
     onSubmit: async (v) => { await B.v2('templates/add', v); B.route(); } })));
   } };
 
+  // ---- subaccounts (subaccounts/*): own logins with balances carved out of this one ----
+  P.subaccounts = { render: async (m) => {
+    const r = await B.v2('subaccounts/index');
+    const subs = r.items || [];
+    m.append(B.card('', B.table([{ key: 'username', label: t('username') },
+      { label: t('actions'), render: (x) => el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' ' + x.username,
+        onclick: async () => { await B.v2('subaccounts/delete', { id: x.id }); B.route(); } }) }], subs, t('no_subaccounts'))));
+    m.append(B.card(t('new_subaccount'), B.form({ id: 'subaccount-add', submit: t('create'), fields: [
+      { name: 'subaccount_username', label: t('username'), required: true, attrs: { autocomplete: 'off' } },
+      { name: 'subaccount_password', label: t('password'), type: 'password', required: true, attrs: { autocomplete: 'new-password' } },
+      { name: 'name', label: t('full_name') }, { name: 'email', label: t('email'), type: 'email' }],
+    onSubmit: async (v) => { await B.v2('subaccounts/add', v); B.route(); } })));
+    if (subs.length) {
+      m.append(B.card(t('subaccount_limit'), B.form({ id: 'subaccount-limit', submit: t('save'), fields: [
+        { name: 'id', label: t('account'), type: 'select', options: subs.map((x) => [x.id, x.username]) },
+        { name: 'type', label: t('type'), type: 'select', options: ['eco', 'full', 'voice', 'mms', 'hlr'].map((x) => [x, x.toUpperCase()]) },
+        { name: 'value', label: t('units'), type: 'number', attrs: { min: 0 } }],
+      onSubmit: async (v, f) => {
+        const r2 = await B.v2('subaccounts/limit', { id: Number(v.id), type: v.type, value: v.value });
+        if (r2.success === false) throw new B.FieldError(t('limit_refused'), 'value');
+        f.showOk(t('saved'));
+      } })));
+    }
+  } };
+
   // ---- blacklist ----
   P.blacklist = { render: async (m) => {
     const r = await B.v2('blacklist/index', { limit: 500 });

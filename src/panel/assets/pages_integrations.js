@@ -57,7 +57,13 @@
       B.table([{ key: 'engine', label: t('engine') }, { label: t('source'), render: (s) => `${s.user}@${s.host}:${s.port}/${s.database}` },
         { label: t('status'), render: (s) => s.state }, { key: 'last_error', label: t('last_error') },
         { label: t('actions'), render: (s) => el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' SQL ' + s.id,
-          onclick: async () => { await B.post('sql_sources/remove', { id: s.id }); reload(); } }) }], d.sql_sources, t('no_sql'))));
+          onclick: async () => { await B.post('sql_sources/remove', { id: s.id }); reload(); } }) }], d.sql_sources, t('no_sql')),
+      B.form({ id: 'sql-add', submit: t('add_sql'), fields: [
+        { name: 'url', label: t('sql_url'), required: true, hint: t('sql_url_hint'), attrs: { autocomplete: 'off', spellcheck: 'false' } },
+        { name: 'password', label: t('password'), type: 'password', hint: t('sql_password_hint'), attrs: { autocomplete: 'new-password' } },
+        { name: 'tls', label: 'TLS', type: 'select', options: [['prefer', 'prefer'], ['require', 'require'], ['verify', 'verify'], ['disable', 'disable']] },
+        { name: 'interval_s', label: t('interval_s'), type: 'number', value: 10, attrs: { min: 1 } }],
+      onSubmit: async (v) => { await B.post('sql_sources', v); reload(); } })));
     // Callbacks
     const cb = d.callbacks || {};
     m.append(B.card(t('callbacks'), el('p', { class: 'hint', text: t('callbacks_hint') }), B.form({ id: 'callbacks', submit: t('save'), fields: [

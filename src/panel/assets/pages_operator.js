@@ -41,7 +41,7 @@
 
   P['op/health'] = { render: async (m) => {
     const h = await B.get('op/health');
-    const kv = Object.entries(h).filter(([, v]) => typeof v !== 'object');
+    const kv = Object.entries(h).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [t('h_' + k) !== 'h_' + k ? t('h_' + k) : k, v]);
     m.append(B.card(t('system'), B.table([{ key: 0, label: t('name') }, { key: 1, label: t('value') }], kv)));
     if (Array.isArray(h.connectors)) {
       m.append(B.card(t('connectors'), B.table(Object.keys(h.connectors[0] || { name: 1 }).map((k) => ({ key: k, label: k })), h.connectors)));
