@@ -15,9 +15,10 @@
 //   POST /panel/api/v2/<group>/<action>  an API v2 action as the session's account
 //   POST /panel/api/analyse            {text, type, utf}: characters, parts, encoding
 //   GET  /panel/api/integrations, POST /panel/api/{tokens,smpp_users,ftp_sources,
-//        ftp_sources/remove,sql_sources/remove,callbacks}   (panel_customer.cc)
-//   GET  /panel/api/op/{accounts,senders,inbox,health}, POST /panel/api/op/{accounts,
-//        topup,senders}                                       (panel_operator.cc)
+//        ftp_sources/test,ftp_sources/remove,sql_sources,sql_sources/remove,callbacks}
+//                                                           (panel_customer.cc)
+//   GET  /panel/api/op/{accounts,senders,numbers,inbox,health}, POST /panel/api/op/{accounts,
+//        topup,senders,numbers,numbers/remove}                (panel_operator.cc)
 // Every POST but the two logins needs the X-CSRF-Token header of the session; a
 // POST whose Origin is not this host is refused (403); API bodies are JSON.
 // Panel-only endpoints answer errors as HTTP 4xx with

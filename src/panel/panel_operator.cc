@@ -1,10 +1,46 @@
 // The operator's panel pages: accounts and top-ups, sender approval, the inbox of
 // unmatched incoming messages, health (docs/adr/0017). The same core calls as
 // `bramka admin`.
+#include <algorithm>
+#include <map>
+#include <optional>
+
 #include "common/time_format.h"
 #include "panel/panel_impl.h"
 
 namespace bramka::panel {
+
+namespace {
+// The numbering plan's kinds by the names `bramka admin inbound add --kind` uses.
+constexpr std::pair<std::string_view, store::InboundKind> kKinds[] = {
+    {"nd", store::InboundKind::kNd},           {"ndi", store::InboundKind::kNdi},
+    {"sc", store::InboundKind::kSc},           {"sci", store::InboundKind::kSci},
+    {"premium", store::InboundKind::kPremium}, {"pool", store::InboundKind::kPool}};
+
+std::string_view KindName(store::InboundKind kind) {
+  for (const auto& [name, k] : kKinds) {
+    if (k == kind) return name;
+  }
+  return "?";
+}
+
+// "2.46" or "2,46" PLN -> 246 grosze; nullopt for anything else (at most 2 decimals).
+std::optional<int64_t> Grosze(std::string text) {
+  if (text.empty()) return 0;
+  for (char& c : text) {
+    if (c == ',') c = '.';
+  }
+  const size_t dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || frac.size() > 2 || whole.size() > 12) return std::nullopt;
+  for (char c : whole + frac) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  while (frac.size() < 2) frac += '0';
+  return std::stoll(whole) * 100 + std::stoll(frac);
+}
+}  // namespace
 
 RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
                                       std::string_view path) {
@@ -17,6 +53,8 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
   if (path == "accounts" && !post) {
     auto accounts = service_.ListAccounts();
     if (!accounts.ok()) return CoreErrorAnswer(accounts.error(), {}, "");
+    std::map<store::AccountId, std::string> names;
+    for (const auto& a : *accounts) names[a.id] = a.name;
     Json out = Json::array();
     for (const auto& a : *accounts) {
       Json balances = Json::object();
@@ -28,7 +66,7 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
       }
       out.push_back({{"id", a.id},
                      {"name", a.name},
-                     {"parent_id", a.parent_id},
+                     {"parent", a.parent_id ? names[a.parent_id] : ""},
                      {"active", a.active && a.deleted_ms == 0},
                      {"created", FormatApiTimeMs(a.created_ms)},
                      {"balances", balances}});
@@ -86,7 +124,55 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
     out["time"] = FormatApiTimeMs(ToUnixMillis(clock_.Now()));
     return JsonAnswer(200, out);
   }
+  if (path == "numbers" && !post) {
+    auto numbers = service_.ListInboundNumbers();
+    if (!numbers.ok()) return CoreErrorAnswer(numbers.error(), {}, "");
+    std::map<store::AccountId, std::string> names;
+    if (auto accounts = service_.ListAccounts(); accounts.ok()) {
+      for (const auto& a : *accounts) names[a.id] = a.name;
+    }
+    Json out = Json::array();
+    for (const auto& n : *numbers) {
+      out.push_back({{"id", n.id},
+                     {"kind", KindName(n.kind)},
+                     {"number", n.number},
+                     {"keyword", n.keyword},
+                     {"account", n.account_id ? names[n.account_id] : ""},
+                     {"price_grosze", n.price_grosze},
+                     {"answer_limit", n.answer_limit}});
+    }
+    return JsonAnswer(200, Json{{"items", out}});
+  }
   if (!post) return ErrorAnswer(404, "path", "no such panel endpoint");
+
+  if (path == "numbers") {
+    const std::string kind_name = Str(body, "kind");
+    auto kind = std::find_if(std::begin(kKinds), std::end(kKinds),
+                             [&](const auto& k) { return k.first == kind_name; });
+    if (kind == std::end(kKinds)) return ErrorAnswer(400, "kind", "choose a kind", "kind");
+    const std::string account = Str(body, "account");
+    if (kind->second != store::InboundKind::kPool && account.empty()) {
+      return ErrorAnswer(400, "missing", "choose the account the number belongs to", "account");
+    }
+    if (Str(body, "number").empty()) {
+      return ErrorAnswer(400, "missing", "enter the number", "number");
+    }
+    auto price = Grosze(Str(body, "price"));
+    if (!price) return ErrorAnswer(400, "price", "a price in PLN, e.g. 2.46", "price");
+    auto id = service_.AddInboundNumber(kind->second == store::InboundKind::kPool ? "" : account,
+                                        kind->second, Str(body, "number"), Str(body, "keyword"),
+                                        *price, static_cast<int>(Int(body, "answers", 0)));
+    if (!id.ok()) {
+      return CoreErrorAnswer(id.error(), {{"keyword", "keyword"}, {"account", "account"}},
+                             "number");
+    }
+    return JsonAnswer(200, Json{{"id", *id}});
+  }
+  if (path == "numbers/remove") {
+    auto r = service_.RemoveInboundNumber(Int(body, "id", 0));
+    if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");
+    return JsonAnswer(200, Json{{"success", true}});
+  }
 
   if (path == "accounts") {
     const std::string name = Str(body, "name");

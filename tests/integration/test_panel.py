@@ -25,7 +25,7 @@ HAVE_BROWSER = (shutil.which("node") and os.path.exists("/usr/bin/chromium")
                 and os.path.isdir(os.path.join(ROOT, "node_modules", "playwright-core")))
 OPERATOR_PASSWORD = "operator-pass-1"
 PAGES = ["login", "dashboard", "send", "send-375px", "messages", "contacts", "senders",
-         "integrations", "inbox", "templates", "subaccounts", "blacklist", "op-accounts", "op-senders",
+         "integrations", "inbox", "templates", "subaccounts", "blacklist", "op-accounts", "op-senders", "op-numbers",
          "op-inbox", "op-health"]
 
 

@@ -207,6 +207,15 @@ async function main() {
     await page.locator('main tr', { hasText: 'PANELTEST' }).locator('.status-authorized').waitFor();
     check(true, 'operator approved the sender');
     await shot('op-senders');
+    await go('op/numbers');
+    await page.selectOption('#number-add [name=kind]', 'ndi');
+    await page.fill('#number-add [name=number]', '+48500000077');
+    await page.selectOption('#number-add [name=account]', 'demo');
+    await page.click('#number-add button[type=submit]');
+    await ready(page, 'op/numbers');
+    await page.locator('main td', { hasText: '+48500000077' }).waitFor();
+    check(true, 'operator added an access number');
+    await shot('op-numbers');
     for (const name of ['op/inbox', 'op/health']) {
       await go(name);
       await shot(name.replace('/', '-'));

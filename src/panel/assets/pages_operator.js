@@ -8,7 +8,7 @@
   P['op/accounts'] = { render: async (m) => {
     const r = await B.get('op/accounts');
     const accounts = r.items || [];
-    m.append(B.card('', B.table([{ key: 'name', label: t('name') }, { label: t('status'), render: (a) => (a.active ? t('active') : t('inactive')) },
+    m.append(B.card('', B.table([{ key: 'name', label: t('name') }, { key: 'parent', label: t('parent') }, { label: t('status'), render: (a) => (a.active ? t('active') : t('inactive')) },
       { label: t('balances'), render: (a) => Object.entries(a.balances || {}).map(([k, v]) => `${k.toUpperCase()}: ${v === 'no_limit' ? '∞' : v}`).join(' · ') },
       { key: 'created', label: t('created') }], accounts)));
     m.append(B.card(t('topup'), B.form({ id: 'topup', submit: t('topup'), fields: [
@@ -31,6 +31,22 @@
         s.status !== 'authorized' ? el('button', { type: 'button', text: t('approve'), 'aria-label': t('approve') + ' ' + s.name, onclick: set(s, 'authorized') }) : null,
         s.status !== 'rejected' ? el('button', { type: 'button', class: 'danger', text: t('reject'), 'aria-label': t('reject') + ' ' + s.name, onclick: set(s, 'rejected') }) : null) }],
     r.items, t('no_senders'))));
+  } };
+
+  P['op/numbers'] = { render: async (m) => {
+    const [r, accounts] = await Promise.all([B.get('op/numbers'), B.get('op/accounts')]);
+    m.append(B.card('', B.table([{ key: 'kind', label: t('kind') }, { key: 'number', label: t('number') }, { key: 'keyword', label: t('keyword') },
+      { key: 'account', label: t('account') }, { label: t('price'), render: (n) => (n.price_grosze ? (n.price_grosze / 100).toFixed(2) + ' PLN' : '') },
+      { label: t('actions'), render: (n) => el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' ' + n.number + ' ' + n.keyword,
+        onclick: async () => { await B.post('op/numbers/remove', { id: n.id }); B.route(); } }) }], r.items, t('no_numbers'))));
+    m.append(B.card(t('add_number'), B.form({ id: 'number-add', submit: t('add'), fields: [
+      { name: 'kind', label: t('kind'), type: 'select', options: ['ndi', 'nd', 'sci', 'sc', 'premium', 'pool'].map((k) => [k, t('kind_' + k)]) },
+      { name: 'number', label: t('number'), required: true, hint: t('number_hint') },
+      { name: 'keyword', label: t('keyword'), hint: t('keyword_hint') },
+      { name: 'account', label: t('account'), type: 'select', options: [['', '—'], ...(accounts.items || []).map((a) => [a.name, a.name])] },
+      { name: 'price', label: t('price_pln'), hint: t('price_hint') },
+      { name: 'answers', label: t('answers'), type: 'number', value: 0, attrs: { min: 0 } }],
+    onSubmit: async (v) => { await B.post('op/numbers', v); B.route(); } })));
   } };
 
   P['op/inbox'] = { render: async (m) => {
