@@ -142,6 +142,17 @@ class PanelTest(unittest.TestCase):
         status, _, body = self.post("/panel/api/operator/login", {"password": "nope"})
         self.assertEqual(status, 401)
 
+    def test_login_is_throttled_like_the_api(self):
+        self.b.admin("account", "add", "slowpoke", "--password", "right-one")
+        for _ in range(10):
+            status, _, body = self.post("/panel/api/login", {"username": "slowpoke", "password": "bad"})
+            self.assertEqual(status, 401, body)
+        status, _, body = self.post("/panel/api/login", {"username": "slowpoke", "password": "right-one"})
+        self.assertEqual((status, body["error"]["code"], body["error"]["field"]), (429, "throttled", "password"))
+        # The API refuses the name for the same reason (1012): one throttle.
+        r = self.b.api("account/limits", token=None, credentials=("slowpoke", "right-one"))
+        self.assertEqual(r["error"]["code"], 1012)
+
     def test_sessions_survive_a_restart_until_logout(self):
         _, cookie, csrf = self.login()
         self.b.stop()
