@@ -2,6 +2,7 @@
 // FTP and SQL sources, callback URLs. The same core calls as `bramka admin`
 // (src/app/*_admin.cc), scoped to the logged-in account (docs/adr/0017).
 #include <algorithm>
+#include <ctime>
 #include <sstream>
 
 #include "common/secret_box.h"
@@ -84,6 +85,42 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
       out["callbacks"] = {{"dlr_url", cb->dlr_url}, {"mo_url", cb->mo_url}};
     }
     return JsonAnswer(200, out);
+  }
+  if (path == "traffic" && !post) {
+    // The dashboard's counts per local day (the last 7 days, today last), counted by
+    // the store over every message (reports' totals), not sampled.
+    Json days = Json::array();
+    const std::time_t now = std::chrono::system_clock::to_time_t(clock_.Now());
+    std::tm day{};
+    localtime_r(&now, &day);
+    day.tm_hour = day.tm_min = day.tm_sec = 0;
+    day.tm_isdst = -1;
+    day.tm_mday -= 6;
+    for (int i = 0; i < 7; ++i) {
+      std::tm start = day, end = day;
+      start.tm_mday += i;
+      end.tm_mday += i + 1;
+      start.tm_isdst = end.tm_isdst = -1;
+      const int64_t from_ms = static_cast<int64_t>(std::mktime(&start)) * 1000;
+      const int64_t to_ms = static_cast<int64_t>(std::mktime(&end)) * 1000 - 1;
+      auto count = [&](std::optional<store::MessageStatus> status) -> int64_t {
+        store::MessageQuery q;
+        q.status = status;
+        q.from_ms = from_ms;
+        q.to_ms = to_ms;
+        q.limit = 1;
+        auto page = service_.Reports(who.caller, q);
+        return page.ok() ? page->total : 0;
+      };
+      char date[11];
+      std::strftime(date, sizeof date, "%Y-%m-%d", &start);
+      days.push_back({{"date", date},
+                      {"sent", count(std::nullopt)},
+                      {"delivered", count(store::MessageStatus::kDelivered)},
+                      {"undelivered", count(store::MessageStatus::kUndelivered) +
+                                          count(store::MessageStatus::kUnsent)}});
+    }
+    return JsonAnswer(200, Json{{"days", days}});
   }
   if (!post) return ErrorAnswer(404, "path", "no such panel endpoint");
 

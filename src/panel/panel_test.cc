@@ -144,6 +144,23 @@ TEST_F(PanelTest, AnalyserUsesTheServersCounting) {
   EXPECT_EQ(c["parts"], 2);
 }
 
+TEST_F(PanelTest, TrafficCountsTodaysMessages) {
+  auto [cookie, csrf] = LogIn();
+  auto sent = Call("POST", "/panel/api/v2/messages/send_sms",
+                   R"({"phone":["500600700","500600701"],"text":"Hi"})",
+                   {{"cookie", cookie}, {"x-csrf-token", csrf}});
+  ASSERT_EQ(sent.status, 200);
+  ASSERT_EQ(Json::parse(sent.body)["queued"], 2) << sent.body;
+  auto r = Call("GET", "/panel/api/traffic", "", {{"cookie", cookie}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json days = Json::parse(r.body)["days"];
+  ASSERT_EQ(days.size(), 7u);
+  EXPECT_EQ(days[6]["sent"], 2);
+  EXPECT_EQ(days[6]["delivered"], 0);
+  EXPECT_EQ(days[5]["sent"], 0);
+  EXPECT_EQ(days[6]["date"], FormatApiTimeMs(ToUnixMillis(clock_.Now())).substr(0, 10));
+}
+
 TEST_F(PanelTest, OperatorAndCustomerPagesAreApart) {
   auto [cookie, csrf] = LogIn();
   EXPECT_EQ(Call("GET", "/panel/api/op/accounts", "", {{"cookie", cookie}}).status, 403);

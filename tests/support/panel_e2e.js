@@ -106,6 +106,12 @@ async function main() {
     await page.locator('#personal-results .status-delivered').nth(1).waitFor({ timeout: 30000 });
     check(true, 'personalised CSV sending: 2 delivered');
 
+    // The dashboard counts them (3 sent today, 3 delivered).
+    await go('dashboard');
+    const todays = await page.locator('main .card').nth(1).locator('.stat').allTextContents();
+    check(todays[0] === '3' && todays[1] === '3', 'dashboard: today sent/delivered ' + todays.join('/'));
+    await shot('dashboard-after');
+
     // ---- phone screen: 375 px wide, no horizontal scrolling ----
     await page.setViewportSize({ width: 375, height: 800 });
     await go('send');

@@ -10,23 +10,12 @@
 
   // ---- dashboard: balances, today's traffic, 7 days as an SVG bar chart ----
   P.dashboard = { render: async (m) => {
-    const [limits, reports] = await Promise.all([
-      B.v2('account/limits'),
-      B.v2('messages/reports', { date_from: B.fmtDate(new Date(Date.now() - 6 * 864e5)), limit: 500 }),
-    ]);
+    const [limits, traffic] = await Promise.all([B.v2('account/limits'), B.get('traffic')]);
     m.append(B.card(t('balances'), el('div', { class: 'grid' }, (limits.items || []).filter((i) => i.value !== 'not_available').map((i) =>
       el('div', {}, el('div', { class: 'stat', text: i.value === 'no_limit' ? '∞' : i.value }), el('div', { class: 'stat-label', text: t('type_' + i.type) }))))));
-    const days = [];
-    for (let i = 6; i >= 0; i--) days.push(B.fmtDate(new Date(Date.now() - i * 864e5)));
-    const per = Object.fromEntries(days.map((d) => [d, { sent: 0, delivered: 0, undelivered: 0 }]));
-    for (const r of reports.items || []) {
-      const d = String(r.queued || '').slice(0, 10);
-      if (!per[d]) continue;
-      per[d].sent++;
-      if (r.status === 'delivered') per[d].delivered++;
-      if (r.status === 'undelivered' || r.status === 'unsent') per[d].undelivered++;
-    }
-    const today = per[days[6]];
+    const days = traffic.days.map((d) => d.date);
+    const per = Object.fromEntries(traffic.days.map((d) => [d.date, d]));
+    const today = per[days[days.length - 1]];
     m.append(B.card(t('today'), el('div', { class: 'grid' },
       ['sent', 'delivered', 'undelivered'].map((k) => el('div', {}, el('div', { class: 'stat', text: today[k] }), el('div', { class: 'stat-label', text: t('chart_' + k) }))))));
     m.append(B.card(t('last_7_days'), chart(days, per)));
