@@ -6,6 +6,7 @@
 
 #include "api/http/request.h"
 #include "api/http/response.h"
+#include "core/ip_allowlist.h"
 #include "panel/assets.h"
 #include "panel/panel_impl.h"
 #include "sms/segmentation.h"
@@ -193,6 +194,11 @@ Result<Who> Panel::Impl::Authenticate(const RawHttpRequest& request) {
     auto account = service_.store().GetAccount(session.account_id);
     if (!account.ok() || !account->active || account->deleted_ms != 0) {
       return Fail(ErrorCode::kUnauthenticated, "account inactive");
+    }
+    // The API allowlist holds for the whole session, not only its login.
+    if (!account->allowed_cidrs.empty() &&
+        !core::IpAllowed(account->allowed_cidrs, request.remote_ip)) {
+      return Fail(ErrorCode::kUnauthenticated, "this address is not on the account's allowlist");
     }
     who.caller.account_id = account->id;
     who.caller.account_name = account->name;

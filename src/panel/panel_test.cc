@@ -126,6 +126,15 @@ TEST_F(PanelTest, SessionSurvivesUntilLogout) {
   EXPECT_EQ(Call("GET", "/panel/api/session", "", {{"cookie", cookie}}).status, 401);
 }
 
+TEST_F(PanelTest, TheAllowlistHoldsForTheWholeSession) {
+  auto [cookie, csrf] = LogIn();  // from 127.0.0.1
+  ASSERT_TRUE(gw_->SetAllowedIps("acme", {"10.0.0.0/8"}).ok());
+  EXPECT_EQ(Call("GET", "/panel/api/session", "", {{"cookie", cookie}}).status, 401);
+  auto r = Call("POST", "/panel/api/login", R"({"username":"acme","password":"secret-pass"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(Json::parse(r.body)["error"]["code"], "ip");
+}
+
 TEST_F(PanelTest, AnalyserUsesTheServersCounting) {
   auto [cookie, csrf] = LogIn();
   auto call = [&](const std::string& body) {
