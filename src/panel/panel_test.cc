@@ -193,6 +193,40 @@ TEST_F(PanelTest, OperatorAndCustomerPagesAreApart) {
   EXPECT_NE(senders.body.find("\"authorized\""), std::string::npos) << senders.body;
 }
 
+TEST_F(PanelTest, AnotherAccountsIntegrationsAreInvisible) {
+  auto [cookie, csrf] = LogIn();
+  std::vector<std::pair<std::string, std::string>> a{{"cookie", cookie}, {"x-csrf-token", csrf}};
+  ASSERT_EQ(
+      Call("POST", "/panel/api/smpp_users", R"({"system_id":"acme9","password":"pw"})", a).status,
+      200);
+  const int64_t ftp = store_
+                          .AddFtpSource([&] {
+                            store::FtpSource s;
+                            s.account_id = store_.FindAccountByName("acme")->id;
+                            s.host = "ftp.acme.example";
+                            return s;
+                          }())
+                          .value();
+  ASSERT_TRUE(gw_->CreateAccount("other", "other-pass").ok());
+  auto r = Call("POST", "/panel/api/login", R"({"username":"other","password":"other-pass"})");
+  ASSERT_EQ(r.status, 200);
+  const std::string set_cookie = Header(r, "Set-Cookie");
+  std::vector<std::pair<std::string, std::string>> b{
+      {"cookie", set_cookie.substr(0, set_cookie.find(';'))},
+      {"x-csrf-token", Json::parse(r.body)["csrf"]}};
+  auto list = Call("GET", "/panel/api/integrations", "", {b[0]});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.body.find("acme9"), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find("ftp.acme.example"), std::string::npos) << list.body;
+  const std::string id = R"({"id":)" + std::to_string(ftp) + "}";
+  EXPECT_EQ(Call("POST", "/panel/api/ftp_sources/remove", id, b).status, 404);
+  EXPECT_EQ(Call("POST", "/panel/api/ftp_sources/test", id, b).status, 404);
+  // A's token works for A only: the session is B's, whatever the body says.
+  auto limits = Call("POST", "/panel/api/v2/account/limits", R"({"username":"acme"})", b);
+  EXPECT_EQ(Json::parse(limits.body)["items"][0]["value"], "0") << limits.body;
+  EXPECT_EQ(store_.ListFtpSources(0)->size(), 1u);
+}
+
 TEST_F(PanelTest, SmppUserErrorsNameTheirField) {
   auto [cookie, csrf] = LogIn();
   auto h =
