@@ -128,6 +128,14 @@ async function main() {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#reports button.secondary')]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     check(csv.startsWith('id,phone,status') && csv.includes('+48500600700'), 'CSV export of reports');
+    await page.fill('#reports [name=phone]', '500600701');
+    await page.click('#reports button[type=submit]');
+    // (Polling by locators: the panel's CSP forbids the eval that waitForFunction needs.)
+    await page.locator('#report-results td', { hasText: '+48500600700' }).waitFor({ state: 'detached' });
+    check(await page.locator('#report-results td', { hasText: '+48500600701' }).count() === 1, 'reports filtered by phone');
+    await page.fill('#reports [name=phone]', '');
+    await page.click('#reports button[type=submit]');
+    await page.locator('#report-results td', { hasText: '+48500600700' }).waitFor();
     await shot('messages');
 
     // ---- contacts: CSV import ----

@@ -164,7 +164,20 @@
     const out = el('div', { id: 'report-results' });
     let last = [];
     const exportBtn = el('button', { type: 'button', class: 'secondary', text: t('export_csv') });
-    exportBtn.addEventListener('click', () => B.download('bramka-reports.csv', B.csv(last, ['id', 'phone', 'status', 'queued', 'sent', 'delivered', 'sender', 'type', 'parts', 'text', 'reason'])));
+    // The export holds every message of the filter, not only the page on screen.
+    exportBtn.addEventListener('click', async () => {
+      exportBtn.disabled = true;
+      try {
+        const rows = [];
+        for (let pg = 1; pg <= 200; pg++) {
+          const r = await B.v2('messages/reports', Object.assign({}, filter, { limit: 500, page: pg, order: 'desc' }));
+          rows.push(...(r.items || []));
+          if (pg >= ((r.paging && r.paging.count) || 1)) break;
+        }
+        B.download('bramka-reports.csv', B.csv(rows, ['id', 'phone', 'status', 'queued', 'sent', 'delivered', 'sender', 'type', 'parts', 'text', 'reason']));
+      } catch (e) { form.showError(e); } finally { exportBtn.disabled = false; }
+    });
+    let filter = {};
     const statuses = ['', 'delivered', 'undelivered', 'pending', 'sent', 'unsent', 'in_progress', 'saved'];
     const form = B.form({
       id: 'reports', submit: t('search'), extraButtons: exportBtn,
@@ -175,17 +188,27 @@
         { name: 'date_from', label: t('date_from'), type: 'date' },
         { name: 'date_to', label: t('date_to'), type: 'date' },
       ],
-      onSubmit: (v) => search(v),
+      onSubmit: (v) => { page = 1; return search(v); },
     });
+    let page = 1;
     const search = async (v) => {
-        const p = { limit: 500, order: 'desc' };
-        for (const k of ['phone', 'status', 'type', 'date_from', 'date_to']) if (v[k]) p[k] = v[k];
+        filter = {};
+        for (const k of ['phone', 'status', 'type', 'date_from', 'date_to']) if (v[k]) filter[k] = v[k];
+        const p = Object.assign({ limit: 100, order: 'desc', page }, filter);
         const r = await B.v2('messages/reports', p);
         last = r.items || [];
         out.replaceChildren(B.table([
           { key: 'id', label: t('id') }, { key: 'phone', label: t('phone') }, { label: t('status'), render: (x) => B.status(x.status) },
           { key: 'queued', label: t('queued') }, { key: 'delivered', label: t('delivered_at') }, { key: 'sender', label: t('sender') },
           { key: 'type', label: t('type') }, { key: 'parts', label: t('parts') }, { key: 'text', label: t('text') }], last));
+        const pages = (r.paging && r.paging.count) || 1;
+        if (pages > 1) {
+          const turn = (d) => async () => { page += d; try { await search(form.values()); } catch (e) { form.showError(e); } };
+          out.append(el('nav', { class: 'actions', 'aria-label': t('pages') },
+            el('button', { type: 'button', class: 'secondary', text: t('prev'), disabled: page <= 1, onclick: turn(-1) }),
+            el('span', { text: t('page_of', page, pages) }),
+            el('button', { type: 'button', class: 'secondary', text: t('next'), disabled: page >= pages, onclick: turn(1) })));
+        }
     };
     m.append(B.card('', form), out);
     await search(form.values());
