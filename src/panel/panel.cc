@@ -109,6 +109,19 @@ int64_t Int(const Json& body, const char* key, int64_t fallback) {
   return fallback;
 }
 
+bool Bool(const Json& body, const char* key, bool fallback) {
+  auto it = body.find(key);
+  if (it == body.end()) return fallback;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_number_integer()) return it->get<int64_t>() != 0;
+  if (it->is_string()) {
+    const std::string v = it->get<std::string>();
+    if (v == "1" || v == "true" || v == "on") return true;
+    if (v == "0" || v == "false" || v == "off" || v.empty()) return false;
+  }
+  return fallback;
+}
+
 Panel::Impl::Impl(core::GatewayService& service, Clock& clock, PanelOptions options)
     : service_(service),
       clock_(clock),
@@ -316,7 +329,7 @@ RawHttpResponse Panel::Impl::Analyse(const RawHttpRequest& request) {
   if (!body) return ErrorAnswer(400, "body", "the body must be a JSON object");
   const std::string text = Str(*body, "text");
   const std::string type = Str(*body, "type");
-  const bool utf = body->value("utf", false) && type == "full";
+  const bool utf = Bool(*body, "utf", false) && type == "full";
   const std::string sent = utf ? text : sms::TransliterateForGsm7(text);
   const sms::Encoding encoding = utf ? sms::Encoding::kUcs2 : sms::Encoding::kGsm7;
   auto info = sms::AnalyzeText(sent, encoding);
@@ -339,7 +352,15 @@ Panel::~Panel() = default;
 
 void Panel::Handle(api::http::RawHttpRequest request,
                    std::function<void(api::http::RawHttpResponse)> done) {
-  impl_->Handle(std::move(request), std::move(done));
+  // The adapter edge (STYLE.md "Errors" 4): nothing thrown by a library (JSON) may
+  // reach the server's worker pool. Every handler calls `done` last, so an exception
+  // means no answer went out yet.
+  try {
+    impl_->Handle(std::move(request), done);
+  } catch (const std::exception& e) {
+    spdlog::error("panel: {}", e.what());
+    done(ErrorAnswer(500, "internal", "internal error"));
+  }
 }
 
 }  // namespace bramka::panel

@@ -37,6 +37,8 @@ std::optional<Json> JsonBody(const RawHttpRequest& request);
 std::string Str(const Json& body, const char* key);
 // An integer member (number or decimal string); `fallback` when absent or malformed.
 int64_t Int(const Json& body, const char* key, int64_t fallback);
+// A boolean member (true/false, 1/0, "1"/"0"/"true"/"false"); `fallback` otherwise.
+bool Bool(const Json& body, const char* key, bool fallback);
 
 // Who a request acts for, once its session is checked.
 struct Who {

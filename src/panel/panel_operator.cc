@@ -197,6 +197,21 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
     if (account.empty()) return ErrorAnswer(400, "missing", "choose an account", "account");
     if (!type) return ErrorAnswer(400, "type", "choose a message type", "type");
     if (units <= 0) return ErrorAnswer(400, "units", "enter a positive number of units", "units");
+    auto price = Grosze(Str(body, "price"));
+    if (!price) return ErrorAnswer(400, "price", "a price in PLN, e.g. 123.00", "price");
+    if (*price > 0) {
+      // Sold with an invoice, as `bramka admin payment add` (payments/* shows it).
+      core::TopUpOrder order;
+      order.account = account;
+      order.type = *type;
+      order.units = units;
+      order.gross_grosze = *price;
+      order.paid = Bool(body, "paid", true);
+      order.note = Str(body, "note");
+      auto payment = service_.SellTopUp(order);
+      if (!payment.ok()) return CoreErrorAnswer(payment.error(), {{"price", "price"}}, "account");
+      return JsonAnswer(200, Json{{"success", true}, {"invoice", payment->number}});
+    }
     auto r = service_.TopUp(account, *type, units, Str(body, "note"));
     if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "account");
     return JsonAnswer(200, Json{{"success", true}});

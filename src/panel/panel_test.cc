@@ -181,6 +181,19 @@ TEST_F(PanelTest, OperatorAndCustomerPagesAreApart) {
                  {{"cookie", op_cookie}, {"x-csrf-token", op_csrf}})
                 .status,
             403);
+  // A top-up with a price is sold with an invoice; without one it is a plain credit.
+  std::vector<std::pair<std::string, std::string>> op{{"cookie", op_cookie},
+                                                      {"x-csrf-token", op_csrf}};
+  auto sold = Call("POST", "/panel/api/op/topup",
+                   R"({"account":"acme","type":"full","units":"100","price":"123,00"})", op);
+  ASSERT_EQ(sold.status, 200) << sold.body;
+  EXPECT_TRUE(Json::parse(sold.body)["invoice"].get<std::string>().starts_with("FV "));
+  auto bad = Call("POST", "/panel/api/op/topup",
+                  R"({"account":"acme","type":"full","units":"5","price":"1.234"})", op);
+  EXPECT_EQ(Json::parse(bad.body)["error"]["field"], "price");
+  auto zero =
+      Call("POST", "/panel/api/op/topup", R"({"account":"acme","type":"full","units":0})", op);
+  EXPECT_EQ(Json::parse(zero.body)["error"]["field"], "units");
   // Sender approval: requested by the customer, approved by the operator.
   auto req = Call("POST", "/panel/api/v2/senders/add", R"({"name":"ACME"})",
                   {{"cookie", cookie}, {"x-csrf-token", csrf}});

@@ -14,7 +14,9 @@
     m.append(B.card(t('topup'), B.form({ id: 'topup', submit: t('topup'), fields: [
       { name: 'account', label: t('account'), type: 'select', options: accounts.map((a) => [a.name, a.name]) },
       { name: 'type', label: t('type'), type: 'select', options: TYPES.map((x) => [x, x.toUpperCase()]), value: 'full' },
-      { name: 'units', label: t('units'), type: 'number', attrs: { min: 1 } }, { name: 'note', label: t('note') }],
+      { name: 'units', label: t('units'), type: 'number', attrs: { min: 1 } },
+      { name: 'price', label: t('price_gross'), hint: t('price_gross_hint') },
+      { name: 'paid', label: t('paid'), type: 'checkbox', value: true }, { name: 'note', label: t('note') }],
     onSubmit: async (v) => { await B.post('op/topup', v); B.route(); } })));
     m.append(B.card(t('new_account'), B.form({ id: 'account-add', submit: t('create'), fields: [
       { name: 'name', label: t('username'), required: true, attrs: { autocomplete: 'off' } },
