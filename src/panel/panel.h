@@ -15,7 +15,8 @@
 //   POST /panel/api/v2/<group>/<action>  an API v2 action as the session's account
 //   POST /panel/api/analyse            {text, type, utf}: characters, parts, encoding
 //   GET  /panel/api/{integrations,traffic}, POST /panel/api/{tokens,smpp_users,ftp_sources,
-//        ftp_sources/test,ftp_sources/remove,sql_sources,sql_sources/remove,callbacks}
+//        ftp_sources/test,ftp_sources/remove,sql_sources,sql_sources/test,
+//        sql_sources/remove,callbacks}
 //                                                           (panel_customer.cc)
 //   GET  /panel/api/op/{accounts,senders,numbers,inbox,health}, POST /panel/api/op/{accounts,
 //        topup,senders,numbers,numbers/remove}                (panel_operator.cc)

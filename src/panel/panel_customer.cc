@@ -9,6 +9,7 @@
 #include "common/time_format.h"
 #include "ingest/ftp/poller.h"
 #include "ingest/ftp/source_config.h"
+#include "ingest/sql/client.h"
 #include "ingest/sql/layout.h"
 #include "ingest/sql/sql_url.h"
 #include "panel/panel_impl.h"
@@ -233,6 +234,36 @@ RawHttpResponse Panel::Impl::Customer(const Who& who, const RawHttpRequest& requ
       return CoreErrorAnswer(id.error(), {{"interval", "interval_s"}, {"tls", "tls"}}, "url");
     }
     return JsonAnswer(200, Json{{"id", *id}});
+  }
+  if (path == "sql_sources/test") {
+    // "Test connection": connect as the poller will and run a trivial query.
+    auto sources = service_.ListSqlSources(name);
+    if (!sources.ok()) return CoreErrorAnswer(sources.error(), {}, "id");
+    const int64_t id = Int(body, "id", 0);
+    auto it = std::find_if(sources->begin(), sources->end(),
+                           [id](const store::SqlSource& s) { return s.id == id; });
+    if (it == sources->end()) return ErrorAnswer(404, "id", "no such SQL source", "id");
+    auto box = SecretBox::FromKeyFile(options_.secret_key_file, /*create=*/false);
+    if (!box.ok()) return CoreErrorAnswer(box.error(), {}, "id");
+    ingest::sql::ConnectParams p;
+    auto engine = ingest::sql::ParseEngine(it->engine);
+    if (!engine.ok()) return CoreErrorAnswer(engine.error(), {}, "id");
+    p.engine = *engine;
+    p.host = it->host;
+    p.port = it->port;
+    p.database = it->database;
+    p.user = it->user;
+    auto password = box->Open(it->password_enc);
+    if (!password.ok()) return CoreErrorAnswer(password.error(), {}, "id");
+    p.password = *password;
+    p.tls = it->tls;
+    p.timeout_s = 5;
+    auto conn = ingest::sql::Connect(p);
+    if (conn.ok()) {
+      if (auto q = (*conn)->Query("SELECT 1"); !q.ok()) conn = q.take_error();
+    }
+    if (!conn.ok()) return JsonAnswer(200, Json{{"ok", false}, {"error", conn.error().message}});
+    return JsonAnswer(200, Json{{"ok", true}});
   }
   if (path == "sql_sources/remove") {
     auto r = service_.RemoveSqlSource(name, Int(body, "id", 0));

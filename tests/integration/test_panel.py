@@ -97,7 +97,7 @@ class PanelTest(unittest.TestCase):
         self.assertIn("127.0.0.1", ftp)
         self.assertNotIn("tajne", ftp)
         sql = self.b.admin("sql", "list", "demo").stdout
-        self.assertIn("klient@127.0.0.1:3306/sms", sql)
+        self.assertIn("klient@127.0.0.1:1/sms", sql)
         self.assertNotIn("sekret", sql)
 
     def test_cookie_csrf_and_origin(self):

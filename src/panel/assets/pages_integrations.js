@@ -52,12 +52,24 @@
         { name: 'after', label: t('ftp_after'), type: 'select', options: [['delete', t('after_delete')], ['move', t('after_move')], ['keep', t('after_keep')]] },
         { name: 'move_dir', label: t('move_dir'), value: 'processed' }],
       onSubmit: async (v) => { await B.post('ftp_sources', v); reload(); } })));
-    // SQL sources (added by the operator: they need database credentials on the server)
+    // SQL sources (standard layout; custom mappings are the operator's)
+    const sqlResult = el('p', { class: 'hint', id: 'sql-test-result', role: 'status' });
     m.append(B.card(t('sql_sources'), el('p', { class: 'hint', text: t('sql_hint') }),
       B.table([{ key: 'engine', label: t('engine') }, { label: t('source'), render: (s) => `${s.user}@${s.host}:${s.port}/${s.database}` },
         { label: t('status'), render: (s) => s.state }, { key: 'last_error', label: t('last_error') },
-        { label: t('actions'), render: (s) => el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' SQL ' + s.id,
-          onclick: async () => { await B.post('sql_sources/remove', { id: s.id }); reload(); } }) }], d.sql_sources, t('no_sql')),
+        { label: t('actions'), render: (s) => el('span', { class: 'actions' },
+          el('button', { type: 'button', class: 'secondary', text: t('test_connection'), 'aria-label': t('test_connection') + ' SQL ' + s.id,
+            onclick: async (ev) => {
+              const b = ev.currentTarget;
+              b.disabled = true;
+              sqlResult.textContent = t('testing');
+              try {
+                const r = await B.post('sql_sources/test', { id: s.id });
+                sqlResult.textContent = r.ok ? t('sql_test_ok') : t('ftp_test_failed', r.error);
+              } catch (e) { sqlResult.textContent = e.message; } finally { b.disabled = false; }
+            } }),
+          el('button', { type: 'button', class: 'danger', text: t('delete'), 'aria-label': t('delete') + ' SQL ' + s.id,
+            onclick: async () => { await B.post('sql_sources/remove', { id: s.id }); reload(); } })) }], d.sql_sources, t('no_sql')), sqlResult,
       B.form({ id: 'sql-add', submit: t('add_sql'), fields: [
         { name: 'url', label: t('sql_url'), required: true, hint: t('sql_url_hint'), attrs: { autocomplete: 'off', spellcheck: 'false' } },
         { name: 'password', label: t('password'), type: 'password', hint: t('sql_password_hint'), attrs: { autocomplete: 'new-password' } },
