@@ -120,6 +120,12 @@ async function main() {
     await page.click('#menu-toggle');
     await page.locator('#nav.open').waitFor();
     await shot('send-375px');
+    for (const name of ['messages', 'contacts', 'integrations']) {
+      await go(name);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 375, name + ' fits 375 px (' + w + ')');
+    }
+    await shot('integrations-375px');
     await page.setViewportSize({ width: 1200, height: 900 });
 
     // ---- messages: filters and CSV export ----
