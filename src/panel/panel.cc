@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <string>
+
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "core/ip_allowlist.h"
