@@ -18,8 +18,9 @@
 //        ftp_sources/test,ftp_sources/remove,sql_sources,sql_sources/test,
 //        sql_sources/remove,callbacks}
 //                                                           (panel_customer.cc)
-//   GET  /panel/api/op/{accounts,senders,numbers,inbox,health}, POST /panel/api/op/{accounts,
-//        topup,senders,numbers,numbers/remove}                (panel_operator.cc)
+//   GET  /panel/api/op/{accounts,signups,senders,numbers,inbox,health}, POST
+//        /panel/api/op/{accounts,topup,signups/approve,signups/reject,senders,numbers,
+//        numbers/remove}                                     (panel_operator.cc)
 // Every POST but the two logins needs the X-CSRF-Token header of the session; a
 // POST whose Origin is not this host is refused (403); API bodies are JSON.
 // Panel-only endpoints answer errors as HTTP 4xx with

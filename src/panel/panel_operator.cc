@@ -143,6 +143,21 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
     }
     return JsonAnswer(200, Json{{"items", out}});
   }
+  if (path == "signups" && !post) {
+    auto signups = service_.ListSignups();
+    if (!signups.ok()) return CoreErrorAnswer(signups.error(), {}, "");
+    Json out = Json::array();
+    for (const auto& g : *signups) {
+      if (g.status != store::SignupStatus::kPending) continue;
+      out.push_back({{"id", g.id},
+                     {"name", g.first_name + " " + g.last_name},
+                     {"company", g.company},
+                     {"phone", g.phone},
+                     {"email", g.email},
+                     {"created", FormatApiTimeMs(g.created_ms)}});
+    }
+    return JsonAnswer(200, Json{{"items", out}});
+  }
   if (!post) return ErrorAnswer(404, "path", "no such panel endpoint");
 
   if (path == "numbers") {
@@ -167,6 +182,27 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
                              "number");
     }
     return JsonAnswer(200, Json{{"id", *id}});
+  }
+  if (path == "signups/approve") {
+    const std::string name = Str(body, "name");
+    const std::string password = Str(body, "password");
+    if (name.empty()) return ErrorAnswer(400, "missing", "enter the new account's login", "name");
+    if (password.size() < 8) {
+      return ErrorAnswer(400, "password", "the password needs at least 8 characters", "password");
+    }
+    auto id = service_.ApproveSignup(Int(body, "id", 0), name, password);
+    if (!id.ok()) {
+      if (id.error().code == ErrorCode::kAlreadyExists) {
+        return ErrorAnswer(409, "taken", "this name is taken", "name");
+      }
+      return CoreErrorAnswer(id.error(), {{"password", "password"}}, "id");
+    }
+    return JsonAnswer(200, Json{{"id", *id}});
+  }
+  if (path == "signups/reject") {
+    auto r = service_.RejectSignup(Int(body, "id", 0));
+    if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");
+    return JsonAnswer(200, Json{{"success", true}});
   }
   if (path == "numbers/remove") {
     auto r = service_.RemoveInboundNumber(Int(body, "id", 0));

@@ -25,7 +25,7 @@ HAVE_BROWSER = (shutil.which("node") and os.path.exists("/usr/bin/chromium")
                 and os.path.isdir(os.path.join(ROOT, "node_modules", "playwright-core")))
 OPERATOR_PASSWORD = "operator-pass-1"
 PAGES = ["login", "dashboard", "send", "send-375px", "messages", "contacts", "senders",
-         "integrations", "inbox", "templates", "subaccounts", "blacklist", "op-accounts", "op-senders", "op-numbers",
+         "integrations", "inbox", "templates", "subaccounts", "blacklist", "op-accounts", "op-signups", "op-senders", "op-numbers",
          "op-inbox", "op-health"]
 
 
@@ -78,6 +78,13 @@ class PanelTest(unittest.TestCase):
         base = os.environ.get("BRAMKA_ARTEFACT_DIR") or tempfile.mkdtemp(prefix="bramka-panel-")
         shots = os.path.join(base, "panel-screenshots")
         os.makedirs(shots, exist_ok=True)
+        # A signup for the operator to approve in the browser (account/add, spec §4.12).
+        # (The demo account may not ask for accounts: 4312.)
+        self.b.admin("account", "add", "reseller", "--password", "reseller-pw")
+        r = self.b.api("account/add", {"first_name": "Anna", "last_name": "Nowak", "company": "Nowa Firma",
+                                       "email": "anna@nowa.example", "phone": "500100300"},
+                       token=None, credentials=("reseller", "reseller-pw"))
+        self.assertTrue(r.get("success"), r)
         env = dict(os.environ, BASE_URL=f"http://127.0.0.1:{self.b.http_port}", SHOTS_DIR=shots,
                    OPERATOR_PASSWORD=OPERATOR_PASSWORD)
         r = subprocess.run(["node", E2E], cwd=ROOT, env=env, capture_output=True, text=True, timeout=150)
@@ -99,6 +106,7 @@ class PanelTest(unittest.TestCase):
         sql = self.b.admin("sql", "list", "demo").stdout
         self.assertIn("klient@127.0.0.1:1/sms", sql)
         self.assertNotIn("sekret", sql)
+        self.assertIn("nowafirma", self.b.admin("account", "list").stdout)
 
     def test_cookie_csrf_and_origin(self):
         set_cookie, cookie, csrf = self.login()

@@ -230,6 +230,19 @@ async function main() {
     await page.locator('main tr', { hasText: 'PANELTEST' }).locator('.status-authorized').waitFor();
     check(true, 'operator approved the sender');
     await shot('op-senders');
+    // A signup sent by the customer's API (account/add) approved here.
+    await go('op/signups');
+    await page.locator('main td', { hasText: 'Nowa Firma' }).waitFor();
+    await page.fill('#signup-approve [name=name]', 'nowafirma');
+    await page.fill('#signup-approve [name=password]', 'krotkie');
+    await page.click('#signup-approve button[type=submit]');
+    await page.locator('#signup-approve [name=password] ~ .err').filter({ hasText: /\S/ }).waitFor();
+    await page.fill('#signup-approve [name=password]', 'dlugie-haslo-1');
+    await page.click('#signup-approve button[type=submit]');
+    await ready(page, 'op/signups');
+    await page.locator('main', { hasText: 'Brak wniosków.' }).waitFor();
+    check(true, 'operator approved a signup (a short password refused first)');
+    await shot('op-signups');
     await go('op/numbers');
     await page.selectOption('#number-add [name=kind]', 'ndi');
     await page.fill('#number-add [name=number]', '+48500000077');

@@ -7,7 +7,7 @@
   B.session = null;  // {kind: 'customer'|'operator', account, csrf}
 
   const CUSTOMER_MENU = ['dashboard', 'send', 'messages', 'inbox', 'contacts', 'senders', 'templates', 'blacklist', 'subaccounts', 'integrations'];
-  const OPERATOR_MENU = ['op/accounts', 'op/senders', 'op/numbers', 'op/inbox', 'op/health'];
+  const OPERATOR_MENU = ['op/accounts', 'op/signups', 'op/senders', 'op/numbers', 'op/inbox', 'op/health'];
 
   function main() { return document.getElementById('main'); }
 

@@ -24,6 +24,23 @@
     onSubmit: async (v) => { await B.post('op/accounts', v); B.route(); } })));
   } };
 
+  // Signups (account/add requests): approving one creates its account.
+  P['op/signups'] = { render: async (m) => {
+    const r = await B.get('op/signups');
+    const items = r.items || [];
+    m.append(B.card('', B.table([{ key: 'created', label: t('created') }, { key: 'name', label: t('name') }, { key: 'company', label: t('company') },
+      { key: 'phone', label: t('phone') }, { key: 'email', label: t('email') },
+      { label: t('actions'), render: (g) => el('button', { type: 'button', class: 'danger', text: t('reject'), 'aria-label': t('reject') + ' ' + g.name,
+        onclick: async () => { await B.post('op/signups/reject', { id: g.id }); B.route(); } }) }], items, t('no_signups'))));
+    if (items.length) {
+      m.append(B.card(t('approve_signup'), B.form({ id: 'signup-approve', submit: t('approve'), fields: [
+        { name: 'id', label: t('signup'), type: 'select', options: items.map((g) => [g.id, `${g.name} (${g.email || g.phone})`]) },
+        { name: 'name', label: t('username'), required: true, attrs: { autocomplete: 'off' } },
+        { name: 'password', label: t('password'), type: 'password', required: true, hint: t('password_hint'), attrs: { autocomplete: 'new-password' } }],
+      onSubmit: async (v) => { await B.post('op/signups/approve', v); B.route(); } })));
+    }
+  } };
+
   P['op/senders'] = { render: async (m) => {
     const r = await B.get('op/senders');
     const set = (s, status) => async () => { await B.post('op/senders', { account: s.account, sender: s.name, status }); B.route(); };
