@@ -19,7 +19,7 @@
 //        sql_sources/remove,callbacks}
 //                                                           (panel_customer.cc)
 //   GET  /panel/api/op/{accounts,signups,senders,numbers,inbox,health}, POST
-//        /panel/api/op/{accounts,topup,signups/approve,signups/reject,senders,numbers,
+//        /panel/api/op/{accounts,topup,messages,signups/approve,signups/reject,senders,numbers,
 //        numbers/remove}                                     (panel_operator.cc)
 // Every POST but the two logins needs the X-CSRF-Token header of the session; a
 // POST whose Origin is not this host is refused (403); API bodies are JSON.

@@ -199,6 +199,14 @@ RawHttpResponse Panel::Impl::Operator(const Who&, const RawHttpRequest& request,
     }
     return JsonAnswer(200, Json{{"id", *id}});
   }
+  if (path == "messages") {
+    // A notice for the account's panel and its account/messages (spec §4.12).
+    const std::string text = Str(body, "text");
+    if (text.empty()) return ErrorAnswer(400, "missing", "enter the message", "text");
+    auto id = service_.PostAccountMessage(Str(body, "account"), text);
+    if (!id.ok()) return CoreErrorAnswer(id.error(), {}, "account");
+    return JsonAnswer(200, Json{{"id", *id}});
+  }
   if (path == "signups/reject") {
     auto r = service_.RejectSignup(Int(body, "id", 0));
     if (!r.ok()) return CoreErrorAnswer(r.error(), {}, "id");

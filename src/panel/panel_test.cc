@@ -194,6 +194,14 @@ TEST_F(PanelTest, OperatorAndCustomerPagesAreApart) {
   auto zero =
       Call("POST", "/panel/api/op/topup", R"({"account":"acme","type":"full","units":0})", op);
   EXPECT_EQ(Json::parse(zero.body)["error"]["field"], "units");
+  // A message to the account shows in its account/messages.
+  ASSERT_EQ(
+      Call("POST", "/panel/api/op/messages", R"({"account":"acme","text":"Przerwa 22:00"})", op)
+          .status,
+      200);
+  auto notes = Call("POST", "/panel/api/v2/account/messages", "{}",
+                    {{"cookie", cookie}, {"x-csrf-token", csrf}});
+  EXPECT_NE(notes.body.find("Przerwa 22:00"), std::string::npos) << notes.body;
   // Sender approval: requested by the customer, approved by the operator.
   auto req = Call("POST", "/panel/api/v2/senders/add", R"({"name":"ACME"})",
                   {{"cookie", cookie}, {"x-csrf-token", csrf}});

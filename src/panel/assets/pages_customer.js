@@ -10,7 +10,9 @@
 
   // ---- dashboard: balances, today's traffic, 7 days as an SVG bar chart ----
   P.dashboard = { render: async (m) => {
-    const [limits, traffic] = await Promise.all([B.v2('account/limits'), B.get('traffic')]);
+    const [limits, traffic, notes] = await Promise.all([B.v2('account/limits'), B.get('traffic'), B.v2('account/messages')]);
+    const fresh = (notes.items || []).filter((n) => n.new);
+    if (fresh.length) m.append(B.card(t('operator_messages'), fresh.map((n) => B.notice(`${n.date}: ${n.message}`))));
     m.append(B.card(t('balances'), el('div', { class: 'grid' }, (limits.items || []).filter((i) => i.value !== 'not_available').map((i) =>
       el('div', {}, el('div', { class: 'stat', text: i.value === 'no_limit' ? '∞' : i.value }), el('div', { class: 'stat-label', text: t('type_' + i.type) }))))));
     const days = traffic.days.map((d) => d.date);

@@ -18,6 +18,10 @@
       { name: 'price', label: t('price_gross'), hint: t('price_gross_hint') },
       { name: 'paid', label: t('paid'), type: 'checkbox', value: true }, { name: 'note', label: t('note') }],
     onSubmit: async (v) => { await B.post('op/topup', v); B.route(); } })));
+    m.append(B.card(t('account_message'), B.form({ id: 'account-message', submit: t('send'), fields: [
+      { name: 'account', label: t('account'), type: 'select', options: accounts.map((a) => [a.name, a.name]) },
+      { name: 'text', label: t('text'), type: 'textarea', required: true }],
+    onSubmit: async (v, f) => { await B.post('op/messages', v); f.inputs.text.value = ''; f.showOk(t('saved')); } })));
     m.append(B.card(t('new_account'), B.form({ id: 'account-add', submit: t('create'), fields: [
       { name: 'name', label: t('username'), required: true, attrs: { autocomplete: 'off' } },
       { name: 'password', label: t('password'), type: 'password', required: true, hint: t('password_hint'), attrs: { autocomplete: 'new-password' } }],
