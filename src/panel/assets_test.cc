@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace bramka::panel {
 namespace {
@@ -34,6 +37,22 @@ TEST(AssetsTest, BytesAreExactAndEtagsDiffer) {
     EXPECT_NE(a.body.back(), '\0') << a.name;
   }
   EXPECT_EQ(etags.size(), AllAssets().size());
+}
+
+TEST(AssetsTest, EveryFileOfTheFolderIsEmbeddedByteForByte) {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(BRAMKA_PANEL_ASSET_DIR)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    const std::string name = entry.path().filename().string();
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    const Asset* a = FindAsset(name);
+    ASSERT_NE(a, nullptr) << name;
+    EXPECT_EQ(a->body, bytes.str()) << name;
+  }
+  EXPECT_EQ(files, AllAssets().size());
 }
 
 }  // namespace
