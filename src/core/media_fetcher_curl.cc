@@ -53,8 +53,8 @@ curl_socket_t OpenSocket(void* user, curlsocktype /*purpose*/, struct curl_socka
       inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text,
                 sizeof text);
     } else if (address->family == AF_INET6) {
-      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr,
-                text, sizeof text);
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr, text,
+                sizeof text);
     }
     guard->refused = text;
     return CURL_SOCKET_BAD;

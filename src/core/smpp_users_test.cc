@@ -106,7 +106,8 @@ TEST(SmppBindThrottleTest, UnknownSystemIdsCountPerAddress) {
   GatewayService gw(store, clock, options);
   ASSERT_TRUE(gw.CreateAccount("acme", "secret").ok());
   ASSERT_TRUE(gw.CreateSmppUser("acme", "acme1", "pw", {}, 0, 0).ok());
-  for (int i = 0; i < 4; ++i) (void)gw.AuthenticateSmpp("ghost" + std::to_string(i), "x", "10.9.9.9");
+  for (int i = 0; i < 4; ++i)
+    (void)gw.AuthenticateSmpp("ghost" + std::to_string(i), "x", "10.9.9.9");
   EXPECT_EQ(static_cast<Failure>(gw.AuthenticateSmpp("acme1", "pw", "10.9.9.9").error().detail),
             Failure::kLoginThrottled);
   EXPECT_TRUE(gw.AuthenticateSmpp("acme1", "pw", "10.9.9.8").ok());
