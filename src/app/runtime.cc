@@ -40,7 +40,9 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.login_throttle.window = std::chrono::seconds(lt.window_s);
   core.login_throttle.block = std::chrono::seconds(lt.block_s);
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
-  rt->media_fetcher = core::MakeCurlMediaFetcher();
+  core::CurlFetcherOptions fetch;
+  fetch.allow_private_addresses = rt->config.media.allow_private_urls;  // SSRF guard (ADR 0021)
+  rt->media_fetcher = core::MakeCurlMediaFetcher(fetch);
   rt->gateway->SetMediaFetcher(rt->media_fetcher.get());
   return rt;
 }

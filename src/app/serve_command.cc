@@ -288,6 +288,7 @@ int RunServe(const std::string& config_path) {
   hopts.cert_file = cfg.Resolve(cfg.http.cert_file);
   hopts.key_file = cfg.Resolve(cfg.http.key_file);
   hopts.max_body_bytes = static_cast<size_t>(cfg.http.max_body_bytes);
+  hopts.idle_timeout_s = cfg.http.idle_timeout_s;  // reliability area
   hopts.billing.seller = {cfg.billing.seller_name, cfg.billing.seller_address,
                           cfg.billing.seller_tax_id};
   hopts.billing.bank_account = cfg.billing.bank_account;
@@ -311,6 +312,9 @@ int RunServe(const std::string& config_path) {
   sopts.bind_address = cfg.smpp.bind;
   sopts.port = static_cast<uint16_t>(cfg.smpp.port);
   sopts.tls_port = static_cast<uint16_t>(cfg.smpp.tls_port);
+  // reliability area: slow/idle clients and unanswered-request limits.
+  sopts.session.session_init_timeout = std::chrono::seconds(cfg.smpp.session_init_timeout_s);
+  sopts.max_pending_requests = static_cast<uint32_t>(cfg.smpp.max_pending_requests);
   if (auto tls = smpp::net::TlsContext::Server(hopts.cert_file, hopts.key_file); tls.ok()) {
     sopts.tls = *tls;
   } else {

@@ -202,6 +202,7 @@ Result<Config> LoadConfig(const std::string& path) {
   for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify", "inbound"}) top.Known(k);
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
   top.Known("ftp");  // SMS via FTP
+  top.Known("media");  // reliability area
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -220,12 +221,15 @@ Result<Config> LoadConfig(const std::string& path) {
   http.Get("cert_file", c.http.cert_file);
   http.Get("key_file", c.http.key_file);
   http.Get("max_body_bytes", c.http.max_body_bytes);
+  http.Get("idle_timeout_s", c.http.idle_timeout_s);  // reliability area
   http.CheckUnknown();
 
   TableReader smpp(root["smpp"].as_table(), "smpp", errors);
   smpp.Get("bind", c.smpp.bind);
   smpp.Get("port", c.smpp.port);
   smpp.Get("tls_port", c.smpp.tls_port);
+  smpp.Get("session_init_timeout_s", c.smpp.session_init_timeout_s);  // reliability area
+  smpp.Get("max_pending_requests", c.smpp.max_pending_requests);      // reliability area
   smpp.CheckUnknown();
 
   TableReader store(root["store"].as_table(), "store", errors);
@@ -345,6 +349,14 @@ Result<Config> LoadConfig(const std::string& path) {
           "[login_throttle] max_failures_* must be >= 0 (0 = off)", errors);
   Require(c.login_throttle.window_s > 0 && c.login_throttle.block_s > 0,
           "[login_throttle] window_s and block_s must be positive", errors);
+
+  // ---- reliability area (ADR 0021) ----
+  TableReader media(root["media"].as_table(), "media", errors);
+  media.Get("allow_private_urls", c.media.allow_private_urls);
+  media.CheckUnknown();
+  Require(c.http.idle_timeout_s > 0, "[http] idle_timeout_s must be positive", errors);
+  Require(c.smpp.session_init_timeout_s > 0 && c.smpp.max_pending_requests > 0,
+          "[smpp] session_init_timeout_s and max_pending_requests must be positive", errors);
 
   // ---- SMS via FTP (ADR 0012) ----
   TableReader ftp(root["ftp"].as_table(), "ftp", errors);

@@ -28,12 +28,15 @@ struct HttpConfig {
   std::string cert_file = "tls/cert.pem";
   std::string key_file = "tls/key.pem";
   int64_t max_body_bytes = 32 << 20;
+  int idle_timeout_s = 60;  // reliability: a request's header/body must arrive within this
 };
 
 struct SmppConfig {
   std::string bind = "127.0.0.1";
   int port = 2775;
   int tls_port = 3550;
+  int session_init_timeout_s = 30;  // reliability: a connection must bind within this
+  int max_pending_requests = 100;   // reliability: unanswered requests per bind (then THROTTLED)
 };
 
 struct StoreConfig {
@@ -163,6 +166,14 @@ struct LoginThrottleConfig {
   int block_s = 300;
 };
 
+// ---- reliability area (docs/adr/0021) ----
+// [media]: files/add by URL.
+struct MediaConfig {
+  // Let files/add fetch URLs that resolve to loopback, private or link-local
+  // addresses (off: SSRF guard, core/url_guard.h). Tests on 127.0.0.1 set it.
+  bool allow_private_urls = false;
+};
+
 // ---- SMS via FTP (src/ingest/ftp, ADR 0012) ----
 // [ftp]: global knobs of the poller; the sources themselves are per account in the
 // store (`bramka admin ftp add`).
@@ -199,6 +210,8 @@ struct Config {
   LoginThrottleConfig login_throttle;  // [login_throttle]
   // ---- SMS via FTP ----
   FtpConfig ftp;  // [ftp]
+  // ---- reliability area ----
+  MediaConfig media;  // [media]
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

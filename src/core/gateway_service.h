@@ -205,7 +205,9 @@ class GatewayService {
   // ---- SMPP (api/smpp) ------------------------------------------------------------
   // A bind: Failure::kInvalidUser (kUnauthenticated) for an unknown system_id or a
   // wrong password; kIpNotAllowed (kPermissionDenied) when `peer_address` is outside
-  // the login's allowlist; kSendingBlocked (kPermissionDenied) for an inactive account.
+  // the login's allowlist; kSendingBlocked (kPermissionDenied) for an inactive account;
+  // kLoginThrottled (kThrottled) after too many failed binds from the address or for
+  // the system_id (login_throttle(); the password is then not checked).
   Result<SmppLogin> AuthenticateSmpp(const std::string& system_id, const std::string& password,
                                      const std::string& peer_address);
   // Operator: a new SMPP login for the account. kNotFound (unknown account),

@@ -16,6 +16,10 @@ LoginThrottle::LoginThrottle(LoginThrottleOptions options) : options_(options) {
 std::chrono::seconds LoginThrottle::BlockedLocked(const std::string& key, SystemTime now) {
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.blocked_until <= now) return std::chrono::seconds(0);
+  // reliability area: a wall clock that jumped back must not stretch a block beyond
+  // `block` (it would lock a user out for the size of the jump).
+  if (it->second.blocked_until - now > options_.block)
+    it->second.blocked_until = now + options_.block;
   auto left = std::chrono::ceil<std::chrono::seconds>(it->second.blocked_until - now);
   return std::max(left, std::chrono::seconds(1));
 }

@@ -86,5 +86,21 @@ TEST(LoginThrottleTest, TrackedKeysAreBounded) {
   EXPECT_LE(t.BlockedKeys(kT0 + seconds(1000)), 100u);
 }
 
+// ---- reliability area (issue 12): clock jumps ----
+TEST(LoginThrottleTest, ClockJumpsNeitherStretchNorSkipBlocks) {
+  LoginThrottleOptions o = Options();
+  LoginThrottle t(o);
+  for (int i = 0; i < o.max_failures_per_username; ++i) t.RecordFailure("", "alice", kT0);
+  ASSERT_GT(t.Blocked("", "alice", kT0).count(), 0);
+  // The wall clock jumps back an hour: still blocked, but for at most `block`.
+  const auto back = kT0 - std::chrono::hours(1);
+  EXPECT_LE(t.Blocked("", "alice", back), o.block);
+  EXPECT_GT(t.Blocked("", "alice", back).count(), 0);
+  EXPECT_EQ(t.Blocked("", "alice", back + o.block).count(), 0);
+  // A forward jump simply ends the block (it measures wall time).
+  for (int i = 0; i < o.max_failures_per_username; ++i) t.RecordFailure("", "bob", kT0);
+  EXPECT_EQ(t.Blocked("", "bob", kT0 + std::chrono::hours(2)).count(), 0);
+}
+
 }  // namespace
 }  // namespace bramka::core

@@ -9,7 +9,9 @@
 // Thread-safe.
 //
 // Errors (all with core::Failure in detail):
-//   kInvalidArgument + kInvalidParameter  the URL is malformed or not http(s)
+//   kInvalidArgument + kInvalidParameter  the URL is malformed or not http(s), or it
+//                                         (or a redirect) resolves to a non-public
+//                                         address (SSRF guard, url_guard.h)
 //   kInvalidArgument + kFileTooLarge      the body is larger than max_bytes
 //   kUnavailable     + kFileFetchFailed   connect/TLS/timeout failures, an HTTP
 //                                         status other than 2xx, too many redirects
@@ -39,6 +41,10 @@ struct CurlFetcherOptions {
   std::chrono::seconds timeout{15};  // whole transfer
   std::chrono::seconds connect_timeout{5};
   long max_redirects = 3;
+  // reliability area (docs/adr/0021): connections to loopback, private, link-local
+  // and other non-public addresses (core/url_guard.h) are refused, for the first
+  // request and every redirect, unless this is set ([media] allow_private_urls).
+  bool allow_private_addresses = false;
 };
 
 // The libcurl implementation (media_fetcher_curl.cc). Certificates are verified

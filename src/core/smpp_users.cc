@@ -23,18 +23,31 @@ Result<SmppLogin> GatewayService::AuthenticateSmpp(const std::string& system_id,
     return Refuse(ErrorCode::kUnauthenticated, Failure::kInvalidUser,
                   "invalid system_id or password");
   };
-  if (system_id.empty()) return invalid();
+  const SystemTime now = clock_.Now();
+  // reliability area (issue 12): failed binds count in the same LoginThrottle as API
+  // logins (per address, and per system_id under its own key space), so passwords
+  // cannot be guessed over SMPP either; a blocked attempt is refused unchecked.
+  const std::string throttle_name = CacheName(system_id);
+  if (auto left = login_throttle_->Blocked(peer_address, throttle_name, now); left.count() > 0) {
+    return Refuse(ErrorCode::kThrottled, Failure::kLoginThrottled,
+                  "too many failed binds; try again in " + std::to_string(left.count()) + " s");
+  }
+  auto failed = [&]() {
+    login_throttle_->RecordFailure(peer_address, throttle_name, now);
+    return invalid();
+  };
+  if (system_id.empty()) return failed();
   auto user = store_.FindSmppUser(system_id);
   if (!user.ok()) {
-    if (user.error().code == ErrorCode::kNotFound) return invalid();
+    if (user.error().code == ErrorCode::kNotFound) return failed();
     return Fail(user.take_error());
   }
-  const SystemTime now = clock_.Now();
   auto cached = credentials_->Lookup(CacheName(system_id), password, now);
   if (!cached || *cached != user->id) {
-    if (!VerifyPassword(user->password_hash, password)) return invalid();
+    if (!VerifyPassword(user->password_hash, password)) return failed();
     credentials_->Remember(CacheName(system_id), password, user->id, now);
   }
+  login_throttle_->RecordSuccess(throttle_name);
   if (!IpAllowed(user->allowed_cidrs, peer_address)) {
     return Refuse(ErrorCode::kPermissionDenied, Failure::kIpNotAllowed,
                   "address " + peer_address + " is not allowed for system_id " + system_id);

@@ -70,5 +70,48 @@ TEST_F(SmppUsersTest, OutboxQueueListAck) {
   EXPECT_EQ(gw_->PendingSmppDelivers(3, 10)->size(), 1u);
 }
 
+// ---- reliability area (issue 12): failed binds are throttled like API logins ----
+TEST(SmppBindThrottleTest, TooManyWrongPasswordsBlockTheSystemIdWithoutChecking) {
+  store::InMemoryStore store;
+  FakeClock clock;
+  CoreOptions options;
+  options.login_throttle.max_failures_per_address = 100;
+  options.login_throttle.max_failures_per_username = 3;
+  options.login_throttle.window = std::chrono::seconds(60);
+  options.login_throttle.block = std::chrono::seconds(30);
+  GatewayService gw(store, clock, options);
+  ASSERT_TRUE(gw.CreateAccount("acme", "secret").ok());
+  ASSERT_TRUE(gw.CreateSmppUser("acme", "acme1", "pw", {}, 0, 0).ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(static_cast<Failure>(gw.AuthenticateSmpp("acme1", "bad", "10.0.0.1").error().detail),
+              Failure::kInvalidUser);
+  }
+  // Blocked now, even with the right password and from another address.
+  auto blocked = gw.AuthenticateSmpp("acme1", "pw", "10.0.0.2");
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().code, ErrorCode::kThrottled);
+  EXPECT_EQ(static_cast<Failure>(blocked.error().detail), Failure::kLoginThrottled);
+  // The API login of the same name is a different key: not blocked.
+  EXPECT_TRUE(gw.login_throttle().Blocked("10.0.0.3", "acme1", clock.Now()).count() == 0);
+  clock.Advance(std::chrono::seconds(31));
+  EXPECT_TRUE(gw.AuthenticateSmpp("acme1", "pw", "10.0.0.2").ok());
+}
+
+TEST(SmppBindThrottleTest, UnknownSystemIdsCountPerAddress) {
+  store::InMemoryStore store;
+  FakeClock clock;
+  CoreOptions options;
+  options.login_throttle.max_failures_per_address = 4;
+  options.login_throttle.max_failures_per_username = 100;
+  GatewayService gw(store, clock, options);
+  ASSERT_TRUE(gw.CreateAccount("acme", "secret").ok());
+  ASSERT_TRUE(gw.CreateSmppUser("acme", "acme1", "pw", {}, 0, 0).ok());
+  for (int i = 0; i < 4; ++i)
+    (void)gw.AuthenticateSmpp("ghost" + std::to_string(i), "x", "10.9.9.9");
+  EXPECT_EQ(static_cast<Failure>(gw.AuthenticateSmpp("acme1", "pw", "10.9.9.9").error().detail),
+            Failure::kLoginThrottled);
+  EXPECT_TRUE(gw.AuthenticateSmpp("acme1", "pw", "10.9.9.8").ok());
+}
+
 }  // namespace
 }  // namespace bramka::core

@@ -74,7 +74,7 @@ class MediaTest(unittest.TestCase):
         cls.httpd = QuietServer(("127.0.0.1", 0), handler)
         cls.base = f"http://127.0.0.1:{cls.httpd.server_address[1]}"
         threading.Thread(target=cls.httpd.serve_forever, daemon=True).start()
-        cls.b = Bramka().start()
+        cls.b = Bramka(extra_config="\n[media]\nallow_private_urls = true\n").start()  # fetches from 127.0.0.1
         cls.b.admin("account", "add", "beta", "--password", "pw-beta", "--mms", "5", "--voice", "5",
                     "--hlr", "5")
 
