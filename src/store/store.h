@@ -499,6 +499,14 @@ class Store {
   virtual Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) = 0;
   // Inserted into the customer's table: the entry is deleted (gone: success).
   virtual Result<void> AckSqlMo(int64_t entry_id) = 0;
+
+  // ---- ingest fast path (perf-ingest, docs/adr/0020) ------------------------------------
+  // Whether each of `phones` (E.164) is on the account's blacklist, in order: the answers
+  // IsBlacklisted gives, for all recipients of a submit at once. The default asks
+  // IsBlacklisted per phone; a store may answer from one read (SqliteStore: one reader
+  // connection, no lookups at all when the account has no entries).
+  virtual Result<std::vector<bool>> AreBlacklisted(AccountId id,
+                                                   const std::vector<std::string>& phones);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -240,6 +240,10 @@ class SqliteStore final : public Store {
   Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
                               const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
   Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+
+  // ---- ingest fast path (sqlite_store_ingest.cc, docs/adr/0020) ----
+  Result<std::vector<bool>> AreBlacklisted(AccountId id,
+                                           const std::vector<std::string>& phones) override;
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
