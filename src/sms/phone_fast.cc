@@ -16,8 +16,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 constexpr int kPolandCode = 48;
 constexpr size_t kNationalDigits = 9;
 constexpr size_t kPrefixDigits = 5;
-constexpr uint64_t kPrefixes = 100'000;      // 10^kPrefixDigits
-constexpr uint64_t kSuffixSpan = 10'000;     // 10^(kNationalDigits - kPrefixDigits)
+constexpr uint64_t kPrefixes = 100'000;   // 10^kPrefixDigits
+constexpr uint64_t kSuffixSpan = 10'000;  // 10^(kNationalDigits - kPrefixDigits)
 
 enum : uint8_t { kUnknown = 0, kValid = 1, kInvalid = 2, kMixed = 3 };
 
@@ -61,8 +61,7 @@ std::optional<std::string> FastPolishNumber(std::string_view cleaned, bool defau
   } else if (default_region_pl && cleaned.size() == 2 + kNationalDigits &&
              cleaned.starts_with("48")) {
     national = cleaned.substr(2);
-  } else if (default_region_pl && cleaned.size() == kNationalDigits &&
-             !cleaned.starts_with("48")) {
+  } else if (default_region_pl && cleaned.size() == kNationalDigits && !cleaned.starts_with("48")) {
     // A 9-digit "48…" may lose its "48" in libphonenumber (a country code before a
     // shorter national number): left to it.
     national = cleaned;

@@ -105,18 +105,16 @@ TEST(PhoneFastPathTest, PossibleValidation) {
 }
 
 TEST(PhoneFastPathTest, EdgesAreLeftToLibphonenumber) {
-  for (const char* cleaned : {"+480500600700", "0500600700", "485006007", "+4850060070",
-                              "+485006007000", "50060070", "5006007000", "+49500600700",
-                              "+4850060070a", "", "+", "48", "+48"}) {
-    EXPECT_FALSE(internal::FastPolishNumber(cleaned, true, PhoneValidation::kValid))
-        << cleaned;
+  for (const char* cleaned :
+       {"+480500600700", "0500600700", "485006007", "+4850060070", "+485006007000", "50060070",
+        "5006007000", "+49500600700", "+4850060070a", "", "+", "48", "+48"}) {
+    EXPECT_FALSE(internal::FastPolishNumber(cleaned, true, PhoneValidation::kValid)) << cleaned;
   }
   EXPECT_EQ(internal::FastPolishNumber("+48500600700", true, PhoneValidation::kValid),
             "+48500600700");
   EXPECT_EQ(internal::FastPolishNumber("48500600700", true, PhoneValidation::kValid),
             "+48500600700");
-  EXPECT_EQ(internal::FastPolishNumber("600700800", true, PhoneValidation::kValid),
-            "+48600700800");
+  EXPECT_EQ(internal::FastPolishNumber("600700800", true, PhoneValidation::kValid), "+48600700800");
   EXPECT_FALSE(internal::FastPolishNumber("+48111111111", true, PhoneValidation::kValid));
 }
 
@@ -129,8 +127,8 @@ TEST(PhoneFastPathTest, NormalizerAgreesWithReferenceOnRawForms) {
     const std::string nine = Nine(100'000'000 + rng() % 900'000'000);
     const auto ref = Reference("+48" + nine, "PL", PhoneValidation::kValid);
     for (const std::string& raw :
-         {"+48" + nine, "48" + nine, "0048" + nine, " 48" + nine, "+48 " + nine.substr(0, 3) +
-          " " + nine.substr(3, 3) + "-" + nine.substr(6)}) {
+         {"+48" + nine, "48" + nine, "0048" + nine, " 48" + nine,
+          "+48 " + nine.substr(0, 3) + " " + nine.substr(3, 3) + "-" + nine.substr(6)}) {
       auto got = normalizer.Normalize(raw);
       if (ref) {
         ASSERT_TRUE(got.ok()) << raw << ": " << got.error().message;
@@ -142,7 +140,8 @@ TEST(PhoneFastPathTest, NormalizerAgreesWithReferenceOnRawForms) {
   }
   auto invalid = normalizer.Normalize("+48111111111");
   ASSERT_FALSE(invalid.ok());
-  EXPECT_EQ(invalid.error().message, "phone number '+48111111111' is not a valid number for PL (+48)");
+  EXPECT_EQ(invalid.error().message,
+            "phone number '+48111111111' is not a valid number for PL (+48)");
 }
 
 }  // namespace
