@@ -7,7 +7,8 @@ large balances; the scenario runs RUNS times (default 3) and the median run (by
 throughput) is printed with the raw JSON of every run.
 
 Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/bench_smpp.py [SCENARIO...]
-Scenarios: smpp1 smpp8 receipts binds1000 http http_tls (default: all).
+Scenarios: smpp1 smpp8 receipts binds1000 http http_tls http100k smpp8_rate http_rate
+(default: all; RATE=20000 for the *_rate ones).
 """
 import json
 import os
@@ -33,6 +34,12 @@ SCENARIOS = {
     "binds1000": ["smpp", *SMPP_USER, "--binds", "1000", "--window", "1", "--duration", SECS],
     "http": ["http", "--connections", "32", "--duration", SECS],
     "http_tls": ["http", "--tls", "--connections", "32", "--duration", SECS],
+    # issue 11 (ADR 0020): one request of 100,000 recipients; p99 at a fixed offered rate.
+    "http100k": ["http", "--connections", "1", "--recipients", "100000", "--count", "1"],
+    "smpp8_rate": ["smpp", *SMPP_USER, "--binds", "8", "--window", "64", "--duration", SECS,
+                   "--rate", os.environ.get("RATE", "20000")],
+    "http_rate": ["http", "--connections", "64", "--duration", SECS,
+                  "--rate", os.environ.get("RATE", "20000")],
 }
 
 

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "common/fd_limit.h"
+#include "loadgen/pacer.h"
 
 namespace bramka::loadgen {
 namespace {
@@ -44,6 +46,7 @@ struct Run {
   std::atomic<uint64_t> next_number{0};
   std::atomic<uint32_t> done{0};
   tcp::resolver::results_type endpoints;
+  std::unique_ptr<Pacer> pacer;  // --rate
   std::mutex mu;
   std::condition_variable cv;
 
@@ -105,8 +108,20 @@ template <typename Stream>
 asio::awaitable<Outcome> Exchange(Stream& stream, Run& run, Worker& w) {
   beast::flat_buffer buffer;
   const std::string host = run.o.host + ":" + std::to_string(run.o.port);
+  std::optional<asio::steady_timer> timer;
   for (;;) {
-    const int64_t start = run.Now();
+    int64_t start = run.Now();
+    if (run.pacer) {
+      // Open loop: wait for this request's due time; its latency counts from then.
+      const Pacer::Slot slot = run.pacer->Take();
+      if (slot.due_ns > start && slot.due_ns < run.deadline_ns.load()) {
+        if (!timer) timer.emplace(co_await asio::this_coro::executor);
+        timer->expires_after(std::chrono::nanoseconds(slot.due_ns - start));
+        beast::error_code wait_ec;
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+      }
+      start = slot.due_ns;
+    }
     if (!run.TakeTicket(start)) co_return Outcome::kDone;
     http::request<http::string_body> req{http::verb::post, run.o.path, 11};
     req.set(http::field::host, host);
@@ -218,6 +233,7 @@ Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& o) {
   if (o.bounds.duration_s > 0) {
     run.deadline_ns.store(start + static_cast<int64_t>(o.bounds.duration_s * 1e9));
   }
+  if (o.rate > 0) run.pacer = std::make_unique<Pacer>(o.rate, start);
   for (auto& w : workers) {
     asio::co_spawn(io, Connection(run, w, tls ? &*tls : nullptr), asio::detached);
   }
@@ -229,6 +245,7 @@ Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& o) {
   r.connections = o.connections;
   r.recipients = o.recipients;
   r.tls = o.tls;
+  r.rate = o.rate;
   LatencySamples all;
   int64_t last = start;
   for (const auto& w : workers) {

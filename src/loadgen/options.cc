@@ -25,6 +25,20 @@ void AddCommon(CLI::App& cmd, std::string& host, uint16_t& port, std::string& co
   cmd.add_flag("--json", json, "Print one JSON object instead of text");
 }
 
+void AddRate(CLI::App& cmd, double& rate, const char* what) {
+  cmd.add_option("--rate", rate,
+                 std::string("Open loop: this many ") + what +
+                     " per second in total, latency from each one's due time "
+                     "(default 0: closed loop, as fast as answers come back)");
+}
+
+Result<void> CheckRate(double rate) {
+  if (!(rate >= 0) || rate > 10'000'000) {
+    return Fail(ErrorCode::kInvalidArgument, "--rate must be between 0 and 10000000");
+  }
+  return {};
+}
+
 Result<void> CheckBounds(const Bounds& b) {
   if (b.count == 0 && b.duration_s <= 0) {
     return Fail(ErrorCode::kInvalidArgument, "give --count N and/or --duration S (> 0)");
@@ -77,6 +91,7 @@ void AddSmppBenchFlags(CLI::App& cmd, SmppBenchOptions& o) {
   cmd.add_option("--source", o.source, "source_addr (default Bramka; SMSECO = eco)");
   cmd.add_option("--destination", o.destination, "Destination prefix (default 48500)");
   cmd.add_option("--text", o.text, "short_message");
+  AddRate(cmd, o.rate, "submit_sm");
 }
 
 void AddHttpBenchFlags(CLI::App& cmd, HttpBenchOptions& o) {
@@ -89,10 +104,12 @@ void AddHttpBenchFlags(CLI::App& cmd, HttpBenchOptions& o) {
   cmd.add_option("--sender", o.sender, "Sender name (default: none, i.e. ECO)");
   cmd.add_option("--destination", o.destination, "Destination prefix (default 48500)");
   cmd.add_option("--text", o.text, "Message text");
+  AddRate(cmd, o.rate, "requests");
 }
 
 Result<void> Finish(SmppBenchOptions& o) {
   BRAMKA_RETURN_IF_ERROR(CheckBounds(o.bounds));
+  BRAMKA_RETURN_IF_ERROR(CheckRate(o.rate));
   if (o.binds == 0) return Fail(ErrorCode::kInvalidArgument, "--binds must be >= 1");
   if (o.window == 0) return Fail(ErrorCode::kInvalidArgument, "--window must be >= 1");
   if (o.threads == 0) return Fail(ErrorCode::kInvalidArgument, "--threads must be >= 1");
@@ -123,6 +140,7 @@ Result<void> Finish(SmppBenchOptions& o) {
 
 Result<void> Finish(HttpBenchOptions& o) {
   BRAMKA_RETURN_IF_ERROR(CheckBounds(o.bounds));
+  BRAMKA_RETURN_IF_ERROR(CheckRate(o.rate));
   if (o.connections == 0) return Fail(ErrorCode::kInvalidArgument, "--connections must be >= 1");
   if (o.recipients == 0) return Fail(ErrorCode::kInvalidArgument, "--recipients must be >= 1");
   if (o.threads == 0) return Fail(ErrorCode::kInvalidArgument, "--threads must be >= 1");

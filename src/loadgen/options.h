@@ -42,6 +42,9 @@ struct SmppBenchOptions {
   std::string text = "bramka bench";
   uint32_t threads = 1;  // I/O threads of the load generator
   bool json = false;
+  // > 0: open loop (pacer.h), this many submit_sm per second over all binds; latency
+  // counts from each submit_sm's due time. 0: closed loop (window-bound).
+  double rate = 0;
 };
 
 struct HttpBenchOptions {
@@ -60,6 +63,9 @@ struct HttpBenchOptions {
   std::string text = "bramka bench";
   uint32_t threads = 1;
   bool json = false;
+  // > 0: open loop (pacer.h), this many requests per second over all connections;
+  // latency counts from each request's due time. 0: closed loop.
+  double rate = 0;
 };
 
 // Adds the flags to a `smpp` / `http` subcommand bound to `o`.

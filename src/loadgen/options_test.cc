@@ -149,3 +149,30 @@ TEST(BenchOptionsTest, DestinationNumbersAndBodies) {
 
 }  // namespace
 }  // namespace bramka::loadgen
+
+// --rate (open loop, ADR 0020).
+namespace bramka::loadgen {
+namespace {
+
+TEST(BenchOptionsTest, RateFlag) {
+  BenchCommand b;
+  Parse(b, {"smpp", "--port", "2775", "--duration", "5", "--rate", "20000"});
+  EXPECT_DOUBLE_EQ(b.smpp.rate, 20'000);
+  EXPECT_TRUE(Finish(b.smpp).ok());
+  b.smpp.rate = -1;
+  EXPECT_NE(Finish(b.smpp).error().message.find("--rate"), std::string::npos);
+
+  BenchCommand c;
+  Parse(c, {"http", "--port", "8080", "--token", "t", "--count", "10", "--rate", "500.5"});
+  EXPECT_DOUBLE_EQ(c.http.rate, 500.5);
+  EXPECT_TRUE(Finish(c.http).ok());
+  c.http.rate = 1e9;
+  EXPECT_NE(Finish(c.http).error().message.find("--rate"), std::string::npos);
+
+  BenchCommand d;
+  Parse(d, {"http", "--port", "8080", "--token", "t", "--count", "10"});
+  EXPECT_DOUBLE_EQ(d.http.rate, 0);  // closed loop by default
+}
+
+}  // namespace
+}  // namespace bramka::loadgen

@@ -54,6 +54,10 @@ std::string ToText(const SmppBenchReport& r) {
       "submit_sm: {} sent, {} accepted (ESME_ROK) in {:.3f} s = {:.0f} accepted/s "
       "(window {} per bind)\n",
       r.submitted, r.accepted, r.submit_s, r.accepted_per_s(), r.window);
+  if (r.rate > 0) {
+    out += fmt::format("open loop: {:.0f} submit_sm/s offered, latency from each one's due time\n",
+                       r.rate);
+  }
   out += "submit_sm_resp latency: " + LatencyLine(r.latency) + "\n";
   out += "errors by command_status: " + CountsLine(r.errors) + "\n";
   out += "no response: " + CountsLine(r.failed) + "\n";
@@ -80,7 +84,8 @@ std::string ToJson(const SmppBenchReport& r) {
                       {"failed", CountsJson(r.failed)},
                       {"submit_s", r.submit_s},
                       {"accepted_per_s", r.accepted_per_s()},
-                      {"latency", LatencyJson(r.latency)}};
+                      {"latency", LatencyJson(r.latency)},
+                      {"rate", r.rate}};
   if (r.receipts_wanted) {
     j["receipts"] = r.receipts;
     j["receipts_other"] = r.receipts_other;
@@ -99,6 +104,10 @@ std::string ToText(const HttpBenchReport& r) {
       "requests: {} sent, {} succeeded in {:.3f} s = {:.0f} req/s ({} messages "
       "= {:.0f} msg/s)\n",
       r.requests, r.ok, r.seconds, r.requests_per_s(), r.messages, r.messages_per_s());
+  if (r.rate > 0) {
+    out += fmt::format("open loop: {:.0f} requests/s offered, latency from each one's due time\n",
+                       r.rate);
+  }
   out += "latency: " + LatencyLine(r.latency) + "\n";
   out += "errors: " + CountsLine(r.errors) + "\n";
   return out;
@@ -115,7 +124,8 @@ std::string ToJson(const HttpBenchReport& r) {
                       {"seconds", r.seconds},
                       {"requests_per_s", r.requests_per_s()},
                       {"messages_per_s", r.messages_per_s()},
-                      {"latency", LatencyJson(r.latency)}};
+                      {"latency", LatencyJson(r.latency)},
+                      {"rate", r.rate}};
   return j.dump();
 }
 

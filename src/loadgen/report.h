@@ -26,6 +26,7 @@ struct SmppBenchReport {
   uint64_t receipts_other = 0;     // deliver_sm not matching (earlier runs, MO)
   double last_receipt_s = 0;       // from the first submit_sm to the last receipt
   double after_last_submit_s = 0;  // from the last submit_sm_resp to the last receipt
+  double rate = 0;                 // --rate (open loop; latency from due times), 0 closed
   double accepted_per_s() const;
   double receipts_per_s() const;
 };
@@ -39,6 +40,7 @@ struct HttpBenchReport {
   uint64_t messages = 0;  // sum of "queued"
   Counts errors;          // "HTTP 503", "error 2101", "io: end of stream", ...
   double seconds = 0;     // from the first request to the last answer
+  double rate = 0;        // --rate (open loop; latency from due times), 0 closed
   LatencySummary latency;
   double requests_per_s() const;
   double messages_per_s() const;

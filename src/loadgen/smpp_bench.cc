@@ -3,16 +3,19 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "common/fd_limit.h"
+#include "loadgen/pacer.h"
 #include "smpp/net/connection.h"
 #include "smpp/net/tls.h"
 #include "smpp/pdu/short_message.h"
@@ -54,6 +57,7 @@ struct Run {
   std::atomic<uint32_t> bind_done{0};
   std::atomic<uint32_t> submit_done{0};
   std::atomic<uint32_t> closed{0};
+  std::unique_ptr<Pacer> pacer;  // --rate: set before submitting starts
 
   // Message ids accepted and not yet receipted; receipts that came before their
   // submit_sm_resp was handled (another bind) wait in `early`.
@@ -117,6 +121,7 @@ class Bind : public std::enable_shared_from_this<Bind> {
   explicit Bind(Run& run) : run_(run) {}
 
   void Connect(boost::asio::io_context& io, std::shared_ptr<net::TlsContext> tls) {
+    timer_ = std::make_unique<boost::asio::steady_timer>(io);
     net::ConnectOptions c;
     c.host = run_.o.host;
     c.port = run_.o.port;
@@ -192,7 +197,18 @@ class Bind : public std::enable_shared_from_this<Bind> {
     if (done_) return;
     const auto& o = run_.o;
     while (!stop_ && !closed_ && inflight_ < o.window) {
-      const int64_t now = run_.Now();
+      int64_t now = run_.Now();
+      if (run_.pacer) {
+        // Open loop: the next submit_sm waits for its due time; its latency counts
+        // from then (pacer.h).
+        if (!pending_) pending_ = run_.pacer->Take();
+        if (pending_->due_ns > now && pending_->due_ns < run_.deadline_ns.load()) {
+          ArmTimer(pending_->due_ns - now);
+          break;
+        }
+        now = pending_->due_ns;
+        pending_.reset();
+      }
       if (!run_.TakeTicket(now)) {
         stop_ = true;
         break;
@@ -222,6 +238,18 @@ class Bind : public std::enable_shared_from_this<Bind> {
           });
     }
     MaybeDone();
+  }
+
+  void ArmTimer(int64_t delay_ns) {
+    if (timer_armed_) return;
+    timer_armed_ = true;
+    timer_->expires_after(std::chrono::nanoseconds(delay_ns));
+    timer_->async_wait([self = shared_from_this()](const boost::system::error_code&) {
+      self->conn_->Post([self] {
+        self->timer_armed_ = false;
+        self->Pump();
+      });
+    });
   }
 
   void MaybeDone() {
@@ -299,6 +327,10 @@ class Bind : public std::enable_shared_from_this<Bind> {
   bool stop_ = false;
   bool closed_ = false;
   bool done_ = false;
+  // --rate: the slot taken from the pacer and not yet due, and the timer waiting for it.
+  std::optional<Pacer::Slot> pending_;
+  std::unique_ptr<boost::asio::steady_timer> timer_;
+  bool timer_armed_ = false;
 };
 
 }  // namespace
@@ -328,6 +360,7 @@ Result<SmppBenchReport> RunSmppBench(const SmppBenchOptions& o) {
   r.binds = o.binds;
   r.window = o.window;
   r.receipts_wanted = o.receipts;
+  r.rate = o.rate;
   r.bind_s = Seconds(std::chrono::nanoseconds(run.Now()));
   const uint32_t bound = run.bound.load();
 
@@ -335,6 +368,7 @@ Result<SmppBenchReport> RunSmppBench(const SmppBenchOptions& o) {
   if (o.bounds.duration_s > 0) {
     run.deadline_ns.store(start + static_cast<int64_t>(o.bounds.duration_s * 1e9));
   }
+  if (o.rate > 0) run.pacer = std::make_unique<Pacer>(o.rate, start);
   uint32_t submitting = 0;
   for (auto& b : binds) {
     if (b->bound()) {

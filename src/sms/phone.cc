@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "sms/phone_fast.h"
+
 namespace bramka::sms {
 namespace {
 
@@ -108,6 +110,10 @@ Result<std::string> PhoneNormalizer::Normalize(std::string_view raw) const {
 
 Result<std::string> PhoneNormalizer::NormalizeCleaned(const std::string& cleaned,
                                                       std::string_view raw) const {
+  // Plain Polish numbers skip libphonenumber's Parse (ADR 0020, phone_fast.h).
+  if (auto fast = internal::FastPolishNumber(cleaned, default_region_ == "PL", validation_)) {
+    return *std::move(fast);
+  }
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   if (cleaned.size() < 2) return Invalid(raw, "is too short");
   // Read as national, a foreign number looks too long or invalid: say why.

@@ -25,4 +25,16 @@ Result<void> CheckInboundNumber(const InboundNumber& number) {
   return Ok();
 }
 
+// ---- ingest fast path (perf-ingest, docs/adr/0020) ---------------------------------------
+
+Result<std::vector<bool>> Store::AreBlacklisted(AccountId id,
+                                                const std::vector<std::string>& phones) {
+  std::vector<bool> out(phones.size(), false);
+  for (size_t i = 0; i < phones.size(); ++i) {
+    BRAMKA_ASSIGN_OR_RETURN(bool listed, IsBlacklisted(id, phones[i]));
+    out[i] = listed;
+  }
+  return out;
+}
+
 }  // namespace bramka::store

@@ -512,6 +512,14 @@ class Store {
   // Panel settings by key (the operator's password hash). Get: kNotFound when unset.
   virtual Result<void> SetPanelSetting(const std::string& key, const std::string& value) = 0;
   virtual Result<std::string> GetPanelSetting(const std::string& key) = 0;
+
+  // ---- ingest fast path (perf-ingest, docs/adr/0020) ------------------------------------
+  // Whether each of `phones` (E.164) is on the account's blacklist, in order: the answers
+  // IsBlacklisted gives, for all recipients of a submit at once. The default asks
+  // IsBlacklisted per phone; a store may answer from one read (SqliteStore: one reader
+  // connection, no lookups at all when the account has no entries).
+  virtual Result<std::vector<bool>> AreBlacklisted(AccountId id,
+                                                   const std::vector<std::string>& phones);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -247,6 +247,9 @@ class SqliteStore final : public Store {
   Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
   Result<std::string> GetPanelSetting(const std::string& key) override;
 
+  // ---- ingest fast path (sqlite_store_ingest.cc, docs/adr/0020) ----
+  Result<std::vector<bool>> AreBlacklisted(AccountId id,
+                                           const std::vector<std::string>& phones) override;
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
