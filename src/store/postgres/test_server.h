@@ -1,7 +1,8 @@
 #pragma once
-// A throwaway PostgreSQL server for tests: initdb into a temp dir, pg_ctl
-// start listening on a Unix socket in that dir only (no TCP port to collide
-// with), stopped and removed at exit. One per test binary; each test gets a
+// A throwaway PostgreSQL server for tests: initdb into a temp dir, then the
+// server as a child process (killed with the test binary, even on a crash)
+// listening on a Unix socket in that dir only (no TCP port to collide with),
+// stopped and removed at exit. One per test binary; each test gets a
 // fresh schema (FreshConninfo). As root the server runs as user `postgres`
 // (runuser), and the temp dir is made traversable for it (PEERS.md).
 //
@@ -18,7 +19,8 @@ class TestServer {
   // The process-wide server, started on first use; nullptr when PostgreSQL
   // cannot be started here (binaries missing): `why` says why.
   static TestServer* Get(std::string* why);
-  // A connection string whose search_path is a new, empty schema.
+  // A connection string whose search_path is a new, empty schema (cheaper
+  // than a new database: no file copy, no checkpoint).
   std::string FreshConninfo();
   const std::string& base_conninfo() const { return base_; }
   ~TestServer();
@@ -28,6 +30,7 @@ class TestServer {
   std::string dir_;
   std::string base_;
   bool owned_ = false;
+  int pid_ = 0;
   int next_schema_ = 0;
 };
 
