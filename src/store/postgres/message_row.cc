@@ -61,29 +61,48 @@ Message ReadMessage(const Stmt& stmt, int first) {
 
 void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id, int64_t charged,
                     const std::string& attachments) {
-  s.BindText(1, m.id)
-      .BindInt(2, account_id)
-      .BindText(3, m.phone)
-      .BindText(4, m.sender)
-      .BindInt(5, static_cast<int64_t>(m.type))
-      .BindText(6, m.text)
-      .BindInt(7, m.unicode ? 1 : 0)
-      .BindInt(8, m.flash ? 1 : 0)
-      .BindInt(9, m.speed ? 1 : 0)
-      .BindInt(10, m.parts)
-      .BindInt(11, m.cost_units)
-      .BindInt(12, charged)
-      .BindInt(13, static_cast<int64_t>(m.status))
-      .BindText(14, m.unique_id)
-      .BindInt(15, m.stat_id)
-      .BindText(16, m.source)
-      .BindText(17, m.dlr_url)
-      .BindInt(18, m.queued_ms)
-      .BindInt(19, m.due_ms)
-      .BindInt(20, seq)
-      .BindInt(21, m.smpp_user_id)
-      .BindInt(22, m.smpp_registered_delivery)
-      .BindText(23, attachments);
+  BindNewMessageAt(s, 0, m, seq, account_id, charged, attachments);
+}
+
+std::string InsertMessagesSql(int rows) {
+  std::string sql = kInsertMessage;
+  sql.resize(sql.find(" VALUES ") + 8);
+  for (int r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ",(";
+    for (int col = 1; col <= kInsertColumns; ++col) {
+      if (col > 1) sql += ",";
+      sql += "?" + std::to_string(r * kInsertColumns + col);
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
+void BindNewMessageAt(Stmt& s, int o, const Message& m, int64_t seq, AccountId account_id,
+                      int64_t charged, const std::string& attachments) {
+  s.BindText(o + 1, m.id)
+      .BindInt(o + 2, account_id)
+      .BindText(o + 3, m.phone)
+      .BindText(o + 4, m.sender)
+      .BindInt(o + 5, static_cast<int64_t>(m.type))
+      .BindText(o + 6, m.text)
+      .BindInt(o + 7, m.unicode ? 1 : 0)
+      .BindInt(o + 8, m.flash ? 1 : 0)
+      .BindInt(o + 9, m.speed ? 1 : 0)
+      .BindInt(o + 10, m.parts)
+      .BindInt(o + 11, m.cost_units)
+      .BindInt(o + 12, charged)
+      .BindInt(o + 13, static_cast<int64_t>(m.status))
+      .BindText(o + 14, m.unique_id)
+      .BindInt(o + 15, m.stat_id)
+      .BindText(o + 16, m.source)
+      .BindText(o + 17, m.dlr_url)
+      .BindInt(o + 18, m.queued_ms)
+      .BindInt(o + 19, m.due_ms)
+      .BindInt(o + 20, seq)
+      .BindInt(o + 21, m.smpp_user_id)
+      .BindInt(o + 22, m.smpp_registered_delivery)
+      .BindText(o + 23, attachments);
 }
 
 }  // namespace bramka::store::postgres

@@ -18,6 +18,12 @@ inline bool ValidMessageType(MessageType t) {
   "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, " \
   "attachments"
 inline constexpr int kMessageColumnCount = 27;
+// The same qualified with "m." (UPDATE ... FROM ... RETURNING).
+#define BRAMKA_MESSAGE_COLUMNS_OF_M                                                      \
+  "m.id, m.account_id, m.phone, m.sender, m.type, m.text, m.unicode, m.flash, m.speed, " \
+  "m.parts, m.cost_units, m.status, m.reason, m.unique_id, m.stat_id, m.source, "        \
+  "m.dlr_url, m.queued_ms, m.due_ms, m.sent_ms, m.done_ms, m.attempts, m.connector, "    \
+  "m.upstream_id, m.smpp_user_id, m.smpp_registered_delivery, m.attachments"
 
 // Reads the BRAMKA_MESSAGE_COLUMNS starting at column `first`.
 void ReadMessage(const Stmt& stmt, int first, Message& out);
@@ -33,6 +39,13 @@ inline constexpr char kInsertMessage[] =
 // JoinAttachments(m.attachments) and must outlive the Step too.
 void BindNewMessage(Stmt& stmt, const Message& m, int64_t seq, AccountId account_id,
                     int64_t charged, const std::string& attachments);
+
+// A multi-row INSERT of `rows` new messages; bind row k with
+// BindNewMessageAt(stmt, k * kInsertColumns, ...).
+inline constexpr int kInsertColumns = 23;
+std::string InsertMessagesSql(int rows);
+void BindNewMessageAt(Stmt& stmt, int offset, const Message& m, int64_t seq,
+                      AccountId account_id, int64_t charged, const std::string& attachments);
 
 // messages.attachments: file ids joined with ',' (ids are hex, so no escaping).
 std::string JoinAttachments(const std::vector<std::string>& ids);

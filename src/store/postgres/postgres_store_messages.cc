@@ -1,6 +1,8 @@
 // PostgresStore: accepting, reading and delivering messages.
 
+#include <algorithm>
 #include <array>
+#include <tuple>
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +25,9 @@ using postgres::WriteContext;
 namespace {
 
 constexpr size_t kTypes = std::size(kAllBalanceTypes);
+// Rows per multi-row statement: 23 parameters a message stays well under
+// PostgreSQL's 65,535 parameters a statement.
+constexpr size_t kRowsPerStatement = 1000;
 
 Error NoMessage() { return MakeError(ErrorCode::kNotFound, "no such message"); }
 
@@ -103,44 +108,60 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     if (!any) return Fail(ErrorCode::kNotFound, "no such account");
   }
 
-  // Pass 1: validate, find duplicates, sum the charges.
+  // Pass 1: validate, find duplicates (one query for every unique_id of the
+  // request), sum the charges.
   AcceptResult result;
   result.items.resize(request.messages.size());
   std::unordered_map<std::string_view, size_t> unique_in_request;
+  std::unordered_map<std::string, std::string> live;  // unique_id -> id of a live message
   {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt live, c.Prepare("SELECT id FROM messages WHERE account_id = ?1 AND unique_id = ?2 "
-                             "AND unique_id <> '' AND status <> 6"));
-    for (size_t i = 0; i < request.messages.size(); ++i) {
-      const Message& m = request.messages[i];
-      if (!MessageIdCodec::IsWellFormed(m.id)) {
-        return Fail(ErrorCode::kInvalidArgument, "malformed message id: " + m.id);
-      }
-      if (!postgres::ValidMessageType(m.type)) {
-        return Fail(ErrorCode::kInvalidArgument, "bad message type");
-      }
-      if (m.status != MessageStatus::kSaved && m.status != MessageStatus::kQueued) {
-        return Fail(ErrorCode::kInvalidArgument, "a new message must be saved or queued");
-      }
-      if (m.cost_units < 0) return Fail(ErrorCode::kInvalidArgument, "negative cost");
-      if (!m.unique_id.empty()) {
-        live.BindInt(1, request.account_id).BindText(2, m.unique_id);
-        BRAMKA_ASSIGN_OR_RETURN(bool found, live.Step());
-        if (found) {
-          result.items[i] = {live.Text(0), true};
-          live.Reset();
-          continue;
-        }
-        live.Reset();
-        auto [it, inserted] = unique_in_request.try_emplace(m.unique_id, i);
-        if (!inserted) {
-          result.items[i] = {request.messages[it->second].id, true};
-          continue;
-        }
-      }
-      result.items[i] = {m.id, false};
-      balances[static_cast<size_t>(m.type)].charge += m.cost_units;
+    std::vector<const std::string*> uniques;
+    for (const Message& m : request.messages) {
+      if (m.unique_id.empty()) continue;
+      uniques.push_back(&m.unique_id);
     }
+    for (size_t first = 0; first < uniques.size(); first += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, uniques.size() - first);
+      std::string in;
+      for (size_t i = 0; i < n; ++i) in += i == 0 ? "?2" : ",?" + std::to_string(i + 2);
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt stmt, c.PrepareDynamic("SELECT unique_id, id FROM messages WHERE account_id = ?1 "
+                                      "AND unique_id IN (" + in + ") AND unique_id <> '' "
+                                      "AND status <> 6"));
+      stmt.BindInt(1, request.account_id);
+      for (size_t i = 0; i < n; ++i) stmt.BindText(static_cast<int>(i) + 2, *uniques[first + i]);
+      while (true) {
+        BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        live.emplace(stmt.Text(0), stmt.Text(1));
+      }
+    }
+  }
+  for (size_t i = 0; i < request.messages.size(); ++i) {
+    const Message& m = request.messages[i];
+    if (!MessageIdCodec::IsWellFormed(m.id)) {
+      return Fail(ErrorCode::kInvalidArgument, "malformed message id: " + m.id);
+    }
+    if (!postgres::ValidMessageType(m.type)) {
+      return Fail(ErrorCode::kInvalidArgument, "bad message type");
+    }
+    if (m.status != MessageStatus::kSaved && m.status != MessageStatus::kQueued) {
+      return Fail(ErrorCode::kInvalidArgument, "a new message must be saved or queued");
+    }
+    if (m.cost_units < 0) return Fail(ErrorCode::kInvalidArgument, "negative cost");
+    if (!m.unique_id.empty()) {
+      if (auto found = live.find(m.unique_id); found != live.end()) {
+        result.items[i] = {found->second, true};
+        continue;
+      }
+      auto [it, inserted] = unique_in_request.try_emplace(m.unique_id, i);
+      if (!inserted) {
+        result.items[i] = {request.messages[it->second].id, true};
+        continue;
+      }
+    }
+    result.items[i] = {m.id, false};
+    balances[static_cast<size_t>(m.type)].charge += m.cost_units;
   }
   for (size_t t = 0; t < kTypes; ++t) {
     const TypeBalance& b = balances[t];
@@ -160,30 +181,62 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       BRAMKA_RETURN_IF_ERROR(charge.Run());
     }
   }
-  BRAMKA_ASSIGN_OR_RETURN(Stmt insert, c.Prepare(postgres::kInsertMessage));
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
-                             "message_id, note, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'accept', ?6)"));
+  // Multi-row INSERTs: a request of any size costs a few round trips.
+  std::vector<size_t> fresh;
   for (size_t i = 0; i < request.messages.size(); ++i) {
-    if (result.items[i].duplicate) continue;
-    const Message& m = request.messages[i];
-    int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
-    const int64_t seq = static_cast<int64_t>(codec.Decode(m.id));
-    const std::string attachments = postgres::JoinAttachments(m.attachments);
-    postgres::BindNewMessage(insert, m, seq, request.account_id, charged, attachments);
-    auto inserted = insert.Run();
-    if (!inserted.ok()) {
-      if (inserted.error().code == ErrorCode::kAlreadyExists) {
-        return Fail(ErrorCode::kAlreadyExists, "message id already used: " + m.id);
+    if (!result.items[i].duplicate) fresh.push_back(i);
+  }
+  for (size_t first = 0; first < fresh.size(); first += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, fresh.size() - first);
+    std::vector<std::string> attachments(n);
+    std::vector<int64_t> charged(n);
+    size_t ledger_rows = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const Message& m = request.messages[fresh[first + k]];
+      attachments[k] = postgres::JoinAttachments(m.attachments);
+      charged[k] = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
+      if (charged[k] != 0) ++ledger_rows;
+    }
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
+                              c.PrepareDynamic(postgres::InsertMessagesSql(static_cast<int>(n))));
+      for (size_t k = 0; k < n; ++k) {
+        const Message& m = request.messages[fresh[first + k]];
+        postgres::BindNewMessageAt(insert, static_cast<int>(k) * postgres::kInsertColumns, m,
+                                   static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
+                                   charged[k], attachments[k]);
       }
-      return inserted.take_error();
+      auto inserted = insert.Run();
+      if (!inserted.ok()) {
+        if (inserted.error().code == ErrorCode::kAlreadyExists) {
+          return Fail(ErrorCode::kAlreadyExists, "message id already used");
+        }
+        return inserted.take_error();
+      }
     }
-    if (charged != 0) {
-      ledger.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(m.type));
-      ledger.BindInt(3, -charged).BindInt(4, seq).BindText(5, m.id).BindInt(6, m.queued_ms);
-      BRAMKA_RETURN_IF_ERROR(ledger.Run());
+    if (ledger_rows == 0) continue;
+    std::string sql = "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, "
+                      "note, at_ms) VALUES ";
+    int p = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (charged[k] == 0) continue;
+      if (p > 0) sql += ",";
+      sql += "(?" + std::to_string(p + 1) + ",?" + std::to_string(p + 2) + ",?" +
+             std::to_string(p + 3) + ",?" + std::to_string(p + 4) + ",?" + std::to_string(p + 5) +
+             ",'accept',?" + std::to_string(p + 6) + ")";
+      p += 6;
     }
-    ctx.Count(m.status, 1);
+    BRAMKA_ASSIGN_OR_RETURN(Stmt ledger, c.PrepareDynamic(sql));
+    p = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (charged[k] == 0) continue;
+      const Message& m = request.messages[fresh[first + k]];
+      ledger.BindInt(p + 1, request.account_id).BindInt(p + 2, static_cast<int64_t>(m.type));
+      ledger.BindInt(p + 3, -charged[k]).BindInt(p + 4, static_cast<int64_t>(codec.Decode(m.id)));
+      ledger.BindText(p + 5, m.id).BindInt(p + 6, m.queued_ms);
+      p += 6;
+    }
+    BRAMKA_RETURN_IF_ERROR(ledger.Run());
   }
   return result;
 }
@@ -387,39 +440,39 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
                                                    const std::string& owner,
                                                    int64_t lease_until_ms) {
   if (limit <= 0) return std::vector<Message>();
+  // One statement (docs/adr/0022): lock the due messages no other node has
+  // locked (FOR UPDATE SKIP LOCKED, READ COMMITTED, so nodes never wait for or
+  // conflict with each other), lease them, return them as updated. A lease
+  // that expired (its node died) makes the message due again.
   return writer_->Call<std::vector<Message>>(
       [&](WriteContext& ctx) -> Result<std::vector<Message>> {
-        std::vector<Message> claimed;
-        std::vector<int64_t> seqs;
-        {
-          // The literal status term matches the partial index messages_claim.
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt due, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                         "WHERE status IN (0, 1) AND due_ms <= ?1 "
-                                         "AND lease_until_ms <= ?1 "
-                                         "ORDER BY due_ms, seq LIMIT ?2"));
-          due.BindInt(1, now_ms).BindInt(2, limit);
-          while (true) {
-            BRAMKA_ASSIGN_OR_RETURN(bool row, due.Step());
-            if (!row) break;
-            seqs.push_back(due.Int(0));
-            postgres::ReadMessage(due, 1, claimed.emplace_back());
-          }
-        }
         BRAMKA_ASSIGN_OR_RETURN(
-            Stmt lease, ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
-                                         "lease_until_ms = ?3, attempts = attempts + 1 "
-                                         "WHERE seq = ?1"));
-        for (size_t i = 0; i < claimed.size(); ++i) {
-          lease.BindInt(1, seqs[i]).BindText(2, owner).BindInt(3, lease_until_ms);
-          BRAMKA_RETURN_IF_ERROR(lease.Run());
-          Message& m = claimed[i];
-          if (m.status != MessageStatus::kQueued) ctx.Move(m.status, MessageStatus::kQueued);
-          m.status = MessageStatus::kQueued;
-          m.attempts += 1;
+            Stmt stmt,
+            ctx.conn.Prepare("UPDATE messages m SET status = 1, lease_owner = ?3, "
+                             "lease_until_ms = ?4, attempts = m.attempts + 1 FROM ("
+                             "SELECT seq FROM messages WHERE status IN (0, 1) AND due_ms <= ?1 "
+                             "AND lease_until_ms <= ?1 ORDER BY due_ms, seq LIMIT ?2 "
+                             "FOR UPDATE SKIP LOCKED) d WHERE m.seq = d.seq "
+                             "RETURNING m.seq, " BRAMKA_MESSAGE_COLUMNS_OF_M));
+        stmt.BindInt(1, now_ms).BindInt(2, limit).BindText(3, owner).BindInt(4, lease_until_ms);
+        std::vector<std::pair<int64_t, Message>> rows;
+        while (true) {
+          BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          auto& [seq, m] = rows.emplace_back();
+          seq = stmt.Int(0);
+          postgres::ReadMessage(stmt, 1, m);
         }
+        // RETURNING has no order: oldest due first, as the contract says.
+        std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+          return std::tie(x.second.due_ms, x.first) < std::tie(y.second.due_ms, y.first);
+        });
+        std::vector<Message> claimed;
+        claimed.reserve(rows.size());
+        for (auto& r : rows) claimed.push_back(std::move(r.second));
         return claimed;
-      });
+      },
+      postgres::Isolation::kReadCommitted);
 }
 
 Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::string& connector,
