@@ -12,7 +12,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -22,6 +24,24 @@ namespace {
 constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+// Data dirs left by test binaries that were killed (their server died with
+// them): older than ten minutes and no live postmaster. Best effort.
+void RemoveStaleDirs() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator("/tmp", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("bramka-pgtest-", 0) != 0) continue;
+    auto modified = fs::last_write_time(entry.path(), ec);
+    if (ec || now - modified < std::chrono::minutes(10)) continue;
+    std::ifstream pidfile(entry.path() / "data" / "postmaster.pid");
+    long pid = 0;
+    if (pidfile >> pid && pid > 0 && kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    fs::remove_all(entry.path(), ec);
+  }
+}
 
 }  // namespace
 
@@ -54,6 +74,7 @@ TestServer* TestServer::Get(std::string* why) {
                "; install postgresql, see scripts/install-deps.sh) and BRAMKA_TEST_PG_DSN unset";
       return;
     }
+    RemoveStaleDirs();
     char tmpl[] = "/tmp/bramka-pgtest-XXXXXX";
     if (mkdtemp(tmpl) == nullptr) {
       reason = "mkdtemp failed";
