@@ -136,15 +136,23 @@ Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
 }
 
 Result<void> Stmt::Execute() {
-  BRAMKA_ASSIGN_OR_RETURN(const std::string* name, conn_->Prepared(*sql_, types_));
   std::vector<const char*> values(values_.size());
   std::vector<int> lengths(values_.size());
   for (size_t i = 0; i < values_.size(); ++i) {
     values[i] = set_[i] ? values_[i].data() : nullptr;
     lengths[i] = static_cast<int>(values_[i].size());
   }
-  PGresult* r = PQexecPrepared(conn_->conn_, name->c_str(), static_cast<int>(values.size()),
-                               values.data(), lengths.data(), formats_.data(), 0);
+  PGresult* r = nullptr;
+  if (owned_) {
+    // Dynamic SQL (IN lists, multi-row INSERTs) is mostly run once: an unnamed
+    // statement, parsed and run in one round trip.
+    r = PQexecParams(conn_->conn_, sql_->c_str(), static_cast<int>(values.size()), types_.data(),
+                     values.data(), lengths.data(), formats_.data(), 0);
+  } else {
+    BRAMKA_ASSIGN_OR_RETURN(const std::string* name, conn_->Prepared(*sql_, types_));
+    r = PQexecPrepared(conn_->conn_, name->c_str(), static_cast<int>(values.size()),
+                       values.data(), lengths.data(), formats_.data(), 0);
+  }
   ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return conn_->Failed(r, "query failed");
   conn_->last_sqlstate_.clear();

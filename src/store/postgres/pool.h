@@ -69,8 +69,18 @@ class Pool {
   template <typename T, typename Fn>
   Result<T> Call(Fn&& fn, Isolation isolation = Isolation::kSerializable);
 
+  // The same in READ COMMITTED, for jobs that lock what they read (SELECT ...
+  // FOR UPDATE) or change rows with single statements: the delivery path,
+  // where SERIALIZABLE's predicate locks made concurrent MarkSent/ApplyReceipt
+  // of different messages fail and retry (docs/adr/0022).
   template <typename T, typename Fn>
-  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done);
+  Result<T> CallReadCommitted(Fn&& fn) {
+    return Call<T>(std::forward<Fn>(fn), Isolation::kReadCommitted);
+  }
+
+  template <typename T, typename Fn>
+  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done,
+                 Isolation isolation = Isolation::kSerializable);
 
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
   uint64_t retry_count() const { return retries_.load(std::memory_order_relaxed); }
@@ -152,9 +162,9 @@ Result<T> Pool::Call(Fn&& fn, Isolation isolation) {
 }
 
 template <typename T, typename Fn>
-void Pool::CallAsync(Fn&& fn, std::function<void(Result<T>)> done) {
-  Submit([this, fn = std::forward<Fn>(fn), done = std::move(done)]() mutable {
-    Result<T> r = Call<T>(fn);
+void Pool::CallAsync(Fn&& fn, std::function<void(Result<T>)> done, Isolation isolation) {
+  Submit([this, fn = std::forward<Fn>(fn), done = std::move(done), isolation]() mutable {
+    Result<T> r = Call<T>(fn, isolation);
     done(std::move(r));
   });
 }

@@ -58,12 +58,15 @@ struct Current {
   int64_t charged = 0;
 };
 
+// Locks the row (FOR UPDATE): the delivery path runs in READ COMMITTED
+// (Pool::CallReadCommitted), so a concurrent change of the same message waits
+// and this one then sees it.
 Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t> seq,
                                            const std::string& message_id) {
   if (!seq) return std::optional<Current>();
   BRAMKA_ASSIGN_OR_RETURN(
       Stmt stmt, c.Prepare("SELECT seq, status, account_id, type, charged_units FROM messages "
-                           "WHERE seq = ?1 AND id = ?2"));
+                           "WHERE seq = ?1 AND id = ?2 FOR UPDATE"));
   stmt.BindInt(1, *seq).BindText(2, message_id);
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Current>();
@@ -94,7 +97,8 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
   std::array<TypeBalance, kTypes> balances;
   {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT type, unlimited, units FROM balances WHERE account_id = ?1"));
+        Stmt stmt, c.Prepare("SELECT type, unlimited, units FROM balances WHERE account_id = ?1 "
+                             "ORDER BY type FOR UPDATE"));
     stmt.BindInt(1, request.account_id);
     bool any = false;
     while (true) {
@@ -246,11 +250,18 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
 // ---- accepting ---------------------------------------------------------------
 
 void PostgresStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
+  // READ COMMITTED with the account's balance rows locked first (FOR UPDATE
+  // in AcceptInTransaction): accepts of one account queue on that lock and
+  // then see the latest balance, as behind SQLite's single writer; under
+  // SERIALIZABLE every concurrent accept of a busy account would be a
+  // serialization failure on its balance row, retried over and over. The
+  // duplicate check is safe for the same reason (and the partial unique
+  // index messages_unique_id backs it).
   writer_->CallAsync<AcceptResult>(
       [this, request = std::move(request)](WriteContext& ctx) {
         return AcceptInTransaction(ctx, codec_, request);
       },
-      std::move(done));
+      std::move(done), postgres::Isolation::kReadCommitted);
 }
 
 // ---- reading -----------------------------------------------------------------
@@ -378,7 +389,7 @@ Result<MessagePage> PostgresStore::QueryMessages(const MessageQuery& q) {
 
 Result<bool> PostgresStore::CancelScheduled(AccountId id, const std::string& message_id,
                                           int64_t now_ms) {
-  return writer_->Call<bool>([&](WriteContext& ctx) -> Result<bool> {
+  return writer_->CallReadCommitted<bool>([&](WriteContext& ctx) -> Result<bool> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
     if (!cur || cur->account_id != id) return NoMessage();
@@ -477,7 +488,7 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
 
 Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::string& connector,
                                    const std::string& upstream_id, int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
     if (!cur) return NoMessage();
@@ -495,7 +506,7 @@ Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::s
 
 Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
                                     const std::string& error) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
     if (!cur) return NoMessage();
@@ -513,7 +524,7 @@ Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t nex
 
 Result<void> PostgresStore::MarkUnsent(const std::string& message_id, const std::string& reason,
                                      int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
     if (!cur) return NoMessage();
@@ -542,7 +553,7 @@ Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& 
     return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
   }
   if (receipt.upstream_id.empty()) return std::optional<Message>();
-  return writer_->Call<std::optional<Message>>(
+  return writer_->CallReadCommitted<std::optional<Message>>(
       [&](WriteContext& ctx) -> Result<std::optional<Message>> {
         int64_t seq = 0;
         Message m;
@@ -551,7 +562,7 @@ Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& 
           BRAMKA_ASSIGN_OR_RETURN(
               Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
                                           "WHERE connector = ?1 AND upstream_id = ?2 "
-                                          "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1"));
+                                          "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
           find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
           BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
           if (!row) return std::optional<Message>();
@@ -578,7 +589,7 @@ Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& 
 }
 
 Result<int64_t> PostgresStore::ReleaseLeases(const std::string& owner) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+  return writer_->CallReadCommitted<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
                                     "WHERE status IN (0, 1) AND lease_owner = ?1"));
