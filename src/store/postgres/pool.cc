@@ -16,6 +16,8 @@ Result<std::unique_ptr<Pool>> Pool::Open(const std::string& conninfo, int size,
   for (int i = 0; i < std::max(1, async_workers); ++i) {
     pool->workers_.emplace_back([p = pool.get()] { p->WorkerLoop(); });
   }
+  // Two batchers: one fills its next batch while the other commits.
+  for (int i = 0; i < 2; ++i) pool->batchers_.emplace_back([p = pool.get()] { p->BatchLoop(); });
   return pool;
 }
 
@@ -28,6 +30,7 @@ Pool::~Pool() {
     stopping_ = true;
   }
   tasks_wake_.notify_all();
+  for (std::thread& t : batchers_) t.join();
   for (std::thread& t : workers_) t.join();
 }
 
@@ -74,6 +77,81 @@ void Pool::WorkerLoop() {
       tasks_.pop_front();
     }
     task();
+  }
+}
+
+void Pool::SubmitBatched(BatchJob job) {
+  {
+    std::lock_guard lock(tasks_mu_);
+    batch_queue_.push_back(std::move(job));
+  }
+  tasks_wake_.notify_all();
+}
+
+void Pool::BatchLoop() {
+  while (true) {
+    std::vector<BatchJob> jobs;
+    {
+      std::unique_lock lock(tasks_mu_);
+      tasks_wake_.wait(lock, [&] { return stopping_ || !batch_queue_.empty(); });
+      if (batch_queue_.empty()) return;  // stopping, and everything queued has run
+      while (!batch_queue_.empty() && jobs.size() < kMaxBatch) {
+        jobs.push_back(std::move(batch_queue_.front()));
+        batch_queue_.pop_front();
+      }
+    }
+    std::stable_sort(jobs.begin(), jobs.end(), [](const BatchJob& a, const BatchJob& b) {
+      return a.order_key < b.order_key;
+    });
+    std::optional<Error> failure = RunBatch(jobs);
+    for (BatchJob& job : jobs) job.complete(failure ? &*failure : nullptr);
+  }
+}
+
+std::optional<Error> Pool::RunBatch(std::vector<BatchJob>& jobs) {
+  for (int attempt = 1;; ++attempt) {
+    auto acquired = Acquire();
+    if (!acquired.ok()) return acquired.take_error();
+    std::unique_ptr<Connection> conn = std::move(*acquired);
+    auto attempt_batch = [&]() -> Result<void> {
+      BRAMKA_RETURN_IF_ERROR(conn->Exec("BEGIN ISOLATION LEVEL READ COMMITTED"));
+      WriteContext ctx{*conn};
+      const bool savepoints = jobs.size() > 1;
+      bool alone_failed = false;
+      for (BatchJob& job : jobs) {
+        for (int tries = 1;; ++tries) {
+          if (savepoints) BRAMKA_RETURN_IF_ERROR(conn->Exec("SAVEPOINT job"));
+          Result<void> r = job.run(ctx);
+          if (r.ok()) {
+            if (savepoints) BRAMKA_RETURN_IF_ERROR(conn->Exec("RELEASE SAVEPOINT job"));
+            break;
+          }
+          const std::string sqlstate = conn->last_sqlstate();
+          if (!savepoints) {
+            if (Retryable(sqlstate)) return r;  // the whole (one-job) batch again
+            alone_failed = true;  // the job's own error: nothing of it may commit
+            break;
+          }
+          BRAMKA_RETURN_IF_ERROR(conn->Exec("ROLLBACK TO SAVEPOINT job"));
+          BRAMKA_RETURN_IF_ERROR(conn->Exec("RELEASE SAVEPOINT job"));
+          if (!Retryable(sqlstate) || tries >= kMaxAttempts) break;  // keeps its error
+        }
+      }
+      if (alone_failed) return conn->Exec("ROLLBACK");
+      return conn->Exec("COMMIT");
+    };
+    Result<void> done = attempt_batch();
+    if (done.ok()) {
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      Release(std::move(conn));
+      return std::nullopt;
+    }
+    const std::string sqlstate = conn->last_sqlstate();
+    if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
+    Release(std::move(conn));
+    if (!Retryable(sqlstate) || attempt >= kMaxAttempts) return done.take_error();
+    retries_.fetch_add(1, std::memory_order_relaxed);
+    Backoff(attempt);
   }
 }
 

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -82,6 +83,22 @@ class Pool {
   void CallAsync(Fn&& fn, std::function<void(Result<T>)> done,
                  Isolation isolation = Isolation::kSerializable);
 
+  // Group commit (as SqliteStore's writer): a job queued here runs with the
+  // other queued jobs (up to kMaxBatch) in ONE READ COMMITTED transaction, a
+  // SAVEPOINT each (a job that fails is rolled back alone and keeps its error;
+  // one that hits a deadlock is run again), ordered by `order_key` (accepts
+  // lock their account's balance rows: one order means no deadlocks between
+  // batches), then one COMMIT, then `complete` for each (null: committed; else
+  // the batch's failure). Many concurrent accepts share one fsync instead of
+  // queueing one commit each behind their account's balance lock.
+  struct BatchJob {
+    int64_t order_key = 0;
+    std::function<Result<void>(WriteContext&)> run;
+    std::function<void(const Error* batch_failure)> complete;
+  };
+  static constexpr size_t kMaxBatch = 512;
+  void SubmitBatched(BatchJob job);
+
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
   uint64_t retry_count() const { return retries_.load(std::memory_order_relaxed); }
 
@@ -92,6 +109,9 @@ class Pool {
   void Release(std::unique_ptr<Connection> conn);
   void Submit(std::function<void()> task);
   void WorkerLoop();
+  void BatchLoop();
+  // Runs the jobs in one transaction; the batch failure, if any.
+  std::optional<Error> RunBatch(std::vector<BatchJob>& jobs);
   static bool Retryable(const std::string& sqlstate) {
     return sqlstate == "40001" || sqlstate == "40P01";
   }
@@ -107,6 +127,8 @@ class Pool {
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::deque<BatchJob> batch_queue_;  // under tasks_mu_
+  std::vector<std::thread> batchers_;
 
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> retries_{0};

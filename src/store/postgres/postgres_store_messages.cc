@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <optional>
 #include <tuple>
 #include <cstdint>
 #include <string_view>
@@ -257,11 +259,33 @@ void PostgresStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
   // serialization failure on its balance row, retried over and over. The
   // duplicate check is safe for the same reason (and the partial unique
   // index messages_unique_id backs it).
-  writer_->CallAsync<AcceptResult>(
-      [this, request = std::move(request)](WriteContext& ctx) {
-        return AcceptInTransaction(ctx, codec_, request);
-      },
-      std::move(done), postgres::Isolation::kReadCommitted);
+  // Group commit (Pool::SubmitBatched): concurrent accepts share one
+  // transaction and one fsync, ordered by account (lock order).
+  struct State {
+    AcceptRequest request;
+    AcceptCallback done;
+    std::optional<Result<AcceptResult>> result;
+  };
+  auto state = std::make_shared<State>();
+  state->request = std::move(request);
+  state->done = std::move(done);
+  postgres::Pool::BatchJob job;
+  job.order_key = state->request.account_id;
+  job.run = [this, state](WriteContext& ctx) -> Result<void> {
+    state->result.emplace(AcceptInTransaction(ctx, codec_, state->request));
+    if (state->result->ok()) return Ok();
+    return state->result->error();
+  };
+  job.complete = [state](const Error* batch_failure) {
+    if (batch_failure != nullptr) {
+      state->done(Result<AcceptResult>(*batch_failure));
+    } else if (!state->result) {
+      state->done(Result<AcceptResult>(MakeError(ErrorCode::kInternal, "accept did not run")));
+    } else {
+      state->done(std::move(*state->result));
+    }
+  };
+  writer_->SubmitBatched(std::move(job));
 }
 
 // ---- reading -----------------------------------------------------------------
