@@ -57,6 +57,8 @@ def stop_postgres(d):
 def prepare(b):
     with open(b.config) as f:
         text = f.read().replace('log_level = "info"', 'log_level = "warn"')
+    # PG_CONNECTIONS: [store] connections of the PostgreSQL node (default 8).
+    text = text.replace("connections = 8 ", f"connections = {os.environ.get('PG_CONNECTIONS', '8')} ")
     with open(b.config, "w") as f:
         f.write(text)
     b.admin("account", "topup", "demo", "--eco", "100000000")
@@ -82,8 +84,11 @@ def bulk(b):
 
 def main():
     pg_dir, pg_port = start_postgres()
+    only = os.environ.get("ONLY")  # "postgres" or "sqlite": one store
     stores = {"sqlite": Bramka(), "postgres": Bramka(init_args=[
         "--store", f"postgres://bramka@127.0.0.1:{pg_port}/bramka"])}
+    if only:
+        stores = {only: stores[only]}
     try:
         for b in stores.values():
             prepare(b)
