@@ -2,7 +2,8 @@
 // Pool: PostgresStore's connections, and how reads and writes use them.
 //
 // Reads (With) borrow a connection in autocommit mode. Writes (Call) borrow
-// one and run the job in ONE transaction: SERIALIZABLE by default, so that a
+// one and run the job in ONE transaction (SubmitBatched: many jobs in one,
+// group commit): SERIALIZABLE by default, so that a
 // job written as "read, check, write" (as the SqliteStore's are, behind their
 // single writer) stays correct with any number of concurrent writers and
 // nodes; a job that hits a serialization failure or a deadlock is rolled back

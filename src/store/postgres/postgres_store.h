@@ -7,16 +7,19 @@
 // Durability: a write is acknowledged (returns, or its callback runs) only
 // after the COMMIT that contains it (with the server's synchronous_commit).
 //
-// Concurrency: a pool of connections (postgres/pool.h). Every write method
-// runs in one SERIALIZABLE transaction, retried on serialization failures, so
-// the same read-check-write jobs as SqliteStore's stay correct with several
-// writers and several nodes; ClaimDue and ClaimCallbacks lease rows with
-// FOR UPDATE SKIP LOCKED in READ COMMITTED (nodes skip each other's rows
+// Concurrency: a pool of connections (postgres/pool.h). A write method runs
+// in one SERIALIZABLE transaction, retried on serialization failures, so the
+// same read-check-write jobs as SqliteStore's stay correct with several
+// writers and several nodes; the hot paths use READ COMMITTED with row locks
+// instead (docs/adr/0022): the delivery methods lock the message they change,
+// accepts lock their account's balance rows, and ClaimDue / ClaimCallbacks
+// lease rows with FOR UPDATE SKIP LOCKED (nodes skip each other's rows
 // instead of waiting). Reads run in autocommit on pooled connections.
-// AcceptAsync runs on a few worker threads; `done` runs there after the
-// commit and may call the store. Accept inserts all of a request's messages
-// (and their ledger rows) with multi-row INSERTs: a few round trips whatever
-// the number of messages.
+// AcceptAsync has group commit: queued accepts share one transaction (a
+// savepoint each) and one COMMIT; `done` runs on a batch thread after it and
+// may call the store. Accept inserts all of a request's messages (and their
+// ledger rows) with multi-row INSERTs: a few round trips whatever the number
+// of messages.
 //
 // Errors: store.h's, plus: an unreachable server, a lost connection, a full
 // disk, or too many conflicting retries are kUnavailable (nothing of the failed
