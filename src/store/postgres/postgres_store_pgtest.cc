@@ -3,6 +3,8 @@
 // writers and lease claims.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -186,6 +188,70 @@ TEST(PostgresStoreTest, TwoNodesShareOneDatabase) {
   ca.join();
   cb.join();
   EXPECT_EQ(claimed.load(), 100);
+}
+
+// Group commit: queued accepts share transactions; one that cannot be paid
+// fails alone (its savepoint), the others commit.
+TEST(PostgresStoreTest, QueuedAcceptsShareCommitsAndFailAlone) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  auto store = PostgresStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto account = (*store)->CreateAccount("batch", "h", 0, 1);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE((*store)->AdjustBalance(*account, MessageType::kEco, 50, "top-up", 1).ok());
+  auto first = (*store)->ReserveIdBlock(100);
+  ASSERT_TRUE(first.ok());
+  MessageIdCodec codec;
+  const uint64_t commits_before = (*store)->commit_count();
+  std::mutex mu;
+  std::condition_variable cv;
+  int ok = 0, rejected = 0, other = 0;
+  for (int i = 0; i < 100; ++i) {
+    Message m;
+    m.id = codec.Encode(*first + static_cast<uint64_t>(i));
+    m.phone = "+48500000001";
+    m.type = MessageType::kEco;
+    m.text = "x";
+    m.parts = 1;
+    m.cost_units = 1;
+    m.status = MessageStatus::kQueued;
+    m.queued_ms = m.due_ms = 5;
+    AcceptRequest request;
+    request.account_id = *account;
+    request.messages.push_back(m);
+    (*store)->AcceptAsync(std::move(request), [&](Result<AcceptResult> r) {
+      std::lock_guard lock(mu);
+      if (r.ok()) {
+        ++ok;
+      } else if (r.error().code == ErrorCode::kRejected) {
+        ++rejected;
+      } else {
+        ++other;
+      }
+      cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60),
+                            [&] { return ok + rejected + other == 100; }));
+  }
+  EXPECT_EQ(ok, 50);
+  EXPECT_EQ(rejected, 50);
+  EXPECT_EQ(other, 0);
+  EXPECT_LT((*store)->commit_count() - commits_before, 100u);
+  auto balances = (*store)->GetBalances(*account);
+  ASSERT_TRUE(balances.ok());
+  for (const Balance& b : *balances) {
+    if (b.type == MessageType::kEco) {
+      EXPECT_EQ(b.units, 0);
+    }
+  }
+  auto counts = (*store)->CountByStatus();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[static_cast<size_t>(MessageStatus::kQueued)].second, 50);
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 // (runuser), and the temp dir is made traversable for it (PEERS.md).
 //
 // BRAMKA_TEST_PG_DSN: use that server instead of starting one (each test
-// still gets its own schema in it).
+// still gets its own schema in it). A key=value connection string
+// ("host=... port=... user=... dbname=..."): the schema is appended as options.
 
 #include <optional>
 #include <string>
