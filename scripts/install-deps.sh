@@ -29,6 +29,8 @@ packages=(
   dpkg-dev
   # SOAP tests (src/api/soap): python3-zeep as a real SOAP client (run by /usr/bin/python3)
   python3-zeep
+  # web panel end-to-end tests (PEERS.md): Debian's Chromium driven by npm playwright-core
+  chromium
 )
 
 missing=()

@@ -206,4 +206,13 @@ int RunSqlAdmin(const std::string& config_path, const SqlAdminOptions& options);
 // 1 when anything is down or failing (serve not running included).
 int RunStatusAdmin(const std::string& config_path);
 
+// ---- web panel (panel_admin.cc; docs/adr/0017) ----
+// `bramka admin --config FILE panel password (--password PW | --password-file F)`.
+struct PanelAdminOptions {
+  bool chosen = false;
+  std::string password;
+  std::string password_file;
+};
+int RunPanelAdmin(const std::string& config_path, const PanelAdminOptions& options);
+
 }  // namespace bramka::app

@@ -257,6 +257,13 @@ int main(int argc, char** argv) {
   bool status_chosen = false;
   admin_cmd->add_subcommand("status", "Health: store, queue, the running serve, connectors, sources")
       ->callback([&status_chosen] { status_chosen = true; });
+  // ---- web panel (panel_admin.cc; docs/adr/0017) ----
+  bramka::app::PanelAdminOptions panel_admin;
+  auto* panel_cmd = admin_cmd->add_subcommand("panel", "The web panel")->require_subcommand(1);
+  auto* panel_password = panel_cmd->add_subcommand("password", "Set the operator's panel password");
+  panel_password->add_option("--password", panel_admin.password, "At least 8 characters");
+  panel_password->add_option("--password-file", panel_admin.password_file, "Read it from this file (keeps it out of ps)");
+  panel_password->callback([&panel_admin] { panel_admin.chosen = true; });
 
   bramka::app::SmscCommandOptions smsc;
   // Inbound (inbound_admin.cc; docs/adr/0011): the numbering plan, quizzes, simnet MO.
@@ -336,6 +343,9 @@ int main(int argc, char** argv) {
     return bramka::app::RunSqlAdmin(admin.config_path, sql);
   }
   if (admin_cmd->parsed() && status_chosen) return bramka::app::RunStatusAdmin(admin.config_path);
+  if (admin_cmd->parsed() && panel_admin.chosen) {
+    return bramka::app::RunPanelAdmin(admin.config_path, panel_admin);
+  }
   if (admin_cmd->parsed() && !conn.verb.empty()) {
     return bramka::app::RunConnectorAdmin(admin.config_path, conn);
   }

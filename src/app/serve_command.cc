@@ -21,6 +21,7 @@
 #include "app/connectors_wiring.h"
 #include "app/live_connectors.h"
 #include "app/observability.h"
+#include "app/panel_wiring.h"  // web panel
 #include "app/runtime.h"
 #include "common/fd_limit.h"
 #include "common/log.h"
@@ -299,6 +300,8 @@ int RunServe(const std::string& config_path) {
                                                        hopts.billing);
   http.Mount("/soap", soap);
   http.Mount("/server.php", soap);
+  // ---- web panel at /panel (docs/adr/0017) ----
+  MountPanel(rt, http, hopts, names, metrics);
   if (auto r = http.Start(); !r.ok()) {
     dispatcher.Stop();
     return Die(r.error());

@@ -694,4 +694,15 @@ struct Quiz {
   int64_t created_ms = 0;
 };
 
+// ---- web panel (src/panel, docs/adr/0017) ----
+// A panel login session. The cookie carries a random id; only its hash is
+// stored, so a copy of the database does not let anyone in.
+struct PanelSession {
+  std::string id_hash;       // hex SHA-256 of the cookie's session id
+  AccountId account_id = 0;  // 0: the operator
+  std::string csrf_token;    // sent back in X-CSRF-Token on every state change
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+};
+
 }  // namespace bramka::store

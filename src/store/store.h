@@ -499,6 +499,19 @@ class Store {
   virtual Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) = 0;
   // Inserted into the customer's table: the entry is deleted (gone: success).
   virtual Result<void> AckSqlMo(int64_t entry_id) = 0;
+
+  // ---- web panel (src/panel, docs/adr/0017) -------------------------------------------
+  // Sessions are looked up by the hash of their cookie id. Put stores a new
+  // session (a repeated id_hash replaces it) and drops every session expired
+  // at now_ms. kNotFound for an account_id > 0 that does not exist.
+  virtual Result<void> PutPanelSession(const PanelSession& session, int64_t now_ms) = 0;
+  // kNotFound for an unknown hash and for a session expired at now_ms.
+  virtual Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) = 0;
+  // Deleting one that is gone succeeds.
+  virtual Result<void> DeletePanelSession(const std::string& id_hash) = 0;
+  // Panel settings by key (the operator's password hash). Get: kNotFound when unset.
+  virtual Result<void> SetPanelSetting(const std::string& key, const std::string& value) = 0;
+  virtual Result<std::string> GetPanelSetting(const std::string& key) = 0;
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -58,7 +58,12 @@ class ConnectorTest(unittest.TestCase):
         def done():
             rep = self.reports(ids)
             return len(rep) == len(ids) and all(v["status"] in FINAL for v in rep.values()) and rep
-        return wait_until(done, timeout, 0.1, f"{len(ids)} messages to reach a final status")
+        try:
+            return wait_until(done, timeout, 0.1, f"{len(ids)} messages to reach a final status")
+        except AssertionError as e:
+            rep = self.reports(ids)
+            stuck = {k: v["status"] for k, v in rep.items() if v["status"] not in FINAL}
+            raise AssertionError(f"{e}; not final: {stuck}\nserve log:\n{self.b.read_log()}")
 
     def bound(self, name):
         status, _, body = self.b.raw("/metrics", method="GET")

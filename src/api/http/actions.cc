@@ -218,6 +218,7 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
   // The account's allowlist (1003) and login throttling (1012) are core's
   // (GatewayService::AuthenticateApi, docs/adr/0008).
   Result<core::Caller> caller = [&]() -> Result<core::Caller> {
+    if (request.panel_caller) return *request.panel_caller;  // web panel session
     core::ApiCredentials credentials;
     credentials.token = request.bearer_token;
     if (credentials.token.empty()) {

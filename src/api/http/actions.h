@@ -13,6 +13,7 @@
 // completion.
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,9 @@ struct ApiRequest {
   // accounts area: the bare client address, for the account's allowlist (1003)
   // and login throttling.
   std::string remote_ip;
+  // ---- web panel (docs/adr/0017): a caller the panel authenticated by its
+  // session cookie and CSRF token; when set, no credentials are checked ----
+  std::shared_ptr<const core::Caller> panel_caller;
 };
 
 struct ApiAnswer {

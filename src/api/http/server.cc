@@ -104,11 +104,21 @@ struct State {
   std::mutex mu;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 
-  // ---- mounted handlers (api/soap): set before Start, read-only after ----
-  std::vector<std::pair<std::string, std::shared_ptr<MountedHandler>>> mounts;
-  MountedHandler* MountFor(std::string_view path) const {
-    for (const auto& [p, h] : mounts) {
-      if (p == path) return h.get();
+  // ---- mounted handlers (api/soap at /soap, the panel under /panel): set before Start,
+  // read-only after ----
+  struct MountEntry {
+    std::string path;
+    bool subtree = false;  // also every path below `path/`
+    std::shared_ptr<MountedHandler> handler;
+  };
+  std::vector<MountEntry> mounts;
+  const MountEntry* MountFor(std::string_view path) const {
+    for (const MountEntry& m : mounts) {
+      if (path == m.path) return &m;
+      if (m.subtree && path.size() > m.path.size() && path.starts_with(m.path) &&
+          path[m.path.size()] == '/') {
+        return &m;
+      }
     }
     return nullptr;
   }
@@ -240,8 +250,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void WriteTooLarge() {
-    if (MountedHandler* m = state_->MountFor(SplitTarget(parser_->get().target()).first)) {
-      return WriteMounted(m->TooLarge(), parser_->get().version(), /*close=*/true);
+    if (const auto* m = state_->MountFor(SplitTarget(parser_->get().target()).first)) {
+      MountedResponse answer = m->handler->TooLarge();
+      if (answer.metric_label.empty()) answer.metric_label = m->path.substr(1);
+      return WriteMounted(std::move(answer), parser_->get().version(), /*close=*/true);
     }
     state_->Count("unknown", "413");
     Response res{bhttp::status::payload_too_large, parser_->get().version()};
@@ -282,6 +294,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       res.body() = OpenApiJson();
       return Write(std::move(res), !keep_alive);
     }
+    // Mounted handlers answer every method themselves (the panel's POSTs, SOAP's GET ?wsdl).
+    if (const auto* m = state_->MountFor(path)) {
+      return HandleMounted(*m, req);
+    }
     if (!is_get && req.method() != bhttp::verb::post) {
       state_->Count("unknown", "405");
       Response res{bhttp::status::method_not_allowed, version};
@@ -290,8 +306,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       res.body() = "method not allowed\n";
       return Write(std::move(res), /*close=*/true);
     }
-
-    if (MountedHandler* m = state_->MountFor(path)) return HandleMounted(m, req);
 
     ApiRequest api;
     api.route = ParseRoute(path);
@@ -331,13 +345,16 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
-  // ---- mounted handlers (api/soap) ----
-  void HandleMounted(MountedHandler* handler, bhttp::request<bhttp::string_body>& req) {
+  // ---- mounted handlers (api/soap, the panel; mount.h) ----
+  void HandleMounted(const State::MountEntry& mount, bhttp::request<bhttp::string_body>& req) {
     MountedRequest m;
     m.method = std::string(req.method_string());
     auto [path, query] = SplitTarget(req.target());
     m.path = std::string(path);
     m.query = std::string(query);
+    for (const auto& field : req) {
+      m.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+    }
     m.content_type = std::string(req[bhttp::field::content_type]);
     m.authorization = std::string(req[bhttp::field::authorization]);
     m.host = std::string(req[bhttp::field::host]);
@@ -348,23 +365,28 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const bool close = !req.keep_alive();
     const unsigned version = req.version();
     auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
-    auto finish = [self = Self(), tracked, close, version](MountedResponse res) {
+    auto finish = [self = Self(), tracked, close, version,
+                   label = mount.path.substr(1)](MountedResponse res) {
+      if (res.metric_label.empty()) res.metric_label = label;
       net::post(tracked, [self, close, version, res = std::move(res)]() mutable {
         self->WriteMounted(std::move(res), version, close);
       });
     };
     beast::get_lowest_layer(stream_).expires_never();
-    net::post(state_->workers,
-              [state = state_, handler, m = std::move(m), finish = std::move(finish)]() mutable {
-                handler->Handle(std::move(m), std::move(finish));
-              });
+    net::post(state_->workers, [handler = mount.handler, m = std::move(m),
+                                finish = std::move(finish)]() mutable {
+      handler->Handle(std::move(m), std::move(finish));
+    });
   }
 
   void WriteMounted(MountedResponse answer, unsigned version, bool close) {
     state_->Count(answer.metric_label.empty() ? "unknown" : answer.metric_label,
-                  answer.error ? "error" : "ok");
+                  answer.error                ? "error"
+                  : answer.status < 400       ? "ok"
+                                              : std::to_string(answer.status));
     Response res{static_cast<bhttp::status>(answer.status), version};
-    res.set(bhttp::field::content_type, answer.content_type);
+    if (!answer.content_type.empty()) res.set(bhttp::field::content_type, answer.content_type);
+    for (auto& [name, value] : answer.headers) res.insert(name, value);
     res.body() = std::move(answer.body);
     Write(std::move(res), close);
   }
@@ -602,8 +624,8 @@ uint16_t HttpServer::http_port() const { return impl_->http_port_; }
 uint16_t HttpServer::https_port() const { return impl_->https_port_; }
 void HttpServer::SetReady(bool ready) { impl_->state_->ready.store(ready); }
 void HttpServer::Stop() { impl_->Stop(); }
-void HttpServer::Mount(std::string path, std::shared_ptr<MountedHandler> handler) {
-  impl_->state_->mounts.emplace_back(std::move(path), std::move(handler));
+void HttpServer::Mount(std::string path, std::shared_ptr<MountedHandler> handler, bool subtree) {
+  impl_->state_->mounts.push_back({std::move(path), subtree, std::move(handler)});
 }
 
 }  // namespace bramka::api::http

@@ -33,8 +33,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/http/actions.h"
 #include "api/http/errors.h"
@@ -93,11 +97,11 @@ class HttpServer {
   // Stops accepting and closes every open connection. Idempotent.
   void Stop();
 
-  // ---- mounted handlers (api/soap at /soap) ----
-  // Routes GET and POST requests for exactly `path` (query aside) to
-  // `handler` instead of the API v2 actions; an oversized body gets
-  // handler->TooLarge(). Call before Start().
-  void Mount(std::string path, std::shared_ptr<MountedHandler> handler);
+  // ---- mounted handlers (mount.h: api/soap at /soap, the web panel under /panel) ----
+  // Before Start(): requests (any method) for exactly `path` (query aside), or with
+  // `subtree` also for every path below `path/`, go to `handler` instead of the API v2
+  // actions; an oversized body gets handler->TooLarge().
+  void Mount(std::string path, std::shared_ptr<MountedHandler> handler, bool subtree = false);
 
  private:
   class Impl;

@@ -164,8 +164,9 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     };
     h.on_response = [weak, bind](wire::Pdu pdu, uint64_t entry) {
       if (auto self = weak.lock()) {
-        self->OnDeliverDone(bind, static_cast<int64_t>(entry), pdu.command_status == wire::kEsmeRok,
-                            pdu.command_status);
+        const bool ok = pdu.command_status == wire::kEsmeRok;
+        if (ok) self->Answered(bind, static_cast<int64_t>(entry));
+        self->OnDeliverDone(bind, static_cast<int64_t>(entry), ok, pdu.command_status);
       }
     };
     h.on_request_failed = [weak, bind](const wire::action::RequestFailed& f) {
@@ -182,6 +183,14 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     spdlog::debug("smpp server: connection {} from {}:{}", conn->info().id,
                   conn->info().remote_address, conn->info().remote_port);
     conn->Start(std::move(h));
+  }
+
+  // The client acknowledged an entry whose delete is still queued on the outbox thread: it
+  // no longer belongs to the bind, so closing the bind does not release it for resending
+  // (it stays in the user's in_flight until DeliverDone has deleted it).
+  void Answered(const std::shared_ptr<Bind>& bind, int64_t entry_id) {
+    std::lock_guard lock(mu_);
+    bind->outbox_in_flight.erase(entry_id);
   }
 
   void OnClosed(const std::shared_ptr<Bind>& bind, const std::string& reason) {

@@ -103,6 +103,15 @@ http::MountedResponse SoapHandler::TooLarge() const {
 
 void SoapHandler::Handle(http::MountedRequest request,
                          std::function<void(http::MountedResponse)> done) {
+  if (request.method != "GET" && request.method != "POST") {
+    http::MountedResponse res;
+    res.status = 405;
+    res.content_type = "text/plain; charset=UTF-8";
+    res.headers.emplace_back("Allow", "GET, POST");
+    res.body = "method not allowed\n";
+    res.metric_label = "soap/unknown";
+    return done(std::move(res));
+  }
   if (request.method == "GET") {
     http::MountedResponse res;
     if (AsksForWsdl(request.query)) {

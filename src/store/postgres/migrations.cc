@@ -5,7 +5,7 @@
 namespace bramka::store::postgres {
 namespace {
 
-// Version 1 is SQLite schema 17 (store/sqlite/migrations.cc) in PostgreSQL's
+// Version 1 is SQLite schema 14 (store/sqlite/migrations.cc 1-11 and 14) in PostgreSQL's
 // types: INTEGER -> BIGINT (every integer, flags included, so that one bound
 // int8 fits every column), AUTOINCREMENT ids -> BIGSERIAL, BLOB -> BYTEA, and
 // every TEXT in the "C" collation so that ORDER BY name sorts bytes as SQLite
@@ -13,7 +13,7 @@ namespace {
 // reserved). Statuses and types are the integer values of store::MessageStatus
 // and store::MessageType; times are Unix ms.
 constexpr Migration kMigrations[] = {
-    {1, "initial schema (SQLite schema 17)", R"sql(
+    {1, "initial schema (SQLite migrations 1-11, 14)", R"sql(
 -- SQLite's instr(), used by the address book's searches.
 CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS BIGINT
   LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos(haystack, needle)::BIGINT';
@@ -380,6 +380,21 @@ CREATE TABLE sql_mo_outbox (
   UNIQUE (source_id, message_id)
 );
 CREATE INDEX messages_cancelled ON messages (account_id, queued_ms) WHERE status = 6;
+)sql"},
+    // ---- web panel (src/panel, docs/adr/0017; SQLite migration 12) ----
+    {2, "web panel: sessions and settings", R"sql(
+CREATE TABLE panel_sessions (
+  id_hash    TEXT COLLATE "C" PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  csrf_token TEXT COLLATE "C" NOT NULL,
+  created_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX panel_sessions_expiry ON panel_sessions (expires_ms);
+CREATE TABLE panel_settings (
+  key   TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT COLLATE "C" NOT NULL
+);
 )sql"},
 };
 

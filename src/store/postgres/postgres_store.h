@@ -233,6 +233,13 @@ class PostgresStore final : public Store {
   Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
   Result<void> AckSqlMo(int64_t entry_id) override;
 
+  // ---- web panel (postgres_store_panel.cc; docs/adr/0017) ----
+  Result<void> PutPanelSession(const PanelSession& session, int64_t now_ms) override;
+  Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<void> DeletePanelSession(const std::string& id_hash) override;
+  Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
+  Result<std::string> GetPanelSetting(const std::string& key) override;
+
   // Transactions committed and retried (serialization failures) since Open.
   uint64_t commit_count() const;
   uint64_t retry_count() const;

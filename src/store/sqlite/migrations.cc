@@ -476,6 +476,21 @@ CREATE TABLE sql_mo_outbox (
 -- Only cancelling touches it: the delivery path does not pay for it.
 CREATE INDEX messages_cancelled ON messages (account_id, queued_ms) WHERE status = 6;
 )sql"},
+    // ---- web panel (src/panel, docs/adr/0017) ----
+    {12, "web panel: sessions and settings", R"sql(
+CREATE TABLE panel_sessions (
+  id_hash    TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX panel_sessions_expiry ON panel_sessions (expires_ms);
+CREATE TABLE panel_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
     {14, "SMPP outbox: entries queued with the change they report", R"sql(
 -- The store queues receipts and incoming messages for SMPP users in the transaction
 -- that records them, with an empty pdu_hex; the SMPP server builds the deliver_sm

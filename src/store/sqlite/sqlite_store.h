@@ -240,6 +240,13 @@ class SqliteStore final : public Store {
   Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
                               const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
   Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+  // ---- web panel (docs/adr/0017) ----
+  Result<void> PutPanelSession(const PanelSession& session, int64_t now_ms) override;
+  Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<void> DeletePanelSession(const std::string& id_hash) override;
+  Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
+  Result<std::string> GetPanelSetting(const std::string& key) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

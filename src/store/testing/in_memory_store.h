@@ -205,6 +205,13 @@ class InMemoryStore : public Store {
   Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
   Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
   Result<void> DeleteInjectedMo(int64_t id) override;
+  // ---- web panel (docs/adr/0017) ----
+  Result<void> PutPanelSession(const PanelSession& session, int64_t now_ms) override;
+  Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<void> DeletePanelSession(const std::string& id_hash) override;
+  Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
+  Result<std::string> GetPanelSetting(const std::string& key) override;
+
  private:
   static constexpr size_t kTypes = 6;
   struct Record {
@@ -319,6 +326,9 @@ class InMemoryStore : public Store {
   std::map<std::pair<int64_t, int64_t>, SqlClaimRecord> sql_claims_;
   std::map<int64_t, SqlMoEntry> sql_mo_;
   int64_t next_sql_mo_id_ = 1;
+  // ---- web panel (in_memory_store_panel.cc) ----
+  std::map<std::string, PanelSession> panel_sessions_;
+  std::map<std::string, std::string> panel_settings_;
 };
 
 }  // namespace bramka::store
