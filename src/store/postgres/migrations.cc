@@ -416,7 +416,9 @@ Result<int> SchemaVersion(Connection& conn) {
   return version;
 }
 
-Result<void> Migrate(Connection& conn) {
+Result<void> Migrate(Connection& conn) { return MigrateTo(conn, LatestSchemaVersion()); }
+
+Result<void> MigrateTo(Connection& conn, int target_version) {
   BRAMKA_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   auto result = [&]() -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(
@@ -431,7 +433,7 @@ Result<void> Migrate(Connection& conn) {
     }
     const int found = version;
     for (const Migration& m : kMigrations) {
-      if (m.version <= version) continue;
+      if (m.version <= version || m.version > target_version) continue;
       auto applied = conn.Exec(m.sql);
       if (!applied.ok()) {
         Error e = applied.take_error();

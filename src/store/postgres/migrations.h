@@ -24,5 +24,7 @@ int LatestSchemaVersion();
 // 0 for an empty database.
 Result<int> SchemaVersion(Connection& conn);
 Result<void> Migrate(Connection& conn);
+// Up to and including `target_version` (tests build older schemas with it).
+Result<void> MigrateTo(Connection& conn, int target_version);
 
 }  // namespace bramka::store::postgres

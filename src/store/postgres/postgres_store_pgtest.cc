@@ -101,6 +101,33 @@ TEST(PostgresStoreTest, ReopenKeepsDataAndMigratesOnce) {
   EXPECT_EQ(account->name, "kept");
 }
 
+TEST(PostgresStoreTest, UpgradesADatabaseAtEveryEarlierVersion) {
+  SKIP_WITHOUT_POSTGRES();
+  for (int version = 1; version < postgres::LatestSchemaVersion(); ++version) {
+    PostgresOptions options;
+    options.conninfo = server->FreshConninfo();
+    {
+      auto conn = postgres::Connection::Open(options.conninfo);
+      ASSERT_TRUE(conn.ok());
+      ASSERT_TRUE(postgres::MigrateTo(**conn, version).ok());
+      auto v = postgres::SchemaVersion(**conn);
+      ASSERT_TRUE(v.ok());
+      EXPECT_EQ(*v, version);
+      ASSERT_TRUE((*conn)->Exec("INSERT INTO accounts (name, password_hash, created_ms) "
+                                "VALUES ('old', 'h', 1)").ok());
+    }
+    auto store = PostgresStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    auto old = (*store)->FindAccountByName("old");
+    ASSERT_TRUE(old.ok()) << "from version " << version;
+    PanelSession session;
+    session.id_hash = "h1";
+    session.account_id = old->id;
+    session.expires_ms = 100;
+    EXPECT_TRUE((*store)->PutPanelSession(session, 1).ok()) << "from version " << version;
+  }
+}
+
 TEST(PostgresStoreTest, UnreachableServerIsUnavailable) {
   PostgresOptions options;
   options.conninfo = "host=/nonexistent-bramka port=1 user=x dbname=x connect_timeout=2";
