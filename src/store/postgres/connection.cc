@@ -150,8 +150,8 @@ Result<void> Stmt::Execute() {
                      values.data(), lengths.data(), formats_.data(), 0);
   } else {
     BRAMKA_ASSIGN_OR_RETURN(const std::string* name, conn_->Prepared(*sql_, types_));
-    r = PQexecPrepared(conn_->conn_, name->c_str(), static_cast<int>(values.size()),
-                       values.data(), lengths.data(), formats_.data(), 0);
+    r = PQexecPrepared(conn_->conn_, name->c_str(), static_cast<int>(values.size()), values.data(),
+                       lengths.data(), formats_.data(), 0);
   }
   ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return conn_->Failed(r, "query failed");
@@ -283,8 +283,8 @@ Result<const std::string*> Connection::Prepared(const std::string& sql,
     prepared_.clear();
   }
   std::string name = "s" + std::to_string(++statement_counter_);
-  PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()),
-                          types.data());
+  PGresult* r =
+      PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data());
   if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
     return Failed(r, "prepare failed (" + sql + ")");
   }

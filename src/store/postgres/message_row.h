@@ -15,7 +15,7 @@ inline bool ValidMessageType(MessageType t) {
 #define BRAMKA_MESSAGE_COLUMNS                                                            \
   "id, account_id, phone, sender, type, text, unicode, flash, speed, parts, cost_units, " \
   "status, reason, unique_id, stat_id, source, dlr_url, queued_ms, due_ms, sent_ms, "     \
-  "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, " \
+  "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, "   \
   "attachments"
 inline constexpr int kMessageColumnCount = 27;
 // The same qualified with "m." (UPDATE ... FROM ... RETURNING).
@@ -44,8 +44,8 @@ void BindNewMessage(Stmt& stmt, const Message& m, int64_t seq, AccountId account
 // BindNewMessageAt(stmt, k * kInsertColumns, ...).
 inline constexpr int kInsertColumns = 23;
 std::string InsertMessagesSql(int rows);
-void BindNewMessageAt(Stmt& stmt, int offset, const Message& m, int64_t seq,
-                      AccountId account_id, int64_t charged, const std::string& attachments);
+void BindNewMessageAt(Stmt& stmt, int offset, const Message& m, int64_t seq, AccountId account_id,
+                      int64_t charged, const std::string& attachments);
 
 // messages.attachments: file ids joined with ',' (ids are hex, so no escaping).
 std::string JoinAttachments(const std::vector<std::string>& ids);

@@ -425,11 +425,10 @@ Result<void> MigrateTo(Connection& conn, int target_version) {
         conn.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
     BRAMKA_ASSIGN_OR_RETURN(int version, SchemaVersion(conn));
     if (version > LatestSchemaVersion()) {
-      return Fail(ErrorCode::kCorrupt,
-                  "database schema version " + std::to_string(version) +
-                      " is newer than this bramka supports (" +
-                      std::to_string(LatestSchemaVersion()) +
-                      "); run the newer bramka or restore a backup");
+      return Fail(ErrorCode::kCorrupt, "database schema version " + std::to_string(version) +
+                                           " is newer than this bramka supports (" +
+                                           std::to_string(LatestSchemaVersion()) +
+                                           "); run the newer bramka or restore a backup");
     }
     const int found = version;
     for (const Migration& m : kMigrations) {

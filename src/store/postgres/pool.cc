@@ -5,8 +5,7 @@
 
 namespace bramka::store::postgres {
 
-Result<std::unique_ptr<Pool>> Pool::Open(const std::string& conninfo, int size,
-                                         int async_workers) {
+Result<std::unique_ptr<Pool>> Pool::Open(const std::string& conninfo, int size, int async_workers) {
   std::vector<std::unique_ptr<Connection>> connections;
   for (int i = 0; i < std::max(2, size); ++i) {
     BRAMKA_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Open(conninfo));
@@ -129,7 +128,7 @@ std::optional<Error> Pool::RunBatch(std::vector<BatchJob>& jobs) {
           const std::string sqlstate = conn->last_sqlstate();
           if (!savepoints) {
             if (Retryable(sqlstate)) return r;  // the whole (one-job) batch again
-            alone_failed = true;  // the job's own error: nothing of it may commit
+            alone_failed = true;                // the job's own error: nothing of it may commit
             break;
           }
           BRAMKA_RETURN_IF_ERROR(conn->Exec("ROLLBACK TO SAVEPOINT job"));

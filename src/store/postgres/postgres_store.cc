@@ -18,9 +18,9 @@
 namespace bramka::store {
 
 using postgres::Connection;
+using postgres::ReadAccount;
 using postgres::Stmt;
 using postgres::WriteContext;
-using postgres::ReadAccount;
 
 namespace {
 
@@ -41,8 +41,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
     return Fail(ErrorCode::kInvalidArgument, "PostgresStore needs a connection string");
   }
   {
-    BRAMKA_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
-                            Connection::Open(options.conninfo));
+    BRAMKA_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(options.conninfo));
     BRAMKA_ASSIGN_OR_RETURN(int version, postgres::SchemaVersion(*conn));
     if (version != 0 && version < postgres::LatestSchemaVersion()) {
       spdlog::warn("store: upgrading the PostgreSQL schema from {} to {}", version,
@@ -70,30 +69,32 @@ uint64_t PostgresStore::commit_count() const { return pool_->commit_count(); }
 uint64_t PostgresStore::retry_count() const { return pool_->retry_count(); }
 
 Result<std::vector<std::pair<MessageStatus, int64_t>>> PostgresStore::CountByStatus() {
-  return readers_->With([&](Connection& c) -> Result<std::vector<std::pair<MessageStatus, int64_t>>> {
-    std::vector<std::pair<MessageStatus, int64_t>> out;
-    for (int i = 0; i <= static_cast<int>(MessageStatus::kCancelled); ++i) {
-      out.emplace_back(static_cast<MessageStatus>(i), 0);
-    }
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                            c.Prepare("SELECT status, COUNT(*) FROM messages GROUP BY status"));
-    while (true) {
-      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) return out;
-      int64_t status = stmt.Int(0);
-      if (status < 0 || status >= static_cast<int64_t>(out.size())) {
-        return Fail(ErrorCode::kCorrupt, "message with unknown status " + std::to_string(status));
-      }
-      out[static_cast<size_t>(status)].second = stmt.Int(1);
-    }
-  });
+  return readers_->With(
+      [&](Connection& c) -> Result<std::vector<std::pair<MessageStatus, int64_t>>> {
+        std::vector<std::pair<MessageStatus, int64_t>> out;
+        for (int i = 0; i <= static_cast<int>(MessageStatus::kCancelled); ++i) {
+          out.emplace_back(static_cast<MessageStatus>(i), 0);
+        }
+        BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                                c.Prepare("SELECT status, COUNT(*) FROM messages GROUP BY status"));
+        while (true) {
+          BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) return out;
+          int64_t status = stmt.Int(0);
+          if (status < 0 || status >= static_cast<int64_t>(out.size())) {
+            return Fail(ErrorCode::kCorrupt,
+                        "message with unknown status " + std::to_string(status));
+          }
+          out[static_cast<size_t>(status)].second = stmt.Int(1);
+        }
+      });
 }
 
 // ---- accounts --------------------------------------------------------------------
 
 Result<AccountId> PostgresStore::CreateAccount(const std::string& name,
-                                             const std::string& password_hash, AccountId parent_id,
-                                             int64_t now_ms) {
+                                               const std::string& password_hash,
+                                               AccountId parent_id, int64_t now_ms) {
   return writer_->Call<AccountId>([&](WriteContext& ctx) -> Result<AccountId> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
@@ -162,7 +163,7 @@ Result<void> PostgresStore::SetPasswordHash(AccountId id, const std::string& pas
 }
 
 Result<void> PostgresStore::AddApiToken(AccountId id, const std::string& token_hash,
-                                      const std::string& label, int64_t now_ms) {
+                                        const std::string& label, int64_t now_ms) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO api_tokens (token_hash, account_id, label, "
@@ -220,8 +221,9 @@ Result<std::vector<Balance>> PostgresStore::GetBalances(AccountId id) {
 }
 
 Result<void> PostgresStore::AdjustBalance(AccountId id, MessageType type, int64_t delta,
-                                        const std::string& note, int64_t now_ms) {
-  if (!postgres::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+                                          const std::string& note, int64_t now_ms) {
+  if (!postgres::ValidMessageType(type))
+    return Fail(ErrorCode::kInvalidArgument, "bad message type");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE balances SET units = units + ?3 "
@@ -240,8 +242,9 @@ Result<void> PostgresStore::AdjustBalance(AccountId id, MessageType type, int64_
 }
 
 Result<void> PostgresStore::SetBalanceMode(AccountId id, MessageType type, bool available,
-                                         bool unlimited) {
-  if (!postgres::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+                                           bool unlimited) {
+  if (!postgres::ValidMessageType(type))
+    return Fail(ErrorCode::kInvalidArgument, "bad message type");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             ctx.conn.Prepare("UPDATE balances SET available = ?3, unlimited = ?4 "
@@ -269,7 +272,7 @@ Result<int64_t> PostgresStore::LedgerSumForMessage(const std::string& message_id
 // ---- senders and blacklist ------------------------------------------------------------
 
 Result<void> PostgresStore::SetSender(AccountId id, const std::string& name, SenderStatus status,
-                                    int64_t now_ms) {
+                                      int64_t now_ms) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,

@@ -48,8 +48,8 @@ struct PostgresOptions {
   // (also ?host=/socket/dir&sslmode=...). The password may come from PGPASSWORD
   // or ~/.pgpass instead.
   std::string conninfo;
-  int connections = 8;     // pooled connections
-  int async_workers = 4;   // threads running AcceptAsync
+  int connections = 8;    // pooled connections
+  int async_workers = 4;  // threads running AcceptAsync
   // The key of the MessageIdCodec that makes the ids accepted (core's);
   // messages are stored under the sequence decoded from their id.
   uint64_t message_id_key = 0x6272616d6b61ULL;
@@ -114,7 +114,6 @@ class PostgresStore final : public Store {
   Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
                                 const MessageReplacement& replacement, int64_t now_ms) override;
 
-
   Result<int64_t> CreateSmppUser(const SmppUser& user) override;
   Result<SmppUser> FindSmppUser(const std::string& system_id) override;
   Result<std::vector<SmppUser>> ListSmppUsers() override;
@@ -148,8 +147,7 @@ class PostgresStore final : public Store {
   Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
                                  int64_t now_ms) override;
   Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
-  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name,
-                                              bool descending) override;
+  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name, bool descending) override;
   Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
                               const std::string& text) override;
   Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
@@ -160,13 +158,12 @@ class PostgresStore final : public Store {
   Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
   // ---- media files and metered charges (postgres_store_media.cc) ----
   Result<void> AddMediaFile(const MediaFile& file) override;
-  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
-                                 bool with_data) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id, bool with_data) override;
   Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
                                                 std::optional<MessageType> type) override;
   Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
-  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
-                             const std::string& note, int64_t now_ms) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units, const std::string& note,
+                             int64_t now_ms) override;
 
   // ---- callbacks (postgres_store_callbacks.cc; ADR 0007) ----
   Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
@@ -192,8 +189,7 @@ class PostgresStore final : public Store {
   Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) override;
   Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) override;
   Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) override;
-  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text,
-                                    int64_t now_ms) override;
+  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text, int64_t now_ms) override;
   Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) override;
   Result<int64_t> AddSignup(const Signup& signup) override;
   Result<std::vector<Signup>> ListSignups() override;
@@ -217,7 +213,6 @@ class PostgresStore final : public Store {
   Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
   Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
   Result<void> DeleteInjectedMo(int64_t id) override;
-
 
   // ---- SQL API sources (postgres_store_sql.cc; docs/adr/0013) ----
   Result<int64_t> CreateSqlSource(const SqlSource& source) override;
@@ -254,6 +249,7 @@ class PostgresStore final : public Store {
   Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
                               const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
   Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+
  private:
   PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key);
   // The row key of a message id; nullopt for an id that is not 10 lowercase

@@ -10,7 +10,6 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -242,8 +241,9 @@ Result<Account> PostgresStore::GetSubaccount(AccountId parent_id, AccountId id) 
 }
 
 Result<void> PostgresStore::SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
-                                             int64_t units, int64_t now_ms) {
-  if (!postgres::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+                                               int64_t units, int64_t now_ms) {
+  if (!postgres::ValidMessageType(type))
+    return Fail(ErrorCode::kInvalidArgument, "bad message type");
   if (units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(CheckLiveSubaccount(ctx.conn, parent_id, id));
@@ -303,7 +303,7 @@ Result<void> PostgresStore::AddSender(AccountId id, const std::string& name, int
 }
 
 Result<int64_t> PostgresStore::AddAccountMessage(AccountId id, const std::string& text,
-                                               int64_t now_ms) {
+                                                 int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO account_messages (account_id, text, created_ms) "
@@ -318,7 +318,8 @@ Result<int64_t> PostgresStore::AddAccountMessage(AccountId id, const std::string
   });
 }
 
-Result<std::vector<AccountMessage>> PostgresStore::TakeAccountMessages(AccountId id, int64_t now_ms) {
+Result<std::vector<AccountMessage>> PostgresStore::TakeAccountMessages(AccountId id,
+                                                                       int64_t now_ms) {
   return writer_->Call<std::vector<AccountMessage>>([&](WriteContext& ctx)
                                                         -> Result<std::vector<AccountMessage>> {
     BRAMKA_RETURN_IF_ERROR(postgres::RequireAccount(ctx.conn, id));

@@ -9,7 +9,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -119,7 +118,7 @@ Result<int64_t> InsertContact(Connection& conn, const Contact& c, AccountId acco
 #define BRAMKA_CONTACT_COLUMNS                                                            \
   "id, account_id, phone, email, company, first_name, last_name, tax_id, address, city, " \
   "description, created_ms, "                                                             \
-  "(SELECT string_agg(group_id::TEXT, ',' ORDER BY group_id) FROM contact_memberships m "\
+  "(SELECT string_agg(group_id::TEXT, ',' ORDER BY group_id) FROM contact_memberships m " \
   "WHERE m.contact_id = contacts.id)"
 
 Contact ReadContact(const Stmt& s) {
@@ -288,7 +287,7 @@ Result<void> PostgresStore::DeleteGroup(AccountId id, int64_t group_id, bool del
 }
 
 Result<std::vector<ContactInGroup>> PostgresStore::FindGroupsOfPhone(AccountId id,
-                                                                   const std::string& phone) {
+                                                                     const std::string& phone) {
   return readers_->With([&](Connection& c) -> Result<std::vector<ContactInGroup>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT contacts.id, g.id, g.name FROM contacts "
@@ -410,7 +409,8 @@ Result<ContactPage> PostgresStore::ListContacts(const ContactQuery& query) {
 }
 
 Result<int64_t> PostgresStore::ImportContacts(AccountId id, const std::string& group_name,
-                                            const std::vector<Contact>& contacts, int64_t now_ms) {
+                                              const std::vector<Contact>& contacts,
+                                              int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt group, ctx.conn.Prepare("INSERT INTO address_groups (account_id, name, created_ms) "
@@ -458,7 +458,7 @@ Result<std::vector<std::string>> PostgresStore::RecipientPhones(
 // ---- templates ------------------------------------------------------------------------
 
 Result<int64_t> PostgresStore::CreateTemplate(AccountId id, const std::string& name,
-                                            const std::string& text, int64_t now_ms) {
+                                              const std::string& text, int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO templates (account_id, name, text, created_ms) "
@@ -482,7 +482,7 @@ Result<Template> PostgresStore::GetTemplate(AccountId id, int64_t template_id) {
 }
 
 Result<std::vector<Template>> PostgresStore::ListTemplates(AccountId id, bool by_name,
-                                                         bool descending) {
+                                                           bool descending) {
   return readers_->With([&](Connection& c) -> Result<std::vector<Template>> {
     const char* dir = descending ? " DESC" : " ASC";
     std::string sql =
@@ -501,8 +501,8 @@ Result<std::vector<Template>> PostgresStore::ListTemplates(AccountId id, bool by
   });
 }
 
-Result<void> PostgresStore::UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
-                                         const std::string& text) {
+Result<void> PostgresStore::UpdateTemplate(AccountId id, int64_t template_id,
+                                           const std::string& name, const std::string& text) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE templates SET name = ?3, text = ?4 "
                                                         "WHERE id = ?1 AND account_id = ?2"));
@@ -527,7 +527,7 @@ Result<void> PostgresStore::DeleteTemplate(AccountId id, int64_t template_id) {
 // ---- blacklist entries ------------------------------------------------------------------
 
 Result<int64_t> PostgresStore::AddBlacklistEntry(AccountId id, const std::string& phone,
-                                               int64_t now_ms) {
+                                                 int64_t now_ms) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     {
       BRAMKA_ASSIGN_OR_RETURN(

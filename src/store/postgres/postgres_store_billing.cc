@@ -9,7 +9,6 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -19,7 +18,7 @@ using postgres::WriteContext;
 
 namespace {
 
-#define BRAMKA_PAYMENT_COLUMNS                                                                 \
+#define BRAMKA_PAYMENT_COLUMNS                                                                \
   "id, account_id, number, type, units, net_grosze, vat_percent, total_grosze, paid_grosze, " \
   "issued_ms, due_ms, paid_ms, note"
 
@@ -58,7 +57,8 @@ Result<Payment> PostgresStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms
     return Fail(ErrorCode::kInvalidArgument, "a price cannot be negative");
   }
   if (d.period.empty()) return Fail(ErrorCode::kInvalidArgument, "invoice period missing");
-  if (!postgres::ValidMessageType(d.type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+  if (!postgres::ValidMessageType(d.type))
+    return Fail(ErrorCode::kInvalidArgument, "bad message type");
   return writer_->Call<Payment>([&](WriteContext& ctx) -> Result<Payment> {
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt credit,
@@ -70,9 +70,9 @@ Result<Payment> PostgresStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms
     }
     int64_t seq = 0;
     {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt next, ctx.conn.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments "
-                                      "WHERE period = ?1"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt next,
+                              ctx.conn.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments "
+                                               "WHERE period = ?1"));
       next.BindText(1, d.period);
       BRAMKA_ASSIGN_OR_RETURN(bool row, next.Step());
       seq = row ? next.Int(0) : 1;
@@ -116,9 +116,9 @@ Result<PaymentPage> PostgresStore::ListPayments(AccountId id, int page, int limi
       BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
       out.total = row ? count.Int(0) : 0;
     }
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments "
-                             "WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments "
+                                      "WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"));
     const int64_t offset = limit > 0 ? static_cast<int64_t>(std::max(page, 1) - 1) * limit : 0;
     stmt.BindInt(1, id).BindInt(2, limit > 0 ? limit : -1).BindInt(3, offset);
     while (true) {

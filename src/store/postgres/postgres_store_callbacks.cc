@@ -4,12 +4,11 @@
 #include <string>
 #include <utility>
 
-#include "store/postgres/callbacks_tx.h"
 #include "store/postgres/account_row.h"
+#include "store/postgres/callbacks_tx.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -162,8 +161,8 @@ Result<bool> PostgresStore::QueueMoCallback(const CallbackEntry& entry) {
 }
 
 Result<std::vector<CallbackEntry>> PostgresStore::ClaimCallbacks(int64_t now_ms, int limit,
-                                                               const std::string& owner,
-                                                               int64_t lease_until_ms) {
+                                                                 const std::string& owner,
+                                                                 int64_t lease_until_ms) {
   if (limit <= 0) return std::vector<CallbackEntry>();
   // One statement: lock the due rows other nodes have not locked (SKIP LOCKED,
   // READ COMMITTED: nodes never wait for each other), lease them, return them
@@ -172,14 +171,15 @@ Result<std::vector<CallbackEntry>> PostgresStore::ClaimCallbacks(int64_t now_ms,
       [&](WriteContext& ctx) -> Result<std::vector<CallbackEntry>> {
         BRAMKA_ASSIGN_OR_RETURN(
             Stmt stmt,
-            ctx.conn.Prepare("UPDATE callback_outbox o SET attempts = o.attempts + 1, "
-                             "next_attempt_ms = ?3, lease_owner = ?4 FROM ("
-                             "SELECT id, next_attempt_ms AS due FROM callback_outbox WHERE state = 0 "
-                             "AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT ?2 "
-                             "FOR UPDATE SKIP LOCKED) d WHERE o.id = d.id RETURNING o.id, "
-                             "o.account_id, o.kind, o.url_template, o.message_id, o.unique_id, "
-                             "o.phone, o.sender, o.status, o.reason, o.text, o.event_ms, "
-                             "o.created_ms, o.state, o.attempts, o.next_attempt_ms, o.last_error, d.due"));
+            ctx.conn.Prepare(
+                "UPDATE callback_outbox o SET attempts = o.attempts + 1, "
+                "next_attempt_ms = ?3, lease_owner = ?4 FROM ("
+                "SELECT id, next_attempt_ms AS due FROM callback_outbox WHERE state = 0 "
+                "AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT ?2 "
+                "FOR UPDATE SKIP LOCKED) d WHERE o.id = d.id RETURNING o.id, "
+                "o.account_id, o.kind, o.url_template, o.message_id, o.unique_id, "
+                "o.phone, o.sender, o.status, o.reason, o.text, o.event_ms, "
+                "o.created_ms, o.state, o.attempts, o.next_attempt_ms, o.last_error, d.due"));
         stmt.BindInt(1, now_ms).BindInt(2, limit).BindInt(3, lease_until_ms).BindText(4, owner);
         std::vector<std::pair<int64_t, CallbackEntry>> rows;
         while (true) {
@@ -208,7 +208,7 @@ Result<void> PostgresStore::AckCallback(int64_t entry_id) {
 }
 
 Result<void> PostgresStore::RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
-                                        const std::string& error) {
+                                          const std::string& error) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,

@@ -6,7 +6,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -121,7 +120,7 @@ Result<void> PostgresStore::RemoveFtpSource(AccountId id, int64_t source_id) {
 }
 
 Result<void> PostgresStore::SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
-                                             const std::string& error) {
+                                               const std::string& error) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE ftp_sources SET last_poll_ms = ?2, "
                                                         "last_error = ?3 WHERE id = ?1"));
@@ -169,7 +168,8 @@ Result<FtpFileState> PostgresStore::GetFtpFile(int64_t source_id, const std::str
 }
 
 Result<void> PostgresStore::RecordFtpLines(int64_t source_id, const std::string& name,
-                                         const std::vector<FtpLineResult>& lines, int64_t now_ms) {
+                                           const std::vector<FtpLineResult>& lines,
+                                           int64_t now_ms) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(bool exists, SourceExists(ctx.conn, source_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such FTP source");
@@ -182,10 +182,9 @@ Result<void> PostgresStore::RecordFtpLines(int64_t source_id, const std::string&
     }
     int64_t added = 0;
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt insert,
-        ctx.conn.Prepare("INSERT INTO ftp_lines (source_id, name, line, col, phone, "
-                         "message_id, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                         "ON CONFLICT DO NOTHING"));
+        Stmt insert, ctx.conn.Prepare("INSERT INTO ftp_lines (source_id, name, line, col, phone, "
+                                      "message_id, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                      "ON CONFLICT DO NOTHING"));
     for (const auto& l : lines) {
       insert.BindInt(1, source_id)
           .BindText(2, name)
@@ -207,7 +206,7 @@ Result<void> PostgresStore::RecordFtpLines(int64_t source_id, const std::string&
 }
 
 Result<void> PostgresStore::FinishFtpFile(int64_t source_id, const std::string& name,
-                                        int64_t now_ms) {
+                                          int64_t now_ms) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(bool exists, SourceExists(ctx.conn, source_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such FTP source");

@@ -6,12 +6,11 @@
 #include <string>
 #include <utility>
 
-#include "store/postgres/callbacks_tx.h"
 #include "store/postgres/account_row.h"
+#include "store/postgres/callbacks_tx.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -203,8 +202,8 @@ Result<void> PostgresStore::DeleteInboundNumber(int64_t id) {
 }
 
 Result<std::optional<ReplyTarget>> PostgresStore::FindReplyTarget(const std::string& phone,
-                                                                const std::string& from_number,
-                                                                int64_t since_ms) {
+                                                                  const std::string& from_number,
+                                                                  int64_t since_ms) {
   return readers_->With([&](Connection& c) -> Result<std::optional<ReplyTarget>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT account_id, id FROM messages WHERE phone = ?1 AND "
@@ -397,32 +396,33 @@ Result<std::vector<IncomingPart>> ReadParts(Stmt& stmt) {
 }  // namespace
 
 Result<std::vector<IncomingPart>> PostgresStore::AddIncomingPart(const IncomingPart& part) {
-  return writer_->Call<std::vector<IncomingPart>>(
-      [&](WriteContext& ctx) -> Result<std::vector<IncomingPart>> {
-        {
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt insert,
-              ctx.conn.Prepare("INSERT INTO incoming_parts (" BRAMKA_PART_COLUMNS
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (key, number) DO UPDATE SET "
-                               "total = excluded.total, connector = excluded.connector, "
-                               "from_number = excluded.from_number, to_number = excluded.to_number, "
-                               "text = excluded.text, received_ms = excluded.received_ms"));
-          insert.BindText(1, part.key)
-              .BindInt(2, part.number)
-              .BindInt(3, part.total)
-              .BindText(4, part.connector)
-              .BindText(5, part.from)
-              .BindText(6, part.to)
-              .BindText(7, part.text)
-              .BindInt(8, part.received_ms);
-          BRAMKA_RETURN_IF_ERROR(insert.Run());
-        }
-        BRAMKA_ASSIGN_OR_RETURN(Stmt list, ctx.conn.Prepare("SELECT " BRAMKA_PART_COLUMNS
-                                                            " FROM incoming_parts WHERE key = ?1 "
-                                                            "ORDER BY number"));
-        list.BindText(1, part.key);
-        return ReadParts(list);
-      });
+  return writer_->Call<std::vector<IncomingPart>>([&](WriteContext& ctx)
+                                                      -> Result<std::vector<IncomingPart>> {
+    {
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt insert,
+          ctx.conn.Prepare(
+              "INSERT INTO incoming_parts (" BRAMKA_PART_COLUMNS
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (key, number) DO UPDATE SET "
+              "total = excluded.total, connector = excluded.connector, "
+              "from_number = excluded.from_number, to_number = excluded.to_number, "
+              "text = excluded.text, received_ms = excluded.received_ms"));
+      insert.BindText(1, part.key)
+          .BindInt(2, part.number)
+          .BindInt(3, part.total)
+          .BindText(4, part.connector)
+          .BindText(5, part.from)
+          .BindText(6, part.to)
+          .BindText(7, part.text)
+          .BindInt(8, part.received_ms);
+      BRAMKA_RETURN_IF_ERROR(insert.Run());
+    }
+    BRAMKA_ASSIGN_OR_RETURN(Stmt list, ctx.conn.Prepare("SELECT " BRAMKA_PART_COLUMNS
+                                                        " FROM incoming_parts WHERE key = ?1 "
+                                                        "ORDER BY number"));
+    list.BindText(1, part.key);
+    return ReadParts(list);
+  });
 }
 
 Result<std::vector<IncomingPart>> PostgresStore::ListIncomingParts() {

@@ -9,7 +9,6 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -69,7 +68,7 @@ Result<void> PostgresStore::AddMediaFile(const MediaFile& file) {
 }
 
 Result<MediaFile> PostgresStore::GetMediaFile(AccountId id, const std::string& file_id,
-                                            bool with_data) {
+                                              bool with_data) {
   return readers_->With([&](Connection& c) -> Result<MediaFile> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, with_data ? c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS ", data FROM media_files "
@@ -90,7 +89,7 @@ Result<MediaFile> PostgresStore::GetMediaFile(AccountId id, const std::string& f
 }
 
 Result<std::vector<MediaFile>> PostgresStore::ListMediaFiles(AccountId id,
-                                                           std::optional<MessageType> type) {
+                                                             std::optional<MessageType> type) {
   return readers_->With([&](Connection& c) -> Result<std::vector<MediaFile>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS " FROM media_files "
                                                  "WHERE account_id = ?1 AND (?2 < 0 OR type = ?2) "
@@ -123,8 +122,9 @@ Result<void> PostgresStore::DeleteMediaFile(AccountId id, const std::string& fil
 }
 
 Result<void> PostgresStore::ChargeBalance(AccountId id, MessageType type, int64_t units,
-                                        const std::string& note, int64_t now_ms) {
-  if (!postgres::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+                                          const std::string& note, int64_t now_ms) {
+  if (!postgres::ValidMessageType(type))
+    return Fail(ErrorCode::kInvalidArgument, "bad message type");
   if (units <= 0) return Fail(ErrorCode::kInvalidArgument, "a charge must be positive");
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     bool unlimited = false;

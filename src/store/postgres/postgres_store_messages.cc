@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
-#include <tuple>
-#include <cstdint>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -16,7 +16,6 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -132,7 +131,9 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       for (size_t i = 0; i < n; ++i) in += i == 0 ? "?2" : ",?" + std::to_string(i + 2);
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt stmt, c.PrepareDynamic("SELECT unique_id, id FROM messages WHERE account_id = ?1 "
-                                      "AND unique_id IN (" + in + ") AND unique_id <> '' "
+                                      "AND unique_id IN (" +
+                                      in +
+                                      ") AND unique_id <> '' "
                                       "AND status <> 6"));
       stmt.BindInt(1, request.account_id);
       for (size_t i = 0; i < n; ++i) stmt.BindText(static_cast<int>(i) + 2, *uniques[first + i]);
@@ -221,8 +222,9 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       }
     }
     if (ledger_rows == 0) continue;
-    std::string sql = "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, "
-                      "note, at_ms) VALUES ";
+    std::string sql =
+        "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, "
+        "note, at_ms) VALUES ";
     int p = 0;
     for (size_t k = 0; k < n; ++k) {
       if (charged[k] == 0) continue;
@@ -383,9 +385,10 @@ Result<MessagePage> PostgresStore::QueryMessages(const MessageQuery& q) {
         // of reading every row to look at its status.
         BRAMKA_ASSIGN_OR_RETURN(
             Stmt count,
-            c.Prepare("SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
-                      "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
-                      "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
+            c.Prepare(
+                "SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
+                "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
+                "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
         count.BindInt(1, q.account_id)
             .BindInt(2, q.from_ms)
             .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX);
@@ -412,7 +415,7 @@ Result<MessagePage> PostgresStore::QueryMessages(const MessageQuery& q) {
 }
 
 Result<bool> PostgresStore::CancelScheduled(AccountId id, const std::string& message_id,
-                                          int64_t now_ms) {
+                                            int64_t now_ms) {
   return writer_->CallReadCommitted<bool>([&](WriteContext& ctx) -> Result<bool> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
@@ -434,7 +437,7 @@ Result<bool> PostgresStore::CancelScheduled(AccountId id, const std::string& mes
 }
 
 Result<bool> PostgresStore::ReplaceScheduled(AccountId id, const std::string& message_id,
-                                           const MessageReplacement& r, int64_t now_ms) {
+                                             const MessageReplacement& r, int64_t now_ms) {
   return writer_->Call<bool>([&](WriteContext& ctx) -> Result<bool> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
@@ -442,8 +445,9 @@ Result<bool> PostgresStore::ReplaceScheduled(AccountId id, const std::string& me
     if (cur->status != MessageStatus::kSaved) return false;
     int64_t charge = 0;
     {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt balance, ctx.conn.Prepare("SELECT unlimited, units FROM balances "
-                                                             "WHERE account_id = ?1 AND type = ?2"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt balance,
+                              ctx.conn.Prepare("SELECT unlimited, units FROM balances "
+                                               "WHERE account_id = ?1 AND type = ?2"));
       balance.BindInt(1, id).BindInt(2, cur->type);
       BRAMKA_ASSIGN_OR_RETURN(bool row, balance.Step());
       if (!row) return NoMessage();
@@ -453,8 +457,8 @@ Result<bool> PostgresStore::ReplaceScheduled(AccountId id, const std::string& me
                     static_cast<int>(cur->type) + 1);
       }
     }
-    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, id, cur->type, cur->charged, cur->seq, message_id,
-                                  "replace", now_ms));
+    BRAMKA_RETURN_IF_ERROR(
+        Refund(ctx.conn, id, cur->type, cur->charged, cur->seq, message_id, "replace", now_ms));
     BRAMKA_RETURN_IF_ERROR(
         Refund(ctx.conn, id, cur->type, -charge, cur->seq, message_id, "replace", now_ms));
     BRAMKA_ASSIGN_OR_RETURN(
@@ -472,8 +476,8 @@ Result<bool> PostgresStore::ReplaceScheduled(AccountId id, const std::string& me
 // ---- delivery ------------------------------------------------------------------
 
 Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
-                                                   const std::string& owner,
-                                                   int64_t lease_until_ms) {
+                                                     const std::string& owner,
+                                                     int64_t lease_until_ms) {
   if (limit <= 0) return std::vector<Message>();
   // One statement (docs/adr/0022): lock the due messages no other node has
   // locked (FOR UPDATE SKIP LOCKED, READ COMMITTED, so nodes never wait for or
@@ -511,7 +515,7 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
 }
 
 Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::string& connector,
-                                   const std::string& upstream_id, int64_t now_ms) {
+                                     const std::string& upstream_id, int64_t now_ms) {
   return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
@@ -529,7 +533,7 @@ Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::s
 }
 
 Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
-                                    const std::string& error) {
+                                      const std::string& error) {
   return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
@@ -547,7 +551,7 @@ Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t nex
 }
 
 Result<void> PostgresStore::MarkUnsent(const std::string& message_id, const std::string& reason,
-                                     int64_t now_ms) {
+                                       int64_t now_ms) {
   return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
                             FindCurrent(ctx.conn, SeqOf(message_id), message_id));
@@ -584,9 +588,10 @@ Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& 
         {
           // The literal upstream_id term matches the partial index messages_upstream.
           BRAMKA_ASSIGN_OR_RETURN(
-              Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                          "WHERE connector = ?1 AND upstream_id = ?2 "
-                                          "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
+              Stmt find,
+              ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                               "WHERE connector = ?1 AND upstream_id = ?2 "
+                               "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
           find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
           BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
           if (!row) return std::optional<Message>();

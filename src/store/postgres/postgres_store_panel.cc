@@ -6,7 +6,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -23,10 +22,11 @@ Result<void> PostgresStore::PutPanelSession(const PanelSession& s, int64_t now_m
     BRAMKA_RETURN_IF_ERROR(purge.Run());
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
-        ctx.conn.Prepare("INSERT INTO panel_sessions (id_hash, account_id, csrf_token, "
-                         "created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id_hash) DO UPDATE "
-                         "SET account_id = excluded.account_id, csrf_token = excluded.csrf_token, "
-                         "created_ms = excluded.created_ms, expires_ms = excluded.expires_ms"));
+        ctx.conn.Prepare(
+            "INSERT INTO panel_sessions (id_hash, account_id, csrf_token, "
+            "created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id_hash) DO UPDATE "
+            "SET account_id = excluded.account_id, csrf_token = excluded.csrf_token, "
+            "created_ms = excluded.created_ms, expires_ms = excluded.expires_ms"));
     insert.BindText(1, s.id_hash)
         .BindInt(2, s.account_id)
         .BindText(3, s.csrf_token)
@@ -74,8 +74,9 @@ Result<void> PostgresStore::DeletePanelSession(const std::string& id_hash) {
 Result<void> PostgresStore::SetPanelSetting(const std::string& key, const std::string& value) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt put, ctx.conn.Prepare("INSERT INTO panel_settings (key, value) VALUES "
-                                   "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+        Stmt put,
+        ctx.conn.Prepare("INSERT INTO panel_settings (key, value) VALUES "
+                         "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     put.BindText(1, key).BindText(2, value);
     return put.Run();
   });

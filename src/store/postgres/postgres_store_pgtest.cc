@@ -48,11 +48,11 @@ INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
                              "postgres", [] { return std::unique_ptr<Store>(OpenFresh()); }}),
                          StoreFactoryName);
 
-#define SKIP_WITHOUT_POSTGRES()                                   \
-  std::string why;                                                \
-  TestServer* server = TestServer::Get(&why);                     \
-  if (server == nullptr) {                                        \
-    GTEST_SKIP() << why;                                          \
+#define SKIP_WITHOUT_POSTGRES()               \
+  std::string why;                            \
+  TestServer* server = TestServer::Get(&why); \
+  if (server == nullptr) {                    \
+    GTEST_SKIP() << why;                      \
   }
 
 TEST(PostgresSql, TranslatesSqliteParameters) {
@@ -113,8 +113,10 @@ TEST(PostgresStoreTest, UpgradesADatabaseAtEveryEarlierVersion) {
       auto v = postgres::SchemaVersion(**conn);
       ASSERT_TRUE(v.ok());
       EXPECT_EQ(*v, version);
-      ASSERT_TRUE((*conn)->Exec("INSERT INTO accounts (name, password_hash, created_ms) "
-                                "VALUES ('old', 'h', 1)").ok());
+      ASSERT_TRUE((*conn)
+                      ->Exec("INSERT INTO accounts (name, password_hash, created_ms) "
+                             "VALUES ('old', 'h', 1)")
+                      .ok());
     }
     auto store = PostgresStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.error().ToString();
@@ -262,8 +264,8 @@ TEST(PostgresStoreTest, QueuedAcceptsShareCommitsAndFailAlone) {
   }
   {
     std::unique_lock lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60),
-                            [&] { return ok + rejected + other == 100; }));
+    ASSERT_TRUE(
+        cv.wait_for(lock, std::chrono::seconds(60), [&] { return ok + rejected + other == 100; }));
   }
   EXPECT_EQ(ok, 50);
   EXPECT_EQ(rejected, 50);

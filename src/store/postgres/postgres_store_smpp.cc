@@ -8,7 +8,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -117,11 +116,11 @@ Result<std::vector<SmppUser>> PostgresStore::ListSmppUsers() {
 }
 
 Result<void> postgres::QueueSmppReceiptInTx(Connection& c, int64_t seq, int64_t now_ms) {
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt, c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, "
-                           "created_ms) SELECT smpp_user_id, id, '', ?2 FROM messages "
-                           "WHERE seq = ?1 AND smpp_user_id <> 0 AND "
-                           "smpp_registered_delivery <> 0"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, "
+                                    "created_ms) SELECT smpp_user_id, id, '', ?2 FROM messages "
+                                    "WHERE seq = ?1 AND smpp_user_id <> 0 AND "
+                                    "smpp_registered_delivery <> 0"));
   stmt.BindInt(1, seq).BindInt(2, now_ms);
   return stmt.Run();
 }
@@ -152,7 +151,8 @@ Result<int64_t> PostgresStore::AddSmppOutbox(const SmppOutboxEntry& entry) {
   });
 }
 
-Result<std::vector<SmppOutboxEntry>> PostgresStore::ListSmppOutbox(int64_t smpp_user_id, int limit) {
+Result<std::vector<SmppOutboxEntry>> PostgresStore::ListSmppOutbox(int64_t smpp_user_id,
+                                                                   int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SmppOutboxEntry>> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id "

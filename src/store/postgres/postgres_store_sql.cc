@@ -8,7 +8,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/pool.h"
 
 namespace bramka::store {
 
@@ -18,7 +17,7 @@ using postgres::WriteContext;
 
 namespace {
 
-#define BRAMKA_SQL_SOURCE_COLUMNS                                                      \
+#define BRAMKA_SQL_SOURCE_COLUMNS                                                           \
   "id, account_id, engine, host, port, database, user_name, password_enc, tls, structure, " \
   "columns, interval_s, created_ms, state, last_error, last_ok_ms, failures"
 
@@ -66,10 +65,10 @@ Result<int64_t> PostgresStore::CreateSqlSource(const SqlSource& o) {
   return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_RETURN_IF_ERROR(postgres::RequireAccount(ctx.conn, o.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt,
-        ctx.conn.Prepare("INSERT INTO sql_sources (account_id, engine, host, port, database, "
-                         "user_name, password_enc, tls, structure, columns, interval_s, created_ms) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+        Stmt stmt, ctx.conn.Prepare(
+                       "INSERT INTO sql_sources (account_id, engine, host, port, database, "
+                       "user_name, password_enc, tls, structure, columns, interval_s, created_ms) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
     stmt.BindInt(1, o.account_id).BindText(2, o.engine).BindText(3, o.host).BindInt(4, o.port);
     stmt.BindText(5, o.database).BindText(6, o.user).BindText(7, o.password_enc);
     stmt.BindText(8, o.tls).BindText(9, o.structure).BindText(10, o.columns);
@@ -117,8 +116,8 @@ Result<void> PostgresStore::DeleteSqlSource(AccountId account_id, int64_t source
 }
 
 Result<void> PostgresStore::SetSqlSourceStatus(int64_t source_id, const std::string& state,
-                                             const std::string& last_error, int64_t last_ok_ms,
-                                             int failures) {
+                                               const std::string& last_error, int64_t last_ok_ms,
+                                               int failures) {
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             ctx.conn.Prepare("UPDATE sql_sources SET state = ?2, last_error = ?3, "
@@ -129,7 +128,8 @@ Result<void> PostgresStore::SetSqlSourceStatus(int64_t source_id, const std::str
   });
 }
 
-Result<std::vector<SqlRowClaim>> PostgresStore::ClaimSqlRows(const std::vector<SqlRowClaim>& claims) {
+Result<std::vector<SqlRowClaim>> PostgresStore::ClaimSqlRows(
+    const std::vector<SqlRowClaim>& claims) {
   if (claims.empty()) return std::vector<SqlRowClaim>();
   return writer_->Call<std::vector<SqlRowClaim>>(
       [&](WriteContext& ctx) -> Result<std::vector<SqlRowClaim>> {
@@ -167,7 +167,8 @@ Result<std::vector<SqlRowClaim>> PostgresStore::ClaimSqlRows(const std::vector<S
       });
 }
 
-Result<std::vector<SqlPendingReport>> PostgresStore::PendingSqlReports(int64_t source_id, int limit) {
+Result<std::vector<SqlPendingReport>> PostgresStore::PendingSqlReports(int64_t source_id,
+                                                                       int limit) {
   return readers_->With([&](Connection& c) -> Result<std::vector<SqlPendingReport>> {
     // Final statuses: kDelivered 3, kUndelivered 4, kUnsent 5, kCancelled 6 (model.h).
     BRAMKA_ASSIGN_OR_RETURN(
@@ -201,7 +202,8 @@ Result<std::vector<SqlPendingReport>> PostgresStore::PendingSqlReports(int64_t s
   });
 }
 
-Result<void> PostgresStore::MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) {
+Result<void> PostgresStore::MarkSqlReported(int64_t source_id,
+                                            const std::vector<int64_t>& row_ids) {
   if (row_ids.empty()) return Ok();
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE sql_claims SET reported = 1 "

@@ -1,7 +1,7 @@
 #include "store/postgres/test_server.h"
 
-#include <libpq-fe.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -112,10 +112,9 @@ TestServer* TestServer::Get(std::string* why) {
       prctl(PR_SET_PDEATHSIG, SIGQUIT);  // after setuid, which clears it
       if (getppid() != parent) _exit(1);
       const std::string postgres = std::string(kPgBin) + "/postgres";
-      execl(postgres.c_str(), "postgres", "-D", data.c_str(), "-p", "5432", "-k",
-            s->dir_.c_str(), "-c", "listen_addresses=", "-c", "fsync=off", "-c",
-            "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-            static_cast<char*>(nullptr));
+      execl(postgres.c_str(), "postgres", "-D", data.c_str(), "-p", "5432", "-k", s->dir_.c_str(),
+            "-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+            "full_page_writes=off", "-c", "max_connections=200", static_cast<char*>(nullptr));
       _exit(127);
     }
     if (pid < 0) {
@@ -149,11 +148,9 @@ TestServer* TestServer::Get(std::string* why) {
 }
 
 std::string TestServer::FreshConninfo() {
-  const std::string schema =
-      "t" + std::to_string(getpid()) + "_" + std::to_string(++next_schema_);
+  const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(++next_schema_);
   PGconn* c = PQconnectdb(base_.c_str());
-  PGresult* r = PQexec(c, ("CREATE SCHEMA " + schema)
-                              .c_str());
+  PGresult* r = PQexec(c, ("CREATE SCHEMA " + schema).c_str());
   PQclear(r);
   PQfinish(c);
   return base_ + " options='-c search_path=" + schema + "'";
