@@ -17,6 +17,7 @@ struct InitOptions {
   int https_port = 8443;
   int smpp_port = 2775;
   int smpp_tls_port = 3550;
+  std::string store_url;  // --store postgres://...: [store] engine = "postgres" (ADR 0022)
 };
 int RunInit(const InitOptions& options);
 

@@ -62,6 +62,10 @@ int RunInit(const InitOptions& options) {
   c.smpp.port = options.smpp_port;
   c.smpp.tls_port = options.smpp_tls_port;
   c.core.id_key = std::stoull(RandomHex(8), nullptr, 16);
+  if (!options.store_url.empty()) {  // PostgreSQL (docs/adr/0022)
+    c.store.engine = "postgres";
+    c.store.url = options.store_url;
+  }
   c.simnet.seed = std::stoull(RandomHex(4), nullptr, 16);
   if (auto r = WriteSelfSignedCertificate((dir / c.http.cert_file).string(),
                                           (dir / c.http.key_file).string());
@@ -81,6 +85,13 @@ int RunInit(const InitOptions& options) {
   }
   std::cout << "wrote " << config_path.string() << "\n";
   if (options.demo) return CreateDemo(config_path.string(), dir);
+  if (!options.store_url.empty()) {
+    // Reach the server and create the schema now, so that a wrong URL or a
+    // missing permission shows here rather than at the first serve.
+    auto rt = OpenRuntime(config_path.string());
+    if (!rt.ok()) return Die(rt.error());
+    std::cout << "store: PostgreSQL schema ready\n";
+  }
   return 0;
 }
 

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--https-port", init.https_port, "HTTPS port (0 = any free port)");
   init_cmd->add_option("--smpp-port", init.smpp_port, "SMPP port (0 = any free port)");
   init_cmd->add_option("--smpp-tls-port", init.smpp_tls_port, "SMPP over TLS port (0 = any free port)");
+  init_cmd->add_option("--store", init.store_url,
+                       "PostgreSQL instead of SQLite: postgres://user@host:port/db (password: PGPASSWORD or ~/.pgpass)");
 
   std::string serve_config;
   auto* serve_cmd = app.add_subcommand("serve", "Run the gateway in the foreground");

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/time_format.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bramka::app {
@@ -12,15 +13,25 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   auto rt = std::make_unique<Runtime>();
   BRAMKA_ASSIGN_OR_RETURN(rt->config, config::LoadConfig(config_path));
   SetProcessTimeZone(rt->config.server.timezone);
-  std::string db_path = rt->config.Resolve(rt->config.store.path);
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-  if (ec) return Fail(ErrorCode::kUnavailable, "cannot create the folder of " + db_path + ": " + ec.message());
-  store::SqliteOptions sqlite;
-  sqlite.path = db_path;
-  sqlite.message_id_key = rt->config.core.id_key;
-  BRAMKA_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(sqlite));
-  rt->store = std::move(opened);
+  if (rt->config.store.engine == "postgres") {
+    // ---- PostgreSQL (docs/adr/0022) ----
+    store::PostgresOptions pg;
+    pg.conninfo = rt->config.store.url;
+    pg.connections = rt->config.store.connections;
+    pg.message_id_key = rt->config.core.id_key;
+    BRAMKA_ASSIGN_OR_RETURN(auto opened, store::PostgresStore::Open(pg));
+    rt->store = std::move(opened);
+  } else {
+    std::string db_path = rt->config.Resolve(rt->config.store.path);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+    if (ec) return Fail(ErrorCode::kUnavailable, "cannot create the folder of " + db_path + ": " + ec.message());
+    store::SqliteOptions sqlite;
+    sqlite.path = db_path;
+    sqlite.message_id_key = rt->config.core.id_key;
+    BRAMKA_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(sqlite));
+    rt->store = std::move(opened);
+  }
   core::CoreOptions core;
   core.default_region = rt->config.core.default_region;
   core.id_key = rt->config.core.id_key;

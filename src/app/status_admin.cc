@@ -25,6 +25,7 @@
 #include "app/commands.h"
 #include "app/runtime.h"
 #include "common/time_format.h"
+#include "store/postgres/migrations.h"
 #include "store/sqlite/migrations.h"
 
 #ifndef BRAMKA_VERSION
@@ -111,8 +112,13 @@ int RunStatusAdmin(const std::string& config_path) {
   const int64_t now_ms = ToUnixMillis(rt.clock.Now());
   bool healthy = true;
 
-  std::printf("bramka %s, store schema %d (%s)\n", BRAMKA_VERSION,
-              store::sqlite::LatestSchemaVersion(), cfg.Resolve(cfg.store.path).c_str());
+  if (cfg.store.engine == "postgres") {  // docs/adr/0022
+    std::printf("bramka %s, store schema %d (PostgreSQL)\n", BRAMKA_VERSION,
+                store::postgres::LatestSchemaVersion());
+  } else {
+    std::printf("bramka %s, store schema %d (%s)\n", BRAMKA_VERSION,
+                store::sqlite::LatestSchemaVersion(), cfg.Resolve(cfg.store.path).c_str());
+  }
 
   // The running serve.
   std::map<std::string, std::map<std::string, double>> metrics;

@@ -235,6 +235,8 @@ Result<Config> LoadConfig(const std::string& path) {
   TableReader store(root["store"].as_table(), "store", errors);
   store.Get("engine", c.store.engine);
   store.Get("path", c.store.path);
+  store.Get("url", c.store.url);                  // engine = "postgres" (docs/adr/0022)
+  store.Get("connections", c.store.connections);  // engine = "postgres"
   store.CheckUnknown();
 
   TableReader core(root["core"].as_table(), "core", errors);
@@ -385,7 +387,12 @@ Result<Config> LoadConfig(const std::string& path) {
               c.server.log_level == "info" || c.server.log_level == "warn" ||
               c.server.log_level == "error",
           "[server] log_level must be trace, debug, info, warn or error", errors);
-  Require(c.store.engine == "sqlite", "[store] engine must be sqlite (postgres comes later)", errors);
+  Require(c.store.engine == "sqlite" || c.store.engine == "postgres",
+          "[store] engine must be sqlite or postgres", errors);
+  Require(c.store.engine != "postgres" || !c.store.url.empty(),
+          "[store] engine = \"postgres\" needs url = \"postgres://user@host:port/db\"", errors);
+  Require(c.store.connections >= 2 && c.store.connections <= 200,
+          "[store] connections must be 2..200", errors);
   Require(c.delivery.batch_size > 0 && c.delivery.poll_interval_ms > 0 && c.delivery.lease_ms > 0,
           "[delivery] values must be positive", errors);
   Require(c.http.max_body_bytes > 0, "[http] max_body_bytes must be positive", errors);
@@ -456,6 +463,20 @@ block_s = {block}
                      fmt::arg("block", c.login_throttle.block_s));
 }
 
+namespace {
+// [store]'s keys: SQLite's file, or PostgreSQL's URL (docs/adr/0022).
+std::string RenderStoreSection(const StoreConfig& s) {
+  if (s.engine == "postgres") {
+    return fmt::format(
+        "engine = \"postgres\"\n"
+        "url = \"{}\"  # password: PGPASSWORD or ~/.pgpass, not here\n"
+        "connections = {}                  # pooled connections per node",
+        s.url, s.connections);
+  }
+  return fmt::format("engine = \"sqlite\"\npath = \"{}\"", s.path);
+}
+}  // namespace
+
 std::string RenderDefaultConfig(const Config& c) {
   return fmt::format(R"(# bramka configuration. Relative paths are relative to this file's folder.
 # Unknown keys are an error.
@@ -483,8 +504,7 @@ port = {smpp_port}
 tls_port = {smpp_tls_port}
 
 [store]
-engine = "sqlite"
-path = "{store_path}"
+{store_section}
 
 [core]
 default_region = "{region}"          # numbers without a country code
@@ -560,7 +580,7 @@ verify_tls = {notify_verify}
                      fmt::arg("key", c.http.key_file), fmt::arg("max_body", c.http.max_body_bytes),
                      fmt::arg("smpp_bind", c.smpp.bind), fmt::arg("smpp_port", c.smpp.port),
                      fmt::arg("smpp_tls_port", c.smpp.tls_port),
-                     fmt::arg("store_path", c.store.path), fmt::arg("region", c.core.default_region),
+                     fmt::arg("store_section", RenderStoreSection(c.store)), fmt::arg("region", c.core.default_region),
                      fmt::arg("id_key", c.core.id_key),
                      fmt::arg("max_recipients", c.core.max_recipients),
                      fmt::arg("batch", c.delivery.batch_size),

@@ -40,8 +40,13 @@ struct SmppConfig {
 };
 
 struct StoreConfig {
-  std::string engine = "sqlite";
+  std::string engine = "sqlite";  // sqlite | postgres
   std::string path = "data/bramka.db";
+  // ---- engine = "postgres" (docs/adr/0022) ----
+  // libpq URL postgres://user@host:port/db (or a key=value connection
+  // string); keep the password out of it: PGPASSWORD or ~/.pgpass (PGPASSFILE).
+  std::string url;
+  int connections = 8;  // pooled connections per node
 };
 
 struct CoreConfig {

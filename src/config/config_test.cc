@@ -181,5 +181,26 @@ TEST_F(ConfigTest, FtpSection) {
   EXPECT_NE(bad.error().message.find("[ftp] tick_ms, batch_size"), std::string::npos);
 }
 
+// ---- PostgreSQL store (docs/adr/0022) ----
+TEST_F(ConfigTest, PostgresStoreRoundTripsAndNeedsAUrl) {
+  Config c;
+  c.store.engine = "postgres";
+  c.store.url = "postgres://bramka@db:5432/bramka";
+  c.store.connections = 12;
+  auto loaded = LoadConfig(Write(RenderDefaultConfig(c)));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->store.engine, "postgres");
+  EXPECT_EQ(loaded->store.url, "postgres://bramka@db:5432/bramka");
+  EXPECT_EQ(loaded->store.connections, 12);
+
+  auto no_url = LoadConfig(Write("[store]\nengine = \"postgres\"\n"));
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.error().message.find("needs url"), std::string::npos) << no_url.error().message;
+  auto bad = LoadConfig(Write("[store]\nengine = \"oracle\"\nconnections = 1\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("engine must be sqlite or postgres"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("connections must be 2..200"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bramka::config

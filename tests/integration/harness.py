@@ -43,12 +43,13 @@ def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
 class Bramka:
     """One `bramka init` folder and, while started, one `bramka serve`."""
 
-    def __init__(self, demo=True, extra_config=""):
+    def __init__(self, demo=True, extra_config="", init_args=()):
         self.dir = tempfile.mkdtemp(prefix="bramka-it-")
         args = [BIN, "init", self.dir, "--http-port", "0", "--https-port", "0", "--smpp-port", "0",
                 "--smpp-tls-port", "0"]
         if demo:
             args.append("--demo")
+        args += list(init_args)  # e.g. ["--store", "postgres://..."] (docs/adr/0022)
         out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout
         self.token = None
         for line in out.splitlines():

@@ -17,6 +17,9 @@ std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info) {
 
 void StoreConformanceTest::SetUp() {
   store_ = GetParam().make();
+  // A factory returns null when its engine cannot run on this machine (the
+  // PostgreSQL binaries are missing; it printed why).
+  if (store_ == nullptr && !HasFailure()) GTEST_SKIP() << GetParam().name << " unavailable here";
   ASSERT_NE(store_, nullptr);
 }
 

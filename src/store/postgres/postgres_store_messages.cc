@@ -1,0 +1,642 @@
+// PostgresStore: accepting, reading and delivering messages.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+
+#include "store/postgres/callbacks_tx.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/message_row.h"
+#include "store/postgres/pool.h"
+#include "store/postgres/postgres_store.h"
+
+namespace bramka::store {
+
+using postgres::Connection;
+using postgres::Stmt;
+using postgres::WriteContext;
+
+namespace {
+
+constexpr size_t kTypes = std::size(kAllBalanceTypes);
+// Rows per multi-row statement: 23 parameters a message stays well under
+// PostgreSQL's 65,535 parameters a statement.
+constexpr size_t kRowsPerStatement = 1000;
+
+Error NoMessage() { return MakeError(ErrorCode::kNotFound, "no such message"); }
+
+// Returns `charged` units of `type` to the account, with a ledger entry.
+Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged, int64_t seq,
+                    const std::string& message_id, const char* note, int64_t now_ms) {
+  if (charged == 0) return Ok();
+  {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("UPDATE balances SET units = units + ?3 "
+                                                 "WHERE account_id = ?1 AND type = ?2"));
+    stmt.BindInt(1, account).BindInt(2, type).BindInt(3, charged);
+    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+  }
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
+                             "message_id, note, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  ledger.BindInt(1, account).BindInt(2, type).BindInt(3, charged).BindInt(4, seq);
+  ledger.BindText(5, message_id).BindText(6, note).BindInt(7, now_ms);
+  return ledger.Run();
+}
+
+// The delivery state of one message, read inside a write job.
+struct Current {
+  int64_t seq = 0;
+  MessageStatus status = MessageStatus::kQueued;
+  AccountId account_id = 0;
+  int64_t type = 0;
+  int64_t charged = 0;
+};
+
+// Locks the row (FOR UPDATE): the delivery path runs in READ COMMITTED
+// (Pool::CallReadCommitted), so a concurrent change of the same message waits
+// and this one then sees it.
+Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t> seq,
+                                           const std::string& message_id) {
+  if (!seq) return std::optional<Current>();
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt stmt, c.Prepare("SELECT seq, status, account_id, type, charged_units FROM messages "
+                           "WHERE seq = ?1 AND id = ?2 FOR UPDATE"));
+  stmt.BindInt(1, *seq).BindText(2, message_id);
+  BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Current>();
+  return std::optional<Current>(Current{stmt.Int(0), static_cast<MessageStatus>(stmt.Int(1)),
+                                        stmt.Int(2), stmt.Int(3), stmt.Int(4)});
+}
+
+Result<std::vector<Message>> ReadMessages(Stmt& stmt) {
+  std::vector<Message> out;
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    ReadMessage(stmt, 0, out.emplace_back());
+  }
+}
+
+// The transaction body of AcceptAsync (store.h): duplicates, balance check,
+// charge, insert.
+Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec& codec,
+                                         const AcceptRequest& request) {
+  Connection& c = ctx.conn;
+  struct TypeBalance {
+    bool exists = false;
+    bool unlimited = false;
+    int64_t units = 0;
+    int64_t charge = 0;
+  };
+  std::array<TypeBalance, kTypes> balances;
+  {
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, c.Prepare("SELECT type, unlimited, units FROM balances WHERE account_id = ?1 "
+                             "ORDER BY type FOR UPDATE"));
+    stmt.BindInt(1, request.account_id);
+    bool any = false;
+    while (true) {
+      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      int64_t type = stmt.Int(0);
+      if (type < 0 || type >= static_cast<int64_t>(kTypes)) continue;
+      balances[static_cast<size_t>(type)] = {true, stmt.Int(1) != 0, stmt.Int(2), 0};
+      any = true;
+    }
+    if (!any) return Fail(ErrorCode::kNotFound, "no such account");
+  }
+
+  // Pass 1: validate, find duplicates (one query for every unique_id of the
+  // request), sum the charges.
+  AcceptResult result;
+  result.items.resize(request.messages.size());
+  std::unordered_map<std::string_view, size_t> unique_in_request;
+  std::unordered_map<std::string, std::string> live;  // unique_id -> id of a live message
+  {
+    std::vector<const std::string*> uniques;
+    for (const Message& m : request.messages) {
+      if (m.unique_id.empty()) continue;
+      uniques.push_back(&m.unique_id);
+    }
+    for (size_t first = 0; first < uniques.size(); first += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, uniques.size() - first);
+      std::string in;
+      for (size_t i = 0; i < n; ++i) in += i == 0 ? "?2" : ",?" + std::to_string(i + 2);
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt stmt, c.PrepareDynamic("SELECT unique_id, id FROM messages WHERE account_id = ?1 "
+                                      "AND unique_id IN (" +
+                                      in +
+                                      ") AND unique_id <> '' "
+                                      "AND status <> 6"));
+      stmt.BindInt(1, request.account_id);
+      for (size_t i = 0; i < n; ++i) stmt.BindText(static_cast<int>(i) + 2, *uniques[first + i]);
+      while (true) {
+        BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        live.emplace(stmt.Text(0), stmt.Text(1));
+      }
+    }
+  }
+  for (size_t i = 0; i < request.messages.size(); ++i) {
+    const Message& m = request.messages[i];
+    if (!MessageIdCodec::IsWellFormed(m.id)) {
+      return Fail(ErrorCode::kInvalidArgument, "malformed message id: " + m.id);
+    }
+    if (!postgres::ValidMessageType(m.type)) {
+      return Fail(ErrorCode::kInvalidArgument, "bad message type");
+    }
+    if (m.status != MessageStatus::kSaved && m.status != MessageStatus::kQueued) {
+      return Fail(ErrorCode::kInvalidArgument, "a new message must be saved or queued");
+    }
+    if (m.cost_units < 0) return Fail(ErrorCode::kInvalidArgument, "negative cost");
+    if (!m.unique_id.empty()) {
+      if (auto found = live.find(m.unique_id); found != live.end()) {
+        result.items[i] = {found->second, true};
+        continue;
+      }
+      auto [it, inserted] = unique_in_request.try_emplace(m.unique_id, i);
+      if (!inserted) {
+        result.items[i] = {request.messages[it->second].id, true};
+        continue;
+      }
+    }
+    result.items[i] = {m.id, false};
+    balances[static_cast<size_t>(m.type)].charge += m.cost_units;
+  }
+  for (size_t t = 0; t < kTypes; ++t) {
+    const TypeBalance& b = balances[t];
+    if (b.charge > 0 && !b.unlimited && b.units - b.charge < 0) {
+      return Fail(ErrorCode::kRejected, "insufficient balance", static_cast<int>(t) + 1);
+    }
+  }
+
+  // Pass 2: charge and insert.
+  {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt charge, c.Prepare("UPDATE balances SET units = units - ?3 "
+                                                   "WHERE account_id = ?1 AND type = ?2"));
+    for (size_t t = 0; t < kTypes; ++t) {
+      if (balances[t].charge == 0 || balances[t].unlimited) continue;
+      charge.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(t));
+      charge.BindInt(3, balances[t].charge);
+      BRAMKA_RETURN_IF_ERROR(charge.Run());
+    }
+  }
+  // Multi-row INSERTs: a request of any size costs a few round trips.
+  std::vector<size_t> fresh;
+  for (size_t i = 0; i < request.messages.size(); ++i) {
+    if (!result.items[i].duplicate) fresh.push_back(i);
+  }
+  for (size_t first = 0; first < fresh.size(); first += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, fresh.size() - first);
+    std::vector<std::string> attachments(n);
+    std::vector<int64_t> charged(n);
+    size_t ledger_rows = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const Message& m = request.messages[fresh[first + k]];
+      attachments[k] = postgres::JoinAttachments(m.attachments);
+      charged[k] = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
+      if (charged[k] != 0) ++ledger_rows;
+    }
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
+                              c.PrepareDynamic(postgres::InsertMessagesSql(static_cast<int>(n))));
+      for (size_t k = 0; k < n; ++k) {
+        const Message& m = request.messages[fresh[first + k]];
+        postgres::BindNewMessageAt(insert, static_cast<int>(k) * postgres::kInsertColumns, m,
+                                   static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
+                                   charged[k], attachments[k]);
+      }
+      auto inserted = insert.Run();
+      if (!inserted.ok()) {
+        if (inserted.error().code == ErrorCode::kAlreadyExists) {
+          return Fail(ErrorCode::kAlreadyExists, "message id already used");
+        }
+        return inserted.take_error();
+      }
+    }
+    if (ledger_rows == 0) continue;
+    std::string sql =
+        "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, "
+        "note, at_ms) VALUES ";
+    int p = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (charged[k] == 0) continue;
+      if (p > 0) sql += ",";
+      sql += "(?" + std::to_string(p + 1) + ",?" + std::to_string(p + 2) + ",?" +
+             std::to_string(p + 3) + ",?" + std::to_string(p + 4) + ",?" + std::to_string(p + 5) +
+             ",'accept',?" + std::to_string(p + 6) + ")";
+      p += 6;
+    }
+    BRAMKA_ASSIGN_OR_RETURN(Stmt ledger, c.PrepareDynamic(sql));
+    p = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (charged[k] == 0) continue;
+      const Message& m = request.messages[fresh[first + k]];
+      ledger.BindInt(p + 1, request.account_id).BindInt(p + 2, static_cast<int64_t>(m.type));
+      ledger.BindInt(p + 3, -charged[k]).BindInt(p + 4, static_cast<int64_t>(codec.Decode(m.id)));
+      ledger.BindText(p + 5, m.id).BindInt(p + 6, m.queued_ms);
+      p += 6;
+    }
+    BRAMKA_RETURN_IF_ERROR(ledger.Run());
+  }
+  return result;
+}
+
+}  // namespace
+
+// ---- accepting ---------------------------------------------------------------
+
+void PostgresStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
+  // READ COMMITTED with the account's balance rows locked first (FOR UPDATE
+  // in AcceptInTransaction): accepts of one account queue on that lock and
+  // then see the latest balance, as behind SQLite's single writer; under
+  // SERIALIZABLE every concurrent accept of a busy account would be a
+  // serialization failure on its balance row, retried over and over. The
+  // duplicate check is safe for the same reason (and the partial unique
+  // index messages_unique_id backs it).
+  // Group commit (Pool::SubmitBatched): concurrent accepts share one
+  // transaction and one fsync, ordered by account (lock order).
+  struct State {
+    AcceptRequest request;
+    AcceptCallback done;
+    std::optional<Result<AcceptResult>> result;
+  };
+  auto state = std::make_shared<State>();
+  state->request = std::move(request);
+  state->done = std::move(done);
+  postgres::Pool::BatchJob job;
+  job.order_key = state->request.account_id;
+  job.run = [this, state](WriteContext& ctx) -> Result<void> {
+    state->result.emplace(AcceptInTransaction(ctx, codec_, state->request));
+    if (state->result->ok()) return Ok();
+    return state->result->error();
+  };
+  job.complete = [state](const Error* batch_failure) {
+    if (batch_failure != nullptr) {
+      state->done(Result<AcceptResult>(*batch_failure));
+    } else if (!state->result) {
+      state->done(Result<AcceptResult>(MakeError(ErrorCode::kInternal, "accept did not run")));
+    } else {
+      state->done(std::move(*state->result));
+    }
+  };
+  writer_->SubmitBatched(std::move(job));
+}
+
+// ---- reading -----------------------------------------------------------------
+
+Result<Message> PostgresStore::GetMessage(AccountId id, const std::string& message_id) {
+  std::optional<int64_t> seq = SeqOf(message_id);
+  if (!seq) return NoMessage();
+  return readers_->With([&](Connection& c) -> Result<Message> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                                 "WHERE seq = ?1 AND id = ?2 AND account_id = ?3"));
+    stmt.BindInt(1, *seq).BindText(2, message_id).BindInt(3, id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMessage();
+    return postgres::ReadMessage(stmt);
+  });
+}
+
+Result<Message> PostgresStore::FindMessageByUniqueId(AccountId id, const std::string& unique_id) {
+  return readers_->With([&](Connection& c) -> Result<Message> {
+    // The literal terms match the partial index messages_unique_id.
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                                 "WHERE account_id = ?1 AND unique_id = ?2 "
+                                                 "AND unique_id <> '' AND status <> 6"));
+    stmt.BindInt(1, id).BindText(2, unique_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMessage();
+    return postgres::ReadMessage(stmt);
+  });
+}
+
+Result<MessagePage> PostgresStore::QueryMessages(const MessageQuery& q) {
+  // WHERE clause and its parameters, in order.
+  std::string where = " FROM messages WHERE account_id = ? AND status <> 6";
+  std::vector<std::variant<int64_t, const std::string*>> params{q.account_id};
+  auto any_of = [&](const char* column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    where += " AND ";
+    where += column;
+    where += " IN (";
+    for (size_t i = 0; i < values.size(); ++i) {
+      where += i == 0 ? "?" : ",?";
+      params.emplace_back(&values[i]);
+    }
+    where += ")";
+  };
+  auto equals = [&](const char* term, int64_t value) {
+    where += term;
+    params.emplace_back(value);
+  };
+  if (!q.ids.empty()) {
+    // By row key: the ids themselves are not indexed (see migrations.cc).
+    std::string list;
+    for (const std::string& message_id : q.ids) {
+      std::optional<int64_t> seq = SeqOf(message_id);
+      if (!seq) continue;
+      list += list.empty() ? "?" : ",?";
+      params.emplace_back(*seq);
+    }
+    if (list.empty()) return MessagePage{};  // none of them can exist
+    where += " AND seq IN (" + list + ")";
+  }
+  any_of("unique_id", q.unique_ids);
+  any_of("phone", q.phones);
+  if (q.status) equals(" AND status = ?", static_cast<int64_t>(*q.status));
+  if (q.pending_only) where += " AND status IN (0, 1, 2)";
+  if (q.type) equals(" AND type = ?", static_cast<int64_t>(*q.type));
+  if (q.stat_id != 0) equals(" AND stat_id = ?", q.stat_id);
+  if (q.from_ms != 0) equals(" AND queued_ms >= ?", q.from_ms);
+  if (q.to_ms != 0) equals(" AND queued_ms <= ?", q.to_ms);
+  auto bind_all = [&](Stmt& stmt) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i) + 1;
+      if (const int64_t* v = std::get_if<int64_t>(&params[i])) {
+        stmt.BindInt(index, *v);
+      } else {
+        stmt.BindText(index, *std::get<const std::string*>(params[i]));
+      }
+    }
+  };
+  const bool only_time_range = q.ids.empty() && q.unique_ids.empty() && q.phones.empty() &&
+                               !q.status && !q.pending_only && !q.type && q.stat_id == 0;
+  const char* order =
+      q.descending ? " ORDER BY queued_ms DESC, id DESC" : " ORDER BY queued_ms, id";
+  int64_t limit = q.limit > 0 ? q.limit : -1;
+  int64_t offset = q.limit > 0 ? static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit : 0;
+
+  return readers_->With([&](Connection& c) -> Result<MessagePage> {
+    // One read transaction: the total and the page see the same snapshot.
+    BRAMKA_RETURN_IF_ERROR(c.Exec("BEGIN"));
+    auto page = [&]() -> Result<MessagePage> {
+      MessagePage out;
+      if (only_time_range) {
+        // The common report (newest messages, maybe within dates): counted from the
+        // index alone, all rows minus the cancelled ones (a small partial index), instead
+        // of reading every row to look at its status.
+        BRAMKA_ASSIGN_OR_RETURN(
+            Stmt count,
+            c.Prepare(
+                "SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
+                "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
+                "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
+        count.BindInt(1, q.account_id)
+            .BindInt(2, q.from_ms)
+            .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX);
+        BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
+        out.total = row ? count.Int(0) : 0;
+      } else {
+        BRAMKA_ASSIGN_OR_RETURN(Stmt count, c.PrepareDynamic("SELECT COUNT(*)" + where));
+        bind_all(count);
+        BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
+        out.total = row ? count.Int(0) : 0;
+      }
+      if (out.total == 0 || offset >= out.total) return out;
+      BRAMKA_ASSIGN_OR_RETURN(Stmt select, c.PrepareDynamic("SELECT " BRAMKA_MESSAGE_COLUMNS +
+                                                            where + order + " LIMIT ? OFFSET ?"));
+      bind_all(select);
+      select.BindInt(static_cast<int>(params.size()) + 1, limit);
+      select.BindInt(static_cast<int>(params.size()) + 2, offset);
+      BRAMKA_ASSIGN_OR_RETURN(out.items, ReadMessages(select));
+      return out;
+    }();
+    (void)c.Exec("COMMIT");
+    return page;
+  });
+}
+
+Result<bool> PostgresStore::CancelScheduled(AccountId id, const std::string& message_id,
+                                            int64_t now_ms) {
+  return writer_->CallReadCommitted<bool>([&](WriteContext& ctx) -> Result<bool> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur || cur->account_id != id) return NoMessage();
+    if (cur->status != MessageStatus::kSaved) return false;
+    {
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 6, done_ms = ?2, "
+                                      "lease_owner = '', lease_until_ms = 0, charged_units = 0 "
+                                      "WHERE seq = ?1"));
+      stmt.BindInt(1, cur->seq).BindInt(2, now_ms);
+      BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    }
+    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
+                                  message_id, "cancel", now_ms));
+    ctx.Move(cur->status, MessageStatus::kCancelled);
+    return true;
+  });
+}
+
+Result<bool> PostgresStore::ReplaceScheduled(AccountId id, const std::string& message_id,
+                                             const MessageReplacement& r, int64_t now_ms) {
+  return writer_->Call<bool>([&](WriteContext& ctx) -> Result<bool> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur || cur->account_id != id) return NoMessage();
+    if (cur->status != MessageStatus::kSaved) return false;
+    int64_t charge = 0;
+    {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt balance,
+                              ctx.conn.Prepare("SELECT unlimited, units FROM balances "
+                                               "WHERE account_id = ?1 AND type = ?2"));
+      balance.BindInt(1, id).BindInt(2, cur->type);
+      BRAMKA_ASSIGN_OR_RETURN(bool row, balance.Step());
+      if (!row) return NoMessage();
+      charge = balance.Int(0) != 0 ? 0 : r.cost_units;
+      if (charge > balance.Int(1) + cur->charged) {
+        return Fail(ErrorCode::kRejected, "balance too low for the replacement",
+                    static_cast<int>(cur->type) + 1);
+      }
+    }
+    BRAMKA_RETURN_IF_ERROR(
+        Refund(ctx.conn, id, cur->type, cur->charged, cur->seq, message_id, "replace", now_ms));
+    BRAMKA_RETURN_IF_ERROR(
+        Refund(ctx.conn, id, cur->type, -charge, cur->seq, message_id, "replace", now_ms));
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt update, ctx.conn.Prepare("UPDATE messages SET text = ?2, unicode = ?3, parts = ?4, "
+                                      "cost_units = ?5, charged_units = ?6, "
+                                      "due_ms = CASE WHEN ?7 > 0 THEN ?7 ELSE due_ms END "
+                                      "WHERE seq = ?1"));
+    update.BindInt(1, cur->seq).BindText(2, r.text).BindInt(3, r.unicode ? 1 : 0);
+    update.BindInt(4, r.parts).BindInt(5, r.cost_units).BindInt(6, charge).BindInt(7, r.due_ms);
+    BRAMKA_RETURN_IF_ERROR(update.Run());
+    return true;
+  });
+}
+
+// ---- delivery ------------------------------------------------------------------
+
+Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
+                                                     const std::string& owner,
+                                                     int64_t lease_until_ms) {
+  if (limit <= 0) return std::vector<Message>();
+  // One statement (docs/adr/0022): lock the due messages no other node has
+  // locked (FOR UPDATE SKIP LOCKED, READ COMMITTED, so nodes never wait for or
+  // conflict with each other), lease them, return them as updated. A lease
+  // that expired (its node died) makes the message due again.
+  return writer_->Call<std::vector<Message>>(
+      [&](WriteContext& ctx) -> Result<std::vector<Message>> {
+        BRAMKA_ASSIGN_OR_RETURN(
+            Stmt stmt,
+            ctx.conn.Prepare("UPDATE messages m SET status = 1, lease_owner = ?3, "
+                             "lease_until_ms = ?4, attempts = m.attempts + 1 FROM ("
+                             "SELECT seq FROM messages WHERE status IN (0, 1) AND due_ms <= ?1 "
+                             "AND lease_until_ms <= ?1 ORDER BY due_ms, seq LIMIT ?2 "
+                             "FOR UPDATE SKIP LOCKED) d WHERE m.seq = d.seq "
+                             "RETURNING m.seq, " BRAMKA_MESSAGE_COLUMNS_OF_M));
+        stmt.BindInt(1, now_ms).BindInt(2, limit).BindText(3, owner).BindInt(4, lease_until_ms);
+        std::vector<std::pair<int64_t, Message>> rows;
+        while (true) {
+          BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          auto& [seq, m] = rows.emplace_back();
+          seq = stmt.Int(0);
+          postgres::ReadMessage(stmt, 1, m);
+        }
+        // RETURNING has no order: oldest due first, as the contract says.
+        std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+          return std::tie(x.second.due_ms, x.first) < std::tie(y.second.due_ms, y.first);
+        });
+        std::vector<Message> claimed;
+        claimed.reserve(rows.size());
+        for (auto& r : rows) claimed.push_back(std::move(r.second));
+        return claimed;
+      },
+      postgres::Isolation::kReadCommitted);
+}
+
+Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::string& connector,
+                                     const std::string& upstream_id, int64_t now_ms) {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur) return NoMessage();
+    if (IsFinal(cur->status)) return Ok();
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
+                                             "connector = ?3, upstream_id = ?4, lease_owner = '', "
+                                             "lease_until_ms = 0 WHERE seq = ?1"));
+    stmt.BindInt(1, cur->seq).BindInt(2, now_ms).BindText(3, connector).BindText(4, upstream_id);
+    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    ctx.Move(cur->status, MessageStatus::kSent);
+    return Ok();
+  });
+}
+
+Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
+                                      const std::string& error) {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur) return NoMessage();
+    if (IsFinal(cur->status)) return Ok();
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 1, due_ms = ?2, "
+                                    "last_error = ?3, lease_owner = '', lease_until_ms = 0 "
+                                    "WHERE seq = ?1"));
+    stmt.BindInt(1, cur->seq).BindInt(2, next_due_ms).BindText(3, error);
+    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    ctx.Move(cur->status, MessageStatus::kQueued);
+    return Ok();
+  });
+}
+
+Result<void> PostgresStore::MarkUnsent(const std::string& message_id, const std::string& reason,
+                                       int64_t now_ms) {
+  return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
+                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
+    if (!cur) return NoMessage();
+    if (IsFinal(cur->status)) return Ok();
+    {
+      BRAMKA_ASSIGN_OR_RETURN(
+          Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 5, reason = ?2, "
+                                      "done_ms = ?3, lease_owner = '', lease_until_ms = 0, "
+                                      "charged_units = 0 WHERE seq = ?1"));
+      stmt.BindInt(1, cur->seq).BindText(2, reason).BindInt(3, now_ms);
+      BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    }
+    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
+                                  message_id, "unsent", now_ms));
+    // Callbacks (ADR 0007): queued in this transaction, never lost.
+    BRAMKA_RETURN_IF_ERROR(postgres::QueueDlrCallbackInTx(ctx.conn, cur->seq, now_ms));
+    BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppReceiptInTx(ctx.conn, cur->seq, now_ms));
+    ctx.Move(cur->status, MessageStatus::kUnsent);
+    return Ok();
+  });
+}
+
+Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& receipt) {
+  if (receipt.status != MessageStatus::kDelivered &&
+      receipt.status != MessageStatus::kUndelivered) {
+    return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
+  }
+  if (receipt.upstream_id.empty()) return std::optional<Message>();
+  return writer_->CallReadCommitted<std::optional<Message>>(
+      [&](WriteContext& ctx) -> Result<std::optional<Message>> {
+        int64_t seq = 0;
+        Message m;
+        {
+          // The literal upstream_id term matches the partial index messages_upstream.
+          BRAMKA_ASSIGN_OR_RETURN(
+              Stmt find,
+              ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                               "WHERE connector = ?1 AND upstream_id = ?2 "
+                               "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
+          find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
+          BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
+          if (!row) return std::optional<Message>();
+          seq = find.Int(0);
+          postgres::ReadMessage(find, 1, m);
+        }
+        if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
+        BRAMKA_ASSIGN_OR_RETURN(
+            Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
+                                          "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
+                                          "WHERE seq = ?1"));
+        update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
+        update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
+        BRAMKA_RETURN_IF_ERROR(update.Run());
+        // Callbacks (ADR 0007): queued in this transaction, never lost.
+        BRAMKA_RETURN_IF_ERROR(postgres::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
+        BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
+        ctx.Move(m.status, receipt.status);
+        m.status = receipt.status;
+        m.reason = receipt.reason;
+        m.done_ms = receipt.at_ms;
+        return std::optional<Message>(std::move(m));
+      });
+}
+
+Result<int64_t> PostgresStore::ReleaseLeases(const std::string& owner) {
+  return writer_->CallReadCommitted<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
+                                    "WHERE status IN (0, 1) AND lease_owner = ?1"));
+    stmt.BindText(1, owner);
+    BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    return ctx.conn.Changes();
+  });
+}
+
+Result<std::vector<Message>> PostgresStore::ListSentVia(const std::string& connector, int limit) {
+  return readers_->With([&](Connection& c) -> Result<std::vector<Message>> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                      "WHERE connector = ?1 AND status = 2 ORDER BY sent_ms, seq "
+                                      "LIMIT ?2"));
+    stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
+    return ReadMessages(stmt);
+  });
+}
+
+}  // namespace bramka::store

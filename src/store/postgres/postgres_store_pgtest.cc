@@ -1,0 +1,287 @@
+// The conformance suite against a real PostgreSQL (test_server.h), plus what
+// is PostgreSQL's own: migrations, refusal of a newer schema, concurrent
+// writers and lease claims.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store/postgres/connection.h"
+#include "store/postgres/migrations.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/test_server.h"
+#include "store/testing/conformance.h"
+
+namespace bramka::store {
+namespace {
+
+using postgres::TestServer;
+
+// nullptr (the suite skips the test) when PostgreSQL cannot run here.
+std::unique_ptr<PostgresStore> OpenFresh() {
+  std::string why;
+  TestServer* server = TestServer::Get(&why);
+  if (server == nullptr) {
+    std::cerr << "skipping: " << why << "\n";
+    return nullptr;
+  }
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  options.connections = 4;
+  options.async_workers = 2;
+  auto opened = PostgresStore::Open(options);
+  if (!opened.ok()) {
+    ADD_FAILURE() << opened.error().ToString();
+    return nullptr;
+  }
+  return std::move(*opened);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
+                         testing::Values(StoreFactory{
+                             "postgres", [] { return std::unique_ptr<Store>(OpenFresh()); }}),
+                         StoreFactoryName);
+
+#define SKIP_WITHOUT_POSTGRES()               \
+  std::string why;                            \
+  TestServer* server = TestServer::Get(&why); \
+  if (server == nullptr) {                    \
+    GTEST_SKIP() << why;                      \
+  }
+
+TEST(PostgresSql, TranslatesSqliteParameters) {
+  EXPECT_EQ(postgres::TranslateSql("SELECT a FROM t WHERE b = ?1 AND c = '?' AND d = ?2"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?' AND d = $2");
+  EXPECT_EQ(postgres::TranslateSql("WHERE a = ? AND b IN (?,?)"), "WHERE a = $1 AND b IN ($2,$3)");
+  EXPECT_EQ(postgres::TranslateSql("ORDER BY id LIMIT ?3 OFFSET ?4"),
+            "ORDER BY id LIMIT (CASE WHEN $3 < 0 THEN NULL ELSE $3 END) OFFSET $4");
+}
+
+TEST(PostgresStoreTest, RefusesANewerSchema) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  {
+    auto store = PostgresStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+  }
+  {
+    auto conn = postgres::Connection::Open(options.conninfo);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)->Exec("UPDATE schema_version SET version = version + 1").ok());
+  }
+  auto again = PostgresStore::Open(options);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(again.error().message.find("newer"), std::string::npos);
+}
+
+TEST(PostgresStoreTest, ReopenKeepsDataAndMigratesOnce) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  AccountId id = 0;
+  {
+    auto store = PostgresStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    auto created = (*store)->CreateAccount("kept", "h", 0, 1);
+    ASSERT_TRUE(created.ok());
+    id = *created;
+  }
+  auto store = PostgresStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto account = (*store)->GetAccount(id);
+  ASSERT_TRUE(account.ok());
+  EXPECT_EQ(account->name, "kept");
+}
+
+TEST(PostgresStoreTest, UpgradesADatabaseAtEveryEarlierVersion) {
+  SKIP_WITHOUT_POSTGRES();
+  for (int version = 1; version < postgres::LatestSchemaVersion(); ++version) {
+    PostgresOptions options;
+    options.conninfo = server->FreshConninfo();
+    {
+      auto conn = postgres::Connection::Open(options.conninfo);
+      ASSERT_TRUE(conn.ok());
+      ASSERT_TRUE(postgres::MigrateTo(**conn, version).ok());
+      auto v = postgres::SchemaVersion(**conn);
+      ASSERT_TRUE(v.ok());
+      EXPECT_EQ(*v, version);
+      ASSERT_TRUE((*conn)
+                      ->Exec("INSERT INTO accounts (name, password_hash, created_ms) "
+                             "VALUES ('old', 'h', 1)")
+                      .ok());
+    }
+    auto store = PostgresStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    auto old = (*store)->FindAccountByName("old");
+    ASSERT_TRUE(old.ok()) << "from version " << version;
+    PanelSession session;
+    session.id_hash = "h1";
+    session.account_id = old->id;
+    session.expires_ms = 100;
+    EXPECT_TRUE((*store)->PutPanelSession(session, 1).ok()) << "from version " << version;
+  }
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsUnavailable) {
+  PostgresOptions options;
+  options.conninfo = "host=/nonexistent-bramka port=1 user=x dbname=x connect_timeout=2";
+  auto store = PostgresStore::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+}
+
+// Two stores (two "nodes") on one database: concurrent charges never overdraw
+// and concurrent claims never hand one message to both.
+TEST(PostgresStoreTest, TwoNodesShareOneDatabase) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  auto a = PostgresStore::Open(options);
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  auto b = PostgresStore::Open(options);
+  ASSERT_TRUE(b.ok()) << b.error().ToString();
+  auto account = (*a)->CreateAccount("shared", "h", 0, 1);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE((*a)->AdjustBalance(*account, MessageType::kEco, 100, "top-up", 1).ok());
+
+  MessageIdCodec codec;
+  auto first = (*a)->ReserveIdBlock(400);
+  ASSERT_TRUE(first.ok());
+  std::atomic<int> accepted{0};
+  std::atomic<int> rejected{0};
+  auto send = [&](PostgresStore* store, uint64_t base) {
+    for (int i = 0; i < 100; ++i) {
+      Message m;
+      m.id = codec.Encode(base + static_cast<uint64_t>(i));
+      m.phone = "+48500000001";
+      m.sender = "Test";
+      m.type = MessageType::kEco;
+      m.text = "hi";
+      m.parts = 1;
+      m.cost_units = 1;
+      m.status = MessageStatus::kQueued;
+      m.queued_ms = 10;
+      m.due_ms = 10;
+      AcceptRequest request;
+      request.account_id = *account;
+      request.messages.push_back(m);
+      auto r = store->Accept(request);
+      if (r.ok()) {
+        ++accepted;
+      } else if (r.error().code == ErrorCode::kRejected) {
+        ++rejected;
+      } else {
+        ADD_FAILURE() << r.error().ToString();
+      }
+    }
+  };
+  std::thread ta(send, a->get(), *first);
+  std::thread tb(send, b->get(), *first + 200);
+  ta.join();
+  tb.join();
+  EXPECT_EQ(accepted.load(), 100);
+  EXPECT_EQ(rejected.load(), 100);
+  auto balances = (*a)->GetBalances(*account);
+  ASSERT_TRUE(balances.ok());
+  for (const Balance& bal : *balances) {
+    if (bal.type == MessageType::kEco) {
+      EXPECT_EQ(bal.units, 0);
+    }
+  }
+
+  std::atomic<int> claimed{0};
+  std::mutex mu;
+  std::set<std::string> seen;
+  auto claim = [&](PostgresStore* store, const std::string& owner) {
+    while (true) {
+      auto batch = store->ClaimDue(1'000, 7, owner, 60'000);
+      ASSERT_TRUE(batch.ok()) << batch.error().ToString();
+      if (batch->empty()) return;
+      std::lock_guard lock(mu);
+      for (const Message& m : *batch) {
+        EXPECT_TRUE(seen.insert(m.id).second) << m.id << " claimed twice";
+        ++claimed;
+      }
+    }
+  };
+  std::thread ca(claim, a->get(), "node-a");
+  std::thread cb(claim, b->get(), "node-b");
+  ca.join();
+  cb.join();
+  EXPECT_EQ(claimed.load(), 100);
+}
+
+// Group commit: queued accepts share transactions; one that cannot be paid
+// fails alone (its savepoint), the others commit.
+TEST(PostgresStoreTest, QueuedAcceptsShareCommitsAndFailAlone) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  auto store = PostgresStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto account = (*store)->CreateAccount("batch", "h", 0, 1);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE((*store)->AdjustBalance(*account, MessageType::kEco, 50, "top-up", 1).ok());
+  auto first = (*store)->ReserveIdBlock(100);
+  ASSERT_TRUE(first.ok());
+  MessageIdCodec codec;
+  const uint64_t commits_before = (*store)->commit_count();
+  std::mutex mu;
+  std::condition_variable cv;
+  int ok = 0, rejected = 0, other = 0;
+  for (int i = 0; i < 100; ++i) {
+    Message m;
+    m.id = codec.Encode(*first + static_cast<uint64_t>(i));
+    m.phone = "+48500000001";
+    m.type = MessageType::kEco;
+    m.text = "x";
+    m.parts = 1;
+    m.cost_units = 1;
+    m.status = MessageStatus::kQueued;
+    m.queued_ms = m.due_ms = 5;
+    AcceptRequest request;
+    request.account_id = *account;
+    request.messages.push_back(m);
+    (*store)->AcceptAsync(std::move(request), [&](Result<AcceptResult> r) {
+      std::lock_guard lock(mu);
+      if (r.ok()) {
+        ++ok;
+      } else if (r.error().code == ErrorCode::kRejected) {
+        ++rejected;
+      } else {
+        ++other;
+      }
+      cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(
+        cv.wait_for(lock, std::chrono::seconds(60), [&] { return ok + rejected + other == 100; }));
+  }
+  EXPECT_EQ(ok, 50);
+  EXPECT_EQ(rejected, 50);
+  EXPECT_EQ(other, 0);
+  EXPECT_LT((*store)->commit_count() - commits_before, 100u);
+  auto balances = (*store)->GetBalances(*account);
+  ASSERT_TRUE(balances.ok());
+  for (const Balance& b : *balances) {
+    if (b.type == MessageType::kEco) {
+      EXPECT_EQ(b.units, 0);
+    }
+  }
+  auto counts = (*store)->CountByStatus();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[static_cast<size_t>(MessageStatus::kQueued)].second, 50);
+}
+
+}  // namespace
+}  // namespace bramka::store
