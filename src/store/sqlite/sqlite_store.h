@@ -240,6 +240,13 @@ class SqliteStore final : public Store {
   Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
                               const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
   Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+
+  // ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
+  // sqlite_store_messages.cc / sqlite_store_smpp.cc: one write job per batch.
+  Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent) override;
+  Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts) override;
+  Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) override;
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

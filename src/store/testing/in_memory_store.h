@@ -319,6 +319,18 @@ class InMemoryStore : public Store {
   std::map<std::pair<int64_t, int64_t>, SqlClaimRecord> sql_claims_;
   std::map<int64_t, SqlMoEntry> sql_mo_;
   int64_t next_sql_mo_id_ = 1;
+
+  // ---- perf-delivery: batched delivery writes (in_memory_store_delivery_batch.cc) ----
+ public:
+  Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent) override;
+  Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts) override;
+  Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) override;
+
+ private:
+  // Under mu_: MarkSent (false: unknown id) and ApplyReceipt (status already checked).
+  bool MarkSentLocked(const SentUpdate& sent);
+  std::optional<Message> ApplyReceiptLocked(const ReceiptUpdate& receipt);
 };
 
 }  // namespace bramka::store
