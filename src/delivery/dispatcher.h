@@ -281,7 +281,10 @@ class Dispatcher {
     bool stopping = false;
     std::thread thread;
   };
-  static constexpr size_t kMaxWriteBatch = 1024;
+  // Items per store call: big enough to share a commit, small enough that the
+  // write job does not hold up the accepts in the same writer transaction
+  // (1,024 doubled submit_sm latency under load; see docs/performance.md).
+  static constexpr size_t kMaxWriteBatch = 128;
   // Queues the item (moved from); false, leaving it as it was, when the
   // batcher is not running (the caller then records it through Post).
   bool EnqueueBatch(BatchItem& item);
