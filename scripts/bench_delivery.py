@@ -6,7 +6,7 @@ a FRESH `bramka serve` with simnet (scripts/bench_smpp.py's set-up: SMPP user `b
 bind or TPS limits), and scripts/bench_smpp_hop.py (HTTP in -> SMPP connector -> `bramka
 smsc` -> receipts stored). Prints the median of RUNS (default 3) per binary.
 
-Usage: scripts/bench_delivery.py BEFORE_BIN AFTER_BIN
+Usage: scripts/bench_delivery.py BEFORE_BIN AFTER_BIN [MORE_BIN...]
 Env: RUNS (3), COUNT (receipts scenario messages, 5000), HOP ("20000 1000 100": N BATCH WINDOW).
 """
 import json
@@ -63,6 +63,8 @@ def hop_run(binary):
 
 def main():
     bins = {"before": sys.argv[1], "after": sys.argv[2]}
+    for i, extra in enumerate(sys.argv[3:]):
+        bins[f"binary{i + 3}"] = extra
     print(f"== {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}", flush=True)
     results = {k: {"receipts": [], "hop": []} for k in bins}
