@@ -563,6 +563,12 @@ class GatewayService {
 
  private:
   SubmitObserver submit_observer_;
+
+  // ---- perf-delivery (docs/adr/0019) ----
+ public:
+  // Removes many answered outbox entries in one store write (Store::DeleteSmppOutboxBatch);
+  // entries that are gone are skipped. On an error none is acknowledged as removed.
+  Result<void> AckSmppDelivers(const std::vector<int64_t>& entry_ids);
 };
 
 }  // namespace bramka::core

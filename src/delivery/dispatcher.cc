@@ -102,6 +102,12 @@ class Dispatcher::Events final : public ConnectorEvents {
 
   void OnReceipt(store::ReceiptUpdate receipt) override {
     if (!lifeline_->Enter()) return;
+    BatchItem item{nullptr, {}, {}, std::move(receipt)};
+    if (dispatcher_.EnqueueBatch(item)) {
+      lifeline_->Leave();
+      return;
+    }
+    receipt = std::move(item.receipt);
     const std::string key = UpstreamKey(receipt.connector, receipt.upstream_id);
     Dispatcher* d = &dispatcher_;
     dispatcher_.Post(key,
@@ -204,6 +210,7 @@ Result<void> Dispatcher::Start() {
     recorders_.push_back(std::move(recorder));
   }
   recorders_running_.store(!recorders_.empty(), std::memory_order_release);
+  if (!recorders_.empty()) StartBatcher();  // record_threads = 0: everything inline
   std::vector<Connector*> running;
   for (const auto& [name, slot] : *Slots()) {
     Connector* connector = slot->connector;
@@ -211,6 +218,7 @@ Result<void> Dispatcher::Start() {
     if (!r.ok()) {
       for (Connector* c : running) c->Stop();
       StopRecorders();
+      StopBatcher();
       Error e = r.take_error();
       e.message = "connector " + name + ": " + e.message;
       return Fail(std::move(e));
@@ -363,6 +371,7 @@ void Dispatcher::Stop() {
     for (const auto& [name, slot] : *Slots()) slot->connector->Stop();
   }
   StopRecorders();  // drains what the connectors' Stop reported
+  StopBatcher();    // and what they (or the recorders' failovers) accepted
   if (int left = in_flight(); left > 0) {
     spdlog::warn("dispatcher: {} messages left leased; they are re-sent after the lease", left);
   }
@@ -497,6 +506,14 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
         return;
       }
       if (!lifeline->Enter()) return;
+      if (outcome.kind == SendOutcome::Kind::kAccepted) {
+        BatchItem item{attempt, name, std::move(outcome), {}};
+        if (EnqueueBatch(item)) {
+          lifeline->Leave();
+          return;
+        }
+        outcome = std::move(item.outcome);
+      }
       // An acceptance shares its shard with the receipts that will follow.
       const std::string key = outcome.kind == SendOutcome::Kind::kAccepted
                                   ? UpstreamKey(name, outcome.upstream_id)
@@ -538,29 +555,19 @@ void Dispatcher::Requeue(const Attempt& attempt) {
 
 void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::string& connector,
                            SendOutcome outcome) {
-  metrics_
-      .GetCounter(kOutMetric, kOutHelp,
-                  Labels(connector, "outcome",
-                         outcome.handed_back ? std::string_view("handed_back")
-                                             : SendOutcomeKindName(outcome.kind)))
-      .Inc();
+  if (outcome.kind != SendOutcome::Kind::kAccepted) {  // PrepareSent counts acceptances
+    metrics_
+        .GetCounter(kOutMetric, kOutHelp,
+                    Labels(connector, "outcome",
+                           outcome.handed_back ? std::string_view("handed_back")
+                                               : SendOutcomeKindName(outcome.kind)))
+        .Inc();
+  }
   const store::Message& m = attempt->message;
   const int64_t now = ToUnixMillis(clock_.Now());
   switch (outcome.kind) {
     case SendOutcome::Kind::kAccepted: {
-      TakeBusyClaims(m.id);
-      if (outcome.upstream_id.empty()) {
-        spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,
-                     m.id);
-      }
-      if (attempt->rule != nullptr && attempt->rule->price_micro_pln > 0) {
-        const std::string route = attempt->rule->name.empty() ? "unnamed" : attempt->rule->name;
-        metrics_
-            .GetCounter("bramka_route_cost_micro_pln_total",
-                        "What messages sent cost the operator, per priced route, in 1e-6 PLN.",
-                        "route=\"" + route + "\"")
-            .Inc(attempt->rule->price_micro_pln * m.parts);
-      }
+      PrepareSent(*attempt, connector, outcome, now);
       Result<void> r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
       spdlog::debug("message sent message_id={} connector={} upstream_id={} attempt={}", m.id,
                     connector, outcome.upstream_id, m.attempts);
@@ -642,8 +649,13 @@ void Dispatcher::Finish() {
 }
 
 void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
-  const std::string connector = receipt.connector;
   auto applied = store_.ApplyReceipt(receipt);
+  AfterReceipt(std::move(receipt), std::move(applied));
+}
+
+void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
+                              Result<std::optional<store::Message>> applied) {
+  const std::string connector = receipt.connector;
   if (!applied.ok()) {
     spdlog::warn("dispatcher: receipt {}/{} not applied: {}", connector, receipt.upstream_id,
                  applied.error().ToString());
@@ -791,6 +803,28 @@ void Dispatcher::CountRetry(const Attempt& attempt, int64_t next_due_ms) {
   Retries(metrics_, connector).Inc();
   spdlog::debug("message retry message_id={} connector={} next_due_ms={} error={}",
                 attempt.message.id, connector, next_due_ms, attempt.last_error);
+}
+
+// ---- perf-delivery (docs/adr/0019; the rest in dispatcher_batch.cc) ----
+
+store::SentUpdate Dispatcher::PrepareSent(const Attempt& attempt, const std::string& connector,
+                                          const SendOutcome& outcome, int64_t now_ms) {
+  const store::Message& m = attempt.message;
+  metrics_.GetCounter(kOutMetric, kOutHelp, Labels(connector, "outcome", "accepted")).Inc();
+  TakeBusyClaims(m.id);
+  if (outcome.upstream_id.empty()) {
+    spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,
+                 m.id);
+  }
+  if (attempt.rule != nullptr && attempt.rule->price_micro_pln > 0) {
+    const std::string route = attempt.rule->name.empty() ? "unnamed" : attempt.rule->name;
+    metrics_
+        .GetCounter("bramka_route_cost_micro_pln_total",
+                    "What messages sent cost the operator, per priced route, in 1e-6 PLN.",
+                    "route=\"" + route + "\"")
+        .Inc(attempt.rule->price_micro_pln * m.parts);
+  }
+  return store::SentUpdate{m.id, connector, outcome.upstream_id, now_ms};
 }
 
 }  // namespace bramka::delivery

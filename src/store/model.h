@@ -182,6 +182,15 @@ struct MessageReplacement {
   int64_t due_ms = 0;  // 0 = keep the schedule
 };
 
+// ---- perf-delivery (docs/adr/0019) ----
+// A connector accepted a message (Store::MarkSentBatch; MarkSent's arguments).
+struct SentUpdate {
+  std::string message_id;
+  std::string connector;
+  std::string upstream_id;
+  int64_t at_ms = 0;
+};
+
 // A login of the SMPP server (api/smpp), owned by an account.
 struct SmppUser {
   int64_t id = 0;

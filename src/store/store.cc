@@ -37,4 +37,45 @@ Result<std::vector<bool>> Store::AreBlacklisted(AccountId id,
   return out;
 }
 
+// ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
+// One call per item: correct for any store (every item is idempotent), without the
+// single commit that SqliteStore and InMemoryStore give by overriding these.
+
+Result<std::vector<bool>> Store::MarkSentBatch(const std::vector<SentUpdate>& sent) {
+  std::vector<bool> found;
+  found.reserve(sent.size());
+  for (const SentUpdate& s : sent) {
+    Result<void> r = MarkSent(s.message_id, s.connector, s.upstream_id, s.at_ms);
+    if (!r.ok() && r.error().code != ErrorCode::kNotFound) return r.take_error();
+    found.push_back(r.ok());
+  }
+  return found;
+}
+
+Result<std::vector<std::optional<Message>>> Store::ApplyReceipts(
+    const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  std::vector<std::optional<Message>> out;
+  out.reserve(receipts.size());
+  for (const ReceiptUpdate& receipt : receipts) {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m, ApplyReceipt(receipt));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<void> Store::DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) {
+  for (int64_t id : entry_ids) BRAMKA_RETURN_IF_ERROR(DeleteSmppOutbox(id));
+  return Ok();
+}
+
+Result<void> CheckReceiptStatuses(const std::vector<ReceiptUpdate>& receipts) {
+  for (const ReceiptUpdate& r : receipts) {
+    if (r.status != MessageStatus::kDelivered && r.status != MessageStatus::kUndelivered) {
+      return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
+    }
+  }
+  return Ok();
+}
+
 }  // namespace bramka::store

@@ -520,11 +520,40 @@ class Store {
   // connection, no lookups at all when the account has no entries).
   virtual Result<std::vector<bool>> AreBlacklisted(AccountId id,
                                                    const std::vector<std::string>& phones);
+
+  // ---- perf-delivery: batched delivery writes (docs/adr/0019) ------------------------
+  // The dispatcher and the SMPP server's outbox write many small records per second;
+  // these take many in one call so that an implementation can write them in ONE
+  // transaction (one commit) instead of one each. Each item gets exactly the effect
+  // and guarantees of its single-item method (MarkSent, ApplyReceipt with its
+  // callback and SMPP outbox entries queued in the same transaction as the status,
+  // DeleteSmppOutbox), applied in the order given: a later item sees what an earlier
+  // one did. Every item is idempotent, so a caller may retry a failed batch whole.
+  // On success every item is durable. On an error (kUnavailable...) no item is
+  // acknowledged; an implementation that writes the batch in one transaction (SQLite,
+  // in-memory) has written none, the default implementations below (one call per
+  // item, for stores that do not override them) may have written a prefix, each item
+  // all or nothing.
+  //
+  // MarkSent for each; found[i] is false for an unknown id (MarkSent's kNotFound),
+  // true otherwise (also for a message already final, which is left unchanged).
+  virtual Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent);
+  // ApplyReceipt for each; result[i] is ApplyReceipt's answer for receipts[i].
+  // kInvalidArgument, and nothing written, when any status is neither kDelivered
+  // nor kUndelivered.
+  virtual Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts);
+  // DeleteSmppOutbox for each id (ids that are gone are skipped).
+  virtual Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by
 // the implementations: kInvalidArgument for an empty number, a pool number with an
 // account, or another kind without one.
 Result<void> CheckInboundNumber(const InboundNumber& number);
+
+// perf-delivery (docs/adr/0019): kInvalidArgument when a receipt's status is neither
+// kDelivered nor kUndelivered (ApplyReceipts' check, shared by the implementations).
+Result<void> CheckReceiptStatuses(const std::vector<ReceiptUpdate>& receipts);
 
 }  // namespace bramka::store

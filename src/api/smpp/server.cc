@@ -58,6 +58,7 @@ struct UserState {
   bool dirty = true;                   // entries may be waiting
   bool loading = false;                // a Pump is reading the outbox
   size_t next_bind = 0;                // round robin over receivers
+  bool pump_queued = false;            // a Pump is posted and not started (ADR 0019)
 };
 
 // The answer to one request of a submit (a part of a long message, or the whole).
@@ -477,6 +478,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   void Pump(int64_t user_id) {
     for (int round = 0; round < 4; ++round) {
       store::AccountId account = 0;
+      int limit = options_.outbox_batch;
       {
         std::lock_guard lock(mu_);
         if (stopped_) return;
@@ -488,8 +490,10 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         account = (*receiver)->login->user.account_id;
         u.loading = true;
         u.dirty = false;
+        // The oldest entries are the ones in flight: list past them.
+        limit = options_.outbox_batch + static_cast<int>(u.in_flight.size());
       }
-      auto entries = core_.PendingSmppDelivers(user_id, options_.outbox_batch);
+      auto entries = core_.PendingSmppDelivers(user_id, limit);
       std::vector<std::pair<std::shared_ptr<Bind>, store::SmppOutboxEntry>> sends;
       {
         std::lock_guard lock(mu_);
@@ -501,7 +505,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
           u.retry_at = SteadyClock::now() + options_.redelivery_delay;
           return;
         }
-        if (entries->size() >= static_cast<size_t>(options_.outbox_batch)) u.dirty = true;
+        if (entries->size() >= static_cast<size_t>(limit)) u.dirty = true;
         std::vector<std::shared_ptr<Bind>> receivers;
         for (const auto& b : u.binds) {
           if (b->receiver) receivers.push_back(b);
@@ -593,15 +597,65 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
       if (auto self = weak.lock()) fn();
     });
   }
+  // One Pump posted per user at a time: a batch of receipts notifies once per message,
+  // and every Pump would read the outbox again (docs/adr/0019).
   void PumpLater(int64_t user_id) {
-    OnOutboxThread([this, user_id] { Pump(user_id); });
+    {
+      std::lock_guard lock(mu_);
+      UserState& u = users_[user_id];
+      if (u.pump_queued) return;
+      u.pump_queued = true;
+    }
+    OnOutboxThread([this, user_id] {
+      {
+        std::lock_guard lock(mu_);
+        users_[user_id].pump_queued = false;
+      }
+      Pump(user_id);
+    });
   }
 
+  // deliver_sm answers (and failures) from the I/O threads. They are settled in batches
+  // on the outbox thread: whatever arrived while the last batch was being removed goes
+  // into one store write (DeleteSmppOutboxBatch, one commit) instead of one commit per
+  // receipt (docs/adr/0019). An entry is taken out of in_flight only after its removal
+  // committed, so the pump cannot send it again meanwhile.
   void OnDeliverDone(const std::shared_ptr<Bind>& bind, int64_t entry_id, bool ok,
                      uint32_t status) {
-    OnOutboxThread([this, bind, entry_id, ok, status] { DeliverDone(bind, entry_id, ok, status); });
+    bool first;
+    {
+      std::lock_guard lock(answers_mu_);
+      first = answers_.empty();
+      answers_.push_back(Answer{bind, entry_id, ok, status});
+    }
+    if (first) OnOutboxThread([this] { SettleAnswers(); });
   }
 
+  void SettleAnswers() {
+    std::vector<Answer> answers;
+    {
+      std::lock_guard lock(answers_mu_);
+      answers.swap(answers_);
+    }
+    std::vector<int64_t> acked;
+    for (const Answer& a : answers) {
+      if (a.ok) acked.push_back(a.entry_id);
+    }
+    if (!acked.empty()) {
+      if (auto removed = core_.AckSmppDelivers(acked); !removed.ok()) {
+        // Still in the outbox: sent again later (at least once), never lost.
+        spdlog::warn("smpp server: {} answered outbox entries not removed: {}", acked.size(),
+                     removed.error().ToString());
+      }
+    }
+    std::set<int64_t> pump;
+    for (const Answer& a : answers) {
+      if (int64_t user = Settle(a.bind, a.entry_id, a.ok, a.status); user != 0) pump.insert(user);
+    }
+    for (int64_t user : pump) Pump(user);
+  }
+
+  // A failure found on the outbox thread itself (Build): settled at once.
   void DeliverDone(const std::shared_ptr<Bind>& bind, int64_t entry_id, bool ok, uint32_t status) {
     if (ok) {
       auto acked = core_.AckSmppDeliver(entry_id);
@@ -609,26 +663,32 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         spdlog::warn("smpp server: outbox entry {} answered, not removed: {}", entry_id,
                      acked.error().ToString());
       }
-    } else {
+    }
+    if (int64_t user = Settle(bind, entry_id, ok, status); user != 0) Pump(user);
+  }
+
+  // Forgets an answered entry (removed from the store already when ok); returns the
+  // user to pump next, or 0.
+  int64_t Settle(const std::shared_ptr<Bind>& bind, int64_t entry_id, bool ok, uint32_t status) {
+    if (!ok) {
       spdlog::info("smpp server: deliver_sm of outbox entry {} failed (status 0x{:08x}); retry",
                    entry_id, status);
     }
-    int64_t user_id = 0;
-    {
-      std::lock_guard lock(mu_);
-      if (!bind->login) return;
-      user_id = bind->login->user.id;
-      UserState& u = users_[user_id];
-      u.in_flight.erase(entry_id);
-      bind->outbox_in_flight.erase(entry_id);
-      if (!ok) {
-        u.dirty = true;
-        u.retry_at = SteadyClock::now() + options_.redelivery_delay;
-        return;
-      }
-      if (u.in_flight.empty()) u.dirty = true;  // the batch is done: look for more
+    std::lock_guard lock(mu_);
+    if (!bind->login) return 0;
+    const int64_t user_id = bind->login->user.id;
+    UserState& u = users_[user_id];
+    u.in_flight.erase(entry_id);
+    bind->outbox_in_flight.erase(entry_id);
+    if (!ok) {
+      u.dirty = true;
+      u.retry_at = SteadyClock::now() + options_.redelivery_delay;
+      return 0;
     }
-    Pump(user_id);
+    // Room in a window: look for more now rather than when every deliver_sm is answered
+    // (Pump lists past the ones still in flight).
+    u.dirty = true;
+    return user_id;
   }
 
   // ---- periodic work -----------------------------------------------------------------
@@ -675,6 +735,15 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   std::unique_ptr<net::Listener> tls_;
   asio::steady_timer sweep_;
   asio::thread_pool outbox_{1};
+
+  struct Answer {
+    std::shared_ptr<Bind> bind;
+    int64_t entry_id;
+    bool ok;
+    uint32_t status;
+  };
+  std::mutex answers_mu_;
+  std::vector<Answer> answers_;  // waiting for SettleAnswers
 
   mutable std::mutex mu_;
   bool stopped_ = false;

@@ -250,6 +250,13 @@ class SqliteStore final : public Store {
   // ---- ingest fast path (sqlite_store_ingest.cc, docs/adr/0020) ----
   Result<std::vector<bool>> AreBlacklisted(AccountId id,
                                            const std::vector<std::string>& phones) override;
+
+  // ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
+  // sqlite_store_messages.cc / sqlite_store_smpp.cc: one write job per batch.
+  Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent) override;
+  Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts) override;
+  Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) override;
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

@@ -422,20 +422,66 @@ Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
       });
 }
 
+namespace {
+
+// MarkSent inside a write job; false for an unknown id.
+Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const SentUpdate& s) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur, FindCurrent(ctx.conn, seq, s.message_id));
+  if (!cur) return false;
+  if (IsFinal(cur->status)) return true;
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
+                                           "connector = ?3, upstream_id = ?4, lease_owner = '', "
+                                           "lease_until_ms = 0 WHERE seq = ?1"));
+  stmt.BindInt(1, cur->seq).BindInt(2, s.at_ms).BindText(3, s.connector).BindText(4, s.upstream_id);
+  BRAMKA_RETURN_IF_ERROR(stmt.Run());
+  ctx.Move(cur->status, MessageStatus::kSent);
+  return true;
+}
+
+// ApplyReceipt inside a write job (the status is checked by the caller).
+Result<std::optional<Message>> ApplyReceiptInTx(WriteContext& ctx, const ReceiptUpdate& receipt) {
+  if (receipt.upstream_id.empty()) return std::optional<Message>();
+  int64_t seq = 0;
+  Message m;
+  {
+    // The literal upstream_id term matches the partial index messages_upstream.
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                    "WHERE connector = ?1 AND upstream_id = ?2 "
+                                    "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1"));
+    find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
+    if (!row) return std::optional<Message>();
+    seq = find.Int(0);
+    sqlite::ReadMessage(find, 1, m);
+  }
+  if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
+                                    "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
+                                    "WHERE seq = ?1"));
+  update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
+  update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
+  BRAMKA_RETURN_IF_ERROR(update.Run());
+  // Callbacks (ADR 0007): queued in this transaction, never lost.
+  BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
+  BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
+  ctx.Move(m.status, receipt.status);
+  m.status = receipt.status;
+  m.reason = receipt.reason;
+  m.done_ms = receipt.at_ms;
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace
+
 Result<void> SqliteStore::MarkSent(const std::string& message_id, const std::string& connector,
                                    const std::string& upstream_id, int64_t now_ms) {
+  const SentUpdate sent{message_id, connector, upstream_id, now_ms};
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
-                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
-    if (!cur) return NoMessage();
-    if (IsFinal(cur->status)) return Ok();
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                            ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
-                                             "connector = ?3, upstream_id = ?4, lease_owner = '', "
-                                             "lease_until_ms = 0 WHERE seq = ?1"));
-    stmt.BindInt(1, cur->seq).BindInt(2, now_ms).BindText(3, connector).BindText(4, upstream_id);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
-    ctx.Move(cur->status, MessageStatus::kSent);
+    BRAMKA_ASSIGN_OR_RETURN(bool found, MarkSentInTx(ctx, SeqOf(message_id), sent));
+    if (!found) return NoMessage();
     return Ok();
   });
 }
@@ -484,44 +530,10 @@ Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::s
 }
 
 Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& receipt) {
-  if (receipt.status != MessageStatus::kDelivered &&
-      receipt.status != MessageStatus::kUndelivered) {
-    return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
-  }
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses({receipt}));
   if (receipt.upstream_id.empty()) return std::optional<Message>();
   return writer_->Call<std::optional<Message>>(
-      [&](WriteContext& ctx) -> Result<std::optional<Message>> {
-        int64_t seq = 0;
-        Message m;
-        {
-          // The literal upstream_id term matches the partial index messages_upstream.
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                          "WHERE connector = ?1 AND upstream_id = ?2 "
-                                          "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1"));
-          find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
-          BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
-          if (!row) return std::optional<Message>();
-          seq = find.Int(0);
-          sqlite::ReadMessage(find, 1, m);
-        }
-        if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
-                                          "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
-                                          "WHERE seq = ?1"));
-        update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
-        update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
-        BRAMKA_RETURN_IF_ERROR(update.Run());
-        // Callbacks (ADR 0007): queued in this transaction, never lost.
-        BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
-        BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
-        ctx.Move(m.status, receipt.status);
-        m.status = receipt.status;
-        m.reason = receipt.reason;
-        m.done_ms = receipt.at_ms;
-        return std::optional<Message>(std::move(m));
-      });
+      [&](WriteContext& ctx) { return ApplyReceiptInTx(ctx, receipt); });
 }
 
 Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
@@ -543,6 +555,38 @@ Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connect
                                       "LIMIT ?2"));
     stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
     return ReadMessages(stmt);
+  });
+}
+
+// ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
+// One write job each, so the whole batch shares one transaction and one commit.
+
+Result<std::vector<bool>> SqliteStore::MarkSentBatch(const std::vector<SentUpdate>& sent) {
+  if (sent.empty()) return std::vector<bool>();
+  return writer_->Call<std::vector<bool>>([&](WriteContext& ctx) -> Result<std::vector<bool>> {
+    std::vector<bool> found;
+    found.reserve(sent.size());
+    for (const SentUpdate& s : sent) {
+      BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentInTx(ctx, SeqOf(s.message_id), s));
+      found.push_back(f);
+    }
+    return found;
+  });
+}
+
+Result<std::vector<std::optional<Message>>> SqliteStore::ApplyReceipts(
+    const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  using Out = std::vector<std::optional<Message>>;
+  if (receipts.empty()) return Out();
+  return writer_->Call<Out>([&](WriteContext& ctx) -> Result<Out> {
+    Out out;
+    out.reserve(receipts.size());
+    for (const ReceiptUpdate& r : receipts) {
+      BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m, ApplyReceiptInTx(ctx, r));
+      out.push_back(std::move(m));
+    }
+    return out;
   });
 }
 

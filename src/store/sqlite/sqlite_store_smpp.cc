@@ -183,4 +183,18 @@ Result<void> SqliteStore::DeleteSmppOutbox(int64_t entry_id) {
   });
 }
 
+// ---- perf-delivery (docs/adr/0019): many acks, one commit ----
+Result<void> SqliteStore::DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) {
+  if (entry_ids.empty()) return Ok();
+  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt del, ctx.conn.Prepare("DELETE FROM smpp_outbox WHERE id = ?1"));
+    for (int64_t id : entry_ids) {
+      del.BindInt(1, id);
+      BRAMKA_RETURN_IF_ERROR(del.Run());
+      del.Reset();
+    }
+    return Ok();
+  });
+}
+
 }  // namespace bramka::store

@@ -392,20 +392,27 @@ Result<std::vector<Message>> InMemoryStore::ClaimDue(int64_t now_ms, int limit,
 Result<void> InMemoryStore::MarkSent(const std::string& message_id, const std::string& connector,
                                      const std::string& upstream_id, int64_t now_ms) {
   std::lock_guard lock(mu_);
-  Record* r = FindLocked(message_id);
-  if (r == nullptr) return Fail(ErrorCode::kNotFound, "no such message");
-  if (IsFinal(r->message.status)) return Ok();
+  if (!MarkSentLocked(SentUpdate{message_id, connector, upstream_id, now_ms})) {
+    return Fail(ErrorCode::kNotFound, "no such message");
+  }
+  return Ok();
+}
+
+bool InMemoryStore::MarkSentLocked(const SentUpdate& sent) {
+  Record* r = FindLocked(sent.message_id);
+  if (r == nullptr) return false;
+  if (IsFinal(r->message.status)) return true;
   if (!r->message.upstream_id.empty()) {
     by_upstream_.erase({r->message.connector, r->message.upstream_id});
   }
   r->message.status = MessageStatus::kSent;
-  r->message.sent_ms = now_ms;
-  r->message.connector = connector;
-  r->message.upstream_id = upstream_id;
+  r->message.sent_ms = sent.at_ms;
+  r->message.connector = sent.connector;
+  r->message.upstream_id = sent.upstream_id;
   r->lease_owner.clear();
   r->lease_until_ms = 0;
-  if (!upstream_id.empty()) by_upstream_[{connector, upstream_id}] = r;
-  return Ok();
+  if (!sent.upstream_id.empty()) by_upstream_[{sent.connector, sent.upstream_id}] = r;
+  return true;
 }
 
 Result<void> InMemoryStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
@@ -440,13 +447,14 @@ Result<void> InMemoryStore::MarkUnsent(const std::string& message_id, const std:
 }
 
 Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& receipt) {
-  if (receipt.status != MessageStatus::kDelivered &&
-      receipt.status != MessageStatus::kUndelivered) {
-    return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
-  }
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses({receipt}));
   std::lock_guard lock(mu_);
+  return ApplyReceiptLocked(receipt);
+}
+
+std::optional<Message> InMemoryStore::ApplyReceiptLocked(const ReceiptUpdate& receipt) {
   auto it = by_upstream_.find({receipt.connector, receipt.upstream_id});
-  if (receipt.upstream_id.empty() || it == by_upstream_.end()) return std::optional<Message>();
+  if (receipt.upstream_id.empty() || it == by_upstream_.end()) return std::nullopt;
   Record* r = it->second;
   if (!IsFinal(r->message.status)) {
     r->message.status = receipt.status;
@@ -457,7 +465,7 @@ Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& 
     QueueDlrCallbackLocked(r->message, receipt.at_ms);  // ADR 0007
     QueueSmppReceiptLocked(r->message, receipt.at_ms);
   }
-  return std::optional<Message>(r->message);
+  return r->message;
 }
 
 Result<int64_t> InMemoryStore::ReleaseLeases(const std::string& owner) {

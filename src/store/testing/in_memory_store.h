@@ -329,6 +329,18 @@ class InMemoryStore : public Store {
   // ---- web panel (in_memory_store_panel.cc) ----
   std::map<std::string, PanelSession> panel_sessions_;
   std::map<std::string, std::string> panel_settings_;
+
+  // ---- perf-delivery: batched delivery writes (in_memory_store_delivery_batch.cc) ----
+ public:
+  Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent) override;
+  Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts) override;
+  Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) override;
+
+ private:
+  // Under mu_: MarkSent (false: unknown id) and ApplyReceipt (status already checked).
+  bool MarkSentLocked(const SentUpdate& sent);
+  std::optional<Message> ApplyReceiptLocked(const ReceiptUpdate& receipt);
 };
 
 }  // namespace bramka::store
