@@ -26,10 +26,13 @@ using namespace std::chrono_literals;
 
 class Events : public delivery::ConnectorEvents {
  public:
-  void OnReceipt(store::ReceiptUpdate r) override {
-    std::lock_guard lock(mu);
-    receipts.push_back(std::move(r));
-    cv.notify_all();
+  void OnReceipt(store::ReceiptUpdate r, ReceiptDone done) override {
+    {
+      std::lock_guard lock(mu);
+      receipts.push_back(std::move(r));
+      cv.notify_all();
+    }
+    if (done) done(true);  // stored (connector.h rule 5)
   }
   void OnReadyChanged(const std::string&, bool) override { cv.notify_all(); }
 
