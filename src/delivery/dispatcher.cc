@@ -113,9 +113,10 @@ class Dispatcher::Events final : public ConnectorEvents {
     receipt = std::move(item.receipt);
     const std::string key = UpstreamKey(receipt.connector, receipt.upstream_id);
     Dispatcher* d = &dispatcher_;
-    dispatcher_.Post(key, [d, r = std::move(receipt), done = std::move(item.receipt_done)]() mutable {
-      d->HandleReceipt(std::move(r), std::move(done));
-    });
+    dispatcher_.Post(key,
+                     [d, r = std::move(receipt), done = std::move(item.receipt_done)]() mutable {
+                       d->HandleReceipt(std::move(r), std::move(done));
+                     });
     lifeline_->Leave();
   }
 
@@ -755,7 +756,8 @@ void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt,
       dropped.push_back(std::move(it->second.done));  // a repeat: the new one is held instead
     }
     const bool has_done = static_cast<bool>(done);
-    pending_receipts_.insert_or_assign(key, PendingReceipt{std::move(receipt), seq, std::move(done)});
+    pending_receipts_.insert_or_assign(key,
+                                       PendingReceipt{std::move(receipt), seq, std::move(done)});
     if (has_done) pending_acks_.emplace_back(key, seq, ToUnixMillis(clock_.Now()));
     pending_order_.emplace_back(std::move(key), seq);
     // Bound memory: receipts for messages this store never had would stay forever.

@@ -301,8 +301,7 @@ class Dispatcher {
   store::SentUpdate PrepareSent(const Attempt& attempt, const std::string& connector,
                                 const SendOutcome& outcome, int64_t now_ms);
   // What follows ApplyReceipt's answer (aliases, pending, metrics, listeners).
-  void AfterReceipt(store::ReceiptUpdate receipt,
-                    Result<std::optional<store::Message>> applied,
+  void AfterReceipt(store::ReceiptUpdate receipt, Result<std::optional<store::Message>> applied,
                     ConnectorEvents::ReceiptDone done = nullptr);
   std::unique_ptr<WriteBatcher> batcher_;
 

@@ -69,8 +69,8 @@ class ClientCore {
   // A receipt to report, then AnswerReceipt with its completion (connector.h rule 5).
   struct Receipt {
     store::ReceiptUpdate update;
-    smpp::Pdu request;      // the deliver_sm, answered by AnswerReceipt
-    uint64_t link = 0;      // the link it came on (link_generation())
+    smpp::Pdu request;  // the deliver_sm, answered by AnswerReceipt
+    uint64_t link = 0;  // the link it came on (link_generation())
   };
   struct Output {
     std::vector<Completion> completions;  // run these first (acceptances before receipts)
