@@ -25,7 +25,14 @@
 //     (name(), upstream_id). They MAY repeat and MAY arrive for messages this
 //     process never sent (a previous run's); the Dispatcher copes with both.
 //     The upstream_id in a receipt MUST be spelled as in the kAccepted outcome
-//     (normalise hex/decimal/case in the connector).
+//     (normalise hex/decimal/case in the connector). A connector whose
+//     upstream repeats unacknowledged receipts (SMPP) MUST acknowledge a
+//     receipt only when OnReceipt's completion says it is stored (true), and
+//     answer a temporary error on false, so that a crash between the two never
+//     loses a receipt (docs/adr/0019, "Receipts acknowledged after commit").
+//     The completion runs once, on any thread: post back to the connector's
+//     own thread. Without a link any more, answer nothing (the upstream
+//     repeats it after the reconnect).
 //  6. On a disconnect the connector MUST answer every Send it has not yet
 //     answered (kTemporary) instead of holding it until reconnect, unless it
 //     knows the upstream has taken it (then kAccepted).
@@ -44,14 +51,16 @@
 // 11. A connector SHOULD report an acceptance before the receipt for the same
 //     message. (The Dispatcher keeps a receipt that overtakes its acceptance
 //     and applies it once the acceptance is recorded, but only a bounded
-//     number of them.)
+//     number of them, for a bounded time: one it gives up on is completed
+//     true then, as an unknown one.)
 // 12. Incoming messages (MO; docs/adr/0011) are reported through
 //     ConnectorEvents::OnIncoming, one call per received part, with the text
 //     decoded to UTF-8 and the concatenation info (UDH or SAR) filled in. The
 //     connector MUST acknowledge the upstream (deliver_sm_resp ESME_ROK) only
 //     after OnIncoming returned success, and answer a temporary error
 //     otherwise, so that the upstream delivers it again: an incoming message is
-//     never dropped. OnIncoming blocks for one store write.
+//     never dropped. OnIncoming blocks for one store write. (Receipts follow
+//     the same rule through OnReceipt's completion, rule 5, without blocking.)
 // 13. A kTemporary answer for a message the upstream never saw (never
 //     submitted: queued behind the window or the TPS limit, not bound,
 //     stopping) SHOULD be SendOutcome::HandedBack, so that the message is not
@@ -122,9 +131,19 @@ struct IncomingSms {
 class ConnectorEvents {
  public:
   virtual ~ConnectorEvents() = default;
+  // Told once whether a reported receipt is committed (rule 5): true = stored,
+  // or it matches no message and never will (nothing to lose); false = a store
+  // error, ask the upstream to repeat it. Runs on any thread, possibly inside
+  // OnReceipt.
+  using ReceiptDone = std::function<void(bool stored)>;
   // A delivery receipt: status kDelivered or kUndelivered, `reason` a spec §5
   // reason for kUndelivered, `at_ms` when the upstream says it happened.
-  virtual void OnReceipt(store::ReceiptUpdate receipt) = 0;
+  // `done` (may be empty) is called exactly once, after the store committed
+  // the receipt's status.
+  virtual void OnReceipt(store::ReceiptUpdate receipt, ReceiptDone done) = 0;
+  // Without a completion: for connectors whose receipts survive a restart by
+  // other means (simnet re-reports the kSent messages at Start).
+  void OnReceipt(store::ReceiptUpdate receipt) { OnReceipt(std::move(receipt), nullptr); }
   // Ready() of `connector` changed to `ready`.
   virtual void OnReadyChanged(const std::string& connector, bool ready) = 0;
   // An incoming part (rule 12). Success: it is stored (or, for a part of a

@@ -100,9 +100,12 @@ class Dispatcher::Events final : public ConnectorEvents {
   Events(Dispatcher& dispatcher, std::shared_ptr<Lifeline> lifeline)
       : dispatcher_(dispatcher), lifeline_(std::move(lifeline)) {}
 
-  void OnReceipt(store::ReceiptUpdate receipt) override {
-    if (!lifeline_->Enter()) return;
-    BatchItem item{nullptr, {}, {}, std::move(receipt)};
+  void OnReceipt(store::ReceiptUpdate receipt, ReceiptDone done) override {
+    if (!lifeline_->Enter()) {
+      if (done) done(false);  // the dispatcher is gone: not stored
+      return;
+    }
+    BatchItem item{nullptr, {}, {}, std::move(receipt), std::move(done)};
     if (dispatcher_.EnqueueBatch(item)) {
       lifeline_->Leave();
       return;
@@ -111,7 +114,9 @@ class Dispatcher::Events final : public ConnectorEvents {
     const std::string key = UpstreamKey(receipt.connector, receipt.upstream_id);
     Dispatcher* d = &dispatcher_;
     dispatcher_.Post(key,
-                     [d, r = std::move(receipt)]() mutable { d->HandleReceipt(std::move(r)); });
+                     [d, r = std::move(receipt), done = std::move(item.receipt_done)]() mutable {
+                       d->HandleReceipt(std::move(r), std::move(done));
+                     });
     lifeline_->Leave();
   }
 
@@ -372,6 +377,17 @@ void Dispatcher::Stop() {
   }
   StopRecorders();  // drains what the connectors' Stop reported
   StopBatcher();    // and what they (or the recorders' failovers) accepted
+  // receipt-ack: kept receipts not applied by now are lost with this process;
+  // the SMSC repeats them after the restart (answered nothing or an error).
+  std::vector<ConnectorEvents::ReceiptDone> unstored;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, pending] : pending_receipts_) {
+      if (pending.done) unstored.push_back(std::move(pending.done));
+    }
+    pending_acks_.clear();
+  }
+  for (auto& done : unstored) done(false);
   if (int left = in_flight(); left > 0) {
     spdlog::warn("dispatcher: {} messages left leased; they are re-sent after the lease", left);
   }
@@ -414,6 +430,7 @@ bool Dispatcher::AnyConnectorReady() const {
 }
 
 int Dispatcher::DispatchOnce() {
+  ExpirePendingAcks();
   int limit;
   {
     std::lock_guard lock(mu_);
@@ -507,7 +524,7 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
       }
       if (!lifeline->Enter()) return;
       if (outcome.kind == SendOutcome::Kind::kAccepted) {
-        BatchItem item{attempt, name, std::move(outcome), {}};
+        BatchItem item{attempt, name, std::move(outcome), {}, {}};
         if (EnqueueBatch(item)) {
           lifeline->Leave();
           return;
@@ -648,18 +665,22 @@ void Dispatcher::Finish() {
   cv_.notify_all();
 }
 
-void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt) {
+void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done) {
   auto applied = store_.ApplyReceipt(receipt);
-  AfterReceipt(std::move(receipt), std::move(applied));
+  AfterReceipt(std::move(receipt), std::move(applied), std::move(done));
 }
 
 void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
-                              Result<std::optional<store::Message>> applied) {
+                              Result<std::optional<store::Message>> applied,
+                              ConnectorEvents::ReceiptDone done) {
   const std::string connector = receipt.connector;
   if (!applied.ok()) {
     spdlog::warn("dispatcher: receipt {}/{} not applied: {}", connector, receipt.upstream_id,
                  applied.error().ToString());
     metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "error")).Inc();
+    // receipt-ack: the SMSC repeats it, unless it can never be stored (a status
+    // no receipt may have: repeating it would loop forever).
+    if (done) done(applied.error().code == ErrorCode::kInvalidArgument);
     return;
   }
   if (!applied->has_value()) {
@@ -689,9 +710,10 @@ void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
     // a while; ApplyPendingReceipt retries it when that MarkSent lands.
     metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "unmatched"))
         .Inc();
-    KeepPendingReceipt(std::move(receipt));
+    KeepPendingReceipt(std::move(receipt), std::move(done));
     return;
   }
+  if (done) done(true);  // receipt-ack: committed
   metrics_
       .GetCounter(kReceiptMetric, kReceiptHelp,
                   Labels(connector, "status", store::MessageStatusName(receipt.status)))
@@ -721,19 +743,57 @@ void Dispatcher::NotifyFinal(const store::Message& claimed) {
   CallListeners(*stored);
 }
 
-void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt) {
-  std::lock_guard lock(mu_);
-  PendingKey key{receipt.connector, receipt.upstream_id};
-  const uint64_t seq = ++pending_seq_;
-  pending_receipts_.insert_or_assign(key, PendingReceipt{std::move(receipt), seq});
-  pending_order_.emplace_back(std::move(key), seq);
-  // Bound memory: receipts for messages this store never had would stay forever.
-  while (pending_order_.size() > kMaxPendingReceipts) {
-    auto& [old_key, old_seq] = pending_order_.front();
-    auto it = pending_receipts_.find(old_key);
-    if (it != pending_receipts_.end() && it->second.seq == old_seq) pending_receipts_.erase(it);
-    pending_order_.pop_front();
+void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt,
+                                    ConnectorEvents::ReceiptDone done) {
+  // receipt-ack: completions of receipts replaced or evicted here. They are
+  // taken for ones that will never match (nothing to lose): acknowledged.
+  std::vector<ConnectorEvents::ReceiptDone> dropped;
+  {
+    std::lock_guard lock(mu_);
+    PendingKey key{receipt.connector, receipt.upstream_id};
+    const uint64_t seq = ++pending_seq_;
+    if (auto it = pending_receipts_.find(key); it != pending_receipts_.end() && it->second.done) {
+      dropped.push_back(std::move(it->second.done));  // a repeat: the new one is held instead
+    }
+    const bool has_done = static_cast<bool>(done);
+    pending_receipts_.insert_or_assign(key,
+                                       PendingReceipt{std::move(receipt), seq, std::move(done)});
+    if (has_done) pending_acks_.emplace_back(key, seq, ToUnixMillis(clock_.Now()));
+    pending_order_.emplace_back(std::move(key), seq);
+    // Bound memory: receipts for messages this store never had would stay forever.
+    while (pending_order_.size() > kMaxPendingReceipts) {
+      auto& [old_key, old_seq] = pending_order_.front();
+      auto it = pending_receipts_.find(old_key);
+      if (it != pending_receipts_.end() && it->second.seq == old_seq) {
+        if (it->second.done) dropped.push_back(std::move(it->second.done));
+        pending_receipts_.erase(it);
+      }
+      pending_order_.pop_front();
+    }
   }
+  for (auto& d : dropped) d(true);
+  ExpirePendingAcks();
+}
+
+void Dispatcher::ExpirePendingAcks() {
+  std::vector<ConnectorEvents::ReceiptDone> expired;
+  {
+    const int64_t now = ToUnixMillis(clock_.Now());
+    std::lock_guard lock(mu_);
+    while (!pending_acks_.empty()) {
+      auto& [key, seq, kept_ms] = pending_acks_.front();
+      auto it = pending_receipts_.find(key);
+      if (it != pending_receipts_.end() && it->second.seq == seq && it->second.done) {
+        if (now - kept_ms < kPendingReceiptAckMs) break;
+        // Still no message for it: it will never match (a message this store never
+        // sent). It stays kept (it may yet apply), but the SMSC is answered now.
+        expired.push_back(std::move(it->second.done));
+        it->second.done = nullptr;
+      }
+      pending_acks_.pop_front();
+    }
+  }
+  for (auto& d : expired) d(true);
 }
 
 void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {
@@ -748,6 +808,7 @@ void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::st
     }
   }
   std::optional<store::ReceiptUpdate> receipt;
+  ConnectorEvents::ReceiptDone done;
   {
     std::lock_guard lock(mu_);
     if (pending_receipts_.empty()) return;
@@ -755,12 +816,13 @@ void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::st
       auto it = pending_receipts_.find(PendingKey{name, upstream_id});
       if (it == pending_receipts_.end()) continue;
       receipt = std::move(it->second.receipt);
+      done = std::move(it->second.done);  // its pending_acks_ entry is dropped in turn
       // Its pending_order_ entry no longer matches a seq and is dropped in turn.
       pending_receipts_.erase(it);
       break;
     }
   }
-  if (receipt) HandleReceipt(std::move(*receipt));
+  if (receipt) HandleReceipt(std::move(*receipt), std::move(done));
 }
 
 // ---- operator: observability (docs/adr/0018) ----

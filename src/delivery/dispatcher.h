@@ -11,7 +11,8 @@
 //                 Store::MarkUnsent("message_expired") once expired
 //   permanent  -> Store::MarkUnsent(reason): the charge is refunded
 // Receipts (ConnectorEvents::OnReceipt) go to Store::ApplyReceipt, then to
-// every receipt listener with the updated message.
+// every receipt listener with the updated message. A receipt's completion
+// runs once its status is committed (see "receipt-ack" below).
 //
 // Store writes never run on a connector's thread: connectors' I/O is not held
 // up by commits. Acceptances and receipts go, in the order reported, into one
@@ -53,6 +54,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <unordered_map>
 #include <vector>
@@ -169,6 +171,10 @@ class Dispatcher {
   // or receipt) is queued or running; true if reached. For tests and Stop().
   bool WaitIdle(int timeout_ms);
 
+  // receipt-ack: how long a receipt that matched no message yet stays
+  // unacknowledged (clock time; see the private "receipt-ack" section).
+  static constexpr int64_t kPendingReceiptAckMs = 2'000;
+
  private:
   class Events;
   struct Attempt;
@@ -188,10 +194,10 @@ class Dispatcher {
   // real attempt), and forgets them.
   int TakeBusyClaims(const std::string& message_id);
   void Finish();
-  void HandleReceipt(store::ReceiptUpdate receipt);
+  void HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done = nullptr);
   void CallListeners(const store::Message& message);
   void NotifyFinal(const store::Message& claimed);
-  void KeepPendingReceipt(store::ReceiptUpdate receipt);
+  void KeepPendingReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done);
   void ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id);
   bool AnyConnectorReady() const;
   // A connector in use. Send and Ready() run under a shared lock of `mu`;
@@ -247,6 +253,7 @@ class Dispatcher {
   struct PendingReceipt {
     store::ReceiptUpdate receipt;
     uint64_t seq = 0;
+    ConnectorEvents::ReceiptDone done;  // receipt-ack: empty once called
   };
   std::map<PendingKey, PendingReceipt> pending_receipts_;
   std::deque<std::pair<PendingKey, uint64_t>> pending_order_;  // (key, seq), oldest first
@@ -272,6 +279,7 @@ class Dispatcher {
     std::string connector;             // of the acceptance
     SendOutcome outcome;
     store::ReceiptUpdate receipt;
+    ConnectorEvents::ReceiptDone receipt_done;  // receipt-ack, below
   };
   struct WriteBatcher {
     std::mutex mu;
@@ -296,9 +304,24 @@ class Dispatcher {
   store::SentUpdate PrepareSent(const Attempt& attempt, const std::string& connector,
                                 const SendOutcome& outcome, int64_t now_ms);
   // What follows ApplyReceipt's answer (aliases, pending, metrics, listeners).
-  void AfterReceipt(store::ReceiptUpdate receipt,
-                    Result<std::optional<store::Message>> applied);
+  void AfterReceipt(store::ReceiptUpdate receipt, Result<std::optional<store::Message>> applied,
+                    ConnectorEvents::ReceiptDone done = nullptr);
   std::unique_ptr<WriteBatcher> batcher_;
+
+  // ---- receipt-ack: receipts acknowledged after commit (docs/adr/0019) ----
+  // OnReceipt's completion runs after the commit that stored the receipt
+  // (true), on a store error (false: the connector asks the SMSC to repeat
+  // it), or, for a receipt that matched no message and is kept in
+  // pending_receipts_, when it is applied after its MarkSent. A kept receipt
+  // not applied within kPendingReceiptAckMs (clock_) or evicted is completed
+  // true: it is taken for one that will never match (a message this store
+  // never sent), and holding it would hold a slot of the SMSC's window. Stop()
+  // completes the ones still held false (not stored). kPendingReceiptAckMs is public.
+  // Completes the kept receipts older than kPendingReceiptAckMs.
+  void ExpirePendingAcks();
+  // (key, seq, kept at ms) of kept receipts whose completion has not run, oldest
+  // first; guarded by mu_.
+  std::deque<std::tuple<PendingKey, uint64_t, int64_t>> pending_acks_;
 };
 
 }  // namespace bramka::delivery

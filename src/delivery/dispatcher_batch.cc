@@ -84,11 +84,13 @@ void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
   const int64_t now = ToUnixMillis(clock_.Now());
   std::vector<store::SentUpdate> sent;
   std::vector<store::ReceiptUpdate> receipts;
+  std::vector<ConnectorEvents::ReceiptDone> receipt_dones;  // receipt-ack, per receipt
   for (BatchItem& item : items) {
     if (item.attempt) {
       sent.push_back(PrepareSent(*item.attempt, item.connector, item.outcome, now));
     } else {
       receipts.push_back(std::move(item.receipt));
+      receipt_dones.push_back(std::move(item.receipt_done));
     }
   }
   // Acceptances first: a receipt in this batch may be for a message accepted in it.
@@ -116,14 +118,17 @@ void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
     if (!applied.ok() && applied.error().code == ErrorCode::kInvalidArgument) {
       // A connector reported a status a receipt cannot have: apply one by one so
       // that only that one fails.
-      for (store::ReceiptUpdate& r : receipts) HandleReceipt(std::move(r));
+      for (size_t i = 0; i < receipts.size(); ++i) {
+        HandleReceipt(std::move(receipts[i]), std::move(receipt_dones[i]));
+      }
       return;
     }
     for (size_t i = 0; i < receipts.size(); ++i) {
       Result<std::optional<store::Message>> one =
           applied.ok() ? Result<std::optional<store::Message>>(std::move((*applied)[i]))
                        : Result<std::optional<store::Message>>(applied.error());
-      AfterReceipt(std::move(receipts[i]), std::move(one));
+      // receipt-ack: the batch is committed (or failed): its completions run now.
+      AfterReceipt(std::move(receipts[i]), std::move(one), std::move(receipt_dones[i]));
     }
   }
 }

@@ -26,10 +26,27 @@ using namespace std::chrono_literals;
 
 class Events : public delivery::ConnectorEvents {
  public:
-  void OnReceipt(store::ReceiptUpdate r) override {
-    std::lock_guard lock(mu);
-    receipts.push_back(std::move(r));
-    cv.notify_all();
+  void OnReceipt(store::ReceiptUpdate r, ReceiptDone done) override {
+    {
+      std::lock_guard lock(mu);
+      receipts.push_back(std::move(r));
+      cv.notify_all();
+      if (hold_acks) {
+        held_acks.push_back(std::move(done));
+        return;
+      }
+    }
+    if (done) done(true);  // stored (connector.h rule 5)
+  }
+  // Runs the held completions (stored) outside the lock.
+  void ReleaseAcks() {
+    std::vector<ReceiptDone> todo;
+    {
+      std::lock_guard lock(mu);
+      hold_acks = false;
+      todo = std::move(held_acks);
+    }
+    for (auto& done : todo) done(true);
   }
   void OnReadyChanged(const std::string&, bool) override { cv.notify_all(); }
 
@@ -53,6 +70,8 @@ class Events : public delivery::ConnectorEvents {
   std::condition_variable cv;
   std::vector<store::ReceiptUpdate> receipts;
   std::vector<std::pair<std::string, SendOutcome>> outcomes;
+  bool hold_acks = false;  // keep completions in held_acks instead of running them
+  std::vector<ReceiptDone> held_acks;
 };
 
 using bramka::testing::TestCertificate;
@@ -148,6 +167,26 @@ TEST_F(SmscTest, SendAcceptedThenDelivered) {
   }
   EXPECT_NE(metrics_.RenderPrometheus().find("bramka_connector_bound{connector=\"smsc-a\"} 1"),
             std::string::npos);
+}
+
+// Receipts are acknowledged only once stored (connector.h rule 5, docs/adr/0019): with
+// the completions held, the SMSC's window of unanswered deliver_sm (100) fills and no
+// further receipt comes; once they run, the rest arrive.
+TEST_F(SmscTest, ReceiptsAreAcknowledgedOnlyOnceStored) {
+  StartSmsc();
+  {
+    std::lock_guard lock(events_.mu);
+    events_.hold_acks = true;
+  }
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  constexpr size_t kMessages = 110;
+  for (size_t i = 0; i < kMessages; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 100; }));
+  EXPECT_FALSE(events_.WaitFor([&] { return events_.receipts.size() > 100; }, 300ms))
+      << "receipts acknowledged before their completion ran";
+  events_.ReleaseAcks();
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= kMessages; }));
 }
 
 TEST_F(SmscTest, RejectedNumbersArePermanent) {

@@ -231,6 +231,8 @@ void SimnetConnector::Run() {
       delivery::ConnectorEvents* events = events_;
       lock.unlock();
       timer.receipt.at_ms = ToUnixMillis(clock_.Now());
+      // No completion (connector.h rule 5): nothing upstream waits for an answer, and
+      // a receipt lost in a crash is reported again at the next Start (kSent messages).
       events->OnReceipt(std::move(timer.receipt));
       lock.lock();
     }

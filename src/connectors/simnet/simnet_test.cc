@@ -31,7 +31,8 @@ constexpr int kWaitMs = 5000;  // bound for every condition wait
 // Records what a connector reports.
 class RecordingEvents final : public delivery::ConnectorEvents {
  public:
-  void OnReceipt(store::ReceiptUpdate receipt) override {
+  void OnReceipt(store::ReceiptUpdate receipt, ReceiptDone done) override {
+    EXPECT_FALSE(done) << "simnet keeps its receipts across restarts: no completion";
     std::lock_guard lock(mu_);
     receipts_.push_back(std::move(receipt));
     cv_.notify_all();
@@ -570,7 +571,7 @@ namespace {
 
 class MoEvents final : public delivery::ConnectorEvents {
  public:
-  void OnReceipt(store::ReceiptUpdate) override {}
+  void OnReceipt(store::ReceiptUpdate, ReceiptDone) override {}
   void OnReadyChanged(const std::string&, bool) override {}
   Result<void> OnIncoming(delivery::IncomingSms sms) override {
     std::lock_guard lock(mu);

@@ -45,6 +45,7 @@ smpp::SessionOptions ClientCore::SessionOptionsFor(const SmppConnectorOptions& o
 
 void ClientCore::LinkUp(Link& link, TimePoint /*now*/) {
   link_ = &link;
+  ++link_generation_;
   bound_ = false;
   bind_refused_ = false;
   unbind_sent_ = false;
@@ -291,14 +292,15 @@ void ClientCore::OnRequest(const smpp::Pdu& pdu, TimePoint /*now*/) {
   if (pdu.is<smpp::DeliverSm>()) {
     const auto& dm = *pdu.get<smpp::DeliverSm>();
     if (smpp::IsDeliveryReceipt(dm.esm_class) || pdu.tlvs.receipted_message_id()) {
-      HandleReceipt(pdu);
+      // Reported: answered once stored (AnswerReceipt). Else acknowledged below: a
+      // refused receipt that reports nothing comes back again and again.
+      if (HandleReceipt(pdu)) return;
     } else {
       // An incoming message (docs/adr/0011): answered once the core stored it.
       out_.incoming.push_back(Incoming{IncomingFromDeliverSm(options_.name, pdu, clock_), pdu});
       return;
     }
   }
-  // Always acknowledge: a refused receipt comes back again and again.
   if (smpp::ResponseIdFor(pdu.command_id()) && link_ != nullptr) {
     link_->Respond(smpp::MakeResponse(pdu));
   }
@@ -309,7 +311,13 @@ void ClientCore::AnswerIncoming(const smpp::Pdu& request, bool stored) {
   link_->Respond(smpp::MakeResponse(request, stored ? smpp::kEsmeRok : smpp::kEsmeRxTAppn));
 }
 
-void ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
+void ClientCore::AnswerReceipt(const smpp::Pdu& request, uint64_t link, bool stored) {
+  // Another link (or none): the SMSC repeats what that one left unanswered.
+  if (link_ == nullptr || link != link_generation_) return;
+  link_->Respond(smpp::MakeResponse(request, stored ? smpp::kEsmeRok : smpp::kEsmeRxTAppn));
+}
+
+bool ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
   std::string id;
   std::optional<ReceiptStatus> status;
   auto parsed = sms::ParseReceipt(smpp::MessageContent(pdu));
@@ -321,23 +329,27 @@ void ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
   if (!status && parsed.ok()) status = StatusFromReceiptStat(parsed->stat, err);
   if (id.empty() || !status) {
     if (id.empty()) spdlog::warn("smpp connector {}: receipt without an id ignored", options_.name);
-    return;  // non-final (ENROUTE, ACCEPTD) or unreadable
+    return false;  // non-final (ENROUTE, ACCEPTD) or unreadable
   }
-  // A part of a long message reports for the message once (part_tracker.h).
-  if (auto report = tracker_->Resolve(id, status->status)) {
-    Report(*report, status->status,
-           status->status == store::MessageStatus::kUndelivered ? status->reason : "");
-  }
+  // A part of a long message reports for the message once (part_tracker.h). The other
+  // parts' receipts are acknowledged at once: holding them could fill the SMSC's window
+  // while the deciding part waits behind it.
+  auto report = tracker_->Resolve(id, status->status);
+  if (!report) return false;
+  Report(pdu, *report, status->status,
+         status->status == store::MessageStatus::kUndelivered ? status->reason : "");
+  return true;
 }
 
-void ClientCore::Report(const std::string& id, store::MessageStatus status, std::string reason) {
+void ClientCore::Report(const smpp::Pdu& request, const std::string& id,
+                        store::MessageStatus status, std::string reason) {
   store::ReceiptUpdate r;
   r.connector = options_.name;
   r.upstream_id = id;
   r.status = status;
   r.reason = std::move(reason);
   r.at_ms = ToUnixMillis(clock_.Now());
-  out_.receipts.push_back(std::move(r));
+  out_.receipts.push_back(Receipt{std::move(r), request, link_generation_});
 }
 
 ClientCore::Output ClientCore::TakeOutput() {

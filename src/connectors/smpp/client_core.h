@@ -17,6 +17,11 @@
 //     undelivered when one part is not. After a restart only the first part's receipt
 //     matches (it is the recorded upstream id) and decides the message's status — the
 //     documented trade-off of not persisting the part map.
+//   * a receipt that is reported is acknowledged (deliver_sm_resp) only through
+//     AnswerReceipt, once the store committed it (connector.h rule 5; docs/adr/0019,
+//     "Receipts acknowledged after commit"); one that reports nothing (not final,
+//     unreadable, a part of a long message whose other parts are still out) is
+//     acknowledged at once, as before.
 //
 // It drives a Link (link.h): smpp::net::Connection in production, a Session wired to a
 // test SMSC in unit tests. The link owner feeds the link's events in (LinkUp, OnRequest,
@@ -61,9 +66,15 @@ class ClientCore {
     delivery::IncomingSms sms;
     smpp::Pdu request;  // the deliver_sm, answered by AnswerIncoming
   };
+  // A receipt to report, then AnswerReceipt with its completion (connector.h rule 5).
+  struct Receipt {
+    store::ReceiptUpdate update;
+    smpp::Pdu request;  // the deliver_sm, answered by AnswerReceipt
+    uint64_t link = 0;  // the link it came on (link_generation())
+  };
   struct Output {
     std::vector<Completion> completions;  // run these first (acceptances before receipts)
-    std::vector<store::ReceiptUpdate> receipts;
+    std::vector<Receipt> receipts;        // not yet acknowledged upstream
     std::vector<Incoming> incoming;  // not yet acknowledged upstream
   };
 
@@ -84,6 +95,10 @@ class ClientCore {
   // Answers an Output::incoming deliver_sm: ESME_ROK when it was stored, else
   // ESME_RX_T_APPN so that the SMSC delivers it again. No-op without a link.
   void AnswerIncoming(const smpp::Pdu& request, bool stored);
+  // Answers an Output::receipts deliver_sm once OnReceipt's completion ran: ESME_ROK when
+  // stored, else ESME_RX_T_APPN so that the SMSC repeats it. Nothing when the link it came
+  // on is gone (the SMSC repeats it after the reconnect).
+  void AnswerReceipt(const smpp::Pdu& request, uint64_t link, bool stored);
   void OnResponse(const smpp::Pdu& response, uint64_t context, TimePoint now);
   void OnRequestFailed(uint64_t context, smpp::FailReason reason, TimePoint now);
   void OnState(smpp::SessionState to, TimePoint now);
@@ -106,6 +121,8 @@ class ClientCore {
   std::optional<TimePoint> NextDeadline(TimePoint now);
 
   bool link_up() const { return link_ != nullptr; }
+  // Changes with every LinkUp: tells a late answer's link from the current one.
+  uint64_t link_generation() const { return link_generation_; }
   bool bound() const { return link_ != nullptr && bound_; }
   bool Ready() const { return bound() && !stopping_ && pending_.size() < options_.max_queue; }
   // The last bind was refused (bind_resp with an error status).
@@ -144,16 +161,19 @@ class ClientCore {
   void HandleSubmitResponse(const smpp::Pdu& pdu, uint64_t context, TimePoint now);
   void HandlePartFailure(uint64_t key, uint32_t part, uint32_t status, std::string error,
                          TimePoint now);
-  void HandleReceipt(const smpp::Pdu& pdu);
+  // True when it reported the receipt (answered later, through AnswerReceipt).
+  bool HandleReceipt(const smpp::Pdu& pdu);
   void Answer(uint64_t key, delivery::SendOutcome outcome);
   void ResolvePart(uint64_t key);
   void Track(const Pending& p);
   void FailAll(std::string_view why);
-  void Report(const std::string& id, store::MessageStatus status, std::string reason);
+  void Report(const smpp::Pdu& request, const std::string& id, store::MessageStatus status,
+              std::string reason);
 
   const SmppConnectorOptions options_;
   Clock& clock_;
   Link* link_ = nullptr;
+  uint64_t link_generation_ = 0;
   bool bound_ = false;
   size_t in_flight_ = 0;
   TokenBucket bucket_;

@@ -56,7 +56,15 @@ class Harness {
       if (link_) any = link_->Drain(core_, bytes);
       auto out = core_.TakeOutput();
       for (auto& c : out.completions) c.done(c.outcome);
-      for (auto& r : out.receipts) receipts.push_back(r);
+      for (auto& r : out.receipts) {
+        receipts.push_back(r.update);
+        if (ack_receipts) {
+          core_.AnswerReceipt(r.request, r.link, /*stored=*/true);
+          any = true;
+        } else {
+          held_receipts.push_back(r);
+        }
+      }
       for (auto& in : out.incoming) incoming.push_back(in);
       if (!bytes.empty()) {
         any = true;
@@ -83,6 +91,12 @@ class Harness {
   }
 
   bool closed() const { return link_ && link_->closed(); }
+
+  // After Disconnect: a new SMSC session and a new link.
+  void Reconnect() {
+    smsc_ = smpp::Session(SmscOptions(), now_);
+    Connect();
+  }
 
   void Disconnect() {
     std::string ignored;
@@ -149,6 +163,10 @@ class Harness {
   std::vector<store::ReceiptUpdate> receipts;
   std::vector<ClientCore::Incoming> incoming;  // MO parts reported, not yet answered
   std::vector<uint32_t> mo_answers;            // deliver_sm_resp statuses the SMSC got
+  // Reported receipts are answered stored at once unless this is false; then they wait
+  // in held_receipts for the test to answer (AnswerReceipt).
+  bool ack_receipts = true;
+  std::vector<ClientCore::Receipt> held_receipts;
 
  private:
   SmppConnectorOptions options_;
@@ -453,6 +471,70 @@ TEST(ClientCore, IncomingMessagesAreAnsweredOnlyAfterTheyAreStored) {
   h.Pump();
   ASSERT_EQ(h.mo_answers.size(), 2u);
   EXPECT_EQ(h.mo_answers[1], smpp::kEsmeRxTAppn);
+}
+
+// Receipts (connector.h rule 5, docs/adr/0019): a reported receipt is acknowledged only
+// after the store committed it; a temporary error when it did not; nothing when the link
+// it came on is gone (the SMSC repeats it).
+TEST(ClientCore, ReceiptsAreAnsweredOnlyAfterTheyAreStored) {
+  Harness h;
+  h.ack_receipts = false;
+  h.Connect();
+  h.Submit("m1");
+  h.AnswerSubmit(smpp::kEsmeRok, "a1");
+  h.SendReceipt("a1", "DELIVRD");
+  ASSERT_EQ(h.held_receipts.size(), 1u);
+  EXPECT_EQ(h.held_receipts[0].update.upstream_id, "a1");
+  EXPECT_TRUE(h.mo_answers.empty()) << "not before the store committed it";
+  h.Advance(std::chrono::milliseconds(100));
+  EXPECT_TRUE(h.mo_answers.empty());
+  h.core().AnswerReceipt(h.held_receipts[0].request, h.held_receipts[0].link, /*stored=*/true);
+  h.Pump();
+  ASSERT_EQ(h.mo_answers.size(), 1u);
+  EXPECT_EQ(h.mo_answers[0], smpp::kEsmeRok);
+
+  // Not stored: a temporary error, so that the SMSC delivers it again.
+  h.SendReceipt("a1", "DELIVRD");
+  ASSERT_EQ(h.held_receipts.size(), 2u);
+  EXPECT_EQ(h.mo_answers.size(), 1u);
+  h.core().AnswerReceipt(h.held_receipts[1].request, h.held_receipts[1].link, /*stored=*/false);
+  h.Pump();
+  ASSERT_EQ(h.mo_answers.size(), 2u);
+  EXPECT_EQ(h.mo_answers[1], smpp::kEsmeRxTAppn);
+
+  // A receipt that reports nothing (not final) is acknowledged at once, as before.
+  h.SendReceipt("a1", "ENROUTE");
+  EXPECT_EQ(h.held_receipts.size(), 2u);
+  ASSERT_EQ(h.mo_answers.size(), 3u);
+  EXPECT_EQ(h.mo_answers[2], smpp::kEsmeRok);
+}
+
+TEST(ClientCore, ReceiptAnsweredAfterItsLinkIsGoneSendsNothing) {
+  Harness h;
+  h.ack_receipts = false;
+  h.Connect();
+  h.SendReceipt("b7", "UNDELIV", std::nullopt, "001");
+  ASSERT_EQ(h.held_receipts.size(), 1u);
+  const ClientCore::Receipt held = h.held_receipts[0];
+  h.Disconnect();
+  h.core().AnswerReceipt(held.request, held.link, /*stored=*/true);  // no link: no-op
+  h.Pump();
+  EXPECT_TRUE(h.mo_answers.empty());
+  // Reconnected: the old link's answer does not go out on the new one.
+  h.Reconnect();
+  ASSERT_TRUE(h.core().bound());
+  EXPECT_NE(h.core().link_generation(), held.link);
+  h.core().AnswerReceipt(held.request, held.link, /*stored=*/true);
+  h.Pump();
+  EXPECT_TRUE(h.mo_answers.empty());
+  // The SMSC repeats it on the new link; that one is answered.
+  h.SendReceipt("b7", "UNDELIV", std::nullopt, "001");
+  ASSERT_EQ(h.held_receipts.size(), 2u);
+  EXPECT_EQ(h.held_receipts[1].link, h.core().link_generation());
+  h.core().AnswerReceipt(h.held_receipts[1].request, h.held_receipts[1].link, true);
+  h.Pump();
+  ASSERT_EQ(h.mo_answers.size(), 1u);
+  EXPECT_EQ(h.mo_answers[0], smpp::kEsmeRok);
 }
 
 // The receiving half of a bind pair (docs/adr/0015): bind_receiver, no submits, receipts

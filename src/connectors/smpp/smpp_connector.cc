@@ -221,8 +221,31 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   void Flush(Leg& leg) {
     ClientCore::Output out = leg.core.TakeOutput();
     for (auto& c : out.completions) c.done(std::move(c.outcome));
+    // Receipts (rule 5): acknowledged once the store committed them. The completion
+    // runs on a store thread: it posts back here and answers on the leg's strand; it
+    // holds no strong reference (a stopped connector's io_context never runs it).
     for (auto& r : out.receipts) {
-      if (events != nullptr) events->OnReceipt(std::move(r));
+      if (events == nullptr) continue;  // stopped: unanswered, the SMSC repeats it
+      std::weak_ptr<Impl> weak = weak_from_this();
+      Leg* l = &leg;
+      events->OnReceipt(std::move(r.update), [weak, l, request = std::move(r.request),
+                                              link = r.link](bool stored) mutable {
+        auto posting = weak.lock();
+        if (!posting) return;
+        asio::post(posting->io, [weak, l, request = std::move(request), link, stored] {
+          auto running = weak.lock();
+          if (!running) return;
+          running->OnCore(*l, [weak, l, request, link, stored] {
+            auto impl = weak.lock();
+            if (!impl) return;
+            if (!stored) {
+              spdlog::warn("smpp connector {}: receipt not stored (the SMSC repeats it)",
+                           impl->options.name);
+            }
+            l->core.AnswerReceipt(request, link, stored);
+          });
+        });
+      });
     }
     // Incoming messages (rule 12): acknowledged only once the core stored them.
     for (auto& in : out.incoming) {
