@@ -93,6 +93,14 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     h.on_request = [weak, client](smpp::Pdu pdu) {
       if (auto self = weak.lock()) self->OnRequest(client, std::move(pdu));
     };
+    // A receipt the ESME did not acknowledge (an error status, a timeout, the link gone)
+    // is sent again, as a real SMSC does.
+    h.on_response = [weak](smpp::Pdu resp, uint64_t context) {
+      if (auto self = weak.lock()) self->Answered(context, resp.command_status);
+    };
+    h.on_request_failed = [weak](const smpp::action::RequestFailed& failed) {
+      if (auto self = weak.lock()) self->Answered(failed.context, smpp::kEsmeRsyserr);
+    };
     h.on_closed = [weak, client](const std::string&) {
       if (auto self = weak.lock()) {
         std::lock_guard lock(self->mu);
@@ -257,9 +265,19 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   void Send(const std::shared_ptr<Client>& client, const smpp::Pdu& pdu, const std::string& id) {
     std::weak_ptr<State> weak = shared_from_this();
     std::string system_id = client->system_id;
-    client->conn->SendRequest(pdu, 0, [weak, system_id, pdu, id](Result<uint32_t> r) {
+    uint64_t context = 0;
+    {
+      std::lock_guard lock(mu);
+      context = next_context++;
+      outstanding[context] = Outstanding{system_id, pdu, id};
+    }
+    client->conn->SendRequest(pdu, context, [weak, system_id, pdu, id, context](Result<uint32_t> r) {
       auto self = weak.lock();
       if (!self) return;
+      if (!r.ok()) {
+        std::lock_guard lock(self->mu);
+        self->outstanding.erase(context);
+      }
       if (r.ok()) {
         ++self->receipts;
         self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
@@ -270,6 +288,19 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
         self->RetryLater(system_id, pdu, id);
       }
     });
+  }
+
+  // The end of a deliver_sm sent with `context`: kept as done on ESME_ROK, else sent again.
+  void Answered(uint64_t context, uint32_t status) {
+    Outstanding o;
+    {
+      std::lock_guard lock(mu);
+      auto it = outstanding.find(context);
+      if (it == outstanding.end()) return;
+      o = std::move(it->second);
+      outstanding.erase(it);
+    }
+    if (status != smpp::kEsmeRok) RetryLater(o.system_id, o.pdu, o.id);
   }
 
   void RetryLater(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
@@ -301,6 +332,14 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   std::mutex mu;
   std::set<std::shared_ptr<Client>> clients;
   std::map<std::string, std::vector<std::pair<smpp::Pdu, std::string>>> held;
+  // deliver_sm sent and not yet answered, by SendRequest context (under mu).
+  struct Outstanding {
+    std::string system_id;
+    smpp::Pdu pdu;
+    std::string id;
+  };
+  std::map<uint64_t, Outstanding> outstanding;
+  uint64_t next_context = 1;
   bool stopped = false;
   std::mutex event_mu;
   std::atomic<uint64_t> next_id{1};
