@@ -6,9 +6,11 @@ bin=${BRAMKA_BIN:-build/release/src/app/bramka}
 dir=${BRAMKA_DEMO_DIR:-demo}
 if [ ! -f "$dir/bramka.toml" ]; then
   "$bin" init "$dir" --demo
+  "$bin" admin --config "$dir/bramka.toml" panel password --password operator >/dev/null
 fi
 http_port=$(sed -n '/^\[http\]/,/^\[/s/^port = \([0-9]*\).*/\1/p' "$dir/bramka.toml")
 https_port=$(sed -n '/^\[http\]/,/^\[/s/^https_port = \([0-9]*\).*/\1/p' "$dir/bramka.toml")
+smpp_port=$(sed -n '/^\[smpp\]/,/^\[/s/^port = \([0-9]*\).*/\1/p' "$dir/bramka.toml")
 token=$(cat "$dir/demo-token.txt" 2>/dev/null || echo "(see bramka admin token add demo)")
 cat <<MSG
 
@@ -19,6 +21,10 @@ bramka demo
   API token:    ${token}
   try:          curl -s http://127.0.0.1:${http_port}/messages/send_sms -H "Authorization: Bearer ${token}" \\
                   -H 'Content-Type: application/json' -d '{"phone":"500600700","text":"Zażółć gęślą jaźń","details":true}'
+  panel:        http://127.0.0.1:${http_port}/panel/  (customer demo / demo; operator password "operator")
+  SMPP:         127.0.0.1:${smpp_port}  system_id demo, password demo
+  SOAP:         http://127.0.0.1:${http_port}/soap?wsdl
+  OpenAPI:      http://127.0.0.1:${http_port}/openapi.json
   metrics:      http://127.0.0.1:${http_port}/metrics
   stop:         Ctrl-C
 
