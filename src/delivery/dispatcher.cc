@@ -16,16 +16,9 @@ namespace {
 constexpr char kOutMetric[] = "bramka_messages_out_total";
 constexpr char kOutHelp[] =
     "Send attempts by connector and outcome (accepted, temporary, permanent, not_ready, expired)";
-constexpr char kReceiptMetric[] = "bramka_receipts_total";
-constexpr char kReceiptHelp[] =
-    "Receipts by connector and status (delivered, undelivered, unmatched, error)";
 constexpr char kNoConnector[] = "none";
 // spec §5: the generic reason when a connector refuses without saying why.
 constexpr char kReasonRejected[] = "message_rejected";
-
-std::string Labels(const std::string& connector, const char* key, std::string_view value) {
-  return "connector=\"" + connector + "\"," + key + "=\"" + std::string(value) + "\"";
-}
 
 // The shard key of work about a message the connector knows as `upstream_id`.
 std::string UpstreamKey(const std::string& connector, const std::string& upstream_id) {
@@ -33,6 +26,11 @@ std::string UpstreamKey(const std::string& connector, const std::string& upstrea
 }
 
 }  // namespace
+
+std::string Dispatcher::MetricLabels(const std::string& connector, const char* key,
+                                     std::string_view value) {
+  return "connector=\"" + connector + "\"," + key + "=\"" + std::string(value) + "\"";
+}
 
 std::string_view SendOutcomeKindName(SendOutcome::Kind kind) {
   switch (kind) {
@@ -509,7 +507,7 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
     if (slot) slot_lock = std::shared_lock(slot->mu);
     if (!slot || slot->removed || !slot->connector->Ready()) {
       attempt->last_error = name + ": not ready";
-      metrics_.GetCounter(kOutMetric, kOutHelp, Labels(name, "outcome", "not_ready")).Inc();
+      metrics_.GetCounter(kOutMetric, kOutHelp, MetricLabels(name, "outcome", "not_ready")).Inc();
       continue;
     }
     auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -575,7 +573,7 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
   if (outcome.kind != SendOutcome::Kind::kAccepted) {  // PrepareSent counts acceptances
     metrics_
         .GetCounter(kOutMetric, kOutHelp,
-                    Labels(connector, "outcome",
+                    MetricLabels(connector, "outcome",
                            outcome.handed_back ? std::string_view("handed_back")
                                                : SendOutcomeKindName(outcome.kind)))
         .Inc();
@@ -634,7 +632,7 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
   if (d.give_up) {
     const std::string& connector =
         attempt.last_connector.empty() ? std::string(kNoConnector) : attempt.last_connector;
-    metrics_.GetCounter(kOutMetric, kOutHelp, Labels(connector, "outcome", "expired")).Inc();
+    metrics_.GetCounter(kOutMetric, kOutHelp, MetricLabels(connector, "outcome", "expired")).Inc();
     spdlog::info("message expired message_id={} attempts={} (last: {})", m.id, m.attempts,
                  attempt.last_error);
     r = store_.MarkUnsent(m.id, d.reason, now);
@@ -663,166 +661,6 @@ void Dispatcher::Finish() {
   --in_flight_;
   in_flight_gauge_.Set(in_flight_);
   cv_.notify_all();
-}
-
-void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done) {
-  auto applied = store_.ApplyReceipt(receipt);
-  AfterReceipt(std::move(receipt), std::move(applied), std::move(done));
-}
-
-void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
-                              Result<std::optional<store::Message>> applied,
-                              ConnectorEvents::ReceiptDone done) {
-  const std::string connector = receipt.connector;
-  if (!applied.ok()) {
-    spdlog::warn("dispatcher: receipt {}/{} not applied: {}", connector, receipt.upstream_id,
-                 applied.error().ToString());
-    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "error")).Inc();
-    // receipt-ack: the SMSC repeats it, unless it can never be stored (a status
-    // no receipt may have: repeating it would loop forever).
-    if (done) done(applied.error().code == ErrorCode::kInvalidArgument);
-    return;
-  }
-  if (!applied->has_value()) {
-    // Sent through a connector this one succeeded (docs/adr/0015)?
-    std::shared_ptr<const std::map<std::string, std::vector<std::string>>> aliases;
-    {
-      std::lock_guard lock(slots_mu_);
-      aliases = aliases_;
-    }
-    if (aliases) {
-      if (auto it = aliases->find(connector); it != aliases->end()) {
-        for (const std::string& alias : it->second) {
-          store::ReceiptUpdate as_alias = receipt;
-          as_alias.connector = alias;
-          auto again = store_.ApplyReceipt(as_alias);
-          if (again.ok() && again->has_value()) {
-            applied = std::move(again);
-            break;
-          }
-        }
-      }
-    }
-  }
-  if (!applied->has_value()) {
-    // Either a receipt for a message we never sent, or one that overtook the
-    // MarkSent of its own submit (SMSCs do send receipts that fast). Keep it
-    // a while; ApplyPendingReceipt retries it when that MarkSent lands.
-    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, Labels(connector, "status", "unmatched"))
-        .Inc();
-    KeepPendingReceipt(std::move(receipt), std::move(done));
-    return;
-  }
-  if (done) done(true);  // receipt-ack: committed
-  metrics_
-      .GetCounter(kReceiptMetric, kReceiptHelp,
-                  Labels(connector, "status", store::MessageStatusName(receipt.status)))
-      .Inc();
-  ObserveReceipt(connector, **applied);
-  CallListeners(**applied);
-}
-
-void Dispatcher::CallListeners(const store::Message& message) {
-  std::vector<ReceiptListener> listeners;
-  {
-    std::lock_guard lock(mu_);
-    listeners = listeners_;
-  }
-  for (const ReceiptListener& listener : listeners) listener(message);
-}
-
-// A message that ended unsent after it was accepted (refused by the upstream,
-// or expired): its client hears about it like about a receipt.
-void Dispatcher::NotifyFinal(const store::Message& claimed) {
-  auto stored = store_.GetMessage(claimed.account_id, claimed.id);
-  if (!stored.ok()) {
-    spdlog::warn("dispatcher: reading {} after it ended: {}", claimed.id,
-                 stored.error().ToString());
-    return;
-  }
-  CallListeners(*stored);
-}
-
-void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt,
-                                    ConnectorEvents::ReceiptDone done) {
-  // receipt-ack: completions of receipts replaced or evicted here. They are
-  // taken for ones that will never match (nothing to lose): acknowledged.
-  std::vector<ConnectorEvents::ReceiptDone> dropped;
-  {
-    std::lock_guard lock(mu_);
-    PendingKey key{receipt.connector, receipt.upstream_id};
-    const uint64_t seq = ++pending_seq_;
-    if (auto it = pending_receipts_.find(key); it != pending_receipts_.end() && it->second.done) {
-      dropped.push_back(std::move(it->second.done));  // a repeat: the new one is held instead
-    }
-    const bool has_done = static_cast<bool>(done);
-    pending_receipts_.insert_or_assign(key,
-                                       PendingReceipt{std::move(receipt), seq, std::move(done)});
-    if (has_done) pending_acks_.emplace_back(key, seq, ToUnixMillis(clock_.Now()));
-    pending_order_.emplace_back(std::move(key), seq);
-    // Bound memory: receipts for messages this store never had would stay forever.
-    while (pending_order_.size() > kMaxPendingReceipts) {
-      auto& [old_key, old_seq] = pending_order_.front();
-      auto it = pending_receipts_.find(old_key);
-      if (it != pending_receipts_.end() && it->second.seq == old_seq) {
-        if (it->second.done) dropped.push_back(std::move(it->second.done));
-        pending_receipts_.erase(it);
-      }
-      pending_order_.pop_front();
-    }
-  }
-  for (auto& d : dropped) d(true);
-  ExpirePendingAcks();
-}
-
-void Dispatcher::ExpirePendingAcks() {
-  std::vector<ConnectorEvents::ReceiptDone> expired;
-  {
-    const int64_t now = ToUnixMillis(clock_.Now());
-    std::lock_guard lock(mu_);
-    while (!pending_acks_.empty()) {
-      auto& [key, seq, kept_ms] = pending_acks_.front();
-      auto it = pending_receipts_.find(key);
-      if (it != pending_receipts_.end() && it->second.seq == seq && it->second.done) {
-        if (now - kept_ms < kPendingReceiptAckMs) break;
-        // Still no message for it: it will never match (a message this store never
-        // sent). It stays kept (it may yet apply), but the SMSC is answered now.
-        expired.push_back(std::move(it->second.done));
-        it->second.done = nullptr;
-      }
-      pending_acks_.pop_front();
-    }
-  }
-  for (auto& d : expired) d(true);
-}
-
-void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {
-  // The receipt may also have come through a connector that aliases this one.
-  std::vector<std::string> via = {connector};
-  {
-    std::lock_guard lock(slots_mu_);
-    if (aliases_) {
-      for (const auto& [other, names] : *aliases_) {
-        if (std::find(names.begin(), names.end(), connector) != names.end()) via.push_back(other);
-      }
-    }
-  }
-  std::optional<store::ReceiptUpdate> receipt;
-  ConnectorEvents::ReceiptDone done;
-  {
-    std::lock_guard lock(mu_);
-    if (pending_receipts_.empty()) return;
-    for (const std::string& name : via) {
-      auto it = pending_receipts_.find(PendingKey{name, upstream_id});
-      if (it == pending_receipts_.end()) continue;
-      receipt = std::move(it->second.receipt);
-      done = std::move(it->second.done);  // its pending_acks_ entry is dropped in turn
-      // Its pending_order_ entry no longer matches a seq and is dropped in turn.
-      pending_receipts_.erase(it);
-      break;
-    }
-  }
-  if (receipt) HandleReceipt(std::move(*receipt), std::move(done));
 }
 
 // ---- operator: observability (docs/adr/0018) ----
@@ -872,7 +710,7 @@ void Dispatcher::CountRetry(const Attempt& attempt, int64_t next_due_ms) {
 store::SentUpdate Dispatcher::PrepareSent(const Attempt& attempt, const std::string& connector,
                                           const SendOutcome& outcome, int64_t now_ms) {
   const store::Message& m = attempt.message;
-  metrics_.GetCounter(kOutMetric, kOutHelp, Labels(connector, "outcome", "accepted")).Inc();
+  metrics_.GetCounter(kOutMetric, kOutHelp, MetricLabels(connector, "outcome", "accepted")).Inc();
   TakeBusyClaims(m.id);
   if (outcome.upstream_id.empty()) {
     spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,

@@ -53,6 +53,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -246,6 +247,9 @@ class Dispatcher {
   std::vector<ReceiptListener> listeners_;
   InboundSink inbound_sink_;  // set before Start, read-only afterwards
   std::unordered_map<std::string, int> busy_claims_;  // see TakeBusyClaims
+  // `connector="c",key="value"`: the labels of the per-connector counters.
+  static std::string MetricLabels(const std::string& connector, const char* key,
+                                  std::string_view value);
   // Receipts that matched no message yet, by (connector, upstream_id), kept
   // in case they overtook their own MarkSent; the oldest go first when full.
   using PendingKey = std::pair<std::string, std::string>;
