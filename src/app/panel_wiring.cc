@@ -30,9 +30,14 @@ void MountPanel(Runtime& rt, api::http::HttpServer& http, const api::http::HttpO
   o.health_json = [&cfg, connector_names, &metrics] {
     using Json = nlohmann::json;
     const std::string page = metrics.RenderPrometheus();
+    // A running serve applies changes of bramka.toml (connectors and routes, ADR 0015):
+    // show the file as it is now. While the file does not load, serve keeps its last
+    // valid configuration; this page then falls back to the one read at start.
+    const Result<config::Config> now = config::LoadConfig(cfg.path);
+    const config::Config& current = now.ok() ? *now : cfg;
     Json connectors = Json::array();
     connectors.push_back({{"name", "simnet"}, {"address", "built in"}, {"bound", "1"}});
-    for (const auto& c : cfg.connectors) {
+    for (const auto& c : current.connectors) {
       connectors.push_back(
           {{"name", c.name},
            {"address", c.host + ":" + std::to_string(c.port)},
@@ -40,10 +45,11 @@ void MountPanel(Runtime& rt, api::http::HttpServer& http, const api::http::HttpO
            {"bound", Metric(page, "bramka_connector_bound", c.name)},
            {"queue", Metric(page, "bramka_connector_queue", c.name)},
            {"window_in_use", Metric(page, "bramka_connector_window_in_use", c.name)},
-           {"known", connector_names.count(c.name) > 0}});
+           {"known", connector_names.count(c.name) > 0 ||
+                         !Metric(page, "bramka_connector_bound", c.name).empty()}});
     }
     Json routes = Json::array();
-    for (const auto& r : cfg.routes) {
+    for (const auto& r : current.routes) {
       routes.push_back({{"name", r.name},
                         {"types", r.types},
                         {"prefixes", r.prefixes},
