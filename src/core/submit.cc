@@ -351,8 +351,11 @@ void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
     for (size_t k = 0; k < r->items.size() && k < p->item_of_message.size(); ++k) {
       p->result.items[p->item_of_message[k]].id = r->items[k].id;
     }
-    if (p->due_now && accepted_hook_) accepted_hook_();
+    // The answer (and its "message accepted" log line) first, then the dispatcher's
+    // wake-up: a message's log lines then come in the order of its life.
+    const bool wake = p->due_now && accepted_hook_;
     done(std::move(p->result));
+    if (wake) accepted_hook_();
   });
 }
 
