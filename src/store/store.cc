@@ -25,6 +25,17 @@ Result<void> CheckInboundNumber(const InboundNumber& number) {
   return Ok();
 }
 
+SqlMoEntry SqlMoEntryOf(const InboxMessage& m) {
+  SqlMoEntry e;
+  e.account_id = m.account_id;
+  e.message_id = std::to_string(m.id);
+  e.from = m.phone;
+  e.to = m.to_number;
+  e.text = m.text;
+  e.received_ms = m.received_ms;
+  return e;
+}
+
 // ---- ingest fast path (perf-ingest, docs/adr/0020) ---------------------------------------
 
 Result<std::vector<bool>> Store::AreBlacklisted(AccountId id,

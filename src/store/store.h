@@ -552,6 +552,10 @@ class Store {
 // account, or another kind without one.
 Result<void> CheckInboundNumber(const InboundNumber& number);
 
+// The SQL API MO row RecordIncoming queues for an account's incoming message (its
+// message_id is the inbox id), shared by the implementations.
+SqlMoEntry SqlMoEntryOf(const InboxMessage& message);
+
 // perf-delivery (docs/adr/0019): kInvalidArgument when a receipt's status is neither
 // kDelivered nor kUndelivered (ApplyReceipts' check, shared by the implementations).
 Result<void> CheckReceiptStatuses(const std::vector<ReceiptUpdate>& receipts);

@@ -263,13 +263,7 @@ Result<InboxMessage> PostgresStore::RecordIncoming(const InboxMessage& message) 
       e.event_ms = m.received_ms;
       e.created_ms = m.received_ms;
       BRAMKA_RETURN_IF_ERROR(postgres::QueueMoCallbackInTx(ctx.conn, e));
-      SqlMoEntry sql;
-      sql.account_id = m.account_id;
-      sql.message_id = std::to_string(m.id);
-      sql.from = m.phone;
-      sql.to = m.to_number;
-      sql.text = m.text;
-      sql.received_ms = m.received_ms;
+      const SqlMoEntry sql = SqlMoEntryOf(m);
       BRAMKA_RETURN_IF_ERROR(postgres::QueueSqlMoInTx(ctx.conn, sql));
       BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppMoInTx(ctx.conn, m));
     }

@@ -264,13 +264,7 @@ Result<InboxMessage> SqliteStore::RecordIncoming(const InboxMessage& message) {
       e.event_ms = m.received_ms;
       e.created_ms = m.received_ms;
       BRAMKA_RETURN_IF_ERROR(sqlite::QueueMoCallbackInTx(ctx.conn, e));
-      SqlMoEntry sql;
-      sql.account_id = m.account_id;
-      sql.message_id = std::to_string(m.id);
-      sql.from = m.phone;
-      sql.to = m.to_number;
-      sql.text = m.text;
-      sql.received_ms = m.received_ms;
+      const SqlMoEntry sql = SqlMoEntryOf(m);
       BRAMKA_RETURN_IF_ERROR(sqlite::QueueSqlMoInTx(ctx.conn, sql));
       BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppMoInTx(ctx.conn, m));
     }

@@ -111,13 +111,7 @@ Result<InboxMessage> InMemoryStore::RecordIncoming(const InboxMessage& message) 
     e.event_ms = m.received_ms;
     e.created_ms = m.received_ms;
     QueueMoCallbackLocked(e);
-    SqlMoEntry sql;
-    sql.account_id = m.account_id;
-    sql.message_id = std::to_string(m.id);
-    sql.from = m.phone;
-    sql.to = m.to_number;
-    sql.text = m.text;
-    sql.received_ms = m.received_ms;
+    const SqlMoEntry sql = SqlMoEntryOf(m);
     QueueSqlMoLocked(sql);
     QueueSmppMoLocked(m);
   }
