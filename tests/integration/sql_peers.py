@@ -39,30 +39,38 @@ class Database:
         the session prints a marker after its SELECT."""
         import select
         proc = subprocess.Popen(self.client_args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                stderr=subprocess.PIPE, text=True, bufsize=1)
         proc.stdin.write(f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n"
                          "SELECT 'lock' || 'ed';\n" if self.engine == "postgres" else
                          f"BEGIN;\nSELECT id FROM {table} WHERE id = {row_id} FOR UPDATE;\n"
                          "SELECT CONCAT('lock', 'ed');\n")
         proc.stdin.flush()
         seen = ""
+        fd = proc.stdout.fileno()
         try:
             def locked():
                 nonlocal seen
-                ready, _, _ = select.select([proc.stdout], [], [], 0.05)
+                # Raw reads of the pipe: a buffered readline() can leave the marker in
+                # Python's buffer when it arrives with the row, where select() never sees it.
+                ready, _, _ = select.select([fd], [], [], 0.05)
                 if ready:
-                    seen += proc.stdout.readline()
+                    chunk = os.read(fd, 4096)
+                    if not chunk:
+                        raise AssertionError("the client session ended before taking the lock")
+                    seen += chunk.decode(errors="replace")
                 return "locked" in seen
             wait_until(locked, 20, 0, "the row lock")
         except AssertionError:
             proc.kill()
-            proc.wait()
-            raise AssertionError("the row lock was not taken; sessions: " + repr(self.rows(self.sessions_sql)))
+            _, err = proc.communicate()
+            raise AssertionError(f"the row lock was not taken (client said {err!r}); sessions: "
+                                 + repr(self.rows(self.sessions_sql)))
 
         def release():
             proc.stdin.write("COMMIT;\n")
             proc.stdin.close()
             proc.stdout.close()
+            proc.stderr.close()
             proc.wait(timeout=20)
         return release
 
