@@ -56,7 +56,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 }
 
 PostgresStore::PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key)
-    : codec_(message_id_key), pool_(std::move(pool)), readers_(pool_.get()), writer_(pool_.get()) {}
+    : codec_(message_id_key), pool_(std::move(pool)), readers_(pool_.get()), writer_(pool_.get()) {
+  AttachSql(pool_.get(), pool_.get());
+}
 
 std::optional<int64_t> PostgresStore::SeqOf(const std::string& message_id) const {
   if (!MessageIdCodec::IsWellFormed(message_id)) return std::nullopt;

@@ -35,6 +35,8 @@
 
 #include "common/ids.h"
 #include "common/result.h"
+#include "store/postgres/backend.h"
+#include "store/sql/sql_store.h"
 #include "store/store.h"
 
 namespace bramka::store {
@@ -55,7 +57,9 @@ struct PostgresOptions {
   uint64_t message_id_key = 0x6272616d6b61ULL;
 };
 
-class PostgresStore final : public Store {
+extern template class sql::SqlStore<postgres::Backend>;
+
+class PostgresStore final : public sql::SqlStore<postgres::Backend> {
  public:
   // Connects and migrates the database to the latest schema.
   // kUnavailable: cannot connect; kCorrupt: a schema newer than this binary
@@ -126,36 +130,7 @@ class PostgresStore final : public Store {
   Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
   Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
   Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
-  // ---- address book (store.h) ----
-  Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) override;
-  Result<Group> GetGroup(AccountId id, int64_t group_id) override;
-  Result<GroupPage> ListGroups(const GroupQuery& query) override;
-  Result<void> RenameGroup(AccountId id, int64_t group_id, const std::string& name) override;
-  Result<void> DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) override;
-  Result<std::vector<ContactInGroup>> FindGroupsOfPhone(AccountId id,
-                                                        const std::string& phone) override;
-  Result<int64_t> CreateContact(const Contact& contact, int64_t now_ms) override;
-  Result<Contact> GetContact(AccountId id, int64_t contact_id) override;
-  Result<void> UpdateContact(const Contact& contact) override;
-  Result<void> DeleteContact(AccountId id, int64_t contact_id) override;
-  Result<ContactPage> ListContacts(const ContactQuery& query) override;
-  Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
-                                 const std::vector<Contact>& contacts, int64_t now_ms) override;
-  Result<std::vector<std::string>> RecipientPhones(
-      AccountId id, const std::vector<int64_t>& group_ids,
-      const std::vector<int64_t>& contact_ids) override;
-  Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
-                                 int64_t now_ms) override;
-  Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
-  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name, bool descending) override;
-  Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
-                              const std::string& text) override;
-  Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
-  Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& phone,
-                                    int64_t now_ms) override;
-  Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) override;
-  Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
-  Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
+  // The address book is sql::SqlStore's (store/sql/sql_store_addressbook.h).
   // ---- media files and metered charges (postgres_store_media.cc) ----
   Result<void> AddMediaFile(const MediaFile& file) override;
   Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id, bool with_data) override;

@@ -90,7 +90,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
                          std::unique_ptr<sqlite::Writer> writer, uint64_t message_id_key)
-    : codec_(message_id_key), readers_(std::move(readers)), writer_(std::move(writer)) {}
+    : codec_(message_id_key), readers_(std::move(readers)), writer_(std::move(writer)) {
+  AttachSql(readers_.get(), writer_.get());
+}
 
 std::optional<int64_t> SqliteStore::SeqOf(const std::string& message_id) const {
   if (!MessageIdCodec::IsWellFormed(message_id)) return std::nullopt;

@@ -1,0 +1,8 @@
+// The one instantiation of sql::SqlStore for PostgreSQL (see store/sql/sql_store.h).
+
+#include "store/postgres/connection.h"
+#include "store/postgres/pool.h"
+#include "store/postgres/postgres_store.h"
+#include "store/sql/sql_store_addressbook.h"
+
+template class bramka::store::sql::SqlStore<bramka::store::postgres::Backend>;
