@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "store/model.h"
 #include "store/postgres/connection.h"
+#include "store/sql/rows.h"
 
 namespace bramka::store::postgres {
 
@@ -28,6 +29,6 @@ Result<bool> QueueMoCallbackInTx(Connection& conn, const CallbackEntry& entry);
 // its account.
 Result<void> QueueSmppReceiptInTx(Connection& conn, int64_t seq, int64_t now_ms);
 Result<void> QueueSmppMoInTx(Connection& conn, const InboxMessage& message);
-Result<void> QueueSqlMoInTx(Connection& conn, const SqlMoEntry& entry);
+using sql::QueueSqlMoInTx;
 
 }  // namespace bramka::store::postgres

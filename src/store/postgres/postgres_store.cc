@@ -56,13 +56,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 }
 
 PostgresStore::PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key)
-    : codec_(message_id_key), pool_(std::move(pool)), readers_(pool_.get()), writer_(pool_.get()) {
+    : SqlStore(message_id_key),
+      pool_(std::move(pool)),
+      readers_(pool_.get()),
+      writer_(pool_.get()) {
   AttachSql(pool_.get(), pool_.get());
-}
-
-std::optional<int64_t> PostgresStore::SeqOf(const std::string& message_id) const {
-  if (!MessageIdCodec::IsWellFormed(message_id)) return std::nullopt;
-  return static_cast<int64_t>(codec_.Decode(message_id));
 }
 
 PostgresStore::~PostgresStore() = default;

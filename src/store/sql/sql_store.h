@@ -22,6 +22,7 @@
 // store, so no other file compiles them again.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,17 +67,84 @@ class SqlStore : public Store {
   Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
   Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
 
+  // ---- accounts area (sql_store_accounts.h; docs/adr/0008) ----
+  Result<AccountId> CreateSubaccount(const NewSubaccount& s) override;
+  Result<std::vector<Account>> ListSubaccounts(AccountId parent_id) override;
+  Result<Account> GetSubaccount(AccountId parent_id, AccountId id) override;
+  Result<void> SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
+                                  int64_t units, int64_t now_ms) override;
+  Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) override;
+  Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) override;
+  Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) override;
+  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text, int64_t now_ms) override;
+  Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) override;
+  Result<int64_t> AddSignup(const Signup& signup) override;
+  Result<std::vector<Signup>> ListSignups() override;
+  Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
+
+  // ---- FTP sources and their file progress (sql_store_ftp.h) ----
+  Result<int64_t> AddFtpSource(const FtpSource& s) override;
+  Result<std::vector<FtpSource>> ListFtpSources(AccountId id) override;
+  Result<void> RemoveFtpSource(AccountId id, int64_t source_id) override;
+  Result<void> SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
+                                  const std::string& error) override;
+  Result<FtpFileState> GetFtpFile(int64_t source_id, const std::string& name) override;
+  Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
+                              const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
+  Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
+  // ---- SQL API sources, their row claims and MO queue (sql_store_sql.h) ----
+  Result<int64_t> CreateSqlSource(const SqlSource& o) override;
+  Result<std::vector<SqlSource>> ListSqlSources(AccountId account_id) override;
+  Result<void> DeleteSqlSource(AccountId account_id, int64_t source_id) override;
+  Result<void> SetSqlSourceStatus(int64_t source_id, const std::string& state,
+                                  const std::string& last_error, int64_t last_ok_ms,
+                                  int failures) override;
+  Result<std::vector<SqlRowClaim>> ClaimSqlRows(const std::vector<SqlRowClaim>& claims) override;
+  Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) override;
+  Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
+  Result<int> QueueSqlMo(const SqlMoEntry& e) override;
+  Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
+  Result<void> AckSqlMo(int64_t entry_id) override;
+  // ---- web panel sessions and settings (sql_store_panel.h) ----
+  Result<void> PutPanelSession(const PanelSession& s, int64_t now_ms) override;
+  Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<void> DeletePanelSession(const std::string& id_hash) override;
+  Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
+  Result<std::string> GetPanelSetting(const std::string& key) override;
+  // ---- media files (sql_store_media.h) ----
+  Result<void> AddMediaFile(const MediaFile& file) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id, bool with_data) override;
+  Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
+                                                std::optional<MessageType> type) override;
+  Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units, const std::string& note,
+                             int64_t now_ms) override;
+  // ---- payments (sql_store_billing.h) ----
+  Result<Payment> RecordTopUp(const PaymentDraft& d, int64_t now_ms) override;
+  Result<PaymentPage> ListPayments(AccountId id, int page, int limit) override;
+  Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
+  Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
+  Result<std::vector<StatRow>> QueryStats(const StatQuery& q) override;
+
  protected:
   using Connection = typename B::Connection;
   using Stmt = typename B::Stmt;
   using WriteContext = typename B::WriteContext;
 
-  SqlStore() = default;
+  explicit SqlStore(uint64_t message_id_key) : codec_(message_id_key) {}
   // The engine's read pool and writer; set once by the derived constructor and
   // outliving every call.
   void AttachSql(typename B::Reads* reads, typename B::Writes* writes) {
     reads_ = reads;
     writes_ = writes;
+  }
+
+  // The row key of a message id (messages are stored under the sequence number
+  // their id encodes); nullopt for an id that is not 10 lowercase hex
+  // characters (no such message).
+  std::optional<int64_t> SeqOf(const std::string& message_id) const {
+    if (!MessageIdCodec::IsWellFormed(message_id)) return std::nullopt;
+    return static_cast<int64_t>(codec_.Decode(message_id));
   }
 
   template <class Fn>
@@ -87,6 +155,8 @@ class SqlStore : public Store {
   Result<T> Write(Fn&& fn) {
     return writes_->template Call<T>(std::forward<Fn>(fn));
   }
+
+  const MessageIdCodec codec_;
 
  private:
   typename B::Reads* reads_ = nullptr;

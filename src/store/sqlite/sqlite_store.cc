@@ -19,9 +19,9 @@
 namespace bramka::store {
 
 using sqlite::Connection;
+using sqlite::ReadAccount;
 using sqlite::Stmt;
 using sqlite::WriteContext;
-using sqlite::ReadAccount;
 
 namespace {
 
@@ -90,13 +90,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
                          std::unique_ptr<sqlite::Writer> writer, uint64_t message_id_key)
-    : codec_(message_id_key), readers_(std::move(readers)), writer_(std::move(writer)) {
+    : SqlStore(message_id_key), readers_(std::move(readers)), writer_(std::move(writer)) {
   AttachSql(readers_.get(), writer_.get());
-}
-
-std::optional<int64_t> SqliteStore::SeqOf(const std::string& message_id) const {
-  if (!MessageIdCodec::IsWellFormed(message_id)) return std::nullopt;
-  return static_cast<int64_t>(codec_.Decode(message_id));
 }
 
 SqliteStore::~SqliteStore() = default;
