@@ -68,32 +68,9 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend> {
   // Waits for every queued AcceptAsync to commit and its callback to run.
   ~PostgresStore() override;
 
-  Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
-                                  AccountId parent_id, int64_t now_ms) override;
-  Result<Account> GetAccount(AccountId id) override;
-  Result<Account> FindAccountByName(const std::string& name) override;
-  Result<std::vector<Account>> ListAccounts() override;
-  Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) override;
-  Result<void> AddApiToken(AccountId id, const std::string& token_hash, const std::string& label,
-                           int64_t now_ms) override;
-  Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
-
-  Result<std::vector<Balance>> GetBalances(AccountId id) override;
-  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta, const std::string& note,
-                             int64_t now_ms) override;
-  Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
-                              bool unlimited) override;
-  Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
-
-  Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
-                         int64_t now_ms) override;
-  Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) override;
-  Result<std::vector<Sender>> ListSenders(AccountId id) override;
-  Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) override;
-  Result<bool> IsBlacklisted(AccountId id, const std::string& phone) override;
-
-  // The address book, the accounts area, media, payments and statistics, FTP and SQL
-  // API sources and the web panel are sql::SqlStore's (store/sql/, docs/adr/0027).
+  // Accounts, tokens, balances, senders, the blacklist, the address book, the accounts area,
+  // inbound, media, payments and statistics, FTP and SQL API sources and the web panel are
+  // sql::SqlStore's (store/sql/, docs/adr/0027).
 
   Result<uint64_t> ReserveIdBlock(uint64_t count) override;
 
@@ -143,25 +120,6 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend> {
   Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
   Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
   Result<CallbackCounts> CountCallbacks() override;
-
-  // ---- inbound (docs/adr/0011) ----
-  Result<int64_t> AddInboundNumber(const InboundNumber& number) override;
-  Result<std::vector<InboundNumber>> ListInboundNumbers() override;
-  Result<void> DeleteInboundNumber(int64_t id) override;
-  Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
-                                                     const std::string& from_number,
-                                                     int64_t since_ms) override;
-  Result<InboxMessage> RecordIncoming(const InboxMessage& message) override;
-  Result<InboxPage> QueryInbox(const InboxQuery& query) override;
-  Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) override;
-  Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
-  Result<int64_t> AddQuiz(const Quiz& quiz) override;
-  Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
-  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
-  Result<std::vector<IncomingPart>> ListIncomingParts() override;
-  Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
-  Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
-  Result<void> DeleteInjectedMo(int64_t id) override;
 
   // Transactions committed and retried (serialization failures) since Open.
   uint64_t commit_count() const;

@@ -36,6 +36,28 @@ namespace bramka::store::sql {
 template <class B>
 class SqlStore : public Store {
  public:
+  // ---- accounts, tokens, balances, senders, blacklist (sql_store_basics.h) ----
+  Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
+                                  AccountId parent_id, int64_t now_ms) override;
+  Result<Account> GetAccount(AccountId id) override;
+  Result<Account> FindAccountByName(const std::string& name) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) override;
+  Result<void> AddApiToken(AccountId id, const std::string& token_hash, const std::string& label,
+                           int64_t now_ms) override;
+  Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
+  Result<std::vector<Balance>> GetBalances(AccountId id) override;
+  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta, const std::string& note,
+                             int64_t now_ms) override;
+  Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
+                              bool unlimited) override;
+  Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
+  Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
+                         int64_t now_ms) override;
+  Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) override;
+  Result<std::vector<Sender>> ListSenders(AccountId id) override;
+  Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) override;
+  Result<bool> IsBlacklisted(AccountId id, const std::string& phone) override;
   // ---- address book (sql_store_addressbook.h) ----
   Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) override;
   Result<Group> GetGroup(AccountId id, int64_t group_id) override;
@@ -125,6 +147,25 @@ class SqlStore : public Store {
   Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
   Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
   Result<std::vector<StatRow>> QueryStats(const StatQuery& q) override;
+
+  // ---- inbound (sql_store_inbound.h; docs/adr/0011) ----
+  Result<int64_t> AddInboundNumber(const InboundNumber& number) override;
+  Result<std::vector<InboundNumber>> ListInboundNumbers() override;
+  Result<void> DeleteInboundNumber(int64_t id) override;
+  Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
+                                                     const std::string& from_number,
+                                                     int64_t since_ms) override;
+  Result<InboxMessage> RecordIncoming(const InboxMessage& message) override;
+  Result<InboxPage> QueryInbox(const InboxQuery& query) override;
+  Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) override;
+  Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
+  Result<int64_t> AddQuiz(const Quiz& quiz) override;
+  Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
+  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
+  Result<std::vector<IncomingPart>> ListIncomingParts() override;
+  Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
+  Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
+  Result<void> DeleteInjectedMo(int64_t id) override;
 
  protected:
   using Connection = typename B::Connection;
