@@ -167,6 +167,19 @@ class SqlStore : public Store {
   Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
   Result<void> DeleteInjectedMo(int64_t id) override;
 
+  // ---- callbacks (sql_store_callbacks.h; ADR 0007; ClaimCallbacks is the engine's) ----
+  Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
+  Result<AccountCallbacks> GetAccountCallbacks(AccountId id) override;
+  Result<bool> QueueMoCallback(const CallbackEntry& entry) override;
+  Result<void> AckCallback(int64_t entry_id) override;
+  Result<void> RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
+                             const std::string& error) override;
+  Result<void> FailCallback(int64_t entry_id, const std::string& error) override;
+  Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) override;
+  Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
+  Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
+  Result<CallbackCounts> CountCallbacks() override;
+
  protected:
   using Connection = typename B::Connection;
   using Stmt = typename B::Stmt;

@@ -2,8 +2,8 @@
 // SqlStore<B>'s inbound area: the numbering plan, the inbox, premium answers,
 // quizzes and injected incoming messages (SQLite migration 8, docs/adr/0011).
 // RecordIncoming queues the message's MO callback, SQL API rows and SMPP
-// deliver_sm in its transaction through the engine's QueueMoCallbackInTx and
-// QueueSmppMoInTx (callbacks_tx.h, found by argument-dependent lookup on the
+// deliver_sm in its transaction through QueueMoCallbackInTx (sql/callbacks_tx.h)
+// and the engine's QueueSmppMoInTx (its callbacks_tx.h, found by argument-dependent lookup on the
 // engine's Connection). Included only by the files that instantiate SqlStore
 // (see sql_store.h).
 
@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sql/callbacks_tx.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 

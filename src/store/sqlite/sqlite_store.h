@@ -99,20 +99,9 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
   // ---- callbacks (sqlite_store_callbacks.cc; ADR 0007) ----
-  Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
-  Result<AccountCallbacks> GetAccountCallbacks(AccountId id) override;
-  Result<bool> QueueMoCallback(const CallbackEntry& entry) override;
   Result<std::vector<CallbackEntry>> ClaimCallbacks(int64_t now_ms, int limit,
                                                     const std::string& owner,
                                                     int64_t lease_until_ms) override;
-  Result<void> AckCallback(int64_t entry_id) override;
-  Result<void> RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
-                             const std::string& error) override;
-  Result<void> FailCallback(int64_t entry_id, const std::string& error) override;
-  Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) override;
-  Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
-  Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
-  Result<CallbackCounts> CountCallbacks() override;
 
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).

@@ -4,6 +4,7 @@
 #include "store/sql/sql_store_addressbook.h"
 #include "store/sql/sql_store_basics.h"
 #include "store/sql/sql_store_billing.h"
+#include "store/sql/sql_store_callbacks.h"
 #include "store/sql/sql_store_ftp.h"
 #include "store/sql/sql_store_inbound.h"
 #include "store/sql/sql_store_media.h"
