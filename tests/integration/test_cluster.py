@@ -149,9 +149,9 @@ class Load:
                 r = json.loads(conn.getresponse().read())
             except (OSError, http.client.HTTPException, ValueError):
                 break  # the node died: what it did not answer was not acknowledged
-        conn.close()
             if r.get("success") is True:
                 self.ack("http", dest, r["items"][0]["id"])
+        conn.close()
 
     def smpp(self):
         esme = None
