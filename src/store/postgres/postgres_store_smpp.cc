@@ -46,6 +46,24 @@ Result<std::string> FromHex(const std::string& hex) {
   return out;
 }
 
+// Rows of (id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id).
+Result<std::vector<SmppOutboxEntry>> ReadOutbox(Stmt& stmt) {
+  std::vector<SmppOutboxEntry> out;
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    SmppOutboxEntry e;
+    e.id = stmt.Int(0);
+    e.smpp_user_id = stmt.Int(1);
+    e.message_id = stmt.Text(2);
+    BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
+    e.created_ms = stmt.Int(4);
+    e.inbox_id = stmt.Int(5);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 #define BRAMKA_SMPP_USER_COLUMNS \
   "id, account_id, system_id, password_hash, allowed_cidrs, max_binds, tps, created_ms"
 
@@ -159,20 +177,7 @@ Result<std::vector<SmppOutboxEntry>> PostgresStore::ListSmppOutbox(int64_t smpp_
         Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id "
                              "FROM smpp_outbox WHERE smpp_user_id = ?1 ORDER BY id LIMIT ?2"));
     stmt.BindInt(1, smpp_user_id).BindInt(2, limit);
-    std::vector<SmppOutboxEntry> out;
-    while (true) {
-      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      SmppOutboxEntry e;
-      e.id = stmt.Int(0);
-      e.smpp_user_id = stmt.Int(1);
-      e.message_id = stmt.Text(2);
-      BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
-      e.created_ms = stmt.Int(4);
-      e.inbox_id = stmt.Int(5);
-      out.push_back(std::move(e));
-    }
-    return out;
+    return ReadOutbox(stmt);
   });
 }
 
@@ -205,19 +210,7 @@ Result<std::vector<SmppOutboxEntry>> PostgresStore::ClaimSmppOutbox(int64_t smpp
             .BindText(3, node_id_)
             .BindInt(4, now_ms + outbox_lease_ms_)
             .BindInt(5, now_ms);
-        std::vector<SmppOutboxEntry> out;
-        while (true) {
-          BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
-          SmppOutboxEntry e;
-          e.id = stmt.Int(0);
-          e.smpp_user_id = stmt.Int(1);
-          e.message_id = stmt.Text(2);
-          BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
-          e.created_ms = stmt.Int(4);
-          e.inbox_id = stmt.Int(5);
-          out.push_back(std::move(e));
-        }
+        BRAMKA_ASSIGN_OR_RETURN(std::vector<SmppOutboxEntry> out, ReadOutbox(stmt));
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
         return out;
       });
