@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/cluster_agent.h"
 #include "common/time_format.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -13,12 +14,14 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   auto rt = std::make_unique<Runtime>();
   BRAMKA_ASSIGN_OR_RETURN(rt->config, config::LoadConfig(config_path));
   SetProcessTimeZone(rt->config.server.timezone);
+  ResolveClusterNodeId(rt->config);  // cluster (docs/adr/0023): [server] node_id
   if (rt->config.store.engine == "postgres") {
     // ---- PostgreSQL (docs/adr/0022) ----
     store::PostgresOptions pg;
     pg.conninfo = rt->config.store.url;
     pg.connections = rt->config.store.connections;
     pg.message_id_key = rt->config.core.id_key;
+    pg.node_id = rt->config.server.node_id;  // cluster: its SMPP outbox leases
     BRAMKA_ASSIGN_OR_RETURN(auto opened, store::PostgresStore::Open(pg));
     rt->store = std::move(opened);
   } else {

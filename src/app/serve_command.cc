@@ -16,6 +16,7 @@
 #include "api/http/server.h"
 #include "api/smpp/server.h"
 #include "api/soap/soap_handler.h"
+#include "app/cluster_wiring.h"  // cluster (docs/adr/0023)
 #include "app/commands.h"
 #include "app/config_watcher.h"
 #include "app/connectors_wiring.h"
@@ -139,7 +140,11 @@ int RunServe(const std::string& config_path) {
   // the dispatcher, which borrows the connectors: destroyed after it.
   std::set<std::string> builtin;
   if (simnet) builtin.insert(simnet->name());
-  LiveConnectors live(rt.clock, metrics, builtin);
+  // cluster (docs/adr/0023): outlives the connectors, which register with it.
+  auto cluster = MakeClusterAgent(rt, metrics);
+  if (!cluster.ok()) return Die(cluster.error());
+  LiveConnectors live(rt.clock, metrics, builtin,
+                      ClusterConnectorFactory(cluster->get(), rt.clock, metrics));
   if (auto r = live.Build(cfg); !r.ok()) return Die(r.error());
   for (const auto& [name, c] : live.connectors()) connectors[name] = c;
   auto routing_options = RoutingOptionsFrom(cfg, cfg.simnet.enabled);
@@ -253,6 +258,9 @@ int RunServe(const std::string& config_path) {
         }
         return out;
       });
+  if (auto r = StartCluster(cluster->get(), rt, dispatcher, smpp_server); !r.ok()) {
+    return Die(r.error());
+  }
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
   // SMS via FTP (src/ingest/ftp, ADR 0012): a pool of workers polls the customers' folders.
   ingest::ftp::RegisterFtpMetrics(metrics, *rt.store);
@@ -334,6 +342,7 @@ int RunServe(const std::string& config_path) {
                              return std::vector<std::pair<std::string, double>>{{"", n}};
                            });
   WriteListeners(cfg, http, smpp);
+  if (*cluster) (*cluster)->SetInfo(fmt::format("http={} smpp={}", http.http_port(), smpp.port()));
   spdlog::info("bramka SMPP: {}:{} (TLS {})", cfg.smpp.bind, smpp.port(), smpp.tls_port());
   spdlog::info("bramka serving: http://{}:{}/ https://{}:{}/ (config {})", cfg.http.bind,
                http.http_port(), cfg.http.bind, http.https_port(), cfg.path);
@@ -377,6 +386,7 @@ int RunServe(const std::string& config_path) {
   if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
   config_watcher.Join();  // it may be adding or removing connectors
   dispatcher.Stop();
+  if (*cluster) (*cluster)->Stop();  // after the dispatcher: its connectors are drained
   if (callbacks) callbacks->Stop();
   sql_ingest->Stop();
   // Close the store while the io_context still exists: a commit it completes

@@ -203,6 +203,7 @@ Result<Config> LoadConfig(const std::string& path) {
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
   top.Known("ftp");  // SMS via FTP
   top.Known("media");  // reliability area
+  top.Known("cluster");  // cluster (docs/adr/0023)
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -353,6 +354,18 @@ Result<Config> LoadConfig(const std::string& path) {
           "[login_throttle] window_s and block_s must be positive", errors);
 
   // ---- reliability area (ADR 0021) ----
+  {  // ---- cluster (docs/adr/0023) ----
+    TableReader cluster(root["cluster"].as_table(), "cluster", errors);
+    cluster.Get("enabled", c.cluster.enabled);
+    cluster.Get("node_id", c.cluster.node_id);
+    cluster.Get("heartbeat_ms", c.cluster.heartbeat_ms);
+    cluster.Get("lease_ms", c.cluster.lease_ms);
+    cluster.CheckUnknown();
+    Require(c.cluster.heartbeat_ms > 0 && c.cluster.lease_ms >= 3 * c.cluster.heartbeat_ms,
+            "[cluster] heartbeat_ms must be positive and lease_ms at least 3 heartbeats", errors);
+    Require(!c.cluster.enabled || c.store.engine == "postgres",
+            "[cluster] enabled needs [store] engine = \"postgres\"", errors);
+  }
   TableReader media(root["media"].as_table(), "media", errors);
   media.Get("allow_private_urls", c.media.allow_private_urls);
   media.CheckUnknown();

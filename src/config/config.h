@@ -192,6 +192,14 @@ struct FtpConfig {
   int max_files = 500;             // spec §8: more files in the directory = nothing processed
 };
 
+// ---- cluster: several nodes on one PostgreSQL (docs/adr/0023) ----
+struct ClusterConfig {
+  bool enabled = false;      // [store] engine = "postgres" only
+  std::string node_id;       // "" = BRAMKA_NODE_ID, else <hostname>-<random>
+  int heartbeat_ms = 1'000;  // node heartbeat and lease renewal interval
+  int lease_ms = 5'000;      // a silent node is dead, its connectors free, after this
+};
+
 struct Config {
   std::string path;      // the file it was loaded from
   std::string base_dir;  // its folder
@@ -217,6 +225,8 @@ struct Config {
   FtpConfig ftp;  // [ftp]
   // ---- reliability area ----
   MediaConfig media;  // [media]
+  // ---- cluster ----
+  ClusterConfig cluster;  // [cluster]
 
   // `p` made absolute against base_dir.
   std::string Resolve(const std::string& p) const;

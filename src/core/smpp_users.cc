@@ -127,7 +127,9 @@ Result<std::vector<int64_t>> GatewayService::SmppUserIdsOf(store::AccountId acco
 
 Result<std::vector<store::SmppOutboxEntry>> GatewayService::PendingSmppDelivers(
     int64_t smpp_user_id, int limit) {
-  return store_.ListSmppOutbox(smpp_user_id, limit);
+  // Claimed, not listed: with several nodes, another node holding a bind of the same
+  // user must not send these too (docs/adr/0023).
+  return store_.ClaimSmppOutbox(smpp_user_id, limit, ToUnixMillis(clock_.Now()));
 }
 
 Result<void> GatewayService::AckSmppDeliver(int64_t entry_id) {

@@ -459,6 +459,7 @@ int Dispatcher::DispatchOnce() {
     std::lock_guard lock(routing_mu_);
     routing = routing_;
   }
+  std::map<std::string, std::vector<std::string>> handovers;  // cluster: connector -> ids
   for (store::Message& message : *claimed) {
     auto attempt = std::make_shared<Attempt>();
     attempt->candidates = routing->Route(message, sequence++);
@@ -491,7 +492,24 @@ int Dispatcher::DispatchOnce() {
       });
       continue;
     }
+    if (remote_route_) {  // cluster: its connector is bound on another node (ADR 0023)
+      const RouteRule* rule = attempt->rule;
+      const bool spread = rule != nullptr && (rule->round_robin || !rule->weights.empty());
+      if (std::optional<std::string> there = remote_route_(attempt->candidates, spread)) {
+        handovers[*there].push_back(m.id);
+        continue;
+      }
+    }
     TryNext(std::move(attempt));
+  }
+  for (auto& [connector, ids] : handovers) {
+    Post(ids.front(), [this, connector, ids] {
+      auto r = store_.HandOverMessages(ids, connector, ToUnixMillis(clock_.Now()));
+      if (!r.ok()) {
+        spdlog::error("dispatcher: handing over to {}: {}", connector, r.error().ToString());
+      }
+      for (size_t i = 0; i < ids.size(); ++i) Finish();
+    });
   }
   return n;
 }

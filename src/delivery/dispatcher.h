@@ -176,6 +176,15 @@ class Dispatcher {
   // unacknowledged (clock time; see the private "receipt-ack" section).
   static constexpr int64_t kPendingReceiptAckMs = 2'000;
 
+  // ---- cluster: several nodes on one store (docs/adr/0023) ----
+  // Asked for each claimed message with its route's candidates and whether the route
+  // spreads (round_robin or weights): a connector name means "that connector is bound on
+  // another node: hand the message over" (Store::HandOverMessages, one call per
+  // connector and claim), nullopt "send it here". Quick and thread-safe. Before Start().
+  using RemoteRoute = std::function<std::optional<std::string>(
+      const std::vector<std::string>& candidates, bool spread)>;
+  void SetRemoteRoute(RemoteRoute route) { remote_route_ = std::move(route); }
+
  private:
   class Events;
   struct Attempt;
@@ -331,6 +340,9 @@ class Dispatcher {
   // (key, seq, kept at ms) of kept receipts whose completion has not run, oldest
   // first; guarded by mu_.
   std::deque<std::tuple<PendingKey, uint64_t, int64_t>> pending_acks_;
+
+  // ---- cluster (docs/adr/0023) ----
+  RemoteRoute remote_route_;  // set before Start, read-only afterwards
 };
 
 }  // namespace bramka::delivery

@@ -80,6 +80,22 @@ Result<void> Store::DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids)
   return Ok();
 }
 
+// ---- cluster (issue 13, docs/adr/0023): single-node semantics ----
+
+Result<void> Store::HandOverMessages(const std::vector<std::string>& message_ids,
+                                     const std::string& connector, int64_t now_ms) {
+  for (const std::string& id : message_ids) {
+    Result<void> r = MarkRetry(id, now_ms, "handed over to " + connector);
+    if (!r.ok() && r.error().code != ErrorCode::kNotFound) return r;
+  }
+  return Ok();
+}
+
+Result<std::vector<SmppOutboxEntry>> Store::ClaimSmppOutbox(int64_t smpp_user_id, int limit,
+                                                            int64_t /*now_ms*/) {
+  return ListSmppOutbox(smpp_user_id, limit);
+}
+
 Result<void> CheckReceiptStatuses(const std::vector<ReceiptUpdate>& receipts) {
   for (const ReceiptUpdate& r : receipts) {
     if (r.status != MessageStatus::kDelivered && r.status != MessageStatus::kUndelivered) {

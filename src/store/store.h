@@ -545,6 +545,27 @@ class Store {
       const std::vector<ReceiptUpdate>& receipts);
   // DeleteSmppOutbox for each id (ids that are gone are skipped).
   virtual Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids);
+
+  // ---- cluster: several nodes on one store (issue 13, docs/adr/0023) -------------------
+  // A store shared by several `bramka serve` nodes (PostgresStore) overrides these; the
+  // defaults give the single-node semantics (SqliteStore, InMemoryStore).
+  //
+  // Claimed messages this node hands to the node that holds `connector` (the first
+  // usable connector of their route is bound there): each one not final becomes kQueued,
+  // lease released, due at now_ms. A shared store also gives the claim back (attempts - 1)
+  // and remembers `connector` as the message's route hint: ClaimDue leaves a message
+  // whose hint names a connector leased to another live node to that node. Unknown ids
+  // are skipped. The default is MarkRetry(id, now_ms, "handed over to <connector>").
+  virtual Result<void> HandOverMessages(const std::vector<std::string>& message_ids,
+                                        const std::string& connector, int64_t now_ms);
+  // The outbox entries of the user this node is to deliver now, oldest first, at most
+  // `limit` (< 0: all): ListSmppOutbox's, less those another node is delivering. A shared
+  // store leases the returned entries to this node for a while (renewed by the next
+  // claim), so two nodes holding binds of one user never both send an entry; an entry
+  // of a node that died is another's once the lease expired. The default is
+  // ListSmppOutbox (one node: the SMPP server keeps its own entries in flight apart).
+  virtual Result<std::vector<SmppOutboxEntry>> ClaimSmppOutbox(int64_t smpp_user_id, int limit,
+                                                               int64_t now_ms);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -396,6 +396,25 @@ CREATE TABLE panel_settings (
   value TEXT COLLATE "C" NOT NULL
 );
 )sql"},
+    // ---- cluster: several nodes on one database (issue 13, docs/adr/0023) ----
+    {3, "cluster: nodes, named leases, route hints, SMPP outbox leases", R"sql(
+CREATE TABLE cluster_nodes (
+  id           TEXT COLLATE "C" PRIMARY KEY,
+  info         TEXT COLLATE "C" NOT NULL DEFAULT '',
+  started_ms   BIGINT NOT NULL,
+  heartbeat_ms BIGINT NOT NULL
+);
+CREATE TABLE cluster_leases (
+  name     TEXT COLLATE "C" PRIMARY KEY,
+  owner    TEXT COLLATE "C" NOT NULL,
+  until_ms BIGINT NOT NULL,
+  ready    BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX cluster_leases_owner ON cluster_leases (owner);
+ALTER TABLE messages ADD COLUMN route_hint TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE smpp_outbox ADD COLUMN lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '',
+                        ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -38,7 +38,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   BRAMKA_ASSIGN_OR_RETURN(
       std::unique_ptr<postgres::Pool> pool,
       postgres::Pool::Open(options.conninfo, options.connections, options.async_workers));
-  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool), options.message_id_key));
+  auto store =
+      std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool), options.message_id_key));
+  store->node_id_ = options.node_id;                  // cluster (docs/adr/0023)
+  store->outbox_lease_ms_ = options.outbox_lease_ms;  // cluster
+  return store;
 }
 
 PostgresStore::PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key)

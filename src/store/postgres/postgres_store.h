@@ -35,6 +35,7 @@
 
 #include "common/ids.h"
 #include "common/result.h"
+#include "store/cluster.h"
 #include "store/postgres/backend.h"
 #include "store/sql/sql_store.h"
 #include "store/store.h"
@@ -55,11 +56,16 @@ struct PostgresOptions {
   // The key of the MessageIdCodec that makes the ids accepted (core's);
   // messages are stored under the sequence decoded from their id.
   uint64_t message_id_key = 0x6272616d6b61ULL;
+  // ---- cluster (docs/adr/0023) ----
+  // This node's id: the owner of the SMPP outbox entries it claims (ClaimSmppOutbox),
+  // the same id its dispatcher and callback sender lease under.
+  std::string node_id = "node-1";
+  int64_t outbox_lease_ms = 60'000;  // how long a claimed outbox entry is this node's
 };
 
 extern template class sql::SqlStore<postgres::Backend>;
 
-class PostgresStore final : public sql::SqlStore<postgres::Backend> {
+class PostgresStore final : public sql::SqlStore<postgres::Backend>, public ClusterCoordinator {
  public:
   // Connects and migrates the database to the latest schema.
   // kUnavailable: cannot connect; kCorrupt: a schema newer than this binary
@@ -110,6 +116,22 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend> {
                                                     const std::string& owner,
                                                     int64_t lease_until_ms) override;
 
+  // ---- cluster (postgres_store_cluster.cc; docs/adr/0023) ----
+  // ClaimDue (postgres_store_messages.cc) skips messages whose route hint names a
+  // connector leased to another live node.
+  Result<void> HandOverMessages(const std::vector<std::string>& message_ids,
+                                const std::string& connector, int64_t now_ms) override;
+  Result<std::vector<SmppOutboxEntry>> ClaimSmppOutbox(int64_t smpp_user_id, int limit,
+                                                       int64_t now_ms) override;
+  Result<ClusterView> Heartbeat(const std::string& node, const std::string& info,
+                                int64_t node_timeout_ms) override;
+  Result<bool> AcquireLease(const std::string& name, const std::string& node, int64_t lease_ms,
+                            bool ready) override;
+  Result<void> ReleaseLease(const std::string& name, const std::string& node) override;
+  Result<std::vector<std::string>> ReapDeadNodes(const std::string& self,
+                                                 int64_t node_timeout_ms) override;
+  Result<void> LeaveCluster(const std::string& node) override;
+
   // Transactions committed and retried (serialization failures) since Open.
   uint64_t commit_count() const;
   uint64_t retry_count() const;
@@ -121,6 +143,8 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend> {
   std::unique_ptr<postgres::Pool> pool_;
   postgres::Pool* readers_;
   postgres::Pool* writer_;
+  std::string node_id_;           // cluster: set by Open
+  int64_t outbox_lease_ms_ = 0;   // cluster: set by Open
 };
 
 }  // namespace bramka::store

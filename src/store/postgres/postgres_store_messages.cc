@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "store/postgres/callbacks_tx.h"
+#include "store/postgres/cluster_sql.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
@@ -490,7 +491,8 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
             ctx.conn.Prepare("UPDATE messages m SET status = 1, lease_owner = ?3, "
                              "lease_until_ms = ?4, attempts = m.attempts + 1 FROM ("
                              "SELECT seq FROM messages WHERE status IN (0, 1) AND due_ms <= ?1 "
-                             "AND lease_until_ms <= ?1 ORDER BY due_ms, seq LIMIT ?2 "
+                             "AND lease_until_ms <= ?1 " BRAMKA_PG_ROUTE_HINT_FILTER
+                             "ORDER BY due_ms, seq LIMIT ?2 "
                              "FOR UPDATE SKIP LOCKED) d WHERE m.seq = d.seq "
                              "RETURNING m.seq, " BRAMKA_MESSAGE_COLUMNS_OF_M));
         stmt.BindInt(1, now_ms).BindInt(2, limit).BindText(3, owner).BindInt(4, lease_until_ms);

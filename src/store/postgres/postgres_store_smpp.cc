@@ -1,5 +1,6 @@
 // PostgresStore: SMPP users and the deliver_sm outbox.
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -41,6 +42,24 @@ Result<std::string> FromHex(const std::string& hex) {
     const int lo = nibble(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return Fail(ErrorCode::kCorrupt, "smpp_outbox.pdu_hex: not hex");
     out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+// Rows of (id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id).
+Result<std::vector<SmppOutboxEntry>> ReadOutbox(Stmt& stmt) {
+  std::vector<SmppOutboxEntry> out;
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    SmppOutboxEntry e;
+    e.id = stmt.Int(0);
+    e.smpp_user_id = stmt.Int(1);
+    e.message_id = stmt.Text(2);
+    BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
+    e.created_ms = stmt.Int(4);
+    e.inbox_id = stmt.Int(5);
+    out.push_back(std::move(e));
   }
   return out;
 }
@@ -158,20 +177,7 @@ Result<std::vector<SmppOutboxEntry>> PostgresStore::ListSmppOutbox(int64_t smpp_
         Stmt stmt, c.Prepare("SELECT id, smpp_user_id, message_id, pdu_hex, created_ms, inbox_id "
                              "FROM smpp_outbox WHERE smpp_user_id = ?1 ORDER BY id LIMIT ?2"));
     stmt.BindInt(1, smpp_user_id).BindInt(2, limit);
-    std::vector<SmppOutboxEntry> out;
-    while (true) {
-      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      SmppOutboxEntry e;
-      e.id = stmt.Int(0);
-      e.smpp_user_id = stmt.Int(1);
-      e.message_id = stmt.Text(2);
-      BRAMKA_ASSIGN_OR_RETURN(e.pdu, FromHex(stmt.Text(3)));
-      e.created_ms = stmt.Int(4);
-      e.inbox_id = stmt.Int(5);
-      out.push_back(std::move(e));
-    }
-    return out;
+    return ReadOutbox(stmt);
   });
 }
 
@@ -181,6 +187,33 @@ Result<void> PostgresStore::DeleteSmppOutbox(int64_t entry_id) {
     del.BindInt(1, entry_id);
     return del.Run();
   });
+}
+
+// ---- cluster: SMPP outbox entries leased to the node delivering them (ADR 0023) ----
+
+Result<std::vector<SmppOutboxEntry>> PostgresStore::ClaimSmppOutbox(int64_t smpp_user_id,
+                                                                    int limit, int64_t now_ms) {
+  const int64_t n = limit < 0 ? int64_t{1} << 40 : limit;
+  return writer_->CallReadCommitted<std::vector<SmppOutboxEntry>>(
+      [&](WriteContext& ctx) -> Result<std::vector<SmppOutboxEntry>> {
+        BRAMKA_ASSIGN_OR_RETURN(
+            Stmt stmt,
+            ctx.conn.Prepare(
+                "UPDATE smpp_outbox o SET lease_owner = ?3, lease_until_ms = ?4 FROM ("
+                "SELECT id FROM smpp_outbox WHERE smpp_user_id = ?1 "
+                "AND (lease_owner = ?3 OR lease_owner = '' OR lease_until_ms <= ?5) "
+                "ORDER BY id LIMIT ?2 FOR UPDATE SKIP LOCKED) d WHERE o.id = d.id "
+                "RETURNING o.id, o.smpp_user_id, o.message_id, o.pdu_hex, o.created_ms, "
+                "o.inbox_id"));
+        stmt.BindInt(1, smpp_user_id)
+            .BindInt(2, n)
+            .BindText(3, node_id_)
+            .BindInt(4, now_ms + outbox_lease_ms_)
+            .BindInt(5, now_ms);
+        BRAMKA_ASSIGN_OR_RETURN(std::vector<SmppOutboxEntry> out, ReadOutbox(stmt));
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        return out;
+      });
 }
 
 }  // namespace bramka::store

@@ -1,0 +1,173 @@
+// ClusterAgent (docs/adr/0023) against an in-memory coordinator: binds spread by fair
+// share, a partitioned node unbinds everything, the others reap it and take over.
+
+#include "app/cluster_agent.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "delivery/testing/fake_connector.h"
+
+namespace bramka::app {
+namespace {
+
+using Ms = std::chrono::milliseconds;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The coordinator's contract (store/cluster.h) in memory; `down` nodes' calls fail.
+class FakeCoordinator : public store::ClusterCoordinator {
+ public:
+  Result<store::ClusterView> Heartbeat(const std::string& node, const std::string& info,
+                                       int64_t timeout) override {
+    std::lock_guard lock(mu_);
+    if (down_.count(node)) return Fail(ErrorCode::kUnavailable, "partitioned");
+    store::ClusterView v;
+    v.now_ms = NowMs();
+    auto& n = nodes_[node];
+    if (n.id.empty()) n = {node, info, v.now_ms, v.now_ms};
+    n.heartbeat_ms = v.now_ms;
+    for (const auto& [id, row] : nodes_) {
+      if (row.heartbeat_ms >= v.now_ms - timeout) v.nodes.push_back(row);
+    }
+    for (const auto& [name, l] : leases_) {
+      if (l.until_ms > v.now_ms) v.leases.push_back(l);
+    }
+    return v;
+  }
+  Result<bool> AcquireLease(const std::string& name, const std::string& node, int64_t lease_ms,
+                            bool ready) override {
+    std::lock_guard lock(mu_);
+    if (down_.count(node)) return Fail(ErrorCode::kUnavailable, "partitioned");
+    auto it = leases_.find(name);
+    if (it != leases_.end() && it->second.owner != node && it->second.until_ms > NowMs()) {
+      return false;
+    }
+    leases_[name] = {name, node, NowMs() + lease_ms, ready};
+    return true;
+  }
+  Result<void> ReleaseLease(const std::string& name, const std::string& node) override {
+    std::lock_guard lock(mu_);
+    if (down_.count(node)) return Fail(ErrorCode::kUnavailable, "partitioned");
+    if (auto it = leases_.find(name); it != leases_.end() && it->second.owner == node) {
+      leases_.erase(it);
+    }
+    return Ok();
+  }
+  Result<std::vector<std::string>> ReapDeadNodes(const std::string& self, int64_t timeout) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> out;
+    for (auto it = nodes_.begin(); it != nodes_.end();) {
+      if (it->first != self && it->second.heartbeat_ms < NowMs() - timeout) {
+        out.push_back(it->first);
+        for (auto l = leases_.begin(); l != leases_.end();) {
+          l = l->second.owner == it->first ? leases_.erase(l) : std::next(l);
+        }
+        it = nodes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return out;
+  }
+  Result<void> LeaveCluster(const std::string& node) override {
+    std::lock_guard lock(mu_);
+    nodes_.erase(node);
+    for (auto l = leases_.begin(); l != leases_.end();) {
+      l = l->second.owner == node ? leases_.erase(l) : std::next(l);
+    }
+    return Ok();
+  }
+  void SetDown(const std::string& node) {
+    std::lock_guard lock(mu_);
+    down_.insert(node);
+  }
+  std::string OwnerOf(const std::string& connector) {
+    std::lock_guard lock(mu_);
+    auto it = leases_.find("connector:" + connector);
+    return it == leases_.end() || it->second.until_ms <= NowMs() ? "" : it->second.owner;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, store::ClusterNode> nodes_;
+  std::map<std::string, store::ClusterLease> leases_;
+  std::set<std::string> down_;
+};
+
+class NullEvents : public delivery::ConnectorEvents {
+ public:
+  void OnReceipt(store::ReceiptUpdate, ReceiptDone done) override {
+    if (done) done(true);
+  }
+  void OnReadyChanged(const std::string&, bool) override {}
+};
+
+// One node: an agent and its ClusterConnectors "c1" and "c2" around FakeConnectors.
+struct Node {
+  Node(FakeCoordinator& coordinator, const std::string& id, MetricsRegistry& metrics)
+      : agent(coordinator, ClusterAgentOptions{id, 20, 300}, metrics) {
+    for (const char* name : {"c1", "c2"}) {
+      connectors.push_back(std::make_unique<ClusterConnector>(
+          name, [name] { return std::make_unique<delivery::testing::FakeConnector>(name); },
+          agent));
+      EXPECT_TRUE(connectors.back()->Start(events).ok());
+    }
+    EXPECT_TRUE(agent.Start().ok());
+  }
+  int bound() const {
+    int n = 0;
+    for (const auto& c : connectors) n += c->Bound() ? 1 : 0;
+    return n;
+  }
+  NullEvents events;
+  ClusterAgent agent;
+  std::vector<std::unique_ptr<ClusterConnector>> connectors;
+};
+
+bool WaitFor(const std::function<bool()>& done) {
+  for (int i = 0; i < 1000; ++i) {  // 20 s at most
+    if (done()) return true;
+    std::this_thread::sleep_for(Ms(20));
+  }
+  return done();
+}
+
+TEST(ClusterAgentTest, BindsSpreadAndMoveWhenANodeIsCutOff) {
+  FakeCoordinator coordinator;
+  MetricsRegistry ma, mb;
+  Node a(coordinator, "a", ma);
+  Node b(coordinator, "b", mb);
+  // Two nodes, two connectors: one each, each bound exactly where its lease is.
+  ASSERT_TRUE(WaitFor([&] { return a.bound() == 1 && b.bound() == 1; }));
+  const std::string owner1 = coordinator.OwnerOf("c1");
+  EXPECT_FALSE(owner1.empty());
+  EXPECT_NE(owner1, coordinator.OwnerOf("c2"));
+  // The hand-over hook: a failover route whose first connector is bound elsewhere goes
+  // there; one bound here stays here.
+  Node& holder = owner1 == "a" ? a : b;
+  Node& other = owner1 == "a" ? b : a;
+  ASSERT_TRUE(WaitFor([&] { return other.agent.RemoteRoute({"c1"}, false) == "c1"; }));
+  EXPECT_EQ(holder.agent.RemoteRoute({"c1"}, false), std::nullopt);
+  EXPECT_EQ(other.agent.RemoteRoute({"simnet", "c1"}, false), std::nullopt);
+  // Cut the holder of c1 off the database: it unbinds everything before its leases
+  // expire, the other reaps it and binds both.
+  coordinator.SetDown(owner1);
+  ASSERT_TRUE(WaitFor([&] { return holder.bound() == 0; }));
+  ASSERT_TRUE(WaitFor([&] { return other.bound() == 2; }));
+  EXPECT_EQ(coordinator.OwnerOf("c1"), owner1 == "a" ? "b" : "a");
+  other.agent.Stop();
+  EXPECT_EQ(other.bound(), 0);
+  EXPECT_EQ(coordinator.OwnerOf("c1"), "");
+}
+
+}  // namespace
+}  // namespace bramka::app
