@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from harness import BIN, Bramka, wait_until  # noqa: E402
 from smsc import Smsc, connector_toml, route_toml  # noqa: E402
 from chaos_proxy import ChaosProxy  # noqa: E402
+import smpp_client  # noqa: E402
 
 
 def send(b, phone, text="fault", timeout=30, **extra):
@@ -133,7 +134,16 @@ class DiskFullTest(unittest.TestCase):
             status, doc = refused[-1]
             self.assertIsNotNone(doc, "refusal is not a JSON error")
             self.assertIn("error", doc)
-            self.assertTrue(doc["error"].get("message"), doc)
+            self.assertEqual(doc["error"]["code"], 1009, doc)
+            self.assertIn("storage full", doc["error"]["message"])  # says what is wrong
+            # SMPP: the temporary ESME_RMSGQFUL, and a log line naming the trouble.
+            esme = smpp_client.Esme(b.smpp_port, timeout=60)
+            try:
+                self.assertEqual(esme.bind(), 0)
+                self.assertEqual(next(esme.submit_many([("48500899998", "x" * 150)]))[1], 0x14)
+            finally:
+                esme.close()
+            self.assertIn("submit not stored: storage full", b.read_log())
             # Still alive and answering reads.
             self.assertEqual(b.raw("/healthz", method="GET")[0], 200)
             # Space returns: new work is accepted again without a restart.
