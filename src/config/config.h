@@ -101,7 +101,8 @@ struct ConnectorConfig {
   std::string long_messages = "udh";      // udh | sar | payload
   int data_coding = 0;                    // GSM-7 texts as 0 (SMSC default) or 1 (IA5)
   std::string receipt_id_format = "as_is";  // as_is | hex | decimal
-  int enquire_link_s = 30;
+  int enquire_link_s = 10;  // silence before enquire_link; a stalled link is dropped
+                           // after enquire_link_s + response_timeout_s (docs/adr/0025)
   int reconnect_s = 1;
   int reconnect_max_s = 30;
   int response_timeout_s = 10;
