@@ -144,6 +144,8 @@ struct NotifyConfig {
   int64_t max_backoff_ms = 3'600'000;   // cap of the doubling
   int64_t max_age_s = 259'200;       // give up (kept as failed) after 3 days
   bool verify_tls = true;            // check https receivers' certificates
+  // reliability (ADR 0025): call receivers on loopback/private/link-local addresses
+  bool allow_private_urls = false;
 };
 
 // ---- accounts area (docs/adr/0008) ----

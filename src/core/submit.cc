@@ -120,6 +120,12 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
       return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
                     "dlr_url: " + valid.error().message);
     }
+    if (!options_.allow_private_callback_urls) {  // SSRF (ADR 0025)
+      if (auto guarded = CheckCallbackHost(req.dlr_url); !guarded.ok()) {
+        return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
+                      "dlr_url: " + guarded.error().message);
+      }
+    }
   }
   if (!req.unique_ids.empty()) {
     if (req.unique_ids.size() != req.phones.size()) {

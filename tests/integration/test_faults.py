@@ -66,14 +66,12 @@ class SmscLinkFaultsTest(unittest.TestCase):
             # Every message reaches the SMSC and is acknowledged by it (sent or delivered).
             wait_until(lambda: set(statuses(b, ids).values()) <= {"sent", "delivered"}, 60, 0.2,
                        "every message accepted by the SMSC through the faulty link")
-            try:
-                wait_until(lambda: set(statuses(b, ids).values()) == {"delivered"}, 20, 0.2,
-                           "every receipt")
-            except AssertionError:
-                pass
+            # Receipts the SMSC wrote into the stalled link come back: the SMSC repeats
+            # unanswered receipts after the rebind, and bramka answers a receipt only
+            # after its commit (ADR 0019, ADR 0025; was "0-8 of 60 missing").
+            wait_until(lambda: set(statuses(b, ids).values()) == {"delivered"}, 60, 0.2,
+                       "every receipt")
             stuck = sum(1 for v in statuses(b, ids).values() if v == "sent")
-            # KNOWN ISSUE (docs/reliability.md): receipts the SMSC wrote into the stalled
-            # link may not come back; counted, printed, not failed.
             per_dest = {}
             for e in smsc.events:
                 if e.get("event") == "submit":
@@ -235,6 +233,8 @@ class WebhookHangsTest(unittest.TestCase):
                 text = f.read()
             text = text.replace("timeout_ms = 10000", "timeout_ms = 500", 1)
             text = text.replace("initial_backoff_ms = 10000", "initial_backoff_ms = 300", 1)
+            # The receiver is on 127.0.0.1 (SSRF guard, ADR 0025).
+            text = text.replace("allow_private_urls = false", "allow_private_urls = true")
             with open(b.config, "w") as f:
                 f.write(text)
             b.admin("account", "callbacks", "demo", "--dlr-url",
