@@ -31,6 +31,8 @@ packages=(
   python3-zeep
   # web panel end-to-end tests (PEERS.md): Debian's Chromium driven by npm playwright-core
   chromium
+  # clock jumps end to end (test_clock_jumps.py): libfaketime under a real serve
+  faketime
 )
 
 missing=()

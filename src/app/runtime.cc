@@ -53,6 +53,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.login_throttle.max_failures_per_username = lt.max_failures_per_username;
   core.login_throttle.window = std::chrono::seconds(lt.window_s);
   core.login_throttle.block = std::chrono::seconds(lt.block_s);
+  core.allow_private_callback_urls = rt->config.notify.allow_private_urls;  // SSRF (ADR 0025)
   rt->gateway = std::make_unique<core::GatewayService>(*rt->store, rt->clock, core);
   core::CurlFetcherOptions fetch;
   fetch.allow_private_addresses = rt->config.media.allow_private_urls;  // SSRF guard (ADR 0021)

@@ -182,6 +182,7 @@ int RunServe(const std::string& config_path) {
     nopts.timeout_ms = cfg.notify.timeout_ms;
     nopts.poll_interval_ms = cfg.notify.poll_interval_ms;
     nopts.verify_tls = cfg.notify.verify_tls;
+    nopts.allow_private_urls = cfg.notify.allow_private_urls;  // SSRF (ADR 0025)
     nopts.retry.initial_backoff_ms = cfg.notify.initial_backoff_ms;
     nopts.retry.max_backoff_ms = cfg.notify.max_backoff_ms;
     nopts.retry.max_age_ms = cfg.notify.max_age_s * 1000;

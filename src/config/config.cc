@@ -313,6 +313,7 @@ Result<Config> LoadConfig(const std::string& path) {
   notify.Get("max_backoff_ms", c.notify.max_backoff_ms);
   notify.Get("max_age_s", c.notify.max_age_s);
   notify.Get("verify_tls", c.notify.verify_tls);
+  notify.Get("allow_private_urls", c.notify.allow_private_urls);  // SSRF (ADR 0025)
   notify.CheckUnknown();
   Require(c.notify.max_concurrency >= 1 && c.notify.max_concurrency <= 1024,
           "[notify] max_concurrency must be 1..1024", errors);
@@ -583,6 +584,7 @@ initial_backoff_ms = {notify_initial}        # after the first unacknowledged ca
 max_backoff_ms = {notify_max_backoff}          # ...up to this (with jitter)
 max_age_s = {notify_max_age}                # then give up: kept as failed for the operator
 verify_tls = {notify_verify}
+allow_private_urls = {notify_private}        # true: call receivers on loopback/private addresses (SSRF guard off)
 )",
                      fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
                      fmt::arg("log_format", c.server.log_format),
@@ -612,7 +614,8 @@ verify_tls = {notify_verify}
                      fmt::arg("notify_initial", c.notify.initial_backoff_ms),
                      fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
                      fmt::arg("notify_max_age", c.notify.max_age_s),
-                     fmt::arg("notify_verify", c.notify.verify_tls)) +
+                     fmt::arg("notify_verify", c.notify.verify_tls),
+                     fmt::arg("notify_private", c.notify.allow_private_urls)) +
          RenderAccountsDefaults(c) +  // accounts area
          RenderFtpDefaults(c);        // SMS via FTP
 }

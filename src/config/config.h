@@ -101,7 +101,8 @@ struct ConnectorConfig {
   std::string long_messages = "udh";      // udh | sar | payload
   int data_coding = 0;                    // GSM-7 texts as 0 (SMSC default) or 1 (IA5)
   std::string receipt_id_format = "as_is";  // as_is | hex | decimal
-  int enquire_link_s = 30;
+  int enquire_link_s = 10;  // silence before enquire_link; a stalled link is dropped
+                           // after enquire_link_s + response_timeout_s (docs/adr/0025)
   int reconnect_s = 1;
   int reconnect_max_s = 30;
   int response_timeout_s = 10;
@@ -143,6 +144,8 @@ struct NotifyConfig {
   int64_t max_backoff_ms = 3'600'000;   // cap of the doubling
   int64_t max_age_s = 259'200;       // give up (kept as failed) after 3 days
   bool verify_tls = true;            // check https receivers' certificates
+  // reliability (ADR 0025): call receivers on loopback/private/link-local addresses
+  bool allow_private_urls = false;
 };
 
 // ---- accounts area (docs/adr/0008) ----

@@ -36,6 +36,7 @@ Result<store::AccountCallbacks> GatewayService::SetCallbackUrls(const std::strin
   for (const auto* url : {&dlr_url, &mo_url}) {
     if (*url && !(*url)->empty()) {
       auto valid = ValidateCallbackUrl(**url);
+      if (valid.ok() && !options_.allow_private_callback_urls) valid = CheckCallbackHost(**url);
       if (!valid.ok()) {
         return Fail(ErrorCode::kInvalidArgument,
                     std::string(url == &dlr_url ? "DLR" : "MO") + " " + valid.error().message,

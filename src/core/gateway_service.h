@@ -134,6 +134,8 @@ struct CoreOptions {
   OperatorContact operator_contact;              // account/help
   std::vector<std::string> predefined_senders;  // any account may send with these
   std::vector<std::string> demo_accounts = {"demo"};  // account/add answers 4312 to these
+  // ---- reliability: SSRF on callback URLs (ADR 0025) ----
+  bool allow_private_callback_urls = false;  // [notify] allow_private_urls
 };
 
 // ---- address book (core/address_book.cc) ----

@@ -1,17 +1,13 @@
 // MediaFetcher over libcurl (easy interface, one handle per fetch).
 #include <curl/curl.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <mutex>
 
 #include "core/failure.h"
 #include "core/media_fetcher.h"
 #include "core/media_format.h"
-#include "core/url_guard.h"
+#include "core/curl_guard.h"
 
 namespace bramka::core {
 namespace {
@@ -36,30 +32,6 @@ size_t Write(char* ptr, size_t size, size_t nmemb, void* user) {
   }
   sink->data.append(ptr, n);
   return n;
-}
-
-// SSRF guard (url_guard.h): libcurl asks us for every socket it connects, with the
-// address it resolved, for the first request and each redirect alike.
-struct SocketGuard {
-  bool allow_private = false;
-  std::string refused;  // the address refused, for the error message
-};
-
-curl_socket_t OpenSocket(void* user, curlsocktype /*purpose*/, struct curl_sockaddr* address) {
-  auto* guard = static_cast<SocketGuard*>(user);
-  if (!guard->allow_private && !IsPublicAddress(&address->addr)) {
-    char text[INET6_ADDRSTRLEN] = "?";
-    if (address->family == AF_INET) {
-      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text,
-                sizeof text);
-    } else if (address->family == AF_INET6) {
-      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr, text,
-                sizeof text);
-    }
-    guard->refused = text;
-    return CURL_SOCKET_BAD;
-  }
-  return socket(address->family, address->socktype, address->protocol);
 }
 
 class CurlMediaFetcher final : public MediaFetcher {
@@ -98,16 +70,13 @@ class CurlMediaFetcher final : public MediaFetcher {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "bramka");
-    SocketGuard guard{options_.allow_private_addresses, {}};
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
-    // No proxy from the environment: the guard must see the real destination.
-    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    // SSRF guard (url_guard.h) on every socket; no proxy from the environment.
+    CurlSocketGuard guard{options_.allow_private_addresses, {}};
+    InstallCurlSocketGuard(h, &guard);
     const CURLcode rc = curl_easy_perform(h);
     if (!guard.refused.empty()) {
       return Fail(ErrorCode::kInvalidArgument,
-                  "url is not allowed: it leads to " + guard.refused +
-                      ", a loopback, private or link-local address",
+                  "url is not allowed: " + RefusedAddressText(guard.refused),
                   static_cast<int>(Failure::kInvalidParameter));
     }
     if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED) {

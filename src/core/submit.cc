@@ -10,6 +10,7 @@
 #include "core/id_allocator.h"
 #include "sms/segmentation.h"
 #include "sms/transliterate.h"
+#include "store/unavailable.h"
 
 namespace bramka::core {
 namespace {
@@ -118,6 +119,12 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     if (auto valid = ValidateCallbackUrl(req.dlr_url); !valid.ok()) {
       return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
                     "dlr_url: " + valid.error().message);
+    }
+    if (!options_.allow_private_callback_urls) {  // SSRF (ADR 0025)
+      if (auto guarded = CheckCallbackHost(req.dlr_url); !guarded.ok()) {
+        return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
+                      "dlr_url: " + guarded.error().message);
+      }
     }
   }
   if (!req.unique_ids.empty()) {
@@ -342,9 +349,15 @@ void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
                     "the " + std::string(store::MessageTypeName(type)) +
                         " balance is too low for this request"));
       } else {
-        spdlog::warn("submit not stored: {}", e.ToString());
+        // Name the trouble (storage full, database busy) for the log and every adapter.
+        const std::string_view trouble = store::StorageTroubleText(e);
+        spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
+                     e.ToString());
         done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
-                    Failure::kUnavailable, "message not accepted: " + e.message));
+                    Failure::kUnavailable,
+                    "message not accepted" +
+                        (trouble.empty() ? std::string() : ", " + std::string(trouble)) + ": " +
+                        e.message));
       }
       return;
     }

@@ -101,4 +101,10 @@ bool IsPublicAddress(const std::string& text) {
   return false;
 }
 
+bool IsIpLiteral(const std::string& text) {
+  in_addr v4;
+  in6_addr v6;
+  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
 }  // namespace bramka::core

@@ -26,4 +26,7 @@ bool IsPublicAddress(const sockaddr* address);
 // The same for a textual IPv4 or IPv6 address; false when it does not parse.
 bool IsPublicAddress(const std::string& text);
 
+// Whether `text` is a textual IPv4 (dotted quad) or IPv6 address.
+bool IsIpLiteral(const std::string& text);
+
 }  // namespace bramka::core

@@ -439,7 +439,34 @@ int Dispatcher::DispatchOnce() {
   if (limit <= 0 || !AnyConnectorReady()) return 0;
 
   const int64_t now = ToUnixMillis(clock_.Now());
+  {
+    std::lock_guard lock(mu_);
+    claiming_ = true;
+  }
   auto claimed = store_.ClaimDue(now, limit, options_.node_id, now + options_.lease_ms);
+  std::vector<std::string> skipped;
+  {
+    // reliability (ADR 0025): never send again what is still in flight here.
+    std::lock_guard lock(mu_);
+    claiming_ = false;
+    if (claimed.ok()) {
+      std::erase_if(*claimed, [&](const store::Message& m) {
+        if (in_flight_ids_.count(m.id) || done_while_claiming_.count(m.id)) {
+          skipped.push_back(m.id);
+          return true;
+        }
+        in_flight_ids_.insert(m.id);
+        return false;
+      });
+    }
+    done_while_claiming_.clear();
+  }
+  for (const std::string& id : skipped) {
+    spdlog::warn("dispatcher: message {} claimed again while still in flight here (its lease "
+                 "looked expired: the wall clock jumped forward, or a connector held it longer "
+                 "than lease_ms); not sent twice",
+                 id);
+  }
   if (!claimed.ok()) {
     spdlog::warn("dispatcher: ClaimDue failed: {}", claimed.error().ToString());
     return 0;
@@ -479,7 +506,7 @@ int Dispatcher::DispatchOnce() {
         } else {
           spdlog::error("dispatcher: MarkUnsent({}) failed: {}", msg.id, r.error().ToString());
         }
-        Finish();
+        FinishInFlight(msg.id, true);
       });
       continue;
     }
@@ -488,7 +515,7 @@ int Dispatcher::DispatchOnce() {
     if (m.attempts > 1 && retry_.Expired(m.attempts - 1, m.queued_ms, now)) {
       Post(m.id, [this, attempt] {
         RetryOrExpire(*attempt);
-        Finish();
+        FinishInFlight(attempt->message.id, false);
       });
       continue;
     }
@@ -508,7 +535,7 @@ int Dispatcher::DispatchOnce() {
       if (!r.ok()) {
         spdlog::error("dispatcher: handing over to {}: {}", connector, r.error().ToString());
       }
-      for (size_t i = 0; i < ids.size(); ++i) Finish();
+      for (const std::string& id : ids) FinishInFlight(id, false);
     });
   }
   return n;
@@ -565,7 +592,7 @@ void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {
     } else {
       Requeue(*attempt);
     }
-    Finish();
+    FinishInFlight(attempt->message.id, false);
   });
 }
 
@@ -610,7 +637,7 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       } else {
         ApplyPendingReceipt(connector, outcome.upstream_id);
       }
-      Finish();
+      FinishInFlight(m.id, true);
       return;
     }
     case SendOutcome::Kind::kTemporary:
@@ -632,7 +659,7 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
       } else {
         NotifyFinal(m);
       }
-      Finish();
+      FinishInFlight(m.id, true);
       return;
     }
   }
@@ -682,8 +709,10 @@ int Dispatcher::TakeBusyClaims(const std::string& message_id) {
   return n;
 }
 
-void Dispatcher::Finish() {
+void Dispatcher::FinishInFlight(const std::string& id, bool final_state) {
   std::lock_guard lock(mu_);
+  in_flight_ids_.erase(id);
+  if (claiming_ && final_state) done_while_claiming_.insert(id);
   --in_flight_;
   in_flight_gauge_.Set(in_flight_);
   cv_.notify_all();

@@ -58,6 +58,7 @@
 #include <tuple>
 #include <utility>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/clock.h"
@@ -208,7 +209,6 @@ class Dispatcher {
   int BusyClaims(const std::string& message_id);
   // The same, and forgets them: the message is sent or final.
   int TakeBusyClaims(const std::string& message_id);
-  void Finish();
   void HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done = nullptr);
   void CallListeners(const store::Message& message);
   void NotifyFinal(const store::Message& claimed);
@@ -343,6 +343,18 @@ class Dispatcher {
 
   // ---- cluster (docs/adr/0023) ----
   RemoteRoute remote_route_;  // set before Start, read-only afterwards
+
+  // ---- reliability: a lease that only looks expired (docs/adr/0025) ----
+  // A wall clock that jumps forward past lease_ms (or a connector holding a message
+  // longer than that) makes ClaimDue hand back messages this dispatcher still has in
+  // flight. They are not sent again: DispatchOnce drops claimed ids found in
+  // in_flight_ids_, or whose attempt ended as sent/unsent while ClaimDue ran
+  // (done_while_claiming_: ClaimDue read them before that commit). Guarded by mu_.
+  // `final_state`: the attempt ended with MarkSent/MarkUnsent (not a retry/requeue).
+  void FinishInFlight(const std::string& id, bool final_state);
+  std::unordered_set<std::string> in_flight_ids_;
+  std::unordered_set<std::string> done_while_claiming_;
+  bool claiming_ = false;
 };
 
 }  // namespace bramka::delivery

@@ -109,7 +109,11 @@ void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
       }
     }
     std::lock_guard lock(mu_);
-    in_flight_ -= static_cast<int>(sent.size());  // Finish() for each
+    for (const store::SentUpdate& u : sent) {  // FinishInFlight(id, true) for each
+      in_flight_ids_.erase(u.message_id);
+      if (claiming_) done_while_claiming_.insert(u.message_id);
+    }
+    in_flight_ -= static_cast<int>(sent.size());
     in_flight_gauge_.Set(in_flight_);
     cv_.notify_all();
   }

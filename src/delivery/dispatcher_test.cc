@@ -648,5 +648,36 @@ TEST_F(DispatcherTest, MetricsRender) {
   EXPECT_THAT(text, HasSubstr("bramka_dispatch_in_flight 0"));
 }
 
+// ---- reliability: clock jumps (docs/adr/0025; test_clock_jumps.py end to end) ----
+// A wall clock that jumps forward past the lease must not make the Dispatcher send its
+// own in-flight messages again.
+TEST_F(DispatcherTest, ForwardJumpPastTheLeaseDoesNotSendInFlightMessagesTwice) {
+  const std::string id = Accept();
+  a_.HoldAll();  // the SMSC has not answered yet
+  auto d = Make(OnlyA());
+  EXPECT_EQ(d->DispatchOnce(), 1);
+  ASSERT_EQ(a_.held(), 1u);
+  clock_.Advance(std::chrono::hours(2));  // the lease looks expired
+  EXPECT_EQ(d->DispatchOnce(), 0) << "claimed again while in flight";
+  EXPECT_EQ(a_.sends().size(), 1u);
+  ASSERT_TRUE(a_.AnswerHeld(SendOutcome::Accepted("a-1")));
+  EXPECT_EQ(Get(id).status, MessageStatus::kSent);
+  EXPECT_EQ(d->in_flight(), 0);
+  EXPECT_EQ(d->DispatchOnce(), 0);
+  EXPECT_EQ(a_.sends().size(), 1u);
+}
+
+TEST_F(DispatcherTest, ARetriedMessageIsClaimedAgainAfterItsAttemptEnded) {
+  Accept();
+  a_.HoldAll();
+  auto d = Make(OnlyA());
+  EXPECT_EQ(d->DispatchOnce(), 1);
+  ASSERT_TRUE(a_.AnswerHeld(SendOutcome::Temporary("busy")));  // MarkRetry at backoff
+  EXPECT_EQ(d->in_flight(), 0);
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(d->DispatchOnce(), 1) << "no longer in flight: due again";
+  EXPECT_EQ(a_.sends().size(), 2u);
+}
+
 }  // namespace
 }  // namespace bramka::delivery

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/time_format.h"
+#include "core/curl_guard.h"
 #include "notify/template.h"
 
 namespace bramka::notify {
@@ -118,6 +119,7 @@ class CallbackSender::Loop {
     std::string url;
     std::string body;
     char error[CURL_ERROR_SIZE] = {0};
+    core::CurlSocketGuard guard;  // SSRF (ADR 0025): the resolved address must be public
   };
 
   int Claim(int64_t now, int limit) {
@@ -155,6 +157,8 @@ class CallbackSender::Loop {
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CollectBody);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &req->body);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, req->error);
+    req->guard.allow_private = options_.allow_private_urls;
+    core::InstallCurlSocketGuard(easy, &req->guard);
     if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
       curl_easy_cleanup(easy);
       Record(*req, false, "curl_multi_add_handle failed");
@@ -181,6 +185,13 @@ class CallbackSender::Loop {
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
       curl_easy_cleanup(easy);
+      if (!req->guard.refused.empty()) {
+        // SSRF (ADR 0025): the URL (or its DNS name) leads inward; retrying cannot help.
+        GiveUp(req->entry, "callback URL not allowed: " +
+                               core::RefusedAddressText(req->guard.refused) +
+                               " ([notify] allow_private_urls)");
+        continue;
+      }
       if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
         // Retrying cannot help (a per-request dlr_url such as "ftp://...").
         GiveUp(req->entry, std::string("not an http(s) URL: ") + curl_easy_strerror(code));

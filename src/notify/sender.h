@@ -49,6 +49,9 @@ struct NotifyOptions {
   bool verify_tls = true;        // check https receivers' certificates
   uint64_t seed = 0;             // jitter; 0 = random
   RetryOptions retry;
+  // reliability (ADR 0025): receivers on loopback/private/link-local addresses are
+  // refused (on the resolved address, core/curl_guard.h) unless this is set.
+  bool allow_private_urls = false;
 };
 
 class CallbackSender {

@@ -26,6 +26,7 @@ NOTIFY = {  # fast retries for the test; timeout shorter than the receiver's han
     "poll_interval_ms": 100,
     "initial_backoff_ms": 100,
     "max_backoff_ms": 400,
+    "allow_private_urls": "true",  # the receiver is on 127.0.0.1 (SSRF guard, ADR 0025)
 }
 
 

@@ -76,6 +76,10 @@ class InboundTest(unittest.TestCase):
         cls.quiz = int(b.admin("quiz", "add", "--account", "demo", "--name", "Konkurs",
                                "--number", "71200", "--keyword", "quiz",
                                "--options", "A,B,C").stdout.strip())
+        with open(b.config) as f:  # the receiver is on 127.0.0.1 (SSRF guard, ADR 0025)
+            text = f.read().replace("allow_private_urls = false", "allow_private_urls = true")
+        with open(b.config, "w") as f:
+            f.write(text)
         b.admin("account", "callbacks", "demo", "--mo-url",
                 f"http://127.0.0.1:{cls.rx.port}/mo?from=#NUMER#&to=#NADAWCA#&text=#WIADOMOSC#")
         b.start()

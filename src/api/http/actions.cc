@@ -11,6 +11,7 @@
 #include "api/http/text_util.h"
 #include "common/time_format.h"
 #include "core/gateway_service.h"
+#include "store/unavailable.h"
 
 namespace bramka::api::http {
 
@@ -164,6 +165,14 @@ Result<std::optional<std::string>> FirstOf(const Params& p, std::string_view key
   return std::optional<std::string>(std::move(list.front()));
 }
 
+// reliability (issue 12): 1009 says what is wrong — storage full, database busy.
+void NameStorageTrouble(ApiError& e, const Error& error) {
+  if (e.code != api_code::kServiceUnavailable) return;
+  if (auto trouble = store::StorageTroubleText(error); !trouble.empty()) {
+    e.message += " (" + std::string(trouble) + ")";
+  }
+}
+
 ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
   ApiError e = ApiErrorFor(error, lang);
   // Say which parameter; the table's text alone leaves the client guessing.
@@ -174,6 +183,7 @@ ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
       !error.message.empty()) {
     e.message += " (" + error.message + ")";
   }
+  NameStorageTrouble(e, error);
   return ApiAnswer{ErrorDocument(e), e.code};
 }
 
@@ -230,7 +240,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
     return service_.AuthenticateApi(credentials, request.remote_ip);
   }();
   if (!caller.ok()) {
-    const ApiError e = AuthErrorFor(caller.error(), language_);
+    ApiError e = AuthErrorFor(caller.error(), language_);
+    NameStorageTrouble(e, caller.error());
     spdlog::debug("http: {} from {}: authentication failed: {}", request.route.action,
                   request.remote_address, caller.error().ToString());
     return done(ApiAnswer{ErrorDocument(e), e.code});

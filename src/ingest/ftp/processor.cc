@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "store/unavailable.h"
+
 namespace bramka::ingest::ftp {
 namespace {
 
@@ -60,7 +62,13 @@ struct FileRun {
     auto r = gateway.Submit(caller, std::move(req));
     if (!r.ok()) {
       if (r.error().code == ErrorCode::kUnavailable || r.error().code == ErrorCode::kInternal) {
-        return r.take_error();  // the store is in trouble: stop, retry at the next poll
+        // The store is in trouble: stop, the file stays for the next poll; the source's
+        // status says why (reliability, issue 12).
+        const std::string_view trouble = store::StorageTroubleText(r.error());
+        return Fail(r.error().code, "file " + name + " left for the next poll: bramka cannot " +
+                                        "store messages now (" +
+                                        std::string(trouble.empty() ? "internal error" : trouble) +
+                                        "): " + r.error().message);
       }
       if (lines.size() == 1) {
         out.push_back(Outcome(*lines[0], "", r.error().message));

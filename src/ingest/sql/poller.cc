@@ -8,6 +8,7 @@
 #include "common/time_format.h"
 #include "ingest/sql/client.h"
 #include "ingest/sql/layout.h"
+#include "store/unavailable.h"
 
 namespace bramka::ingest::sql {
 namespace {
@@ -96,6 +97,7 @@ Result<bool> SourcePoller::PollRows() {
   std::mutex mu;
   std::condition_variable cv;
   size_t remaining = 0;
+  std::optional<Error> store_trouble;  // a row bramka could not store now (disk full...)
   const int64_t now = NowMs();
   auto invalid = [&](Slot& slot, const DlrValues& dlr, const std::string& detail) {
     store::SqlRowClaim c;
@@ -162,6 +164,9 @@ Result<bool> SourcePoller::PollRows() {
         if (e.code != ErrorCode::kUnavailable && e.code != ErrorCode::kInternal &&
             failure != core::Failure::kUnavailable) {
           invalid(s, InvalidRowDlr(failure), e.message);
+        } else {
+          std::lock_guard lock(mu);
+          if (!store_trouble) store_trouble = e;
         }
       }
       std::lock_guard lock(mu);
@@ -197,6 +202,15 @@ Result<bool> SourcePoller::PollRows() {
     std::lock_guard lock(mu_);
     status_.rows_submitted += submitted;
     status_.rows_invalid += refused;
+  }
+  if (store_trouble) {
+    // reliability (issue 12): the rows not stored stay in the customer's table for the
+    // next poll; the source says why (status "retrying" with this text, with backoff).
+    const std::string_view trouble = store::StorageTroubleText(*store_trouble);
+    return Fail(ErrorCode::kUnavailable,
+                "bramka cannot store messages now (" +
+                    std::string(trouble.empty() ? "storage unavailable" : trouble) +
+                    "), rows left for the next poll: " + store_trouble->message);
   }
   return static_cast<int>(rows.size()) >= options_.batch_size;
 }

@@ -192,7 +192,7 @@ class ConnectionImpl final : public Connection,
     while (!closed_) {
       std::optional<Action> next = session_.NextAction();
       if (!next) break;
-      std::visit([this](auto& a) { Handle(a); }, *next);
+      std::visit([this](auto& a) { this->Handle(a); }, *next);
     }
     draining_ = false;
     if (closed_) return;
