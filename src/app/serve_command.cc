@@ -262,7 +262,7 @@ int RunServe(const std::string& config_path) {
     return Die(r.error());
   }
   if (auto r = dispatcher.Start(); !r.ok()) return Die(r.error());
-  // SMS via FTP (src/ingest/ftp, ADR 0012): one thread polls the customers' folders.
+  // SMS via FTP (src/ingest/ftp, ADR 0012): a pool of workers polls the customers' folders.
   ingest::ftp::RegisterFtpMetrics(metrics, *rt.store);
   std::unique_ptr<ingest::ftp::FtpPoller> ftp_poller;
   if (cfg.ftp.enabled) {

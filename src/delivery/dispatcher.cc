@@ -642,12 +642,14 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
   const store::Message& m = attempt.message;
   const int64_t now = ToUnixMillis(clock_.Now());
   // Claims that found the route busy were not attempts: they must not grow
-  // the backoff (the store counts every claim).
-  const int busy = TakeBusyClaims(m.id);
+  // the backoff (the store counts every claim, so all of them since the
+  // message was accepted are subtracted, not only the latest ones).
+  const int busy = BusyClaims(m.id);
   const int attempts = std::max(1, m.attempts - busy);
   const RetryDecision d = retry_.OnTemporaryFailure(m.id, attempts, m.queued_ms, now);
   Result<void> r;
   if (d.give_up) {
+    TakeBusyClaims(m.id);
     const std::string& connector =
         attempt.last_connector.empty() ? std::string(kNoConnector) : attempt.last_connector;
     metrics_.GetCounter(kOutMetric, kOutHelp, MetricLabels(connector, "outcome", "expired")).Inc();
@@ -663,6 +665,12 @@ void Dispatcher::RetryOrExpire(const Attempt& attempt) {
     // The lease expires and the message is claimed again; nothing is lost.
     spdlog::error("dispatcher: recording retry of {} failed: {}", m.id, r.error().ToString());
   }
+}
+
+int Dispatcher::BusyClaims(const std::string& message_id) {
+  std::lock_guard lock(mu_);
+  auto it = busy_claims_.find(message_id);
+  return it == busy_claims_.end() ? 0 : it->second;
 }
 
 int Dispatcher::TakeBusyClaims(const std::string& message_id) {

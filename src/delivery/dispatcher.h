@@ -200,8 +200,13 @@ class Dispatcher {
                  SendOutcome outcome);
   void RetryOrExpire(const Attempt& attempt);
   void Requeue(const Attempt& attempt);
-  // How many claims of the message found its route busy (since the last
-  // real attempt), and forgets them.
+  // How many claims of the message found its route busy (Requeue). The
+  // store counts every claim as an attempt, busy or not, so the count is kept
+  // for the message's whole life here, not only since its last real attempt
+  // (docs/adr/0026: a link cut again and again made a message wait a sixth
+  // failure's backoff after its second real failure).
+  int BusyClaims(const std::string& message_id);
+  // The same, and forgets them: the message is sent or final.
   int TakeBusyClaims(const std::string& message_id);
   void Finish();
   void HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done = nullptr);

@@ -268,6 +268,49 @@ TEST_F(DispatcherTest, BusyRouteRequeuesWithoutBackoff) {
   EXPECT_LE(backoff, 1'200);
 }
 
+// A link cut again and again (test_connector_smsc's chaos proxy): busy claims
+// come between real failures, and each real failure backs off by its own
+// number, however many busy claims came before it (docs/adr/0026).
+TEST_F(DispatcherTest, BusyClaimsBetweenRealFailuresAreNeverAttempts) {
+  const std::string id = Accept();
+  RoutingOptions o;
+  o.default_route = {"a"};
+  auto d = Make(*RoutingTable::Create(o));
+  auto busy_claims = [&](int n) {
+    a_.SetReady(false);  // b (in no route) keeps the dispatcher claiming
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(d->DispatchOnce(), 1);
+      ASSERT_TRUE(d->WaitIdle(5'000));
+      AdvanceMs(200);
+    }
+  };
+  auto real_failure = [&]() -> int64_t {
+    a_.SetReady(true);
+    a_.SetScript([](const store::Message&) -> std::optional<SendOutcome> {
+      return SendOutcome::Temporary("link cut");
+    });
+    const int64_t now = Now();
+    EXPECT_EQ(d->DispatchOnce(), 1);
+    EXPECT_TRUE(d->WaitIdle(5'000));
+    const int64_t backoff = Get(id).due_ms - now;
+    AdvanceMs(backoff);
+    return backoff;
+  };
+  busy_claims(3);
+  EXPECT_EQ(real_failure(), 1'000);
+  busy_claims(3);
+  EXPECT_EQ(real_failure(), 2'000) << "a second failure, not a fifth";
+  busy_claims(3);
+  EXPECT_EQ(real_failure(), 4'000) << "a third failure, not a ninth";
+  EXPECT_EQ(Get(id).attempts, 12) << "the store counts every claim";
+  a_.SetScript([](const store::Message&) -> std::optional<SendOutcome> {
+    return SendOutcome::Accepted("up-1");
+  });
+  EXPECT_EQ(d->DispatchOnce(), 1);
+  ASSERT_TRUE(d->WaitIdle(5'000));
+  EXPECT_EQ(Get(id).status, MessageStatus::kSent);
+}
+
 TEST_F(DispatcherTest, UnknownConnectorInRouteIsSkipped) {
   const std::string id = Accept();
   RoutingOptions o;

@@ -221,8 +221,8 @@ def main():
         # The same name again is not processed again (spec §8).
         before = db.query("SELECT COUNT(*) FROM messages")[0][0]
         put(d["alice"], "spec.txt", b"500600709;again\n")
-        # One poller thread serves every source in turn (ingest/ftp/poller.h): under a loaded
-        # CI machine a poll of the other sources can hold alice's next one for seconds.
+        # The poller's workers serve the sources side by side (ingest/ftp/poller.h); under a
+        # loaded CI machine alice's next poll can still take seconds.
         wait_until(lambda: not os.path.exists(os.path.join(d["alice"], "spec.txt")), 30,
                    what="the repeated spec.txt removed")
         assert db.query("SELECT COUNT(*) FROM messages")[0][0] == before

@@ -15,6 +15,23 @@ Error Missing(std::string_view names) {
                    static_cast<int>(core::Failure::kMissingParameter));
 }
 
+Result<std::string> TrimmedText(const Params& p, std::string_view key) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> v, p.GetString(key));
+  return v ? std::string(Trim(*v)) : std::string();
+}
+
+Result<int64_t> RequiredId(const Params& p, std::string_view key) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> id, p.GetInt(key));
+  if (!id) return Fail(Missing(key));
+  return *id;
+}
+
+Document Success(bool ok) {
+  Document doc = Document::object();
+  doc["success"] = ok;
+  return doc;
+}
+
 Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day) {
   BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
   if (!text || Trim(*text).empty()) return int64_t{0};

@@ -1,9 +1,10 @@
 #pragma once
 // What every API v2 action file (actions*.cc) shares: the action context, dates,
-// paging and the "missing parameter" error, defined once.
+// paging, ids, trimmed text, {"success"} and the "missing parameter" error, defined once.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/http/actions.h"
@@ -26,6 +27,15 @@ struct ActionHandler::Context {
 
 // Error 2000-style "required parameter missing" naming the parameter(s).
 Error Missing(std::string_view names);
+
+// A trimmed string parameter; "" when absent.
+Result<std::string> TrimmedText(const Params& p, std::string_view key);
+
+// A required integer id (spec §3: ids arrive as numbers or strings); missing -> Missing(key).
+Result<int64_t> RequiredId(const Params& p, std::string_view key = "id");
+
+// {"success": ok}.
+Document Success(bool ok);
 
 // A date parameter (`date`, `date_from`, `begin`, ...) in any form ParseApiTime takes, as
 // Unix ms; 0 when absent or empty. `end_of_day` makes a bare "YYYY-MM-DD" mean the end

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/http/action_params.h"
 #include "api/http/actions.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
@@ -20,31 +21,7 @@ constexpr std::string_view kAccountsActions[] = {
     "account/help",       "account/messages",
 };
 
-Error MissingParam(std::string_view names) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
-                   static_cast<int>(core::Failure::kMissingParameter));
-}
-
 Document TextOrNull(const std::string& s) { return s.empty() ? Document() : Document(s); }
-
-Document Success(bool ok) {
-  Document doc = Document::object();
-  doc["success"] = ok;
-  return doc;
-}
-
-// A trimmed string parameter; "" when absent.
-Result<std::string> Text(const Params& p, std::string_view key) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> v, p.GetString(key));
-  return v ? std::string(Trim(*v)) : std::string();
-}
-
-// A required integer id.
-Result<int64_t> RequiredId(const Params& p, std::string_view key = "id") {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> id, p.GetInt(key));
-  if (!id) return Fail(MissingParam(key));
-  return *id;
-}
 
 }  // namespace
 
@@ -62,14 +39,14 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
     if (action == "subaccounts/add") {
       core::SubaccountRequest r;
       // The password is taken as it is (spaces are characters too).
-      BRAMKA_ASSIGN_OR_RETURN(r.username, Text(p, "subaccount_username"));
+      BRAMKA_ASSIGN_OR_RETURN(r.username, TrimmedText(p, "subaccount_username"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> password,
                               p.GetString("subaccount_password"));
       r.password = password.value_or("");
       BRAMKA_ASSIGN_OR_RETURN(r.template_id, p.GetInt("subaccount_id"));
-      BRAMKA_ASSIGN_OR_RETURN(r.full_name, Text(p, "name"));
-      BRAMKA_ASSIGN_OR_RETURN(r.phone, Text(p, "phone"));
-      BRAMKA_ASSIGN_OR_RETURN(r.email, Text(p, "email"));
+      BRAMKA_ASSIGN_OR_RETURN(r.full_name, TrimmedText(p, "name"));
+      BRAMKA_ASSIGN_OR_RETURN(r.phone, TrimmedText(p, "phone"));
+      BRAMKA_ASSIGN_OR_RETURN(r.email, TrimmedText(p, "email"));
       BRAMKA_ASSIGN_OR_RETURN(store::AccountId id, service_.CreateSubaccount(caller, r));
       Document doc = Success(true);
       doc["id"] = id;
@@ -94,10 +71,10 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
     }
     if (action == "subaccounts/limit") {
       BRAMKA_ASSIGN_OR_RETURN(int64_t id, RequiredId(p));
-      BRAMKA_ASSIGN_OR_RETURN(std::string type_name, Text(p, "type"));
-      if (type_name.empty()) return Fail(MissingParam("type"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string type_name, TrimmedText(p, "type"));
+      if (type_name.empty()) return Fail(Missing("type"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> value, p.GetInt("value"));
-      if (!value) return Fail(MissingParam("value"));
+      if (!value) return Fail(Missing("value"));
       const auto type = store::ParseMessageType(AsciiLower(type_name));
       if (!type || *type == store::MessageType::kLookup) {
         return Fail(
@@ -125,8 +102,8 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
 
     // ---- senders (spec §4.13) ----
     if (action == "senders/add") {
-      BRAMKA_ASSIGN_OR_RETURN(std::string name, Text(p, "name"));
-      if (name.empty()) return Fail(MissingParam("name"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string name, TrimmedText(p, "name"));
+      if (name.empty()) return Fail(Missing("name"));
       BRAMKA_RETURN_IF_ERROR(service_.AddSender(caller, name));
       return ApiAnswer{Success(true), 0};
     }
@@ -134,13 +111,13 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
       core::SenderListQuery q;
       BRAMKA_ASSIGN_OR_RETURN(std::optional<bool> predefined, p.GetBool("predefined"));
       q.predefined = predefined.value_or(false);
-      BRAMKA_ASSIGN_OR_RETURN(std::string type, Text(p, "type"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string type, TrimmedText(p, "type"));
       q.type = AsciiLower(type);
-      BRAMKA_ASSIGN_OR_RETURN(std::string sort, Text(p, "sort"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string sort, TrimmedText(p, "sort"));
       if (!sort.empty() && AsciiLower(sort) != "name") {
         return Fail(InvalidData("sort must be name, not '" + sort + "'"));
       }
-      BRAMKA_ASSIGN_OR_RETURN(std::string order, Text(p, "order"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string order, TrimmedText(p, "order"));
       order = AsciiLower(order);
       if (!order.empty() && order != "asc" && order != "desc") {
         return Fail(InvalidData("order must be asc or desc, not '" + order + "'"));
@@ -158,11 +135,11 @@ ApiAnswer ActionHandler::Accounts(std::string_view action, const core::Caller& c
     // ---- account (spec §4.12) ----
     if (action == "account/add") {
       core::SignupRequest r;
-      BRAMKA_ASSIGN_OR_RETURN(r.phone, Text(p, "phone"));
-      BRAMKA_ASSIGN_OR_RETURN(r.email, Text(p, "email"));
-      BRAMKA_ASSIGN_OR_RETURN(r.first_name, Text(p, "first_name"));
-      BRAMKA_ASSIGN_OR_RETURN(r.last_name, Text(p, "last_name"));
-      BRAMKA_ASSIGN_OR_RETURN(r.company, Text(p, "company"));
+      BRAMKA_ASSIGN_OR_RETURN(r.phone, TrimmedText(p, "phone"));
+      BRAMKA_ASSIGN_OR_RETURN(r.email, TrimmedText(p, "email"));
+      BRAMKA_ASSIGN_OR_RETURN(r.first_name, TrimmedText(p, "first_name"));
+      BRAMKA_ASSIGN_OR_RETURN(r.last_name, TrimmedText(p, "last_name"));
+      BRAMKA_ASSIGN_OR_RETURN(r.company, TrimmedText(p, "company"));
       BRAMKA_RETURN_IF_ERROR(service_.RequestAccount(caller, r));
       return ApiAnswer{Success(true), 0};
     }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/http/action_params.h"
 #include "api/http/actions.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
@@ -25,11 +26,6 @@ constexpr std::string_view kAddressBookActions[] = {
     "blacklist/delete", "templates/index", "templates/view", "templates/add",   "templates/edit",
     "templates/delete",
 };
-
-Error MissingParam(std::string_view names) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
-                   static_cast<int>(core::Failure::kMissingParameter));
-}
 
 // The contact fields clients send and read, in the order the spec lists them.
 struct ContactField {
@@ -73,13 +69,6 @@ Result<int64_t> ParseId(std::string_view key, std::string_view text) {
   return v;
 }
 
-// A required integer id (spec §3: ids arrive as numbers or strings).
-Result<int64_t> RequiredId(const Params& p, std::string_view key = "id") {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> id, p.GetInt(key));
-  if (!id) return Fail(MissingParam(key));
-  return *id;
-}
-
 // An int|array id list: JSON array, brackets, single value or comma list.
 Result<std::vector<int64_t>> IdList(const Params& p, std::string_view key) {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> list, p.GetList(key));
@@ -93,36 +82,15 @@ Result<std::vector<int64_t>> IdList(const Params& p, std::string_view key) {
 
 Result<std::string> RequiredString(const Params& p, std::string_view key) {
   BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> v, p.GetString(key));
-  if (!v || Trim(*v).empty()) return Fail(MissingParam(key));
+  if (!v || Trim(*v).empty()) return Fail(Missing(key));
   return *std::move(v);
 }
 
 // The first entry of a String|Array `phone`.
 Result<std::string> RequiredPhone(const Params& p) {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> list, p.GetList("phone"));
-  if (list.empty()) return Fail(MissingParam("phone"));
+  if (list.empty()) return Fail(Missing("phone"));
   return std::move(list.front());
-}
-
-// page/limit as messages/reports reads them (spec §3).
-struct Paging {
-  int page = 1;
-  int limit = 50;
-};
-Result<Paging> ParsePaging(const Params& p) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> page, p.GetInt("page"));
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> limit, p.GetInt("limit"));
-  Paging out;
-  out.page = static_cast<int>(std::clamp<int64_t>(page.value_or(1), 1, 1'000'000'000));
-  out.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(50), 1, 500));
-  if (limit && *limit < 1) out.limit = 50;
-  return out;
-}
-
-Document PagingDocument(const Paging& paging, int64_t total) {
-  // `count` is the number of pages, at least 1 (spec §3).
-  const int64_t pages = std::max<int64_t>(1, (total + paging.limit - 1) / paging.limit);
-  return Document{{"page", paging.page}, {"count", pages}};
 }
 
 // `order` = asc|desc (spec §3); absent = asc.
@@ -198,7 +166,7 @@ std::string ScalarText(const ParamTree& v) {
 Result<std::vector<store::Contact>> ParseImportRows(const Params& p) {
   const ParamTree& tree = p.tree();
   auto it = tree.find("contact");
-  if (it == tree.end() || it->is_null()) return Fail(MissingParam("contact"));
+  if (it == tree.end() || it->is_null()) return Fail(Missing("contact"));
   ParamTree decoded;
   const ParamTree* rows = &*it;
   if (it->is_string()) {
@@ -226,7 +194,7 @@ Result<std::vector<store::Contact>> ParseImportRows(const Params& p) {
     }
     out.push_back(std::move(c));
   }
-  if (out.empty()) return Fail(MissingParam("contact"));
+  if (out.empty()) return Fail(Missing("contact"));
   return out;
 }
 
@@ -255,7 +223,7 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
     }
     if (action == "groups/index") {
       store::GroupQuery q;
-      BRAMKA_ASSIGN_OR_RETURN(Paging paging, ParsePaging(p));
+      BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> search, p.GetString("search"));
       q.search = search.value_or("");
       BRAMKA_ASSIGN_OR_RETURN(q.by_name, ParseSortByName(p));
@@ -310,7 +278,7 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
     }
     if (action == "contacts/index") {
       store::ContactQuery q;
-      BRAMKA_ASSIGN_OR_RETURN(Paging paging, ParsePaging(p));
+      BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> group, p.GetString("group_id"));
       int64_t shown_group = 0;
       if (group && !Trim(*group).empty()) {
@@ -389,7 +357,7 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
     }
     if (action == "blacklist/index") {
       store::BlacklistQuery q;
-      BRAMKA_ASSIGN_OR_RETURN(Paging paging, ParsePaging(p));
+      BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
       BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> phones, p.GetList("phone"));
       if (!phones.empty()) q.phone = phones.front();
       q.page = paging.page;
@@ -437,7 +405,7 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
     if (action == "templates/add") {
       BRAMKA_ASSIGN_OR_RETURN(std::string name, RequiredString(p, "name"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
-      if (!text || text->empty()) return Fail(MissingParam("text"));
+      if (!text || text->empty()) return Fail(Missing("text"));
       BRAMKA_ASSIGN_OR_RETURN(int64_t id, gw.AddTemplate(caller, name, *text));
       return Success(id);
     }
@@ -445,7 +413,7 @@ ApiAnswer ActionHandler::AddressBook(std::string_view action, const core::Caller
       BRAMKA_ASSIGN_OR_RETURN(int64_t id, RequiredId(p));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> name, p.GetString("name"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
-      if (!name && !text) return Fail(MissingParam("name or text"));
+      if (!name && !text) return Fail(Missing("name or text"));
       BRAMKA_RETURN_IF_ERROR(gw.EditTemplate(caller, id, name, text));
       return Success(id);
     }

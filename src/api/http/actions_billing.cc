@@ -38,12 +38,6 @@ Document PaymentDocument(const store::Payment& p) {
   return d;
 }
 
-Result<int64_t> RequiredId(const Params& p) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> id, p.GetInt("id"));
-  if (!id) return Fail(Missing("id"));
-  return *id;
-}
-
 }  // namespace
 
 ApiAnswer ActionHandler::PaymentsIndex(const Context& ctx) {

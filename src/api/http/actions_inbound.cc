@@ -20,17 +20,6 @@ constexpr std::string_view kInboundActions[] = {
     "premium/index",    "premium/send",     "quiz/view",
 };
 
-Document Success(bool ok) {
-  Document doc = Document::object();
-  doc["success"] = ok;
-  return doc;
-}
-
-Result<std::string> Text(const Params& p, std::string_view key) {
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> v, p.GetString(key));
-  return v ? std::string(Trim(*v)) : std::string();
-}
-
 // The contact of the account with this phone, or null (show_contact).
 Document ContactOf(core::GatewayService& gw, const core::Caller& caller, const std::string& phone) {
   auto found = gw.GroupsOfPhone(caller, phone);
@@ -62,9 +51,9 @@ ApiAnswer ActionHandler::Inbound(std::string_view action, const core::Caller& ca
   auto answer = [&]() -> Result<ApiAnswer> {
     if (action == "messages/recived") {
       core::GatewayService::ReceivedQuery q;
-      BRAMKA_ASSIGN_OR_RETURN(q.type, Text(p, "type"));
+      BRAMKA_ASSIGN_OR_RETURN(q.type, TrimmedText(p, "type"));
       q.type = AsciiLower(q.type);
-      BRAMKA_ASSIGN_OR_RETURN(q.ndi, Text(p, "ndi"));
+      BRAMKA_ASSIGN_OR_RETURN(q.ndi, TrimmedText(p, "ndi"));
       BRAMKA_ASSIGN_OR_RETURN(q.phones, p.GetList("phone"));
       BRAMKA_ASSIGN_OR_RETURN(int64_t from_ms, TimeParam(p, "date_from", false));
       BRAMKA_ASSIGN_OR_RETURN(int64_t to_ms, TimeParam(p, "date_to", true));
@@ -76,7 +65,7 @@ ApiAnswer ActionHandler::Inbound(std::string_view action, const core::Caller& ca
       BRAMKA_ASSIGN_OR_RETURN(Paging paging, PagingParams(p));
       q.page = paging.page;
       q.limit = paging.limit;
-      BRAMKA_ASSIGN_OR_RETURN(std::string order, Text(p, "order"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string order, TrimmedText(p, "order"));
       q.descending = AsciiLower(order) != "asc";
       BRAMKA_ASSIGN_OR_RETURN(store::InboxPage page, service_.ReceivedMessages(caller, q));
       Document items = Document::array();
@@ -102,11 +91,11 @@ ApiAnswer ActionHandler::Inbound(std::string_view action, const core::Caller& ca
       return ApiAnswer{std::move(doc), 0};
     }
     if (action == "messages/send_nd" || action == "messages/send_ndi") {
-      BRAMKA_ASSIGN_OR_RETURN(std::string phone, Text(p, "phone"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string phone, TrimmedText(p, "phone"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
       std::string ndi;
       if (action == "messages/send_ndi") {
-        BRAMKA_ASSIGN_OR_RETURN(ndi, Text(p, "ndi_number"));
+        BRAMKA_ASSIGN_OR_RETURN(ndi, TrimmedText(p, "ndi_number"));
         if (ndi.empty()) return Fail(Missing("ndi_number"));
       }
       if (phone.empty()) return Fail(Missing("phone"));
@@ -131,9 +120,9 @@ ApiAnswer ActionHandler::Inbound(std::string_view action, const core::Caller& ca
     if (action == "premium/send") {
       BRAMKA_ASSIGN_OR_RETURN(std::optional<int64_t> id, p.GetInt("id"));
       if (!id) return Fail(Missing("id"));
-      BRAMKA_ASSIGN_OR_RETURN(std::string phone, Text(p, "phone"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string phone, TrimmedText(p, "phone"));
       BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
-      BRAMKA_ASSIGN_OR_RETURN(std::string gate, Text(p, "gate"));
+      BRAMKA_ASSIGN_OR_RETURN(std::string gate, TrimmedText(p, "gate"));
       if (!text || text->empty()) return Fail(Missing("text"));
       BRAMKA_ASSIGN_OR_RETURN(core::SubmitResult sent,
                               service_.AnswerPremium(caller, *id, phone, *text, gate));

@@ -2,6 +2,7 @@
 // and send_voice (§4.3), phones/check and phones/lookup (§4.16).
 #include <algorithm>
 
+#include "api/http/action_params.h"
 #include "api/http/actions.h"
 #include "api/http/text_util.h"
 #include "common/time_format.h"
@@ -9,11 +10,6 @@
 
 namespace bramka::api::http {
 namespace {
-
-Error Missing(std::string_view names) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(names),
-                   static_cast<int>(core::Failure::kMissingParameter));
-}
 
 // `type` = mms|voice. Absent or empty -> nullopt; anything else -> 1006.
 Result<std::optional<store::MessageType>> FileType(const Params& p) {
@@ -25,7 +21,8 @@ Result<std::optional<store::MessageType>> FileType(const Params& p) {
   return InvalidData("type must be mms or voice, not '" + t + "'");
 }
 
-Result<std::string> RequiredId(const Params& p) {
+// The first `id` (files' ids are hex strings).
+Result<std::string> RequiredFileId(const Params& p) {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<std::string> ids, p.GetList("id"));
   if (ids.empty()) return Missing("id");
   return AsciiLower(ids.front());
@@ -149,7 +146,7 @@ ApiAnswer ActionHandler::FilesIndex(const core::Caller& caller, const Params& p)
 }
 
 ApiAnswer ActionHandler::FilesView(const core::Caller& caller, const Params& p) {
-  auto id = RequiredId(p);
+  auto id = RequiredFileId(p);
   if (!id.ok()) return ErrorAnswer(id.error());
   auto type = FileType(p);
   if (!type.ok()) return ErrorAnswer(type.error());
@@ -159,7 +156,7 @@ ApiAnswer ActionHandler::FilesView(const core::Caller& caller, const Params& p) 
 }
 
 ApiAnswer ActionHandler::FilesDelete(const core::Caller& caller, const Params& p) {
-  auto id = RequiredId(p);
+  auto id = RequiredFileId(p);
   if (!id.ok()) return ErrorAnswer(id.error());
   auto type = FileType(p);
   if (!type.ok()) return ErrorAnswer(type.error());

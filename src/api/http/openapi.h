@@ -1,6 +1,7 @@
 #pragma once
 // The OpenAPI 3 document of API v2, served at GET /openapi.json
-// (docs/adr/0018). Generated from one table in openapi.cc; openapi_test.cc
+// (docs/adr/0018). Generated from the action catalogue (action_catalog.h,
+// docs/adr/0026), which the SOAP interface is built from too; openapi_test.cc
 // checks it against ActionHandler's actions both ways (every implemented
 // action is documented, every documented path is implemented), so the
 // document cannot drift from the router.

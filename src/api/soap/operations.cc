@@ -2,184 +2,75 @@
 
 #include <unordered_map>
 
+#include "api/http/action_catalog.h"
 #include "api/http/text_util.h"
 
 namespace bramka::api::soap {
 namespace {
 
-// One row per operation. `positional`: the PHP client's arguments in order
-// (SerwerSMSpl/serwersms-php-api-v2, src/SerwerSMS/*.php); `named`: the
-// action's other parameters (spec §4). A token is `name` or `name:type` with
-// type s(tring) i(nt) b(ool) l(ist of strings) b64 b64l msg contacts map;
-// without a type, kDefaultTypes decides, else xsd:string.
-struct Row {
-  std::string_view name;
-  std::string_view action;
-  std::string_view positional;
-  std::string_view named;
-};
-
-constexpr std::string_view kSendOptions =
-    "details test utf flash speed date group_id contact_id unique_id dlr_url";
-
-// clang-format off
-constexpr Row kRows[] = {
-    // messages (spec §4.1-4.9)
-    {"Messages.sendSms", "messages/send_sms", "phone:l text sender params",
-     "vcard wap_push @send"},
-    {"Messages.sendPersonalized", "messages/send_personalized", "messages sender params",
-     "text voice @send"},
-    {"Messages.sendVoice", "messages/send_voice", "phone:l params", "text file_id:s @send"},
-    {"Messages.sendMms", "messages/send_mms", "phone:l title params", "file_id file:b64l @send"},
-    {"Messages.view", "messages/view", "id params", "unique_id:s show_contact"},
-    {"Messages.reports", "messages/reports", "params",
-     "id:l unique_id phone:l date_from date_to status type stat_id show_contact page limit order"},
-    {"Messages.delete", "messages/delete", "id:l unique_id", ""},
-    {"Messages.recived", "messages/recived", "type params",
-     "ndi phone:l date_from date_to read show_contact page limit order"},
-    {"Messages.sendNd", "messages/send_nd", "phone text", ""},
-    {"Messages.sendNdi", "messages/send_ndi", "phone text ndi_number", ""},
-    // files (§4.10)
-    {"Files.add", "files/add", "type params", "url file:b64 name"},
-    {"Files.index", "files/index", "type", ""},
-    {"Files.view", "files/view", "id type", ""},
-    {"Files.delete", "files/delete", "id type", ""},
-    // premium, quiz (§4.11)
-    {"Premium.index", "premium/index", "", ""},
-    {"Premium.send", "premium/send", "phone text gate id:i", ""},
-    {"Quiz.view", "quiz/view", "id:i", ""},
-    // account (§4.12)
-    {"Account.add", "account/add", "params", "phone email first_name last_name company"},
-    {"Account.limits", "account/limits", "params", "show_type"},
-    {"Account.help", "account/help", "", ""},
-    {"Account.messages", "account/messages", "", ""},
-    // senders (§4.13)
-    {"Senders.add", "senders/add", "name", ""},
-    {"Senders.index", "senders/index", "params", "predefined type sort order"},
-    // groups (§4.14)
-    {"Groups.add", "groups/add", "name", ""},
-    {"Groups.index", "groups/index", "search params", "page limit sort order"},
-    {"Groups.view", "groups/view", "id:i", ""},
-    {"Groups.edit", "groups/edit", "id:i name", ""},
-    {"Groups.delete", "groups/delete", "id:i", "delete_contacts"},
-    {"Groups.check", "groups/check", "phone", ""},
-    // contacts (§4.15)
-    {"Contacts.add", "contacts/add", "group_id phone params",
-     "email first_name last_name company tax_id address city description"},
-    {"Contacts.index", "contacts/index", "group_id:s search params", "page limit sort order"},
-    {"Contacts.view", "contacts/view", "id:i", ""},
-    {"Contacts.edit", "contacts/edit", "id:i group_id phone params",
-     "email first_name last_name company tax_id address city description"},
-    {"Contacts.delete", "contacts/delete", "id:i", ""},
-    {"Contacts.import", "contacts/import", "group_name contact", ""},
-    // phones (§4.16)
-    {"Phones.check", "phones/check", "phone:l id", "url"},
-    {"Phones.lookup", "phones/lookup", "phone:l id", "url"},
-    {"Phones.test", "phones/test", "phone", ""},
-    // subaccounts (§4.17)
-    {"Subaccounts.add", "subaccounts/add",
-     "subaccount_username subaccount_password subaccount_id params", "name phone email"},
-    {"Subaccounts.index", "subaccounts/index", "", ""},
-    {"Subaccounts.view", "subaccounts/view", "id:i", ""},
-    {"Subaccounts.limit", "subaccounts/limit", "id:i type value", ""},
-    {"Subaccounts.delete", "subaccounts/delete", "id:i", ""},
-    // blacklist (§4.18)
-    {"Blacklist.add", "blacklist/add", "phone", ""},
-    {"Blacklist.index", "blacklist/index", "phone params", "page limit"},
-    {"Blacklist.check", "blacklist/check", "phone", ""},
-    {"Blacklist.delete", "blacklist/delete", "phone", ""},
-    // payments (§4.19), stats (§4.20)
-    {"Payments.index", "payments/index", "params", "page limit"},
-    {"Payments.view", "payments/view", "id:i", ""},
-    {"Payments.invoice", "payments/invoice", "id:i", ""},
-    {"Stats.index", "stats/index", "params", "type begin end"},
-    // templates (§4.21)
-    {"Templates.index", "templates/index", "params", "sort order"},
-    {"Templates.view", "templates/view", "id:i", ""},
-    {"Templates.add", "templates/add", "name text", ""},
-    {"Templates.edit", "templates/edit", "id:i name text", ""},
-    {"Templates.delete", "templates/delete", "id:i", ""},
-    // error/{code} (§4.22): answered as a fault carrying that code
-    {"Error.view", "error", "code", ""},
-};
-// clang-format on
-
-struct DefaultType {
-  std::string_view name;
-  ParamType type;
-};
-constexpr DefaultType kDefaultTypes[] = {
-    {"details", ParamType::kBool},
-    {"test", ParamType::kBool},
-    {"utf", ParamType::kBool},
-    {"flash", ParamType::kBool},
-    {"speed", ParamType::kBool},
-    {"vcard", ParamType::kBool},
-    {"voice", ParamType::kBool},
-    {"show_contact", ParamType::kBool},
-    {"read", ParamType::kBool},
-    {"show_type", ParamType::kBool},
-    {"predefined", ParamType::kBool},
-    {"delete_contacts", ParamType::kBool},
-    {"page", ParamType::kInt},
-    {"limit", ParamType::kInt},
-    {"stat_id", ParamType::kInt},
-    {"subaccount_id", ParamType::kInt},
-    {"value", ParamType::kInt},
-    {"unique_id", ParamType::kStringList},
-    {"group_id", ParamType::kStringList},
-    {"contact_id", ParamType::kStringList},
-    {"file_id", ParamType::kStringList},
-    {"messages", ParamType::kMessages},
-    {"contact", ParamType::kContacts},
-    {"params", ParamType::kMap},
-};
-
-ParamType TypeOf(std::string_view name, std::string_view suffix) {
-  if (suffix == "s") return ParamType::kString;
-  if (suffix == "i") return ParamType::kInt;
-  if (suffix == "b") return ParamType::kBool;
-  if (suffix == "l") return ParamType::kStringList;
-  if (suffix == "b64") return ParamType::kBase64;
-  if (suffix == "b64l") return ParamType::kBase64List;
-  for (const DefaultType& d : kDefaultTypes) {
-    if (d.name == name) return d.type;
+// Every action of the catalogue (http/action_catalog.h, docs/adr/0026) is an
+// operation named as the provider's SOAP service names it, with the PHP
+// client's positional arguments first (their kinds from the action's
+// parameters; `params` is the PHP options array, a tns:Map), then the action's
+// other parameters, then the credentials every operation accepts.
+ParamType SoapType(http::ParamKind kind) {
+  switch (kind) {
+    case http::ParamKind::kBool:
+      return ParamType::kBool;
+    case http::ParamKind::kInt:
+      return ParamType::kInt;
+    case http::ParamKind::kList:
+      return ParamType::kStringList;
+    case http::ParamKind::kMessages:
+      return ParamType::kMessages;
+    case http::ParamKind::kContacts:
+      return ParamType::kContacts;
+    case http::ParamKind::kFile:
+      return ParamType::kBase64;
+    case http::ParamKind::kFileList:
+      return ParamType::kBase64List;
+    case http::ParamKind::kString:
+    case http::ParamKind::kDateTime:
+      break;
   }
   return ParamType::kString;
 }
 
-void AddTokens(std::string_view list, bool positional, std::vector<Param>& out) {
-  size_t pos = 0;
-  while (pos < list.size()) {
-    size_t end = list.find(' ', pos);
-    if (end == std::string_view::npos) end = list.size();
-    const std::string_view token = list.substr(pos, end - pos);
-    pos = end + 1;
-    if (token.empty()) continue;
-    if (token == "@send") {
-      AddTokens(kSendOptions, positional, out);
+Operation OperationOf(const http::ApiAction& action) {
+  Operation op{action.soap, action.name, {}};
+  const std::vector<http::ParamSpec> specs = http::ParamsOf(action);
+  auto add = [&op](std::string_view name, ParamType type, bool positional) {
+    for (const Param& p : op.params) {
+      if (p.name == name) return;
+    }
+    op.params.push_back(Param{std::string(name), type, positional});
+  };
+  std::string_view args = action.php_args;
+  while (!args.empty()) {
+    const size_t space = args.find(' ');
+    const std::string_view arg = args.substr(0, space);
+    args = space == std::string_view::npos ? std::string_view() : args.substr(space + 1);
+    if (arg == "params") {
+      add(arg, ParamType::kMap, /*positional=*/true);
       continue;
     }
-    const size_t colon = token.find(':');
-    const std::string_view name = token.substr(0, colon);
-    const std::string_view suffix =
-        colon == std::string_view::npos ? std::string_view() : token.substr(colon + 1);
-    bool seen = false;
-    for (const Param& p : out) seen = seen || p.name == name;
-    if (!seen) out.push_back(Param{std::string(name), TypeOf(name, suffix), positional});
+    ParamType type = ParamType::kString;
+    for (const http::ParamSpec& spec : specs) {
+      if (spec.name == arg) type = SoapType(spec.kind);
+    }
+    add(arg, type, /*positional=*/true);
   }
+  for (const http::ParamSpec& spec : specs) add(spec.name, SoapType(spec.kind), false);
+  // Credentials (spec §1.4) as elements, besides HTTP Basic and Bearer.
+  for (std::string_view credential : {"username", "password", "token"}) {
+    add(credential, ParamType::kString, false);
+  }
+  return op;
 }
 
 std::vector<Operation> BuildTable() {
   std::vector<Operation> ops;
-  for (const Row& row : kRows) {
-    Operation op{row.name, row.action, {}};
-    AddTokens(row.positional, /*positional=*/true, op.params);
-    AddTokens(row.named, /*positional=*/false, op.params);
-    // Credentials (spec §1.4) as elements, besides HTTP Basic and Bearer.
-    AddTokens("username password token", /*positional=*/false, op.params);
-    ops.push_back(std::move(op));
-  }
+  for (const http::ApiAction& action : http::ApiActions()) ops.push_back(OperationOf(action));
   return ops;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // The SOAP operation table (spec §10, docs/adr/0016): every SOAP operation is
-// one API v2 action. The table is defined once, here; the WSDL (wsdl.h), the
-// envelope's argument mapping (ToApiParams) and the handler all read it, so
-// adding an action to the SOAP interface is one line.
+// one API v2 action. The table is built from the action catalogue
+// (api/http/action_catalog.h, docs/adr/0026) that the OpenAPI document is
+// built from too; the WSDL (wsdl.h), the envelope's argument mapping
+// (ToApiParams) and the handler all read it, so an action added to the
+// catalogue is an operation with its parameters.
 //
 // Names are the provider's: `<Group>.<method>` (`Messages.sendSms`), with the
 // PHP client's positional arguments (`sendSms($phone, $text, $sender,

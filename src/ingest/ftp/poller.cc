@@ -1,5 +1,7 @@
 #include "ingest/ftp/poller.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
@@ -27,6 +29,8 @@ FtpPoller::FtpPoller(store::Store& store, core::GatewayService& gateway, Clock& 
 FtpPoller::~FtpPoller() { Stop(); }
 
 void FtpPoller::Start() {
+  const int n = std::max(1, options_.workers);
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { Work(); });
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -37,7 +41,11 @@ void FtpPoller::Stop() {
   }
   cancel_ = true;
   cv_.notify_all();
+  work_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (std::thread& w : workers_) {
+    if (w.joinable()) w.join();
+  }
 }
 
 void FtpPoller::Wake() {
@@ -58,22 +66,39 @@ void FtpPoller::Loop() {
     if (!sources.ok()) {
       spdlog::warn("FTP sources not readable: {}", sources.error().ToString());
     } else {
+      const int64_t now = ToUnixMillis(clock_.Now());
+      std::lock_guard lock(mu_);
+      if (stop_) return;
       for (const auto& s : *sources) {
-        {
-          std::lock_guard lock(mu_);
-          if (stop_) return;
-        }
-        const int64_t now = ToUnixMillis(clock_.Now());
+        if (busy_.count(s.id) != 0) continue;  // still being polled: due again after it
         int64_t& due = next_due_ms_[s.id];
         if (now < due) continue;
         due = now + std::max(1, s.interval_s) * 1000LL;
-        PollSource(s);
+        busy_.insert(s.id);
+        queue_.push_back(s);
+        work_cv_.notify_one();
       }
     }
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms),
                  [this] { return stop_ || woken_; });
     woken_ = false;
+  }
+}
+
+void FtpPoller::Work() {
+  while (true) {
+    store::FtpSource source;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      source = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    PollSource(source);
+    std::lock_guard lock(mu_);
+    busy_.erase(source.id);
   }
 }
 

@@ -1,19 +1,26 @@
 #pragma once
-// FtpPoller: the `bramka serve` side of SMS via FTP. One thread polls every FTP
-// source of every account when its interval is due (sources added or removed with
-// `bramka admin ftp` are picked up at the next tick), one source at a time, and
-// records each poll's time and error in the store. Stop() abandons a transfer in
-// progress and waits for the current batch of lines to be recorded; the rest of the
-// file is done after a restart (processor.h rules).
+// FtpPoller: the `bramka serve` side of SMS via FTP. A scheduler thread looks for
+// FTP sources of every account whose interval is due (sources added or removed with
+// `bramka admin ftp` are picked up at the next tick) and hands each to a small pool
+// of workers (PollerOptions::workers), so that a slow or hanging server holds up only
+// its own source, never the others (docs/adr/0026). A source is polled by one worker
+// at a time; its next poll is due `interval` after the previous one started, or as
+// soon as that one ends if it took longer. Each poll's time and error are recorded
+// in the store. Stop() abandons transfers in progress and waits for the current
+// batches of lines to be recorded; the rest of a file is done after a restart
+// (processor.h rules).
 //
 // Thread-safety: Start/Stop from one thread; Wake from any.
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/metrics.h"
@@ -27,6 +34,7 @@ namespace bramka::ingest::ftp {
 struct PollerOptions {
   ProcessorOptions processor;
   int tick_ms = 1000;  // how often due sources are looked for
+  int workers = 4;     // sources polled at the same time (at least 1)
   int connect_timeout_s = 10;
   int stall_timeout_s = 15;
 };
@@ -44,7 +52,8 @@ class FtpPoller {
   void Wake();
 
  private:
-  void Loop();
+  void Loop();     // the scheduler
+  void Work();     // a worker
   void PollSource(const store::FtpSource& source);
 
   store::Store& store_;
@@ -52,13 +61,17 @@ class FtpPoller {
   Clock& clock_;
   SecretBox box_;
   PollerOptions options_;
-  std::map<int64_t, int64_t> next_due_ms_;  // by source id
+  std::map<int64_t, int64_t> next_due_ms_;  // by source id; the scheduler's own
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;       // the scheduler: stop, wake, a poll ended
+  std::condition_variable work_cv_;  // the workers: stop, a source queued
   bool stop_ = false;
   std::atomic<bool> cancel_{false};  // abandons a transfer in progress at Stop()
   bool woken_ = false;
+  std::deque<store::FtpSource> queue_;  // due, waiting for a worker
+  std::set<int64_t> busy_;              // queued or being polled, by source id
   std::thread thread_;
+  std::vector<std::thread> workers_;
 };
 
 // The endpoint of a stored source, its password opened with `box`.

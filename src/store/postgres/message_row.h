@@ -4,12 +4,11 @@
 
 #include "store/model.h"
 #include "store/postgres/connection.h"
+#include "store/sql/rows.h"
 
 namespace bramka::store::postgres {
 
-inline bool ValidMessageType(MessageType t) {
-  return static_cast<int>(t) <= static_cast<int>(MessageType::kLookup);
-}
+using sql::ValidMessageType;
 
 // The columns ReadMessage expects, in order, as a literal for SQL text.
 #define BRAMKA_MESSAGE_COLUMNS                                                            \

@@ -36,6 +36,8 @@
 #include "common/ids.h"
 #include "common/result.h"
 #include "store/cluster.h"
+#include "store/postgres/backend.h"
+#include "store/sql/sql_store.h"
 #include "store/store.h"
 
 namespace bramka::store {
@@ -61,7 +63,9 @@ struct PostgresOptions {
   int64_t outbox_lease_ms = 60'000;  // how long a claimed outbox entry is this node's
 };
 
-class PostgresStore final : public Store, public ClusterCoordinator {
+extern template class sql::SqlStore<postgres::Backend>;
+
+class PostgresStore final : public sql::SqlStore<postgres::Backend>, public ClusterCoordinator {
  public:
   // Connects and migrates the database to the latest schema.
   // kUnavailable: cannot connect; kCorrupt: a schema newer than this binary
@@ -70,29 +74,9 @@ class PostgresStore final : public Store, public ClusterCoordinator {
   // Waits for every queued AcceptAsync to commit and its callback to run.
   ~PostgresStore() override;
 
-  Result<AccountId> CreateAccount(const std::string& name, const std::string& password_hash,
-                                  AccountId parent_id, int64_t now_ms) override;
-  Result<Account> GetAccount(AccountId id) override;
-  Result<Account> FindAccountByName(const std::string& name) override;
-  Result<std::vector<Account>> ListAccounts() override;
-  Result<void> SetPasswordHash(AccountId id, const std::string& password_hash) override;
-  Result<void> AddApiToken(AccountId id, const std::string& token_hash, const std::string& label,
-                           int64_t now_ms) override;
-  Result<AccountId> FindAccountByTokenHash(const std::string& token_hash) override;
-
-  Result<std::vector<Balance>> GetBalances(AccountId id) override;
-  Result<void> AdjustBalance(AccountId id, MessageType type, int64_t delta, const std::string& note,
-                             int64_t now_ms) override;
-  Result<void> SetBalanceMode(AccountId id, MessageType type, bool available,
-                              bool unlimited) override;
-  Result<int64_t> LedgerSumForMessage(const std::string& message_id) override;
-
-  Result<void> SetSender(AccountId id, const std::string& name, SenderStatus status,
-                         int64_t now_ms) override;
-  Result<std::optional<Sender>> GetSender(AccountId id, const std::string& name) override;
-  Result<std::vector<Sender>> ListSenders(AccountId id) override;
-  Result<void> AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) override;
-  Result<bool> IsBlacklisted(AccountId id, const std::string& phone) override;
+  // Accounts, tokens, balances, senders, the blacklist, the address book, the accounts area,
+  // inbound, media, payments and statistics, FTP and SQL API sources and the web panel are
+  // sql::SqlStore's (store/sql/, docs/adr/0027).
 
   Result<uint64_t> ReserveIdBlock(uint64_t count) override;
 
@@ -131,119 +115,10 @@ class PostgresStore final : public Store, public ClusterCoordinator {
   Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) override;
   Result<void> DeleteSmppOutbox(int64_t entry_id) override;
 
-  Result<Payment> RecordTopUp(const PaymentDraft& draft, int64_t now_ms) override;
-  Result<PaymentPage> ListPayments(AccountId id, int page, int limit) override;
-  Result<Payment> GetPayment(AccountId id, int64_t payment_id) override;
-  Result<Payment> MarkPaymentPaid(int64_t payment_id, int64_t now_ms) override;
-  Result<std::vector<StatRow>> QueryStats(const StatQuery& query) override;
-  // ---- address book (store.h) ----
-  Result<int64_t> CreateGroup(AccountId id, const std::string& name, int64_t now_ms) override;
-  Result<Group> GetGroup(AccountId id, int64_t group_id) override;
-  Result<GroupPage> ListGroups(const GroupQuery& query) override;
-  Result<void> RenameGroup(AccountId id, int64_t group_id, const std::string& name) override;
-  Result<void> DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) override;
-  Result<std::vector<ContactInGroup>> FindGroupsOfPhone(AccountId id,
-                                                        const std::string& phone) override;
-  Result<int64_t> CreateContact(const Contact& contact, int64_t now_ms) override;
-  Result<Contact> GetContact(AccountId id, int64_t contact_id) override;
-  Result<void> UpdateContact(const Contact& contact) override;
-  Result<void> DeleteContact(AccountId id, int64_t contact_id) override;
-  Result<ContactPage> ListContacts(const ContactQuery& query) override;
-  Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
-                                 const std::vector<Contact>& contacts, int64_t now_ms) override;
-  Result<std::vector<std::string>> RecipientPhones(
-      AccountId id, const std::vector<int64_t>& group_ids,
-      const std::vector<int64_t>& contact_ids) override;
-  Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
-                                 int64_t now_ms) override;
-  Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
-  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name, bool descending) override;
-  Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
-                              const std::string& text) override;
-  Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
-  Result<int64_t> AddBlacklistEntry(AccountId id, const std::string& phone,
-                                    int64_t now_ms) override;
-  Result<BlacklistPage> ListBlacklist(const BlacklistQuery& query) override;
-  Result<bool> RemoveFromBlacklist(AccountId id, const std::string& phone) override;
-  Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
-  // ---- media files and metered charges (postgres_store_media.cc) ----
-  Result<void> AddMediaFile(const MediaFile& file) override;
-  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id, bool with_data) override;
-  Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
-                                                std::optional<MessageType> type) override;
-  Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
-  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units, const std::string& note,
-                             int64_t now_ms) override;
-
   // ---- callbacks (postgres_store_callbacks.cc; ADR 0007) ----
-  Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
-  Result<AccountCallbacks> GetAccountCallbacks(AccountId id) override;
-  Result<bool> QueueMoCallback(const CallbackEntry& entry) override;
   Result<std::vector<CallbackEntry>> ClaimCallbacks(int64_t now_ms, int limit,
                                                     const std::string& owner,
                                                     int64_t lease_until_ms) override;
-  Result<void> AckCallback(int64_t entry_id) override;
-  Result<void> RetryCallback(int64_t entry_id, int64_t next_attempt_ms,
-                             const std::string& error) override;
-  Result<void> FailCallback(int64_t entry_id, const std::string& error) override;
-  Result<int64_t> ReleaseCallbackLeases(const std::string& owner, int64_t now_ms) override;
-  Result<std::vector<CallbackEntry>> ListCallbacks(AccountId id, int limit) override;
-  Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
-  Result<CallbackCounts> CountCallbacks() override;
-  // ---- accounts area (in_memory_store_accounts.cc / postgres_store_accounts.cc) ----
-  Result<AccountId> CreateSubaccount(const NewSubaccount& s) override;
-  Result<std::vector<Account>> ListSubaccounts(AccountId parent_id) override;
-  Result<Account> GetSubaccount(AccountId parent_id, AccountId id) override;
-  Result<void> SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
-                                  int64_t units, int64_t now_ms) override;
-  Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) override;
-  Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) override;
-  Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) override;
-  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text, int64_t now_ms) override;
-  Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) override;
-  Result<int64_t> AddSignup(const Signup& signup) override;
-  Result<std::vector<Signup>> ListSignups() override;
-  Result<void> ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) override;
-
-  // ---- inbound (docs/adr/0011) ----
-  Result<int64_t> AddInboundNumber(const InboundNumber& number) override;
-  Result<std::vector<InboundNumber>> ListInboundNumbers() override;
-  Result<void> DeleteInboundNumber(int64_t id) override;
-  Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
-                                                     const std::string& from_number,
-                                                     int64_t since_ms) override;
-  Result<InboxMessage> RecordIncoming(const InboxMessage& message) override;
-  Result<InboxPage> QueryInbox(const InboxQuery& query) override;
-  Result<InboxMessage> GetInboxMessage(AccountId id, int64_t inbox_id) override;
-  Result<int> TakePremiumAnswer(AccountId id, int64_t inbox_id) override;
-  Result<int64_t> AddQuiz(const Quiz& quiz) override;
-  Result<Quiz> GetQuiz(AccountId id, int64_t quiz_id) override;
-  Result<std::vector<IncomingPart>> AddIncomingPart(const IncomingPart& part) override;
-  Result<std::vector<IncomingPart>> ListIncomingParts() override;
-  Result<int64_t> QueueInjectedMo(const InjectedMo& mo) override;
-  Result<std::vector<InjectedMo>> ListInjectedMo(int limit) override;
-  Result<void> DeleteInjectedMo(int64_t id) override;
-
-  // ---- SQL API sources (postgres_store_sql.cc; docs/adr/0013) ----
-  Result<int64_t> CreateSqlSource(const SqlSource& source) override;
-  Result<std::vector<SqlSource>> ListSqlSources(AccountId account_id) override;
-  Result<void> DeleteSqlSource(AccountId account_id, int64_t source_id) override;
-  Result<void> SetSqlSourceStatus(int64_t source_id, const std::string& state,
-                                  const std::string& last_error, int64_t last_ok_ms,
-                                  int failures) override;
-  Result<std::vector<SqlRowClaim>> ClaimSqlRows(const std::vector<SqlRowClaim>& claims) override;
-  Result<std::vector<SqlPendingReport>> PendingSqlReports(int64_t source_id, int limit) override;
-  Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
-  Result<int> QueueSqlMo(const SqlMoEntry& entry) override;
-  Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
-  Result<void> AckSqlMo(int64_t entry_id) override;
-
-  // ---- web panel (postgres_store_panel.cc; docs/adr/0017) ----
-  Result<void> PutPanelSession(const PanelSession& session, int64_t now_ms) override;
-  Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;
-  Result<void> DeletePanelSession(const std::string& id_hash) override;
-  Result<void> SetPanelSetting(const std::string& key, const std::string& value) override;
-  Result<std::string> GetPanelSetting(const std::string& key) override;
 
   // ---- cluster (postgres_store_cluster.cc; docs/adr/0023) ----
   // ClaimDue (postgres_store_messages.cc) skips messages whose route hint names a
@@ -265,24 +140,8 @@ class PostgresStore final : public Store, public ClusterCoordinator {
   uint64_t commit_count() const;
   uint64_t retry_count() const;
 
-  // ---- FTP sources and file progress (postgres_store_ftp.cc) ----
-  Result<int64_t> AddFtpSource(const FtpSource& source) override;
-  Result<std::vector<FtpSource>> ListFtpSources(AccountId id) override;
-  Result<void> RemoveFtpSource(AccountId id, int64_t source_id) override;
-  Result<void> SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
-                                  const std::string& error) override;
-  Result<FtpFileState> GetFtpFile(int64_t source_id, const std::string& name) override;
-  Result<void> RecordFtpLines(int64_t source_id, const std::string& name,
-                              const std::vector<FtpLineResult>& lines, int64_t now_ms) override;
-  Result<void> FinishFtpFile(int64_t source_id, const std::string& name, int64_t now_ms) override;
-
  private:
   PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key);
-  // The row key of a message id; nullopt for an id that is not 10 lowercase
-  // hex characters (no such message).
-  std::optional<int64_t> SeqOf(const std::string& message_id) const;
-
-  const MessageIdCodec codec_;
   // Reads (readers_->With) and writes (writer_->Call) share one pool; the two
   // names keep the queries' code shaped like SqliteStore's.
   std::unique_ptr<postgres::Pool> pool_;

@@ -83,6 +83,10 @@ class Connection {
   // full disk or an I/O error, for example).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   int64_t Changes() const { return sqlite3_changes64(db_); }
+  // The rowid of the last INSERT (shaped like postgres::Connection's).
+  Result<int64_t> LastInsertId() const {
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
   sqlite3* db() const { return db_; }
   Error LastError(int rc, std::string_view what) const { return SqliteError(rc, what, db_); }
 

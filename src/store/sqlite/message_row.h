@@ -3,19 +3,18 @@
 // query that reads or inserts messages.
 
 #include "store/model.h"
+#include "store/sql/rows.h"
 #include "store/sqlite/connection.h"
 
 namespace bramka::store::sqlite {
 
-inline bool ValidMessageType(MessageType t) {
-  return static_cast<int>(t) <= static_cast<int>(MessageType::kLookup);
-}
+using sql::ValidMessageType;
 
 // The columns ReadMessage expects, in order, as a literal for SQL text.
 #define BRAMKA_MESSAGE_COLUMNS                                                            \
   "id, account_id, phone, sender, type, text, unicode, flash, speed, parts, cost_units, " \
   "status, reason, unique_id, stat_id, source, dlr_url, queued_ms, due_ms, sent_ms, "     \
-  "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, " \
+  "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, "   \
   "attachments"
 inline constexpr int kMessageColumnCount = 27;
 

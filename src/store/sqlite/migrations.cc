@@ -497,6 +497,11 @@ CREATE TABLE panel_settings (
 -- from the message (message_id) or from the inbox row (inbox_id) when it sends it.
 ALTER TABLE smpp_outbox ADD COLUMN inbox_id INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {18, "SQL API sources: the user column named as in PostgreSQL", R"sql(
+-- One SQL text for both engines (store/sql, docs/adr/0027): `user` is reserved in
+-- PostgreSQL, whose schema calls the column user_name.
+ALTER TABLE sql_sources RENAME COLUMN user TO user_name;
+)sql"},
 };
 
 }  // namespace

@@ -177,8 +177,7 @@ Result<std::vector<Sender>> InMemoryStore::ListSenders(AccountId id) {
   return out;
 }
 
-Result<void> InMemoryStore::AddToBlacklist(AccountId id, const std::string& phone,
-                                           int64_t now_ms) {
+Result<void> InMemoryStore::AddToBlacklist(AccountId id, const std::string& phone, int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (!accounts_.count(id)) return Fail(ErrorCode::kNotFound, "no such account");
   AddBlacklistLocked(id, phone, now_ms);

@@ -77,7 +77,6 @@ class InMemoryStore : public Store {
   Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
                                 const MessageReplacement& replacement, int64_t now_ms) override;
 
-
   Result<int64_t> CreateSmppUser(const SmppUser& user) override;
   Result<SmppUser> FindSmppUser(const std::string& system_id) override;
   Result<std::vector<SmppUser>> ListSmppUsers() override;
@@ -111,8 +110,7 @@ class InMemoryStore : public Store {
   Result<int64_t> CreateTemplate(AccountId id, const std::string& name, const std::string& text,
                                  int64_t now_ms) override;
   Result<Template> GetTemplate(AccountId id, int64_t template_id) override;
-  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name,
-                                              bool descending) override;
+  Result<std::vector<Template>> ListTemplates(AccountId id, bool by_name, bool descending) override;
   Result<void> UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
                               const std::string& text) override;
   Result<void> DeleteTemplate(AccountId id, int64_t template_id) override;
@@ -123,13 +121,12 @@ class InMemoryStore : public Store {
   Result<void> DeleteBlacklistEntry(AccountId id, int64_t entry_id) override;
   // ---- media files and metered charges (in_memory_store_media.cc) ----
   Result<void> AddMediaFile(const MediaFile& file) override;
-  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id,
-                                 bool with_data) override;
+  Result<MediaFile> GetMediaFile(AccountId id, const std::string& file_id, bool with_data) override;
   Result<std::vector<MediaFile>> ListMediaFiles(AccountId id,
                                                 std::optional<MessageType> type) override;
   Result<void> DeleteMediaFile(AccountId id, const std::string& file_id) override;
-  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units,
-                             const std::string& note, int64_t now_ms) override;
+  Result<void> ChargeBalance(AccountId id, MessageType type, int64_t units, const std::string& note,
+                             int64_t now_ms) override;
 
   // ---- callbacks (sqlite_store_callbacks.cc; ADR 0007) ----
   Result<void> SetAccountCallbacks(AccountId id, const AccountCallbacks& callbacks) override;
@@ -155,8 +152,7 @@ class InMemoryStore : public Store {
   Result<void> DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) override;
   Result<void> SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) override;
   Result<void> AddSender(AccountId id, const std::string& name, int64_t now_ms) override;
-  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text,
-                                    int64_t now_ms) override;
+  Result<int64_t> AddAccountMessage(AccountId id, const std::string& text, int64_t now_ms) override;
   Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) override;
   Result<int64_t> AddSignup(const Signup& signup) override;
   Result<std::vector<Signup>> ListSignups() override;
@@ -175,7 +171,6 @@ class InMemoryStore : public Store {
   Result<int> QueueSqlMo(const SqlMoEntry& entry) override;
   Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
   Result<void> AckSqlMo(int64_t entry_id) override;
-
 
   // ---- FTP sources and file progress (in_memory_store_ftp.cc) ----
   Result<int64_t> AddFtpSource(const FtpSource& source) override;
@@ -259,8 +254,8 @@ class InMemoryStore : public Store {
   // ---- address book (in_memory_store_addressbook.cc) ----
   int64_t AddBlacklistLocked(AccountId id, const std::string& phone, int64_t now_ms);
   int64_t GroupCountLocked(int64_t group_id) const;
-  std::map<int64_t, Group> groups_;        // count is computed on read
-  std::map<int64_t, Contact> contacts_;    // group_ids ascending
+  std::map<int64_t, Group> groups_;      // count is computed on read
+  std::map<int64_t, Contact> contacts_;  // group_ids ascending
   std::map<int64_t, Template> templates_;
   int64_t next_group_id_ = 1;
   int64_t next_contact_id_ = 1;

@@ -1,27 +1,24 @@
-// SqliteStore: FTP sources and their file progress (SMS via FTP, migration 9, ADR 0012).
+#pragma once
+// SqlStore<B>'s FTP sources and their file progress (SMS via FTP, SQLite migration 9,
+// docs/adr/0012).
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "store/sqlite/account_row.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/reader_pool.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
-
-using sqlite::Connection;
-using sqlite::Stmt;
-using sqlite::WriteContext;
-
-namespace {
+namespace bramka::store::sql {
 
 #define BRAMKA_FTP_COLUMNS                                                            \
   "id, account_id, host, port, username, password_sealed, directory, tls, ca_file, "  \
   "interval_s, text, sender, after, move_dir, created_ms, last_poll_ms, last_error, " \
   "files_processed, lines_processed"
 
-FtpSource ReadSource(const Stmt& s) {
+template <class Stmt>
+FtpSource ReadFtpSource(const Stmt& s) {
   FtpSource f;
   f.id = s.Int(0);
   f.account_id = s.Int(1);
@@ -45,19 +42,19 @@ FtpSource ReadSource(const Stmt& s) {
   return f;
 }
 
+template <class Connection>
 Result<bool> SourceExists(Connection& c, int64_t source_id) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT 1 FROM ftp_sources WHERE id = ?1"));
+  BRAMKA_ASSIGN_OR_RETURN(auto stmt, c.Prepare("SELECT 1 FROM ftp_sources WHERE id = ?1"));
   stmt.BindInt(1, source_id);
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
   stmt.Reset();
   return row;
 }
 
-}  // namespace
-
-Result<int64_t> SqliteStore::AddFtpSource(const FtpSource& s) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, s.account_id));
+template <class B>
+Result<int64_t> SqlStore<B>::AddFtpSource(const FtpSource& s) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, s.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
         ctx.conn.Prepare("INSERT INTO ftp_sources (account_id, host, port, username, "
@@ -79,12 +76,13 @@ Result<int64_t> SqliteStore::AddFtpSource(const FtpSource& s) {
         .BindText(13, s.move_dir)
         .BindInt(14, s.created_ms);
     BRAMKA_RETURN_IF_ERROR(insert.Run());
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(ctx.conn.db()));
+    return ctx.conn.LastInsertId();
   });
 }
 
-Result<std::vector<FtpSource>> SqliteStore::ListFtpSources(AccountId id) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<FtpSource>> {
+template <class B>
+Result<std::vector<FtpSource>> SqlStore<B>::ListFtpSources(AccountId id) {
+  return Read([&](Connection& c) -> Result<std::vector<FtpSource>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_FTP_COLUMNS " FROM ftp_sources "
                                                  "WHERE ?1 = 0 OR account_id = ?1 ORDER BY id"));
     stmt.BindInt(1, id);
@@ -96,15 +94,16 @@ Result<std::vector<FtpSource>> SqliteStore::ListFtpSources(AccountId id) {
         return row.take_error();
       }
       if (!*row) break;
-      out.push_back(ReadSource(stmt));
+      out.push_back(ReadFtpSource(stmt));
     }
     stmt.Reset();
     return out;
   });
 }
 
-Result<void> SqliteStore::RemoveFtpSource(AccountId id, int64_t source_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::RemoveFtpSource(AccountId id, int64_t source_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt del, ctx.conn.Prepare("DELETE FROM ftp_sources WHERE id = ?1 AND account_id = ?2"));
     del.BindInt(1, source_id).BindInt(2, id);
@@ -120,9 +119,10 @@ Result<void> SqliteStore::RemoveFtpSource(AccountId id, int64_t source_id) {
   });
 }
 
-Result<void> SqliteStore::SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
+template <class B>
+Result<void> SqlStore<B>::SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
                                              const std::string& error) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE ftp_sources SET last_poll_ms = ?2, "
                                                         "last_error = ?3 WHERE id = ?1"));
     stmt.BindInt(1, source_id).BindInt(2, poll_ms).BindText(3, error);
@@ -132,8 +132,9 @@ Result<void> SqliteStore::SetFtpSourceStatus(int64_t source_id, int64_t poll_ms,
   });
 }
 
-Result<FtpFileState> SqliteStore::GetFtpFile(int64_t source_id, const std::string& name) {
-  return readers_->With([&](Connection& c) -> Result<FtpFileState> {
+template <class B>
+Result<FtpFileState> SqlStore<B>::GetFtpFile(int64_t source_id, const std::string& name) {
+  return Read([&](Connection& c) -> Result<FtpFileState> {
     FtpFileState out;
     {
       BRAMKA_ASSIGN_OR_RETURN(
@@ -168,23 +169,24 @@ Result<FtpFileState> SqliteStore::GetFtpFile(int64_t source_id, const std::strin
   });
 }
 
-Result<void> SqliteStore::RecordFtpLines(int64_t source_id, const std::string& name,
+template <class B>
+Result<void> SqlStore<B>::RecordFtpLines(int64_t source_id, const std::string& name,
                                          const std::vector<FtpLineResult>& lines, int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(bool exists, SourceExists(ctx.conn, source_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such FTP source");
     {
       BRAMKA_ASSIGN_OR_RETURN(
-          Stmt file, ctx.conn.Prepare("INSERT OR IGNORE INTO ftp_files (source_id, name, done, "
-                                      "started_ms) VALUES (?1, ?2, 0, ?3)"));
+          Stmt file, ctx.conn.Prepare("INSERT INTO ftp_files (source_id, name, done, "
+                                      "started_ms) VALUES (?1, ?2, 0, ?3) ON CONFLICT DO NOTHING"));
       file.BindInt(1, source_id).BindText(2, name).BindInt(3, now_ms);
       BRAMKA_RETURN_IF_ERROR(file.Run());
     }
     int64_t added = 0;
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt insert,
-        ctx.conn.Prepare("INSERT OR IGNORE INTO ftp_lines (source_id, name, line, col, phone, "
-                         "message_id, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        Stmt insert, ctx.conn.Prepare("INSERT INTO ftp_lines (source_id, name, line, col, phone, "
+                                      "message_id, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                      "ON CONFLICT DO NOTHING"));
     for (const auto& l : lines) {
       insert.BindInt(1, source_id)
           .BindText(2, name)
@@ -205,15 +207,16 @@ Result<void> SqliteStore::RecordFtpLines(int64_t source_id, const std::string& n
   });
 }
 
-Result<void> SqliteStore::FinishFtpFile(int64_t source_id, const std::string& name,
+template <class B>
+Result<void> SqlStore<B>::FinishFtpFile(int64_t source_id, const std::string& name,
                                         int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(bool exists, SourceExists(ctx.conn, source_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such FTP source");
     {
       BRAMKA_ASSIGN_OR_RETURN(
-          Stmt file, ctx.conn.Prepare("INSERT OR IGNORE INTO ftp_files (source_id, name, done, "
-                                      "started_ms) VALUES (?1, ?2, 0, ?3)"));
+          Stmt file, ctx.conn.Prepare("INSERT INTO ftp_files (source_id, name, done, "
+                                      "started_ms) VALUES (?1, ?2, 0, ?3) ON CONFLICT DO NOTHING"));
       file.BindInt(1, source_id).BindText(2, name).BindInt(3, now_ms);
       BRAMKA_RETURN_IF_ERROR(file.Run());
     }
@@ -231,4 +234,4 @@ Result<void> SqliteStore::FinishFtpFile(int64_t source_id, const std::string& na
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

@@ -1,26 +1,19 @@
-// SqliteStore: media files (files/*) and metered balance charges (HLR, lookup).
+#pragma once
+// SqlStore<B>'s media files (files/*) and metered balance charges (HLR, lookup).
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "common/ids.h"
-#include "store/sqlite/account_row.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/message_row.h"
-#include "store/sqlite/reader_pool.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
-
-using sqlite::Connection;
-using sqlite::Stmt;
-using sqlite::WriteContext;
-
-namespace {
+namespace bramka::store::sql {
 
 #define BRAMKA_MEDIA_COLUMNS "id, account_id, type, name, content_type, size, created_ms"
 
+template <class Stmt>
 MediaFile ReadMediaFile(const Stmt& s) {
   MediaFile f;
   s.TextInto(0, f.id);
@@ -33,11 +26,12 @@ MediaFile ReadMediaFile(const Stmt& s) {
   return f;
 }
 
-bool IsMediaType(MessageType t) { return t == MessageType::kMms || t == MessageType::kVoice; }
+inline bool IsMediaType(MessageType t) {
+  return t == MessageType::kMms || t == MessageType::kVoice;
+}
 
-}  // namespace
-
-Result<void> SqliteStore::AddMediaFile(const MediaFile& file) {
+template <class B>
+Result<void> SqlStore<B>::AddMediaFile(const MediaFile& file) {
   if (!MessageIdCodec::IsWellFormed(file.id)) {
     return Fail(ErrorCode::kInvalidArgument, "media file id must be 10 lowercase hex characters");
   }
@@ -46,8 +40,8 @@ Result<void> SqliteStore::AddMediaFile(const MediaFile& file) {
   if (file.size != static_cast<int64_t>(file.data.size())) {
     return Fail(ErrorCode::kInvalidArgument, "media file size differs from its data");
   }
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, file.account_id));
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
+    BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, file.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
         ctx.conn.Prepare("INSERT INTO media_files (id, account_id, type, name, content_type, size, "
@@ -68,9 +62,10 @@ Result<void> SqliteStore::AddMediaFile(const MediaFile& file) {
   });
 }
 
-Result<MediaFile> SqliteStore::GetMediaFile(AccountId id, const std::string& file_id,
+template <class B>
+Result<MediaFile> SqlStore<B>::GetMediaFile(AccountId id, const std::string& file_id,
                                             bool with_data) {
-  return readers_->With([&](Connection& c) -> Result<MediaFile> {
+  return Read([&](Connection& c) -> Result<MediaFile> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, with_data ? c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS ", data FROM media_files "
                                          "WHERE id = ?1 AND account_id = ?2")
@@ -89,9 +84,10 @@ Result<MediaFile> SqliteStore::GetMediaFile(AccountId id, const std::string& fil
   });
 }
 
-Result<std::vector<MediaFile>> SqliteStore::ListMediaFiles(AccountId id,
+template <class B>
+Result<std::vector<MediaFile>> SqlStore<B>::ListMediaFiles(AccountId id,
                                                            std::optional<MessageType> type) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<MediaFile>> {
+  return Read([&](Connection& c) -> Result<std::vector<MediaFile>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MEDIA_COLUMNS " FROM media_files "
                                                  "WHERE account_id = ?1 AND (?2 < 0 OR type = ?2) "
                                                  "ORDER BY created_ms, id"));
@@ -111,8 +107,9 @@ Result<std::vector<MediaFile>> SqliteStore::ListMediaFiles(AccountId id,
   });
 }
 
-Result<void> SqliteStore::DeleteMediaFile(AccountId id, const std::string& file_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteMediaFile(AccountId id, const std::string& file_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("DELETE FROM media_files WHERE id = ?1 AND account_id = ?2"));
     stmt.BindText(1, file_id).BindInt(2, id);
@@ -122,11 +119,12 @@ Result<void> SqliteStore::DeleteMediaFile(AccountId id, const std::string& file_
   });
 }
 
-Result<void> SqliteStore::ChargeBalance(AccountId id, MessageType type, int64_t units,
+template <class B>
+Result<void> SqlStore<B>::ChargeBalance(AccountId id, MessageType type, int64_t units,
                                         const std::string& note, int64_t now_ms) {
-  if (!sqlite::ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+  if (!ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
   if (units <= 0) return Fail(ErrorCode::kInvalidArgument, "a charge must be positive");
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     bool unlimited = false;
     int64_t have = 0;
     {
@@ -162,4 +160,4 @@ Result<void> SqliteStore::ChargeBalance(AccountId id, MessageType type, int64_t 
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

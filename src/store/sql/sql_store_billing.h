@@ -1,28 +1,23 @@
-// SqliteStore: payments (top-up invoices) and sending statistics.
+#pragma once
+// SqlStore<B>'s payments (top-up invoices) and sending statistics.
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "store/sqlite/connection.h"
-#include "store/sqlite/message_row.h"
-#include "store/sqlite/reader_pool.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
+namespace bramka::store::sql {
 
-using sqlite::Connection;
-using sqlite::Stmt;
-using sqlite::WriteContext;
-
-namespace {
-
-#define BRAMKA_PAYMENT_COLUMNS                                                                 \
+#define BRAMKA_PAYMENT_COLUMNS                                                                \
   "id, account_id, number, type, units, net_grosze, vat_percent, total_grosze, paid_grosze, " \
   "issued_ms, due_ms, paid_ms, note"
 
+template <class Stmt>
 Payment ReadPayment(const Stmt& s) {
   Payment p;
   p.id = s.Int(0);
@@ -41,25 +36,25 @@ Payment ReadPayment(const Stmt& s) {
   return p;
 }
 
+template <class Connection>
 Result<Payment> SelectPayment(Connection& c, int64_t payment_id) {
   BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt, c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments WHERE id = ?1"));
+      auto stmt, c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments WHERE id = ?1"));
   stmt.BindInt(1, payment_id);
   BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return Fail(ErrorCode::kNotFound, "no such payment");
   return ReadPayment(stmt);
 }
 
-}  // namespace
-
-Result<Payment> SqliteStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms) {
+template <class B>
+Result<Payment> SqlStore<B>::RecordTopUp(const PaymentDraft& d, int64_t now_ms) {
   if (d.units <= 0) return Fail(ErrorCode::kInvalidArgument, "top-up units must be positive");
   if (d.net_grosze < 0 || d.total_grosze < 0) {
     return Fail(ErrorCode::kInvalidArgument, "a price cannot be negative");
   }
   if (d.period.empty()) return Fail(ErrorCode::kInvalidArgument, "invoice period missing");
-  if (!sqlite::ValidMessageType(d.type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
-  return writer_->Call<Payment>([&](WriteContext& ctx) -> Result<Payment> {
+  if (!ValidMessageType(d.type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
+  return Write<Payment>([&](WriteContext& ctx) -> Result<Payment> {
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt credit,
                               ctx.conn.Prepare("UPDATE balances SET units = units + ?3 "
@@ -70,9 +65,9 @@ Result<Payment> SqliteStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms) 
     }
     int64_t seq = 0;
     {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt next, ctx.conn.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments "
-                                      "WHERE period = ?1"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt next,
+                              ctx.conn.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments "
+                                               "WHERE period = ?1"));
       next.BindText(1, d.period);
       BRAMKA_ASSIGN_OR_RETURN(bool row, next.Step());
       seq = row ? next.Int(0) : 1;
@@ -92,7 +87,7 @@ Result<Payment> SqliteStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms) 
       insert.BindInt(13, d.paid ? now_ms : 0).BindText(14, d.note);
       BRAMKA_RETURN_IF_ERROR(insert.Run());
     }
-    const int64_t payment_id = sqlite3_last_insert_rowid(ctx.conn.db());
+    BRAMKA_ASSIGN_OR_RETURN(const int64_t payment_id, ctx.conn.LastInsertId());
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt ledger, ctx.conn.Prepare("INSERT INTO ledger (account_id, type, delta, note, at_ms) "
@@ -106,8 +101,9 @@ Result<Payment> SqliteStore::RecordTopUp(const PaymentDraft& d, int64_t now_ms) 
   });
 }
 
-Result<PaymentPage> SqliteStore::ListPayments(AccountId id, int page, int limit) {
-  return readers_->With([&](Connection& c) -> Result<PaymentPage> {
+template <class B>
+Result<PaymentPage> SqlStore<B>::ListPayments(AccountId id, int page, int limit) {
+  return Read([&](Connection& c) -> Result<PaymentPage> {
     PaymentPage out;
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt count,
@@ -116,9 +112,9 @@ Result<PaymentPage> SqliteStore::ListPayments(AccountId id, int page, int limit)
       BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
       out.total = row ? count.Int(0) : 0;
     }
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments "
-                             "WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            c.Prepare("SELECT " BRAMKA_PAYMENT_COLUMNS " FROM payments "
+                                      "WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"));
     const int64_t offset = limit > 0 ? static_cast<int64_t>(std::max(page, 1) - 1) * limit : 0;
     stmt.BindInt(1, id).BindInt(2, limit > 0 ? limit : -1).BindInt(3, offset);
     while (true) {
@@ -130,16 +126,18 @@ Result<PaymentPage> SqliteStore::ListPayments(AccountId id, int page, int limit)
   });
 }
 
-Result<Payment> SqliteStore::GetPayment(AccountId id, int64_t payment_id) {
-  return readers_->With([&](Connection& c) -> Result<Payment> {
+template <class B>
+Result<Payment> SqlStore<B>::GetPayment(AccountId id, int64_t payment_id) {
+  return Read([&](Connection& c) -> Result<Payment> {
     BRAMKA_ASSIGN_OR_RETURN(Payment p, SelectPayment(c, payment_id));
     if (p.account_id != id) return Fail(ErrorCode::kNotFound, "no such payment");
     return p;
   });
 }
 
-Result<Payment> SqliteStore::MarkPaymentPaid(int64_t payment_id, int64_t now_ms) {
-  return writer_->Call<Payment>([&](WriteContext& ctx) -> Result<Payment> {
+template <class B>
+Result<Payment> SqlStore<B>::MarkPaymentPaid(int64_t payment_id, int64_t now_ms) {
+  return Write<Payment>([&](WriteContext& ctx) -> Result<Payment> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt pay, ctx.conn.Prepare("UPDATE payments SET paid_ms = ?2, paid_grosze = total_grosze "
                                    "WHERE id = ?1 AND paid_ms = 0"));
@@ -149,17 +147,19 @@ Result<Payment> SqliteStore::MarkPaymentPaid(int64_t payment_id, int64_t now_ms)
   });
 }
 
-Result<std::vector<StatRow>> SqliteStore::QueryStats(const StatQuery& q) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<StatRow>> {
+template <class B>
+Result<std::vector<StatRow>> SqlStore<B>::QueryStats(const StatQuery& q) {
+  return Read([&](Connection& c) -> Result<std::vector<StatRow>> {
     // The first message of each request (lowest seq) names its type, text and source.
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         c.Prepare("SELECT g.stat_id, m.type, g.first_ms, g.last_ms, g.delivered, g.pending, "
                   "g.undelivered, g.unsent, m.text, m.source FROM ("
                   "  SELECT stat_id, MIN(seq) AS first_seq, MIN(queued_ms) AS first_ms, "
-                  "    MAX(queued_ms) AS last_ms, SUM(status = 3) AS delivered, "
-                  "    SUM(status IN (0, 1, 2)) AS pending, SUM(status = 4) AS undelivered, "
-                  "    SUM(status = 5) AS unsent "
+                  "    MAX(queued_ms) AS last_ms, COUNT(*) FILTER (WHERE status = 3) AS delivered, "
+                  "    COUNT(*) FILTER (WHERE status IN (0, 1, 2)) AS pending, "
+                  "    COUNT(*) FILTER (WHERE status = 4) AS undelivered, "
+                  "    COUNT(*) FILTER (WHERE status = 5) AS unsent "
                   "  FROM messages WHERE account_id = ?1 AND status <> 6 "
                   "    AND queued_ms >= ?2 AND queued_ms <= ?3 AND (?4 < 0 OR type = ?4) "
                   "  GROUP BY stat_id) g "
@@ -189,4 +189,4 @@ Result<std::vector<StatRow>> SqliteStore::QueryStats(const StatQuery& q) {
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

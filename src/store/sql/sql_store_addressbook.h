@@ -1,35 +1,29 @@
-// PostgresStore: the address book — groups, contacts, templates, blacklist entries
-// (tables of migration 3).
+#pragma once
+// SqlStore<B>'s address book: groups, contacts, templates, blacklist entries
+// (SQLite migration 3, PostgreSQL migration 1). Included only by the files
+// that instantiate SqlStore (see sql_store.h).
 
 #include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "store/postgres/connection.h"
-#include "store/postgres/pool.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
+namespace bramka::store::sql {
 
-using postgres::Connection;
-using postgres::Stmt;
-using postgres::WriteContext;
-
-namespace {
-
-Error GroupNotFound(int64_t id) {
+inline Error GroupNotFound(int64_t id) {
   return MakeError(ErrorCode::kNotFound, "group " + std::to_string(id) + " not found");
 }
-Error ContactNotFound(int64_t id) {
+inline Error ContactNotFound(int64_t id) {
   return MakeError(ErrorCode::kNotFound, "contact " + std::to_string(id) + " not found");
 }
-Error TemplateNotFound(int64_t id) {
+inline Error TemplateNotFound(int64_t id) {
   return MakeError(ErrorCode::kNotFound, "template " + std::to_string(id) + " not found");
 }
 
 // An insert that names an unknown account fails its foreign key: kNotFound.
-Result<void> AccountMissingIsNotFound(Result<void> r) {
+inline Result<void> AccountMissingIsNotFound(Result<void> r) {
   if (!r.ok() && r.error().code == ErrorCode::kNotFound) {
     return Fail(ErrorCode::kNotFound, "no such account");
   }
@@ -37,7 +31,7 @@ Result<void> AccountMissingIsNotFound(Result<void> r) {
 }
 
 // ASCII lower-case, as SQLite's lower() without ICU (store.h's search rule).
-std::string Lower(std::string_view s) {
+inline std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -45,17 +39,17 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-int64_t Offset(int page, int limit) {
+inline int64_t Offset(int page, int limit) {
   return limit <= 0 ? 0 : static_cast<int64_t>(std::max(page, 1) - 1) * limit;
 }
 
-std::vector<int64_t> SortedUnique(std::vector<int64_t> ids) {
+inline std::vector<int64_t> SortedUnique(std::vector<int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
-std::vector<int64_t> ParseIdList(const std::string& csv) {
+inline std::vector<int64_t> ParseIdList(const std::string& csv) {
   std::vector<int64_t> out;
   size_t start = 0;
   while (start < csv.size()) {
@@ -69,11 +63,11 @@ std::vector<int64_t> ParseIdList(const std::string& csv) {
 }
 
 // Fails with kNotFound naming the first group that is not the account's.
-Result<void> CheckGroupsOwned(Connection& conn, AccountId account,
-                              const std::vector<int64_t>& ids) {
+template <class Conn>
+Result<void> CheckGroupsOwned(Conn& conn, AccountId account, const std::vector<int64_t>& ids) {
   for (int64_t gid : ids) {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, conn.Prepare("SELECT 1 FROM address_groups WHERE id = ?1 AND account_id = ?2"));
+        auto stmt, conn.Prepare("SELECT 1 FROM address_groups WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, gid).BindInt(2, account);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(GroupNotFound(gid));
@@ -81,10 +75,10 @@ Result<void> CheckGroupsOwned(Connection& conn, AccountId account,
   return Ok();
 }
 
-Result<void> AddMemberships(Connection& conn, int64_t contact_id,
-                            const std::vector<int64_t>& group_ids) {
+template <class Conn>
+Result<void> AddMemberships(Conn& conn, int64_t contact_id, const std::vector<int64_t>& group_ids) {
   for (int64_t gid : group_ids) {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+    BRAMKA_ASSIGN_OR_RETURN(auto stmt,
                             conn.Prepare("INSERT INTO contact_memberships (group_id, contact_id) "
                                          "VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
     stmt.BindInt(1, gid).BindInt(2, contact_id);
@@ -93,10 +87,10 @@ Result<void> AddMemberships(Connection& conn, int64_t contact_id,
   return Ok();
 }
 
-Result<int64_t> InsertContact(Connection& conn, const Contact& c, AccountId account,
-                              int64_t now_ms) {
+template <class Conn>
+Result<int64_t> InsertContact(Conn& conn, const Contact& c, AccountId account, int64_t now_ms) {
   BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt,
+      auto stmt,
       conn.Prepare("INSERT INTO contacts (account_id, phone, email, company, first_name, "
                    "last_name, tax_id, address, city, description, created_ms) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
@@ -115,12 +109,17 @@ Result<int64_t> InsertContact(Connection& conn, const Contact& c, AccountId acco
   return conn.LastInsertId();
 }
 
-#define BRAMKA_CONTACT_COLUMNS                                                            \
-  "id, account_id, phone, email, company, first_name, last_name, tax_id, address, city, " \
-  "description, created_ms, "                                                             \
-  "(SELECT string_agg(group_id::TEXT, ',' ORDER BY group_id) FROM contact_memberships m " \
-  "WHERE m.contact_id = contacts.id)"
+// The contact columns ReadContact reads; the last is the engine's list of the
+// contact's group ids (B::kGroupIdList).
+template <class B>
+std::string ContactColumns() {
+  return std::string(
+             "id, account_id, phone, email, company, first_name, last_name, tax_id, address, "
+             "city, description, created_ms, ") +
+         B::kGroupIdList;
+}
 
+template <class Stmt>
 Contact ReadContact(const Stmt& s) {
   Contact c;
   c.id = s.Int(0);
@@ -143,9 +142,12 @@ Contact ReadContact(const Stmt& s) {
   "id, account_id, name, created_ms, " \
   "(SELECT COUNT(*) FROM contact_memberships m WHERE m.group_id = address_groups.id)"
 
-Group ReadGroup(const Stmt& s) { return Group{s.Int(0), s.Int(1), s.Text(2), s.Int(4), s.Int(3)}; }
+template <class Stmt>
+Group ReadGroup(const Stmt& s) {
+  return Group{s.Int(0), s.Int(1), s.Text(2), s.Int(4), s.Int(3)};
+}
 
-const char* ContactSortColumn(ContactSort sort) {
+inline const char* ContactSortColumn(ContactSort sort) {
   switch (sort) {
     case ContactSort::kFirstName:
       return "first_name";
@@ -184,6 +186,7 @@ const char* ContactSortColumn(ContactSort sort) {
   " AND (?3 <> 2 OR NOT EXISTS (SELECT 1 FROM contact_memberships m"            \
   " WHERE m.contact_id = contacts.id))"
 
+template <class Stmt>
 void BindContactWhere(Stmt& stmt, const ContactQuery& q, const std::string& needle) {
   stmt.BindInt(1, q.account_id)
       .BindText(2, needle)
@@ -191,12 +194,11 @@ void BindContactWhere(Stmt& stmt, const ContactQuery& q, const std::string& need
       .BindInt(4, q.group_id);
 }
 
-}  // namespace
-
 // ---- groups ----------------------------------------------------------------------
 
-Result<int64_t> PostgresStore::CreateGroup(AccountId id, const std::string& name, int64_t now_ms) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::CreateGroup(AccountId id, const std::string& name, int64_t now_ms) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO address_groups (account_id, name, created_ms) "
                                     "VALUES (?1, ?2, ?3)"));
@@ -206,8 +208,9 @@ Result<int64_t> PostgresStore::CreateGroup(AccountId id, const std::string& name
   });
 }
 
-Result<Group> PostgresStore::GetGroup(AccountId id, int64_t group_id) {
-  return readers_->With([&](Connection& c) -> Result<Group> {
+template <class B>
+Result<Group> SqlStore<B>::GetGroup(AccountId id, int64_t group_id) {
+  return Read([&](Connection& c) -> Result<Group> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_GROUP_COLUMNS " FROM address_groups "
                                       "WHERE id = ?1 AND account_id = ?2"));
@@ -218,9 +221,10 @@ Result<Group> PostgresStore::GetGroup(AccountId id, int64_t group_id) {
   });
 }
 
-Result<GroupPage> PostgresStore::ListGroups(const GroupQuery& query) {
+template <class B>
+Result<GroupPage> SqlStore<B>::ListGroups(const GroupQuery& query) {
   const std::string needle = Lower(query.search);
-  return readers_->With([&](Connection& c) -> Result<GroupPage> {
+  return Read([&](Connection& c) -> Result<GroupPage> {
     GroupPage page;
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt count,
@@ -250,8 +254,9 @@ Result<GroupPage> PostgresStore::ListGroups(const GroupQuery& query) {
   });
 }
 
-Result<void> PostgresStore::RenameGroup(AccountId id, int64_t group_id, const std::string& name) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::RenameGroup(AccountId id, int64_t group_id, const std::string& name) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         ctx.conn.Prepare("UPDATE address_groups SET name = ?3 WHERE id = ?1 AND account_id = ?2"));
@@ -262,8 +267,9 @@ Result<void> PostgresStore::RenameGroup(AccountId id, int64_t group_id, const st
   });
 }
 
-Result<void> PostgresStore::DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteGroup(AccountId id, int64_t group_id, bool delete_contacts) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(CheckGroupsOwned(ctx.conn, id, {group_id}));
     if (delete_contacts) {
       BRAMKA_ASSIGN_OR_RETURN(
@@ -286,9 +292,10 @@ Result<void> PostgresStore::DeleteGroup(AccountId id, int64_t group_id, bool del
   });
 }
 
-Result<std::vector<ContactInGroup>> PostgresStore::FindGroupsOfPhone(AccountId id,
-                                                                     const std::string& phone) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<ContactInGroup>> {
+template <class B>
+Result<std::vector<ContactInGroup>> SqlStore<B>::FindGroupsOfPhone(AccountId id,
+                                                                   const std::string& phone) {
+  return Read([&](Connection& c) -> Result<std::vector<ContactInGroup>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT contacts.id, g.id, g.name FROM contacts "
                                       "JOIN contact_memberships m ON m.contact_id = contacts.id "
@@ -307,9 +314,10 @@ Result<std::vector<ContactInGroup>> PostgresStore::FindGroupsOfPhone(AccountId i
 
 // ---- contacts ----------------------------------------------------------------------
 
-Result<int64_t> PostgresStore::CreateContact(const Contact& contact, int64_t now_ms) {
+template <class B>
+Result<int64_t> SqlStore<B>::CreateContact(const Contact& contact, int64_t now_ms) {
   const std::vector<int64_t> groups = SortedUnique(contact.group_ids);
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_RETURN_IF_ERROR(CheckGroupsOwned(ctx.conn, contact.account_id, groups));
     BRAMKA_ASSIGN_OR_RETURN(int64_t cid,
                             InsertContact(ctx.conn, contact, contact.account_id, now_ms));
@@ -318,11 +326,13 @@ Result<int64_t> PostgresStore::CreateContact(const Contact& contact, int64_t now
   });
 }
 
-Result<Contact> PostgresStore::GetContact(AccountId id, int64_t contact_id) {
-  return readers_->With([&](Connection& c) -> Result<Contact> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                            c.Prepare("SELECT " BRAMKA_CONTACT_COLUMNS
-                                      " FROM contacts WHERE id = ?1 AND account_id = ?2"));
+template <class B>
+Result<Contact> SqlStore<B>::GetContact(AccountId id, int64_t contact_id) {
+  // Static storage: Prepare caches by the text's address.
+  static const std::string sql =
+      "SELECT " + ContactColumns<B>() + " FROM contacts WHERE id = ?1 AND account_id = ?2";
+  return Read([&](Connection& c) -> Result<Contact> {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare(sql.c_str()));
     stmt.BindInt(1, contact_id).BindInt(2, id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return Fail(ContactNotFound(contact_id));
@@ -330,9 +340,10 @@ Result<Contact> PostgresStore::GetContact(AccountId id, int64_t contact_id) {
   });
 }
 
-Result<void> PostgresStore::UpdateContact(const Contact& contact) {
+template <class B>
+Result<void> SqlStore<B>::UpdateContact(const Contact& contact) {
   const std::vector<int64_t> groups = SortedUnique(contact.group_ids);
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         ctx.conn.Prepare("UPDATE contacts SET phone = ?3, email = ?4, company = ?5, "
@@ -360,8 +371,9 @@ Result<void> PostgresStore::UpdateContact(const Contact& contact) {
   });
 }
 
-Result<void> PostgresStore::DeleteContact(AccountId id, int64_t contact_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteContact(AccountId id, int64_t contact_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt del,
@@ -379,9 +391,10 @@ Result<void> PostgresStore::DeleteContact(AccountId id, int64_t contact_id) {
   });
 }
 
-Result<ContactPage> PostgresStore::ListContacts(const ContactQuery& query) {
+template <class B>
+Result<ContactPage> SqlStore<B>::ListContacts(const ContactQuery& query) {
   const std::string needle = Lower(query.search);
-  return readers_->With([&](Connection& c) -> Result<ContactPage> {
+  return Read([&](Connection& c) -> Result<ContactPage> {
     ContactPage page;
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt count,
@@ -392,7 +405,7 @@ Result<ContactPage> PostgresStore::ListContacts(const ContactQuery& query) {
     }
     const char* dir = query.descending ? " DESC" : " ASC";
     std::string sql =
-        "SELECT " BRAMKA_CONTACT_COLUMNS " FROM contacts" BRAMKA_CONTACT_WHERE " ORDER BY ";
+        "SELECT " + ContactColumns<B>() + " FROM contacts" BRAMKA_CONTACT_WHERE " ORDER BY ";
     if (const char* column = ContactSortColumn(query.sort)) sql += std::string(column) + dir + ", ";
     sql += std::string("id") + dir + " LIMIT ?5 OFFSET ?6";
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.PrepareDynamic(sql));
@@ -408,10 +421,10 @@ Result<ContactPage> PostgresStore::ListContacts(const ContactQuery& query) {
   });
 }
 
-Result<int64_t> PostgresStore::ImportContacts(AccountId id, const std::string& group_name,
-                                              const std::vector<Contact>& contacts,
-                                              int64_t now_ms) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::ImportContacts(AccountId id, const std::string& group_name,
+                                            const std::vector<Contact>& contacts, int64_t now_ms) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt group, ctx.conn.Prepare("INSERT INTO address_groups (account_id, name, created_ms) "
                                      "VALUES (?1, ?2, ?3)"));
@@ -426,9 +439,10 @@ Result<int64_t> PostgresStore::ImportContacts(AccountId id, const std::string& g
   });
 }
 
-Result<std::vector<std::string>> PostgresStore::RecipientPhones(
+template <class B>
+Result<std::vector<std::string>> SqlStore<B>::RecipientPhones(
     AccountId id, const std::vector<int64_t>& group_ids, const std::vector<int64_t>& contact_ids) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<std::string>> {
+  return Read([&](Connection& c) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
     for (int64_t gid : group_ids) {
       BRAMKA_RETURN_IF_ERROR(CheckGroupsOwned(c, id, {gid}));
@@ -457,9 +471,10 @@ Result<std::vector<std::string>> PostgresStore::RecipientPhones(
 
 // ---- templates ------------------------------------------------------------------------
 
-Result<int64_t> PostgresStore::CreateTemplate(AccountId id, const std::string& name,
-                                              const std::string& text, int64_t now_ms) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::CreateTemplate(AccountId id, const std::string& name,
+                                            const std::string& text, int64_t now_ms) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO templates (account_id, name, text, created_ms) "
                                     "VALUES (?1, ?2, ?3, ?4)"));
@@ -469,8 +484,9 @@ Result<int64_t> PostgresStore::CreateTemplate(AccountId id, const std::string& n
   });
 }
 
-Result<Template> PostgresStore::GetTemplate(AccountId id, int64_t template_id) {
-  return readers_->With([&](Connection& c) -> Result<Template> {
+template <class B>
+Result<Template> SqlStore<B>::GetTemplate(AccountId id, int64_t template_id) {
+  return Read([&](Connection& c) -> Result<Template> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT id, account_id, name, text, created_ms "
                                       "FROM templates WHERE id = ?1 AND account_id = ?2"));
@@ -481,9 +497,10 @@ Result<Template> PostgresStore::GetTemplate(AccountId id, int64_t template_id) {
   });
 }
 
-Result<std::vector<Template>> PostgresStore::ListTemplates(AccountId id, bool by_name,
-                                                           bool descending) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<Template>> {
+template <class B>
+Result<std::vector<Template>> SqlStore<B>::ListTemplates(AccountId id, bool by_name,
+                                                         bool descending) {
+  return Read([&](Connection& c) -> Result<std::vector<Template>> {
     const char* dir = descending ? " DESC" : " ASC";
     std::string sql =
         "SELECT id, account_id, name, text, created_ms FROM templates WHERE account_id = ?1 "
@@ -501,9 +518,10 @@ Result<std::vector<Template>> PostgresStore::ListTemplates(AccountId id, bool by
   });
 }
 
-Result<void> PostgresStore::UpdateTemplate(AccountId id, int64_t template_id,
-                                           const std::string& name, const std::string& text) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::UpdateTemplate(AccountId id, int64_t template_id, const std::string& name,
+                                         const std::string& text) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE templates SET name = ?3, text = ?4 "
                                                         "WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, template_id).BindInt(2, id).BindText(3, name).BindText(4, text);
@@ -513,8 +531,9 @@ Result<void> PostgresStore::UpdateTemplate(AccountId id, int64_t template_id,
   });
 }
 
-Result<void> PostgresStore::DeleteTemplate(AccountId id, int64_t template_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteTemplate(AccountId id, int64_t template_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("DELETE FROM templates WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, template_id).BindInt(2, id);
@@ -526,9 +545,10 @@ Result<void> PostgresStore::DeleteTemplate(AccountId id, int64_t template_id) {
 
 // ---- blacklist entries ------------------------------------------------------------------
 
-Result<int64_t> PostgresStore::AddBlacklistEntry(AccountId id, const std::string& phone,
-                                                 int64_t now_ms) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::AddBlacklistEntry(AccountId id, const std::string& phone,
+                                               int64_t now_ms) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt insert, ctx.conn.Prepare("INSERT INTO blacklist (account_id, phone, created_ms) "
@@ -546,8 +566,9 @@ Result<int64_t> PostgresStore::AddBlacklistEntry(AccountId id, const std::string
   });
 }
 
-Result<BlacklistPage> PostgresStore::ListBlacklist(const BlacklistQuery& query) {
-  return readers_->With([&](Connection& c) -> Result<BlacklistPage> {
+template <class B>
+Result<BlacklistPage> SqlStore<B>::ListBlacklist(const BlacklistQuery& query) {
+  return Read([&](Connection& c) -> Result<BlacklistPage> {
     BlacklistPage page;
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt count, c.Prepare("SELECT COUNT(*) FROM blacklist "
@@ -574,8 +595,9 @@ Result<BlacklistPage> PostgresStore::ListBlacklist(const BlacklistQuery& query) 
   });
 }
 
-Result<bool> PostgresStore::RemoveFromBlacklist(AccountId id, const std::string& phone) {
-  return writer_->Call<bool>([&](WriteContext& ctx) -> Result<bool> {
+template <class B>
+Result<bool> SqlStore<B>::RemoveFromBlacklist(AccountId id, const std::string& phone) {
+  return Write<bool>([&](WriteContext& ctx) -> Result<bool> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("DELETE FROM blacklist WHERE account_id = ?1 AND phone = ?2"));
     stmt.BindInt(1, id).BindText(2, phone);
@@ -584,8 +606,9 @@ Result<bool> PostgresStore::RemoveFromBlacklist(AccountId id, const std::string&
   });
 }
 
-Result<void> PostgresStore::DeleteBlacklistEntry(AccountId id, int64_t entry_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteBlacklistEntry(AccountId id, int64_t entry_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("DELETE FROM blacklist WHERE id = ?1 AND account_id = ?2"));
     stmt.BindInt(1, entry_id).BindInt(2, id);
@@ -598,4 +621,7 @@ Result<void> PostgresStore::DeleteBlacklistEntry(AccountId id, int64_t entry_id)
   });
 }
 
-}  // namespace bramka::store
+#undef BRAMKA_GROUP_COLUMNS
+#undef BRAMKA_CONTACT_WHERE
+
+}  // namespace bramka::store::sql

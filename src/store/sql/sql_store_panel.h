@@ -1,30 +1,32 @@
-// SqliteStore: web panel sessions and settings (migration 12, docs/adr/0017).
+#pragma once
+// SqlStore<B>'s web panel sessions and settings (SQLite migration 12, PostgreSQL migration 2,
+// docs/adr/0017).
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "store/sqlite/account_row.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/reader_pool.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
+namespace bramka::store::sql {
 
-using sqlite::Connection;
-using sqlite::Stmt;
-using sqlite::WriteContext;
-
-Result<void> SqliteStore::PutPanelSession(const PanelSession& s, int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    if (s.account_id != 0) BRAMKA_RETURN_IF_ERROR(sqlite::RequireAccount(ctx.conn, s.account_id));
+template <class B>
+Result<void> SqlStore<B>::PutPanelSession(const PanelSession& s, int64_t now_ms) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
+    if (s.account_id != 0) BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, s.account_id));
     BRAMKA_ASSIGN_OR_RETURN(Stmt purge,
                             ctx.conn.Prepare("DELETE FROM panel_sessions WHERE expires_ms <= ?1"));
     purge.BindInt(1, now_ms);
     BRAMKA_RETURN_IF_ERROR(purge.Run());
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
-        ctx.conn.Prepare("INSERT OR REPLACE INTO panel_sessions (id_hash, account_id, csrf_token, "
-                         "created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)"));
+        ctx.conn.Prepare(
+            "INSERT INTO panel_sessions (id_hash, account_id, csrf_token, "
+            "created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id_hash) DO UPDATE "
+            "SET account_id = excluded.account_id, csrf_token = excluded.csrf_token, "
+            "created_ms = excluded.created_ms, expires_ms = excluded.expires_ms"));
     insert.BindText(1, s.id_hash)
         .BindInt(2, s.account_id)
         .BindText(3, s.csrf_token)
@@ -34,8 +36,9 @@ Result<void> SqliteStore::PutPanelSession(const PanelSession& s, int64_t now_ms)
   });
 }
 
-Result<PanelSession> SqliteStore::GetPanelSession(const std::string& id_hash, int64_t now_ms) {
-  return readers_->With([&](Connection& c) -> Result<PanelSession> {
+template <class B>
+Result<PanelSession> SqlStore<B>::GetPanelSession(const std::string& id_hash, int64_t now_ms) {
+  return Read([&](Connection& c) -> Result<PanelSession> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, c.Prepare("SELECT id_hash, account_id, csrf_token, created_ms, expires_ms FROM "
                              "panel_sessions WHERE id_hash = ?1 AND expires_ms > ?2"));
@@ -60,8 +63,9 @@ Result<PanelSession> SqliteStore::GetPanelSession(const std::string& id_hash, in
   });
 }
 
-Result<void> SqliteStore::DeletePanelSession(const std::string& id_hash) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeletePanelSession(const std::string& id_hash) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt del,
                             ctx.conn.Prepare("DELETE FROM panel_sessions WHERE id_hash = ?1"));
     del.BindText(1, id_hash);
@@ -69,18 +73,21 @@ Result<void> SqliteStore::DeletePanelSession(const std::string& id_hash) {
   });
 }
 
-Result<void> SqliteStore::SetPanelSetting(const std::string& key, const std::string& value) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::SetPanelSetting(const std::string& key, const std::string& value) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt put, ctx.conn.Prepare("INSERT OR REPLACE INTO panel_settings (key, value) VALUES "
-                                   "(?1, ?2)"));
+        Stmt put,
+        ctx.conn.Prepare("INSERT INTO panel_settings (key, value) VALUES "
+                         "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     put.BindText(1, key).BindText(2, value);
     return put.Run();
   });
 }
 
-Result<std::string> SqliteStore::GetPanelSetting(const std::string& key) {
-  return readers_->With([&](Connection& c) -> Result<std::string> {
+template <class B>
+Result<std::string> SqlStore<B>::GetPanelSetting(const std::string& key) {
+  return Read([&](Connection& c) -> Result<std::string> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT value FROM panel_settings WHERE key = ?1"));
     stmt.BindText(1, key);
@@ -100,4 +107,4 @@ Result<std::string> SqliteStore::GetPanelSetting(const std::string& key) {
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

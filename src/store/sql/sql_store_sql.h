@@ -1,27 +1,22 @@
-// PostgresStore: SQL API sources, their row claims and MO queue (docs/adr/0013).
+#pragma once
+// SqlStore<B>'s SQL API sources, their row claims and MO queue (docs/adr/0013).
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "store/postgres/account_row.h"
-#include "store/postgres/callbacks_tx.h"
-#include "store/postgres/connection.h"
-#include "store/postgres/pool.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
-
-using postgres::Connection;
-using postgres::Stmt;
-using postgres::WriteContext;
-
-namespace {
+namespace bramka::store::sql {
 
 #define BRAMKA_SQL_SOURCE_COLUMNS                                                           \
   "id, account_id, engine, host, port, database, user_name, password_enc, tls, structure, " \
   "columns, interval_s, created_ms, state, last_error, last_ok_ms, failures"
 
-SqlSource ReadSource(const Stmt& s) {
+template <class Stmt>
+SqlSource ReadSqlSource(const Stmt& s) {
   SqlSource o;
   o.id = s.Int(0);
   o.account_id = s.Int(1);
@@ -46,6 +41,7 @@ SqlSource ReadSource(const Stmt& s) {
 #define BRAMKA_SQL_MO_COLUMNS \
   "id, source_id, account_id, message_id, phone_from, phone_to, text, received_ms"
 
+template <class Stmt>
 SqlMoEntry ReadMo(const Stmt& s) {
   SqlMoEntry e;
   e.id = s.Int(0);
@@ -59,11 +55,10 @@ SqlMoEntry ReadMo(const Stmt& s) {
   return e;
 }
 
-}  // namespace
-
-Result<int64_t> PostgresStore::CreateSqlSource(const SqlSource& o) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_RETURN_IF_ERROR(postgres::RequireAccount(ctx.conn, o.account_id));
+template <class B>
+Result<int64_t> SqlStore<B>::CreateSqlSource(const SqlSource& o) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, o.account_id));
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare(
                        "INSERT INTO sql_sources (account_id, engine, host, port, database, "
@@ -78,8 +73,9 @@ Result<int64_t> PostgresStore::CreateSqlSource(const SqlSource& o) {
   });
 }
 
-Result<std::vector<SqlSource>> PostgresStore::ListSqlSources(AccountId account_id) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<SqlSource>> {
+template <class B>
+Result<std::vector<SqlSource>> SqlStore<B>::ListSqlSources(AccountId account_id) {
+  return Read([&](Connection& c) -> Result<std::vector<SqlSource>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_SQL_SOURCE_COLUMNS " FROM sql_sources "
                                       "WHERE ?1 <= 0 OR account_id = ?1 ORDER BY id"));
@@ -88,13 +84,14 @@ Result<std::vector<SqlSource>> PostgresStore::ListSqlSources(AccountId account_i
     while (true) {
       BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) return out;
-      out.push_back(ReadSource(stmt));
+      out.push_back(ReadSqlSource(stmt));
     }
   });
 }
 
-Result<void> PostgresStore::DeleteSqlSource(AccountId account_id, int64_t source_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteSqlSource(AccountId account_id, int64_t source_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt stmt, ctx.conn.Prepare("DELETE FROM sql_sources WHERE id = ?1 AND account_id = ?2"));
@@ -115,10 +112,11 @@ Result<void> PostgresStore::DeleteSqlSource(AccountId account_id, int64_t source
   });
 }
 
-Result<void> PostgresStore::SetSqlSourceStatus(int64_t source_id, const std::string& state,
-                                               const std::string& last_error, int64_t last_ok_ms,
-                                               int failures) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::SetSqlSourceStatus(int64_t source_id, const std::string& state,
+                                             const std::string& last_error, int64_t last_ok_ms,
+                                             int failures) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             ctx.conn.Prepare("UPDATE sql_sources SET state = ?2, last_error = ?3, "
                                              "last_ok_ms = ?4, failures = ?5 WHERE id = ?1"));
@@ -128,10 +126,10 @@ Result<void> PostgresStore::SetSqlSourceStatus(int64_t source_id, const std::str
   });
 }
 
-Result<std::vector<SqlRowClaim>> PostgresStore::ClaimSqlRows(
-    const std::vector<SqlRowClaim>& claims) {
+template <class B>
+Result<std::vector<SqlRowClaim>> SqlStore<B>::ClaimSqlRows(const std::vector<SqlRowClaim>& claims) {
   if (claims.empty()) return std::vector<SqlRowClaim>();
-  return writer_->Call<std::vector<SqlRowClaim>>(
+  return Write<std::vector<SqlRowClaim>>(
       [&](WriteContext& ctx) -> Result<std::vector<SqlRowClaim>> {
         BRAMKA_ASSIGN_OR_RETURN(
             Stmt insert,
@@ -167,9 +165,9 @@ Result<std::vector<SqlRowClaim>> PostgresStore::ClaimSqlRows(
       });
 }
 
-Result<std::vector<SqlPendingReport>> PostgresStore::PendingSqlReports(int64_t source_id,
-                                                                       int limit) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<SqlPendingReport>> {
+template <class B>
+Result<std::vector<SqlPendingReport>> SqlStore<B>::PendingSqlReports(int64_t source_id, int limit) {
+  return Read([&](Connection& c) -> Result<std::vector<SqlPendingReport>> {
     // Final statuses: kDelivered 3, kUndelivered 4, kUnsent 5, kCancelled 6 (model.h).
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
@@ -202,10 +200,10 @@ Result<std::vector<SqlPendingReport>> PostgresStore::PendingSqlReports(int64_t s
   });
 }
 
-Result<void> PostgresStore::MarkSqlReported(int64_t source_id,
-                                            const std::vector<int64_t>& row_ids) {
+template <class B>
+Result<void> SqlStore<B>::MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) {
   if (row_ids.empty()) return Ok();
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("UPDATE sql_claims SET reported = 1 "
                                                         "WHERE source_id = ?1 AND row_id = ?2"));
     for (int64_t row : row_ids) {
@@ -217,27 +215,18 @@ Result<void> PostgresStore::MarkSqlReported(int64_t source_id,
   });
 }
 
-Result<void> postgres::QueueSqlMoInTx(Connection& c, const SqlMoEntry& e) {
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt,
-      c.Prepare("INSERT INTO sql_mo_outbox (source_id, account_id, message_id, "
-                "phone_from, phone_to, text, received_ms) SELECT id, account_id, ?2, ?3, "
-                "?4, ?5, ?6 FROM sql_sources WHERE account_id = ?1 ON CONFLICT DO NOTHING"));
-  stmt.BindInt(1, e.account_id).BindText(2, e.message_id).BindText(3, e.from);
-  stmt.BindText(4, e.to).BindText(5, e.text).BindInt(6, e.received_ms);
-  return stmt.Run();
-}
-
-Result<int> PostgresStore::QueueSqlMo(const SqlMoEntry& e) {
-  return writer_->Call<int>([&](WriteContext& ctx) -> Result<int> {
-    BRAMKA_RETURN_IF_ERROR(postgres::RequireAccount(ctx.conn, e.account_id));
-    BRAMKA_RETURN_IF_ERROR(postgres::QueueSqlMoInTx(ctx.conn, e));
+template <class B>
+Result<int> SqlStore<B>::QueueSqlMo(const SqlMoEntry& e) {
+  return Write<int>([&](WriteContext& ctx) -> Result<int> {
+    BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, e.account_id));
+    BRAMKA_RETURN_IF_ERROR(QueueSqlMoInTx(ctx.conn, e));
     return static_cast<int>(ctx.conn.Changes());
   });
 }
 
-Result<std::vector<SqlMoEntry>> PostgresStore::PendingSqlMo(int64_t source_id, int limit) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<SqlMoEntry>> {
+template <class B>
+Result<std::vector<SqlMoEntry>> SqlStore<B>::PendingSqlMo(int64_t source_id, int limit) {
+  return Read([&](Connection& c) -> Result<std::vector<SqlMoEntry>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_SQL_MO_COLUMNS " FROM sql_mo_outbox "
                                       "WHERE source_id = ?1 ORDER BY id LIMIT ?2"));
@@ -251,12 +240,13 @@ Result<std::vector<SqlMoEntry>> PostgresStore::PendingSqlMo(int64_t source_id, i
   });
 }
 
-Result<void> PostgresStore::AckSqlMo(int64_t entry_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::AckSqlMo(int64_t entry_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("DELETE FROM sql_mo_outbox WHERE id = ?1"));
     stmt.BindInt(1, entry_id);
     return stmt.Run();
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

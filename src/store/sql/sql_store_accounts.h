@@ -1,80 +1,19 @@
-// PostgresStore: subaccounts, API allowlists, sender requests, operator
-// messages and signups (the accounts area, docs/adr/0008; migration 5).
+#pragma once
+// SqlStore<B>'s accounts area: subaccounts, API allowlists, sender requests,
+// operator messages and signups (docs/adr/0008; SQLite migration 5).
+// Included only by the files that instantiate SqlStore (see sql_store.h).
 
 #include <array>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "store/postgres/account_row.h"
-#include "store/postgres/connection.h"
-#include "store/postgres/message_row.h"
-#include "store/postgres/pool.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
+namespace bramka::store::sql {
 
-using postgres::Connection;
-using postgres::Stmt;
-using postgres::WriteContext;
-
-namespace postgres {
-
-Account ReadAccount(const Stmt& s) {
-  Account a;
-  a.id = s.Int(0);
-  s.TextInto(1, a.name);
-  s.TextInto(2, a.password_hash);
-  a.parent_id = s.Int(3);
-  a.active = s.Int(4) != 0;
-  a.created_ms = s.Int(5);
-  s.TextInto(6, a.full_name);
-  s.TextInto(7, a.phone);
-  s.TextInto(8, a.email);
-  a.allowed_cidrs = SplitCidrList(s.Text(9));
-  a.deleted_ms = s.Int(10);
-  return a;
-}
-
-std::string JoinCidrList(const std::vector<std::string>& cidrs) {
-  std::string out;
-  for (const auto& c : cidrs) {
-    if (!out.empty()) out += ',';
-    out += c;
-  }
-  return out;
-}
-
-std::vector<std::string> SplitCidrList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-Result<bool> AccountExists(Connection& c, AccountId id) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-  stmt.BindInt(1, id);
-  return stmt.Step();
-}
-
-Result<void> RequireAccount(Connection& c, AccountId id) {
-  BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(c, id));
-  if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
-  return Ok();
-}
-
-}  // namespace postgres
-
-namespace {
-
-using postgres::ReadAccount;
-
-Unexpected NoSubaccount() { return Fail(ErrorCode::kNotFound, "no such subaccount"); }
+inline Unexpected NoSubaccount() { return Fail(ErrorCode::kNotFound, "no such subaccount"); }
 
 struct TxBalance {
   bool available = false;
@@ -82,8 +21,9 @@ struct TxBalance {
   int64_t units = 0;
 };
 
+template <class Connection>
 Result<TxBalance> ReadBalance(Connection& conn, AccountId id, MessageType type) {
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+  BRAMKA_ASSIGN_OR_RETURN(auto stmt,
                           conn.Prepare("SELECT available, unlimited, units FROM balances "
                                        "WHERE account_id = ?1 AND type = ?2"));
   stmt.BindInt(1, id).BindInt(2, static_cast<int64_t>(type));
@@ -92,16 +32,17 @@ Result<TxBalance> ReadBalance(Connection& conn, AccountId id, MessageType type) 
   return TxBalance{stmt.Int(0) != 0, stmt.Int(1) != 0, stmt.Int(2)};
 }
 
+template <class Connection>
 Result<void> AddUnits(Connection& conn, AccountId id, MessageType type, int64_t delta,
                       const std::string& note, int64_t now_ms) {
   {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, conn.Prepare("UPDATE balances SET units = units + ?3 "
+    BRAMKA_ASSIGN_OR_RETURN(auto stmt, conn.Prepare("UPDATE balances SET units = units + ?3 "
                                                     "WHERE account_id = ?1 AND type = ?2"));
     stmt.BindInt(1, id).BindInt(2, static_cast<int64_t>(type)).BindInt(3, delta);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     if (conn.Changes() == 0) return Fail(ErrorCode::kNotFound, "no such account");
   }
-  BRAMKA_ASSIGN_OR_RETURN(Stmt ledger,
+  BRAMKA_ASSIGN_OR_RETURN(auto ledger,
                           conn.Prepare("INSERT INTO ledger (account_id, type, delta, note, at_ms) "
                                        "VALUES (?1, ?2, ?3, ?4, ?5)"));
   ledger.BindInt(1, id).BindInt(2, static_cast<int64_t>(type)).BindInt(3, delta);
@@ -111,6 +52,7 @@ Result<void> AddUnits(Connection& conn, AccountId id, MessageType type, int64_t 
 
 // Moves `units` of `type` from the parent to the subaccount (negative: back);
 // kRejected (detail type + 1) when the parent's limited balance cannot cover it.
+template <class Connection>
 Result<void> Transfer(Connection& conn, AccountId parent_id, AccountId sub_id, MessageType type,
                       int64_t units, int64_t now_ms) {
   if (units == 0) return Ok();
@@ -127,9 +69,10 @@ Result<void> Transfer(Connection& conn, AccountId parent_id, AccountId sub_id, M
 }
 
 // Ok when `id` is a live subaccount of `parent_id`.
+template <class Connection>
 Result<void> CheckLiveSubaccount(Connection& conn, AccountId parent_id, AccountId id) {
   if (parent_id == 0) return NoSubaccount();
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+  BRAMKA_ASSIGN_OR_RETURN(auto stmt,
                           conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1 AND parent_id = ?2 "
                                        "AND deleted_ms = 0"));
   stmt.BindInt(1, id).BindInt(2, parent_id);
@@ -142,6 +85,7 @@ Result<void> CheckLiveSubaccount(Connection& conn, AccountId parent_id, AccountI
   "id, requested_by, phone, email, first_name, last_name, company, status, account_id, " \
   "created_ms"
 
+template <class Stmt>
 Signup ReadSignup(const Stmt& s) {
   Signup g;
   g.id = s.Int(0);
@@ -157,15 +101,13 @@ Signup ReadSignup(const Stmt& s) {
   return g;
 }
 
-}  // namespace
-
-Result<AccountId> PostgresStore::CreateSubaccount(const NewSubaccount& s) {
+template <class B>
+Result<AccountId> SqlStore<B>::CreateSubaccount(const NewSubaccount& s) {
   for (const Balance& b : s.balances) {
-    if (!postgres::ValidMessageType(b.type))
-      return Fail(ErrorCode::kInvalidArgument, "bad message type");
+    if (!ValidMessageType(b.type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
     if (b.units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
   }
-  return writer_->Call<AccountId>([&](WriteContext& ctx) -> Result<AccountId> {
+  return Write<AccountId>([&](WriteContext& ctx) -> Result<AccountId> {
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt parent, ctx.conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1 "
                                                             "AND deleted_ms = 0"));
@@ -173,7 +115,7 @@ Result<AccountId> PostgresStore::CreateSubaccount(const NewSubaccount& s) {
       BRAMKA_ASSIGN_OR_RETURN(bool found, parent.Step());
       if (!found) return Fail(ErrorCode::kNotFound, "no such parent account");
     }
-    const std::string cidrs = postgres::JoinCidrList(s.allowed_cidrs);
+    const std::string cidrs = JoinCidrList(s.allowed_cidrs);
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt insert,
@@ -211,8 +153,9 @@ Result<AccountId> PostgresStore::CreateSubaccount(const NewSubaccount& s) {
   });
 }
 
-Result<std::vector<Account>> PostgresStore::ListSubaccounts(AccountId parent_id) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<Account>> {
+template <class B>
+Result<std::vector<Account>> SqlStore<B>::ListSubaccounts(AccountId parent_id) {
+  return Read([&](Connection& c) -> Result<std::vector<Account>> {
     std::vector<Account> out;
     if (parent_id == 0) return out;
     BRAMKA_ASSIGN_OR_RETURN(
@@ -227,8 +170,9 @@ Result<std::vector<Account>> PostgresStore::ListSubaccounts(AccountId parent_id)
   });
 }
 
-Result<Account> PostgresStore::GetSubaccount(AccountId parent_id, AccountId id) {
-  return readers_->With([&](Connection& c) -> Result<Account> {
+template <class B>
+Result<Account> SqlStore<B>::GetSubaccount(AccountId parent_id, AccountId id) {
+  return Read([&](Connection& c) -> Result<Account> {
     if (parent_id == 0) return NoSubaccount();
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_ACCOUNT_COLUMNS
                                                  " FROM accounts WHERE id = ?1 AND parent_id = ?2 "
@@ -240,12 +184,12 @@ Result<Account> PostgresStore::GetSubaccount(AccountId parent_id, AccountId id) 
   });
 }
 
-Result<void> PostgresStore::SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
-                                               int64_t units, int64_t now_ms) {
-  if (!postgres::ValidMessageType(type))
-    return Fail(ErrorCode::kInvalidArgument, "bad message type");
+template <class B>
+Result<void> SqlStore<B>::SetSubaccountLimit(AccountId parent_id, AccountId id, MessageType type,
+                                             int64_t units, int64_t now_ms) {
+  if (!ValidMessageType(type)) return Fail(ErrorCode::kInvalidArgument, "bad message type");
   if (units < 0) return Fail(ErrorCode::kInvalidArgument, "negative units");
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(CheckLiveSubaccount(ctx.conn, parent_id, id));
     BRAMKA_ASSIGN_OR_RETURN(TxBalance sub, ReadBalance(ctx.conn, id, type));
     BRAMKA_RETURN_IF_ERROR(Transfer(ctx.conn, parent_id, id, type, units - sub.units, now_ms));
@@ -256,8 +200,9 @@ Result<void> PostgresStore::SetSubaccountLimit(AccountId parent_id, AccountId id
   });
 }
 
-Result<void> PostgresStore::DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteSubaccount(AccountId parent_id, AccountId id, int64_t now_ms) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_RETURN_IF_ERROR(CheckLiveSubaccount(ctx.conn, parent_id, id));
     for (MessageType t : kAllBalanceTypes) {
       BRAMKA_ASSIGN_OR_RETURN(TxBalance b, ReadBalance(ctx.conn, id, t));
@@ -272,9 +217,10 @@ Result<void> PostgresStore::DeleteSubaccount(AccountId parent_id, AccountId id, 
   });
 }
 
-Result<void> PostgresStore::SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) {
-  const std::string joined = postgres::JoinCidrList(cidrs);
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::SetAllowedCidrs(AccountId id, const std::vector<std::string>& cidrs) {
+  const std::string joined = JoinCidrList(cidrs);
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("UPDATE accounts SET allowed_cidrs = ?2 WHERE id = ?1"));
     stmt.BindInt(1, id).BindText(2, joined);
@@ -284,8 +230,9 @@ Result<void> PostgresStore::SetAllowedCidrs(AccountId id, const std::vector<std:
   });
 }
 
-Result<void> PostgresStore::AddSender(AccountId id, const std::string& name, int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::AddSender(AccountId id, const std::string& name, int64_t now_ms) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO senders (account_id, name, status, created_ms) "
                                     "VALUES (?1, ?2, ?3, ?4)"));
@@ -302,9 +249,10 @@ Result<void> PostgresStore::AddSender(AccountId id, const std::string& name, int
   });
 }
 
-Result<int64_t> PostgresStore::AddAccountMessage(AccountId id, const std::string& text,
-                                                 int64_t now_ms) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::AddAccountMessage(AccountId id, const std::string& text,
+                                               int64_t now_ms) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("INSERT INTO account_messages (account_id, text, created_ms) "
                                     "VALUES (?1, ?2, ?3)"));
@@ -318,11 +266,11 @@ Result<int64_t> PostgresStore::AddAccountMessage(AccountId id, const std::string
   });
 }
 
-Result<std::vector<AccountMessage>> PostgresStore::TakeAccountMessages(AccountId id,
-                                                                       int64_t now_ms) {
-  return writer_->Call<std::vector<AccountMessage>>([&](WriteContext& ctx)
-                                                        -> Result<std::vector<AccountMessage>> {
-    BRAMKA_RETURN_IF_ERROR(postgres::RequireAccount(ctx.conn, id));
+template <class B>
+Result<std::vector<AccountMessage>> SqlStore<B>::TakeAccountMessages(AccountId id, int64_t now_ms) {
+  return Write<std::vector<AccountMessage>>([&](WriteContext& ctx)
+                                                -> Result<std::vector<AccountMessage>> {
+    BRAMKA_RETURN_IF_ERROR(RequireAccount(ctx.conn, id));
     std::vector<AccountMessage> out;
     {
       BRAMKA_ASSIGN_OR_RETURN(
@@ -343,8 +291,9 @@ Result<std::vector<AccountMessage>> PostgresStore::TakeAccountMessages(AccountId
   });
 }
 
-Result<int64_t> PostgresStore::AddSignup(const Signup& g) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::AddSignup(const Signup& g) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
         ctx.conn.Prepare("INSERT INTO signups (requested_by, phone, email, first_name, last_name, "
@@ -357,8 +306,9 @@ Result<int64_t> PostgresStore::AddSignup(const Signup& g) {
   });
 }
 
-Result<std::vector<Signup>> PostgresStore::ListSignups() {
-  return readers_->With([&](Connection& c) -> Result<std::vector<Signup>> {
+template <class B>
+Result<std::vector<Signup>> SqlStore<B>::ListSignups() {
+  return Read([&](Connection& c) -> Result<std::vector<Signup>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_SIGNUP_COLUMNS " FROM signups ORDER BY id"));
     std::vector<Signup> out;
@@ -370,8 +320,9 @@ Result<std::vector<Signup>> PostgresStore::ListSignups() {
   });
 }
 
-Result<void> PostgresStore::ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::ResolveSignup(int64_t id, SignupStatus status, AccountId account_id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                               ctx.conn.Prepare("SELECT status FROM signups WHERE id = ?1"));
@@ -393,4 +344,4 @@ Result<void> PostgresStore::ResolveSignup(int64_t id, SignupStatus status, Accou
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

@@ -1,26 +1,26 @@
-// PostgresStore: the numbering plan, the inbox, premium answers, quizzes and
-// injected incoming messages (migration 8, docs/adr/0011).
+#pragma once
+// SqlStore<B>'s inbound area: the numbering plan, the inbox, premium answers,
+// quizzes and injected incoming messages (SQLite migration 8, docs/adr/0011).
+// RecordIncoming queues the message's MO callback, SQL API rows and SMPP
+// deliver_sm in its transaction through QueueMoCallbackInTx (sql/callbacks_tx.h)
+// and the engine's QueueSmppMoInTx (its callbacks_tx.h, found by argument-dependent lookup on the
+// engine's Connection). Included only by the files that instantiate SqlStore
+// (see sql_store.h).
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "store/postgres/account_row.h"
-#include "store/postgres/callbacks_tx.h"
-#include "store/postgres/connection.h"
-#include "store/postgres/pool.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/callbacks_tx.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace bramka::store {
+namespace bramka::store::sql {
 
-using postgres::Connection;
-using postgres::Stmt;
-using postgres::WriteContext;
-
-namespace {
-
-std::string Upper(std::string s) {
+inline std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
@@ -31,6 +31,7 @@ std::string Upper(std::string s) {
   "id, account_id, type, phone, to_number, keyword, text, message_id, number_id, answers_left, " \
   "read, received_ms, connector"
 
+template <class Stmt>
 InboundNumber ReadNumber(const Stmt& s) {
   InboundNumber n;
   n.id = s.Int(0);
@@ -44,6 +45,7 @@ InboundNumber ReadNumber(const Stmt& s) {
   return n;
 }
 
+template <class Stmt>
 InboxMessage ReadInbox(const Stmt& s) {
   InboxMessage m;
   m.id = s.Int(0);
@@ -63,7 +65,7 @@ InboxMessage ReadInbox(const Stmt& s) {
 }
 
 // The WHERE clause of an inbox query; parameters ?1.. in the order BindInboxWhere binds.
-std::string InboxWhere(const InboxQuery& q) {
+inline std::string InboxWhere(const InboxQuery& q) {
   std::string w = " WHERE account_id = ?1";
   if (!q.type.empty()) w += " AND type = ?2";
   if (!q.to_number.empty()) w += " AND to_number = ?3";
@@ -80,6 +82,7 @@ std::string InboxWhere(const InboxQuery& q) {
   return w;
 }
 
+template <class Stmt>
 void BindInboxWhere(Stmt& s, const InboxQuery& q) {
   s.BindInt(1, q.account_id);
   if (!q.type.empty()) s.BindText(2, q.type);
@@ -91,18 +94,19 @@ void BindInboxWhere(Stmt& s, const InboxQuery& q) {
   }
 }
 
+template <class Connection>
 Result<InboxPage> QueryInboxOn(Connection& c, const InboxQuery& q) {
   InboxPage page;
   const std::string where = InboxWhere(q);
   {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt count, c.PrepareDynamic("SELECT COUNT(*) FROM inbox" + where));
+    BRAMKA_ASSIGN_OR_RETURN(auto count, c.PrepareDynamic("SELECT COUNT(*) FROM inbox" + where));
     BindInboxWhere(count, q);
     BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
     page.total = row ? count.Int(0) : 0;
   }
   std::string sql = "SELECT " BRAMKA_INBOX_COLUMNS " FROM inbox" + where + " ORDER BY id" +
                     (q.descending ? " DESC" : "") + " LIMIT ?6 OFFSET ?7";
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.PrepareDynamic(sql));
+  BRAMKA_ASSIGN_OR_RETURN(auto stmt, c.PrepareDynamic(sql));
   BindInboxWhere(stmt, q);
   const int64_t limit = q.limit <= 0 ? -1 : q.limit;
   const int64_t offset = q.limit <= 0 ? 0 : int64_t{std::max(q.page, 1) - 1} * q.limit;
@@ -115,13 +119,13 @@ Result<InboxPage> QueryInboxOn(Connection& c, const InboxQuery& q) {
   return page;
 }
 
-std::string JoinOptions(const std::vector<std::string>& options) {
+inline std::string JoinOptions(const std::vector<std::string>& options) {
   std::string out;
   for (size_t i = 0; i < options.size(); ++i) out += (i ? "\n" : "") + options[i];
   return out;
 }
 
-std::vector<std::string> SplitOptions(const std::string& s) {
+inline std::vector<std::string> SplitOptions(const std::string& s) {
   std::vector<std::string> out;
   if (s.empty()) return out;
   size_t start = 0;
@@ -134,16 +138,15 @@ std::vector<std::string> SplitOptions(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-Result<int64_t> PostgresStore::AddInboundNumber(const InboundNumber& number) {
+template <class B>
+Result<int64_t> SqlStore<B>::AddInboundNumber(const InboundNumber& number) {
   BRAMKA_RETURN_IF_ERROR(CheckInboundNumber(number));
   const bool pool = number.kind == InboundKind::kPool;
   InboundNumber n = number;
   n.keyword = pool ? "" : Upper(n.keyword);
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     if (!pool) {
-      BRAMKA_ASSIGN_OR_RETURN(bool exists, postgres::AccountExists(ctx.conn, n.account_id));
+      BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, n.account_id));
       if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     }
     {
@@ -177,8 +180,9 @@ Result<int64_t> PostgresStore::AddInboundNumber(const InboundNumber& number) {
   });
 }
 
-Result<std::vector<InboundNumber>> PostgresStore::ListInboundNumbers() {
-  return readers_->With([&](Connection& c) -> Result<std::vector<InboundNumber>> {
+template <class B>
+Result<std::vector<InboundNumber>> SqlStore<B>::ListInboundNumbers() {
+  return Read([&](Connection& c) -> Result<std::vector<InboundNumber>> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, c.Prepare("SELECT " BRAMKA_NUMBER_COLUMNS " FROM inbound_numbers ORDER BY id"));
     std::vector<InboundNumber> out;
@@ -190,8 +194,9 @@ Result<std::vector<InboundNumber>> PostgresStore::ListInboundNumbers() {
   });
 }
 
-Result<void> PostgresStore::DeleteInboundNumber(int64_t id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteInboundNumber(int64_t id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             ctx.conn.Prepare("DELETE FROM inbound_numbers WHERE id = ?1"));
     stmt.BindInt(1, id);
@@ -201,10 +206,11 @@ Result<void> PostgresStore::DeleteInboundNumber(int64_t id) {
   });
 }
 
-Result<std::optional<ReplyTarget>> PostgresStore::FindReplyTarget(const std::string& phone,
-                                                                  const std::string& from_number,
-                                                                  int64_t since_ms) {
-  return readers_->With([&](Connection& c) -> Result<std::optional<ReplyTarget>> {
+template <class B>
+Result<std::optional<ReplyTarget>> SqlStore<B>::FindReplyTarget(const std::string& phone,
+                                                                const std::string& from_number,
+                                                                int64_t since_ms) {
+  return Read([&](Connection& c) -> Result<std::optional<ReplyTarget>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT account_id, id FROM messages WHERE phone = ?1 AND "
                                       "sender = ?2 AND queued_ms >= ?3 AND status <> 6 "
@@ -216,10 +222,11 @@ Result<std::optional<ReplyTarget>> PostgresStore::FindReplyTarget(const std::str
   });
 }
 
-Result<InboxMessage> PostgresStore::RecordIncoming(const InboxMessage& message) {
-  return writer_->Call<InboxMessage>([&](WriteContext& ctx) -> Result<InboxMessage> {
+template <class B>
+Result<InboxMessage> SqlStore<B>::RecordIncoming(const InboxMessage& message) {
+  return Write<InboxMessage>([&](WriteContext& ctx) -> Result<InboxMessage> {
     if (message.account_id != 0) {
-      BRAMKA_ASSIGN_OR_RETURN(bool exists, postgres::AccountExists(ctx.conn, message.account_id));
+      BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, message.account_id));
       if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     }
     InboxMessage m = message;
@@ -262,20 +269,21 @@ Result<InboxMessage> PostgresStore::RecordIncoming(const InboxMessage& message) 
       e.text = m.text;
       e.event_ms = m.received_ms;
       e.created_ms = m.received_ms;
-      BRAMKA_RETURN_IF_ERROR(postgres::QueueMoCallbackInTx(ctx.conn, e));
+      BRAMKA_RETURN_IF_ERROR(QueueMoCallbackInTx(ctx.conn, e));
       const SqlMoEntry sql = SqlMoEntryOf(m);
-      BRAMKA_RETURN_IF_ERROR(postgres::QueueSqlMoInTx(ctx.conn, sql));
-      BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppMoInTx(ctx.conn, m));
+      BRAMKA_RETURN_IF_ERROR(QueueSqlMoInTx(ctx.conn, sql));
+      BRAMKA_RETURN_IF_ERROR(QueueSmppMoInTx(ctx.conn, m));
     }
     return m;
   });
 }
 
-Result<InboxPage> PostgresStore::QueryInbox(const InboxQuery& query) {
+template <class B>
+Result<InboxPage> SqlStore<B>::QueryInbox(const InboxQuery& query) {
   if (!query.mark_read) {
-    return readers_->With([&](Connection& c) { return QueryInboxOn(c, query); });
+    return Read([&](Connection& c) { return QueryInboxOn(c, query); });
   }
-  return writer_->Call<InboxPage>([&](WriteContext& ctx) -> Result<InboxPage> {
+  return Write<InboxPage>([&](WriteContext& ctx) -> Result<InboxPage> {
     BRAMKA_ASSIGN_OR_RETURN(InboxPage page, QueryInboxOn(ctx.conn, query));
     BRAMKA_ASSIGN_OR_RETURN(Stmt mark, ctx.conn.Prepare("UPDATE inbox SET read = 1 WHERE id = ?1"));
     for (const InboxMessage& m : page.items) {
@@ -286,8 +294,9 @@ Result<InboxPage> PostgresStore::QueryInbox(const InboxQuery& query) {
   });
 }
 
-Result<InboxMessage> PostgresStore::GetInboxMessage(AccountId id, int64_t inbox_id) {
-  return readers_->With([&](Connection& c) -> Result<InboxMessage> {
+template <class B>
+Result<InboxMessage> SqlStore<B>::GetInboxMessage(AccountId id, int64_t inbox_id) {
+  return Read([&](Connection& c) -> Result<InboxMessage> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_INBOX_COLUMNS " FROM inbox "
                                                  "WHERE id = ?1 AND account_id = ?2 AND ?2 <> 0"));
     stmt.BindInt(1, inbox_id).BindInt(2, id);
@@ -300,8 +309,9 @@ Result<InboxMessage> PostgresStore::GetInboxMessage(AccountId id, int64_t inbox_
   });
 }
 
-Result<int> PostgresStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
-  return writer_->Call<int>([&](WriteContext& ctx) -> Result<int> {
+template <class B>
+Result<int> SqlStore<B>::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
+  return Write<int>([&](WriteContext& ctx) -> Result<int> {
     int left = 0;
     {
       BRAMKA_ASSIGN_OR_RETURN(Stmt read,
@@ -328,9 +338,10 @@ Result<int> PostgresStore::TakePremiumAnswer(AccountId id, int64_t inbox_id) {
   });
 }
 
-Result<int64_t> PostgresStore::AddQuiz(const Quiz& quiz) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(bool exists, postgres::AccountExists(ctx.conn, quiz.account_id));
+template <class B>
+Result<int64_t> SqlStore<B>::AddQuiz(const Quiz& quiz) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+    BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(ctx.conn, quiz.account_id));
     if (!exists) return Fail(ErrorCode::kNotFound, "no such account");
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert,
@@ -347,8 +358,9 @@ Result<int64_t> PostgresStore::AddQuiz(const Quiz& quiz) {
   });
 }
 
-Result<Quiz> PostgresStore::GetQuiz(AccountId id, int64_t quiz_id) {
-  return readers_->With([&](Connection& c) -> Result<Quiz> {
+template <class B>
+Result<Quiz> SqlStore<B>::GetQuiz(AccountId id, int64_t quiz_id) {
+  return Read([&](Connection& c) -> Result<Quiz> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, c.Prepare("SELECT id, account_id, name, number, keyword, options, created_ms "
                              "FROM quizzes WHERE id = ?1 AND account_id = ?2"));
@@ -367,7 +379,7 @@ Result<Quiz> PostgresStore::GetQuiz(AccountId id, int64_t quiz_id) {
   });
 }
 
-namespace {
+template <class Stmt>
 Result<std::vector<IncomingPart>> ReadParts(Stmt& stmt) {
   std::vector<IncomingPart> out;
   while (true) {
@@ -385,13 +397,14 @@ Result<std::vector<IncomingPart>> ReadParts(Stmt& stmt) {
     out.push_back(std::move(p));
   }
 }
+
 #define BRAMKA_PART_COLUMNS \
   "key, number, total, connector, from_number, to_number, text, received_ms"
-}  // namespace
 
-Result<std::vector<IncomingPart>> PostgresStore::AddIncomingPart(const IncomingPart& part) {
-  return writer_->Call<std::vector<IncomingPart>>([&](WriteContext& ctx)
-                                                      -> Result<std::vector<IncomingPart>> {
+template <class B>
+Result<std::vector<IncomingPart>> SqlStore<B>::AddIncomingPart(const IncomingPart& part) {
+  return Write<std::vector<IncomingPart>>([&](WriteContext& ctx)
+                                              -> Result<std::vector<IncomingPart>> {
     {
       BRAMKA_ASSIGN_OR_RETURN(
           Stmt insert,
@@ -419,16 +432,18 @@ Result<std::vector<IncomingPart>> PostgresStore::AddIncomingPart(const IncomingP
   });
 }
 
-Result<std::vector<IncomingPart>> PostgresStore::ListIncomingParts() {
-  return readers_->With([&](Connection& c) -> Result<std::vector<IncomingPart>> {
+template <class B>
+Result<std::vector<IncomingPart>> SqlStore<B>::ListIncomingParts() {
+  return Read([&](Connection& c) -> Result<std::vector<IncomingPart>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt list, c.Prepare("SELECT " BRAMKA_PART_COLUMNS
                                                  " FROM incoming_parts ORDER BY key, number"));
     return ReadParts(list);
   });
 }
 
-Result<int64_t> PostgresStore::QueueInjectedMo(const InjectedMo& mo) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
+template <class B>
+Result<int64_t> SqlStore<B>::QueueInjectedMo(const InjectedMo& mo) {
+  return Write<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt insert, ctx.conn.Prepare("INSERT INTO injected_mo (from_number, to_number, text, "
                                       "created_ms) VALUES (?1, ?2, ?3, ?4)"));
@@ -438,8 +453,9 @@ Result<int64_t> PostgresStore::QueueInjectedMo(const InjectedMo& mo) {
   });
 }
 
-Result<std::vector<InjectedMo>> PostgresStore::ListInjectedMo(int limit) {
-  return readers_->With([&](Connection& c) -> Result<std::vector<InjectedMo>> {
+template <class B>
+Result<std::vector<InjectedMo>> SqlStore<B>::ListInjectedMo(int limit) {
+  return Read([&](Connection& c) -> Result<std::vector<InjectedMo>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT id, from_number, to_number, text, created_ms FROM "
                                       "injected_mo ORDER BY id LIMIT ?1"));
@@ -459,12 +475,13 @@ Result<std::vector<InjectedMo>> PostgresStore::ListInjectedMo(int limit) {
   });
 }
 
-Result<void> PostgresStore::DeleteInjectedMo(int64_t id) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
+template <class B>
+Result<void> SqlStore<B>::DeleteInjectedMo(int64_t id) {
+  return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("DELETE FROM injected_mo WHERE id = ?1"));
     stmt.BindInt(1, id);
     return stmt.Run();
   });
 }
 
-}  // namespace bramka::store
+}  // namespace bramka::store::sql

@@ -1,0 +1,18 @@
+// The one instantiation of sql::SqlStore for PostgreSQL (see store/sql/sql_store.h).
+
+#include "store/postgres/callbacks_tx.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/pool.h"
+#include "store/postgres/postgres_store.h"
+#include "store/sql/sql_store_accounts.h"
+#include "store/sql/sql_store_addressbook.h"
+#include "store/sql/sql_store_basics.h"
+#include "store/sql/sql_store_billing.h"
+#include "store/sql/sql_store_callbacks.h"
+#include "store/sql/sql_store_ftp.h"
+#include "store/sql/sql_store_inbound.h"
+#include "store/sql/sql_store_media.h"
+#include "store/sql/sql_store_panel.h"
+#include "store/sql/sql_store_sql.h"
+
+template class bramka::store::sql::SqlStore<bramka::store::postgres::Backend>;
