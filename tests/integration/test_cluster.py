@@ -285,9 +285,11 @@ class ClusterTest(unittest.TestCase):
         never = [d for (_, d) in acked if d not in submits]
         self.assertEqual(never, [], "acknowledged messages never submitted")
         dups = sum(c - 1 for c in submits.values() if c > 1)
-        # What the dead node had claimed and handed to smsc-a without its `sent` committed:
-        # at most its claim batch plus the connector's window.
-        self.assertLessEqual(dups, BATCH + WINDOW, dups)
+        # What the dead node had submitted through smsc-a without its `sent` committed: the
+        # window in flight plus the acceptances waiting for or inside the dispatcher's
+        # write batch (at most 128 a commit); its claimed but unsubmitted messages (one
+        # claim batch) went out once, from another node. Typically under 20.
+        self.assertLessEqual(dups, 128 + BATCH + WINDOW, dups)
         # The end state: each connector bound by exactly one live node.
         for c in CONNECTORS:
             self.assertIsNotNone(owner_of(others, c), c)
