@@ -13,9 +13,9 @@ bramka.toml, one secret.key), each with its own ports (port 0) and node id. Two
   * mid-load, the node holding `smsc-a` is killed with SIGKILL: another node takes the
     connector over and re-sends what the dead node had claimed (its leases are reaped);
   * at the end every acknowledged message exists once and is `delivered` (receipts
-    matched whichever node received them), duplicates towards the SMSC are bounded by
-    what the dead node had in flight, and every SMPP message's receipt reached the
-    customer exactly once over the two binds.
+    matched whichever node received them), duplicates towards the SMSC are only among
+    the messages the dead node held (claimed, not recorded) at the kill, and every SMPP
+    message's receipt reached the customer exactly once over the two binds.
 
 Skipped when the PostgreSQL binaries are missing. Standard library only."""
 import http.client
@@ -249,8 +249,17 @@ class ClusterTest(unittest.TestCase):
         wait_until(lambda: int(self.sql("SELECT COUNT(*) FROM messages WHERE status = 2"
                                         " AND connector = 'smsc-a'")) > 0, 30, 0.2,
                    "messages sent through smsc-a")
+        victim_id = self.sql(f"SELECT id FROM cluster_nodes WHERE info = "
+                             f"'http={victim.http_port} smpp={victim.smpp_port}'")
+        self.assertTrue(victim_id)
         victim.kill9()
         killed_at = time.monotonic()
+        # What it held: claimed, not yet recorded (a `sent` clears the lease). Only these
+        # can reach the SMSC twice. Read before the others reap it (lease_ms = 3 s).
+        held = int(self.sql(f"SELECT COUNT(*) FROM messages WHERE status IN (0, 1) "
+                            f"AND lease_owner = '{victim_id}'"))
+        reaped_early = self.sql(
+            f"SELECT COUNT(*) FROM cluster_nodes WHERE id = '{victim_id}'") == "0"
         # Another node binds smsc-a within the lease (3 s) plus a few beats.
         new_owner = wait_until(lambda: owner_of(others, "smsc-a"), 60, 0.2,
                                "smsc-a to move to a live node")
@@ -285,9 +294,11 @@ class ClusterTest(unittest.TestCase):
         never = [d for (_, d) in acked if d not in submits]
         self.assertEqual(never, [], "acknowledged messages never submitted")
         dups = sum(c - 1 for c in submits.values() if c > 1)
-        # What the dead node had claimed and handed to smsc-a without its `sent` committed:
-        # at most its claim batch plus the connector's window.
-        self.assertLessEqual(dups, BATCH + WINDOW, dups)
+        # Only what the dead node held (claimed, its `sent` not committed) can have gone out
+        # twice: the SMSC took it, the node died before recording it, another node sent it
+        # again. (If the machine was so slow that the others reaped it before the count
+        # was read, the count is gone: then only "bounded by its claims" is checked.)
+        self.assertLessEqual(dups, held if not reaped_early else 10_000, (dups, held))
         # The end state: each connector bound by exactly one live node.
         for c in CONNECTORS:
             self.assertIsNotNone(owner_of(others, c), c)
@@ -302,7 +313,8 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(twice, {}, "receipts delivered twice")
         self.assertEqual(self.sql("SELECT COUNT(*) FROM smpp_outbox"), "0")
         print(f"\ncluster: {len(acked)} acknowledged, {len(smpp_ids)} over SMPP, "
-              f"{sum(submits.values())} submits, {dups} duplicates, smsc-a moved in "
+              f"{sum(submits.values())} submits, {dups} duplicates (the dead node held {held}), "
+              f"smsc-a moved in "
               f"{takeover_s:.1f} s", file=sys.stderr)
 
 

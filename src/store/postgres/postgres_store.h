@@ -97,6 +97,10 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend>, public Clus
   Result<void> MarkUnsent(const std::string& message_id, const std::string& reason,
                           int64_t now_ms) override;
   Result<std::optional<Message>> ApplyReceipt(const ReceiptUpdate& receipt) override;
+  // One transaction per batch (ADR 0019), not the Store defaults' one per item.
+  Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent) override;
+  Result<std::vector<std::optional<Message>>> ApplyReceipts(
+      const std::vector<ReceiptUpdate>& receipts) override;
   Result<int64_t> ReleaseLeases(const std::string& owner) override;
   Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) override;
   // One GROUP BY over the messages (PostgreSQL keeps no counters for us).

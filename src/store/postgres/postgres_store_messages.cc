@@ -516,22 +516,50 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
       postgres::Isolation::kReadCommitted);
 }
 
+namespace {
+
+// MarkSent inside a transaction (MarkSent, MarkSentBatch): false for an unknown id.
+Result<bool> MarkSentIn(WriteContext& ctx, std::optional<int64_t> seq, const SentUpdate& s) {
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur, FindCurrent(ctx.conn, seq, s.message_id));
+  if (!cur) return false;
+  if (IsFinal(cur->status)) return true;
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
+                                           "connector = ?3, upstream_id = ?4, lease_owner = '', "
+                                           "lease_until_ms = 0 WHERE seq = ?1"));
+  stmt.BindInt(1, cur->seq).BindInt(2, s.at_ms).BindText(3, s.connector).BindText(4, s.upstream_id);
+  BRAMKA_RETURN_IF_ERROR(stmt.Run());
+  ctx.Move(cur->status, MessageStatus::kSent);
+  return true;
+}
+
+}  // namespace
+
 Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::string& connector,
                                      const std::string& upstream_id, int64_t now_ms) {
   return writer_->CallReadCommitted<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
-                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
-    if (!cur) return NoMessage();
-    if (IsFinal(cur->status)) return Ok();
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                            ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
-                                             "connector = ?3, upstream_id = ?4, lease_owner = '', "
-                                             "lease_until_ms = 0 WHERE seq = ?1"));
-    stmt.BindInt(1, cur->seq).BindInt(2, now_ms).BindText(3, connector).BindText(4, upstream_id);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
-    ctx.Move(cur->status, MessageStatus::kSent);
+    BRAMKA_ASSIGN_OR_RETURN(
+        bool found,
+        MarkSentIn(ctx, SeqOf(message_id), SentUpdate{message_id, connector, upstream_id, now_ms}));
+    if (!found) return NoMessage();
     return Ok();
   });
+}
+
+// One transaction (one COMMIT) for the whole batch (store.h, ADR 0019); the cluster's
+// figures in docs/performance.md show what one commit per item cost.
+Result<std::vector<bool>> PostgresStore::MarkSentBatch(const std::vector<SentUpdate>& sent) {
+  if (sent.empty()) return std::vector<bool>();
+  return writer_->CallReadCommitted<std::vector<bool>>(
+      [&](WriteContext& ctx) -> Result<std::vector<bool>> {
+        std::vector<bool> found;
+        found.reserve(sent.size());
+        for (const SentUpdate& s : sent) {
+          BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentIn(ctx, SeqOf(s.message_id), s));
+          found.push_back(f);
+        }
+        return found;
+      });
 }
 
 Result<void> PostgresStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
@@ -577,45 +605,67 @@ Result<void> PostgresStore::MarkUnsent(const std::string& message_id, const std:
   });
 }
 
-Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& receipt) {
-  if (receipt.status != MessageStatus::kDelivered &&
-      receipt.status != MessageStatus::kUndelivered) {
-    return Fail(ErrorCode::kInvalidArgument, "a receipt is delivered or undelivered");
+namespace {
+
+// ApplyReceipt inside a transaction (ApplyReceipt, ApplyReceipts); statuses checked.
+Result<std::optional<Message>> ApplyReceiptIn(WriteContext& ctx, const ReceiptUpdate& receipt) {
+  if (receipt.upstream_id.empty()) return std::optional<Message>();
+  int64_t seq = 0;
+  Message m;
+  {
+    // The literal upstream_id term matches the partial index messages_upstream.
+    BRAMKA_ASSIGN_OR_RETURN(
+        Stmt find,
+        ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                         "WHERE connector = ?1 AND upstream_id = ?2 "
+                         "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
+    find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
+    if (!row) return std::optional<Message>();
+    seq = find.Int(0);
+    postgres::ReadMessage(find, 1, m);
   }
+  if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
+                                    "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
+                                    "WHERE seq = ?1"));
+  update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
+  update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
+  BRAMKA_RETURN_IF_ERROR(update.Run());
+  // Callbacks (ADR 0007): queued in this transaction, never lost.
+  BRAMKA_RETURN_IF_ERROR(postgres::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
+  BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
+  ctx.Move(m.status, receipt.status);
+  m.status = receipt.status;
+  m.reason = receipt.reason;
+  m.done_ms = receipt.at_ms;
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace
+
+Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& receipt) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses({receipt}));
   if (receipt.upstream_id.empty()) return std::optional<Message>();
   return writer_->CallReadCommitted<std::optional<Message>>(
-      [&](WriteContext& ctx) -> Result<std::optional<Message>> {
-        int64_t seq = 0;
-        Message m;
-        {
-          // The literal upstream_id term matches the partial index messages_upstream.
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt find,
-              ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                               "WHERE connector = ?1 AND upstream_id = ?2 "
-                               "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
-          find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
-          BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
-          if (!row) return std::optional<Message>();
-          seq = find.Int(0);
-          postgres::ReadMessage(find, 1, m);
+      [&](WriteContext& ctx) { return ApplyReceiptIn(ctx, receipt); });
+}
+
+// One transaction for the whole batch, in order (store.h, ADR 0019).
+Result<std::vector<std::optional<Message>>> PostgresStore::ApplyReceipts(
+    const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  if (receipts.empty()) return std::vector<std::optional<Message>>();
+  return writer_->CallReadCommitted<std::vector<std::optional<Message>>>(
+      [&](WriteContext& ctx) -> Result<std::vector<std::optional<Message>>> {
+        std::vector<std::optional<Message>> out;
+        out.reserve(receipts.size());
+        for (const ReceiptUpdate& r : receipts) {
+          BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m, ApplyReceiptIn(ctx, r));
+          out.push_back(std::move(m));
         }
-        if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
-                                          "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
-                                          "WHERE seq = ?1"));
-        update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
-        update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
-        BRAMKA_RETURN_IF_ERROR(update.Run());
-        // Callbacks (ADR 0007): queued in this transaction, never lost.
-        BRAMKA_RETURN_IF_ERROR(postgres::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
-        BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
-        ctx.Move(m.status, receipt.status);
-        m.status = receipt.status;
-        m.reason = receipt.reason;
-        m.done_ms = receipt.at_ms;
-        return std::optional<Message>(std::move(m));
+        return out;
       });
 }
 
