@@ -16,6 +16,7 @@ namespace {
 std::string LeaseName(const std::string& connector) { return "connector:" + connector; }
 
 constexpr std::string_view kLeasePrefix = "connector:";
+constexpr std::string_view kRolePrefix = "role:";
 
 }  // namespace
 
@@ -116,12 +117,11 @@ void ClusterConnector::Stop() {
 ClusterAgent::ClusterAgent(store::ClusterCoordinator& coordinator, ClusterAgentOptions options,
                            MetricsRegistry& metrics)
     : coordinator_(coordinator), options_(std::move(options)), metrics_(metrics) {
-  metrics_.AddCallbackGauge("bramka_cluster_nodes", "Live nodes of the cluster, as last seen.",
-                            [this] {
-                              std::lock_guard lock(mu_);
-                              return std::vector<std::pair<std::string, double>>{
-                                  {"", static_cast<double>(live_nodes_)}};
-                            });
+  metrics_.AddCallbackGauge(
+      "bramka_cluster_nodes", "Live nodes of the cluster, as last seen.", [this] {
+        std::lock_guard lock(mu_);
+        return std::vector<std::pair<std::string, double>>{{"", static_cast<double>(live_nodes_)}};
+      });
   metrics_.AddCallbackGauge(
       "bramka_cluster_connector_owned",
       "1 when this node holds the connector's lease (binds it), else 0.", [this] {
@@ -132,6 +132,52 @@ ClusterAgent::ClusterAgent(store::ClusterCoordinator& coordinator, ClusterAgentO
         }
         return out;
       });
+  metrics_.AddCallbackGauge("bramka_cluster_role_held",
+                            "1 when this node holds the role (does its work), else 0.", [this] {
+                              std::lock_guard lock(mu_);
+                              std::vector<std::pair<std::string, double>> out;
+                              for (const std::string& role : roles_) {
+                                out.emplace_back(fmt::format("role=\"{}\"", role),
+                                                 roles_held_.count(role) ? 1.0 : 0.0);
+                              }
+                              return out;
+                            });
+}
+
+void ClusterAgent::AddRole(const std::string& role) {
+  std::lock_guard lock(mu_);
+  roles_.insert(role);
+}
+
+bool ClusterAgent::HoldsRole(const std::string& role) const {
+  std::lock_guard lock(mu_);
+  return roles_held_.count(role) > 0;
+}
+
+void ClusterAgent::BeatRoles(const store::ClusterView& view) {
+  std::set<std::string> roles, before;
+  {
+    std::lock_guard lock(mu_);
+    roles = roles_;
+    before = roles_held_;
+  }
+  std::set<std::string> held;
+  for (const std::string& role : roles) {
+    const std::string lease = std::string(kRolePrefix) + role;
+    const bool elsewhere = std::any_of(view.leases.begin(), view.leases.end(), [&](const auto& l) {
+      return l.name == lease && l.owner != options_.node_id;
+    });
+    if (elsewhere) continue;
+    auto got = coordinator_.AcquireLease(lease, options_.node_id, options_.lease_ms, true);
+    if (got.ok() && *got) held.insert(role);
+  }
+  for (const std::string& role : roles) {
+    const bool was = before.count(role) > 0, is = held.count(role) > 0;
+    if (!was && is) spdlog::info("cluster: took role {}", role);
+    if (was && !is) spdlog::warn("cluster: lost role {}", role);
+  }
+  std::lock_guard lock(mu_);
+  roles_held_ = std::move(held);
 }
 
 ClusterAgent::~ClusterAgent() { Stop(); }
@@ -325,8 +371,8 @@ void ClusterAgent::Beat() {
       (void)coordinator_.ReleaseLease(LeaseName(name), options_.node_id);  // removed
       continue;
     }
-    auto renewed = coordinator_.AcquireLease(LeaseName(name), options_.node_id,
-                                             options_.lease_ms, ready_here(name));
+    auto renewed = coordinator_.AcquireLease(LeaseName(name), options_.node_id, options_.lease_ms,
+                                             ready_here(name));
     if (renewed.ok() && *renewed) {
       still.insert(name);
     } else {
@@ -351,8 +397,8 @@ void ClusterAgent::Beat() {
     if (still.count(name) > 0) continue;
     auto o = owners.find(name);
     if (o != owners.end() && o->second.node != options_.node_id) continue;  // someone's
-    auto got = coordinator_.AcquireLease(LeaseName(name), options_.node_id, options_.lease_ms,
-                                         false);
+    auto got =
+        coordinator_.AcquireLease(LeaseName(name), options_.node_id, options_.lease_ms, false);
     if (got.ok() && *got) {
       spdlog::info("cluster: took connector {}", name);
       still.insert(name);
@@ -362,6 +408,7 @@ void ClusterAgent::Beat() {
     set_owned(name, true);
     owners[name] = Owner{options_.node_id, view->now_ms + options_.lease_ms, ready_here(name)};
   }
+  BeatRoles(*view);
   std::lock_guard lock(mu_);
   owned_ = std::move(still);
   owners_ = std::move(owners);
@@ -377,15 +424,20 @@ void ClusterAgent::DropAll() {
 
 void ClusterAgent::DropAllLocked() {
   std::vector<ClusterConnector*> cs;
-  std::set<std::string> held;
+  std::set<std::string> held, roles;
   {
     std::lock_guard lock(mu_);
     for (const auto& [name, set] : connectors_) cs.insert(cs.end(), set.begin(), set.end());
     held.swap(owned_);
+    roles.swap(roles_held_);
   }
+  for (const std::string& role : roles) spdlog::warn("cluster: dropped role {}", role);
   for (ClusterConnector* c : cs) c->SetOwned(false);
   for (const std::string& name : held) {
     (void)coordinator_.ReleaseLease(LeaseName(name), options_.node_id);
+  }
+  for (const std::string& role : roles) {
+    (void)coordinator_.ReleaseLease(std::string(kRolePrefix) + role, options_.node_id);
   }
 }
 

@@ -9,7 +9,8 @@
 //      (ceil(connectors / live nodes)), renews its own (with whether it is bound), and
 //      gives up one above its share per beat (unbound first, then released), so binds
 //      move to nodes that join and away from nodes that die;
-//   4. runs the tick hook (the SMPP server's outbox: entries other nodes queued).
+//   4. renews or takes the roles (AddRole: one node at a time does that work);
+//   5. runs the tick hook (the SMPP server's outbox: entries other nodes queued).
 // A node that cannot renew (the database is unreachable) unbinds everything before its
 // leases can expire, so no connector is ever bound on two nodes — a connector's `tps`
 // and `window` hold for the whole cluster.
@@ -113,6 +114,13 @@ class ClusterAgent {
   void SetOnTick(std::function<void()> fn) { on_tick_ = std::move(fn); }
   // What other nodes and operators see of this node (its listeners).
   void SetInfo(const std::string& info);
+  // Roles: work that one live node at a time must do, each held through a lease
+  // "role:<name>" (the FTP and SQL API pollers run on the node holding "ingest"). A free
+  // role is taken at a beat and renewed at every beat; it is dropped with the connectors
+  // when the database stops answering (before the lease can expire), so two nodes never
+  // hold it at once. AddRole before Start; HoldsRole from any thread.
+  void AddRole(const std::string& role);
+  bool HoldsRole(const std::string& role) const;
 
   // Registers the node (kUnavailable when the database does not answer) and starts
   // the thread.
@@ -130,6 +138,8 @@ class ClusterAgent {
   // Unbinds every connector (the database is unreachable, or stopping).
   void DropAll();
   void DropAllLocked();  // beat_mu_ held
+  // The roles' part of a beat: renew or take each (beat_mu_ held).
+  void BeatRoles(const store::ClusterView& view);
 
   store::ClusterCoordinator& coordinator_;
   const ClusterAgentOptions options_;
@@ -144,7 +154,9 @@ class ClusterAgent {
   bool stopping_ = false;
   std::string info_;
   std::map<std::string, std::set<ClusterConnector*>> connectors_;  // by name
-  std::set<std::string> owned_;                                   // leases held
+  std::set<std::string> owned_;                                    // leases held
+  std::set<std::string> roles_;                                    // AddRole
+  std::set<std::string> roles_held_;
   // The last view: connector name -> (owner, until on the database clock, ready).
   struct Owner {
     std::string node;
@@ -152,9 +164,9 @@ class ClusterAgent {
     bool ready = false;
   };
   std::map<std::string, Owner> owners_;
-  int64_t view_db_ms_ = 0;                          // the database clock at the view
-  std::chrono::steady_clock::time_point view_at_;   // when it was read
-  std::chrono::steady_clock::time_point last_ok_;   // last successful beat
+  int64_t view_db_ms_ = 0;                         // the database clock at the view
+  std::chrono::steady_clock::time_point view_at_;  // when it was read
+  std::chrono::steady_clock::time_point last_ok_;  // last successful beat
   int live_nodes_ = 0;
   std::thread thread_;
   bool started_ = false;

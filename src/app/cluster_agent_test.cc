@@ -62,7 +62,8 @@ class FakeCoordinator : public store::ClusterCoordinator {
     }
     return Ok();
   }
-  Result<std::vector<std::string>> ReapDeadNodes(const std::string& self, int64_t timeout) override {
+  Result<std::vector<std::string>> ReapDeadNodes(const std::string& self,
+                                                 int64_t timeout) override {
     std::lock_guard lock(mu_);
     std::vector<std::string> out;
     for (auto it = nodes_.begin(); it != nodes_.end();) {
@@ -167,6 +168,37 @@ TEST(ClusterAgentTest, BindsSpreadAndMoveWhenANodeIsCutOff) {
   other.agent.Stop();
   EXPECT_EQ(other.bound(), 0);
   EXPECT_EQ(coordinator.OwnerOf("c1"), "");
+}
+
+TEST(ClusterAgentTest, OneNodeHoldsARoleAndAnotherTakesItOver) {
+  FakeCoordinator coordinator;
+  MetricsRegistry ma, mb;
+  ClusterAgent a(coordinator, ClusterAgentOptions{"a", 20, 300}, ma);
+  ClusterAgent b(coordinator, ClusterAgentOptions{"b", 20, 300}, mb);
+  a.AddRole("ingest");
+  b.AddRole("ingest");
+  ASSERT_TRUE(a.Start().ok());
+  ASSERT_TRUE(b.Start().ok());
+  bool both = false;  // never, at any instant we look
+  auto one_of = [&](const std::function<bool()>& done) {
+    return WaitFor([&] {
+      both = both || (a.HoldsRole("ingest") && b.HoldsRole("ingest"));
+      return done();
+    });
+  };
+  ASSERT_TRUE(one_of([&] { return a.HoldsRole("ingest") || b.HoldsRole("ingest"); }));
+  const bool a_holds = a.HoldsRole("ingest");
+  ClusterAgent& holder = a_holds ? a : b;
+  ClusterAgent& other = a_holds ? b : a;
+  EXPECT_FALSE(other.HoldsRole("ingest"));
+  // The holder is cut off the database: it drops the role before its lease expires, and
+  // the other node takes it after.
+  coordinator.SetDown(a_holds ? "a" : "b");
+  ASSERT_TRUE(one_of([&] { return !holder.HoldsRole("ingest"); }));
+  ASSERT_TRUE(one_of([&] { return other.HoldsRole("ingest"); }));
+  EXPECT_FALSE(both);
+  other.Stop();
+  EXPECT_FALSE(other.HoldsRole("ingest"));
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "api/http/server.h"
+#include "api/smpp/mo.h"
 #include "api/smpp/server.h"
 #include "api/soap/soap_handler.h"
 #include "app/cluster_wiring.h"  // cluster (docs/adr/0023)
@@ -29,9 +30,8 @@
 #include "common/metrics.h"
 #include "connectors/simnet/hlr.h"
 #include "connectors/simnet/simnet.h"
-#include "api/smpp/mo.h"
-#include "delivery/inbound.h"
 #include "delivery/dispatcher.h"
+#include "delivery/inbound.h"
 #include "ingest/ftp/poller.h"
 #include "ingest/sql/poller.h"
 #include "notify/sender.h"
@@ -67,9 +67,9 @@ simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
 void WriteListeners(const config::Config& c, const api::http::HttpServer& http,
                     const api::smpp::SmppServer& smpp) {
   std::filesystem::path p = std::filesystem::path(c.Resolve(c.data_dir)) / "listeners.json";
-  std::ofstream(p.string() + ".tmp") << fmt::format(
-      "{{\"http\":{},\"https\":{},\"smpp\":{},\"smpp_tls\":{},\"pid\":{}}}\n",
-      http.http_port(), http.https_port(), smpp.port(), smpp.tls_port(), ::getpid());
+  std::ofstream(p.string() + ".tmp")
+      << fmt::format("{{\"http\":{},\"https\":{},\"smpp\":{},\"smpp_tls\":{},\"pid\":{}}}\n",
+                     http.http_port(), http.https_port(), smpp.port(), smpp.tls_port(), ::getpid());
   std::filesystem::rename(p.string() + ".tmp", p);
 }
 
@@ -103,8 +103,7 @@ int RunServe(const std::string& config_path) {
   // accounts area: failed-login throttling (docs/adr/0008).
   core::LoginThrottle& throttle = rt.gateway->login_throttle();
   metrics.AddCallbackGauge("bramka_api_login_failures",
-                           "Failed API logins (wrong password or token) since start.",
-                           [&throttle] {
+                           "Failed API logins (wrong password or token) since start.", [&throttle] {
                              return std::vector<std::pair<std::string, double>>{
                                  {"", static_cast<double>(throttle.failures_total())}};
                            });
@@ -211,15 +210,23 @@ int RunServe(const std::string& config_path) {
     if (cb) cb->Wake();
     rt.gateway->WakeSqlSources();  // their MO tables (ADR 0013)
   });
-  dispatcher.SetInboundSink([&inbound](delivery::IncomingSms sms) {
-    return inbound.Handle(std::move(sms));
-  });
+  dispatcher.SetInboundSink(
+      [&inbound](delivery::IncomingSms sms) { return inbound.Handle(std::move(sms)); });
   // SQL API sources (src/ingest/sql, docs/adr/0013): one poller thread per source.
   auto sql_box = ingest::sql::SecretBox::OpenOrCreate(
       (std::filesystem::path(cfg.Resolve(cfg.data_dir)) / "secret.key").string());
   if (!sql_box.ok()) return Die(sql_box.error());
-  auto sql_ingest = std::make_unique<ingest::sql::SqlIngest>(
-      *rt.gateway, *rt.store, std::move(*sql_box), ingest::sql::SqlIngestOptions{});
+  // In a cluster, one node at a time polls the FTP and SQL API sources: the one holding
+  // the role "ingest" (docs/adr/0023).
+  std::function<bool()> ingest_active;
+  if (ClusterAgent* agent = cluster->get()) {
+    agent->AddRole("ingest");
+    ingest_active = [agent] { return agent->HoldsRole("ingest"); };
+  }
+  ingest::sql::SqlIngestOptions sql_options;
+  sql_options.active = ingest_active;
+  auto sql_ingest = std::make_unique<ingest::sql::SqlIngest>(*rt.gateway, *rt.store,
+                                                             std::move(*sql_box), sql_options);
   sql_ingest->Start();
   rt.gateway->SetSqlQueuedHook([s = sql_ingest.get()] { s->Wake(); });
   dispatcher.AddReceiptListener([s = sql_ingest.get()](const store::Message& m) {
@@ -277,11 +284,12 @@ int RunServe(const std::string& config_path) {
     fopts.tick_ms = cfg.ftp.tick_ms;
     fopts.connect_timeout_s = cfg.ftp.connect_timeout_s;
     fopts.stall_timeout_s = cfg.ftp.stall_timeout_s;
+    fopts.active = ingest_active;
     fopts.processor.batch_size = static_cast<size_t>(cfg.ftp.batch_size);
     fopts.processor.max_file_bytes = static_cast<size_t>(cfg.ftp.max_file_bytes);
     fopts.processor.max_files = static_cast<size_t>(cfg.ftp.max_files);
     ftp_poller = std::make_unique<ingest::ftp::FtpPoller>(*rt.store, *rt.gateway, rt.clock,
-                                                         std::move(*box), fopts);
+                                                          std::move(*box), fopts);
     ftp_poller->Start();
   }
 
@@ -306,8 +314,7 @@ int RunServe(const std::string& config_path) {
   // SOAP (api/soap, docs/adr/0016): the same actions as SOAP 1.1 operations at /soap,
   // and at the provider's own path (soap.serwersms.pl/server.php) for clients that
   // change only the host.
-  auto soap = std::make_shared<api::soap::SoapHandler>(*rt.gateway, hopts.language,
-                                                       hopts.billing);
+  auto soap = std::make_shared<api::soap::SoapHandler>(*rt.gateway, hopts.language, hopts.billing);
   http.Mount("/soap", soap);
   http.Mount("/server.php", soap);
   // ---- web panel at /panel (docs/adr/0017) ----
@@ -385,7 +392,7 @@ int RunServe(const std::string& config_path) {
   if (watchdog.joinable()) watchdog.join();
 
   if (ftp_poller) ftp_poller->Stop();  // before the dispatcher: it may still submit
-  config_watcher.Join();  // it may be adding or removing connectors
+  config_watcher.Join();               // it may be adding or removing connectors
   dispatcher.Stop();
   if (*cluster) (*cluster)->Stop();  // after the dispatcher: its connectors are drained
   if (callbacks) callbacks->Stop();

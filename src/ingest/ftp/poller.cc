@@ -62,7 +62,9 @@ void FtpPoller::Loop() {
       std::unique_lock lock(mu_);
       if (stop_) return;
     }
-    auto sources = store_.ListFtpSources(0);
+    const bool active = !options_.active || options_.active();
+    Result<std::vector<store::FtpSource>> sources = std::vector<store::FtpSource>();
+    if (active) sources = store_.ListFtpSources(0);
     if (!sources.ok()) {
       spdlog::warn("FTP sources not readable: {}", sources.error().ToString());
     } else {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,9 @@ struct PollerOptions {
   int workers = 4;     // sources polled at the same time (at least 1)
   int connect_timeout_s = 10;
   int stall_timeout_s = 15;
+  // When set and false, no source is polled (a cluster node without the "ingest" role,
+  // docs/adr/0023); asked at every tick.
+  std::function<bool()> active;
 };
 
 class FtpPoller {
@@ -52,8 +56,8 @@ class FtpPoller {
   void Wake();
 
  private:
-  void Loop();     // the scheduler
-  void Work();     // a worker
+  void Loop();  // the scheduler
+  void Work();  // a worker
   void PollSource(const store::FtpSource& source);
 
   store::Store& store_;

@@ -302,6 +302,13 @@ class SqlIngest::Worker {
     int64_t last_status_write_ms = 0;
     bool stored_ok = false;
     while (true) {
+      if (owner_.options_.active && !owner_.options_.active()) {
+        std::unique_lock lock(mu_);
+        if (cv_.wait_for(lock, Ms(owner_.options_.reload_interval_ms), [this] { return stop_; })) {
+          return;
+        }
+        continue;
+      }
       Result<bool> more = poller_.Cycle();
       int64_t wait_ms = 0;
       const int64_t now = NowMs();

@@ -51,6 +51,9 @@ struct SqlIngestOptions {
   int timeout_s = 10;  // connect, read, lock waits on the customer's database
   // Opens a connection (tests pass a fake); empty = client.h Connect.
   std::function<Result<std::unique_ptr<SqlConnection>>(const ConnectParams&)> connect;
+  // When set and false, no cycle runs (a cluster node without the "ingest" role,
+  // docs/adr/0023); asked before every cycle.
+  std::function<bool()> active;
 };
 
 struct SqlSourceStatus {
