@@ -31,6 +31,8 @@ packages=(
   python3-zeep
   # web panel end-to-end tests (PEERS.md): Debian's Chromium driven by npm playwright-core
   chromium
+  # perf (issue 11, docs/adr/0024): jemalloc as the bramka binary's allocator
+  libjemalloc-dev
 )
 
 missing=()
