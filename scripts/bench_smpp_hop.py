@@ -21,7 +21,8 @@ n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 batch = int(sys.argv[2]) if len(sys.argv) > 2 else 500
 window = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 
-smsc = Smsc(BIN, receipt_delay_ms=0)
+# SMSC_BIN: the simulator from another build (to compare gateways against one simulator).
+smsc = Smsc(os.environ.get("SMSC_BIN", BIN), receipt_delay_ms=0)
 b = Bramka(extra_config=connector_toml("smsc-bench", smsc.port, window=window) + route_toml(["smsc-bench"]))
 with open(b.config) as f:
     text = f.read().replace('log_level = "info"', 'log_level = "warn"')

@@ -33,6 +33,8 @@ packages=(
   chromium
   # clock jumps end to end (test_clock_jumps.py): libfaketime under a real serve
   faketime
+  # perf (issue 11, docs/adr/0024): jemalloc as the bramka binary's allocator
+  libjemalloc-dev
 )
 
 missing=()

@@ -571,6 +571,12 @@ class GatewayService {
   // Removes many answered outbox entries in one store write (Store::DeleteSmppOutboxBatch);
   // entries that are gone are skipped. On an error none is acknowledged as removed.
   Result<void> AckSmppDelivers(const std::vector<int64_t>& entry_ids);
+
+  // ---- perf (issue 11, docs/adr/0024) ----
+ private:
+  // SenderUsable with the account's own sender row already read (Store::ReadForSubmit).
+  Result<bool> SenderUsable(const Caller& caller, const std::string& sender,
+                            const std::optional<store::Sender>& own);
 };
 
 }  // namespace bramka::core

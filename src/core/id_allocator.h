@@ -16,7 +16,10 @@ namespace bramka::core {
 
 class IdAllocator {
  public:
-  IdAllocator(store::Store& store, uint64_t codec_key, uint64_t block_size = 4096);
+  IdAllocator(store::Store& store, uint64_t codec_key, uint64_t block_size = kDefaultBlock);
+  // perf (docs/adr/0024): a block is one synchronous commit on a submitting I/O thread,
+  // so blocks are large; a restart skips at most this many sequence numbers.
+  static constexpr uint64_t kDefaultBlock = 65536;
   // `count` new ids, and the sequence number of the first (a batch's stat_id).
   Result<std::vector<std::string>> Allocate(size_t count, uint64_t* first_sequence = nullptr);
 

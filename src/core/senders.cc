@@ -42,6 +42,11 @@ bool IsValidSenderName(const std::string& name) {
 
 Result<bool> GatewayService::SenderUsable(const Caller& caller, const std::string& sender) {
   BRAMKA_ASSIGN_OR_RETURN(auto own, store_.GetSender(caller.account_id, sender));
+  return SenderUsable(caller, sender, own);
+}
+
+Result<bool> GatewayService::SenderUsable(const Caller& caller, const std::string& sender,
+                                          const std::optional<store::Sender>& own) {
   if (own) return own->status == store::SenderStatus::kAuthorized;
   const auto& predefined = options_.predefined_senders;
   if (std::find(predefined.begin(), predefined.end(), sender) != predefined.end()) return true;

@@ -146,18 +146,34 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
                      : req.kind == SubmitKind::kMms ? MessageType::kMms
                      : sender.empty()               ? MessageType::kEco
                                                     : MessageType::kFull;
-  if (type == MessageType::kFull && sender != kTwoWaySender && !req.sender_is_own_number) {
-    if (!IsValidSenderName(sender)) {
-      return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
-                    "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces, or a number)");
-    }
-    BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, sender));  // senders.cc
+  const bool check_sender =
+      type == MessageType::kFull && sender != kTwoWaySender && !req.sender_is_own_number;
+  if (check_sender && !IsValidSenderName(sender)) {
+    return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
+                  "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces, or a number)");
+  }
+  // Every recipient's number first (ADR 0020), then the sender's approval, the balances and
+  // the blacklist in one store read (ADR 0024); their answers are used in the order they
+  // always were.
+  std::vector<Result<std::string>> normalized;
+  normalized.reserve(req.phones.size());
+  std::vector<std::string> to_check;
+  to_check.reserve(req.phones.size());
+  for (const std::string& raw : req.phones) {
+    normalized.push_back(phones_.Normalize(raw));
+    if (normalized.back().ok()) to_check.push_back(*normalized.back());
+  }
+  store::Store::SubmitReads reads =
+      store_.ReadForSubmit(caller.account_id, check_sender ? sender : std::string(), to_check);
+  if (check_sender) {
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<store::Sender> own, std::move(reads.sender));
+    BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, sender, own));  // senders.cc
     if (!usable) {
       return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
                     "sender name '" + sender + "' is not approved for this account");
     }
   }
-  BRAMKA_ASSIGN_OR_RETURN(auto balances, store_.GetBalances(caller.account_id));
+  BRAMKA_ASSIGN_OR_RETURN(auto balances, std::move(reads.balances));
   const store::Balance* balance = nullptr;
   for (const auto& b : balances) {
     if (b.type == type) balance = &b;
@@ -183,17 +199,7 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   const bool scheduled = req.schedule && *req.schedule > now;
   const int64_t due_ms = scheduled ? ToUnixMillis(*req.schedule) : now_ms;
 
-  // Every recipient's number first, then one blacklist read for all of them (ADR 0020).
-  std::vector<Result<std::string>> normalized;
-  normalized.reserve(req.phones.size());
-  std::vector<std::string> to_check;
-  to_check.reserve(req.phones.size());
-  for (const std::string& raw : req.phones) {
-    normalized.push_back(phones_.Normalize(raw));
-    if (normalized.back().ok()) to_check.push_back(*normalized.back());
-  }
-  BRAMKA_ASSIGN_OR_RETURN(std::vector<bool> listed,
-                          store_.AreBlacklisted(caller.account_id, to_check));
+  BRAMKA_ASSIGN_OR_RETURN(std::vector<bool> listed, std::move(reads.blacklisted));
   std::vector<bool> blacklisted(req.phones.size(), false);
   for (size_t i = 0, k = 0; i < normalized.size(); ++i) {
     if (normalized[i].ok()) blacklisted[i] = listed[k++];

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -277,14 +278,20 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       if (!r.ok()) {
         std::lock_guard lock(self->mu);
         self->outstanding.erase(context);
+        if (r.error().code == ErrorCode::kThrottled) {
+          // The window of unanswered deliver_sm is full: wait for an answer to free a
+          // slot (Answered) instead of retrying on a timer, which at a few thousand
+          // receipts behind the window spun the simulator's CPU (docs/adr/0024).
+          self->window_waiting[system_id].push_back({pdu, id});
+          return;
+        }
       }
       if (r.ok()) {
         ++self->receipts;
         self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
       } else {
-        // Refused locally (the window of unanswered deliver_sm is full) or the
-        // bind went away: try again shortly, on whichever receiver is bound
-        // then, or hold it until one binds.
+        // The bind went away (a full window waits above): try again shortly, on
+        // whichever receiver is bound then, or hold it until one binds.
         self->RetryLater(system_id, pdu, id);
       }
     });
@@ -301,6 +308,18 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       outstanding.erase(it);
     }
     if (status != smpp::kEsmeRok) RetryLater(o.system_id, o.pdu, o.id);
+    // A slot is free: the oldest receipt that found the window full goes next.
+    std::optional<std::pair<smpp::Pdu, std::string>> next;
+    {
+      std::lock_guard lock(mu);
+      auto it = window_waiting.find(o.system_id);
+      if (it != window_waiting.end() && !it->second.empty()) {
+        next = std::move(it->second.front());
+        it->second.pop_front();
+        if (it->second.empty()) window_waiting.erase(it);
+      }
+    }
+    if (next) DeliverReceipt(o.system_id, next->first, next->second);
   }
 
   void RetryLater(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
@@ -332,6 +351,9 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   std::mutex mu;
   std::set<std::shared_ptr<Client>> clients;
   std::map<std::string, std::vector<std::pair<smpp::Pdu, std::string>>> held;
+  // Receipts refused by a full deliver_sm window, per system_id, sent as answers free
+  // slots (under mu).
+  std::map<std::string, std::deque<std::pair<smpp::Pdu, std::string>>> window_waiting;
   // deliver_sm sent and not yet answered, by SendRequest context (under mu).
   struct Outstanding {
     std::string system_id;

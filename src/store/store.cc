@@ -48,6 +48,17 @@ Result<std::vector<bool>> Store::AreBlacklisted(AccountId id,
   return out;
 }
 
+// ---- perf: one read for a submit's checks (issue 11, docs/adr/0024) ----
+
+Store::SubmitReads Store::ReadForSubmit(AccountId id, const std::string& sender,
+                                        const std::vector<std::string>& phones) {
+  SubmitReads out;
+  if (!sender.empty()) out.sender = GetSender(id, sender);
+  out.balances = GetBalances(id);
+  out.blacklisted = AreBlacklisted(id, phones);
+  return out;
+}
+
 // ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
 // One call per item: correct for any store (every item is idempotent), without the
 // single commit that SqliteStore and InMemoryStore give by overriding these.

@@ -566,6 +566,19 @@ class Store {
   // ListSmppOutbox (one node: the SMPP server keeps its own entries in flight apart).
   virtual Result<std::vector<SmppOutboxEntry>> ClaimSmppOutbox(int64_t smpp_user_id, int limit,
                                                                int64_t now_ms);
+
+  // ---- perf: one read for a submit's checks (issue 11, docs/adr/0024) ------------------
+  // What GatewayService::Prepare reads before an accept, in one call: each member is
+  // exactly the answer (or error) of GetBalances(id), GetSender(id, sender) (not asked,
+  // and nullopt, when `sender` is empty) and AreBlacklisted(id, phones). The default asks
+  // the three; SqliteStore reads them on one reader connection in one read transaction.
+  struct SubmitReads {
+    Result<std::vector<Balance>> balances = std::vector<Balance>();
+    Result<std::optional<Sender>> sender = std::optional<Sender>();
+    Result<std::vector<bool>> blacklisted = std::vector<bool>();
+  };
+  virtual SubmitReads ReadForSubmit(AccountId id, const std::string& sender,
+                                    const std::vector<std::string>& phones);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -4,9 +4,11 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
@@ -37,6 +39,21 @@ std::atomic<uint64_t> g_next_connection_id{1};
 constexpr Duration kCloseLinger = std::chrono::seconds(2);
 
 TimePoint Now() { return std::chrono::steady_clock::now(); }
+
+// The connection whose strand this thread is running now (perf, docs/adr/0024): Respond()
+// from inside a handler runs inline as before; from any other thread it joins a batch.
+thread_local const void* t_on_strand = nullptr;
+
+class OnStrand {
+ public:
+  explicit OnStrand(const void* conn) : saved_(t_on_strand) { t_on_strand = conn; }
+  ~OnStrand() { t_on_strand = saved_; }
+  OnStrand(const OnStrand&) = delete;
+  OnStrand& operator=(const OnStrand&) = delete;
+
+ private:
+  const void* saved_;
+};
 
 tcp::socket& Lowest(tcp::socket& s) { return s; }
 tcp::socket& Lowest(ssl::stream<tcp::socket>& s) { return s.next_layer(); }
@@ -121,16 +138,23 @@ class ConnectionImpl final : public Connection,
     });
   }
 
+  // On the strand (inside a handler or Post): answered at once, as always. From another
+  // thread (the store's completion thread answering submits): the responses that arrive
+  // before the strand gets to them are answered together, one Drain and one socket write
+  // for all of them instead of a strand hop and a write each (docs/adr/0024).
   void Respond(Pdu response) override {
-    Dispatch([this, response = std::move(response)]() mutable {
-      if (closed_) return;
-      const uint32_t seq = response.sequence_number;
-      Result<void> r = session_.Respond(std::move(response), Now());
-      if (!r.ok()) {
-        spdlog::debug("smpp conn {}: respond seq={}: {}", info_.id, seq, r.error().ToString());
-      }
+    if (t_on_strand == this) {
+      RespondNow(std::move(response));
       Drain();
-    });
+      return;
+    }
+    bool first = false;
+    {
+      std::lock_guard lock(respond_mu_);
+      first = respond_queue_.empty();
+      respond_queue_.push_back(std::move(response));
+    }
+    if (first) Dispatch([this] { RespondQueued(); });
   }
 
   void Unbind() override {
@@ -152,8 +176,10 @@ class ConnectionImpl final : public Connection,
   }
 
   void Post(std::function<void()> fn) override {
-    asio::post(Lowest(stream_).get_executor(),
-               [self = this->shared_from_this(), fn = std::move(fn)] { fn(); });
+    asio::post(Lowest(stream_).get_executor(), [self = this->shared_from_this(), fn = std::move(fn)] {
+      OnStrand on(self.get());
+      fn();
+    });
   }
 
   const ConnectionInfo& info() const override { return info_; }
@@ -163,14 +189,40 @@ class ConnectionImpl final : public Connection,
  private:
   template <typename Fn>
   void Dispatch(Fn&& fn) {
-    asio::dispatch(Lowest(stream_).get_executor(), [self = this->shared_from_this(),
-                                                    fn = std::forward<Fn>(fn)]() mutable { fn(); });
+    asio::dispatch(Lowest(stream_).get_executor(),
+                   [self = this->shared_from_this(), fn = std::forward<Fn>(fn)]() mutable {
+                     OnStrand on(self.get());
+                     fn();
+                   });
+  }
+
+  void RespondNow(Pdu response) {
+    if (closed_) return;
+    const uint32_t seq = response.sequence_number;
+    Result<void> r = session_.Respond(std::move(response), Now());
+    if (!r.ok()) {
+      spdlog::debug("smpp conn {}: respond seq={}: {}", info_.id, seq, r.error().ToString());
+    }
+  }
+
+  void RespondQueued() {
+    std::vector<Pdu> batch;
+    {
+      std::lock_guard lock(respond_mu_);
+      batch.swap(respond_queue_);
+    }
+    if (closed_) return;
+    for (Pdu& response : batch) RespondNow(std::move(response));
+    Drain();
   }
 
   void DoRead() {
     stream_.async_read_some(
         asio::buffer(read_buf_),
-        [self = this->shared_from_this()](error_code ec, size_t n) { self->OnRead(ec, n); });
+        [self = this->shared_from_this()](error_code ec, size_t n) {
+          OnStrand on(self.get());
+          self->OnRead(ec, n);
+        });
   }
 
   void OnRead(error_code ec, size_t n) {
@@ -243,7 +295,10 @@ class ConnectionImpl final : public Connection,
     write_pending_.clear();
     asio::async_write(
         stream_, asio::buffer(write_inflight_),
-        [self = this->shared_from_this()](error_code ec, size_t) { self->OnWrite(ec); });
+        [self = this->shared_from_this()](error_code ec, size_t) {
+          OnStrand on(self.get());
+          self->OnWrite(ec);
+        });
   }
 
   void OnWrite(error_code ec) {
@@ -283,6 +338,7 @@ class ConnectionImpl final : public Connection,
     timer_.expires_at(*deadline);
     timer_.async_wait([self = this->shared_from_this(), at = *deadline](error_code ec) {
       if (ec || self->closed_ || self->armed_ != at) return;
+      OnStrand on(self.get());
       self->armed_.reset();
       self->OnTimer();
     });
@@ -320,6 +376,8 @@ class ConnectionImpl final : public Connection,
   std::array<char, 16 * 1024> read_buf_{};
   std::string write_pending_;
   std::string write_inflight_;
+  std::mutex respond_mu_;
+  std::vector<Pdu> respond_queue_;  // Respond() from other threads, not yet on the strand
   std::optional<TimePoint> armed_;
   TimePoint linger_until_{};
   std::string close_reason_;

@@ -118,6 +118,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
       const std::vector<ReceiptUpdate>& receipts) override;
   Result<void> DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids) override;
 
+  // ---- perf (sqlite_store_perf.cc, docs/adr/0024) ----
+  SubmitReads ReadForSubmit(AccountId id, const std::string& sender,
+                            const std::vector<std::string>& phones) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
