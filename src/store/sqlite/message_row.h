@@ -1,40 +1,22 @@
 #pragma once
-// The messages table's columns as Message fields, defined once for every
-// query that reads or inserts messages.
+// The messages table's columns as Message fields: store/sql/message_row.h's, in this
+// engine's namespace for its queries.
 
-#include "store/model.h"
+#include "store/sql/message_row.h"
 #include "store/sql/rows.h"
 #include "store/sqlite/connection.h"
 
 namespace bramka::store::sqlite {
 
+using sql::BindNewMessage;
+using sql::BindNewMessageAt;
+using sql::InsertMessagesSql;
+using sql::JoinAttachments;
+using sql::kInsertColumns;
+using sql::kInsertMessage;
+using sql::kMessageColumnCount;
+using sql::ReadMessage;
+using sql::SplitAttachments;
 using sql::ValidMessageType;
-
-// The columns ReadMessage expects, in order, as a literal for SQL text.
-#define BRAMKA_MESSAGE_COLUMNS                                                            \
-  "id, account_id, phone, sender, type, text, unicode, flash, speed, parts, cost_units, " \
-  "status, reason, unique_id, stat_id, source, dlr_url, queued_ms, due_ms, sent_ms, "     \
-  "done_ms, attempts, connector, upstream_id, smpp_user_id, smpp_registered_delivery, "   \
-  "attachments"
-inline constexpr int kMessageColumnCount = 27;
-
-// Reads the BRAMKA_MESSAGE_COLUMNS starting at column `first`.
-void ReadMessage(const Stmt& stmt, int first, Message& out);
-Message ReadMessage(const Stmt& stmt, int first = 0);
-
-// INSERT of a new message; bind with BindNewMessage.
-inline constexpr char kInsertMessage[] =
-    "INSERT INTO messages (id, account_id, phone, sender, type, text, unicode, flash, speed, "
-    "parts, cost_units, charged_units, status, unique_id, stat_id, source, dlr_url, queued_ms, "
-    "due_ms, seq, smpp_user_id, smpp_registered_delivery, attachments) VALUES (?1, ?2, ?3, ?4, "
-    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
-// Binds `m` (which must outlive the Step) for kInsertMessage. `attachments` holds
-// JoinAttachments(m.attachments) and must outlive the Step too.
-void BindNewMessage(Stmt& stmt, const Message& m, int64_t seq, AccountId account_id,
-                    int64_t charged, const std::string& attachments);
-
-// messages.attachments: file ids joined with ',' (ids are hex, so no escaping).
-std::string JoinAttachments(const std::vector<std::string>& ids);
-std::vector<std::string> SplitAttachments(const std::string& joined);
 
 }  // namespace bramka::store::sqlite
