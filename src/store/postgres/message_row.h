@@ -16,6 +16,7 @@ using sql::kInsertColumns;
 using sql::kInsertMessage;
 using sql::kMessageColumnCount;
 using sql::ReadMessage;
+using sql::ReadMessages;
 using sql::SplitAttachments;
 using sql::ValidMessageType;
 

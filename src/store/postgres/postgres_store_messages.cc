@@ -76,15 +76,6 @@ Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t>
                                         stmt.Int(2), stmt.Int(3), stmt.Int(4)});
 }
 
-Result<std::vector<Message>> ReadMessages(Stmt& stmt) {
-  std::vector<Message> out;
-  while (true) {
-    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return out;
-    ReadMessage(stmt, 0, out.emplace_back());
-  }
-}
-
 // The transaction body of AcceptAsync (store.h): duplicates, balance check,
 // charge, insert.
 Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec& codec,
@@ -293,128 +284,6 @@ void PostgresStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
 
 // ---- reading -----------------------------------------------------------------
 
-Result<Message> PostgresStore::GetMessage(AccountId id, const std::string& message_id) {
-  std::optional<int64_t> seq = SeqOf(message_id);
-  if (!seq) return NoMessage();
-  return readers_->With([&](Connection& c) -> Result<Message> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                                 "WHERE seq = ?1 AND id = ?2 AND account_id = ?3"));
-    stmt.BindInt(1, *seq).BindText(2, message_id).BindInt(3, id);
-    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return NoMessage();
-    return postgres::ReadMessage(stmt);
-  });
-}
-
-Result<Message> PostgresStore::FindMessageByUniqueId(AccountId id, const std::string& unique_id) {
-  return readers_->With([&](Connection& c) -> Result<Message> {
-    // The literal terms match the partial index messages_unique_id.
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                                 "WHERE account_id = ?1 AND unique_id = ?2 "
-                                                 "AND unique_id <> '' AND status <> 6"));
-    stmt.BindInt(1, id).BindText(2, unique_id);
-    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return NoMessage();
-    return postgres::ReadMessage(stmt);
-  });
-}
-
-Result<MessagePage> PostgresStore::QueryMessages(const MessageQuery& q) {
-  // WHERE clause and its parameters, in order.
-  std::string where = " FROM messages WHERE account_id = ? AND status <> 6";
-  std::vector<std::variant<int64_t, const std::string*>> params{q.account_id};
-  auto any_of = [&](const char* column, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    where += " AND ";
-    where += column;
-    where += " IN (";
-    for (size_t i = 0; i < values.size(); ++i) {
-      where += i == 0 ? "?" : ",?";
-      params.emplace_back(&values[i]);
-    }
-    where += ")";
-  };
-  auto equals = [&](const char* term, int64_t value) {
-    where += term;
-    params.emplace_back(value);
-  };
-  if (!q.ids.empty()) {
-    // By row key: the ids themselves are not indexed (see migrations.cc).
-    std::string list;
-    for (const std::string& message_id : q.ids) {
-      std::optional<int64_t> seq = SeqOf(message_id);
-      if (!seq) continue;
-      list += list.empty() ? "?" : ",?";
-      params.emplace_back(*seq);
-    }
-    if (list.empty()) return MessagePage{};  // none of them can exist
-    where += " AND seq IN (" + list + ")";
-  }
-  any_of("unique_id", q.unique_ids);
-  any_of("phone", q.phones);
-  if (q.status) equals(" AND status = ?", static_cast<int64_t>(*q.status));
-  if (q.pending_only) where += " AND status IN (0, 1, 2)";
-  if (q.type) equals(" AND type = ?", static_cast<int64_t>(*q.type));
-  if (q.stat_id != 0) equals(" AND stat_id = ?", q.stat_id);
-  if (q.from_ms != 0) equals(" AND queued_ms >= ?", q.from_ms);
-  if (q.to_ms != 0) equals(" AND queued_ms <= ?", q.to_ms);
-  auto bind_all = [&](Stmt& stmt) {
-    for (size_t i = 0; i < params.size(); ++i) {
-      int index = static_cast<int>(i) + 1;
-      if (const int64_t* v = std::get_if<int64_t>(&params[i])) {
-        stmt.BindInt(index, *v);
-      } else {
-        stmt.BindText(index, *std::get<const std::string*>(params[i]));
-      }
-    }
-  };
-  const bool only_time_range = q.ids.empty() && q.unique_ids.empty() && q.phones.empty() &&
-                               !q.status && !q.pending_only && !q.type && q.stat_id == 0;
-  const char* order =
-      q.descending ? " ORDER BY queued_ms DESC, id DESC" : " ORDER BY queued_ms, id";
-  int64_t limit = q.limit > 0 ? q.limit : -1;
-  int64_t offset = q.limit > 0 ? static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit : 0;
-
-  return readers_->With([&](Connection& c) -> Result<MessagePage> {
-    // One read transaction: the total and the page see the same snapshot.
-    BRAMKA_RETURN_IF_ERROR(c.Exec("BEGIN"));
-    auto page = [&]() -> Result<MessagePage> {
-      MessagePage out;
-      if (only_time_range) {
-        // The common report (newest messages, maybe within dates): counted from the
-        // index alone, all rows minus the cancelled ones (a small partial index), instead
-        // of reading every row to look at its status.
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt count,
-            c.Prepare(
-                "SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
-                "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
-                "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
-        count.BindInt(1, q.account_id)
-            .BindInt(2, q.from_ms)
-            .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX);
-        BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
-        out.total = row ? count.Int(0) : 0;
-      } else {
-        BRAMKA_ASSIGN_OR_RETURN(Stmt count, c.PrepareDynamic("SELECT COUNT(*)" + where));
-        bind_all(count);
-        BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
-        out.total = row ? count.Int(0) : 0;
-      }
-      if (out.total == 0 || offset >= out.total) return out;
-      BRAMKA_ASSIGN_OR_RETURN(Stmt select, c.PrepareDynamic("SELECT " BRAMKA_MESSAGE_COLUMNS +
-                                                            where + order + " LIMIT ? OFFSET ?"));
-      bind_all(select);
-      select.BindInt(static_cast<int>(params.size()) + 1, limit);
-      select.BindInt(static_cast<int>(params.size()) + 2, offset);
-      BRAMKA_ASSIGN_OR_RETURN(out.items, ReadMessages(select));
-      return out;
-    }();
-    (void)c.Exec("COMMIT");
-    return page;
-  });
-}
-
 Result<bool> PostgresStore::CancelScheduled(AccountId id, const std::string& message_id,
                                             int64_t now_ms) {
   return writer_->CallReadCommitted<bool>([&](WriteContext& ctx) -> Result<bool> {
@@ -615,10 +484,9 @@ Result<std::optional<Message>> ApplyReceiptIn(WriteContext& ctx, const ReceiptUp
   {
     // The literal upstream_id term matches the partial index messages_upstream.
     BRAMKA_ASSIGN_OR_RETURN(
-        Stmt find,
-        ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                         "WHERE connector = ?1 AND upstream_id = ?2 "
-                         "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
+        Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
+                                    "WHERE connector = ?1 AND upstream_id = ?2 "
+                                    "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
     find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
     if (!row) return std::optional<Message>();
@@ -626,10 +494,10 @@ Result<std::optional<Message>> ApplyReceiptIn(WriteContext& ctx, const ReceiptUp
     postgres::ReadMessage(find, 1, m);
   }
   if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt update, ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
-                                    "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
-                                    "WHERE seq = ?1"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt update,
+                          ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
+                                           "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
+                                           "WHERE seq = ?1"));
   update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
   update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
   BRAMKA_RETURN_IF_ERROR(update.Run());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "store/model.h"
 #include "store/sql/rows.h"
 
@@ -96,6 +97,17 @@ Message ReadMessage(const Stmt& stmt, int first = 0) {
   Message m;
   ReadMessage(stmt, first, m);
   return m;
+}
+
+// Every row of `stmt` (BRAMKA_MESSAGE_COLUMNS from column 0) as a Message.
+template <class Stmt>
+Result<std::vector<Message>> ReadMessages(Stmt& stmt) {
+  std::vector<Message> out;
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    ReadMessage(stmt, 0, out.emplace_back());
+  }
 }
 
 // Binds `m` for row `o / kInsertColumns` of InsertMessagesSql (o = 0: for

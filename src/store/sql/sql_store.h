@@ -180,6 +180,11 @@ class SqlStore : public Store {
   Result<int64_t> RetryFailedCallbacks(AccountId id, int64_t now_ms) override;
   Result<CallbackCounts> CountCallbacks() override;
 
+  // ---- reading messages (sql_store_messages.h) ----
+  Result<Message> GetMessage(AccountId id, const std::string& message_id) override;
+  Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) override;
+  Result<MessagePage> QueryMessages(const MessageQuery& query) override;
+
  protected:
   using Connection = typename B::Connection;
   using Stmt = typename B::Stmt;

@@ -62,16 +62,14 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   ~SqliteStore() override;
 
   // Accounts, tokens, balances, senders, the blacklist, the address book, the accounts area,
-  // inbound, media, payments and statistics, FTP and SQL API sources and the web panel are
-  // sql::SqlStore's (store/sql/, docs/adr/0027).
+  // inbound, callbacks (but ClaimCallbacks), reading messages, media, payments and
+  // statistics, FTP and SQL API sources and the web panel are sql::SqlStore's (store/sql/,
+  // docs/adr/0027).
 
   Result<uint64_t> ReserveIdBlock(uint64_t count) override;
 
   void AcceptAsync(AcceptRequest request, AcceptCallback done) override;
 
-  Result<Message> GetMessage(AccountId id, const std::string& message_id) override;
-  Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) override;
-  Result<MessagePage> QueryMessages(const MessageQuery& query) override;
   Result<bool> CancelScheduled(AccountId id, const std::string& message_id,
                                int64_t now_ms) override;
 

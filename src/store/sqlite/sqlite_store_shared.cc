@@ -8,6 +8,7 @@
 #include "store/sql/sql_store_ftp.h"
 #include "store/sql/sql_store_inbound.h"
 #include "store/sql/sql_store_media.h"
+#include "store/sql/sql_store_messages.h"
 #include "store/sql/sql_store_panel.h"
 #include "store/sql/sql_store_sql.h"
 #include "store/sqlite/callbacks_tx.h"
