@@ -26,6 +26,7 @@ import zoneinfo
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import harness  # noqa: E402
 from harness import BIN, Bramka, wait_until  # noqa: E402
 from smsc import Smsc, connector_toml, route_toml  # noqa: E402
 from test_bad_input import set_key  # noqa: E402
@@ -59,12 +60,22 @@ class FakeWallClock:
         return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
+# libfaketime and jemalloc deadlock at start-up: when the binary is linked with jemalloc,
+# the build also makes `bramka-sysmalloc`, the same code with glibc's allocator
+# (src/app/CMakeLists.txt); the serve under libfaketime is that one.
+SYSMALLOC_BIN = BIN + "-sysmalloc"
+
+
 def start_with_env(b, env):
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
+    saved_bin = harness.BIN
+    if os.path.exists(SYSMALLOC_BIN):
+        harness.BIN = SYSMALLOC_BIN
     try:
         b.start()
     finally:
+        harness.BIN = saved_bin
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
