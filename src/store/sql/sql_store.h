@@ -1,8 +1,8 @@
 #pragma once
 // SqlStore<B>: the parts of the Store that SqliteStore and PostgresStore run
 // with the same SQL, written once (docs/adr/0027). Both stores derive from it
-// and implement the rest (messages, delivery, the hot paths) themselves, where
-// their engines differ.
+// and implement the rest themselves, where their engines differ: accepting and
+// delivering messages, the SMPP outbox, ClaimCallbacks.
 //
 // B, the backend, names the engine's types and is all the shared code may use:
 //   Connection    Prepare(static const char*), PrepareDynamic(std::string),
@@ -13,8 +13,11 @@
 //   Writes        Call<T>(fn(WriteContext&)) -> Result<T>, one committed
 //                 transaction (retried by the engine where it must be)
 //   kGroupIdList  SQL: the comma-separated ids of contacts.id's groups
-// The SQL is written in SQLite's dialect (`?N` parameters); postgres::
-// Connection translates it.
+// The SQL is written in SQLite's dialect (`?N` parameters) with the syntax both
+// engines accept; postgres::Connection translates the parameters. A member that
+// needs an engine's own helper calls it unqualified (RecordIncoming's
+// QueueSmppMoInTx): argument-dependent lookup on the engine's Connection finds it
+// at the instantiation.
 //
 // The definitions of the members are in sql_store_<area>.h; each engine
 // instantiates them once (sqlite/sqlite_store_shared.cc,
