@@ -15,6 +15,8 @@ struct Backend {
   using WriteContext = postgres::WriteContext;
   using Reads = Pool;
   using Writes = Pool;
+  // The delivery path runs in READ COMMITTED: lock the row it changes.
+  static constexpr const char* kLockRow = " FOR UPDATE";
   static constexpr const char* kGroupIdList =
       "(SELECT string_agg(group_id::TEXT, ',' ORDER BY group_id) FROM contact_memberships m "
       "WHERE m.contact_id = contacts.id)";

@@ -17,6 +17,7 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sql/receipt_tx.h"
 
 namespace bramka::store {
 
@@ -474,50 +475,13 @@ Result<void> PostgresStore::MarkUnsent(const std::string& message_id, const std:
   });
 }
 
-namespace {
-
-// ApplyReceipt inside a transaction (ApplyReceipt, ApplyReceipts); statuses checked.
-Result<std::optional<Message>> ApplyReceiptIn(WriteContext& ctx, const ReceiptUpdate& receipt) {
-  if (receipt.upstream_id.empty()) return std::optional<Message>();
-  int64_t seq = 0;
-  Message m;
-  {
-    // The literal upstream_id term matches the partial index messages_upstream.
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt find, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                    "WHERE connector = ?1 AND upstream_id = ?2 "
-                                    "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1 FOR UPDATE"));
-    find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
-    BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
-    if (!row) return std::optional<Message>();
-    seq = find.Int(0);
-    postgres::ReadMessage(find, 1, m);
-  }
-  if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
-  BRAMKA_ASSIGN_OR_RETURN(Stmt update,
-                          ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
-                                           "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
-                                           "WHERE seq = ?1"));
-  update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
-  update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
-  BRAMKA_RETURN_IF_ERROR(update.Run());
-  // Callbacks (ADR 0007): queued in this transaction, never lost.
-  BRAMKA_RETURN_IF_ERROR(postgres::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
-  BRAMKA_RETURN_IF_ERROR(postgres::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
-  ctx.Move(m.status, receipt.status);
-  m.status = receipt.status;
-  m.reason = receipt.reason;
-  m.done_ms = receipt.at_ms;
-  return std::optional<Message>(std::move(m));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::optional<Message>> PostgresStore::ApplyReceipt(const ReceiptUpdate& receipt) {
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses({receipt}));
   if (receipt.upstream_id.empty()) return std::optional<Message>();
   return writer_->CallReadCommitted<std::optional<Message>>(
-      [&](WriteContext& ctx) { return ApplyReceiptIn(ctx, receipt); });
+      [&](WriteContext& ctx) { return sql::ApplyReceiptInTx<postgres::Backend>(ctx, receipt); });
 }
 
 // One transaction for the whole batch, in order (store.h, ADR 0019).
@@ -530,7 +494,8 @@ Result<std::vector<std::optional<Message>>> PostgresStore::ApplyReceipts(
         std::vector<std::optional<Message>> out;
         out.reserve(receipts.size());
         for (const ReceiptUpdate& r : receipts) {
-          BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m, ApplyReceiptIn(ctx, r));
+          BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
+                                  sql::ApplyReceiptInTx<postgres::Backend>(ctx, r));
           out.push_back(std::move(m));
         }
         return out;

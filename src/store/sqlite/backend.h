@@ -15,6 +15,8 @@ struct Backend {
   using WriteContext = sqlite::WriteContext;
   using Reads = ReaderPool;
   using Writes = Writer;
+  // SQLite: one writer, no row locks.
+  static constexpr const char* kLockRow = "";
   static constexpr const char* kGroupIdList =
       "(SELECT group_concat(group_id) FROM contact_memberships m "
       "WHERE m.contact_id = contacts.id)";

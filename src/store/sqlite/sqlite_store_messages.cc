@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/sql/receipt_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
@@ -310,41 +311,6 @@ Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const S
   return true;
 }
 
-// ApplyReceipt inside a write job (the status is checked by the caller).
-Result<std::optional<Message>> ApplyReceiptInTx(WriteContext& ctx, const ReceiptUpdate& receipt) {
-  if (receipt.upstream_id.empty()) return std::optional<Message>();
-  int64_t seq = 0;
-  Message m;
-  {
-    // The literal upstream_id term matches the partial index messages_upstream.
-    BRAMKA_ASSIGN_OR_RETURN(Stmt find,
-                            ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                             "WHERE connector = ?1 AND upstream_id = ?2 "
-                                             "AND upstream_id <> '' ORDER BY seq DESC LIMIT 1"));
-    find.BindText(1, receipt.connector).BindText(2, receipt.upstream_id);
-    BRAMKA_ASSIGN_OR_RETURN(bool row, find.Step());
-    if (!row) return std::optional<Message>();
-    seq = find.Int(0);
-    sqlite::ReadMessage(find, 1, m);
-  }
-  if (IsFinal(m.status)) return std::optional<Message>(std::move(m));
-  BRAMKA_ASSIGN_OR_RETURN(Stmt update,
-                          ctx.conn.Prepare("UPDATE messages SET status = ?2, reason = ?3, "
-                                           "done_ms = ?4, lease_owner = '', lease_until_ms = 0 "
-                                           "WHERE seq = ?1"));
-  update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
-  update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
-  BRAMKA_RETURN_IF_ERROR(update.Run());
-  // Callbacks (ADR 0007): queued in this transaction, never lost.
-  BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
-  BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
-  ctx.Move(m.status, receipt.status);
-  m.status = receipt.status;
-  m.reason = receipt.reason;
-  m.done_ms = receipt.at_ms;
-  return std::optional<Message>(std::move(m));
-}
-
 }  // namespace
 
 Result<void> SqliteStore::MarkSent(const std::string& message_id, const std::string& connector,
@@ -404,7 +370,7 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses({receipt}));
   if (receipt.upstream_id.empty()) return std::optional<Message>();
   return writer_->Call<std::optional<Message>>(
-      [&](WriteContext& ctx) { return ApplyReceiptInTx(ctx, receipt); });
+      [&](WriteContext& ctx) { return sql::ApplyReceiptInTx<sqlite::Backend>(ctx, receipt); });
 }
 
 Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
@@ -454,7 +420,8 @@ Result<std::vector<std::optional<Message>>> SqliteStore::ApplyReceipts(
     Out out;
     out.reserve(receipts.size());
     for (const ReceiptUpdate& r : receipts) {
-      BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m, ApplyReceiptInTx(ctx, r));
+      BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
+                              sql::ApplyReceiptInTx<sqlite::Backend>(ctx, r));
       out.push_back(std::move(m));
     }
     return out;
