@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/reply_sender.h"
+
 namespace bramka::store::postgres {
 namespace {
 
@@ -415,6 +417,8 @@ ALTER TABLE messages ADD COLUMN route_hint TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE smpp_outbox ADD COLUMN lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '',
                         ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql"},
+    // ---- s5-writer (docs/adr/0029) ----
+    {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "store/reply_sender.h"
+
 namespace bramka::store::sqlite {
 namespace {
 
@@ -502,6 +504,8 @@ ALTER TABLE smpp_outbox ADD COLUMN inbox_id INTEGER NOT NULL DEFAULT 0;
 -- PostgreSQL, whose schema calls the column user_name.
 ALTER TABLE sql_sources RENAME COLUMN user TO user_name;
 )sql"},
+    // ---- s5-writer (docs/adr/0029) ----
+    {20, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
 };
 
 }  // namespace

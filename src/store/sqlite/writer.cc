@@ -125,15 +125,25 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   static constexpr char kRollbackTo[] = "ROLLBACK TO job";
 
   failure.reset();
+  balance_cache_.Clear();
   auto begun = Step(kBegin);
   if (!begun.ok()) {
     failure = begun.take_error();
     return true;
   }
   WriteContext ctx{*conn_};
+  ctx.balances = &balance_cache_;
   StatusCounts batch_delta{};
   bool any_ok = false;
   for (auto& job : batch) {
+    if (!job->UsesBalanceCache() && !balance_cache_.empty()) {
+      // The job may read or change balances itself: write the cache back first.
+      auto flushed = balance_cache_.Flush(*conn_);
+      if (!flushed.ok()) {
+        failure = flushed.take_error();
+        break;
+      }
+    }
     if (savepoints) {
       auto sp = Step(kSavepoint);
       if (!sp.ok()) {
@@ -168,16 +178,22 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
         break;
       }
     } else if (batch.size() > 1) {
+      balance_cache_.Clear();
       (void)Step(kRollback);
       return false;  // run again with savepoints
     }
   }
 
   if (!failure && any_ok) {
+    auto flushed = balance_cache_.Flush(*conn_);
+    if (!flushed.ok()) failure = flushed.take_error();
+  }
+  if (!failure && any_ok) {
     auto committed = Step(kCommit);
     if (!committed.ok()) failure = committed.take_error();
   }
   if (failure || !any_ok) {  // nothing to keep
+    balance_cache_.Clear();
     if (conn_->InTransaction()) (void)Step(kRollback);
     return true;
   }

@@ -10,6 +10,9 @@
 // full disk, an I/O error), or SQLite rolls the whole transaction back, every job of the batch
 // fails with that error: nothing was acknowledged, nothing was written.
 //
+// Accepts (CallAsync with kCachedBalances) charge balances in a BalanceCache
+// that the writer writes back once per batch (balance_cache.h, docs/adr/0029).
+//
 // Completion: synchronous calls (Call) are completed on the writer thread
 // (fulfilling a promise is cheap); asynchronous ones (CallAsync) on a second,
 // completion thread, so that callers' callbacks never delay the next batch
@@ -36,6 +39,7 @@
 #include "common/check.h"
 #include "common/result.h"
 #include "store/model.h"
+#include "store/sqlite/balance_cache.h"
 #include "store/sqlite/connection.h"
 
 namespace bramka::store::sqlite {
@@ -47,6 +51,8 @@ using StatusCounts = std::array<int64_t, kStatusCount>;
 struct WriteContext {
   Connection& conn;
   StatusCounts status_delta{};  // how many messages entered (+) or left (-) each status
+  // The batch's balance cache; only jobs submitted with kCachedBalances use it.
+  BalanceCache* balances = nullptr;
 
   void Count(MessageStatus status, int64_t n) { status_delta[static_cast<size_t>(status)] += n; }
   void Move(MessageStatus from, MessageStatus to) {
@@ -66,7 +72,13 @@ class WriteJob {
   virtual void Complete(const Error* batch_failure) = 0;
   // true: complete on the writer thread; false: on the completion thread.
   virtual bool CompletesOnWriter() const = 0;
+  // true: reads and charges balances only through WriteContext::balances.
+  // Before any other job the writer writes the cache back and empties it.
+  virtual bool UsesBalanceCache() const { return false; }
 };
+
+// How a job reaches the balances table.
+enum class BalanceAccess { kDirect, kCachedBalances };
 
 class Writer {
  public:
@@ -85,7 +97,8 @@ class Writer {
   Result<T> Call(Fn&& fn);
   // The same without waiting: `done` gets the result after the commit.
   template <typename T, typename Fn>
-  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done);
+  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done,
+                 BalanceAccess balances = BalanceAccess::kDirect);
 
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
   StatusCounts status_counts() const;
@@ -109,6 +122,7 @@ class Writer {
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
+  BalanceCache balance_cache_;
   const size_t max_batch_;
 
   std::mutex mu_;
@@ -132,8 +146,8 @@ class Writer {
 template <typename T, typename Fn, typename Done>
 class Writer::FnJob final : public WriteJob {
  public:
-  FnJob(Fn fn, Done done, bool on_writer)
-      : fn_(std::move(fn)), done_(std::move(done)), on_writer_(on_writer) {}
+  FnJob(Fn fn, Done done, bool on_writer, BalanceAccess balances = BalanceAccess::kDirect)
+      : fn_(std::move(fn)), done_(std::move(done)), on_writer_(on_writer), balances_(balances) {}
   Result<void> Run(WriteContext& ctx) override {
     result_.emplace(fn_(ctx));
     if (result_->ok()) return Ok();
@@ -149,11 +163,13 @@ class Writer::FnJob final : public WriteJob {
     }
   }
   bool CompletesOnWriter() const override { return on_writer_; }
+  bool UsesBalanceCache() const override { return balances_ == BalanceAccess::kCachedBalances; }
 
  private:
   Fn fn_;
   Done done_;
   bool on_writer_;
+  BalanceAccess balances_;
   std::optional<Result<T>> result_;
 };
 
@@ -170,9 +186,9 @@ Result<T> Writer::Call(Fn&& fn) {
 }
 
 template <typename T, typename Fn>
-void Writer::CallAsync(Fn&& fn, std::function<void(Result<T>)> done) {
+void Writer::CallAsync(Fn&& fn, std::function<void(Result<T>)> done, BalanceAccess balances) {
   Submit(std::make_unique<FnJob<T, std::decay_t<Fn>, std::function<void(Result<T>)>>>(
-      std::forward<Fn>(fn), std::move(done), false));
+      std::forward<Fn>(fn), std::move(done), false, balances));
 }
 
 }  // namespace bramka::store::sqlite
