@@ -18,6 +18,16 @@
 // completion thread, so that callers' callbacks never delay the next batch
 // and may even make synchronous store calls.
 //
+// Pipelined commit (kSyncThread, docs/adr/0029): the writer COMMITs with
+// synchronous=NORMAL (the WAL frames are written, not synced) and goes on with
+// the next batch at once, while a third thread, the syncer, fdatasyncs the WAL
+// file and only then releases the committed batches, in commit order: every
+// completion still comes after an fsync that covers its commit. Batches that
+// commit while one fdatasync runs share the next one; Call jobs are then
+// completed on the syncer thread. If fdatasync fails, the batches it covered
+// fail and so does every later one (kUnavailable, until the store is reopened):
+// after a failed fsync nothing that follows can be promised durable.
+//
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
 
@@ -31,6 +41,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -80,11 +91,18 @@ class WriteJob {
 // How a job reaches the balances table.
 enum class BalanceAccess { kDirect, kCachedBalances };
 
+// Where a commit's fsync happens.
+enum class CommitSync {
+  kInCommit,    // synchronous=FULL: COMMIT syncs the WAL on the writer thread
+  kSyncThread,  // synchronous=NORMAL + the syncer thread (pipelined commit)
+};
+
 class Writer {
  public:
   // Takes the migrated writer connection; `initial_counts` are the messages
   // per status found at open (kept current from each job's status_delta).
-  Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts);
+  Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
+         CommitSync sync = CommitSync::kInCommit);
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -109,10 +127,17 @@ class Writer {
   struct Completed {
     std::vector<std::unique_ptr<WriteJob>> jobs;
     std::optional<Error> failure;
+    bool committed = false;  // needs the syncer's fdatasync before completing
   };
 
   void WriterLoop();
   void CompletionLoop();
+  void SyncLoop();
+  // Completes the writer-completed jobs of `done` here and queues the rest for
+  // the completion thread.
+  void Release(Completed done);
+  // kSyncThread: opens the WAL file for the syncer; false with `error` set.
+  bool OpenWal(std::string& error);
   // Runs the jobs in one transaction; returns the batch failure, if any.
   std::optional<Error> RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch);
   // One attempt at it. false: a job failed with no savepoint to undo it
@@ -135,12 +160,24 @@ class Writer {
   std::deque<Completed> completed_;
   bool writer_finished_ = false;
 
+  // ---- pipelined commit (kSyncThread) ----
+  CommitSync sync_;
+  int wal_fd_ = -1;
+  std::mutex sync_mu_;
+  std::condition_variable sync_wake_;
+  std::deque<Completed> to_sync_;
+  bool writer_stopped_ = false;  // no more to_sync_ entries will come
+  // Set by the syncer after a failed fdatasync; the writer then fails every batch.
+  std::atomic<bool> sync_failed_{false};
+  std::optional<Error> sync_error_;  // guarded by sync_mu_
+
   mutable std::mutex counts_mu_;
   StatusCounts counts_;
   std::atomic<uint64_t> commits_{0};
 
   std::thread writer_;
   std::thread completer_;
+  std::thread syncer_;
 };
 
 template <typename T, typename Fn, typename Done>
