@@ -182,6 +182,10 @@ void Writer::SyncLoop() {
       do {
         rc = ::fdatasync(wal_fd_);
       } while (rc != 0 && errno == EINTR);
+      if (fail_next_sync_.exchange(false)) {
+        rc = -1;
+        errno = EIO;
+      }
       if (rc != 0) {
         Error e = MakeError(ErrorCode::kUnavailable,
                             std::string("cannot sync the WAL file: ") + std::strerror(errno));

@@ -119,6 +119,9 @@ class Writer {
                  BalanceAccess balances = BalanceAccess::kDirect);
 
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
+  bool pipelined() const { return sync_ == CommitSync::kSyncThread; }
+  // Tests: the syncer's next fdatasync fails as with EIO.
+  void FailNextSyncForTest() { fail_next_sync_.store(true); }
   StatusCounts status_counts() const;
 
  private:
@@ -170,6 +173,7 @@ class Writer {
   // Set by the syncer after a failed fdatasync; the writer then fails every batch.
   std::atomic<bool> sync_failed_{false};
   std::optional<Error> sync_error_;  // guarded by sync_mu_
+  std::atomic<bool> fail_next_sync_{false};
 
   mutable std::mutex counts_mu_;
   StatusCounts counts_;
