@@ -125,8 +125,7 @@ class Store {
   // account's or an unknown message; kRejected (detail = type + 1) when the balance
   // cannot pay the new cost.
   virtual Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
-                                        const MessageReplacement& replacement,
-                                        int64_t now_ms) = 0;
+                                        const MessageReplacement& replacement, int64_t now_ms) = 0;
 
   // ---- delivery ------------------------------------------------------------------
   // Leases up to `limit` messages that are kSaved or kQueued, due (due_ms <=
@@ -185,8 +184,7 @@ class Store {
   // queues one entry per SMPP user of the account with inbox_id.
   virtual Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) = 0;
   // Up to `limit` entries of the user, oldest (lowest id) first; limit < 0 = all.
-  virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id,
-                                                              int limit) = 0;
+  virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) = 0;
   // Removes an entry; deleting one that is gone succeeds (acks may repeat).
   virtual Result<void> DeleteSmppOutbox(int64_t entry_id) = 0;
 
@@ -245,8 +243,7 @@ class Store {
   // contacts/import: a NEW group named `group_name` with the contacts in it
   // (their group_ids ignored), in one transaction. Returns the group's id.
   virtual Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
-                                         const std::vector<Contact>& contacts,
-                                         int64_t now_ms) = 0;
+                                         const std::vector<Contact>& contacts, int64_t now_ms) = 0;
   // Sending to groups and contacts: the phones of every contact of each
   // group (groups as listed, each group's contacts by id), then those of the
   // contacts as listed; repeats are kept. kNotFound naming the first group or
@@ -358,8 +355,7 @@ class Store {
   // Every message of the account, newest first, with is_new telling whether
   // it was unread before this call; marks them all read in the same
   // transaction. kNotFound for an unknown account.
-  virtual Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id,
-                                                                  int64_t now_ms) = 0;
+  virtual Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) = 0;
   // Stores a signup (signup.id and status are ignored: a new one is pending)
   // and returns its id.
   virtual Result<int64_t> AddSignup(const Signup& signup) = 0;
@@ -537,10 +533,27 @@ class Store {
   //
   // MarkSent for each; found[i] is false for an unknown id (MarkSent's kNotFound),
   // true otherwise (also for a message already final, which is left unchanged).
+  // parts (docs/adr/0028): an item with part_ids.size() >= 2 (a message sent in several
+  // submits) also records, in the same transaction, every part's (connector, part id)
+  // with the part's status kSent, replacing the parts of an earlier send of the
+  // message; ApplyReceipt then resolves a receipt for any of them (see there). Part
+  // ids recorded more than kMessagePartsKeepMs before the item's at_ms are forgotten
+  // then (the table stays bounded); a receipt for one later resolves as for a
+  // single-part message (only the first part's id matches). MarkSent records no parts.
   virtual Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent);
+  static constexpr int64_t kMessagePartsKeepMs = 7LL * 24 * 3600 * 1000;
   // ApplyReceipt for each; result[i] is ApplyReceipt's answer for receipts[i].
   // kInvalidArgument, and nothing written, when any status is neither kDelivered
   // nor kUndelivered.
+  //
+  // parts (docs/adr/0028): ApplyReceipt(s) first look for a recorded part with
+  // (connector, upstream_id) (the newest send's when an id repeats). A part's receipt
+  // records the part's status (once: a repeated receipt for a part changes nothing) and
+  // decides the message, in the same transaction: kUndelivered with the receipt's
+  // reason as soon as one part is undelivered, kDelivered once every part is
+  // delivered (at_ms of the deciding receipt); until then the message stays kSent and
+  // is returned as it is (matched: the receipt is stored). A final message is
+  // returned unchanged. Without a recorded part, the message whose upstream_id it is.
   virtual Result<std::vector<std::optional<Message>>> ApplyReceipts(
       const std::vector<ReceiptUpdate>& receipts);
   // DeleteSmppOutbox for each id (ids that are gone are skipped).
