@@ -103,7 +103,7 @@ Result<LiveConnectors::Changes> LiveConnectors::Apply(const config::Config& cfg,
 
   // 1. New connectors first, so that the new routes find them.
   for (const auto& name : changes.added) {
-    auto e = Make(wanted.at(name), nullptr);
+    auto e = Make(wanted.at(name));
     if (auto r = dispatcher.AddConnector(*e->connector); !r.ok()) return r.take_error();
     entries_[name] = std::move(e);
     spdlog::info("connector {} added", name);

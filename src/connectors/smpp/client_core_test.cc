@@ -551,7 +551,7 @@ TEST(ClientCore, ReceiptAnsweredAfterItsLinkIsGoneSendsNothing) {
 }
 
 // The receiving half of a bind pair (docs/adr/0015): bind_receiver, no submits, receipts
-// of long messages resolved through the part map the transmitter filled.
+// reported as they came (a long message's parts resolve in the store, docs/adr/0028).
 TEST(ClientCore, ReceiverBindsReportsReceiptsAndHandsSubmitsBack) {
   auto o = Harness::Defaults();
   Harness tx(o);
