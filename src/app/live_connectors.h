@@ -42,8 +42,8 @@ namespace bramka::app {
 class LiveConnectors {
  public:
   // Makes one connector; the default builds a smpp_client::SmppConnector.
-  using Factory = std::function<std::unique_ptr<delivery::Connector>(
-      const smpp_client::SmppConnectorOptions&)>;
+  using Factory =
+      std::function<std::unique_ptr<delivery::Connector>(const smpp_client::SmppConnectorOptions&)>;
 
   // `builtin`: connectors routes may name that are not [[connector]] tables ("simnet").
   LiveConnectors(Clock& clock, MetricsRegistry& metrics, std::set<std::string> builtin,

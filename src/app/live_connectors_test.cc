@@ -34,11 +34,10 @@ config::RouteConfig RouteTo(std::vector<std::string> connectors) {
 class LiveConnectorsTest : public ::testing::Test {
  protected:
   LiveConnectorsTest()
-      : live_(clock_, metrics_, {"simnet"},
-              [this](const smpp_client::SmppConnectorOptions& o) {
-                made_.push_back(o);
-                return std::make_unique<delivery::testing::FakeConnector>(o.name);
-              }) {
+      : live_(clock_, metrics_, {"simnet"}, [this](const smpp_client::SmppConnectorOptions& o) {
+          made_.push_back(o);
+          return std::make_unique<delivery::testing::FakeConnector>(o.name);
+        }) {
     cfg_.simnet.enabled = true;
   }
 

@@ -210,8 +210,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       Event(fmt::format(R"({{"event":"submit","id":"{}","dest":"{}","src":"{}"}})", resp_id,
                         sm.destination_addr, sm.source_addr));
       Answer(client, std::move(resp));
-      ScheduleReceipt(client->system_id, id, resp_id, sm, fate,
-                      mb.hold_last_part && last_part);
+      ScheduleReceipt(client->system_id, id, resp_id, sm, fate, mb.hold_last_part && last_part);
     }
     if (mb.unbind_after > 0 && client->submits % mb.unbind_after == 0) {
       Event(R"({"event":"unbind"})");
@@ -233,8 +232,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   }
 
   void ScheduleReceipt(const std::string& system_id, uint64_t id, const std::string& resp_id,
-                       const smpp::SubmitSm& sm, const simnet::Fate& fate,
-                       bool hold_until_rebind) {
+                       const smpp::SubmitSm& sm, const simnet::Fate& fate, bool hold_until_rebind) {
     const Misbehaviour& mb = options.misbehave;
     bool delivered = fate.kind == simnet::Fate::Kind::kDelivered;
     sms::DeliveryReceipt r;

@@ -5,9 +5,10 @@
 // its status becomes the receipt's and its DLR callback and SMPP receipt are queued in
 // the same transaction (ADR 0007), so a crash keeps all or none. nullopt: no such
 // message. A receipt for a part of a long message resolves through message_parts
-// (message_parts_tx.h, docs/adr/0028). B::kLockRow locks the message row where the engine has row
-// locks (the PostgreSQL delivery path runs in READ COMMITTED). The engine's QueueSmppReceiptInTx
-// (its callbacks_tx.h) is found by argument-dependent lookup on its Connection.
+// (message_parts_tx.h, docs/adr/0028). B::kLockRow locks the message row where the
+// engine has row locks (the PostgreSQL delivery path runs in READ COMMITTED). The
+// engine's QueueSmppReceiptInTx (its callbacks_tx.h) is found by argument-dependent
+// lookup on its Connection.
 
 #include <optional>
 #include <string>
