@@ -24,15 +24,6 @@ ReceiptUpdate Receipt(const std::string& upstream_id, MessageStatus status, int6
   return ReceiptUpdate{connector, upstream_id, status, reason, at_ms};
 }
 
-SmppUser PartsUser(AccountId account) {
-  SmppUser u;
-  u.account_id = account;
-  u.system_id = "parts";
-  u.password_hash = "$argon2id$fake";
-  u.created_ms = 1000;
-  return u;
-}
-
 constexpr MessageStatus kDelivered = MessageStatus::kDelivered;
 constexpr MessageStatus kUndelivered = MessageStatus::kUndelivered;
 
@@ -40,7 +31,10 @@ constexpr MessageStatus kUndelivered = MessageStatus::kUndelivered;
 
 TEST_P(StoreConformanceTest, PartsDeliveredWhenEveryPartIsAndRepeatsChangeNothing) {
   const AccountId a = NewAccount("parts-delivered", 100);
-  auto user = store().CreateSmppUser(PartsUser(a));
+  SmppUser smpp_user;
+  smpp_user.account_id = a;
+  smpp_user.system_id = "parts";
+  auto user = store().CreateSmppUser(smpp_user);
   ASSERT_TRUE(user.ok());
   Message m = NewMessage(a, "+48500000101");
   m.parts = 3;
