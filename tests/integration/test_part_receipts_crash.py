@@ -12,6 +12,9 @@ Before the part ids were stored, parts 1 and 2 were acknowledged from an in-memo
 lost with the process, and the last part's id meant nothing after the restart: both
 messages stayed `sent`.
 
+The same on a PostgreSQL store (message_parts of PostgreSQL migration 4), skipped when the
+PostgreSQL binaries are missing.
+
 BRAMKA_SMSC_BIN (default: BRAMKA_BIN) runs the simulator from another build, so that the
 serve of an older build can be checked against the same SMSC."""
 import os
@@ -22,17 +25,21 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from harness import BIN, Bramka, wait_until  # noqa: E402
 from smsc import Smsc, connector_toml, route_toml  # noqa: E402
+import sql_peers  # noqa: E402
 
 SMSC_BIN = os.environ.get("BRAMKA_SMSC_BIN", BIN)
+HAVE_PG = os.path.exists(os.path.join(sql_peers.PG_BIN, "initdb"))
 FINAL = ("delivered", "undelivered", "unsent")
 LONG_TEXT = "Part receipts must survive a crash. " * 11  # 396 GSM-7 characters: 3 parts
 
 
 class PartReceiptsCrashTest(unittest.TestCase):
+    init_args = ()  # the store: SQLite by default
+
     def setUp(self):
         self.smsc = Smsc(SMSC_BIN, "hold_last_part", "last_part_fails", receipt_delay_ms=50)
         self.b = Bramka(extra_config=connector_toml("smsc-a", self.smsc.port) +
-                        route_toml(["smsc-a"]))
+                        route_toml(["smsc-a"]), init_args=self.init_args)
 
     def tearDown(self):
         log = self.b.read_log()
@@ -89,6 +96,22 @@ class PartReceiptsCrashTest(unittest.TestCase):
         # Nothing went to the SMSC twice, and each part's receipt was acknowledged once.
         self.assertEqual(self.smsc.count("submit"), 6)
         self.assertEqual(sorted(self.acks()), sorted(set(self.acks())), self.acks())
+
+
+@unittest.skipUnless(HAVE_PG, "PostgreSQL binaries missing (scripts/install-deps.sh)")
+class PartReceiptsCrashPostgresTest(PartReceiptsCrashTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = sql_peers.Postgres()
+        cls.pg.run("CREATE USER bramka PASSWORD 'parts-secret'", database="postgres")
+        cls.pg.run("CREATE DATABASE bramka OWNER bramka", database="postgres")
+        os.environ["PGPASSWORD"] = "parts-secret"  # libpq reads it; never in bramka.toml
+        cls.init_args = ["--store", f"postgres://bramka@127.0.0.1:{cls.pg.port}/bramka"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pg.cleanup()
+        os.environ.pop("PGPASSWORD", None)
 
 
 if __name__ == "__main__":
