@@ -80,13 +80,16 @@ Result<std::optional<MessageStatus>> ApplyPartReceiptInTx(typename B::Connection
                                                           const ReceiptUpdate& receipt) {
   if (part.status != MessageStatus::kSent) return std::optional<MessageStatus>();  // a repeat
   {
-    BRAMKA_ASSIGN_OR_RETURN(auto update,
-                            conn.Prepare("UPDATE message_parts SET status = ?3, reason = ?4, "
-                                         "done_ms = ?5 WHERE message_seq = ?1 AND part = ?2"));
+    // "AND status = 2": `part` was read before the caller locked the message; a repeat
+    // committed meanwhile by another transaction changes nothing here either.
+    BRAMKA_ASSIGN_OR_RETURN(
+        auto update, conn.Prepare("UPDATE message_parts SET status = ?3, reason = ?4, done_ms = ?5 "
+                                  "WHERE message_seq = ?1 AND part = ?2 AND status = 2"));
     update.BindInt(1, part.message_seq).BindInt(2, part.part);
     update.BindInt(3, static_cast<int64_t>(receipt.status)).BindText(4, receipt.reason);
     update.BindInt(5, receipt.at_ms);
     BRAMKA_RETURN_IF_ERROR(update.Run());
+    if (conn.Changes() == 0) return std::optional<MessageStatus>();
   }
   if (receipt.status == MessageStatus::kUndelivered) {
     return std::optional<MessageStatus>(MessageStatus::kUndelivered);
