@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -349,6 +350,8 @@ class InMemoryStore : public Store {
     int64_t sent_ms = 0;
   };
   void RecordPartsLocked(Record& record, const SentUpdate& sent);
+  // Forgets the parts of record `seq` (only if recorded at `sent_ms`, when given).
+  void ErasePartsLocked(uint64_t seq, std::optional<int64_t> sent_ms);
   // nullopt: the receipt names no recorded part (ApplyReceiptLocked goes on as before).
   std::optional<std::optional<Message>> ApplyPartReceiptLocked(const ReceiptUpdate& receipt);
   // Sets a message final by a receipt (callbacks queued).
@@ -357,6 +360,7 @@ class InMemoryStore : public Store {
   std::map<std::pair<uint64_t, int>, PartRow> parts_;  // by (record seq, part number)
   // (connector, upstream id) -> the parts with it, by record seq (newest last).
   std::map<std::pair<std::string, std::string>, std::map<uint64_t, int>> parts_by_upstream_;
+  std::deque<std::pair<int64_t, uint64_t>> parts_order_;  // (sent_ms, record seq), oldest first
 };
 
 }  // namespace bramka::store

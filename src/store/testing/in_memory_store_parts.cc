@@ -8,29 +8,37 @@
 
 namespace bramka::store {
 
-void InMemoryStore::RecordPartsLocked(Record& record, const SentUpdate& sent) {
-  if (sent.part_ids.size() < 2) return;
-  const int64_t cutoff = sent.at_ms - kMessagePartsKeepMs;
-  for (auto it = parts_.begin(); it != parts_.end();) {
-    const bool old = it->second.sent_ms < cutoff;
-    const bool replaced = it->first.first == record.seq;  // an earlier send of this message
-    if (!old && !replaced) {
-      ++it;
-      continue;
-    }
+void InMemoryStore::ErasePartsLocked(uint64_t seq, std::optional<int64_t> sent_ms) {
+  auto it = parts_.lower_bound({seq, 0});
+  if (it == parts_.end() || it->first.first != seq) return;
+  if (sent_ms && it->second.sent_ms != *sent_ms) return;  // sent again since: kept
+  while (it != parts_.end() && it->first.first == seq) {
     auto by = parts_by_upstream_.find({it->second.connector, it->second.upstream_id});
     if (by != parts_by_upstream_.end()) {
-      by->second.erase(it->first.first);
+      by->second.erase(seq);
       if (by->second.empty()) parts_by_upstream_.erase(by);
     }
     it = parts_.erase(it);
   }
+}
+
+void InMemoryStore::RecordPartsLocked(Record& record, const SentUpdate& sent) {
+  if (sent.part_ids.size() < 2) return;
+  // Forget what was recorded more than kMessagePartsKeepMs ago, oldest first, and the
+  // parts of an earlier send of this message.
+  const int64_t cutoff = sent.at_ms - kMessagePartsKeepMs;
+  while (!parts_order_.empty() && parts_order_.front().first < cutoff) {
+    ErasePartsLocked(parts_order_.front().second, parts_order_.front().first);
+    parts_order_.pop_front();
+  }
+  ErasePartsLocked(record.seq, std::nullopt);
   for (size_t i = 0; i < sent.part_ids.size(); ++i) {
     const int number = static_cast<int>(i + 1);
     PartRow& row = parts_[{record.seq, number}];
     row = PartRow{&record, sent.connector, sent.part_ids[i], MessageStatus::kSent, "", sent.at_ms};
     parts_by_upstream_[{sent.connector, sent.part_ids[i]}][record.seq] = number;
   }
+  parts_order_.emplace_back(sent.at_ms, record.seq);
 }
 
 std::optional<std::optional<Message>> InMemoryStore::ApplyPartReceiptLocked(
