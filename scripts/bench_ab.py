@@ -15,8 +15,6 @@ Extra scenarios: http128, http256 (send_sms with 128 / 256 connections).
 import json
 import os
 import resource
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -62,12 +60,7 @@ def one_run(binary, name):
         out["load"] = load
         return out
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(d, ignore_errors=True)
+        bench_smpp.stop(d, proc)
 
 
 def summary(label, runs):
