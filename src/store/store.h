@@ -596,6 +596,12 @@ class Store {
   };
   virtual SubmitReads ReadForSubmit(AccountId id, const std::string& sender,
                                     const std::vector<std::string>& phones);
+
+  // ---- ingest: an API token's account in one read (issue 11, docs/adr/0030) ----
+  // The account FindAccountByTokenHash(token_hash) names, as GetAccount gives it (kNotFound
+  // when no account has that token). The default asks the two; the SQL store reads both in
+  // one statement.
+  virtual Result<Account> FindAccountByToken(const std::string& token_hash);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by
