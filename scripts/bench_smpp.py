@@ -74,6 +74,16 @@ def serve():
     raise SystemExit("serve did not become healthy")
 
 
+def stop(d, proc):
+    """Stops a serve() and removes its folder."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(d, ignore_errors=True)
+
+
 def rate(r):
     return r.get("accepted_per_s", r.get("requests_per_s", 0))
 
@@ -111,12 +121,7 @@ def main():
             for x in runs:
                 print("   " + json.dumps(x))
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            shutil.rmtree(d, ignore_errors=True)
+            stop(d, proc)
 
 
 if __name__ == "__main__":

@@ -84,12 +84,12 @@ Result<Caller> GatewayService::AuthenticateApi(const ApiCredentials& c,
 
   store::Account account;
   if (by_token) {
-    auto id = store_.FindAccountByTokenHash(HashApiToken(c.token));
-    if (!id.ok()) {
-      if (id.error().code == ErrorCode::kNotFound) return failed();
-      return Fail(id.take_error());
+    auto found = store_.FindAccountByToken(HashApiToken(c.token));  // one read (ADR 0030)
+    if (!found.ok()) {
+      if (found.error().code == ErrorCode::kNotFound) return failed();
+      return Fail(found.take_error());
     }
-    BRAMKA_ASSIGN_OR_RETURN(account, store_.GetAccount(*id));
+    account = std::move(*found);
     if (account.deleted_ms != 0) return failed();
     if (!IpAllowed(account.allowed_cidrs, peer_ip)) return ip_refused(account);
   } else {

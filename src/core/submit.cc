@@ -244,7 +244,8 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     }
     item.queued = true;
     item.queued_ms = now_ms;
-    store::Message m;
+    // Built in place (ADR 0030): moving a Message is ~20 string moves, per recipient.
+    store::Message& m = p.accept.messages.emplace_back();
     m.account_id = caller.account_id;
     m.phone = item.phone;
     m.sender = type == MessageType::kFull ? sender : "";
@@ -269,7 +270,6 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     m.attachments = req.file_ids;
     m.queued_ms = now_ms;
     m.due_ms = due_ms;
-    p.accept.messages.push_back(std::move(m));
     p.item_of_message.push_back(i);
   }
 

@@ -105,7 +105,7 @@ void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
       } else {
         spdlog::debug("message sent message_id={} connector={} upstream_id={}", s.message_id,
                       s.connector, s.upstream_id);
-        ApplyPendingReceipt(s.connector, s.upstream_id);
+        ApplyPendingReceipts(s);
       }
     }
     std::lock_guard lock(mu_);

@@ -7,6 +7,9 @@
 //
 // Blocking: runs its own io_context on `threads` threads. Raises RLIMIT_NOFILE first.
 
+#include <cstdint>
+#include <string>
+
 #include "common/result.h"
 #include "loadgen/options.h"
 #include "loadgen/report.h"
@@ -19,5 +22,19 @@ Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& options);
 // The JSON body of the n-th request: {"phone":"48500000042","text":...} (a list of
 // `recipients` phones when more than one), with "sender" when set.
 std::string SendSmsBody(const HttpBenchOptions& options, uint64_t n);
+// The same built with nlohmann::json every time (also for one recipient).
+std::string SendSmsBodyList(const HttpBenchOptions& options, uint64_t n);
+
+// SendSmsBody for a whole run: with one recipient the part after the phone is built once
+// (ADR 0030: the generator's own CPU per request).
+class BodyMaker {
+ public:
+  explicit BodyMaker(const HttpBenchOptions& options);
+  std::string Make(uint64_t n) const;
+
+ private:
+  const HttpBenchOptions& o_;
+  std::string rest_;
+};
 
 }  // namespace bramka::loadgen

@@ -141,6 +141,12 @@ TEST(BenchOptionsTest, DestinationNumbersAndBodies) {
   EXPECT_EQ(DestinationNumber("4860", 7), "48600000007");
   HttpBenchOptions o;
   EXPECT_EQ(SendSmsBody(o, 3), R"({"phone":"48500000003","text":"bramka bench"})");
+  // The built-once body is the one nlohmann::json writes (ADR 0030).
+  o.sender = "Bramka";
+  o.text = "zażółć \"gęślą\"\n";
+  for (uint64_t n : {0, 7, 123456}) EXPECT_EQ(SendSmsBody(o, n), SendSmsBodyList(o, n));
+  o.sender.clear();
+  o.text = "bramka bench";
   o.recipients = 2;
   o.sender = "Bramka";
   EXPECT_EQ(SendSmsBody(o, 3),

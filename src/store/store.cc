@@ -59,6 +59,13 @@ Store::SubmitReads Store::ReadForSubmit(AccountId id, const std::string& sender,
   return out;
 }
 
+// ---- ingest: an API token's account in one read (docs/adr/0030) ----
+
+Result<Account> Store::FindAccountByToken(const std::string& token_hash) {
+  BRAMKA_ASSIGN_OR_RETURN(AccountId id, FindAccountByTokenHash(token_hash));
+  return GetAccount(id);
+}
+
 // ---- perf-delivery: batched delivery writes (docs/adr/0019) ----
 // One call per item: correct for any store (every item is idempotent), without the
 // single commit that SqliteStore and InMemoryStore give by overriding these.

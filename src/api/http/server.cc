@@ -393,7 +393,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
                    bool keep_alive, unsigned version) {
-    state_->Count(label, answer.error_code == 0 ? "ok" : "error");
+    CountAnswer(label, answer.error_code == 0);
     Response res{bhttp::status::ok, version};  // API errors too (spec §1.6)
     if (!answer.raw_content_type.empty()) {
       res.set(bhttp::field::content_type, answer.raw_content_type);
@@ -404,6 +404,23 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       res.body() = std::move(rendered.body);
     }
     Write(std::move(res), !keep_alive);
+  }
+
+  // ---- ingest (ADR 0030): the API answer's counter without the registry's lock and label
+  // strings on every request: a connection usually repeats its action, so the counters of
+  // its last label are kept (they live as long as the registry, which outlives the state).
+  void CountAnswer(const std::string& label, bool ok) {
+    if (label != counted_label_) {
+      counted_label_ = label;
+      counted_[0] = counted_[1] = nullptr;
+    }
+    Counter*& slot = counted_[ok ? 0 : 1];
+    if (slot == nullptr) {
+      slot = &state_->metrics.GetCounter(
+          "bramka_http_requests_total", "HTTP requests by action and result",
+          "action=\"" + label + "\",result=\"" + (ok ? "ok" : "error") + "\"");
+    }
+    slot->Inc();
   }
 
   void Write(Response res, bool close) {
@@ -457,6 +474,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string remote_ = "?";
   std::string remote_ip_;  // for the account allowlist and login throttling
   std::vector<char> drain_;
+  std::string counted_label_;                 // CountAnswer's cache (ADR 0030)
+  Counter* counted_[2] = {nullptr, nullptr};  // ok, error
 };
 
 // Accepts connections on one port, each onto its own strand.

@@ -188,6 +188,9 @@ class SqlStore : public Store {
   Result<Message> FindMessageByUniqueId(AccountId id, const std::string& unique_id) override;
   Result<MessagePage> QueryMessages(const MessageQuery& query) override;
 
+  // ---- ingest: an API token's account in one read (sql_store_basics.h, docs/adr/0030) ----
+  Result<Account> FindAccountByToken(const std::string& token_hash) override;
+
  protected:
   using Connection = typename B::Connection;
   using Stmt = typename B::Stmt;
