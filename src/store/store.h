@@ -428,8 +428,8 @@ class Store {
   virtual Result<std::vector<InboundNumber>> ListInboundNumbers() = 0;
   // kNotFound for an unknown id.
   virtual Result<void> DeleteInboundNumber(int64_t id) = 0;
-  // The latest live outgoing message to `phone` whose sender is `from_number` and
-  // that was queued at or after `since_ms` (any account); nullopt when none.
+  // The latest live outgoing message to `phone` whose sender is `from_number` (a number:
+  // store/reply_sender.h) queued at or after `since_ms` (any account); nullopt when none.
   virtual Result<std::optional<ReplyTarget>> FindReplyTarget(const std::string& phone,
                                                              const std::string& from_number,
                                                              int64_t since_ms) = 0;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/reply_sender.h"
+
 namespace bramka::store::postgres {
 namespace {
 
@@ -431,6 +433,8 @@ CREATE TABLE message_parts (
 CREATE INDEX message_parts_upstream ON message_parts (connector, upstream_id);
 CREATE INDEX message_parts_sent ON message_parts (sent_ms);
 )sql"},
+    // ---- s5-writer (docs/adr/0029) ----
+    {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -1,5 +1,6 @@
 #include "store/sqlite/connection.h"
 
+#include <mutex>
 #include <utility>
 
 namespace bramka::store::sqlite {
@@ -107,8 +108,22 @@ void Stmt::TextInto(int column, std::string& out) const {
 
 // ---- Connection ----------------------------------------------------------------------
 
+namespace {
+
+// s5-writer (docs/adr/0029): SQLite's memory statistics take one process-wide
+// mutex around every allocation, shared by the writer and every reader. bramka
+// reads none of them. Must run before SQLite initialises (the first open); if
+// something else opened a database first, SQLITE_MISUSE leaves them on.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      int busy_timeout_ms) {
+  ConfigureSqliteOnce();
   int flags =
       SQLITE_OPEN_NOMUTEX |
       (mode == Mode::kWriter ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);

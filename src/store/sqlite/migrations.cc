@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "store/reply_sender.h"
+
 namespace bramka::store::sqlite {
 namespace {
 
@@ -521,6 +523,8 @@ CREATE TABLE message_parts (
 CREATE INDEX message_parts_upstream ON message_parts (connector, upstream_id);
 CREATE INDEX message_parts_sent ON message_parts (sent_ms);
 )sql"},
+    // ---- s5-writer (docs/adr/0029) ----
+    {20, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
 };
 
 }  // namespace

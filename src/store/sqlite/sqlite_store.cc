@@ -74,7 +74,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   }
   return std::unique_ptr<SqliteStore>(new SqliteStore(
       std::make_unique<sqlite::ReaderPool>(std::move(readers)),
-      std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts),
+      std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts,
+                                       options.pipelined_commit ? sqlite::CommitSync::kSyncThread
+                                                                : sqlite::CommitSync::kInCommit),
       options.message_id_key));
 }
 

@@ -2,8 +2,9 @@
 // SqliteStore: the embedded default Store, one SQLite file in the data
 // directory. Passes the conformance suite (store/testing/conformance.h).
 //
-// Durability: WAL with synchronous=FULL; a write is acknowledged (returns, or
-// its callback runs) only after the COMMIT that contains it.
+// Durability: WAL; a write is acknowledged (returns, or its callback runs) only
+// after the COMMIT that contains it and an fsync of the WAL that covers it
+// (synchronous=FULL, or the pipelined commit of writer.h, docs/adr/0029).
 //
 // Concurrency: one writer thread with group commit (see sqlite/writer.h):
 // every write method enqueues a job; the writer runs all queued jobs in one
@@ -48,6 +49,11 @@ struct SqliteOptions {
   // Tests: caps the file at this many pages (PRAGMA max_page_count) to play a
   // full disk. 0 = no cap.
   int64_t max_page_count = 0;
+  // ---- s5-writer (docs/adr/0029) ----
+  // true: COMMIT does not wait for its fsync; a syncer thread fdatasyncs the WAL
+  // and only then completes the batch (writer.h, "Pipelined commit"). false:
+  // synchronous=FULL, every COMMIT syncs on the writer thread.
+  bool pipelined_commit = true;
 };
 
 extern template class sql::SqlStore<sqlite::Backend>;

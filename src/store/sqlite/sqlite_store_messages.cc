@@ -73,28 +73,13 @@ Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t>
 Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec& codec,
                                          const AcceptRequest& request) {
   Connection& c = ctx.conn;
-  struct TypeBalance {
-    bool exists = false;
-    bool unlimited = false;
-    int64_t units = 0;
-    int64_t charge = 0;
-  };
-  std::array<TypeBalance, kTypes> balances;
-  {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, c.Prepare("SELECT type, unlimited, units FROM balances WHERE account_id = ?1"));
-    stmt.BindInt(1, request.account_id);
-    bool any = false;
-    while (true) {
-      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      int64_t type = stmt.Int(0);
-      if (type < 0 || type >= static_cast<int64_t>(kTypes)) continue;
-      balances[static_cast<size_t>(type)] = {true, stmt.Int(1) != 0, stmt.Int(2), 0};
-      any = true;
-    }
-    if (!any) return Fail(ErrorCode::kNotFound, "no such account");
-  }
+  // The batch's balances (writer.h, docs/adr/0029): read once per account and
+  // batch, charged below only once everything else of this request succeeded.
+  BRAMKA_CHECK(ctx.balances != nullptr);
+  BRAMKA_ASSIGN_OR_RETURN(sqlite::BalanceCache::Account * cached,
+                          ctx.balances->Get(c, request.account_id));
+  sqlite::BalanceCache::Account& balances = *cached;
+  std::array<int64_t, kTypes> charges{};
 
   // Pass 1: validate, find duplicates, sum the charges.
   AcceptResult result;
@@ -132,27 +117,17 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
         }
       }
       result.items[i] = {m.id, false};
-      balances[static_cast<size_t>(m.type)].charge += m.cost_units;
+      charges[static_cast<size_t>(m.type)] += m.cost_units;
     }
   }
   for (size_t t = 0; t < kTypes; ++t) {
-    const TypeBalance& b = balances[t];
-    if (b.charge > 0 && !b.unlimited && b.units - b.charge < 0) {
+    const sqlite::BalanceCache::Slot& b = balances[t];
+    if (charges[t] > 0 && !b.unlimited && b.units - charges[t] < 0) {
       return Fail(ErrorCode::kRejected, "insufficient balance", static_cast<int>(t) + 1);
     }
   }
 
-  // Pass 2: charge and insert.
-  {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt charge, c.Prepare("UPDATE balances SET units = units - ?3 "
-                                                   "WHERE account_id = ?1 AND type = ?2"));
-    for (size_t t = 0; t < kTypes; ++t) {
-      if (balances[t].charge == 0 || balances[t].unlimited) continue;
-      charge.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(t));
-      charge.BindInt(3, balances[t].charge);
-      BRAMKA_RETURN_IF_ERROR(charge.Run());
-    }
-  }
+  // Pass 2: insert, then charge.
   BRAMKA_ASSIGN_OR_RETURN(Stmt insert, c.Prepare(sqlite::kInsertMessage));
   BRAMKA_ASSIGN_OR_RETURN(
       Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
@@ -160,7 +135,7 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (result.items[i].duplicate) continue;
     const Message& m = request.messages[i];
-    int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
+    const int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
     const int64_t seq = static_cast<int64_t>(codec.Decode(m.id));
     const std::string attachments = sqlite::JoinAttachments(m.attachments);
     sqlite::BindNewMessage(insert, m, seq, request.account_id, charged, attachments);
@@ -178,6 +153,11 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     }
     ctx.Count(m.status, 1);
   }
+  for (size_t t = 0; t < kTypes; ++t) {
+    if (charges[t] != 0 && !balances[t].unlimited) {
+      sqlite::BalanceCache::Charge(balances, t, charges[t]);
+    }
+  }
   return result;
 }
 
@@ -190,7 +170,7 @@ void SqliteStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
       [this, request = std::move(request)](WriteContext& ctx) {
         return AcceptInTransaction(ctx, codec_, request);
       },
-      std::move(done));
+      std::move(done), sqlite::BalanceAccess::kCachedBalances);
 }
 
 // ---- reading -----------------------------------------------------------------

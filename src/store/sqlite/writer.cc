@@ -1,13 +1,32 @@
 #include "store/sqlite/writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
 namespace bramka::store::sqlite {
 
-Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts)
+Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
+               CommitSync sync)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
+      sync_(sync),
       counts_(initial_counts) {
+  if (sync_ == CommitSync::kSyncThread) {
+    std::string error;
+    if (!OpenWal(error)) {
+      spdlog::warn("store: pipelined commit off ({}); every COMMIT syncs on the writer", error);
+      sync_ = CommitSync::kInCommit;
+    }
+  }
   writer_ = std::thread([this] { WriterLoop(); });
   completer_ = std::thread([this] { CompletionLoop(); });
+  if (sync_ == CommitSync::kSyncThread) syncer_ = std::thread([this] { SyncLoop(); });
 }
 
 Writer::~Writer() {
@@ -17,7 +36,43 @@ Writer::~Writer() {
   }
   wake_.notify_one();
   writer_.join();
+  if (syncer_.joinable()) syncer_.join();
   completer_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+bool Writer::OpenWal(std::string& error) {
+  // The WAL file exists from the connection's first read in WAL mode on, and
+  // stays (same inode) while this connection is open: SQLite deletes it only
+  // when the last connection closes, and journal_size_limit truncates it.
+  const char* db = sqlite3_db_filename(conn_->db(), "main");
+  const char* wal = db != nullptr ? sqlite3_filename_wal(db) : nullptr;
+  if (wal == nullptr || *wal == '\0') {
+    error = "no WAL file name";
+    return false;
+  }
+  wal_fd_ = ::open(wal, O_RDWR | O_CLOEXEC);
+  if (wal_fd_ < 0) {
+    error = std::string("cannot open ") + wal + ": " + std::strerror(errno);
+    return false;
+  }
+  // Its directory entry too, once (SQLite syncs it only at its first own sync).
+  const std::string dir = std::filesystem::path(wal).parent_path().string();
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  // COMMIT writes the WAL frames without syncing them; SyncLoop syncs. Checkpoints
+  // and WAL restarts still sync on their own (synchronous=NORMAL does).
+  auto normal = conn_->Exec("PRAGMA synchronous=NORMAL");
+  if (!normal.ok()) {
+    error = normal.error().message;
+    ::close(wal_fd_);
+    wal_fd_ = -1;
+    return false;
+  }
+  return true;
 }
 
 void Writer::Submit(std::unique_ptr<WriteJob> job) {
@@ -54,25 +109,100 @@ void Writer::WriterLoop() {
         queue_.pop_front();
       }
     }
-    std::optional<Error> failure = RunBatch(batch);
-
-    Completed later;
-    later.failure = failure;
-    for (auto& job : batch) {
-      if (job->CompletesOnWriter()) {
-        job->Complete(failure ? &*failure : nullptr);
-      } else {
-        later.jobs.push_back(std::move(job));
-      }
+    Completed done;
+    if (sync_failed_.load()) {
+      std::lock_guard lock(sync_mu_);
+      done.failure = sync_error_;
+    } else {
+      const uint64_t commits = commit_count();
+      done.failure = RunBatch(batch);
+      done.committed = commit_count() != commits;
     }
+    done.jobs = std::move(batch);
     batch.clear();
-    if (!later.jobs.empty()) {
-      {
-        std::lock_guard lock(done_mu_);
-        completed_.push_back(std::move(later));
-      }
-      done_wake_.notify_one();
+    if (sync_ == CommitSync::kInCommit) {
+      Release(std::move(done));
+      continue;
     }
+    {
+      std::lock_guard lock(sync_mu_);
+      to_sync_.push_back(std::move(done));
+    }
+    sync_wake_.notify_one();
+  }
+  if (sync_ == CommitSync::kSyncThread) {
+    {
+      std::lock_guard lock(sync_mu_);
+      writer_stopped_ = true;
+    }
+    sync_wake_.notify_one();
+    return;  // the syncer finishes the completion thread
+  }
+  {
+    std::lock_guard lock(done_mu_);
+    writer_finished_ = true;
+  }
+  done_wake_.notify_one();
+}
+
+void Writer::Release(Completed done) {
+  const Error* failure = done.failure ? &*done.failure : nullptr;
+  Completed later;
+  later.failure = done.failure;
+  for (auto& job : done.jobs) {
+    if (job->CompletesOnWriter()) {
+      job->Complete(failure);
+    } else {
+      later.jobs.push_back(std::move(job));
+    }
+  }
+  if (later.jobs.empty()) return;
+  {
+    std::lock_guard lock(done_mu_);
+    completed_.push_back(std::move(later));
+  }
+  done_wake_.notify_one();
+}
+
+void Writer::SyncLoop() {
+  std::deque<Completed> round;
+  while (true) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_wake_.wait(lock, [&] { return writer_stopped_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) break;  // the writer stopped and everything is released
+      round.swap(to_sync_);
+    }
+    // Every batch of this round committed before it was queued, so one
+    // fdatasync started now covers all of them.
+    bool needs_sync = false;
+    for (const Completed& c : round) needs_sync |= c.committed;
+    if (needs_sync && !sync_failed_.load()) {
+      int rc = 0;
+      do {
+        rc = ::fdatasync(wal_fd_);
+      } while (rc != 0 && errno == EINTR);
+      if (fail_next_sync_.exchange(false)) {
+        rc = -1;
+        errno = EIO;
+      }
+      if (rc != 0) {
+        Error e = MakeError(ErrorCode::kUnavailable,
+                            std::string("cannot sync the WAL file: ") + std::strerror(errno));
+        spdlog::error("store: {}; every write fails until bramka restarts", e.message);
+        std::lock_guard lock(sync_mu_);
+        sync_error_ = std::move(e);
+        sync_failed_.store(true);
+      }
+    }
+    if (sync_failed_.load()) {
+      std::lock_guard lock(sync_mu_);
+      for (Completed& c : round) {
+        if (c.committed) c.failure = sync_error_;
+      }
+    }
+    for (Completed& c : round) Release(std::move(c));
+    round.clear();
   }
   {
     std::lock_guard lock(done_mu_);
@@ -125,15 +255,25 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   static constexpr char kRollbackTo[] = "ROLLBACK TO job";
 
   failure.reset();
+  balance_cache_.Clear();
   auto begun = Step(kBegin);
   if (!begun.ok()) {
     failure = begun.take_error();
     return true;
   }
   WriteContext ctx{*conn_};
+  ctx.balances = &balance_cache_;
   StatusCounts batch_delta{};
   bool any_ok = false;
   for (auto& job : batch) {
+    if (!job->UsesBalanceCache() && !balance_cache_.empty()) {
+      // The job may read or change balances itself: write the cache back first.
+      auto flushed = balance_cache_.Flush(*conn_);
+      if (!flushed.ok()) {
+        failure = flushed.take_error();
+        break;
+      }
+    }
     if (savepoints) {
       auto sp = Step(kSavepoint);
       if (!sp.ok()) {
@@ -168,16 +308,22 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
         break;
       }
     } else if (batch.size() > 1) {
+      balance_cache_.Clear();
       (void)Step(kRollback);
       return false;  // run again with savepoints
     }
   }
 
   if (!failure && any_ok) {
+    auto flushed = balance_cache_.Flush(*conn_);
+    if (!flushed.ok()) failure = flushed.take_error();
+  }
+  if (!failure && any_ok) {
     auto committed = Step(kCommit);
     if (!committed.ok()) failure = committed.take_error();
   }
   if (failure || !any_ok) {  // nothing to keep
+    balance_cache_.Clear();
     if (conn_->InTransaction()) (void)Step(kRollback);
     return true;
   }

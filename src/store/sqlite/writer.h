@@ -10,10 +10,23 @@
 // full disk, an I/O error), or SQLite rolls the whole transaction back, every job of the batch
 // fails with that error: nothing was acknowledged, nothing was written.
 //
+// Accepts (CallAsync with kCachedBalances) charge balances in a BalanceCache
+// that the writer writes back once per batch (balance_cache.h, docs/adr/0029).
+//
 // Completion: synchronous calls (Call) are completed on the writer thread
 // (fulfilling a promise is cheap); asynchronous ones (CallAsync) on a second,
 // completion thread, so that callers' callbacks never delay the next batch
 // and may even make synchronous store calls.
+//
+// Pipelined commit (kSyncThread, docs/adr/0029): the writer COMMITs with
+// synchronous=NORMAL (the WAL frames are written, not synced) and goes on with
+// the next batch at once, while a third thread, the syncer, fdatasyncs the WAL
+// file and only then releases the committed batches, in commit order: every
+// completion still comes after an fsync that covers its commit. Batches that
+// commit while one fdatasync runs share the next one; Call jobs are then
+// completed on the syncer thread. If fdatasync fails, the batches it covered
+// fail and so does every later one (kUnavailable, until the store is reopened):
+// after a failed fsync nothing that follows can be promised durable.
 //
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
@@ -28,6 +41,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -36,6 +50,7 @@
 #include "common/check.h"
 #include "common/result.h"
 #include "store/model.h"
+#include "store/sqlite/balance_cache.h"
 #include "store/sqlite/connection.h"
 
 namespace bramka::store::sqlite {
@@ -47,6 +62,8 @@ using StatusCounts = std::array<int64_t, kStatusCount>;
 struct WriteContext {
   Connection& conn;
   StatusCounts status_delta{};  // how many messages entered (+) or left (-) each status
+  // The batch's balance cache; only jobs submitted with kCachedBalances use it.
+  BalanceCache* balances = nullptr;
 
   void Count(MessageStatus status, int64_t n) { status_delta[static_cast<size_t>(status)] += n; }
   void Move(MessageStatus from, MessageStatus to) {
@@ -66,13 +83,26 @@ class WriteJob {
   virtual void Complete(const Error* batch_failure) = 0;
   // true: complete on the writer thread; false: on the completion thread.
   virtual bool CompletesOnWriter() const = 0;
+  // true: reads and charges balances only through WriteContext::balances.
+  // Before any other job the writer writes the cache back and empties it.
+  virtual bool UsesBalanceCache() const { return false; }
+};
+
+// How a job reaches the balances table.
+enum class BalanceAccess { kDirect, kCachedBalances };
+
+// Where a commit's fsync happens.
+enum class CommitSync {
+  kInCommit,    // synchronous=FULL: COMMIT syncs the WAL on the writer thread
+  kSyncThread,  // synchronous=NORMAL + the syncer thread (pipelined commit)
 };
 
 class Writer {
  public:
   // Takes the migrated writer connection; `initial_counts` are the messages
   // per status found at open (kept current from each job's status_delta).
-  Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts);
+  Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
+         CommitSync sync = CommitSync::kInCommit);
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -85,9 +115,13 @@ class Writer {
   Result<T> Call(Fn&& fn);
   // The same without waiting: `done` gets the result after the commit.
   template <typename T, typename Fn>
-  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done);
+  void CallAsync(Fn&& fn, std::function<void(Result<T>)> done,
+                 BalanceAccess balances = BalanceAccess::kDirect);
 
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
+  bool pipelined() const { return sync_ == CommitSync::kSyncThread; }
+  // Tests: the syncer's next fdatasync fails as with EIO.
+  void FailNextSyncForTest() { fail_next_sync_.store(true); }
   StatusCounts status_counts() const;
 
  private:
@@ -96,10 +130,17 @@ class Writer {
   struct Completed {
     std::vector<std::unique_ptr<WriteJob>> jobs;
     std::optional<Error> failure;
+    bool committed = false;  // needs the syncer's fdatasync before completing
   };
 
   void WriterLoop();
   void CompletionLoop();
+  void SyncLoop();
+  // Completes the writer-completed jobs of `done` here and queues the rest for
+  // the completion thread.
+  void Release(Completed done);
+  // kSyncThread: opens the WAL file for the syncer; false with `error` set.
+  bool OpenWal(std::string& error);
   // Runs the jobs in one transaction; returns the batch failure, if any.
   std::optional<Error> RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch);
   // One attempt at it. false: a job failed with no savepoint to undo it
@@ -109,6 +150,7 @@ class Writer {
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
+  BalanceCache balance_cache_;
   const size_t max_batch_;
 
   std::mutex mu_;
@@ -121,19 +163,32 @@ class Writer {
   std::deque<Completed> completed_;
   bool writer_finished_ = false;
 
+  // ---- pipelined commit (kSyncThread) ----
+  CommitSync sync_;
+  int wal_fd_ = -1;
+  std::mutex sync_mu_;
+  std::condition_variable sync_wake_;
+  std::deque<Completed> to_sync_;
+  bool writer_stopped_ = false;  // no more to_sync_ entries will come
+  // Set by the syncer after a failed fdatasync; the writer then fails every batch.
+  std::atomic<bool> sync_failed_{false};
+  std::optional<Error> sync_error_;  // guarded by sync_mu_
+  std::atomic<bool> fail_next_sync_{false};
+
   mutable std::mutex counts_mu_;
   StatusCounts counts_;
   std::atomic<uint64_t> commits_{0};
 
   std::thread writer_;
   std::thread completer_;
+  std::thread syncer_;
 };
 
 template <typename T, typename Fn, typename Done>
 class Writer::FnJob final : public WriteJob {
  public:
-  FnJob(Fn fn, Done done, bool on_writer)
-      : fn_(std::move(fn)), done_(std::move(done)), on_writer_(on_writer) {}
+  FnJob(Fn fn, Done done, bool on_writer, BalanceAccess balances = BalanceAccess::kDirect)
+      : fn_(std::move(fn)), done_(std::move(done)), on_writer_(on_writer), balances_(balances) {}
   Result<void> Run(WriteContext& ctx) override {
     result_.emplace(fn_(ctx));
     if (result_->ok()) return Ok();
@@ -149,11 +204,13 @@ class Writer::FnJob final : public WriteJob {
     }
   }
   bool CompletesOnWriter() const override { return on_writer_; }
+  bool UsesBalanceCache() const override { return balances_ == BalanceAccess::kCachedBalances; }
 
  private:
   Fn fn_;
   Done done_;
   bool on_writer_;
+  BalanceAccess balances_;
   std::optional<Result<T>> result_;
 };
 
@@ -170,9 +227,9 @@ Result<T> Writer::Call(Fn&& fn) {
 }
 
 template <typename T, typename Fn>
-void Writer::CallAsync(Fn&& fn, std::function<void(Result<T>)> done) {
+void Writer::CallAsync(Fn&& fn, std::function<void(Result<T>)> done, BalanceAccess balances) {
   Submit(std::make_unique<FnJob<T, std::decay_t<Fn>, std::function<void(Result<T>)>>>(
-      std::forward<Fn>(fn), std::move(done), false));
+      std::forward<Fn>(fn), std::move(done), false, balances));
 }
 
 }  // namespace bramka::store::sqlite

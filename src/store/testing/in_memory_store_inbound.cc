@@ -6,6 +6,7 @@
 #include <climits>
 #include <iterator>
 
+#include "store/reply_sender.h"
 #include "store/testing/in_memory_store.h"
 
 namespace bramka::store {
@@ -69,6 +70,7 @@ Result<void> InMemoryStore::DeleteInboundNumber(int64_t id) {
 Result<std::optional<ReplyTarget>> InMemoryStore::FindReplyTarget(const std::string& phone,
                                                                   const std::string& from_number,
                                                                   int64_t since_ms) {
+  if (!IsReplySender(from_number)) return std::optional<ReplyTarget>();
   std::lock_guard lock(mu_);
   const Record* best = nullptr;
   for (const auto& r : messages_) {
