@@ -524,4 +524,28 @@ Result<std::vector<Message>> PostgresStore::ListSentVia(const std::string& conne
   });
 }
 
+// ---- delivery: one write per delivery cycle (store.h WriteDeliveries, docs/adr/0031) ----
+// MarkSentBatch's and ApplyReceipts' work in one transaction: one COMMIT per cycle.
+Result<Store::DeliveryWrites> PostgresStore::WriteDeliveries(
+    const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  if (sent.empty() && receipts.empty()) return DeliveryWrites();
+  return writer_->CallReadCommitted<DeliveryWrites>(
+      [&](WriteContext& ctx) -> Result<DeliveryWrites> {
+        DeliveryWrites out;
+        out.found.reserve(sent.size());
+        out.applied.reserve(receipts.size());
+        for (const SentUpdate& s : sent) {
+          BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentIn(ctx, SeqOf(s.message_id), s));
+          out.found.push_back(f);
+        }
+        for (const ReceiptUpdate& r : receipts) {
+          BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
+                                  sql::ApplyReceiptInTx<postgres::Backend>(ctx, r));
+          out.applied.push_back(std::move(m));
+        }
+        return out;
+      });
+}
+
 }  // namespace bramka::store

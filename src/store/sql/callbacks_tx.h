@@ -110,6 +110,32 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
   return InsertEntry(c, e);
 }
 
+// ---- delivery (docs/adr/0031) ----
+// QueueDlrCallbackInTx for a message the caller has just read and updated in this
+// transaction (`m` as it is stored now, ApplyReceiptInTx): the same entry, without
+// reading the row again.
+template <class Connection>
+Result<void> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
+  CallbackEntry e;
+  e.account_id = m.account_id;
+  e.url_template = m.dlr_url;
+  if (e.url_template.empty()) {
+    BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
+    if (e.url_template.empty()) return Ok();
+  }
+  e.message_id = m.id;
+  e.unique_id = m.unique_id;
+  e.phone = m.phone;
+  e.sender = m.sender;
+  e.status = std::string(MessageStatusName(m.status));
+  e.reason = m.reason;
+  e.text = m.text;
+  e.event_ms = m.done_ms;
+  e.kind = CallbackKind::kDlr;
+  e.created_ms = now_ms;
+  return InsertEntry(c, e);
+}
+
 template <class Connection>
 Result<bool> QueueMoCallbackInTx(Connection& c, const CallbackEntry& entry) {
   BRAMKA_ASSIGN_OR_RETURN(bool exists, AccountExists(c, entry.account_id));

@@ -48,12 +48,18 @@ Result<std::optional<Message>> ApplyReceiptInTx(typename B::WriteContext& ctx,
   update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(receipt.status));
   update.BindText(3, receipt.reason).BindInt(4, receipt.at_ms);
   BRAMKA_RETURN_IF_ERROR(update.Run());
-  BRAMKA_RETURN_IF_ERROR(QueueDlrCallbackInTx(ctx.conn, seq, receipt.at_ms));
-  BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
-  ctx.Move(m.status, receipt.status);
+  const MessageStatus before = m.status;
   m.status = receipt.status;
   m.reason = receipt.reason;
   m.done_ms = receipt.at_ms;
+  // delivery (docs/adr/0031): the callback from the row read above, and the SMPP outbox
+  // entry only for a message of an SMPP user that asked for receipts (the INSERT's own
+  // condition): no second and third read of the row per receipt.
+  BRAMKA_RETURN_IF_ERROR(QueueDlrCallbackForInTx(ctx.conn, m, receipt.at_ms));
+  if (m.smpp_user_id != 0 && m.smpp_registered_delivery != 0) {
+    BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, receipt.at_ms));
+  }
+  ctx.Move(before, receipt.status);
   return std::optional<Message>(std::move(m));
 }
 

@@ -428,4 +428,29 @@ Result<std::vector<std::optional<Message>>> SqliteStore::ApplyReceipts(
   });
 }
 
+// ---- delivery: one write per delivery cycle (store.h WriteDeliveries, docs/adr/0031) ----
+// The acceptances and the receipts of one dispatcher cycle in one write job: one commit
+// (one fsync) instead of two, and a receipt is acknowledged upstream one commit sooner.
+
+Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
+    const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  if (sent.empty() && receipts.empty()) return DeliveryWrites();
+  return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) -> Result<DeliveryWrites> {
+    DeliveryWrites out;
+    out.found.reserve(sent.size());
+    out.applied.reserve(receipts.size());
+    for (const SentUpdate& s : sent) {
+      BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentInTx(ctx, SeqOf(s.message_id), s));
+      out.found.push_back(f);
+    }
+    for (const ReceiptUpdate& r : receipts) {
+      BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
+                              sql::ApplyReceiptInTx<sqlite::Backend>(ctx, r));
+      out.applied.push_back(std::move(m));
+    }
+    return out;
+  });
+}
+
 }  // namespace bramka::store
