@@ -55,7 +55,9 @@ try:
     wait_until(bound, 15, 0.05, "the connector to bind")
     perf = None
     if os.environ.get("PERF_OUT"):
-        perf = subprocess.Popen(["perf", "record", "-F", os.environ.get("PERF_FREQ", "499"), "-g", "-o", os.environ["PERF_OUT"],
+        graph = ["--call-graph", "dwarf"] if os.environ.get("PERF_DWARF") else ["-g"]
+        perf = subprocess.Popen(["perf", "record", "-F", os.environ.get("PERF_FREQ", "499"), *graph,
+                                 "-o", os.environ["PERF_OUT"],
                                  "-p", str(b.proc.pid)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         time.sleep(0.5)  # perf attaches (benchmark only; not a test)

@@ -298,6 +298,22 @@ namespace {
 
 // MarkSent inside a write job; false for an unknown id.
 Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const SentUpdate& s) {
+  // delivery (docs/adr/0031): the common case — a claimed (kQueued) message — in one
+  // statement; anything else (unknown, final, kSaved) takes the read below.
+  if (seq) {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt fast,
+                            ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?3, "
+                                             "connector = ?4, upstream_id = ?5, lease_owner = '', "
+                                             "lease_until_ms = 0 WHERE seq = ?1 AND id = ?2 "
+                                             "AND status = 1"));
+    fast.BindInt(1, *seq).BindText(2, s.message_id).BindInt(3, s.at_ms);
+    fast.BindText(4, s.connector).BindText(5, s.upstream_id);
+    BRAMKA_RETURN_IF_ERROR(fast.Run());
+    if (ctx.conn.Changes() == 1) {
+      ctx.Move(MessageStatus::kQueued, MessageStatus::kSent);
+      return true;
+    }
+  }
   BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur, FindCurrent(ctx.conn, seq, s.message_id));
   if (!cur) return false;
   if (IsFinal(cur->status)) return true;
