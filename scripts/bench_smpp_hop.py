@@ -9,8 +9,10 @@ Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/bench_smpp_hop.py [N] [BA
 Also prints the CPU seconds the serve and the simulator used from the first request to the
 last receipt stored (msg/CPU-s of the serve: robust to a loaded machine) and the load
 average. The simulator runs --quiet (its per-event lines cost it and this script's reader
-thread ~a core at 10k msg/s); its counts come at its exit. PERF_OUT=FILE records the serve
-with `perf record -g` for the measured interval. Stdlib only; loopback, port 0."""
+thread ~10 us of CPU per message; SMSC_EVENTS=1 turns them on); its counts come at its exit.
+SMSC_WINDOW=N: its deliver_sm window. PERF_OUT=FILE records the serve with `perf record -g`
+(PERF_DWARF=1: --call-graph dwarf; PERF_FREQ) for the measured interval. Stdlib only;
+loopback, port 0."""
 import os
 import signal
 import subprocess
@@ -30,7 +32,9 @@ window = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 # SMSC_BIN: the simulator from another build (to compare gateways against one simulator).
 # SMSC_WINDOW: the simulator's deliver_sm window (default 100; receipts are answered after
 # their commit, so at most that many per commit round trip).
-smsc = Smsc(os.environ.get("SMSC_BIN", BIN), receipt_delay_ms=0, quiet=True,
+# SMSC_EVENTS=1: the simulator prints its event lines (as before session 5), read here.
+smsc = Smsc(os.environ.get("SMSC_BIN", BIN), receipt_delay_ms=0,
+            quiet=not os.environ.get("SMSC_EVENTS"),
             window=int(os.environ.get("SMSC_WINDOW", "0")) or None)
 
 
@@ -61,7 +65,7 @@ try:
                                  "-p", str(b.proc.pid)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         time.sleep(0.5)  # perf attaches (benchmark only; not a test)
-    cpu0 = (cpu_s(b.proc.pid), cpu_s(smsc.proc.pid))
+    cpu0 = (cpu_s(b.proc.pid), cpu_s(smsc.proc.pid), cpu_s(os.getpid()))
     t0 = time.monotonic()
     ids = []
     for start in range(0, n, batch):
@@ -80,6 +84,7 @@ try:
     t_done = time.monotonic() - t0
     serve_cpu = cpu_s(b.proc.pid) - cpu0[0]
     smsc_cpu = cpu_s(smsc.proc.pid) - cpu0[1]
+    self_cpu = cpu_s(os.getpid()) - cpu0[2]
     if perf:
         perf.send_signal(signal.SIGINT)
         perf.wait(timeout=120)
@@ -88,7 +93,8 @@ try:
     print(f"accepted (durable) in {t_accepted:.2f}s: {n / t_accepted:,.0f} msg/s")
     print(f"delivered (receipt stored) in {t_done:.2f}s: {n / t_done:,.0f} msg/s end to end")
     print(f"cpu: serve {serve_cpu:.2f}s ({n / max(serve_cpu, 0.01):,.0f} msg/CPU-s), "
-          f"smsc {smsc_cpu:.2f}s ({n / max(smsc_cpu, 0.01):,.0f} msg/CPU-s)")
+          f"smsc {smsc_cpu:.2f}s ({n / max(smsc_cpu, 0.01):,.0f} msg/CPU-s), "
+          f"this script {self_cpu:.2f}s")
 finally:
     b.stop()
     b.cleanup()
