@@ -17,6 +17,7 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sql/delivery_tx.h"
 #include "store/sql/receipt_tx.h"
 
 namespace bramka::store {
@@ -530,22 +531,11 @@ Result<Store::DeliveryWrites> PostgresStore::WriteDeliveries(
     const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
   if (sent.empty() && receipts.empty()) return DeliveryWrites();
-  return writer_->CallReadCommitted<DeliveryWrites>(
-      [&](WriteContext& ctx) -> Result<DeliveryWrites> {
-        DeliveryWrites out;
-        out.found.reserve(sent.size());
-        out.applied.reserve(receipts.size());
-        for (const SentUpdate& s : sent) {
-          BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentIn(ctx, SeqOf(s.message_id), s));
-          out.found.push_back(f);
-        }
-        for (const ReceiptUpdate& r : receipts) {
-          BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
-                                  sql::ApplyReceiptInTx<postgres::Backend>(ctx, r));
-          out.applied.push_back(std::move(m));
-        }
-        return out;
-      });
+  return writer_->CallReadCommitted<DeliveryWrites>([&](WriteContext& ctx) {
+    return sql::WriteDeliveriesInTx<postgres::Backend>(
+        ctx, sent, receipts,
+        [&](const SentUpdate& s) { return MarkSentIn(ctx, SeqOf(s.message_id), s); });
+  });
 }
 
 }  // namespace bramka::store

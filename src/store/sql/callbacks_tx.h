@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/dlr_entry.h"
 #include "store/model.h"
 #include "store/sql/rows.h"
 
@@ -116,23 +117,11 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
 // reading the row again.
 template <class Connection>
 Result<void> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
-  CallbackEntry e;
-  e.account_id = m.account_id;
-  e.url_template = m.dlr_url;
+  CallbackEntry e = DlrCallbackEntryOf(m, now_ms);
   if (e.url_template.empty()) {
     BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
     if (e.url_template.empty()) return Ok();
   }
-  e.message_id = m.id;
-  e.unique_id = m.unique_id;
-  e.phone = m.phone;
-  e.sender = m.sender;
-  e.status = std::string(MessageStatusName(m.status));
-  e.reason = m.reason;
-  e.text = m.text;
-  e.event_ms = m.done_ms;
-  e.kind = CallbackKind::kDlr;
-  e.created_ms = now_ms;
   return InsertEntry(c, e);
 }
 

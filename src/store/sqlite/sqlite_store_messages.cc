@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/sql/delivery_tx.h"
 #include "store/sql/receipt_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
@@ -452,20 +453,10 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
     const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
   if (sent.empty() && receipts.empty()) return DeliveryWrites();
-  return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) -> Result<DeliveryWrites> {
-    DeliveryWrites out;
-    out.found.reserve(sent.size());
-    out.applied.reserve(receipts.size());
-    for (const SentUpdate& s : sent) {
-      BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentInTx(ctx, SeqOf(s.message_id), s));
-      out.found.push_back(f);
-    }
-    for (const ReceiptUpdate& r : receipts) {
-      BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
-                              sql::ApplyReceiptInTx<sqlite::Backend>(ctx, r));
-      out.applied.push_back(std::move(m));
-    }
-    return out;
+  return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) {
+    return sql::WriteDeliveriesInTx<sqlite::Backend>(ctx, sent, receipts, [&](const SentUpdate& s) {
+      return MarkSentInTx(ctx, SeqOf(s.message_id), s);
+    });
   });
 }
 
