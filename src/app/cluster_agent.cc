@@ -183,11 +183,10 @@ void ClusterAgent::BeatRoles(const store::ClusterView& view) {
 ClusterAgent::~ClusterAgent() { Stop(); }
 
 LiveConnectors::Factory ClusterAgent::Factory(LiveConnectors::Factory inner) {
-  return [this, inner](const smpp_client::SmppConnectorOptions& options,
-                       std::shared_ptr<smpp_client::PartTracker> tracker)
+  return [this, inner](const smpp_client::SmppConnectorOptions& options)
              -> std::unique_ptr<delivery::Connector> {
     return std::make_unique<ClusterConnector>(
-        options.name, [inner, options, tracker] { return inner(options, tracker); }, *this);
+        options.name, [inner, options] { return inner(options); }, *this);
   };
 }
 

@@ -27,10 +27,9 @@ Result<std::unique_ptr<ClusterAgent>> MakeClusterAgent(Runtime& rt, MetricsRegis
 LiveConnectors::Factory ClusterConnectorFactory(ClusterAgent* agent, Clock& clock,
                                                 MetricsRegistry& metrics) {
   if (agent == nullptr) return nullptr;
-  return agent->Factory([&clock, &metrics](const smpp_client::SmppConnectorOptions& o,
-                                           std::shared_ptr<smpp_client::PartTracker> tracker)
+  return agent->Factory([&clock, &metrics](const smpp_client::SmppConnectorOptions& o)
                             -> std::unique_ptr<delivery::Connector> {
-    return std::make_unique<smpp_client::SmppConnector>(o, clock, metrics, std::move(tracker));
+    return std::make_unique<smpp_client::SmppConnector>(o, clock, metrics);
   });
 }
 

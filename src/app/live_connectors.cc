@@ -19,9 +19,8 @@ LiveConnectors::LiveConnectors(Clock& clock, MetricsRegistry& metrics,
                                std::set<std::string> builtin, Factory factory)
     : clock_(clock), metrics_(metrics), builtin_(std::move(builtin)), factory_(std::move(factory)) {
   if (!factory_) {
-    factory_ = [this](const smpp_client::SmppConnectorOptions& o,
-                      std::shared_ptr<smpp_client::PartTracker> tracker) {
-      return std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_, std::move(tracker));
+    factory_ = [this](const smpp_client::SmppConnectorOptions& o) {
+      return std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_);
     };
   }
 }
@@ -41,19 +40,17 @@ Result<std::map<std::string, smpp_client::SmppConnectorOptions>> LiveConnectors:
 }
 
 std::unique_ptr<LiveConnectors::Entry> LiveConnectors::Make(
-    const smpp_client::SmppConnectorOptions& options,
-    std::shared_ptr<smpp_client::PartTracker> tracker) {
+    const smpp_client::SmppConnectorOptions& options) {
   auto e = std::make_unique<Entry>();
   e->options = options;
-  e->tracker = tracker ? std::move(tracker) : std::make_shared<smpp_client::PartTracker>();
-  e->connector = factory_(options, e->tracker);
+  e->connector = factory_(options);
   accounts_[options.name] = Account(options);
   return e;
 }
 
 Result<void> LiveConnectors::Build(const config::Config& cfg) {
   BRAMKA_ASSIGN_OR_RETURN(auto options, OptionsOf(cfg));
-  for (const auto& [name, o] : options) entries_[name] = Make(o, nullptr);
+  for (const auto& [name, o] : options) entries_[name] = Make(o);
   return {};
 }
 
@@ -106,7 +103,7 @@ Result<LiveConnectors::Changes> LiveConnectors::Apply(const config::Config& cfg,
 
   // 1. New connectors first, so that the new routes find them.
   for (const auto& name : changes.added) {
-    auto e = Make(wanted.at(name), nullptr);
+    auto e = Make(wanted.at(name));
     if (auto r = dispatcher.AddConnector(*e->connector); !r.ok()) return r.take_error();
     entries_[name] = std::move(e);
     spdlog::info("connector {} added", name);
@@ -121,10 +118,9 @@ Result<LiveConnectors::Changes> LiveConnectors::Apply(const config::Config& cfg,
   }
   // 4. Changed connectors: the old one drained and unbound, then its successor started.
   for (const auto& name : changes.changed) {
-    std::shared_ptr<smpp_client::PartTracker> tracker = entries_.at(name)->tracker;
     dispatcher.RemoveConnector(name);
     entries_.erase(name);
-    auto e = Make(wanted.at(name), std::move(tracker));
+    auto e = Make(wanted.at(name));
     if (auto r = dispatcher.AddConnector(*e->connector); !r.ok()) return r.take_error();
     entries_[name] = std::move(e);
     spdlog::info("connector {} replaced with its new settings", name);

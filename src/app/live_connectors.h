@@ -12,8 +12,8 @@
 //   4. changed connectors (any option: host, port, credentials, tps, window, bind mode…)
 //      are replaced the same way: the old one is drained and unbound first, then the new
 //      one (same name) starts — never two binds of one connector at once, which SMSCs
-//      limiting binds per account would refuse. The part map of long messages
-//      (smpp_client::PartTracker) goes from the old one to the new one.
+//      limiting binds per account would refuse. Receipts of long messages' parts sent
+//      by the old one resolve through the store (docs/adr/0028).
 // Receipt aliases: connectors to the same SMSC account (host, port, system_id), including
 // those removed while serve runs, match each other's receipts (a removed connector's
 // receipts that the SMSC delivers to its successor; Dispatcher::SetReceiptAliases).
@@ -34,7 +34,6 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "connectors/smpp/options.h"
-#include "connectors/smpp/part_tracker.h"
 #include "delivery/connector.h"
 #include "delivery/dispatcher.h"
 
@@ -43,8 +42,8 @@ namespace bramka::app {
 class LiveConnectors {
  public:
   // Makes one connector; the default builds a smpp_client::SmppConnector.
-  using Factory = std::function<std::unique_ptr<delivery::Connector>(
-      const smpp_client::SmppConnectorOptions&, std::shared_ptr<smpp_client::PartTracker>)>;
+  using Factory =
+      std::function<std::unique_ptr<delivery::Connector>(const smpp_client::SmppConnectorOptions&)>;
 
   // `builtin`: connectors routes may name that are not [[connector]] tables ("simnet").
   LiveConnectors(Clock& clock, MetricsRegistry& metrics, std::set<std::string> builtin,
@@ -77,13 +76,11 @@ class LiveConnectors {
  private:
   struct Entry {
     smpp_client::SmppConnectorOptions options;
-    std::shared_ptr<smpp_client::PartTracker> tracker;
     std::unique_ptr<delivery::Connector> connector;
   };
   Result<std::map<std::string, smpp_client::SmppConnectorOptions>> OptionsOf(
       const config::Config& cfg) const;
-  std::unique_ptr<Entry> Make(const smpp_client::SmppConnectorOptions& options,
-                              std::shared_ptr<smpp_client::PartTracker> tracker);
+  std::unique_ptr<Entry> Make(const smpp_client::SmppConnectorOptions& options);
 
   Clock& clock_;
   MetricsRegistry& metrics_;

@@ -308,7 +308,10 @@ int main(int argc, char** argv) {
   smsc_cmd->add_option("--system-id", smsc.system_id, "Required system_id (default: any)");
   smsc_cmd->add_option("--password", smsc.password);
   smsc_cmd->add_option("--receipt-delay-ms", smsc.receipt_delay_ms);
-  smsc_cmd->add_option("--misbehave", smsc.misbehave, "refuse_bind, no_response, generic_nack, throttle=N, unbind_after=N, slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids, no_receipt_tlvs");
+  smsc_cmd->add_option("--misbehave", smsc.misbehave,
+                       "refuse_bind, no_response, generic_nack, throttle=N, unbind_after=N, "
+                       "slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids, "
+                       "no_receipt_tlvs, hold_last_part, last_part_fails");
   smsc_cmd->add_flag("--quiet", smsc.quiet, "No event lines on stdout");
   smsc_cmd->add_option("--window", smsc.window, "deliver_sm unanswered per bind (default 100)");
 

@@ -25,7 +25,8 @@
 //     (name(), upstream_id). They MAY repeat and MAY arrive for messages this
 //     process never sent (a previous run's); the Dispatcher copes with both.
 //     The upstream_id in a receipt MUST be spelled as in the kAccepted outcome
-//     (normalise hex/decimal/case in the connector). A connector whose
+//     (its upstream_id or one of its part_ids: a part's receipt is reported as
+//     it came; normalise hex/decimal/case in the connector). A connector whose
 //     upstream repeats unacknowledged receipts (SMPP) MUST acknowledge a
 //     receipt only when OnReceipt's completion says it is stored (true), and
 //     answer a temporary error on false, so that a crash between the two never
@@ -75,6 +76,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "store/model.h"
@@ -93,6 +95,10 @@ struct SendOutcome {
   // tries the next candidate or puts it back in the store due at once, without the
   // backoff a real refusal earns (rule 13).
   bool handed_back = false;
+  // kAccepted of a message the upstream took in several parts (an SMPP long message):
+  // every part's id, in part order (the first is upstream_id), recorded with the
+  // message so that each part's receipt resolves to it (docs/adr/0028). Empty for one.
+  std::vector<std::string> part_ids = {};
 
   static SendOutcome Accepted(std::string upstream_id) {
     return {Kind::kAccepted, std::move(upstream_id), "", ""};

@@ -627,15 +627,23 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
   const int64_t now = ToUnixMillis(clock_.Now());
   switch (outcome.kind) {
     case SendOutcome::Kind::kAccepted: {
-      PrepareSent(*attempt, connector, outcome, now);
-      Result<void> r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
+      store::SentUpdate sent = PrepareSent(*attempt, connector, outcome, now);
+      // A long message's part ids are recorded by MarkSentBatch (docs/adr/0028).
+      Result<void> r = Ok();
+      if (sent.part_ids.size() < 2) {
+        r = store_.MarkSent(m.id, connector, outcome.upstream_id, now);
+      } else if (auto found = store_.MarkSentBatch({sent}); !found.ok()) {
+        r = found.take_error();
+      } else if (!found->at(0)) {
+        r = Fail(ErrorCode::kNotFound, "no such message");
+      }
       spdlog::debug("message sent message_id={} connector={} upstream_id={} attempt={}", m.id,
                     connector, outcome.upstream_id, m.attempts);
       if (!r.ok()) {
         // The upstream has it; the lease will expire and it may go out twice.
         spdlog::error("dispatcher: MarkSent({}) failed: {}", m.id, r.error().ToString());
       } else {
-        ApplyPendingReceipt(connector, outcome.upstream_id);
+        ApplyPendingReceipts(sent);
       }
       FinishInFlight(m.id, true);
       return;
@@ -779,7 +787,9 @@ store::SentUpdate Dispatcher::PrepareSent(const Attempt& attempt, const std::str
                     "route=\"" + route + "\"")
         .Inc(attempt.rule->price_micro_pln * m.parts);
   }
-  return store::SentUpdate{m.id, connector, outcome.upstream_id, now_ms};
+  store::SentUpdate sent{m.id, connector, outcome.upstream_id, now_ms};
+  sent.part_ids = outcome.part_ids;
+  return sent;
 }
 
 }  // namespace bramka::delivery

@@ -174,7 +174,7 @@ class Dispatcher {
   bool WaitIdle(int timeout_ms);
 
   // receipt-ack: how long a receipt that matched no message yet stays
-  // unacknowledged (clock time; see the private "receipt-ack" section).
+  // unacknowledged (Clock::SteadyNow, monotonic; see the private "receipt-ack" section).
   static constexpr int64_t kPendingReceiptAckMs = 2'000;
 
   // ---- cluster: several nodes on one store (docs/adr/0023) ----
@@ -214,6 +214,8 @@ class Dispatcher {
   void NotifyFinal(const store::Message& claimed);
   void KeepPendingReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done);
   void ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id);
+  // ApplyPendingReceipt for the message's upstream id and its other parts' (ADR 0028).
+  void ApplyPendingReceipts(const store::SentUpdate& sent);
   bool AnyConnectorReady() const;
   // A connector in use. Send and Ready() run under a shared lock of `mu`;
   // RemoveConnector takes it exclusively to set `removed`, so once it has, no
@@ -334,15 +336,15 @@ class Dispatcher {
   // (true), on a store error (false: the connector asks the SMSC to repeat
   // it), or, for a receipt that matched no message and is kept in
   // pending_receipts_, when it is applied after its MarkSent. A kept receipt
-  // not applied within kPendingReceiptAckMs (clock_) or evicted is completed
+  // not applied within kPendingReceiptAckMs (clock_.SteadyNow()) or evicted is completed
   // true: it is taken for one that will never match (a message this store
   // never sent), and holding it would hold a slot of the SMSC's window. Stop()
   // completes the ones still held false (not stored). kPendingReceiptAckMs is public.
   // Completes the kept receipts older than kPendingReceiptAckMs.
   void ExpirePendingAcks();
-  // (key, seq, kept at ms) of kept receipts whose completion has not run, oldest
-  // first; guarded by mu_.
-  std::deque<std::tuple<PendingKey, uint64_t, int64_t>> pending_acks_;
+  // (key, seq, kept at, monotonic) of kept receipts whose completion has not run,
+  // oldest first; guarded by mu_.
+  std::deque<std::tuple<PendingKey, uint64_t, SteadyTime>> pending_acks_;
 
   // ---- cluster (docs/adr/0023) ----
   RemoteRoute remote_route_;  // set before Start, read-only afterwards

@@ -131,7 +131,7 @@ void Dispatcher::AfterSent(const std::vector<store::SentUpdate>& sent,
     } else {
       spdlog::debug("message sent message_id={} connector={} upstream_id={}", s.message_id,
                     s.connector, s.upstream_id);
-      ApplyPendingReceipt(s.connector, s.upstream_id);
+      ApplyPendingReceipts(s);
     }
   }
   std::lock_guard lock(mu_);

@@ -187,6 +187,11 @@ TEST_F(DispatcherReceiptAckTest, CompletionRunsOnceAfterTheBatchIsCommitted) {
   a_.events()->OnReceipt(Receipt("never-sent"), acks_.For("r2", StatusOf(id)));
   ASSERT_TRUE(d->WaitIdle(5000));
   EXPECT_EQ(acks_.answers().size(), 1u) << "kept a while: it may have overtaken its MarkSent";
+  // A wall clock jump is not time passing (monotonic; docs/adr/0028).
+  clock_.Set(clock_.Now() + std::chrono::hours(3));
+  d->Wake();
+  ASSERT_TRUE(d->WaitIdle(5000));
+  EXPECT_EQ(acks_.answers().size(), 1u) << "not given up on by a clock jump";
   clock_.Advance(std::chrono::milliseconds(Dispatcher::kPendingReceiptAckMs));
   d->Wake();  // the dispatch pass gives up on it
   ASSERT_TRUE(acks_.WaitFor(2));
@@ -248,6 +253,43 @@ TEST_F(DispatcherReceiptAckTest, KeptReceiptsAreCompletedFalseByStop) {
   EXPECT_EQ(acks_.answers()[1].name, "r2");
   EXPECT_FALSE(acks_.answers()[1].stored);
   d.reset();
+}
+
+// parts (docs/adr/0028): each part's receipt of a long message is acknowledged after its
+// own commit (one that overtook the acceptance, once it is applied after the MarkSent);
+// the store decides the message, and listeners hear only the final status.
+TEST_F(DispatcherReceiptAckTest, EachPartsReceiptIsAcknowledgedAndTheLastDecides) {
+  a_.HoldAll();
+  auto d = Make();
+  std::mutex heard_mu;
+  std::vector<MessageStatus> heard;
+  d->AddReceiptListener([&](const store::Message& m) {
+    std::lock_guard lock(heard_mu);
+    heard.push_back(m.status);
+  });
+  ASSERT_TRUE(d->Start().ok());
+  const std::string id = Accept();
+  d->Wake();
+  ASSERT_TRUE(a_.WaitForHeld(1, 5000));
+  a_.events()->OnReceipt(Receipt("p2"), acks_.For("p2", StatusOf(id)));  // overtakes
+  SendOutcome accepted = SendOutcome::Accepted("p1");
+  accepted.part_ids = {"p1", "p2", "p3"};
+  ASSERT_TRUE(a_.AnswerHeld(accepted));
+  ASSERT_TRUE(acks_.WaitFor(1));
+  EXPECT_TRUE(acks_.answers()[0].stored);
+  EXPECT_EQ(acks_.answers()[0].status_then, MessageStatus::kSent);
+  a_.events()->OnReceipt(Receipt("p1"), acks_.For("p1", StatusOf(id)));
+  ASSERT_TRUE(acks_.WaitFor(2));
+  EXPECT_TRUE(acks_.answers()[1].stored);
+  EXPECT_EQ(acks_.answers()[1].status_then, MessageStatus::kSent);
+  a_.events()->OnReceipt(Receipt("p3"), acks_.For("p3", StatusOf(id)));
+  ASSERT_TRUE(acks_.WaitFor(3));
+  EXPECT_TRUE(acks_.answers()[2].stored);
+  EXPECT_EQ(acks_.answers()[2].status_then, MessageStatus::kDelivered);
+  ASSERT_TRUE(d->WaitIdle(5000));
+  d->Stop();
+  std::lock_guard lock(heard_mu);
+  EXPECT_EQ(heard, std::vector<MessageStatus>{MessageStatus::kDelivered});
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace bramka::delivery {
 namespace {
 constexpr char kReceiptMetric[] = "bramka_receipts_total";
 constexpr char kReceiptHelp[] =
-    "Receipts by connector and status (delivered, undelivered, unmatched, error)";
+    "Receipts by connector and status (delivered, undelivered, part, unmatched, error)";
 }  // namespace
 
 void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done) {
@@ -68,6 +68,13 @@ void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
     return;
   }
   if (done) done(true);  // receipt-ack: committed
+  if (!IsFinal((*applied)->status)) {
+    // parts (docs/adr/0028): a part of a long message whose other parts are still out:
+    // stored, nothing to tell anyone yet.
+    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, MetricLabels(connector, "status", "part"))
+        .Inc();
+    return;
+  }
   metrics_
       .GetCounter(kReceiptMetric, kReceiptHelp,
                   MetricLabels(connector, "status", store::MessageStatusName(receipt.status)))
@@ -112,7 +119,7 @@ void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt,
     const bool has_done = static_cast<bool>(done);
     pending_receipts_.insert_or_assign(key,
                                        PendingReceipt{std::move(receipt), seq, std::move(done)});
-    if (has_done) pending_acks_.emplace_back(key, seq, ToUnixMillis(clock_.Now()));
+    if (has_done) pending_acks_.emplace_back(key, seq, clock_.SteadyNow());
     pending_order_.emplace_back(std::move(key), seq);
     // Bound memory: receipts for messages this store never had would stay forever.
     while (pending_order_.size() > kMaxPendingReceipts) {
@@ -132,13 +139,13 @@ void Dispatcher::KeepPendingReceipt(store::ReceiptUpdate receipt,
 void Dispatcher::ExpirePendingAcks() {
   std::vector<ConnectorEvents::ReceiptDone> expired;
   {
-    const int64_t now = ToUnixMillis(clock_.Now());
+    const SteadyTime now = clock_.SteadyNow();  // a wall clock jump changes nothing
     std::lock_guard lock(mu_);
     while (!pending_acks_.empty()) {
-      auto& [key, seq, kept_ms] = pending_acks_.front();
+      auto& [key, seq, kept_at] = pending_acks_.front();
       auto it = pending_receipts_.find(key);
       if (it != pending_receipts_.end() && it->second.seq == seq && it->second.done) {
-        if (now - kept_ms < kPendingReceiptAckMs) break;
+        if (now - kept_at < Millis(kPendingReceiptAckMs)) break;
         // Still no message for it: it will never match (a message this store never
         // sent). It stays kept (it may yet apply), but the SMSC is answered now.
         expired.push_back(std::move(it->second.done));
@@ -148,6 +155,14 @@ void Dispatcher::ExpirePendingAcks() {
     }
   }
   for (auto& d : expired) d(true);
+}
+
+void Dispatcher::ApplyPendingReceipts(const store::SentUpdate& sent) {
+  ApplyPendingReceipt(sent.connector, sent.upstream_id);
+  // parts (docs/adr/0028): a part's receipt may have overtaken the MarkSent too.
+  for (size_t i = 1; i < sent.part_ids.size(); ++i) {
+    ApplyPendingReceipt(sent.connector, sent.part_ids[i]);
+  }
 }
 
 void Dispatcher::ApplyPendingReceipt(const std::string& connector, const std::string& upstream_id) {

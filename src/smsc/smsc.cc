@@ -60,6 +60,10 @@ Result<void> ParseMisbehaviour(const std::string& mode, Misbehaviour& m) {
     m.receipt_ids_decimal = true;
   else if (key == "no_receipt_tlvs")
     m.no_receipt_tlvs = true;
+  else if (key == "hold_last_part")
+    m.hold_last_part = true;
+  else if (key == "last_part_fails")
+    m.last_part_fails = true;
   else
     return Fail(ErrorCode::kInvalidArgument, "unknown misbehaviour: " + mode);
   return {};
@@ -141,7 +145,19 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       if (!ok) return;
       client->system_id = b.system_id;
       client->receives = receives;
-      if (receives) FlushHeld(client);
+      if (receives) {
+        {
+          // hold_last_part: the receipts held for a new bind go with the held ones.
+          std::lock_guard lock(mu);
+          auto it = held_until_rebind.find(client->system_id);
+          if (it != held_until_rebind.end()) {
+            auto& to = held[client->system_id];
+            to.insert(to.end(), it->second.begin(), it->second.end());
+            held_until_rebind.erase(it);
+          }
+        }
+        FlushHeld(client);
+      }
     };
     if (const auto* b = pdu.get<smpp::BindTransceiver>()) return bind(*b, true, "transceiver");
     // A receiver + transmitter pair of one system_id (docs/adr/0015): receipts of what the
@@ -179,6 +195,14 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     std::string resp_id = mb.receipt_ids_decimal ? fmt::format("{:X}", id) : fmt::format("{}", id);
     std::string phone = "+" + sm.destination_addr;
     simnet::Fate fate = simnet::DecideFate(options.network, phone, resp_id, 1);
+    // parts (docs/adr/0028): which part of a concatenated message this is.
+    const auto concat = smpp::ConcatInfoOf(pdu);
+    const bool long_message = concat && concat->total >= 2;
+    const bool last_part = long_message && concat->sequence == concat->total;
+    if (mb.last_part_fails && long_message && !last_part &&
+        fate.kind == simnet::Fate::Kind::kUndelivered) {
+      fate = simnet::Fate{};  // delivered: only the last part fails
+    }
     if (fate.kind == simnet::Fate::Kind::kRejectPermanent) {
       Event(fmt::format(R"({{"event":"reject","dest":"{}"}})", sm.destination_addr));
       Answer(client, smpp::MakeResponse(pdu, smpp::kEsmeRinvdstadr));
@@ -192,7 +216,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
                           sm.destination_addr, sm.source_addr));
       }
       Answer(client, std::move(resp));
-      ScheduleReceipt(client->system_id, id, resp_id, sm, fate);
+      ScheduleReceipt(client->system_id, id, resp_id, sm, fate, mb.hold_last_part && last_part);
     }
     if (mb.unbind_after > 0 && client->submits % mb.unbind_after == 0) {
       Event(R"({"event":"unbind"})");
@@ -214,7 +238,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   }
 
   void ScheduleReceipt(const std::string& system_id, uint64_t id, const std::string& resp_id,
-                       const smpp::SubmitSm& sm, const simnet::Fate& fate) {
+                       const smpp::SubmitSm& sm, const simnet::Fate& fate, bool hold_until_rebind) {
     const Misbehaviour& mb = options.misbehave;
     bool delivered = fate.kind == simnet::Fate::Kind::kDelivered;
     sms::DeliveryReceipt r;
@@ -241,9 +265,15 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     if (mb.out_of_order_receipts) delay = delay * static_cast<int>(3 - id % 3);
     auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(delay));
     std::weak_ptr<State> weak = shared_from_this();
-    timer->async_wait([weak, timer, system_id, pdu, resp_id](const boost::system::error_code& ec) {
+    timer->async_wait([weak, timer, system_id, pdu, resp_id,
+                       hold_until_rebind](const boost::system::error_code& ec) {
       auto self = weak.lock();
       if (ec || !self) return;
+      if (hold_until_rebind) {  // hold_last_part: sent at the next receiver bind
+        std::lock_guard lock(self->mu);
+        self->held_until_rebind[system_id].push_back({pdu, resp_id});
+        return;
+      }
       int copies = self->options.misbehave.duplicate_receipts ? 2 : 1;
       for (int i = 0; i < copies; ++i) self->DeliverReceipt(system_id, pdu, resp_id);
     });
@@ -313,6 +343,9 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       o = std::move(it->second);
       outstanding.erase(it);
     }
+    if (Events()) {
+      Event(fmt::format(R"({{"event":"receipt_ack","id":"{}","status":{}}})", o.id, status));
+    }
     if (status != smpp::kEsmeRok) RetryLater(o.system_id, o.pdu, o.id);
     // A slot is free: the oldest receipt that found the window full goes next.
     std::optional<std::pair<smpp::Pdu, std::string>> next;
@@ -357,6 +390,8 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
   std::mutex mu;
   std::set<std::shared_ptr<Client>> clients;
   std::map<std::string, std::vector<std::pair<smpp::Pdu, std::string>>> held;
+  // hold_last_part: receipts waiting for the next receiver bind of a system_id (under mu).
+  std::map<std::string, std::vector<std::pair<smpp::Pdu, std::string>>> held_until_rebind;
   // Receipts refused by a full deliver_sm window, per system_id, sent as answers free
   // slots (under mu).
   std::map<std::string, std::deque<std::pair<smpp::Pdu, std::string>>> window_waiting;

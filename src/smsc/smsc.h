@@ -37,11 +37,18 @@ struct Misbehaviour {
   bool out_of_order_receipts = false;  // receipts of later messages may come first
   bool receipt_ids_decimal = false;    // resp ids in hex, receipt text ids in decimal
   bool no_receipt_tlvs = false;        // receipts carry only the text
+  // parts (docs/adr/0028): the receipt of the last part of a concatenated message is
+  // held until a receiver of the system_id binds again (the ESME reconnected or was
+  // restarted), the other parts' receipts come as usual.
+  bool hold_last_part = false;
+  // A concatenated message whose destination's fate is undelivered: only its last part
+  // is undelivered, the others delivered (one part fails).
+  bool last_part_fails = false;
 };
 
 // Parses one --misbehave MODE: refuse_bind, no_response, generic_nack, throttle=N,
 // unbind_after=N, slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids,
-// no_receipt_tlvs. kInvalidArgument for anything else.
+// no_receipt_tlvs, hold_last_part, last_part_fails. kInvalidArgument for anything else.
 Result<void> ParseMisbehaviour(const std::string& mode, Misbehaviour& into);
 
 struct SmscOptions {
@@ -60,6 +67,7 @@ struct SmscOptions {
   simnet::SimnetOptions network;  // fate rules (test numbers by default)
   Misbehaviour misbehave;
   // Called with one JSON object per event ({"event":"submit",...}, {"event":"receipt",...},
+  // {"event":"receipt_ack","id":...,"status":N} when the ESME answered a receipt,
   // {"event":"bind",...}), from io threads, serialised. May be empty.
   std::function<void(const std::string&)> on_event;
 };

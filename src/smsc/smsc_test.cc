@@ -109,7 +109,7 @@ class SmscTest : public ::testing::Test {
     o.port = o.tls ? static_cast<uint16_t>(smsc_->tls_port()) : smsc_->port();
     o.system_id = "bramka";
     o.password = "pw";
-    connector_ = std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_, tracker_);
+    connector_ = std::make_unique<smpp_client::SmppConnector>(o, clock_, metrics_);
     EXPECT_TRUE(connector_->Start(events_).ok());
     return *connector_;
   }
@@ -138,7 +138,6 @@ class SmscTest : public ::testing::Test {
   MetricsRegistry metrics_;
   Events events_;
   std::unique_ptr<smpp_client::SmppConnector> connector_;
-  std::shared_ptr<smpp_client::PartTracker> tracker_;  // given to the next StartConnector
   std::vector<std::string> smsc_events_;               // guarded by events_.mu
 };
 
@@ -298,15 +297,17 @@ TEST_F(SmscTest, PairBindsTransmitterAndReceiverAndMatchesReceipts) {
   ASSERT_TRUE(events_.PollFor([&] { return c.bound(); }));
   Send("m1");
   Send("m2", "+48500600701", std::string(400, 'p'));  // 3 parts
-  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 2; }));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 4; }));
   std::lock_guard lock(events_.mu);
   ASSERT_EQ(events_.outcomes.size(), 2u);
-  std::set<std::string> accepted;
+  std::set<std::string> accepted;  // every part's id (docs/adr/0028)
   for (auto& [id, o2] : events_.outcomes) {
     EXPECT_EQ(o2.kind, SendOutcome::Kind::kAccepted) << id;
     accepted.insert(o2.upstream_id);
+    accepted.insert(o2.part_ids.begin(), o2.part_ids.end());
   }
-  ASSERT_EQ(events_.receipts.size(), 2u) << "one receipt per message, not per part";
+  ASSERT_EQ(accepted.size(), 4u);
+  ASSERT_EQ(events_.receipts.size(), 4u) << "one receipt per part";
   for (auto& r : events_.receipts) {
     EXPECT_TRUE(accepted.count(r.upstream_id)) << r.upstream_id;
     EXPECT_EQ(r.status, store::MessageStatus::kDelivered);
@@ -326,16 +327,16 @@ TEST_F(SmscTest, PairBindsTransmitterAndReceiverAndMatchesReceipts) {
             std::string::npos);
 }
 
-// A connector replaced by a reload hands its part map to its successor: receipts of a
-// long message sent before the change, held by the SMSC meanwhile, still resolve.
-TEST_F(SmscTest, ReplacementInheritsThePartMapOfLongMessages) {
+// A connector replaced by a reload: receipts of a long message's parts sent before the
+// change, held by the SMSC meanwhile, come to its successor with the part ids the first
+// one accepted the message with (the store resolves them; docs/adr/0028).
+TEST_F(SmscTest, ReplacementReportsThePartsOfLongMessagesSentBefore) {
   StartSmsc({}, false, /*receipt_delay_ms=*/300);
   auto& first = StartConnector();
   ASSERT_TRUE(events_.WaitFor([&] { return first.Ready(); }));
   Send("long", "+48500600700", std::string(400, 'q'));  // 3 parts
   ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() == 1; }));
   first.Stop();  // unbinds before the receipts are due: the SMSC holds them
-  tracker_ = first.tracker();
   {
     std::lock_guard lock(events_.mu);
     ASSERT_TRUE(events_.receipts.empty());
@@ -344,8 +345,13 @@ TEST_F(SmscTest, ReplacementInheritsThePartMapOfLongMessages) {
   ASSERT_TRUE(events_.WaitFor([&] { return smsc_->receipts_sent() >= 3; }));
   second.Stop();  // graceful: the receipts written before unbind_resp are read first
   std::lock_guard lock(events_.mu);
-  ASSERT_EQ(events_.receipts.size(), 1u);
-  EXPECT_EQ(events_.receipts[0].upstream_id, events_.outcomes[0].second.upstream_id);
+  ASSERT_EQ(events_.receipts.size(), 3u);
+  const auto& parts = events_.outcomes[0].second.part_ids;
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], events_.outcomes[0].second.upstream_id);
+  std::set<std::string> reported;
+  for (const auto& r : events_.receipts) reported.insert(r.upstream_id);
+  EXPECT_EQ(reported, std::set<std::string>(parts.begin(), parts.end()));
 }
 
 // The two binds of a pair reconnect on their own: the SMSC unbinding the transmitter

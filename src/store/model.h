@@ -189,6 +189,9 @@ struct SentUpdate {
   std::string connector;
   std::string upstream_id;
   int64_t at_ms = 0;
+  // parts (docs/adr/0028): a message sent in N >= 2 submits, every part's upstream id in
+  // part order (the first is upstream_id); empty or one id for a single-part message.
+  std::vector<std::string> part_ids = {};
 };
 
 // A login of the SMPP server (api/smpp), owned by an account.

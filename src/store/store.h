@@ -537,10 +537,27 @@ class Store {
   //
   // MarkSent for each; found[i] is false for an unknown id (MarkSent's kNotFound),
   // true otherwise (also for a message already final, which is left unchanged).
+  // parts (docs/adr/0028): an item with part_ids.size() >= 2 (a message sent in several
+  // submits) also records, in the same transaction, every part's (connector, part id)
+  // with the part's status kSent, replacing the parts of an earlier send of the
+  // message; ApplyReceipt then resolves a receipt for any of them (see there). Part
+  // ids recorded more than kMessagePartsKeepMs before the item's at_ms are forgotten
+  // then (the table stays bounded); a receipt for one later resolves as for a
+  // single-part message (only the first part's id matches). MarkSent records no parts.
   virtual Result<std::vector<bool>> MarkSentBatch(const std::vector<SentUpdate>& sent);
+  static constexpr int64_t kMessagePartsKeepMs = 7LL * 24 * 3600 * 1000;
   // ApplyReceipt for each; result[i] is ApplyReceipt's answer for receipts[i].
   // kInvalidArgument, and nothing written, when any status is neither kDelivered
   // nor kUndelivered.
+  //
+  // parts (docs/adr/0028): ApplyReceipt(s) first look for a recorded part with
+  // (connector, upstream_id) (the newest send's when an id repeats). A part's receipt
+  // records the part's status (once: a repeated receipt for a part changes nothing) and
+  // decides the message, in the same transaction: kUndelivered with the receipt's
+  // reason as soon as one part is undelivered, kDelivered once every part is
+  // delivered (at_ms of the deciding receipt); until then the message stays kSent and
+  // is returned as it is (matched: the receipt is stored). A final message is
+  // returned unchanged. Without a recorded part, the message whose upstream_id it is.
   virtual Result<std::vector<std::optional<Message>>> ApplyReceipts(
       const std::vector<ReceiptUpdate>& receipts);
   // DeleteSmppOutbox for each id (ids that are gone are skipped).

@@ -26,12 +26,8 @@ constexpr uint32_t PartOf(uint64_t context) { return static_cast<uint32_t>(conte
 
 }  // namespace
 
-ClientCore::ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now,
-                       std::shared_ptr<PartTracker> tracker)
-    : options_(std::move(options)),
-      clock_(clock),
-      bucket_(options_.tps, now),
-      tracker_(tracker ? std::move(tracker) : std::make_shared<PartTracker>()) {}
+ClientCore::ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now)
+    : options_(std::move(options)), clock_(clock), bucket_(options_.tps, now) {}
 
 smpp::SessionOptions ClientCore::SessionOptionsFor(const SmppConnectorOptions& options) {
   smpp::SessionOptions so;
@@ -233,8 +229,10 @@ void ClientCore::HandleSubmitResponse(const smpp::Pdu& pdu, uint64_t context, Ti
     if (p.part_ids[0].empty()) {
       Answer(key, SendOutcome::Temporary("smpp: submit_sm_resp without message_id"));
     } else {
-      Track(p);
-      Answer(key, SendOutcome::Accepted(p.part_ids[0]));
+      // Every part's id goes to the store with the message (docs/adr/0028).
+      SendOutcome accepted = SendOutcome::Accepted(p.part_ids[0]);
+      if (p.part_ids.size() > 1) accepted.part_ids = p.part_ids;
+      Answer(key, std::move(accepted));
     }
   }
   ResolvePart(key);
@@ -286,8 +284,6 @@ void ClientCore::ResolvePart(uint64_t key) {
   if (it->second.unresolved == 0 && it->second.answered) pending_.erase(it);
 }
 
-void ClientCore::Track(const Pending& p) { tracker_->Track(p.part_ids); }
-
 void ClientCore::OnRequest(const smpp::Pdu& pdu, TimePoint /*now*/) {
   if (pdu.is<smpp::DeliverSm>()) {
     const auto& dm = *pdu.get<smpp::DeliverSm>();
@@ -331,12 +327,9 @@ bool ClientCore::HandleReceipt(const smpp::Pdu& pdu) {
     if (id.empty()) spdlog::warn("smpp connector {}: receipt without an id ignored", options_.name);
     return false;  // non-final (ENROUTE, ACCEPTD) or unreadable
   }
-  // A part of a long message reports for the message once (part_tracker.h). The other
-  // parts' receipts are acknowledged at once: holding them could fill the SMSC's window
-  // while the deciding part waits behind it.
-  auto report = tracker_->Resolve(id, status->status);
-  if (!report) return false;
-  Report(pdu, *report, status->status,
+  // A part of a long message reports with its own id: the store resolves it to the
+  // message (docs/adr/0028), and it is acknowledged once that is committed.
+  Report(pdu, id, status->status,
          status->status == store::MessageStatus::kUndelivered ? status->reason : "");
   return true;
 }

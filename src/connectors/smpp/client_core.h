@@ -12,16 +12,15 @@
 //     temporary refusal, timeout or disconnect kTemporary (submit_errors.h);
 //   * receipts (deliver_sm, esm_class 0x04): from the TLVs receipted_message_id /
 //     message_state, else the text (sms::ParseReceipt); ids canonicalised
-//     (upstream_id.h). Every part id of a message maps to its first part's id, in memory
-//     (bounded, oldest evicted): a long message is delivered when all its parts are,
-//     undelivered when one part is not. After a restart only the first part's receipt
-//     matches (it is the recorded upstream id) and decides the message's status — the
-//     documented trade-off of not persisting the part map.
+//     (upstream_id.h). A long message is accepted with every part's id
+//     (SendOutcome::part_ids), which the store records with its kSent; each part's
+//     receipt is reported with the part's own id and the store decides the message
+//     (delivered when all its parts are, undelivered when one is not; docs/adr/0028),
+//     so nothing about parts is kept here and a restart loses nothing.
 //   * a receipt that is reported is acknowledged (deliver_sm_resp) only through
 //     AnswerReceipt, once the store committed it (connector.h rule 5; docs/adr/0019,
-//     "Receipts acknowledged after commit"); one that reports nothing (not final,
-//     unreadable, a part of a long message whose other parts are still out) is
-//     acknowledged at once, as before.
+//     "Receipts acknowledged after commit"), a part's too; one that reports nothing
+//     (not final, unreadable) is acknowledged at once.
 //
 // It drives a Link (link.h): smpp::net::Connection in production, a Session wired to a
 // test SMSC in unit tests. The link owner feeds the link's events in (LinkUp, OnRequest,
@@ -45,7 +44,6 @@
 #include "common/clock.h"
 #include "connectors/smpp/link.h"
 #include "connectors/smpp/options.h"
-#include "connectors/smpp/part_tracker.h"
 #include "connectors/smpp/token_bucket.h"
 #include "delivery/connector.h"
 #include "smpp/session/session.h"
@@ -78,12 +76,9 @@ class ClientCore {
     std::vector<Incoming> incoming;  // not yet acknowledged upstream
   };
 
-  // `clock` stamps receipts (at_ms); borrowed. `tracker` maps part ids of long messages
-  // (part_tracker.h); shared with the other bind of a pair and with a replacement;
-  // nullptr = a tracker of its own. options.bind_mode kTransmitter, kTransceiver or
-  // kReceiver (a receiver only receives: Submit answers handed back).
-  ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now,
-             std::shared_ptr<PartTracker> tracker = nullptr);
+  // `clock` stamps receipts (at_ms); borrowed. options.bind_mode kTransmitter,
+  // kTransceiver or kReceiver (a receiver only receives: Submit answers handed back).
+  ClientCore(SmppConnectorOptions options, Clock& clock, TimePoint now);
 
   // The session options a link for these connector options should use.
   static smpp::SessionOptions SessionOptionsFor(const SmppConnectorOptions& options);
@@ -132,13 +127,10 @@ class ClientCore {
   // submit_sm sent and not yet answered.
   size_t outstanding() const { return in_flight_; }
   double current_tps() const { return bucket_.current_rate(); }
-  size_t tracked_parts() const { return tracker_->size(); }
-  const std::shared_ptr<PartTracker>& tracker() const { return tracker_; }
   uint64_t throttled_count() const { return throttled_count_; }
   // submit_sm sent since construction (parts, not messages).
   uint64_t submitted_count() const { return submitted_count_; }
 
-  static constexpr size_t kMaxTrackedParts = PartTracker::kMaxParts;
   static constexpr int kMaxThrottlesPerMessage = 30;
 
  private:
@@ -165,7 +157,6 @@ class ClientCore {
   bool HandleReceipt(const smpp::Pdu& pdu);
   void Answer(uint64_t key, delivery::SendOutcome outcome);
   void ResolvePart(uint64_t key);
-  void Track(const Pending& p);
   void FailAll(std::string_view why);
   void Report(const smpp::Pdu& request, const std::string& id, store::MessageStatus status,
               std::string reason);
@@ -189,8 +180,6 @@ class ClientCore {
   std::set<QueueKey> queue_;
   uint64_t throttled_count_ = 0;
   uint64_t submitted_count_ = 0;
-
-  std::shared_ptr<PartTracker> tracker_;
 };
 
 }  // namespace bramka::smpp_client

@@ -299,7 +299,9 @@ TEST(ClientCore, ThrottledSlowsDownKeepsOrder) {
   EXPECT_EQ(h.answered[2].second.upstream_id, "a3");
 }
 
-TEST(ClientCore, LongMessageAcceptedWithFirstPartIdAndReceiptsAggregate) {
+// parts (docs/adr/0028): accepted with the first part's id and every part's; each part's
+// receipt is reported with its own id (the store decides the message).
+TEST(ClientCore, LongMessageAcceptedWithEveryPartIdAndEachPartReported) {
   auto o = Harness::Defaults();
   o.window = 10;
   Harness h(o);
@@ -311,14 +313,25 @@ TEST(ClientCore, LongMessageAcceptedWithFirstPartIdAndReceiptsAggregate) {
   h.AnswerSubmit(smpp::kEsmeRok, "101");
   ASSERT_EQ(h.answered.size(), 1u);
   EXPECT_EQ(h.answered[0].second.upstream_id, "100");
-  // Receipts arrive for the second part first; delivered once both are.
-  h.SendReceipt("101", "DELIVRD");
-  EXPECT_TRUE(h.receipts.empty());
+  EXPECT_EQ(h.answered[0].second.part_ids, (std::vector<std::string>{"100", "101"}));
+  h.SendReceipt("101", "UNDELIV");
   h.SendReceipt("100", "DELIVRD");
-  ASSERT_EQ(h.receipts.size(), 1u);
-  EXPECT_EQ(h.receipts[0].upstream_id, "100");
-  EXPECT_EQ(h.receipts[0].status, store::MessageStatus::kDelivered);
-  EXPECT_EQ(h.receipts[0].connector, "smsc-a");
+  ASSERT_EQ(h.receipts.size(), 2u);
+  EXPECT_EQ(h.receipts[0].upstream_id, "101");
+  EXPECT_EQ(h.receipts[0].status, store::MessageStatus::kUndelivered);
+  EXPECT_EQ(h.receipts[1].upstream_id, "100");
+  EXPECT_EQ(h.receipts[1].status, store::MessageStatus::kDelivered);
+  EXPECT_EQ(h.receipts[1].connector, "smsc-a");
+}
+
+TEST(ClientCore, SinglePartMessageHasNoPartIds) {
+  Harness h;
+  h.Connect();
+  h.Submit("m1");
+  h.AnswerSubmit(smpp::kEsmeRok, "200");
+  ASSERT_EQ(h.answered.size(), 1u);
+  EXPECT_EQ(h.answered[0].second.upstream_id, "200");
+  EXPECT_TRUE(h.answered[0].second.part_ids.empty());
 }
 
 TEST(ClientCore, LongMessageOnePartPermanentRejectsMessage) {
@@ -538,7 +551,7 @@ TEST(ClientCore, ReceiptAnsweredAfterItsLinkIsGoneSendsNothing) {
 }
 
 // The receiving half of a bind pair (docs/adr/0015): bind_receiver, no submits, receipts
-// of long messages resolved through the part map the transmitter filled.
+// reported as they came (a long message's parts resolve in the store, docs/adr/0028).
 TEST(ClientCore, ReceiverBindsReportsReceiptsAndHandsSubmitsBack) {
   auto o = Harness::Defaults();
   Harness tx(o);
@@ -554,20 +567,6 @@ TEST(ClientCore, ReceiverBindsReportsReceiptsAndHandsSubmitsBack) {
   ASSERT_EQ(rx.receipts.size(), 1u);
   EXPECT_EQ(rx.receipts[0].upstream_id, "abc");
   EXPECT_EQ(rx.receipts[0].status, store::MessageStatus::kDelivered);
-}
-
-TEST(PartTracker, ResolvesALongMessageOnceAndForgetsTheOldest) {
-  PartTracker t(/*max_parts=*/4);
-  t.Track({"a1", "a2"});
-  EXPECT_EQ(t.Resolve("zz", store::MessageStatus::kDelivered), "zz") << "untracked: as is";
-  EXPECT_EQ(t.Resolve("a2", store::MessageStatus::kDelivered), std::nullopt);
-  EXPECT_EQ(t.Resolve("a1", store::MessageStatus::kDelivered), "a1");
-  EXPECT_EQ(t.Resolve("a1", store::MessageStatus::kDelivered), std::nullopt) << "once";
-  t.Track({"b1", "b2", "b3"});
-  EXPECT_EQ(t.size(), 4u);  // a1 evicted
-  EXPECT_EQ(t.Resolve("b3", store::MessageStatus::kUndelivered), "b1") << "one part failed";
-  t.Track({"single"});
-  EXPECT_EQ(t.size(), 4u) << "single parts need no entry";
 }
 
 }  // namespace

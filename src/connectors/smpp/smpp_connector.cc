@@ -58,15 +58,14 @@ class ConnectionLink final : public Link {
 //
 // A connector has one bind (transceiver or transmitter) or, with bind_mode = pair, two
 // (docs/adr/0015): legs[0] the transmitter that takes Sends, legs[1] the receiver that
-// only receives receipts and MO. Each leg connects, binds and reconnects on its own; they
-// share the PartTracker, so a receipt on the receiver resolves parts sent on the
-// transmitter.
+// only receives receipts and MO. Each leg connects, binds and reconnects on its own; a
+// receipt on the receiver resolves parts sent on the transmitter through the store
+// (docs/adr/0028).
 struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   struct Leg {
-    Leg(asio::io_context& io, SmppConnectorOptions o, Clock& clock,
-        std::shared_ptr<PartTracker> tracker)
+    Leg(asio::io_context& io, SmppConnectorOptions o, Clock& clock)
         : options(std::move(o)),
-          core(options, clock, SteadyClock::now(), std::move(tracker)),
+          core(options, clock, SteadyClock::now()),
           tps_timer(io),
           reconnect_timer(io),
           reconnect_delay(std::chrono::seconds(options.reconnect_s)) {}
@@ -83,16 +82,13 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
     Gauge* g_bind = nullptr;
   };
 
-  Impl(SmppConnectorOptions o, Clock& clock, MetricsRegistry& metrics,
-       std::shared_ptr<PartTracker> part_tracker)
-      : options(std::move(o)),
-        tracker(part_tracker ? std::move(part_tracker) : std::make_shared<PartTracker>()),
-        stop_timer(io) {
+  Impl(SmppConnectorOptions o, Clock& clock, MetricsRegistry& metrics)
+      : options(std::move(o)), stop_timer(io) {
     std::string labels = fmt::format("connector=\"{}\"", options.name);
     auto add_leg = [&](BindMode mode, const char* bind) {
       SmppConnectorOptions lo = options;
       lo.bind_mode = mode;
-      legs.push_back(std::make_unique<Leg>(io, lo, clock, tracker));
+      legs.push_back(std::make_unique<Leg>(io, lo, clock));
       legs.back()->g_bind = &metrics.GetGauge("bramka_connector_bind_up",
                                               "1 when this bind of the SMPP connector is bound.",
                                               fmt::format("{},bind=\"{}\"", labels, bind));
@@ -376,7 +372,6 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   }
 
   SmppConnectorOptions options;
-  std::shared_ptr<PartTracker> tracker;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{io.get_executor()};
   std::vector<std::unique_ptr<Leg>> legs;  // [0] takes Sends
@@ -405,9 +400,8 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   Counter* c_submits;
 };
 
-SmppConnector::SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics,
-                             std::shared_ptr<PartTracker> tracker)
-    : impl_(std::make_shared<Impl>(std::move(options), clock, metrics, std::move(tracker))) {}
+SmppConnector::SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics)
+    : impl_(std::make_shared<Impl>(std::move(options), clock, metrics)) {}
 
 SmppConnector::~SmppConnector() { Stop(); }
 
@@ -437,7 +431,6 @@ Result<void> SmppConnector::Start(delivery::ConnectorEvents& events) {
 
 bool SmppConnector::Ready() const { return impl_->ready.load(); }
 bool SmppConnector::bound() const { return impl_->is_bound.load(); }
-const std::shared_ptr<PartTracker>& SmppConnector::tracker() const { return impl_->tracker; }
 const SmppConnectorOptions& SmppConnector::options() const { return impl_->options; }
 
 void SmppConnector::Send(const store::Message& message, delivery::SendCallback done) {

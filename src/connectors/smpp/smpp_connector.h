@@ -32,7 +32,6 @@
 #include "common/metrics.h"
 #include "common/result.h"
 #include "connectors/smpp/options.h"
-#include "connectors/smpp/part_tracker.h"
 #include "delivery/connector.h"
 
 namespace bramka::smpp_client {
@@ -40,10 +39,7 @@ namespace bramka::smpp_client {
 class SmppConnector final : public delivery::Connector {
  public:
   // Borrows `clock` (receipt timestamps) and `metrics`; both outlive the connector.
-  // `tracker`: the part map of long messages (part_tracker.h), given when this connector
-  // replaces one of the same name (pass the old one's tracker()); nullptr = a new one.
-  SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics,
-                std::shared_ptr<PartTracker> tracker = nullptr);
+  SmppConnector(SmppConnectorOptions options, Clock& clock, MetricsRegistry& metrics);
   ~SmppConnector() override;  // Stop()
   SmppConnector(const SmppConnector&) = delete;
   SmppConnector& operator=(const SmppConnector&) = delete;
@@ -58,7 +54,6 @@ class SmppConnector final : public delivery::Connector {
 
   // Whether every bind of the connector is up now.
   bool bound() const;
-  const std::shared_ptr<PartTracker>& tracker() const;
   const SmppConnectorOptions& options() const;
 
  private:

@@ -415,6 +415,22 @@ ALTER TABLE messages ADD COLUMN route_hint TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE smpp_outbox ADD COLUMN lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '',
                         ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql"},
+    // ---- parts (docs/adr/0028; SQLite migration 19) ----
+    {4, "parts of long messages: every part's upstream id and status", R"sql(
+CREATE TABLE message_parts (
+  message_seq BIGINT NOT NULL,
+  part        BIGINT NOT NULL,
+  connector   TEXT COLLATE "C" NOT NULL,
+  upstream_id TEXT COLLATE "C" NOT NULL,
+  status      BIGINT NOT NULL DEFAULT 2,
+  reason      TEXT COLLATE "C" NOT NULL DEFAULT '',
+  done_ms     BIGINT NOT NULL DEFAULT 0,
+  sent_ms     BIGINT NOT NULL,
+  PRIMARY KEY (message_seq, part)
+);
+CREATE INDEX message_parts_upstream ON message_parts (connector, upstream_id);
+CREATE INDEX message_parts_sent ON message_parts (sent_ms);
+)sql"},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -18,6 +18,7 @@
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sql/delivery_tx.h"
+#include "store/sql/message_parts_tx.h"
 #include "store/sql/receipt_tx.h"
 
 namespace bramka::store {
@@ -400,6 +401,8 @@ Result<bool> MarkSentIn(WriteContext& ctx, std::optional<int64_t> seq, const Sen
                                            "lease_until_ms = 0 WHERE seq = ?1"));
   stmt.BindInt(1, cur->seq).BindInt(2, s.at_ms).BindText(3, s.connector).BindText(4, s.upstream_id);
   BRAMKA_RETURN_IF_ERROR(stmt.Run());
+  // parts (docs/adr/0028): a long message's part ids, durable with its kSent.
+  BRAMKA_RETURN_IF_ERROR(sql::RecordPartsInTx<postgres::Backend>(ctx.conn, cur->seq, s));
   ctx.Move(cur->status, MessageStatus::kSent);
   return true;
 }

@@ -502,6 +502,25 @@ ALTER TABLE smpp_outbox ADD COLUMN inbox_id INTEGER NOT NULL DEFAULT 0;
 -- PostgreSQL, whose schema calls the column user_name.
 ALTER TABLE sql_sources RENAME COLUMN user TO user_name;
 )sql"},
+    // ---- parts (docs/adr/0028) ----
+    {19, "parts of long messages: every part's upstream id and status", R"sql(
+-- Written with the message's kSent (MarkSentBatch); a part's receipt sets its status
+-- (3 delivered, 4 undelivered; 2 until then) and decides the message (store/sql/
+-- message_parts_tx.h). Rows older than Store::kMessagePartsKeepMs are deleted.
+CREATE TABLE message_parts (
+  message_seq INTEGER NOT NULL,
+  part        INTEGER NOT NULL,
+  connector   TEXT NOT NULL,
+  upstream_id TEXT NOT NULL,
+  status      INTEGER NOT NULL DEFAULT 2,
+  reason      TEXT NOT NULL DEFAULT '',
+  done_ms     INTEGER NOT NULL DEFAULT 0,
+  sent_ms     INTEGER NOT NULL,
+  PRIMARY KEY (message_seq, part)
+) WITHOUT ROWID;
+CREATE INDEX message_parts_upstream ON message_parts (connector, upstream_id);
+CREATE INDEX message_parts_sent ON message_parts (sent_ms);
+)sql"},
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "store/sql/delivery_tx.h"
+#include "store/sql/message_parts_tx.h"
 #include "store/sql/receipt_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
@@ -311,6 +312,8 @@ Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const S
     fast.BindText(4, s.connector).BindText(5, s.upstream_id);
     BRAMKA_RETURN_IF_ERROR(fast.Run());
     if (ctx.conn.Changes() == 1) {
+      // parts (docs/adr/0028): a long message's part ids, durable with its kSent.
+      BRAMKA_RETURN_IF_ERROR(sql::RecordPartsInTx<sqlite::Backend>(ctx.conn, *seq, s));
       ctx.Move(MessageStatus::kQueued, MessageStatus::kSent);
       return true;
     }
@@ -324,6 +327,8 @@ Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const S
                                            "lease_until_ms = 0 WHERE seq = ?1"));
   stmt.BindInt(1, cur->seq).BindInt(2, s.at_ms).BindText(3, s.connector).BindText(4, s.upstream_id);
   BRAMKA_RETURN_IF_ERROR(stmt.Run());
+  // parts (docs/adr/0028): a long message's part ids, durable with its kSent.
+  BRAMKA_RETURN_IF_ERROR(sql::RecordPartsInTx<sqlite::Backend>(ctx.conn, cur->seq, s));
   ctx.Move(cur->status, MessageStatus::kSent);
   return true;
 }

@@ -411,6 +411,7 @@ bool InMemoryStore::MarkSentLocked(const SentUpdate& sent) {
   r->lease_owner.clear();
   r->lease_until_ms = 0;
   if (!sent.upstream_id.empty()) by_upstream_[{sent.connector, sent.upstream_id}] = r;
+  RecordPartsLocked(*r, sent);  // parts (ADR 0028)
   return true;
 }
 
@@ -452,19 +453,26 @@ Result<std::optional<Message>> InMemoryStore::ApplyReceipt(const ReceiptUpdate& 
 }
 
 std::optional<Message> InMemoryStore::ApplyReceiptLocked(const ReceiptUpdate& receipt) {
+  if (receipt.upstream_id.empty()) return std::nullopt;
+  if (auto part = ApplyPartReceiptLocked(receipt)) return *part;  // parts (ADR 0028)
   auto it = by_upstream_.find({receipt.connector, receipt.upstream_id});
-  if (receipt.upstream_id.empty() || it == by_upstream_.end()) return std::nullopt;
+  if (it == by_upstream_.end()) return std::nullopt;
   Record* r = it->second;
   if (!IsFinal(r->message.status)) {
-    r->message.status = receipt.status;
-    r->message.reason = receipt.reason;
-    r->message.done_ms = receipt.at_ms;
-    r->lease_owner.clear();
-    r->lease_until_ms = 0;
-    QueueDlrCallbackLocked(r->message, receipt.at_ms);  // ADR 0007
-    QueueSmppReceiptLocked(r->message, receipt.at_ms);
+    FinishByReceiptLocked(*r, receipt.status, receipt.reason, receipt.at_ms);
   }
   return r->message;
+}
+
+void InMemoryStore::FinishByReceiptLocked(Record& r, MessageStatus status,
+                                          const std::string& reason, int64_t at_ms) {
+  r.message.status = status;
+  r.message.reason = reason;
+  r.message.done_ms = at_ms;
+  r.lease_owner.clear();
+  r.lease_until_ms = 0;
+  QueueDlrCallbackLocked(r.message, at_ms);  // ADR 0007
+  QueueSmppReceiptLocked(r.message, at_ms);
 }
 
 Result<int64_t> InMemoryStore::ReleaseLeases(const std::string& owner) {

@@ -11,9 +11,11 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -336,6 +338,29 @@ class InMemoryStore : public Store {
   // Under mu_: MarkSent (false: unknown id) and ApplyReceipt (status already checked).
   bool MarkSentLocked(const SentUpdate& sent);
   std::optional<Message> ApplyReceiptLocked(const ReceiptUpdate& receipt);
+
+  // ---- parts: the part ids of long messages (in_memory_store_parts.cc, ADR 0028) ----
+  // What message_parts holds in the SQL stores, under mu_.
+  struct PartRow {
+    Record* record = nullptr;
+    std::string connector;
+    std::string upstream_id;
+    MessageStatus status = MessageStatus::kSent;
+    std::string reason;
+    int64_t sent_ms = 0;
+  };
+  void RecordPartsLocked(Record& record, const SentUpdate& sent);
+  // Forgets the parts of record `seq` (only if recorded at `sent_ms`, when given).
+  void ErasePartsLocked(uint64_t seq, std::optional<int64_t> sent_ms);
+  // nullopt: the receipt names no recorded part (ApplyReceiptLocked goes on as before).
+  std::optional<std::optional<Message>> ApplyPartReceiptLocked(const ReceiptUpdate& receipt);
+  // Sets a message final by a receipt (callbacks queued).
+  void FinishByReceiptLocked(Record& record, MessageStatus status, const std::string& reason,
+                             int64_t at_ms);
+  std::map<std::pair<uint64_t, int>, PartRow> parts_;  // by (record seq, part number)
+  // (connector, upstream id) -> the parts with it, by record seq (newest last).
+  std::map<std::pair<std::string, std::string>, std::map<uint64_t, int>> parts_by_upstream_;
+  std::deque<std::pair<int64_t, uint64_t>> parts_order_;  // (sent_ms, record seq), oldest first
 };
 
 }  // namespace bramka::store
