@@ -15,8 +15,19 @@ Like for like: Kannel 1.4.5 (Debian), internal DLR storage, SMPP transceiver wit
 max-pending-submits = WINDOW; bramka release build, SQLite synchronous=FULL (durable),
 its SMPP connector with window = WINDOW, no TPS limit on either.
 
-Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/compare_kannel.py [N] [CONNECTIONS] [WINDOW] [RUNS]
-Defaults: 10000 messages, 32 connections, window 100, 3 runs each (alternating; medians).
+Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/compare_kannel.py [N] [CONNECTIONS] [WINDOW] [RUNS] [RECIPIENTS]
+Defaults: 10000 messages, 32 connections, window 100, 3 runs each (alternating; medians),
+1 recipient per request. RECIPIENTS > 1: the bulk shape, N / RECIPIENTS requests each
+naming RECIPIENTS numbers (Kannel: sendsms `to` with the numbers separated by spaces, one
+message per number; bramka: a `phone` list).
+
+Exactly N messages: wrk keeps CONNECTIONS requests in flight; once the N-th real request
+is sent, each connection waits 600 s before its next one (wrk's delay(); the run ends at the
+N-th answer long before), which would be refused by the gateway's authentication anyway
+(wrong password / token: no message). So both gateways get exactly N messages, the
+simulator (`--quiet`, its counters at exit) reports how many submit_sm it saw, and the
+gateway's own count of accepted messages is checked against N (session 4's runs sent
+N + ~25: the requests in flight when the N-th answer came).
 Stdlib + wrk + kannel (scripts/install-deps.sh). Loopback only.
 """
 import os
@@ -39,6 +50,8 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
 CONNS = int(sys.argv[2]) if len(sys.argv) > 2 else 32
 WINDOW = int(sys.argv[3]) if len(sys.argv) > 3 else 100
 RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+RECIPIENTS = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+REQUESTS = (N + RECIPIENTS - 1) // RECIPIENTS
 BEARERBOX = shutil.which("bearerbox") or "/usr/sbin/bearerbox"
 SMSBOX = shutil.which("smsbox") or "/usr/sbin/smsbox"
 
@@ -46,24 +59,47 @@ SMSBOX = shutil.which("smsbox") or "/usr/sbin/smsbox"
 # (wrk.thread:stop() would still wait for -d); numbers vary per request.
 WRK_LUA = r"""
 function init(args)
-  total = tonumber(args[1]); kind = args[2]; token = args[3]
-  sent = 0; answered = 0; ok = 0
+  total = tonumber(args[1]); kind = args[2]; token = args[3]; per = tonumber(args[4])
+  sent = 0; answered = 0; ok = 0; extra = 0; statuses = {}
+  -- wrk calls request() once after init to check the script (it discards the result):
+  -- that call gets a refused extra, not the first real request.
+  checked = false
+end
+function numbers(first, sep, plus)
+  local t = {}
+  for i = 0, per - 1 do t[#t + 1] = plus .. string.format("48500%06d", (first + i) % 1000000) end
+  return table.concat(t, sep)
+end
+function delay()
+  -- Called before each next request: once the N real requests are out, a connection
+  -- waits (the run ends at the last real answer) instead of sending the refused extras.
+  if sent >= total then return 600000 end
+  return 0
 end
 function request()
-  sent = sent + 1
-  local phone = string.format("48500%06d", sent % 1000000)
+  local real = checked and sent < total
+  checked = true
+  if real then sent = sent + 1 else extra = extra + 1 end
+  local first = (sent - 1) * per
   if kind == "kannel" then
-    return wrk.format("GET", "/cgi-bin/sendsms?username=tester&password=foobar&from=Bramka&to=%2B"
-      .. phone .. "&text=bench+message&dlr-mask=1")
+    local pw = real and "foobar" or "wrong"
+    return wrk.format("GET", "/cgi-bin/sendsms?username=tester&password=" .. pw
+      .. "&from=Bramka&to=" .. numbers(first, "+", "%2B") .. "&text=bench+message&dlr-mask=1")
   end
+  local tok = real and token or "wrong"
+  local phones = per == 1 and ('"' .. numbers(first, "", "") .. '"')
+    or ('["' .. numbers(first, '","', "") .. '"]')
   return wrk.format("POST", "/messages/send_sms", {["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. token}, '{"phone":"' .. phone .. '","text":"bench message"}')
+    ["Authorization"] = "Bearer " .. tok}, '{"phone":' .. phones .. ',"text":"bench message"}')
 end
 function response(status, headers, body)
   answered = answered + 1
+  statuses[status] = (statuses[status] or 0) + 1
   if status == 200 or status == 202 then ok = ok + 1 end
+  -- The extras wait 600 s (delay above): the first `total` answers are the real ones.
   if answered >= total then
     io.write(string.format("OK %d\n", ok))
+    for code, n in pairs(statuses) do io.write(string.format("STATUS %d %d\n", code, n)) end
     io.flush()
     os.exit(0)
   end
@@ -80,13 +116,18 @@ def wrk(port, kind, token=""):
     with open(lua, "w") as f:
         f.write(WRK_LUA)
     t0 = time.monotonic()
-    out = subprocess.run(["wrk", "-t", "1", "-c", str(CONNS), "-d", "600s", "-s", lua,
-                          f"http://127.0.0.1:{port}", "--", str(N), kind, token],
-                         capture_output=True, text=True, timeout=700).stdout
+    limit = max(60, N // 200)  # seconds: well over any run's; wrk prints no OK line then
+    out = subprocess.run(["wrk", "-t", "1", "-c", str(CONNS), "-d", f"{limit}s", "-s", lua,
+                          f"http://127.0.0.1:{port}", "--", str(REQUESTS), kind, token or "-",
+                          str(RECIPIENTS)],
+                         capture_output=True, text=True, timeout=limit + 60).stdout
     secs = time.monotonic() - t0
     m = re.search(r"^OK (\d+)$", out, re.M)
     if not m:
         raise SystemExit("wrk failed:\n" + out)
+    codes = re.findall(r"^STATUS (\d+) (\d+)$", out, re.M)
+    if any(c not in ("200", "202") for c, _ in codes):
+        log(f"{kind}: answers by HTTP status: {dict(codes)}")
     return int(m.group(1)), secs
 
 
@@ -144,10 +185,34 @@ def kannel_dlrs(admin_port):
     return int(m.group(1)) if m else -1
 
 
+def cpu_s(pid):
+    """utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def simulator():
+    # SMSC_BIN: the simulator from another build; quiet: its counters come at exit.
+    # SMSC_WINDOW: its deliver_sm window (default 100), the same for both gateways.
+    return Smsc(os.environ.get("SMSC_BIN", BIN), receipt_delay_ms=0, quiet=True,
+                window=int(os.environ.get("SMSC_WINDOW", "0")) or None)
+
+
+def kannel_sent(admin_port):
+    """Messages bearerbox has sent to the SMSC (status.txt: `SMS: received …, sent N …`)."""
+    m = re.search(r"SMS: received \d+ \(\d+ queued\), sent (\d+)", kannel_status(admin_port))
+    return int(m.group(1)) if m else -1
+
+
 def run_kannel():
-    smsc = Smsc(BIN, receipt_delay_ms=0)
+    smsc = simulator()
     d = tempfile.mkdtemp(prefix="bramka-compare-kannel-")
     procs = []
+    result = {}
     try:
         admin_port, smsbox_port, sendsms_port = free_port(), free_port(), free_port()
         conf = os.path.join(d, "kannel.conf")
@@ -170,14 +235,27 @@ def run_kannel():
             return True
         wait_until(sendsms_ready, 30, 0.1, "smsbox sendsms")
         log("kannel up; sending")
+        cpu0 = sum(cpu_s(p.pid) for p, _ in procs)
         t0 = time.monotonic()
         ok, secs = wrk(sendsms_port, "kannel")
-        log(f"kannel accepted {ok}; waiting for receipts")
-        wait_until(lambda: kannel_dlrs(admin_port) >= ok, 900, 0.05,
-                   f"Kannel to receive {ok} receipts")
+        messages = ok * RECIPIENTS
+        log(f"kannel accepted {ok} requests ({messages} messages); waiting for receipts")
+        wait_until(lambda: kannel_dlrs(admin_port) >= messages, 900, 0.05,
+                   f"Kannel to receive {messages} receipts")
+        # A connection wrk reopens (Kannel closes some) sends its next request at once,
+        # without delay(): such an extra (refused, 403, no message) may be among the first N
+        # answers while a real request is still out. Kannel's own count of messages sent to
+        # the SMSC then gives the real number.
+        sent = kannel_sent(admin_port)
+        if sent > messages:
+            log(f"kannel sent {sent} messages for {messages} accepted; waiting for all")
+            messages = sent
+            wait_until(lambda: kannel_dlrs(admin_port) >= messages, 900, 0.05,
+                       f"Kannel to receive {messages} receipts")
         total = time.monotonic() - t0
-        return dict(accepted=ok, accept_s=secs, e2e_s=total,
-                    smsc_submits=smsc.count("submit"))
+        cpu = sum(cpu_s(p.pid) for p, _ in procs) - cpu0
+        result = dict(accepted=messages, accept_s=secs, e2e_s=total, cpu=cpu,
+                      gateway_sent=kannel_sent(admin_port), dlrs=kannel_dlrs(admin_port))
     finally:
         for p, out in reversed(procs):
             p.terminate()
@@ -189,19 +267,23 @@ def run_kannel():
             out.close()
         smsc.stop()
         shutil.rmtree(d, ignore_errors=True)
+    result["smsc_submits"] = smsc.count("submit")
+    return result
 
 
-def delivered(b):
+def metric(b, prefix):
     _, _, body = b.raw("/metrics", method="GET")
+    total = 0
     for line in body.decode().splitlines():
-        if line.startswith('bramka_messages{status="delivered"}'):
-            return int(float(line.split()[-1]))
-    return 0
+        if line.startswith(prefix):
+            total += int(float(line.split()[-1]))
+    return total
 
 
 def run_bramka():
-    smsc = Smsc(BIN, receipt_delay_ms=0)
+    smsc = simulator()
     b = Bramka(extra_config=connector_toml("smsc", smsc.port, window=WINDOW) + route_toml(["smsc"]))
+    result = {}
     try:
         with open(b.config) as f:
             text = f.read().replace('log_level = "info"', 'log_level = "warn"')
@@ -217,41 +299,53 @@ def run_bramka():
         with open(os.path.join(b.dir, "demo-token.txt")) as f:
             token = f.read().strip()
         log("bramka up; sending")
+        cpu0 = cpu_s(b.proc.pid)
         t0 = time.monotonic()
         ok, secs = wrk(b.http_port, "bramka", token)
-        log(f"bramka accepted {ok}; waiting for receipts")
-        wait_until(lambda: delivered(b) >= ok, 900, 0.05, f"bramka to store {ok} receipts")
+        messages = ok * RECIPIENTS
+        log(f"bramka accepted {ok} requests ({messages} messages); waiting for receipts")
+        wait_until(lambda: metric(b, 'bramka_messages{status="delivered"}') >= messages, 900, 0.05,
+                   f"bramka to store {messages} receipts")
         total = time.monotonic() - t0
-        return dict(accepted=ok, accept_s=secs, e2e_s=total,
-                    smsc_submits=smsc.count("submit"))
+        cpu = cpu_s(b.proc.pid) - cpu0
+        result = dict(accepted=messages, accept_s=secs, e2e_s=total, cpu=cpu,
+                      gateway_sent=metric(b, "bramka_messages{"),
+                      dlrs=metric(b, 'bramka_messages{status="delivered"}'))
     finally:
         b.stop()
         b.cleanup()
         smsc.stop()
+    result["smsc_submits"] = smsc.count("submit")
+    return result
 
 
 def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=here).stdout.strip()
     print(f"== {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {commit}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}; {N} messages, wrk -t1 -c{CONNS}, window {WINDOW}")
+          f"load {os.getloadavg()[0]:.1f}; {REQUESTS * RECIPIENTS} messages, {RECIPIENTS} per "
+          f"request, wrk -t1 -c{CONNS}, window {WINDOW}")
     results = {"kannel": [], "bramka": []}
     for i in range(RUNS):
         for name, fn in (("kannel", run_kannel), ("bramka", run_bramka)):
             r = fn()
             r["accept_rate"] = r["accepted"] / r["accept_s"]
             r["e2e_rate"] = r["accepted"] / r["e2e_s"]
+            r["per_cpu"] = r["accepted"] / max(r["cpu"], 0.01)
             results[name].append(r)
             print(f"   run {i + 1} {name}: accepted {r['accepted']} in {r['accept_s']:.2f} s "
-                  f"({r['accept_rate']:,.0f}/s); all "
-                  f"receipts in {r['e2e_s']:.2f} s ({r['e2e_rate']:,.0f} msg/s end to end); "
-                  f"smsc saw {r['smsc_submits']} submit_sm; load {os.getloadavg()[0]:.1f}", flush=True)
-    med = {k: (statistics.median(r["accept_rate"] for r in v),
-               statistics.median(r["e2e_rate"] for r in v)) for k, v in results.items()}
-    print(f"-- median of {RUNS}   accepted/s   end to end msg/s")
+                  f"({r['accept_rate']:,.0f}/s); all receipts in {r['e2e_s']:.2f} s "
+                  f"({r['e2e_rate']:,.0f} msg/s end to end); gateway CPU {r['cpu']:.2f} s "
+                  f"({r['per_cpu']:,.0f} msg/CPU-s); gateway counted {r['gateway_sent']} "
+                  f"messages, {r['dlrs']} receipts; smsc saw {r['smsc_submits']} submit_sm; "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+    med = {k: [statistics.median(r[f] for r in v) for f in ("accept_rate", "e2e_rate", "per_cpu")]
+           for k, v in results.items()}
+    print(f"-- median of {RUNS}   accepted/s   end to end msg/s   gateway msg/CPU-s")
     for k in ("kannel", "bramka"):
-        print(f"   {k:8} {med[k][0]:12,.0f} {med[k][1]:16,.0f}")
-    print(f"   ratio    {med['bramka'][0] / med['kannel'][0]:12.2f} {med['bramka'][1] / med['kannel'][1]:16.2f}")
+        print(f"   {k:8} {med[k][0]:12,.0f} {med[k][1]:16,.0f} {med[k][2]:18,.0f}")
+    ratio = [med["bramka"][i] / med["kannel"][i] for i in range(3)]
+    print(f"   ratio    {ratio[0]:12.2f} {ratio[1]:16.2f} {ratio[2]:18.2f}")
 
 
 if __name__ == "__main__":

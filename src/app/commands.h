@@ -76,6 +76,7 @@ struct SmscCommandOptions {
   int receipt_delay_ms = 200;
   std::vector<std::string> misbehave;  // smsc::ParseMisbehaviour modes
   bool quiet = false;
+  int window = 100;  // delivery: deliver_sm unanswered per bind (docs/adr/0031)
 };
 int RunSmsc(const SmscCommandOptions& options);
 

@@ -313,6 +313,7 @@ int main(int argc, char** argv) {
                        "slow=MS, duplicate_receipts, out_of_order_receipts, decimal_receipt_ids, "
                        "no_receipt_tlvs, hold_last_part, last_part_fails");
   smsc_cmd->add_flag("--quiet", smsc.quiet, "No event lines on stdout");
+  smsc_cmd->add_option("--window", smsc.window, "deliver_sm unanswered per bind (default 100)");
 
   // Load generators (src/loadgen): bramka bench smpp|http.
   bramka::loadgen::BenchCommand bench;

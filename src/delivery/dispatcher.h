@@ -326,6 +326,9 @@ class Dispatcher {
   // What follows ApplyReceipt's answer (aliases, pending, metrics, listeners).
   void AfterReceipt(store::ReceiptUpdate receipt, Result<std::optional<store::Message>> applied,
                     ConnectorEvents::ReceiptDone done = nullptr);
+  // What follows the MarkSent of a batch's acceptances (pending receipts, in-flight
+  // bookkeeping); `found` is MarkSentBatch's answer (docs/adr/0031).
+  void AfterSent(const std::vector<store::SentUpdate>& sent, Result<std::vector<bool>> found);
   std::unique_ptr<WriteBatcher> batcher_;
 
   // ---- receipt-ack: receipts acknowledged after commit (docs/adr/0019) ----

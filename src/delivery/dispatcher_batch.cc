@@ -93,48 +93,55 @@ void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
       receipt_dones.push_back(std::move(item.receipt_done));
     }
   }
-  // Acceptances first: a receipt in this batch may be for a message accepted in it.
-  if (!sent.empty()) {
+  // Acceptances first: a receipt in this batch may be for a message accepted in it. Both
+  // in one store write (one commit, docs/adr/0031).
+  auto written = store_.WriteDeliveries(sent, receipts);
+  if (!written.ok() && written.error().code == ErrorCode::kInvalidArgument) {
+    // A connector reported a status a receipt cannot have (nothing was written): the
+    // acceptances alone, then the receipts one by one so that only that one fails.
     auto found = store_.MarkSentBatch(sent);
-    for (size_t i = 0; i < sent.size(); ++i) {
-      const store::SentUpdate& s = sent[i];
-      if (!found.ok() || !(*found)[i]) {
-        // The upstream has it; the lease will expire and it may go out twice.
-        spdlog::error("dispatcher: MarkSent({}) failed: {}", s.message_id,
-                      found.ok() ? "no such message" : found.error().ToString());
-      } else {
-        spdlog::debug("message sent message_id={} connector={} upstream_id={}", s.message_id,
-                      s.connector, s.upstream_id);
-        ApplyPendingReceipts(s);
-      }
-    }
-    std::lock_guard lock(mu_);
-    for (const store::SentUpdate& u : sent) {  // FinishInFlight(id, true) for each
-      in_flight_ids_.erase(u.message_id);
-      if (claiming_) done_while_claiming_.insert(u.message_id);
-    }
-    in_flight_ -= static_cast<int>(sent.size());
-    in_flight_gauge_.Set(in_flight_);
-    cv_.notify_all();
-  }
-  if (!receipts.empty()) {
-    auto applied = store_.ApplyReceipts(receipts);
-    if (!applied.ok() && applied.error().code == ErrorCode::kInvalidArgument) {
-      // A connector reported a status a receipt cannot have: apply one by one so
-      // that only that one fails.
-      for (size_t i = 0; i < receipts.size(); ++i) {
-        HandleReceipt(std::move(receipts[i]), std::move(receipt_dones[i]));
-      }
-      return;
-    }
+    AfterSent(sent, found.ok() ? Result<std::vector<bool>>(std::move(*found))
+                               : Result<std::vector<bool>>(found.error()));
     for (size_t i = 0; i < receipts.size(); ++i) {
-      Result<std::optional<store::Message>> one =
-          applied.ok() ? Result<std::optional<store::Message>>(std::move((*applied)[i]))
-                       : Result<std::optional<store::Message>>(applied.error());
-      // receipt-ack: the batch is committed (or failed): its completions run now.
-      AfterReceipt(std::move(receipts[i]), std::move(one), std::move(receipt_dones[i]));
+      HandleReceipt(std::move(receipts[i]), std::move(receipt_dones[i]));
+    }
+    return;
+  }
+  if (!sent.empty()) {
+    AfterSent(sent, written.ok() ? Result<std::vector<bool>>(std::move(written->found))
+                                 : Result<std::vector<bool>>(written.error()));
+  }
+  for (size_t i = 0; i < receipts.size(); ++i) {
+    Result<std::optional<store::Message>> one =
+        written.ok() ? Result<std::optional<store::Message>>(std::move(written->applied[i]))
+                     : Result<std::optional<store::Message>>(written.error());
+    // receipt-ack: the batch is committed (or failed): its completions run now.
+    AfterReceipt(std::move(receipts[i]), std::move(one), std::move(receipt_dones[i]));
+  }
+}
+
+void Dispatcher::AfterSent(const std::vector<store::SentUpdate>& sent,
+                           Result<std::vector<bool>> found) {
+  for (size_t i = 0; i < sent.size(); ++i) {
+    const store::SentUpdate& s = sent[i];
+    if (!found.ok() || !(*found)[i]) {
+      // The upstream has it; the lease will expire and it may go out twice.
+      spdlog::error("dispatcher: MarkSent({}) failed: {}", s.message_id,
+                    found.ok() ? "no such message" : found.error().ToString());
+    } else {
+      spdlog::debug("message sent message_id={} connector={} upstream_id={}", s.message_id,
+                    s.connector, s.upstream_id);
+      ApplyPendingReceipts(s);
     }
   }
+  std::lock_guard lock(mu_);
+  for (const store::SentUpdate& u : sent) {  // FinishInFlight(id, true) for each
+    in_flight_ids_.erase(u.message_id);
+    if (claiming_) done_while_claiming_.insert(u.message_id);
+  }
+  in_flight_ -= static_cast<int>(sent.size());
+  in_flight_gauge_.Set(in_flight_);
+  cv_.notify_all();
 }
 
 }  // namespace bramka::delivery

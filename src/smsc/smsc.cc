@@ -2,6 +2,7 @@
 
 #include "smsc/smsc.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -89,6 +90,9 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     std::lock_guard lock(event_mu);
     options.on_event(json);
   }
+  // Whether Event lines are wanted: the hot paths format them only then (a quiet
+  // simulator under bulk load formatted two JSON strings per message for nobody).
+  bool Events() const { return static_cast<bool>(options.on_event); }
 
   void Accept(std::shared_ptr<smpp::net::Connection> conn) {
     auto client = std::make_shared<Client>();
@@ -207,8 +211,10 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     } else {
       resp = smpp::MakeResponse(pdu);
       resp.get<smpp::SubmitSmResp>()->message_id = resp_id;
-      Event(fmt::format(R"({{"event":"submit","id":"{}","dest":"{}","src":"{}"}})", resp_id,
-                        sm.destination_addr, sm.source_addr));
+      if (Events()) {
+        Event(fmt::format(R"({{"event":"submit","id":"{}","dest":"{}","src":"{}"}})", resp_id,
+                          sm.destination_addr, sm.source_addr));
+      }
       Answer(client, std::move(resp));
       ScheduleReceipt(client->system_id, id, resp_id, sm, fate, mb.hold_last_part && last_part);
     }
@@ -318,7 +324,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       }
       if (r.ok()) {
         ++self->receipts;
-        self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
+        if (self->Events()) self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
       } else {
         // The bind went away (a full window waits above): try again shortly, on
         // whichever receiver is bound then, or hold it until one binds.
@@ -337,7 +343,9 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       o = std::move(it->second);
       outstanding.erase(it);
     }
-    Event(fmt::format(R"({{"event":"receipt_ack","id":"{}","status":{}}})", o.id, status));
+    if (Events()) {
+      Event(fmt::format(R"({{"event":"receipt_ack","id":"{}","status":{}}})", o.id, status));
+    }
     if (status != smpp::kEsmeRok) RetryLater(o.system_id, o.pdu, o.id);
     // A slot is free: the oldest receipt that found the window full goes next.
     std::optional<std::pair<smpp::Pdu, std::string>> next;
@@ -418,7 +426,7 @@ Result<void> SmscSimulator::Start() {
   smpp::net::ListenerOptions lo;
   lo.bind_address = state_->options.bind_address;
   lo.port = state_->options.port;
-  lo.session.window = 100;
+  lo.session.window = static_cast<uint32_t>(std::max(1, state_->options.window));
   lo.session.enquire_link_interval = std::chrono::seconds(0);
   std::weak_ptr<State> weak = state_;
   auto on_accept = [weak](std::shared_ptr<smpp::net::Connection> c) {

@@ -60,6 +60,10 @@ struct SmscOptions {
   std::string system_id;  // empty: any system_id / password binds
   std::string password;
   int receipt_delay_ms = 200;
+  // deliver_sm (receipts) sent and not yet answered, per bind; more wait for an answer.
+  // A gateway that answers a receipt only after storing it (bramka, ADR 0019) gets at
+  // most window receipts per commit round trip (docs/adr/0031).
+  int window = 100;
   simnet::SimnetOptions network;  // fate rules (test numbers by default)
   Misbehaviour misbehave;
   // Called with one JSON object per event ({"event":"submit",...}, {"event":"receipt",...},

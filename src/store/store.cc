@@ -98,6 +98,21 @@ Result<void> Store::DeleteSmppOutboxBatch(const std::vector<int64_t>& entry_ids)
   return Ok();
 }
 
+// ---- delivery (docs/adr/0031): the two batch calls, two commits ----
+
+Result<Store::DeliveryWrites> Store::WriteDeliveries(const std::vector<SentUpdate>& sent,
+                                                     const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  DeliveryWrites out;
+  if (!sent.empty()) {
+    BRAMKA_ASSIGN_OR_RETURN(out.found, MarkSentBatch(sent));
+  }
+  if (!receipts.empty()) {
+    BRAMKA_ASSIGN_OR_RETURN(out.applied, ApplyReceipts(receipts));
+  }
+  return out;
+}
+
 // ---- cluster (issue 13, docs/adr/0023): single-node semantics ----
 
 Result<void> Store::HandOverMessages(const std::vector<std::string>& message_ids,

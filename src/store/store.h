@@ -602,6 +602,21 @@ class Store {
   // when no account has that token). The default asks the two; the SQL store reads both in
   // one statement.
   virtual Result<Account> FindAccountByToken(const std::string& token_hash);
+
+  // ---- delivery: one write per delivery cycle (issue 11, docs/adr/0031) ---------------
+  // MarkSentBatch(sent) then ApplyReceipts(receipts), in that order (a receipt sees the
+  // acceptances before it), each item with exactly the effect and guarantees of its
+  // batch method; `found` and `applied` are those methods' answers. kInvalidArgument, and
+  // nothing written, when a receipt's status is neither kDelivered nor kUndelivered. A
+  // store that overrides it writes both in ONE transaction (one commit: SqliteStore,
+  // PostgresStore); on an error nothing is acknowledged. The default calls the two (it
+  // may have written the acceptances when the receipts fail; every item is idempotent).
+  struct DeliveryWrites {
+    std::vector<bool> found;
+    std::vector<std::optional<Message>> applied;
+  };
+  virtual Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
+                                                 const std::vector<ReceiptUpdate>& receipts);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -138,6 +138,10 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend>, public Clus
   uint64_t commit_count() const;
   uint64_t retry_count() const;
 
+  // ---- delivery (postgres_store_messages.cc, docs/adr/0031) ----
+  Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
+                                         const std::vector<ReceiptUpdate>& receipts) override;
+
  private:
   PostgresStore(std::unique_ptr<postgres::Pool> pool, uint64_t message_id_key);
   // Reads (readers_->With) and writes (writer_->Call) share one pool; the two

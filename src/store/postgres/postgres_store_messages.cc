@@ -17,6 +17,7 @@
 #include "store/postgres/message_row.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
+#include "store/sql/delivery_tx.h"
 #include "store/sql/message_parts_tx.h"
 #include "store/sql/receipt_tx.h"
 
@@ -524,6 +525,19 @@ Result<std::vector<Message>> PostgresStore::ListSentVia(const std::string& conne
                                       "LIMIT ?2"));
     stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
     return ReadMessages(stmt);
+  });
+}
+
+// ---- delivery: one write per delivery cycle (store.h WriteDeliveries, docs/adr/0031) ----
+// MarkSentBatch's and ApplyReceipts' work in one transaction: one COMMIT per cycle.
+Result<Store::DeliveryWrites> PostgresStore::WriteDeliveries(
+    const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
+  BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
+  if (sent.empty() && receipts.empty()) return DeliveryWrites();
+  return writer_->CallReadCommitted<DeliveryWrites>([&](WriteContext& ctx) {
+    return sql::WriteDeliveriesInTx<postgres::Backend>(
+        ctx, sent, receipts,
+        [&](const SentUpdate& s) { return MarkSentIn(ctx, SeqOf(s.message_id), s); });
   });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/dlr_entry.h"
 #include "store/model.h"
 #include "store/sql/rows.h"
 
@@ -107,6 +108,20 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
   }
   e.kind = CallbackKind::kDlr;
   e.created_ms = now_ms;
+  return InsertEntry(c, e);
+}
+
+// ---- delivery (docs/adr/0031) ----
+// QueueDlrCallbackInTx for a message the caller has just read and updated in this
+// transaction (`m` as it is stored now, ApplyReceiptInTx): the same entry, without
+// reading the row again.
+template <class Connection>
+Result<void> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
+  CallbackEntry e = DlrCallbackEntryOf(m, now_ms);
+  if (e.url_template.empty()) {
+    BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
+    if (e.url_template.empty()) return Ok();
+  }
   return InsertEntry(c, e);
 }
 

@@ -22,7 +22,8 @@
 
 namespace bramka::store::sql {
 
-// Makes the message `seq` (m, not final) `status` with its callbacks queued.
+// Makes the message `seq` (m, not final, as read in this transaction) `status` with its
+// callbacks queued; m is updated to match.
 template <class B>
 Result<void> FinishByReceiptInTx(typename B::WriteContext& ctx, int64_t seq, Message& m,
                                  MessageStatus status, const std::string& reason, int64_t at_ms) {
@@ -33,12 +34,18 @@ Result<void> FinishByReceiptInTx(typename B::WriteContext& ctx, int64_t seq, Mes
   update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(status));
   update.BindText(3, reason).BindInt(4, at_ms);
   BRAMKA_RETURN_IF_ERROR(update.Run());
-  BRAMKA_RETURN_IF_ERROR(QueueDlrCallbackInTx(ctx.conn, seq, at_ms));
-  BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, at_ms));
-  ctx.Move(m.status, status);
+  const MessageStatus before = m.status;
   m.status = status;
   m.reason = reason;
   m.done_ms = at_ms;
+  // delivery (docs/adr/0031): the callback from the row the caller read (`m`, now as
+  // stored), and the SMPP outbox entry only for a message of an SMPP user that asked for
+  // receipts (the INSERT's own condition): no second and third read of the row.
+  BRAMKA_RETURN_IF_ERROR(QueueDlrCallbackForInTx(ctx.conn, m, at_ms));
+  if (m.smpp_user_id != 0 && m.smpp_registered_delivery != 0) {
+    BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, at_ms));
+  }
+  ctx.Move(before, status);
   return Ok();
 }
 

@@ -126,6 +126,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   SubmitReads ReadForSubmit(AccountId id, const std::string& sender,
                             const std::vector<std::string>& phones) override;
 
+  // ---- delivery (sqlite_store_messages.cc, docs/adr/0031) ----
+  Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
+                                         const std::vector<ReceiptUpdate>& receipts) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

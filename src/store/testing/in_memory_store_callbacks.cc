@@ -2,31 +2,19 @@
 
 #include <algorithm>
 
+#include "store/dlr_entry.h"
 #include "store/testing/in_memory_store.h"
 
 namespace bramka::store {
 
 void InMemoryStore::QueueDlrCallbackLocked(const Message& m, int64_t now_ms) {
-  CallbackEntry e;
-  e.url_template = m.dlr_url;
+  CallbackEntry e = DlrCallbackEntryOf(m, now_ms);  // docs/adr/0031
   if (e.url_template.empty()) {
     auto it = account_callbacks_.find(m.account_id);
     if (it == account_callbacks_.end() || it->second.dlr_url.empty()) return;
     e.url_template = it->second.dlr_url;
   }
   e.id = next_callback_id_++;
-  e.account_id = m.account_id;
-  e.kind = CallbackKind::kDlr;
-  e.message_id = m.id;
-  e.unique_id = m.unique_id;
-  e.phone = m.phone;
-  e.sender = m.sender;
-  e.status = std::string(MessageStatusName(m.status));
-  e.reason = m.reason;
-  e.text = m.text;
-  e.event_ms = m.done_ms;
-  e.created_ms = now_ms;
-  e.next_attempt_ms = now_ms;
   callbacks_[e.id] = LeasedCallback{std::move(e), ""};
 }
 

@@ -1,0 +1,127 @@
+// Store conformance: one write per delivery cycle (store.h WriteDeliveries,
+// docs/adr/0031): MarkSentBatch then ApplyReceipts in one call, each item exactly as
+// its batch method, the receipts after the acceptances.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/testing/conformance.h"
+
+namespace bramka::store {
+
+namespace {
+
+int64_t CountOf(Store& s, MessageStatus status) {
+  auto counts = s.CountByStatus();
+  EXPECT_TRUE(counts.ok()) << counts.error().ToString();
+  if (!counts.ok()) return -1;
+  for (const auto& [st, n] : *counts) {
+    if (st == status) return n;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_P(StoreConformanceTest, WriteDeliveriesSendsThenAppliesReceipts) {
+  const AccountId a = NewAccount("deliveries", 100);
+  ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/a?id=#SMSID#", ""}).ok());
+  SmppUser user;
+  user.account_id = a;
+  user.system_id = "deliveries";
+  user.password_hash = "$argon2id$fake";
+  user.created_ms = 1000;
+  auto user_id = store().CreateSmppUser(user);
+  ASSERT_TRUE(user_id.ok());
+  std::vector<Message> ms;
+  for (int i = 0; i < 4; ++i) ms.push_back(NewMessage(a, "+4850000003" + std::to_string(i)));
+  ms[0].smpp_user_id = *user_id;  // an SMPP user's message that asked for a receipt
+  ms[0].smpp_registered_delivery = 1;
+  ms[0].unique_id = "w0";
+  ms[1].smpp_user_id = *user_id;  // an SMPP user's message that did not
+  ms[1].dlr_url = "http://r/own";
+  AcceptResult r = AcceptOk(a, ms);
+  ASSERT_TRUE(store().ClaimDue(1, 10, "node", 100000).ok());
+
+  auto out = store().WriteDeliveries(
+      {{r.items[0].id, "c", "w0", 10},
+       {r.items[1].id, "c", "w1", 10},
+       {"ffffffffff", "c", "wX", 10},  // unknown
+       {r.items[2].id, "c", "w2", 11}},
+      {{"c", "w0", MessageStatus::kDelivered, "", 20},  // sent in this very call
+       {"c", "w1", MessageStatus::kUndelivered, "expired", 21},
+       {"c", "nope", MessageStatus::kDelivered, "", 22},
+       {"c", "w0", MessageStatus::kUndelivered, "late", 23}});  // a repeat
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(out->found, (std::vector<bool>{true, true, false, true}));
+  ASSERT_EQ(out->applied.size(), 4u);
+  ASSERT_TRUE(out->applied[0].has_value());
+  EXPECT_EQ(out->applied[0]->id, r.items[0].id);
+  EXPECT_EQ(out->applied[0]->status, MessageStatus::kDelivered);
+  EXPECT_EQ(out->applied[0]->done_ms, 20);
+  ASSERT_TRUE(out->applied[1].has_value());
+  EXPECT_EQ(out->applied[1]->status, MessageStatus::kUndelivered);
+  EXPECT_EQ(out->applied[1]->reason, "expired");
+  EXPECT_FALSE(out->applied[2].has_value());
+  ASSERT_TRUE(out->applied[3].has_value());  // final already: unchanged
+  EXPECT_EQ(out->applied[3]->status, MessageStatus::kDelivered);
+  EXPECT_EQ(out->applied[3]->done_ms, 20);
+
+  auto m2 = store().GetMessage(a, r.items[2].id);
+  ASSERT_TRUE(m2.ok());
+  EXPECT_EQ(m2->status, MessageStatus::kSent);
+  EXPECT_EQ(m2->upstream_id, "w2");
+  EXPECT_EQ(CountOf(store(), MessageStatus::kDelivered), 1);
+  EXPECT_EQ(CountOf(store(), MessageStatus::kUndelivered), 1);
+  EXPECT_EQ(CountOf(store(), MessageStatus::kSent), 1);
+  EXPECT_EQ(CountOf(store(), MessageStatus::kQueued), 1);
+
+  // The SMPP receipt only for the message that asked for one; a DLR callback for each
+  // message made final, as ApplyReceipt queues them (the message's own URL first).
+  auto outbox = store().ListSmppOutbox(*user_id, -1);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].message_id, r.items[0].id);
+  auto callbacks = store().ListCallbacks(a, -1);
+  ASSERT_TRUE(callbacks.ok());
+  ASSERT_EQ(callbacks->size(), 2u);
+  EXPECT_EQ((*callbacks)[0].message_id, r.items[0].id);
+  EXPECT_EQ((*callbacks)[0].url_template, "http://r/a?id=#SMSID#");
+  EXPECT_EQ((*callbacks)[0].unique_id, "w0");
+  EXPECT_EQ((*callbacks)[0].phone, "+48500000030");
+  EXPECT_EQ((*callbacks)[0].status, "delivered");
+  EXPECT_EQ((*callbacks)[0].text, ms[0].text);
+  EXPECT_EQ((*callbacks)[0].event_ms, 20);
+  EXPECT_EQ((*callbacks)[1].message_id, r.items[1].id);
+  EXPECT_EQ((*callbacks)[1].url_template, "http://r/own");
+  EXPECT_EQ((*callbacks)[1].status, "undelivered");
+  EXPECT_EQ((*callbacks)[1].reason, "expired");
+
+  // A receipt with a status no receipt can have: kInvalidArgument, nothing written (the
+  // acceptance in the same call included).
+  auto bad = store().WriteDeliveries({{r.items[3].id, "c", "w3", 30}},
+                                     {{"c", "w2", MessageStatus::kSent, "", 31}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store().GetMessage(a, r.items[3].id)->status, MessageStatus::kQueued);
+  EXPECT_EQ(store().GetMessage(a, r.items[2].id)->status, MessageStatus::kSent);
+
+  // Either list may be empty.
+  auto only_sent = store().WriteDeliveries({{r.items[3].id, "c", "w3", 30}}, {});
+  ASSERT_TRUE(only_sent.ok());
+  EXPECT_EQ(only_sent->found, (std::vector<bool>{true}));
+  EXPECT_TRUE(only_sent->applied.empty());
+  auto only_receipts =
+      store().WriteDeliveries({}, {{"c", "w3", MessageStatus::kDelivered, "", 40}});
+  ASSERT_TRUE(only_receipts.ok());
+  EXPECT_TRUE(only_receipts->found.empty());
+  ASSERT_EQ(only_receipts->applied.size(), 1u);
+  EXPECT_EQ(only_receipts->applied[0]->id, r.items[3].id);
+  auto empty = store().WriteDeliveries({}, {});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->found.empty() && empty->applied.empty());
+}
+
+}  // namespace bramka::store
