@@ -3,7 +3,8 @@
 
 For each scenario of scripts/bench_smpp.py the two binaries alternate (before, after,
 before, ...) for ROUNDS rounds; every run gets a fresh `bramka init --demo` + serve (the
-set-up of bench_smpp.py: simnet delivering on the same cores, SQLite synchronous=FULL).
+set-up of bench_smpp.py: simnet delivering on the same cores, SQLite, every answer after
+an fdatasync'd commit).
 Per run it records the bench's JSON, the serve's CPU seconds during the bench (from
 /proc/<pid>/stat) and the load generator's own CPU seconds (rusage of the bench process),
 and prints per binary the median run by throughput, its latency, messages per CPU-second

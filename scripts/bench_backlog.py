@@ -2,7 +2,7 @@
 """Memory and start-up with a large backlog (issue 11: 1,000,000 queued messages, RSS
 <= 300 MB, start-up <= 2 s; docs/performance.md "Backlog").
 
-A fresh `bramka init --demo` (simnet, SQLite synchronous=FULL); N messages accepted
+A fresh `bramka init --demo` (simnet, SQLite, answers after fdatasync); N messages accepted
 through the API in requests of BATCH recipients (messages/send_sms, scheduled for
 2030-01-01 so they stay queued); then the RSS of the running serve, a clean stop, and
 RUNS restarts: time from exec until /healthz answers 200, and RSS 2 s after that.

@@ -11,8 +11,6 @@ Env: RUNS (3), COUNT (receipts scenario messages, 5000), HOP ("20000 1000 100": 
 """
 import json
 import os
-import signal
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,12 +35,7 @@ def receipts_run(binary):
         r = subprocess.run(args, capture_output=True, text=True, timeout=900)
         return json.loads(r.stdout)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(d, ignore_errors=True)
+        bench_smpp.stop(d, proc)
 
 
 def hop_run(binary):

@@ -2,7 +2,7 @@
 """SMPP server and HTTP ingest figures with `bramka bench` (docs/performance.md, issues 4/11).
 
 Each scenario gets a fresh `bramka init --demo` folder and `bramka serve` (simnet, SQLite
-synchronous=FULL, log level warn), an SMPP user `bench` without bind or TPS limits and
+with every answer after an fdatasync'd commit, log level warn), an SMPP user `bench` without bind or TPS limits and
 large balances; the scenario runs RUNS times (default 3) and the median run (by
 throughput) is printed with the raw JSON of every run.
 

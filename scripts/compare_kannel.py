@@ -12,7 +12,7 @@ link's received dlr count; bramka: /metrics bramka_messages{status="delivered"})
 gateway then calls a client back (no dlr-url): both keep the receipt for the client.
 
 Like for like: Kannel 1.4.5 (Debian), internal DLR storage, SMPP transceiver with
-max-pending-submits = WINDOW; bramka release build, SQLite synchronous=FULL (durable),
+max-pending-submits = WINDOW; bramka release build, SQLite, every answer after an fdatasync'd commit (durable),
 its SMPP connector with window = WINDOW, no TPS limit on either.
 
 Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/compare_kannel.py [N] [CONNECTIONS] [WINDOW] [RUNS] [RECIPIENTS]
