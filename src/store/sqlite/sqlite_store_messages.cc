@@ -9,6 +9,7 @@
 
 #include "store/sql/delivery_tx.h"
 #include "store/sql/message_parts_tx.h"
+#include "store/sql/message_state_tx.h"
 #include "store/sql/receipt_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
@@ -29,44 +30,17 @@ constexpr size_t kTypes = std::size(kAllBalanceTypes);
 
 Error NoMessage() { return MakeError(ErrorCode::kNotFound, "no such message"); }
 
-// Returns `charged` units of `type` to the account, with a ledger entry.
-Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged, int64_t seq,
-                    const std::string& message_id, const char* note, int64_t now_ms) {
-  if (charged == 0) return Ok();
-  {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("UPDATE balances SET units = units + ?3 "
-                                                 "WHERE account_id = ?1 AND type = ?2"));
-    stmt.BindInt(1, account).BindInt(2, type).BindInt(3, charged);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
-  }
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
-                             "message_id, note, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  ledger.BindInt(1, account).BindInt(2, type).BindInt(3, charged).BindInt(4, seq);
-  ledger.BindText(5, message_id).BindText(6, note).BindInt(7, now_ms);
-  return ledger.Run();
-}
-
-// The delivery state of one message, read inside a write job.
-struct Current {
-  int64_t seq = 0;
-  MessageStatus status = MessageStatus::kQueued;
-  AccountId account_id = 0;
-  int64_t type = 0;
-  int64_t charged = 0;
-};
+// The shared delivery-state helpers (sql/message_state_tx.h) on this engine.
+using sql::Current;
 
 Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t> seq,
                                            const std::string& message_id) {
-  if (!seq) return std::optional<Current>();
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt, c.Prepare("SELECT seq, status, account_id, type, charged_units FROM messages "
-                           "WHERE seq = ?1 AND id = ?2"));
-  stmt.BindInt(1, *seq).BindText(2, message_id);
-  BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return std::optional<Current>();
-  return std::optional<Current>(Current{stmt.Int(0), static_cast<MessageStatus>(stmt.Int(1)),
-                                        stmt.Int(2), stmt.Int(3), stmt.Int(4)});
+  return sql::FindCurrentInTx<sqlite::Backend>(c, seq, message_id);
+}
+
+Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged, int64_t seq,
+                    const std::string& message_id, const char* note, int64_t now_ms) {
+  return sql::RefundInTx<sqlite::Backend>(c, account, type, charged, seq, message_id, note, now_ms);
 }
 
 // The transaction body of AcceptAsync (store.h): duplicates, balance check,
@@ -298,19 +272,7 @@ Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const S
       return true;
     }
   }
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur, FindCurrent(ctx.conn, seq, s.message_id));
-  if (!cur) return false;
-  if (IsFinal(cur->status)) return true;
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                          ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?2, "
-                                           "connector = ?3, upstream_id = ?4, lease_owner = '', "
-                                           "lease_until_ms = 0 WHERE seq = ?1"));
-  stmt.BindInt(1, cur->seq).BindInt(2, s.at_ms).BindText(3, s.connector).BindText(4, s.upstream_id);
-  BRAMKA_RETURN_IF_ERROR(stmt.Run());
-  // parts (docs/adr/0028): a long message's part ids, durable with its kSent.
-  BRAMKA_RETURN_IF_ERROR(sql::RecordPartsInTx<sqlite::Backend>(ctx.conn, cur->seq, s));
-  ctx.Move(cur->status, MessageStatus::kSent);
-  return true;
+  return sql::MarkSentInTx<sqlite::Backend>(ctx, seq, s);
 }
 
 }  // namespace
