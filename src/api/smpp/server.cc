@@ -46,6 +46,14 @@ struct Bind {
   std::shared_ptr<const core::SmppLogin> login;  // set once bound
   bool receiver = false;                         // bound as receiver or transceiver
   std::set<int64_t> outbox_in_flight;            // entry ids sent on this bind
+  // accept (docs/adr/0032): the submits of the current burst (one read's PDUs), handed
+  // to core together when the connection has drained them. The connection's strand only.
+  struct Queued {
+    core::SubmitRequest request;
+    core::GatewayService::SubmitCallback done;
+  };
+  std::vector<Queued> submits;
+  std::shared_ptr<const core::SmppLogin> submits_login;  // whose they are
 };
 
 struct UserState {
@@ -181,6 +189,9 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     h.on_closed = [weak, bind](const std::string& reason) {
       if (auto self = weak.lock()) self->OnClosed(bind, reason);
     };
+    h.on_requests_drained = [weak, bind] {
+      if (auto self = weak.lock()) self->FlushSubmits(*bind);
+    };
     spdlog::debug("smpp server: connection {} from {}:{}", conn->info().id,
                   conn->info().remote_address, conn->info().remote_port);
     conn->Start(std::move(h));
@@ -195,6 +206,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void OnClosed(const std::shared_ptr<Bind>& bind, const std::string& reason) {
+    FlushSubmits(*bind);  // as if handed over one by one: accepted, their answers dropped
     int64_t user_id = 0;
     {
       std::lock_guard lock(mu_);
@@ -215,7 +227,12 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void OnRequest(const std::shared_ptr<Bind>& bind, wire::Pdu pdu) {
-    switch (pdu.command_id()) {
+    const CommandId command = pdu.command_id();
+    if (command != CommandId::kSubmitSm && command != CommandId::kSubmitMulti &&
+        command != CommandId::kDataSm) {
+      FlushSubmits(*bind);  // a query, cancel or replace comes after the submits before it
+    }
+    switch (command) {
       case CommandId::kBindTransmitter:
       case CommandId::kBindReceiver:
       case CommandId::kBindTransceiver:
@@ -344,11 +361,13 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
       answer.push_back({pdu.sequence_number, pdu.command_id()});
       octets = msg.user_data;
     }
-    Submit(bind, *login, std::move(msg), octets, std::move(answer));
+    Submit(bind, login, std::move(msg), octets, std::move(answer));
   }
 
-  void Submit(const std::shared_ptr<Bind>& bind, const core::SmppLogin& login, WireMessage msg,
+  void Submit(const std::shared_ptr<Bind>& bind,
+              const std::shared_ptr<const core::SmppLogin>& login_ptr, WireMessage msg,
               const std::string& octets, std::vector<Pending> answer) {
+    const core::SmppLogin& login = *login_ptr;
     auto refuse = [&](uint32_t status) {
       for (const auto& a : answer) {
         bind->conn->Respond(wire::MakeResponse(a.command, a.sequence_number, status));
@@ -361,13 +380,42 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     if (auto* r = std::get_if<Refusal>(&request)) return refuse(r->status);
     auto conn = bind->conn;
     auto destinations = msg.destinations;
-    core_.SubmitAsync(
-        login.caller, std::move(std::get<core::SubmitRequest>(request)),
+    core::GatewayService::SubmitCallback done =
         [conn, destinations, answer = std::move(answer)](Result<core::SubmitResult> r) {
           for (const auto& a : answer) {
             conn->Respond(SubmitResponse(a, r, destinations));
           }
-        });
+        };
+    // accept (docs/adr/0032): queued until the connection has handed over the rest of
+    // this read's PDUs (on_requests_drained), then submitted with them in one core call.
+    if (bind->submits_login && bind->submits_login != login_ptr) FlushSubmits(*bind);
+    bind->submits_login = login_ptr;
+    bind->submits.push_back({std::move(std::get<core::SubmitRequest>(request)), std::move(done)});
+    if (bind->submits.size() >= kMaxSubmitsPerBurst) FlushSubmits(*bind);
+  }
+
+  // The queued submits of one bind, in arrival order: one SubmitAsync, or for several one
+  // SubmitManyAsync (the same checks and accepts, one store read for all of them).
+  static constexpr size_t kMaxSubmitsPerBurst = 256;
+  void FlushSubmits(Bind& bind) {
+    if (bind.submits.empty()) return;
+    std::vector<Bind::Queued> queued;
+    queued.swap(bind.submits);
+    const std::shared_ptr<const core::SmppLogin> login = std::move(bind.submits_login);
+    bind.submits_login.reset();
+    if (queued.size() == 1) {
+      core_.SubmitAsync(login->caller, std::move(queued[0].request), std::move(queued[0].done));
+      return;
+    }
+    std::vector<core::SubmitRequest> requests;
+    std::vector<core::GatewayService::SubmitCallback> dones;
+    requests.reserve(queued.size());
+    dones.reserve(queued.size());
+    for (Bind::Queued& q : queued) {
+      requests.push_back(std::move(q.request));
+      dones.push_back(std::move(q.done));
+    }
+    core_.SubmitManyAsync(login->caller, std::move(requests), std::move(dones));
   }
 
   static wire::Pdu SubmitResponse(const Pending& a, const Result<core::SubmitResult>& r,
