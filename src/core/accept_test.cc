@@ -18,10 +18,11 @@ class SubmitManyTest : public ::testing::Test {
     SetProcessTimeZone("Europe/Warsaw");
     gw_ = std::make_unique<GatewayService>(store_, clock_, CoreOptions{});
     ASSERT_TRUE(gw_->CreateAccount("acme", "secret").ok());
-    ASSERT_TRUE(gw_->CreateAccount("other", "secret").ok());
-    ASSERT_TRUE(gw_->TopUp("acme", MessageType::kEco, 100, "").ok());
     ASSERT_TRUE(gw_->TopUp("acme", MessageType::kFull, 20, "").ok());
+    ASSERT_TRUE(gw_->TopUp("acme", MessageType::kEco, 100, "").ok());
     ASSERT_TRUE(gw_->SetSenderStatus("acme", "INFORMACJA", store::SenderStatus::kAuthorized).ok());
+    // Another account's approved sender is not acme's.
+    ASSERT_TRUE(gw_->CreateAccount("other", "secret").ok());
     ASSERT_TRUE(gw_->SetSenderStatus("other", "OBCY", store::SenderStatus::kAuthorized).ok());
     caller_ = *gw_->AuthenticatePassword("acme", "secret");
     ASSERT_TRUE(store_.AddToBlacklist(caller_.account_id, "+48500000009", 0).ok());
