@@ -153,10 +153,6 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store=MEMORY"));
     // Truncate the WAL back to 64 MiB after a checkpoint that emptied it.
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit=67108864"));
-    // accept (docs/adr/0032): checkpoint every 4,000 WAL pages (16 MiB; SQLite's default
-    // is 1,000): the pages every batch rewrites (balances, ledger and index tails) are
-    // copied back to the database file a quarter as often.
-    BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint=4000"));
   } else {
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
     BRAMKA_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-16384"));  // 16 MiB
