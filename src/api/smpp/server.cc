@@ -19,6 +19,7 @@
 
 #include "api/smpp/mo.h"
 #include "api/smpp/status.h"
+#include "api/smpp/submit_burst.h"
 #include "api/smpp/translate.h"
 #include "smpp/net/connection.h"
 #include "smpp/net/listener.h"
@@ -46,14 +47,7 @@ struct Bind {
   std::shared_ptr<const core::SmppLogin> login;  // set once bound
   bool receiver = false;                         // bound as receiver or transceiver
   std::set<int64_t> outbox_in_flight;            // entry ids sent on this bind
-  // accept (docs/adr/0032): the submits of the current burst (one read's PDUs), handed
-  // to core together when the connection has drained them. The connection's strand only.
-  struct Queued {
-    core::SubmitRequest request;
-    core::GatewayService::SubmitCallback done;
-  };
-  std::vector<Queued> submits;
-  std::shared_ptr<const core::SmppLogin> submits_login;  // whose they are
+  SubmitBurst submits;  // accept (docs/adr/0032): the connection's strand only
 };
 
 struct UserState {
@@ -190,7 +184,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
       if (auto self = weak.lock()) self->OnClosed(bind, reason);
     };
     h.on_requests_drained = [weak, bind] {
-      if (auto self = weak.lock()) self->FlushSubmits(*bind);
+      if (auto self = weak.lock()) bind->submits.Flush(self->core_);
     };
     spdlog::debug("smpp server: connection {} from {}:{}", conn->info().id,
                   conn->info().remote_address, conn->info().remote_port);
@@ -206,7 +200,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void OnClosed(const std::shared_ptr<Bind>& bind, const std::string& reason) {
-    FlushSubmits(*bind);  // as if handed over one by one: accepted, their answers dropped
+    bind->submits.Flush(core_);  // accepted as if handed over one by one, answers dropped
     int64_t user_id = 0;
     {
       std::lock_guard lock(mu_);
@@ -230,7 +224,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     const CommandId command = pdu.command_id();
     if (command != CommandId::kSubmitSm && command != CommandId::kSubmitMulti &&
         command != CommandId::kDataSm) {
-      FlushSubmits(*bind);  // a query, cancel or replace comes after the submits before it
+      bind->submits.Flush(core_);  // a query, cancel or replace follows the submits before it
     }
     switch (command) {
       case CommandId::kBindTransmitter:
@@ -388,34 +382,8 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         };
     // accept (docs/adr/0032): queued until the connection has handed over the rest of
     // this read's PDUs (on_requests_drained), then submitted with them in one core call.
-    if (bind->submits_login && bind->submits_login != login_ptr) FlushSubmits(*bind);
-    bind->submits_login = login_ptr;
-    bind->submits.push_back({std::move(std::get<core::SubmitRequest>(request)), std::move(done)});
-    if (bind->submits.size() >= kMaxSubmitsPerBurst) FlushSubmits(*bind);
-  }
-
-  // The queued submits of one bind, in arrival order: one SubmitAsync, or for several one
-  // SubmitManyAsync (the same checks and accepts, one store read for all of them).
-  static constexpr size_t kMaxSubmitsPerBurst = 256;
-  void FlushSubmits(Bind& bind) {
-    if (bind.submits.empty()) return;
-    std::vector<Bind::Queued> queued;
-    queued.swap(bind.submits);
-    const std::shared_ptr<const core::SmppLogin> login = std::move(bind.submits_login);
-    bind.submits_login.reset();
-    if (queued.size() == 1) {
-      core_.SubmitAsync(login->caller, std::move(queued[0].request), std::move(queued[0].done));
-      return;
-    }
-    std::vector<core::SubmitRequest> requests;
-    std::vector<core::GatewayService::SubmitCallback> dones;
-    requests.reserve(queued.size());
-    dones.reserve(queued.size());
-    for (Bind::Queued& q : queued) {
-      requests.push_back(std::move(q.request));
-      dones.push_back(std::move(q.done));
-    }
-    core_.SubmitManyAsync(login->caller, std::move(requests), std::move(dones));
+    bind->submits.Add(core_, login_ptr, std::move(std::get<core::SubmitRequest>(request)),
+                      std::move(done));
   }
 
   static wire::Pdu SubmitResponse(const Pending& a, const Result<core::SubmitResult>& r,
