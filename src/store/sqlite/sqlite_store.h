@@ -130,6 +130,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
                                          const std::vector<ReceiptUpdate>& receipts) override;
 
+  // ---- accept (sqlite_store_perf.cc, docs/adr/0032) ----
+  std::vector<SubmitReads> ReadForSubmits(AccountId id,
+                                          const std::vector<SubmitReadQuery>& queries) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
