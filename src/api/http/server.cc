@@ -43,13 +43,15 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-// http (ADR 0034): every connection's socket, stream and handlers name their strand's
-// concrete type. With the type-erased any_io_executor of beast::tcp_stream each executor
-// copy (every async operation, every post back from a completion) allocated a shared
-// copy of the strand: ~2.5 % of the serve's CPU under `bench http --connections 256`.
+// http (ADR 0034): every connection's socket and handlers name their strand's concrete
+// type. With the type-erased any_io_executor of beast::tcp_stream each executor copy
+// (every async operation, every post back from a completion) allocated a shared copy of
+// the strand. And a connection is a bare socket: its idle and linger deadlines are a
+// number the sweeper (HttpServer::Impl::Sweep) checks once a second, instead of
+// beast::tcp_stream's timer armed and cancelled around every read and write.
 using Strand = net::strand<net::io_context::executor_type>;
 using Socket = tcp::socket::rebind_executor<Strand>::other;
-using TcpStream = beast::basic_stream<tcp, Strand, beast::unlimited_rate_policy>;
+constexpr std::chrono::milliseconds kSweepInterval{1000};
 
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kShutdownTimeout{5};
@@ -58,6 +60,20 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void Close() = 0;  // thread-safe: posts to the session's strand
+
+  // The connection's deadline (steady clock, ns since its epoch; 0 = none: an action is
+  // running). Set on the session's strand, read by the sweeper.
+  void Arm(std::chrono::nanoseconds after) {
+    deadline_ns_.store((Clock::now() + after).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  void Disarm() { deadline_ns_.store(0, std::memory_order_relaxed); }
+  bool Expired(Clock::time_point now) const {
+    const int64_t d = deadline_ns_.load(std::memory_order_relaxed);
+    return d != 0 && d <= now.time_since_epoch().count();
+  }
+
+ private:
+  std::atomic<int64_t> deadline_ns_{0};
 };
 
 // What every connection shares. Held by shared_ptr so that a connection (or a
@@ -95,6 +111,23 @@ struct State {
       }
     }
     for (auto& s : live) s->Close();
+  }
+  // Closes the connections past their deadline; false once stopped with none left.
+  bool CloseExpired() {
+    std::vector<std::shared_ptr<SessionBase>> expired;
+    const auto now = Clock::now();
+    {
+      std::lock_guard lock(mu);
+      // A registered session is alive (it unregisters in its destructor, under `mu`).
+      for (auto& [ptr, weak] : sessions) {
+        if (ptr->Expired(now)) {
+          if (auto s = weak.lock()) expired.push_back(std::move(s));
+        }
+      }
+      if (stopped.load() && sessions.empty()) return false;
+    }
+    for (auto& s : expired) s->Close();
+    return true;
   }
 
   const HttpOptions options;
@@ -148,13 +181,13 @@ bool IsHttpParseError(const beast::error_code& ec) {
 template <bool kTls>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
  public:
-  using Stream = std::conditional_t<kTls, beast::ssl_stream<TcpStream>, TcpStream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<Socket>, Socket>;
   using Response = bhttp::response<bhttp::string_body>;
 
   Session(Socket&& socket, std::shared_ptr<State> state)
       : state_(std::move(state)), stream_(MakeStream(std::move(socket), *state_)) {
     beast::error_code ec;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    auto remote = Lowest().remote_endpoint(ec);
     if (!ec) {
       remote_ip_ = remote.address().to_string();
       remote_ = remote_ip_ + ":" + std::to_string(remote.port());
@@ -170,7 +203,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Close() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       beast::error_code ec;
-      beast::get_lowest_layer(self->stream_).socket().close(ec);
+      self->Lowest().close(ec);
     });
   }
 
@@ -184,11 +217,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   auto Self() { return this->shared_from_this(); }
+  Socket& Lowest() { return beast::get_lowest_layer(stream_); }
   std::chrono::seconds Idle() const { return std::chrono::seconds(state_->options.idle_timeout_s); }
 
   void Begin() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(Idle());
+      Arm(Idle());
       stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
         if (ec) {
           spdlog::debug("https: handshake with {} failed: {}", self->remote_, ec.message());
@@ -205,7 +239,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(state_->options.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(Idle());
+    Arm(Idle());
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -233,7 +267,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void ReadBody() {
     if (parser_->is_done()) return OnRequest();
-    beast::get_lowest_layer(stream_).expires_after(Idle());
+    Arm(Idle());
     bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
       if (ec) return self->OnReadError(ec);
       self->OnRequest();
@@ -243,7 +277,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return WriteTooLarge();
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout) {
+        ec == net::error::bad_descriptor) {  // closed by the sweeper (idle) or Stop
       return Shutdown();
     }
     if (IsHttpParseError(ec)) {
@@ -339,7 +373,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     api.params = Params(std::move(*tree), std::move(uploads));
     // While the action runs (a send waits for its commit) no timer runs:
     // the connection is busy, not idle.
-    beast::get_lowest_layer(stream_).expires_never();
+    Disarm();
     // (send_mms reads, and may store, its files synchronously: it takes the hop.)
     if (!api.bearer_token.empty() && api.route.action.rfind("messages/send_", 0) == 0 &&
         api.route.action != "messages/send_mms") {
@@ -381,7 +415,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->WriteMounted(std::move(res), version, close);
       });
     };
-    beast::get_lowest_layer(stream_).expires_never();
+    Disarm();
     net::post(state_->workers, [handler = mount.handler, m = std::move(m),
                                 finish = std::move(finish)]() mutable {
       handler->Handle(std::move(m), std::move(finish));
@@ -451,7 +485,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Send(unsigned version, bool close) {
     EndResponseHead(head_, version, close, body_.size());
     state_->latency.Observe(std::chrono::duration<double>(Clock::now() - started_).count());
-    beast::get_lowest_layer(stream_).expires_after(Idle());
+    Arm(Idle());
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
     net::async_write(stream_, buffers, [self = Self(), close](beast::error_code ec, size_t) {
       if (ec || close || self->state_->stopped.load()) return self->Shutdown();
@@ -464,28 +498,33 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // that unread request bytes (an oversized body) do not make the kernel
   // reset the connection before the client has read our last answer.
   void Shutdown() {
-    auto& lowest = beast::get_lowest_layer(stream_);
-    lowest.expires_after(kShutdownTimeout);
+    Socket& lowest = Lowest();
+    Arm(kShutdownTimeout);
     if constexpr (kTls) {
       stream_.async_shutdown([self = Self()](beast::error_code) {
         beast::error_code ec;
-        beast::get_lowest_layer(self->stream_).socket().close(ec);
+        self->Lowest().close(ec);
       });
     } else {
       beast::error_code ec;
-      lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
-      if (ec) return lowest.close();
+      lowest.shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) {
+        lowest.close(ec);
+        return;
+      }
       drain_.resize(16 * 1024);
       Drain();
     }
   }
 
   void Drain() {
-    beast::get_lowest_layer(stream_).async_read_some(
-        net::buffer(drain_), [self = Self()](beast::error_code ec, size_t) {
-          if (ec) return beast::get_lowest_layer(self->stream_).close();
-          self->Drain();
-        });
+    Lowest().async_read_some(net::buffer(drain_), [self = Self()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->Lowest().close(ec);
+        return;
+      }
+      self->Drain();
+    });
   }
 
   std::shared_ptr<State> state_;
@@ -628,6 +667,8 @@ class HttpServer::Impl {
     }
     plain->Start();
     listeners_.push_back(plain);
+    sweeper_ = std::make_shared<net::steady_timer>(net::make_strand(io_));
+    Sweep(sweeper_, state_);
     if (secure) {
       secure->Start();
       listeners_.push_back(secure);
@@ -637,16 +678,32 @@ class HttpServer::Impl {
     return Ok();
   }
 
+  // Once a second: close the connections past their idle (or linger) deadline. Runs until
+  // the server is stopped and its last connection gone, so that io_context::run() returns
+  // (Stop cancels the wait: a sweep at once, the last one if no connection is left).
+  static void Sweep(std::shared_ptr<net::steady_timer> timer, std::weak_ptr<State> weak) {
+    timer->expires_after(kSweepInterval);
+    timer->async_wait([timer, weak](beast::error_code) {
+      auto state = weak.lock();
+      if (!state || !state->CloseExpired()) return;
+      Sweep(timer, weak);
+    });
+  }
+
   void Stop() {
     if (state_->stopped.exchange(true)) return;
     for (auto& l : listeners_) l->Stop();
     listeners_.clear();
     state_->CloseAll();
+    if (sweeper_) {
+      net::post(sweeper_->get_executor(), [timer = sweeper_] { timer->cancel(); });
+    }
   }
 
   net::io_context& io_;
   std::shared_ptr<State> state_;
   std::vector<std::shared_ptr<Listener>> listeners_;
+  std::shared_ptr<net::steady_timer> sweeper_;  // Sweep's timer (ADR 0034)
   uint16_t http_port_ = 0;
   uint16_t https_port_ = 0;
 };
