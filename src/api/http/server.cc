@@ -266,6 +266,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void ReadBody() {
+    if (!parser_->is_done() && buffer_.size() > 0) {
+      // The body usually arrived with the header: parse it here, as async_read's first step
+      // would, without another asynchronous operation and its post (ADR 0034).
+      parser_->eager(true);
+      beast::error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec && ec != bhttp::error::need_more) return OnReadError(ec);
+    }
     if (parser_->is_done()) return OnRequest();
     Arm(Idle());
     bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
