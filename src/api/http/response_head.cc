@@ -3,7 +3,6 @@
 #include <boost/beast/http/status.hpp>
 #include <charconv>
 
-
 namespace bramka::api::http {
 namespace {
 
@@ -37,7 +36,8 @@ void BeginResponseHead(std::string& out, unsigned status, unsigned version) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   AppendNumber(out, status);
   out.push_back(' ');
-  const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  const auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   out.append(reason.data(), reason.size());
   out.append("\r\nServer: ");
   out.append(kServerName);

@@ -64,7 +64,8 @@ class SessionBase {
   // The connection's deadline (steady clock, ns since its epoch; 0 = none: an action is
   // running). Set on the session's strand, read by the sweeper.
   void Arm(std::chrono::nanoseconds after) {
-    deadline_ns_.store((Clock::now() + after).time_since_epoch().count(), std::memory_order_relaxed);
+    deadline_ns_.store((Clock::now() + after).time_since_epoch().count(),
+                       std::memory_order_relaxed);
   }
   void Disarm() { deadline_ns_.store(0, std::memory_order_relaxed); }
   bool Expired(Clock::time_point now) const {
