@@ -71,11 +71,17 @@ class CallbackSender::Loop {
   }
 
   void Wake() {
+    bool already = false;
     {
       std::lock_guard lock(mu_);
+      already = woken_;
       woken_ = true;
     }
-    if (multi_ != nullptr) curl_multi_wakeup(multi_);
+    // s6-delivery: the dispatcher wakes this for every receipt. While a wake-up is
+    // pending (woken_ not yet taken by Run), the loop has not passed its next swap, so
+    // the claim after that swap sees whatever this caller committed: one wake-up
+    // (a send() on curl's socketpair) is enough.
+    if (!already && multi_ != nullptr) curl_multi_wakeup(multi_);
   }
 
   void Stop() {

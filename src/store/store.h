@@ -162,7 +162,8 @@ class Store {
   virtual Result<int64_t> ReleaseLeases(const std::string& owner) = 0;
   // Messages in kSent through `connector`, for connectors whose peer keeps
   // receipts across a restart of bramka (simnet). Oldest sent first;
-  // limit < 0 means no limit.
+  // limit < 0 means no limit. Reads every message still stored that was ever sent
+  // through `connector` (docs/adr/0033: kSent has no index of its own): start-up only.
   virtual Result<std::vector<Message>> ListSentVia(const std::string& connector, int limit) = 0;
   // Counts for /metrics: one entry per MessageStatus, in enum order, zeros included.
   virtual Result<std::vector<std::pair<MessageStatus, int64_t>>> CountByStatus() = 0;

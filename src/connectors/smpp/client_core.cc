@@ -265,15 +265,16 @@ void ClientCore::Answer(uint64_t key, delivery::SendOutcome outcome) {
   Pending& p = it->second;
   p.answered = true;
   out_.completions.push_back({std::move(p.done), std::move(outcome)});
-  // Drop its queued parts; parts in flight still resolve through their responses.
-  for (auto q = queue_.begin(); q != queue_.end();) {
-    if (std::get<1>(*q) == key) {
-      q = queue_.erase(q);
-      --p.unresolved;
-    } else {
-      ++q;
-    }
+  // Drop its queued parts; parts in flight still resolve through their responses. They
+  // are queued as (p.order, key, part), so they are one range of the queue (s6-delivery:
+  // not a walk over every queued message per answer, up to max_in_flight of them).
+  auto first = queue_.lower_bound(QueueKey{p.order, key, 0});
+  auto last = first;
+  while (last != queue_.end() && std::get<0>(*last) == p.order && std::get<1>(*last) == key) {
+    ++last;
+    --p.unresolved;
   }
+  queue_.erase(first, last);
   if (p.unresolved == 0) pending_.erase(it);
 }
 

@@ -571,3 +571,34 @@ TEST(ClientCore, ReceiverBindsReportsReceiptsAndHandsSubmitsBack) {
 
 }  // namespace
 }  // namespace bramka::smpp_client
+
+// s6-delivery: a message answered while parts of it are still queued drops exactly those
+// (one range of the queue), and the messages queued around it go out as before.
+namespace bramka::smpp_client {
+namespace {
+
+TEST(ClientCore, AnsweredMessageDropsOnlyItsOwnQueuedParts) {
+  auto o = Harness::Defaults();
+  o.window = 1;
+  Harness h(o);
+  h.Connect();
+  h.Submit("m0", "first");
+  h.Submit("m1", std::string(300, 'x'));  // three parts
+  h.Submit("m2", "after");
+  h.AnswerSubmit(smpp::kEsmeRok, "100");                // m0
+  h.AnswerSubmit(smpp::kEsmeRinvsrcadr, "");            // m1 part 1: m1 refused
+  ASSERT_EQ(h.answered.size(), 2u);
+  EXPECT_EQ(h.answered[1].first, "m1");
+  EXPECT_EQ(h.answered[1].second.kind, SendOutcome::Kind::kPermanent);
+  // m1's two other parts never go out: the next submit_sm is m2's.
+  ASSERT_EQ(h.requests.size(), 1u);
+  EXPECT_EQ(h.requests.front().get<smpp::SubmitSm>()->short_message, "after");
+  h.AnswerSubmit(smpp::kEsmeRok, "101");
+  ASSERT_EQ(h.answered.size(), 3u);
+  EXPECT_EQ(h.answered[2].first, "m2");
+  EXPECT_EQ(h.answered[2].second.kind, SendOutcome::Kind::kAccepted);
+  EXPECT_TRUE(h.requests.empty());
+}
+
+}  // namespace
+}  // namespace bramka::smpp_client

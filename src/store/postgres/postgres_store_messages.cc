@@ -11,6 +11,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/delivery_indexes.h"
 #include "store/postgres/callbacks_tx.h"
 #include "store/postgres/cluster_sql.h"
 #include "store/postgres/connection.h"
@@ -474,7 +475,7 @@ Result<std::vector<Message>> PostgresStore::ListSentVia(const std::string& conne
   return readers_->With([&](Connection& c) -> Result<std::vector<Message>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                      "WHERE connector = ?1 AND status = 2 ORDER BY sent_ms, seq "
+                                      "WHERE " BRAMKA_LIST_SENT_VIA_WHERE "ORDER BY sent_ms, seq "
                                       "LIMIT ?2"));
     stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
     return ReadMessages(stmt);

@@ -288,3 +288,37 @@ TEST(PostgresStoreTest, QueuedAcceptsShareCommitsAndFailAlone) {
 
 }  // namespace
 }  // namespace bramka::store
+
+// ---- s6-delivery (docs/adr/0033) ----
+namespace bramka::store {
+namespace {
+
+TEST(PostgresStoreTest, SentViaIndexIsDroppedByMigration7) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  auto count_index = [&]() -> int64_t {
+    auto conn = postgres::Connection::Open(options.conninfo);
+    if (!conn.ok()) return -1;
+    auto stmt = (*conn)->Prepare(
+        "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'messages_sent_via'");
+    if (!stmt.ok()) return -1;
+    auto row = stmt->Step();
+    return row.ok() && *row ? stmt->Int(0) : -1;
+  };
+  {
+    auto conn = postgres::Connection::Open(options.conninfo);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(postgres::MigrateTo(**conn, 5).ok());
+  }
+  EXPECT_EQ(count_index(), 1);
+  auto store = PostgresStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  EXPECT_EQ(count_index(), 0);
+  auto via = (*store)->ListSentVia("simnet", -1);
+  ASSERT_TRUE(via.ok()) << via.error().ToString();
+  EXPECT_TRUE(via->empty());
+}
+
+}  // namespace
+}  // namespace bramka::store

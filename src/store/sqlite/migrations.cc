@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "store/delivery_indexes.h"
 #include "store/reply_sender.h"
 
 namespace bramka::store::sqlite {
@@ -525,6 +526,8 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
 )sql"},
     // ---- s5-writer (docs/adr/0029) ----
     {20, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
+    // ---- s6-delivery (docs/adr/0033) ----
+    {22, "messages_sent_via dropped: ListSentVia reads messages_upstream", BRAMKA_DELIVERY_INDEX_MIGRATION},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "store/delivery_indexes.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -297,6 +298,83 @@ TEST(MigrationsTest, ANewerSchemaIsRefusedAndLeftAlone) {
       << opened.error().message;
   EXPECT_EQ(FileVersion(path), LatestSchemaVersion() + 1);
   EXPECT_FALSE(fs::exists(path + ".pre-v" + std::to_string(LatestSchemaVersion()) + ".bak"));
+}
+
+}  // namespace
+}  // namespace bramka::store::sqlite
+
+// ---- s6-delivery (docs/adr/0033) ----
+namespace bramka::store::sqlite {
+namespace {
+
+// The rows of `sql`'s column `col`, read-only.
+std::vector<std::string> Column(const std::string& path, const std::string& sql, int col = 0) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const unsigned char* text = sqlite3_column_text(stmt, col);
+        out.emplace_back(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+      }
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(MigrationsTest, SentViaIndexDroppedAndSimnetResumeStillFindsSentMessages) {
+  const std::string path = (TempDir() / "sent-via.db").string();
+  BuildAtVersion(path, 20);
+  if (testing::Test::HasFatalFailure()) return;
+  const std::string sent_id = MessageIdCodec(kKey).Encode(kSeq);
+  const std::string done_id = MessageIdCodec(kKey).Encode(kSeq + 1);
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    // The seeded message sent through simnet, a second one already delivered.
+    ASSERT_TRUE((*conn)
+                    ->Exec("UPDATE messages SET status = 2, connector = 'simnet', "
+                           "upstream_id = '1000', sent_ms = 3000")
+                    .ok());
+    const std::string copy =
+        "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
+        "flash, speed, parts, cost_units, charged_units, status, unique_id, stat_id, source, "
+        "dlr_url, queued_ms, due_ms, sent_ms, connector, upstream_id) SELECT seq + 1, '" +
+        done_id +
+        "', account_id, phone, sender, type, text, unicode, flash, speed, parts, cost_units, "
+        "charged_units, 3, '', stat_id, source, dlr_url, queued_ms, due_ms, 2500, connector, "
+        "'999' FROM messages";
+    ASSERT_TRUE((*conn)->Exec(copy.c_str()).ok());
+  }
+  ASSERT_EQ(Column(path, "SELECT name FROM sqlite_master WHERE name = 'messages_sent_via'").size(),
+            1u);
+  {
+    SqliteOptions options;
+    options.path = path;
+    options.message_id_key = kKey;
+    auto opened = SqliteStore::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto via = (*opened)->ListSentVia("simnet", -1);
+    ASSERT_TRUE(via.ok()) << via.error().message;
+    ASSERT_EQ(via->size(), 1u);
+    EXPECT_EQ((*via)[0].id, sent_id);
+    EXPECT_EQ((*via)[0].upstream_id, "1000");
+  }
+  EXPECT_TRUE(
+      Column(path, "SELECT name FROM sqlite_master WHERE name = 'messages_sent_via'").empty());
+  // ListSentVia searches messages_upstream by connector, not the whole table.
+  const auto plan = Column(path,
+                           "EXPLAIN QUERY PLAN SELECT seq FROM messages "
+                           "WHERE " BRAMKA_LIST_SENT_VIA_WHERE "ORDER BY sent_ms, seq",
+                           3);
+  bool uses_upstream = false;
+  for (const std::string& step : plan) {
+    uses_upstream |= step.find("messages_upstream") != std::string::npos;
+  }
+  EXPECT_TRUE(uses_upstream) << (plan.empty() ? std::string("no plan") : plan[0]);
 }
 
 }  // namespace

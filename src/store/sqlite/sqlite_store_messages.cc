@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/delivery_indexes.h"
 #include "store/sql/delivery_tx.h"
 #include "store/sql/message_parts_tx.h"
 #include "store/sql/message_state_tx.h"
@@ -352,7 +353,7 @@ Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connect
   return readers_->With([&](Connection& c) -> Result<std::vector<Message>> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
                             c.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                      "WHERE connector = ?1 AND status = 2 ORDER BY sent_ms, seq "
+                                      "WHERE " BRAMKA_LIST_SENT_VIA_WHERE "ORDER BY sent_ms, seq "
                                       "LIMIT ?2"));
     stmt.BindText(1, connector).BindInt(2, limit < 0 ? -1 : limit);
     return ReadMessages(stmt);

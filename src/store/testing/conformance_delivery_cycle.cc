@@ -125,3 +125,49 @@ TEST_P(StoreConformanceTest, WriteDeliveriesSendsThenAppliesReceipts) {
 }
 
 }  // namespace bramka::store
+
+// s6-delivery (docs/adr/0033): ListSentVia without its own index (it reads
+// messages_upstream): only kSent messages of that connector, oldest sent first, whatever
+// else carries an upstream id there (final ones, one sent again after a retry).
+namespace bramka::store {
+
+namespace {
+
+std::vector<std::string> SentViaIds(Store& s, const std::string& connector) {
+  auto via = s.ListSentVia(connector, -1);
+  EXPECT_TRUE(via.ok()) << via.error().ToString();
+  std::vector<std::string> ids;
+  if (via.ok()) {
+    for (const Message& m : *via) ids.push_back(m.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_P(StoreConformanceTest, ListSentViaOnlyWaitingMessagesOfTheConnector) {
+  const AccountId a = NewAccount("sentvia", 100);
+  std::vector<Message> ms;
+  for (int i = 0; i < 6; ++i) ms.push_back(NewMessage(a, "+4850000004" + std::to_string(i)));
+  AcceptResult r = AcceptOk(a, ms);
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 200'000)->size(), 6u);
+  auto out = store().WriteDeliveries({{r.items[0].id, "net", "900", 50},
+                                      {r.items[1].id, "net", "901", 40},
+                                      {r.items[2].id, "net", "902", 42},
+                                      {r.items[3].id, "net", "903", 45},
+                                      {r.items[4].id, "other", "904", 10}},
+                                     {{"net", "903", MessageStatus::kUndelivered, "x", 60}});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_TRUE(store().ApplyReceipt({"net", "900", MessageStatus::kDelivered, "", 61}).ok());
+
+  EXPECT_EQ(SentViaIds(store(), "net"), (std::vector<std::string>{r.items[1].id, r.items[2].id}));
+  auto via = store().ListSentVia("net", 1);
+  ASSERT_TRUE(via.ok()) << via.error().ToString();
+  ASSERT_EQ(via->size(), 1u);
+  EXPECT_EQ((*via)[0].upstream_id, "901");
+  EXPECT_EQ((*via)[0].status, MessageStatus::kSent);
+  EXPECT_EQ(SentViaIds(store(), "other"), (std::vector<std::string>{r.items[4].id}));
+  EXPECT_TRUE(SentViaIds(store(), "").empty());  // queued messages have no connector
+}
+
+}  // namespace bramka::store
