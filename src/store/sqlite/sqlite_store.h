@@ -24,6 +24,7 @@
 #include <string>
 
 #include "common/ids.h"
+#include "common/metrics.h"
 #include "common/result.h"
 #include "store/sql/sql_store.h"
 #include "store/sqlite/backend.h"
@@ -54,6 +55,11 @@ struct SqliteOptions {
   // and only then completes the batch (writer.h, "Pipelined commit"). false:
   // synchronous=FULL, every COMMIT syncs on the writer thread.
   bool pipelined_commit = true;
+  // ---- s6-latency (docs/adr/0035) ----
+  // > 0: while the pipelined commit's fdatasync is in flight, a thread naps in steps of
+  // this many microseconds so that an idle VM takes the disk's completion at once
+  // (store/sqlite/sync_waker.h). 0: off.
+  int sync_wake_us = 20;
 };
 
 extern template class sql::SqlStore<sqlite::Backend>;
@@ -129,6 +135,11 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // ---- delivery (sqlite_store_messages.cc, docs/adr/0031) ----
   Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
                                          const std::vector<ReceiptUpdate>& receipts) override;
+
+  // ---- s6-latency (sqlite_store_latency.cc, docs/adr/0035) ----
+  // Counts each later write's time per stage in `metrics` (store/sqlite/write_stages.h:
+  // bramka_store_write_stage_seconds). `metrics` must outlive the store.
+  void AttachMetrics(MetricsRegistry& metrics);
 
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
