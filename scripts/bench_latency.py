@@ -13,6 +13,8 @@ stages' p50/p99, the slow writes' mean per stage, the serve's CPU and the load a
 A variant is `label=binary` or `label=binary:sync_wake_us` (the [store] key; binaries
 without the metrics show only the client's figures).
 
+SCENARIO=smpp8 runs the closed loop instead (what the waker costs at saturation).
+
 Usage: ROUNDS=3 SECS=10 RATE=20000 scripts/bench_latency.py base=/tmp/bramka-s6base \\
            off=/tmp/bramka-latency-1:0 on=/tmp/bramka-latency-1:20
 """
@@ -29,6 +31,7 @@ import bench_ab  # noqa: E402
 import bench_smpp  # noqa: E402
 
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
+SCENARIO = os.environ.get("SCENARIO", "smpp8_rate")  # or smpp8: the closed loop
 LINE = re.compile(r'^(\w+)_bucket\{(.*)le="([^"]+)"\} (\S+)$')
 STAGES = ["to_store", "queued", "batch", "sync_wait", "fsync", "handoff", "total", "answered"]
 
@@ -107,7 +110,7 @@ def one_run(binary, wake):
         load = os.getloadavg()[0]
         cpu0 = bench_ab.cpu_seconds(proc.pid)
         waker0 = waker_cpu_seconds(proc.pid)
-        args = [binary, "bench", *bench_smpp.SCENARIOS["smpp8_rate"], "--config", cfg, "--json"]
+        args = [binary, "bench", *bench_smpp.SCENARIOS[SCENARIO], "--config", cfg, "--json"]
         r = subprocess.run(args, capture_output=True, text=True, timeout=900)
         cpu1 = bench_ab.cpu_seconds(proc.pid)
         waker1 = waker_cpu_seconds(proc.pid)
@@ -135,7 +138,7 @@ def main():
         binary, _, wake = spec.partition(":")
         variants.append((label, binary, int(wake) if wake else None))
     print(f"== {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {ROUNDS} rounds, "
-          f"bench {' '.join(bench_smpp.SCENARIOS['smpp8_rate'])}, load {os.getloadavg()[0]:.1f}",
+          f"bench {' '.join(bench_smpp.SCENARIOS[SCENARIO])}, load {os.getloadavg()[0]:.1f}",
           flush=True)
     results = {label: [] for label, _, _ in variants}
     for _ in range(ROUNDS):
