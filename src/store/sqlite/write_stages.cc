@@ -14,9 +14,9 @@ constexpr const char* kStageNames[] = {"queued", "batch", "sync_wait", "fsync", 
 constexpr std::chrono::microseconds kSlow{5000};
 
 std::vector<double> Bounds() {
-  return {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003,
-          0.004,   0.005,  0.006,  0.008,  0.01,   0.015,   0.02,  0.03,   0.05,  0.1,
-          0.25,    0.5,    1,      2.5};
+  return {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015,
+          0.002,   0.003,  0.004,  0.005,  0.006,  0.008,   0.01,  0.015,
+          0.02,    0.03,   0.05,   0.1,    0.25,   0.5,     1,     2.5};
 }
 
 double Seconds(WriteTime from, WriteTime to) {
@@ -35,9 +35,9 @@ WriteStages::WriteStages(MetricsRegistry& metrics) {
 
 void WriteStages::Observe(WriteTime queued, const BatchTimes& b, WriteTime completing) {
   const double seconds[kStages] = {
-      Seconds(queued, b.started),         Seconds(b.started, b.committed),
+      Seconds(queued, b.started),           Seconds(b.started, b.committed),
       Seconds(b.committed, b.sync_started), Seconds(b.sync_started, b.synced),
-      Seconds(b.synced, completing),      Seconds(queued, completing)};
+      Seconds(b.synced, completing),        Seconds(queued, completing)};
   const bool slow = completing - queued > kSlow;
   for (size_t i = 0; i < kStages; ++i) {
     all_[i]->Observe(seconds[i]);

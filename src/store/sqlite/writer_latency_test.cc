@@ -140,17 +140,16 @@ TEST_F(WriterLatencyTest, StageMetricsCountEveryCommittedJobAndNoFailedOne) {
   writer_->AttachMetrics(metrics);  // once is enough; a second call changes nothing
   const std::string before = metrics.RenderPrometheus();
   EXPECT_EQ(Value(before, "bramka_store_write_stage_seconds_count{stage=\"total\"}"), 0);
-  EXPECT_EQ(Value(before, "bramka_store_write_stage_seconds_count{stage=\"fsync\",slow=\"1\"}"),
-            0);
+  EXPECT_EQ(Value(before, "bramka_store_write_stage_seconds_count{stage=\"fsync\",slow=\"1\"}"), 0);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Insert(i).ok());
   auto refused = writer_->Call<int64_t>(
       [](WriteContext&) -> Result<int64_t> { return Fail(ErrorCode::kRejected, "no"); });
   ASSERT_FALSE(refused.ok());
   const std::string text = metrics.RenderPrometheus();
   for (const char* stage : {"queued", "batch", "sync_wait", "fsync", "handoff", "total"}) {
-    EXPECT_EQ(Value(text, std::string("bramka_store_write_stage_seconds_count{stage=\"") + stage +
-                              "\"}"),
-              5)
+    EXPECT_EQ(
+        Value(text, std::string("bramka_store_write_stage_seconds_count{stage=\"") + stage + "\"}"),
+        5)
         << stage;
   }
   EXPECT_GT(Value(text, "bramka_store_write_stage_seconds_sum{stage=\"total\"}"), 0);
