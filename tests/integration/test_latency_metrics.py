@@ -1,7 +1,7 @@
 """Latency by stage through the real binary (issue 11, docs/adr/0035): a serve exports
 bramka_store_write_stage_seconds and bramka_smpp_submit_stage_seconds from the start, an
-SMPP submit answered ESME_ROK is counted in every stage, the SyncWaker thread runs by
-default and `[store] sync_wake_us = 0` turns it off. Loopback, port 0, bounded waits, no
+SMPP submit answered ESME_ROK is counted in every stage, the SyncWaker thread is off by
+default and `[store] sync_wake_us = 20` turns it on. Loopback, port 0, bounded waits, no
 timing assertions."""
 import os
 import re
@@ -50,7 +50,7 @@ class LatencyMetricsTest(unittest.TestCase):
             for stage in ["to_store", "answered"]:
                 self.assertEqual(count(text, "bramka_smpp_submit_stage_seconds",
                                        f'stage="{stage}"'), 0, stage)
-            self.assertIn("bramka-syncwake", thread_names(b.proc.pid))
+            self.assertNotIn("bramka-syncwake", thread_names(b.proc.pid))
 
             esme = smpp_client.Esme(b.smpp_port, timeout=30)
             try:
@@ -70,15 +70,22 @@ class LatencyMetricsTest(unittest.TestCase):
             self.assertEqual(b.stop(), 0)
             b.cleanup()
 
-    def test_sync_wake_can_be_turned_off(self):
+    def test_sync_wake_can_be_turned_on(self):
         b = Bramka()
         with open(b.config) as f:
             text = f.read()
         with open(b.config, "w") as f:
-            f.write(text.replace("[store]\n", "[store]\nsync_wake_us = 0\n", 1))
+            f.write(text.replace("[store]\n", "[store]\nsync_wake_us = 20\n", 1))
         b.start()
         try:
-            self.assertNotIn("bramka-syncwake", thread_names(b.proc.pid))
+            self.assertIn("bramka-syncwake", thread_names(b.proc.pid))
+            esme = smpp_client.Esme(b.smpp_port, timeout=30)
+            try:
+                self.assertEqual(esme.bind(), 0)
+                answers = list(esme.submit_many([("48500100201", "waker on")]))
+            finally:
+                esme.close()
+            self.assertEqual(answers[0][1], 0, answers)
             status, _, _ = b.raw("/healthz", method="GET")
             self.assertEqual(status, 200)
         finally:

@@ -58,8 +58,8 @@ struct SqliteOptions {
   // ---- s6-latency (docs/adr/0035) ----
   // > 0: while the pipelined commit's fdatasync is in flight, a thread naps in steps of
   // this many microseconds so that an idle VM takes the disk's completion at once
-  // (store/sqlite/sync_waker.h). 0: off.
-  int sync_wake_us = 20;
+  // (store/sqlite/sync_waker.h). 0: off (the default, docs/adr/0035).
+  int sync_wake_us = 0;
 };
 
 extern template class sql::SqlStore<sqlite::Backend>;
