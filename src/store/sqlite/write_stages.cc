@@ -33,15 +33,21 @@ WriteStages::WriteStages(MetricsRegistry& metrics) {
   }
 }
 
-void WriteStages::Observe(WriteTime queued, const BatchTimes& b, WriteTime completing) {
+void WriteStages::ObserveBatch(const BatchTimes& b, int64_t jobs) {
+  if (jobs <= 0) return;
+  all_[1]->Observe(Seconds(b.started, b.committed), jobs);
+  all_[2]->Observe(Seconds(b.committed, b.sync_started), jobs);
+  all_[3]->Observe(Seconds(b.sync_started, b.synced), jobs);
+}
+
+void WriteStages::ObserveJob(WriteTime queued, const BatchTimes& b, WriteTime completing) {
   const double seconds[kStages] = {
       Seconds(queued, b.started),           Seconds(b.started, b.committed),
       Seconds(b.committed, b.sync_started), Seconds(b.sync_started, b.synced),
       Seconds(b.synced, completing),        Seconds(queued, completing)};
-  const bool slow = completing - queued > kSlow;
-  for (size_t i = 0; i < kStages; ++i) {
-    all_[i]->Observe(seconds[i]);
-    if (slow) slow_[i]->Observe(seconds[i]);
+  for (size_t i : {0, 4, 5}) all_[i]->Observe(seconds[i]);
+  if (completing - queued > kSlow) {
+    for (size_t i = 0; i < kStages; ++i) slow_[i]->Observe(seconds[i]);
   }
 }
 

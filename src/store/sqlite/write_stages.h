@@ -40,7 +40,11 @@ class WriteStages {
   // Registers the histograms (so /metrics shows them from the start).
   explicit WriteStages(MetricsRegistry& metrics);
 
-  void Observe(WriteTime queued, const BatchTimes& batch, WriteTime completing);
+  // The stages every job of a committed batch shares (batch, sync_wait, fsync), once for
+  // `jobs` of them: a bucket search per stage and batch, not per job.
+  void ObserveBatch(const BatchTimes& batch, int64_t jobs);
+  // One job's own stages (queued, handoff, total), and all six when it was slow.
+  void ObserveJob(WriteTime queued, const BatchTimes& batch, WriteTime completing);
 
  private:
   static constexpr size_t kStages = 6;

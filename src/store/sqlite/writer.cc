@@ -85,10 +85,9 @@ void Writer::AttachMetrics(MetricsRegistry& metrics) {
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
 
-void Writer::Observe(const WriteJob& job, const Completed& batch) {
-  WriteStages* stages = stages_.load(std::memory_order_acquire);
-  if (stages == nullptr || batch.failure || !batch.committed) return;
-  stages->Observe(job.queued_at, batch.times, std::chrono::steady_clock::now());
+WriteStages* Writer::StagesFor(const Completed& batch) const {
+  if (batch.failure || !batch.committed) return nullptr;
+  return stages_.load(std::memory_order_acquire);
 }
 
 void Writer::Submit(std::unique_ptr<WriteJob> job) {
@@ -171,14 +170,18 @@ void Writer::Release(Completed done) {
   later.failure = done.failure;
   later.committed = done.committed;
   later.times = done.times;
+  WriteStages* stages = StagesFor(done);
+  int64_t here = 0;
   for (auto& job : done.jobs) {
     if (job->CompletesOnWriter()) {
-      Observe(*job, done);
+      if (stages) stages->ObserveJob(job->queued_at, done.times, std::chrono::steady_clock::now());
+      ++here;
       job->Complete(failure);
     } else {
       later.jobs.push_back(std::move(job));
     }
   }
+  if (stages) stages->ObserveBatch(done.times, here);
   if (later.jobs.empty()) return;
   {
     std::lock_guard lock(done_mu_);
@@ -253,8 +256,10 @@ void Writer::CompletionLoop() {
       completed_.pop_front();
     }
     const Error* failure = next.failure ? &*next.failure : nullptr;
+    WriteStages* stages = StagesFor(next);
+    if (stages) stages->ObserveBatch(next.times, static_cast<int64_t>(next.jobs.size()));
     for (auto& job : next.jobs) {
-      Observe(*job, next);
+      if (stages) stages->ObserveJob(job->queued_at, next.times, std::chrono::steady_clock::now());
       job->Complete(failure);
     }
   }

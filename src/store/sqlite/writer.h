@@ -158,8 +158,9 @@ class Writer {
   // Completes the writer-completed jobs of `done` here and queues the rest for
   // the completion thread.
   void Release(Completed done);
-  // Counts `job`'s stages when metrics are attached and its batch committed.
-  void Observe(const WriteJob& job, const Completed& batch);
+  // Stage metrics (write_stages.h), when attached and `batch` committed: the stages `jobs`
+  // of its jobs share, and one job's own.
+  WriteStages* StagesFor(const Completed& batch) const;
   // kSyncThread: opens the WAL file for the syncer; false with `error` set.
   bool OpenWal(std::string& error);
   // Runs the jobs in one transaction; returns the batch failure, if any.
