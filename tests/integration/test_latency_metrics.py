@@ -38,6 +38,16 @@ class LatencyMetricsTest(unittest.TestCase):
         self.assertEqual(status, 200)
         return body.decode()
 
+    def submit_one(self, b, dest):
+        """One submit_sm over a fresh bind, answered ESME_ROK."""
+        esme = smpp_client.Esme(b.smpp_port, timeout=30)
+        try:
+            self.assertEqual(esme.bind(), 0)
+            answers = list(esme.submit_many([(dest, "latency stages")]))
+        finally:
+            esme.close()
+        self.assertEqual(answers[0][1], 0, answers)
+
     def test_stages_are_exported_and_count_an_smpp_submit(self):
         b = Bramka().start()
         try:
@@ -52,13 +62,7 @@ class LatencyMetricsTest(unittest.TestCase):
                                        f'stage="{stage}"'), 0, stage)
             self.assertNotIn("bramka-syncwake", thread_names(b.proc.pid))
 
-            esme = smpp_client.Esme(b.smpp_port, timeout=30)
-            try:
-                self.assertEqual(esme.bind(), 0)
-                answers = list(esme.submit_many([("48500100200", "stage test")]))
-            finally:
-                esme.close()
-            self.assertEqual(answers[0][1], 0, answers)
+            self.submit_one(b, "48500100200")
 
             def counted():
                 t = self.metrics(b)
@@ -79,13 +83,7 @@ class LatencyMetricsTest(unittest.TestCase):
         b.start()
         try:
             self.assertIn("bramka-syncwake", thread_names(b.proc.pid))
-            esme = smpp_client.Esme(b.smpp_port, timeout=30)
-            try:
-                self.assertEqual(esme.bind(), 0)
-                answers = list(esme.submit_many([("48500100201", "waker on")]))
-            finally:
-                esme.close()
-            self.assertEqual(answers[0][1], 0, answers)
+            self.submit_one(b, "48500100201")
             status, _, _ = b.raw("/healthz", method="GET")
             self.assertEqual(status, 200)
         finally:
