@@ -577,6 +577,24 @@ class GatewayService {
   // SenderUsable with the account's own sender row already read (Store::ReadForSubmit).
   Result<bool> SenderUsable(const Caller& caller, const std::string& sender,
                             const std::optional<store::Sender>& own);
+
+  // ---- accept: one read for a burst of submits (issue 11, docs/adr/0032) ----
+ public:
+  // Exactly requests.size() SubmitAsync(caller, requests[i], dones[i]) calls in that
+  // order (the same checks, ids, accepts in queue order, answers), except that their
+  // store reads (ReadForSubmit) are one Store::ReadForSubmits: what N submits read when
+  // nothing was written between them. dones.size() must equal requests.size().
+  void SubmitManyAsync(const Caller& caller, std::vector<SubmitRequest> requests,
+                       std::vector<SubmitCallback> dones);
+
+ private:
+  struct Checked;  // submit.cc: a request's checks before its store read
+  Result<Checked> Check(const Caller& caller, SubmitRequest& request);
+  Result<Prepared> PrepareChecked(const Caller& caller, SubmitRequest& request, Checked& checked,
+                                  store::Store::SubmitReads& reads);
+  SubmitCallback Observed(const Caller& caller, const SubmitRequest& request,
+                          SubmitCallback done);
+  void Accept(bool test, Result<Prepared> prepared, SubmitCallback done);
 };
 
 }  // namespace bramka::core

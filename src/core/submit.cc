@@ -96,8 +96,24 @@ struct GatewayService::Prepared {
   bool due_now = false;
 };
 
+// What Prepare knows before its one store read (ADR 0024), and what that read is asked.
+struct GatewayService::Checked {
+  std::string sender;
+  MessageType type = MessageType::kEco;
+  bool check_sender = false;
+  std::vector<Result<std::string>> normalized;
+  std::vector<std::string> to_check;
+};
+
 Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
                                                          SubmitRequest& req) {
+  BRAMKA_ASSIGN_OR_RETURN(Checked checked, Check(caller, req));
+  store::Store::SubmitReads reads = store_.ReadForSubmit(
+      caller.account_id, checked.check_sender ? checked.sender : std::string(), checked.to_check);
+  return PrepareChecked(caller, req, checked, reads);
+}
+
+Result<GatewayService::Checked> GatewayService::Check(const Caller& caller, SubmitRequest& req) {
   BRAMKA_RETURN_IF_ERROR(AddAddressBookRecipients(caller, req));
   const bool personalized = !req.texts.empty();
   if (req.phones.empty()) {
@@ -141,7 +157,9 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
     }
   }
 
-  const std::string sender = req.sender.value_or("");
+  Checked c;
+  c.sender = req.sender.value_or("");
+  const std::string& sender = c.sender;
   MessageType type = req.kind == SubmitKind::kVoice ? MessageType::kVoice
                      : req.kind == SubmitKind::kMms ? MessageType::kMms
                      : sender.empty()               ? MessageType::kEco
@@ -155,17 +173,26 @@ Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
   // Every recipient's number first (ADR 0020), then the sender's approval, the balances and
   // the blacklist in one store read (ADR 0024); their answers are used in the order they
   // always were.
-  std::vector<Result<std::string>> normalized;
-  normalized.reserve(req.phones.size());
-  std::vector<std::string> to_check;
-  to_check.reserve(req.phones.size());
+  c.type = type;
+  c.check_sender = check_sender;
+  c.normalized.reserve(req.phones.size());
+  c.to_check.reserve(req.phones.size());
   for (const std::string& raw : req.phones) {
-    normalized.push_back(phones_.Normalize(raw));
-    if (normalized.back().ok()) to_check.push_back(*normalized.back());
+    c.normalized.push_back(phones_.Normalize(raw));
+    if (c.normalized.back().ok()) c.to_check.push_back(*c.normalized.back());
   }
-  store::Store::SubmitReads reads =
-      store_.ReadForSubmit(caller.account_id, check_sender ? sender : std::string(), to_check);
-  if (check_sender) {
+  return c;
+}
+
+Result<GatewayService::Prepared> GatewayService::PrepareChecked(const Caller& caller,
+                                                                SubmitRequest& req, Checked& c,
+                                                                store::Store::SubmitReads& reads) {
+  const bool personalized = !req.texts.empty();
+  const std::string& sender = c.sender;
+  const MessageType type = c.type;
+  std::vector<Result<std::string>>& normalized = c.normalized;
+  const std::vector<std::string>& to_check = c.to_check;
+  if (c.check_sender) {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<store::Sender> own, std::move(reads.sender));
     BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, sender, own));  // senders.cc
     if (!usable) {
@@ -317,29 +344,67 @@ Result<bool> GatewayService::ReplaceScheduled(const Caller& caller, const std::s
   return replaced;
 }
 
+GatewayService::SubmitCallback GatewayService::Observed(const Caller& caller,
+                                                       const SubmitRequest& request,
+                                                       SubmitCallback done) {
+  // operator: metrics and the message's first log line (docs/adr/0018).
+  if (request.test) return done;
+  return [this, source = request.source, account = caller.account_id,
+          done = std::move(done)](Result<SubmitResult> r) {
+    if (submit_observer_) submit_observer_(source, r);
+    if (r.ok() && spdlog::should_log(spdlog::level::debug)) {
+      for (const SubmitItem& item : r->items) {
+        if (!item.queued) continue;
+        spdlog::debug("message accepted message_id={} source={} account={} phone={} parts={}",
+                      item.id, source, account, item.phone, item.parts);
+      }
+    }
+    done(std::move(r));
+  };
+}
+
 void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
                                  SubmitCallback done) {
-  // operator: metrics and the message's first log line (docs/adr/0018).
-  if (!request.test) {
-    done = [this, source = request.source, account = caller.account_id,
-            done = std::move(done)](Result<SubmitResult> r) {
-      if (submit_observer_) submit_observer_(source, r);
-      if (r.ok() && spdlog::should_log(spdlog::level::debug)) {
-        for (const SubmitItem& item : r->items) {
-          if (!item.queued) continue;
-          spdlog::debug("message accepted message_id={} source={} account={} phone={} parts={}",
-                        item.id, source, account, item.phone, item.parts);
-        }
-      }
-      done(std::move(r));
-    };
+  done = Observed(caller, request, std::move(done));
+  Accept(request.test, Prepare(caller, request), std::move(done));
+}
+
+// accept (docs/adr/0032): N submits of one caller as N SubmitAsync calls in that order,
+// with the N store reads made as one (Store::ReadForSubmits).
+void GatewayService::SubmitManyAsync(const Caller& caller, std::vector<SubmitRequest> requests,
+                                     std::vector<SubmitCallback> dones) {
+  std::vector<Result<Checked>> checked;
+  checked.reserve(requests.size());
+  std::vector<store::Store::SubmitReadQuery> queries;
+  queries.reserve(requests.size());
+  for (SubmitRequest& req : requests) {
+    checked.push_back(Check(caller, req));
+    if (!checked.back().ok()) continue;
+    store::Store::SubmitReadQuery& q = queries.emplace_back();
+    if (checked.back()->check_sender) q.sender = checked.back()->sender;
+    q.phones = std::move(checked.back()->to_check);
   }
-  auto prepared = Prepare(caller, request);
+  std::vector<store::Store::SubmitReads> reads =
+      store_.ReadForSubmits(caller.account_id, queries);
+  for (size_t i = 0, k = 0; i < requests.size(); ++i) {
+    SubmitCallback done = Observed(caller, requests[i], std::move(dones[i]));
+    if (!checked[i].ok()) {
+      done(Fail(checked[i].take_error()));
+      continue;
+    }
+    checked[i]->to_check = std::move(queries[k].phones);
+    Accept(requests[i].test, PrepareChecked(caller, requests[i], *checked[i], reads[k]),
+           std::move(done));
+    ++k;
+  }
+}
+
+void GatewayService::Accept(bool test, Result<Prepared> prepared, SubmitCallback done) {
   if (!prepared.ok()) {
     done(Fail(prepared.take_error()));
     return;
   }
-  if (request.test || prepared->accept.messages.empty()) {
+  if (test || prepared->accept.messages.empty()) {
     done(std::move(prepared->result));
     return;
   }

@@ -125,14 +125,9 @@ enum class Outcome { kDone, kReconnect };
 template <typename Stream>
 asio::awaitable<Outcome> Exchange(Stream& stream, Run& run, Worker& w) {
   beast::flat_buffer buffer;
-  const std::string host = run.o.host + ":" + std::to_string(run.o.port);
   std::optional<asio::steady_timer> timer;
-  // One request per connection, its header set once; only the body changes.
-  http::request<http::string_body> req{http::verb::post, run.o.path, 11};
-  req.set(http::field::host, host);
-  req.set(http::field::content_type, "application/json");
-  req.set(http::field::authorization, "Bearer " + run.o.token);
-  req.keep_alive(true);
+  const std::string prefix = RequestHeadPrefix(run.o);  // once per connection
+  std::string wire;
   for (;;) {
     int64_t start = run.Now();
     if (run.pacer) {
@@ -147,12 +142,14 @@ asio::awaitable<Outcome> Exchange(Stream& stream, Run& run, Worker& w) {
       start = slot.due_ns;
     }
     if (!run.TakeTicket(start)) co_return Outcome::kDone;
-    req.body() = run.bodies.Make(run.next_number.fetch_add(1, std::memory_order_relaxed));
-    req.prepare_payload();
+    const std::string body =
+        run.bodies.Make(run.next_number.fetch_add(1, std::memory_order_relaxed));
+    AppendRequest(wire, prefix, body);
     ++w.requests;
     beast::error_code ec;
     Lowest(stream).expires_after(kIoTimeout);
-    co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(wire),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       w.errors["io: " + ec.message()]++;
       co_return Outcome::kReconnect;
@@ -238,6 +235,19 @@ std::string BodyMaker::Make(uint64_t n) const {
 }
 
 std::string SendSmsBody(const HttpBenchOptions& o, uint64_t n) { return BodyMaker(o).Make(n); }
+
+std::string RequestHeadPrefix(const HttpBenchOptions& o) {
+  return "POST " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
+         "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + o.token +
+         "\r\nContent-Length: ";
+}
+
+void AppendRequest(std::string& wire, std::string_view prefix, std::string_view body) {
+  wire.assign(prefix);
+  wire += std::to_string(body.size());
+  wire += "\r\n\r\n";
+  wire += body;
+}
 
 std::string SendSmsBodyList(const HttpBenchOptions& o, uint64_t n) {
   nlohmann::json j;

@@ -37,4 +37,10 @@ class BodyMaker {
   std::string rest_;
 };
 
+// ---- http (session 6): the request on the wire, rendered by hand (no Beast serializer
+// per request). RequestHeadPrefix is everything up to Content-Length's value, built once
+// per connection; AppendRequest appends the whole request (length, blank line, body).
+std::string RequestHeadPrefix(const HttpBenchOptions& options);
+void AppendRequest(std::string& wire, std::string_view prefix, std::string_view body);
+
 }  // namespace bramka::loadgen

@@ -181,4 +181,19 @@ TEST(BenchOptionsTest, RateFlag) {
 }
 
 }  // namespace
+// ---- http (session 6): the request the generator writes by hand ----
+TEST(HttpBenchRequestTest, HeadPrefixAndRequestAreValidHttp) {
+  HttpBenchOptions o;
+  o.host = "127.0.0.1";
+  o.port = 8080;
+  o.path = "/messages/send_sms";
+  o.token = "abc";
+  std::string wire = "left over";
+  AppendRequest(wire, RequestHeadPrefix(o), R"({"phone":"1"})");
+  EXPECT_EQ(wire,
+            "POST /messages/send_sms HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
+            "Content-Type: application/json\r\nAuthorization: Bearer abc\r\n"
+            "Content-Length: 13\r\n\r\n{\"phone\":\"1\"}");
+}
+
 }  // namespace bramka::loadgen

@@ -617,6 +617,19 @@ class Store {
   };
   virtual Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
                                                  const std::vector<ReceiptUpdate>& receipts);
+
+  // ---- accept: one read for the submits that arrive together (issue 11, docs/adr/0032) --
+  // out[i] is exactly what ReadForSubmit(id, queries[i].sender, queries[i].phones) answers
+  // (its answers or errors), for every query, all as of one moment: the SQL stores read
+  // them in one read transaction, and read the balances once, each distinct sender once
+  // and the blacklist once for all the phones. The default does that too (without the
+  // transaction, like the default ReadForSubmit).
+  struct SubmitReadQuery {
+    std::string sender;  // "": not asked
+    std::vector<std::string> phones;
+  };
+  virtual std::vector<SubmitReads> ReadForSubmits(AccountId id,
+                                                  const std::vector<SubmitReadQuery>& queries);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -28,6 +28,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -200,7 +201,7 @@ class SqlPath:
 
     def stop(self):
         if self.available:
-            self.db.stop()
+            self.db.cleanup()  # stops the server and removes its folder
 
 
 def store_rows(b, sql, args=()):
@@ -362,6 +363,7 @@ def run(kills=2, http_clients=2, smpp_clients=2, ftp_files=2, ftp_lines=1500, sq
                     pass
         smsc.stop()
         b.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main():

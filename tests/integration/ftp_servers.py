@@ -119,15 +119,23 @@ class PureFtpd:
             ["pure-ftpd", "-S", f"127.0.0.1,{self.port}", "-l", f"puredb:{pdb}", "-E", "-j",
              "-H", "-u", "1", "-Y", "1", "-2", f"{cert_key[0]},{cert_key[1]}",
              "-p", f"{lo}:{lo + 200}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         _wait_port(self.port, self.proc)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+        """Stops the server and every session process it forked (one per connection): a
+        session left behind would recreate its user's folder (-j) after the test removed it."""
+        if self.proc:
             try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # sessions that outlived the parent
+            except ProcessLookupError:
+                pass
         self.proc = None

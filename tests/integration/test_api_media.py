@@ -10,6 +10,7 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import struct
 import sys
 import tempfile
@@ -82,6 +83,7 @@ class MediaTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.b.cleanup()
         cls.httpd.shutdown()
+        shutil.rmtree(cls.files, ignore_errors=True)
 
     # ---- helpers ------------------------------------------------------------------------
     def beta(self, action, params=None, form=False):

@@ -333,10 +333,10 @@ def main():
             print(b.read_log())
         raise
     finally:
+        if b:
+            b.cleanup()  # first: its poller would log in again while the servers stop
         for s in servers:
             s.stop()
-        if b:
-            b.cleanup()
         shutil.rmtree(work, ignore_errors=True)
 
 

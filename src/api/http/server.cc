@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/execution.hpp>
@@ -29,6 +30,7 @@
 #include "api/http/openapi.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
+#include "api/http/response_head.h"
 #include "api/http/text_util.h"
 #include "common/metrics.h"
 
@@ -41,8 +43,16 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// http (ADR 0034): every connection's socket and handlers name their strand's concrete
+// type. With the type-erased any_io_executor of beast::tcp_stream each executor copy
+// (every async operation, every post back from a completion) allocated a shared copy of
+// the strand. And a connection is a bare socket: its idle and linger deadlines are a
+// number the sweeper (HttpServer::Impl::Sweep) checks once a second, instead of
+// beast::tcp_stream's timer armed and cancelled around every read and write.
+using Strand = net::strand<net::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+constexpr std::chrono::milliseconds kSweepInterval{1000};
 
-constexpr char kServerName[] = "bramka";
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kShutdownTimeout{5};
 
@@ -50,6 +60,21 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void Close() = 0;  // thread-safe: posts to the session's strand
+
+  // The connection's deadline (steady clock, ns since its epoch; 0 = none: an action is
+  // running). Set on the session's strand, read by the sweeper.
+  void Arm(std::chrono::nanoseconds after) {
+    deadline_ns_.store((Clock::now() + after).time_since_epoch().count(),
+                       std::memory_order_relaxed);
+  }
+  void Disarm() { deadline_ns_.store(0, std::memory_order_relaxed); }
+  bool Expired(Clock::time_point now) const {
+    const int64_t d = deadline_ns_.load(std::memory_order_relaxed);
+    return d != 0 && d <= now.time_since_epoch().count();
+  }
+
+ private:
+  std::atomic<int64_t> deadline_ns_{0};
 };
 
 // What every connection shares. Held by shared_ptr so that a connection (or a
@@ -87,6 +112,23 @@ struct State {
       }
     }
     for (auto& s : live) s->Close();
+  }
+  // Closes the connections past their deadline; false once stopped with none left.
+  bool CloseExpired() {
+    std::vector<std::shared_ptr<SessionBase>> expired;
+    const auto now = Clock::now();
+    {
+      std::lock_guard lock(mu);
+      // A registered session is alive (it unregisters in its destructor, under `mu`).
+      for (auto& [ptr, weak] : sessions) {
+        if (ptr->Expired(now)) {
+          if (auto s = weak.lock()) expired.push_back(std::move(s));
+        }
+      }
+      if (stopped.load() && sessions.empty()) return false;
+    }
+    for (auto& s : expired) s->Close();
+    return true;
   }
 
   const HttpOptions options;
@@ -140,13 +182,13 @@ bool IsHttpParseError(const beast::error_code& ec) {
 template <bool kTls>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
  public:
-  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<Socket>, Socket>;
   using Response = bhttp::response<bhttp::string_body>;
 
-  Session(tcp::socket&& socket, std::shared_ptr<State> state)
+  Session(Socket&& socket, std::shared_ptr<State> state)
       : state_(std::move(state)), stream_(MakeStream(std::move(socket), *state_)) {
     beast::error_code ec;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    auto remote = Lowest().remote_endpoint(ec);
     if (!ec) {
       remote_ip_ = remote.address().to_string();
       remote_ = remote_ip_ + ":" + std::to_string(remote.port());
@@ -162,12 +204,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Close() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       beast::error_code ec;
-      beast::get_lowest_layer(self->stream_).socket().close(ec);
+      self->Lowest().close(ec);
     });
   }
 
  private:
-  static Stream MakeStream(tcp::socket&& socket, State& state) {
+  static Stream MakeStream(Socket&& socket, State& state) {
     if constexpr (kTls) {
       return Stream(std::move(socket), *state.tls);
     } else {
@@ -176,11 +218,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   auto Self() { return this->shared_from_this(); }
+  Socket& Lowest() { return beast::get_lowest_layer(stream_); }
   std::chrono::seconds Idle() const { return std::chrono::seconds(state_->options.idle_timeout_s); }
 
   void Begin() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(Idle());
+      Arm(Idle());
       stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
         if (ec) {
           spdlog::debug("https: handshake with {} failed: {}", self->remote_, ec.message());
@@ -197,7 +240,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(state_->options.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(Idle());
+    Arm(Idle());
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -224,8 +267,16 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void ReadBody() {
+    if (!parser_->is_done() && buffer_.size() > 0) {
+      // The body usually arrived with the header: parse it here, as async_read's first step
+      // would, without another asynchronous operation and its post (ADR 0034).
+      parser_->eager(true);
+      beast::error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec && ec != bhttp::error::need_more) return OnReadError(ec);
+    }
     if (parser_->is_done()) return OnRequest();
-    beast::get_lowest_layer(stream_).expires_after(Idle());
+    Arm(Idle());
     bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
       if (ec) return self->OnReadError(ec);
       self->OnRequest();
@@ -235,7 +286,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return WriteTooLarge();
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout) {
+        ec == net::error::bad_descriptor) {  // closed by the sweeper (idle) or Stop
       return Shutdown();
     }
     if (IsHttpParseError(ec)) {
@@ -313,7 +364,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     api.remote_address = remote_;
     api.remote_ip = remote_ip_;
     const Format format = api.route.format;
-    const std::string label(ActionHandler::MetricLabel(api.route.action));
+    // A view of the handler's static table: no copy per request.
+    const std::string_view label = ActionHandler::MetricLabel(api.route.action);
     // The strand's executor, counted as outstanding work until the answer is
     // posted: a send waits for its commit with no asio operation pending, and
     // io_context::run() must not return (at shutdown) before it is answered.
@@ -330,7 +382,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     api.params = Params(std::move(*tree), std::move(uploads));
     // While the action runs (a send waits for its commit) no timer runs:
     // the connection is busy, not idle.
-    beast::get_lowest_layer(stream_).expires_never();
+    Disarm();
     // (send_mms reads, and may store, its files synchronously: it takes the hop.)
     if (!api.bearer_token.empty() && api.route.action.rfind("messages/send_", 0) == 0 &&
         api.route.action != "messages/send_mms") {
@@ -372,7 +424,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->WriteMounted(std::move(res), version, close);
       });
     };
-    beast::get_lowest_layer(stream_).expires_never();
+    Disarm();
     net::post(state_->workers, [handler = mount.handler, m = std::move(m),
                                 finish = std::move(finish)]() mutable {
       handler->Handle(std::move(m), std::move(finish));
@@ -391,49 +443,72 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Write(std::move(res), close);
   }
 
-  void WriteAnswer(const ApiAnswer& answer, Format format, const std::string& label,
+  void WriteAnswer(const ApiAnswer& answer, Format format, std::string_view label,
                    bool keep_alive, unsigned version) {
     CountAnswer(label, answer.error_code == 0);
-    Response res{bhttp::status::ok, version};  // API errors too (spec §1.6)
+    // HTTP 200 for API errors too (spec §1.6).
     if (!answer.raw_content_type.empty()) {
-      res.set(bhttp::field::content_type, answer.raw_content_type);
-      res.body() = answer.raw_body;
-    } else {
-      RenderedBody rendered = Render(answer.body, format);
-      res.set(bhttp::field::content_type, rendered.content_type);
-      res.body() = std::move(rendered.body);
+      return WriteBody(200, version, !keep_alive, answer.raw_content_type, answer.raw_body);
     }
-    Write(std::move(res), !keep_alive);
+    RenderedBody rendered = Render(answer.body, format);
+    WriteBody(200, version, !keep_alive, rendered.content_type, std::move(rendered.body));
   }
 
   // ---- ingest (ADR 0030): the API answer's counter without the registry's lock and label
   // strings on every request: a connection usually repeats its action, so the counters of
   // its last label are kept (they live as long as the registry, which outlives the state).
-  void CountAnswer(const std::string& label, bool ok) {
+  void CountAnswer(std::string_view label, bool ok) {
     if (label != counted_label_) {
-      counted_label_ = label;
+      counted_label_ = std::string(label);
       counted_[0] = counted_[1] = nullptr;
     }
     Counter*& slot = counted_[ok ? 0 : 1];
     if (slot == nullptr) {
       slot = &state_->metrics.GetCounter(
           "bramka_http_requests_total", "HTTP requests by action and result",
-          "action=\"" + label + "\",result=\"" + (ok ? "ok" : "error") + "\"");
+          "action=\"" + counted_label_ + "\",result=\"" + (ok ? "ok" : "error") + "\"");
     }
     slot->Inc();
   }
 
+  // The rare answers built as a Beast message (errors, /metrics, mounted handlers): its
+  // fields go into the same hand-rendered head as the API answers'.
   void Write(Response res, bool close) {
+    BeginResponseHead(head_, static_cast<unsigned>(res.result_int()), res.version());
+    for (const auto& field : res) AppendField(head_, field.name_string(), field.value());
+    body_ = std::move(res.body());
+    Send(res.version(), close);
+  }
+
+  // The API answer (ADR 0034): head rendered into a reused buffer, no Beast message.
+  void WriteBody(unsigned status, unsigned version, bool close, std::string_view content_type,
+                 std::string body) {
+    BeginResponseHead(head_, status, version);
+    AppendField(head_, "Content-Type", content_type);
+    body_ = std::move(body);
+    Send(version, close);
+  }
+
+  // Head and body in one gathered write (one sendmsg for plain TCP; Beast's ssl_stream
+  // flattens small buffer sequences into one TLS record).
+  void Send(unsigned version, bool close) {
+    EndResponseHead(head_, version, close, body_.size());
     state_->latency.Observe(std::chrono::duration<double>(Clock::now() - started_).count());
-    res_ = std::move(res);
-    res_.set(bhttp::field::server, kServerName);
-    res_.keep_alive(!close);
-    res_.prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(Idle());
-    bhttp::async_write(stream_, res_, [self = Self(), close](beast::error_code ec, size_t) {
+    Arm(Idle());
+    auto done = [self = Self(), close](beast::error_code ec, size_t) {
       if (ec || close || self->state_->stopped.load()) return self->Shutdown();
       self->ReadHeader();
-    });
+    };
+    if constexpr (kTls) {
+      // One buffer: the TLS layer copies it into records anyway, and a two-buffer write
+      // with a body over 16 KiB lost the body on Beast 1.74's ssl_stream (integration
+      // test_soap's WSDL over HTTPS).
+      head_.append(body_);
+      net::async_write(stream_, net::buffer(head_), std::move(done));
+    } else {
+      const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+      net::async_write(stream_, buffers, std::move(done));
+    }
   }
 
   // Closes the connection. Plain TCP closes lingeringly: shut down our
@@ -441,35 +516,41 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // that unread request bytes (an oversized body) do not make the kernel
   // reset the connection before the client has read our last answer.
   void Shutdown() {
-    auto& lowest = beast::get_lowest_layer(stream_);
-    lowest.expires_after(kShutdownTimeout);
+    Socket& lowest = Lowest();
+    Arm(kShutdownTimeout);
     if constexpr (kTls) {
       stream_.async_shutdown([self = Self()](beast::error_code) {
         beast::error_code ec;
-        beast::get_lowest_layer(self->stream_).socket().close(ec);
+        self->Lowest().close(ec);
       });
     } else {
       beast::error_code ec;
-      lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
-      if (ec) return lowest.close();
+      lowest.shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) {
+        lowest.close(ec);
+        return;
+      }
       drain_.resize(16 * 1024);
       Drain();
     }
   }
 
   void Drain() {
-    beast::get_lowest_layer(stream_).async_read_some(
-        net::buffer(drain_), [self = Self()](beast::error_code ec, size_t) {
-          if (ec) return beast::get_lowest_layer(self->stream_).close();
-          self->Drain();
-        });
+    Lowest().async_read_some(net::buffer(drain_), [self = Self()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->Lowest().close(ec);
+        return;
+      }
+      self->Drain();
+    });
   }
 
   std::shared_ptr<State> state_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  Response res_;
+  std::string head_;  // the answer being written (ADR 0034)
+  std::string body_;
   Clock::time_point started_ = Clock::now();
   std::string remote_ = "?";
   std::string remote_ip_;  // for the account allowlist and login throttling
@@ -518,14 +599,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void Accept() {
     acceptor_.async_accept(
-        net::make_strand(io_),
+        net::make_strand(io_.get_executor()),
         net::bind_executor(strand_,
-                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                           [self = shared_from_this()](beast::error_code ec, Socket socket) {
                              self->OnAccept(ec, std::move(socket));
                            }));
   }
 
-  void OnAccept(beast::error_code ec, tcp::socket socket) {
+  void OnAccept(beast::error_code ec, Socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
       // Out of file descriptors and the like: back off instead of spinning.
@@ -604,6 +685,8 @@ class HttpServer::Impl {
     }
     plain->Start();
     listeners_.push_back(plain);
+    sweeper_ = std::make_shared<net::steady_timer>(net::make_strand(io_));
+    Sweep(sweeper_, state_);
     if (secure) {
       secure->Start();
       listeners_.push_back(secure);
@@ -613,16 +696,32 @@ class HttpServer::Impl {
     return Ok();
   }
 
+  // Once a second: close the connections past their idle (or linger) deadline. Runs until
+  // the server is stopped and its last connection gone, so that io_context::run() returns
+  // (Stop cancels the wait: a sweep at once, the last one if no connection is left).
+  static void Sweep(std::shared_ptr<net::steady_timer> timer, std::weak_ptr<State> weak) {
+    timer->expires_after(kSweepInterval);
+    timer->async_wait([timer, weak](beast::error_code) {
+      auto state = weak.lock();
+      if (!state || !state->CloseExpired()) return;
+      Sweep(timer, weak);
+    });
+  }
+
   void Stop() {
     if (state_->stopped.exchange(true)) return;
     for (auto& l : listeners_) l->Stop();
     listeners_.clear();
     state_->CloseAll();
+    if (sweeper_) {
+      net::post(sweeper_->get_executor(), [timer = sweeper_] { timer->cancel(); });
+    }
   }
 
   net::io_context& io_;
   std::shared_ptr<State> state_;
   std::vector<std::shared_ptr<Listener>> listeners_;
+  std::shared_ptr<net::steady_timer> sweeper_;  // Sweep's timer (ADR 0034)
   uint16_t http_port_ = 0;
   uint16_t https_port_ = 0;
 };

@@ -453,6 +453,22 @@ TEST_F(HttpServerTest, Https) {
   EXPECT_EQ(r.json()["items"].size(), 6u);
 }
 
+// http (ADR 0034): an answer larger than a TLS record (the OpenAPI document, > 16 KiB)
+// arrives whole on both listeners, twice on one keep-alive connection.
+TEST_F(HttpServerTest, LargeAnswersArriveWholeOverHttpAndHttps) {
+  Client<true> tls(server_->https_port());
+  ASSERT_FALSE(tls.connect_error) << tls.connect_error.message();
+  Client<false> plain(server_->http_port());
+  for (int i = 0; i < 2; ++i) {
+    Reply a = tls.Exchange(Request("GET", "/openapi.json", "", ""));
+    Reply b = plain.Exchange(Request("GET", "/openapi.json", "", ""));
+    EXPECT_EQ(a.status, 200u);
+    EXPECT_GT(a.body.size(), 16u * 1024);
+    EXPECT_EQ(a.body, b.body);
+    EXPECT_TRUE(a.json().is_object());
+  }
+}
+
 TEST_F(HttpServerTest, HttpsRefusesTls11) {
   Client<true> c(server_->https_port(), TLS1_1_VERSION);
   EXPECT_TRUE(c.connect_error);

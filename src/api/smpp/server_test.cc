@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -421,6 +422,46 @@ TEST_F(SmppServerTest, DataSmWithMessagePayload) {
   auto m = store_.GetMessage(1, r.get<wire::DataSmResp>()->message_id);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->parts, 2);
+}
+
+}  // namespace
+}  // namespace bramka::api::smpp
+
+namespace bramka::api::smpp {
+namespace {
+
+// accept (docs/adr/0032): a burst of pipelined submit_sm on one bind goes to core as one
+// SubmitManyAsync; every submit still gets its own answer, as if submitted alone.
+TEST_F(SmppServerTest, PipelinedSubmitsEachGetTheirOwnAnswer) {
+  ASSERT_TRUE(gw_->CreateSmppUser("acme", "burst", "pw", {}, 0, 0).ok());
+  auto c = NewClient();
+  ASSERT_EQ(c->Bind("burst", "pw"), wire::kEsmeRok);
+  constexpr int kBurst = 10;  // the client's window (SessionOptions::window)
+  std::vector<uint64_t> sent;
+  for (int i = 0; i < kBurst; ++i) {
+    auto pdu = Submit(i % 5 == 3 ? "Unknown" : "Firma", "burst " + std::to_string(i));
+    pdu.get<wire::SubmitSm>()->destination_addr = "4850060" + std::to_string(1000 + i);
+    sent.push_back(c->Send(std::move(pdu)));
+  }
+  std::set<std::string> ids;
+  for (int i = 0; i < kBurst; ++i) {
+    wire::Pdu resp = c->Wait(sent[i]);
+    if (i % 5 == 3) {
+      EXPECT_EQ(resp.command_status, wire::kEsmeRinvsrcadr) << i;
+      continue;
+    }
+    ASSERT_EQ(resp.command_status, wire::kEsmeRok) << i;
+    const std::string id = IdOf(resp);
+    auto m = store_.GetMessage(store_.FindAccountByName("acme")->id, id);
+    ASSERT_TRUE(m.ok()) << i << ": " << m.error().ToString();
+    EXPECT_EQ(m->text, "burst " + std::to_string(i));
+    EXPECT_EQ(m->phone, "+4850060" + std::to_string(1000 + i));
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kBurst - kBurst / 5));
+  // A query right after the burst on the same bind is answered too.
+  auto q = c->Call(wire::Pdu{.body = wire::QuerySm{.message_id = *ids.begin()}});
+  EXPECT_EQ(q.command_status, wire::kEsmeRok);
 }
 
 }  // namespace

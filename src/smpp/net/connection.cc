@@ -241,11 +241,19 @@ class ConnectionImpl final : public Connection,
   void Drain() {
     if (draining_ || closed_) return;
     draining_ = true;
-    while (!closed_) {
-      std::optional<Action> next = session_.NextAction();
-      if (!next) break;
-      std::visit([this](auto& a) { this->Handle(a); }, *next);
+    for (;;) {
+      while (!closed_) {
+        std::optional<Action> next = session_.NextAction();
+        if (!next) break;
+        std::visit([this](auto& a) { this->Handle(a); }, *next);
+      }
+      // accept (ADR 0032): the requests of this burst are all handed over; what the
+      // handler queues (answers, a close) is drained by the next turn of the loop.
+      if (closed_ || !requests_since_drained_ || !handlers_.on_requests_drained) break;
+      requests_since_drained_ = false;
+      handlers_.on_requests_drained();
     }
+    requests_since_drained_ = false;
     draining_ = false;
     if (closed_) return;
     if (disconnected_) {
@@ -262,6 +270,7 @@ class ConnectionImpl final : public Connection,
 
   void Handle(action::Send& a) { write_pending_ += a.bytes; }
   void Handle(action::RequestReceived& a) {
+    requests_since_drained_ = true;
     if (handlers_.on_request) handlers_.on_request(std::move(a.pdu));
   }
   void Handle(action::ResponseReceived& a) {
@@ -383,6 +392,7 @@ class ConnectionImpl final : public Connection,
   std::string close_reason_;
   bool started_ = false;
   bool draining_ = false;
+  bool requests_since_drained_ = false;  // accept (ADR 0032)
   bool writing_ = false;
   bool closing_ = false;       // the session asked to close; flushing writes
   bool disconnected_ = false;  // the transport failed

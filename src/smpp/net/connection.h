@@ -64,6 +64,10 @@ class Connection {
     // Exactly once, last: the socket is closed. `reason` is for logs ("peer unbound",
     // "eof", "session init timeout", ...).
     std::function<void(const std::string& reason)> on_closed;
+    // accept (docs/adr/0032): after one or more on_request calls, once the session has
+    // no further action queued (the end of the PDUs one read delivered). Optional; lets
+    // a server handle the requests of one burst together.
+    std::function<void()> on_requests_drained;
   };
 
   virtual ~Connection() = default;

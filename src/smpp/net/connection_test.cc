@@ -81,6 +81,10 @@ class NetTest : public ::testing::Test {
         log_.Add("server got " + std::string(pdu.name()));
         if (pdu.is<SubmitSm>()) {
           if (pdu.get<SubmitSm>()->short_message == "no answer") return;
+          if (pdu.get<SubmitSm>()->short_message == "held") {  // answered when drained
+            held_.push_back(std::move(pdu));
+            return;
+          }
           Pdu resp = MakeResponse(pdu);
           resp.get<SubmitSmResp>()->message_id = "abc";
           c->Respond(std::move(resp));
@@ -89,6 +93,18 @@ class NetTest : public ::testing::Test {
         }
       };
       h.on_closed = [this](const std::string&) { log_.Add("server closed"); };
+      // accept (ADR 0032): the held submits of one read, answered together.
+      h.on_requests_drained = [this, weak] {
+        auto c = weak.lock();
+        if (held_.empty() || !c) return;
+        log_.Add("server drained " + std::to_string(held_.size()));
+        for (Pdu& pdu : held_) {
+          Pdu resp = MakeResponse(pdu);
+          resp.get<SubmitSmResp>()->message_id = "held";
+          c->Respond(std::move(resp));
+        }
+        held_.clear();
+      };
       conn->Start(std::move(h));
     });
     ASSERT_TRUE(l.ok()) << l.error().ToString();
@@ -141,7 +157,29 @@ class NetTest : public ::testing::Test {
   std::unique_ptr<Listener> listener_;
   std::shared_ptr<Connection> server_conn_;
   std::shared_ptr<Connection> client_;
+  std::vector<Pdu> held_;  // the server connection's strand only
 };
+
+// accept (docs/adr/0032): on_requests_drained runs after the requests of a read, on the
+// strand, and what it answers is written like any other answer.
+TEST_F(NetTest, RequestsDrainedRunsAfterTheRequestsAndItsAnswersGoOut) {
+  StartServer();
+  ConnectClient();
+  BindAndSubmit();
+  for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+    client_->SendRequest(
+        Pdu{.body = SubmitSm{.destination_addr = "48500600700", .short_message = "held"}}, ctx);
+  }
+  for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+    EXPECT_TRUE(log_.WaitFor("client got submit_sm_resp held ctx=" + std::to_string(ctx)));
+  }
+  std::lock_guard lock(log_.mu);
+  size_t drained = 0;
+  for (const std::string& e : log_.events) {
+    if (e.rfind("server drained ", 0) == 0) drained += std::stoul(e.substr(15));
+  }
+  EXPECT_EQ(drained, 5u);
+}
 
 TEST_F(NetTest, PlainBindSubmitUnbind) {
   StartServer();

@@ -136,6 +136,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   Result<DeliveryWrites> WriteDeliveries(const std::vector<SentUpdate>& sent,
                                          const std::vector<ReceiptUpdate>& receipts) override;
 
+  // ---- accept (sqlite_store_perf.cc, docs/adr/0032) ----
+  std::vector<SubmitReads> ReadForSubmits(AccountId id,
+                                          const std::vector<SubmitReadQuery>& queries) override;
+
   // ---- s6-latency (sqlite_store_latency.cc, docs/adr/0035) ----
   // Counts each later write's time per stage in `metrics` (store/sqlite/write_stages.h:
   // bramka_store_write_stage_seconds). `metrics` must outlive the store.

@@ -3,7 +3,8 @@
 // GatewayService::Prepare reads the account's balances, the sender name's approval and the
 // recipients' blacklist entries before every accept. As three calls they cost three
 // reader-pool checkouts and three read transactions (WAL snapshot, shm locks); this is the
-// same three reads on one pinned connection inside one BEGIN ... COMMIT.
+// same three reads on one pinned connection inside one BEGIN ... COMMIT; ReadForSubmits
+// (docs/adr/0032) the same for a burst of submits of one account.
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
@@ -11,22 +12,40 @@
 
 namespace bramka::store {
 
+namespace {
+
+// fn() inside one BEGIN ... COMMIT on the reader connection pinned to this thread. Without
+// the transaction each read in fn would still be correct on its own, only slower: a failed
+// BEGIN is no reason to fail the reads.
+template <typename Fn>
+auto InOneReadTransaction(sqlite::Connection& c, Fn&& fn) {
+  auto begin = c.Prepare("BEGIN");
+  const bool in_tx = begin.ok() && begin->Run().ok();
+  auto out = fn();
+  if (in_tx) {
+    auto commit = c.Prepare("COMMIT");
+    if (!commit.ok() || !commit->Run().ok()) {
+      auto rollback = c.Prepare("ROLLBACK");
+      if (rollback.ok()) (void)rollback->Run();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Store::SubmitReads SqliteStore::ReadForSubmit(AccountId id, const std::string& sender,
                                               const std::vector<std::string>& phones) {
   return readers_->WithPinned([&](sqlite::Connection& c) {
-    // Without the transaction each read below would still be correct on its own, only
-    // slower: a failed BEGIN is no reason to fail the reads.
-    auto begin = c.Prepare("BEGIN");
-    const bool in_tx = begin.ok() && begin->Run().ok();
-    SubmitReads out = Store::ReadForSubmit(id, sender, phones);
-    if (in_tx) {
-      auto commit = c.Prepare("COMMIT");
-      if (!commit.ok() || !commit->Run().ok()) {
-        auto rollback = c.Prepare("ROLLBACK");
-        if (rollback.ok()) (void)rollback->Run();
-      }
-    }
-    return out;
+    return InOneReadTransaction(c, [&] { return Store::ReadForSubmit(id, sender, phones); });
+  });
+}
+
+// accept (docs/adr/0032): the reads of a burst of submits in the same one transaction.
+std::vector<Store::SubmitReads> SqliteStore::ReadForSubmits(
+    AccountId id, const std::vector<SubmitReadQuery>& queries) {
+  return readers_->WithPinned([&](sqlite::Connection& c) {
+    return InOneReadTransaction(c, [&] { return Store::ReadForSubmits(id, queries); });
   });
 }
 
