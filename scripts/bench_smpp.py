@@ -43,7 +43,8 @@ SCENARIOS = {
 }
 
 
-def serve():
+def serve(edit_config=None):
+    """Fresh `init --demo` + serve; `edit_config(text) -> text` may change bramka.toml first."""
     d = tempfile.mkdtemp(prefix="bramka-bench-")
     subprocess.run([BIN, "init", d, "--demo", "--http-port", "0", "--https-port", "0",
                     "--smpp-port", "0", "--smpp-tls-port", "0"], check=True, capture_output=True)
@@ -56,7 +57,8 @@ def serve():
     with open(cfg) as f:
         text = f.read()
     with open(cfg, "w") as f:
-        f.write(text.replace('log_level = "info"', 'log_level = "warn"'))
+        text = text.replace('log_level = "info"', 'log_level = "warn"')
+        f.write(edit_config(text) if edit_config else text)
     log = open(os.path.join(d, "serve.log"), "wb")
     proc = subprocess.Popen([BIN, "serve", "--config", cfg], stdout=log, stderr=subprocess.STDOUT)
     listeners = os.path.join(d, "data", "listeners.json")

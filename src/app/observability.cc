@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
 
 #ifndef BRAMKA_VERSION
 #define BRAMKA_VERSION "unknown"
@@ -75,6 +76,8 @@ void RegisterObservability(MetricsRegistry& metrics, core::GatewayService& gatew
                                               store::sqlite::LatestSchemaVersion()),
                                   1.0}};
                            });
+  // s6-latency (docs/adr/0035): where a write's time goes in the SQLite writer.
+  if (auto* sqlite = dynamic_cast<store::SqliteStore*>(&store)) sqlite->AttachMetrics(metrics);
 }
 
 }  // namespace bramka::app

@@ -331,6 +331,7 @@ int RunServe(const std::string& config_path) {
   // reliability area: slow/idle clients and unanswered-request limits.
   sopts.session.session_init_timeout = std::chrono::seconds(cfg.smpp.session_init_timeout_s);
   sopts.max_pending_requests = static_cast<uint32_t>(cfg.smpp.max_pending_requests);
+  sopts.metrics = &metrics;  // s6-latency: submit stages (docs/adr/0035)
   if (auto tls = smpp::net::TlsContext::Server(hopts.cert_file, hopts.key_file); tls.ok()) {
     sopts.tls = *tls;
   } else {

@@ -18,12 +18,12 @@ Histogram::Histogram(std::vector<double> bounds)
   for (size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;
 }
 
-void Histogram::Observe(double seconds) {
+void Histogram::Observe(double seconds, int64_t n) {
   size_t i = 0;
   while (i < bounds_.size() && seconds > bounds_[i]) ++i;
-  counts_[i].fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<int64_t>(seconds * 1e6), std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
+  counts_[i].fetch_add(n, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<int64_t>(seconds * 1e6) * n, std::memory_order_relaxed);
+  count_.fetch_add(n, std::memory_order_relaxed);
 }
 
 std::vector<int64_t> Histogram::cumulative_counts() const {

@@ -24,5 +24,15 @@ TEST(MetricsTest, RendersPrometheusText) {
   EXPECT_NE(text.find("bramka_queue_depth{status=\"queued\"} 7"), std::string::npos);
 }
 
+// s6-latency (docs/adr/0035): n observations of one value at once.
+TEST(MetricsTest, HistogramObservesManyOfOneValueAtOnce) {
+  Histogram h({0.001, 0.01});
+  h.Observe(0.005, 40);
+  h.Observe(0.0005);
+  EXPECT_EQ(h.count(), 41);
+  EXPECT_EQ(h.cumulative_counts(), (std::vector<int64_t>{1, 41, 41}));
+  EXPECT_NEAR(h.sum(), 40 * 0.005 + 0.0005, 1e-6);
+}
+
 }  // namespace
 }  // namespace bramka

@@ -238,6 +238,7 @@ Result<Config> LoadConfig(const std::string& path) {
   store.Get("path", c.store.path);
   store.Get("url", c.store.url);                  // engine = "postgres" (docs/adr/0022)
   store.Get("connections", c.store.connections);  // engine = "postgres"
+  store.Get("sync_wake_us", c.store.sync_wake_us);  // engine = "sqlite" (docs/adr/0035)
   store.CheckUnknown();
 
   TableReader core(root["core"].as_table(), "core", errors);
@@ -407,6 +408,8 @@ Result<Config> LoadConfig(const std::string& path) {
           "[store] engine = \"postgres\" needs url = \"postgres://user@host:port/db\"", errors);
   Require(c.store.connections >= 2 && c.store.connections <= 200,
           "[store] connections must be 2..200", errors);
+  Require(c.store.sync_wake_us >= 0 && c.store.sync_wake_us <= 10'000,  // docs/adr/0035
+          "[store] sync_wake_us must be 0..10000", errors);
   Require(c.delivery.batch_size > 0 && c.delivery.poll_interval_ms > 0 && c.delivery.lease_ms > 0,
           "[delivery] values must be positive", errors);
   Require(c.http.max_body_bytes > 0, "[http] max_body_bytes must be positive", errors);

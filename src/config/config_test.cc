@@ -202,5 +202,19 @@ TEST_F(ConfigTest, PostgresStoreRoundTripsAndNeedsAUrl) {
   EXPECT_NE(bad.error().message.find("connections must be 2..200"), std::string::npos);
 }
 
+// ---- s6-latency (docs/adr/0035) ----
+TEST_F(ConfigTest, SyncWakeIsOffByDefaultAndCanBeTurnedOn) {
+  auto defaults = LoadConfig(Write("[store]\n"));
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->store.sync_wake_us, 0);
+  auto on = LoadConfig(Write("[store]\nsync_wake_us = 20\n"));
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_EQ(on->store.sync_wake_us, 20);
+  auto bad = LoadConfig(Write("[store]\nsync_wake_us = -1\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("sync_wake_us must be 0..10000"), std::string::npos)
+      << bad.error().message;
+}
+
 }  // namespace
 }  // namespace bramka::config

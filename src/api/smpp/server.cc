@@ -322,6 +322,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void HandleSubmit(const std::shared_ptr<Bind>& bind, wire::Pdu pdu) {
+    const SteadyClock::time_point decoded = SteadyClock::now();  // s6-latency
     auto login = LoginOf(*bind);
     if (!login) return bind->conn->Respond(wire::MakeResponse(pdu, wire::kEsmeRinvbndsts));
     if (!TakeToken(login->user.id, login->user.tps)) {
@@ -355,12 +356,13 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
       answer.push_back({pdu.sequence_number, pdu.command_id()});
       octets = msg.user_data;
     }
-    Submit(bind, login, std::move(msg), octets, std::move(answer));
+    Submit(bind, login, std::move(msg), octets, std::move(answer), decoded);
   }
 
   void Submit(const std::shared_ptr<Bind>& bind,
               const std::shared_ptr<const core::SmppLogin>& login_ptr, WireMessage msg,
-              const std::string& octets, std::vector<Pending> answer) {
+              const std::string& octets, std::vector<Pending> answer,
+              SteadyClock::time_point decoded) {
     const core::SmppLogin& login = *login_ptr;
     auto refuse = [&](uint32_t status) {
       for (const auto& a : answer) {
@@ -375,15 +377,33 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
     auto conn = bind->conn;
     auto destinations = msg.destinations;
     core::GatewayService::SubmitCallback done =
-        [conn, destinations, answer = std::move(answer)](Result<core::SubmitResult> r) {
+        [conn, destinations, answer = std::move(answer), decoded,
+         answered = stage_answered_](Result<core::SubmitResult> r) {
           for (const auto& a : answer) {
             conn->Respond(SubmitResponse(a, r, destinations));
           }
+          if (answered) answered->Observe(SecondsSince(decoded));
         };
     // accept (docs/adr/0032): queued until the connection has handed over the rest of
     // this read's PDUs (on_requests_drained), then submitted with them in one core call.
     bind->submits.Add(core_, login_ptr, std::move(std::get<core::SubmitRequest>(request)),
                       std::move(done));
+    if (stage_to_store_) stage_to_store_->Observe(SecondsSince(decoded));
+  }
+
+  // ---- s6-latency (docs/adr/0035) ----
+  static double SecondsSince(SteadyClock::time_point t) {
+    return std::chrono::duration<double>(SteadyClock::now() - t).count();
+  }
+  static Histogram* StageHistogram(MetricsRegistry* metrics, const char* stage) {
+    if (metrics == nullptr) return nullptr;
+    return &metrics->GetHistogram(
+        "bramka_smpp_submit_stage_seconds",
+        "submit_sm in the SMPP server: to_store (decoded -> queued for the store, in the "
+        "bind's burst of ADR 0032), answered (decoded -> answer queued for the connection)",
+        std::string("stage=\"") + stage + "\"",
+        {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
+         0.005, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
   }
 
   static wire::Pdu SubmitResponse(const Pending& a, const Result<core::SubmitResult>& r,
@@ -747,6 +767,9 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
   asio::io_context& io_;
   core::GatewayService& core_;
   const SmppServerOptions options_;
+  // s6-latency (docs/adr/0035): null without options_.metrics.
+  Histogram* const stage_to_store_ = StageHistogram(options_.metrics, "to_store");
+  Histogram* const stage_answered_ = StageHistogram(options_.metrics, "answered");
   std::unique_ptr<net::Listener> plain_;
   std::unique_ptr<net::Listener> tls_;
   asio::steady_timer sweep_;

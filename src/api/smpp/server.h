@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "core/gateway_service.h"
 #include "smpp/session/session.h"
@@ -57,6 +58,11 @@ struct SmppServerOptions {
   std::chrono::milliseconds reassembly_timeout{60'000};
   std::chrono::milliseconds redelivery_delay{10'000};
   int outbox_batch = 100;
+  // ---- s6-latency (docs/adr/0035) ----
+  // Set: submit_sm's time in the server by stage (bramka_smpp_submit_stage_seconds:
+  // to_store = PDU decoded -> handed to the store's writer queue, answered = PDU decoded
+  // -> its answer queued for the connection). Must outlive the server.
+  MetricsRegistry* metrics = nullptr;
 };
 
 class SmppServer {

@@ -76,7 +76,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
       std::make_unique<sqlite::ReaderPool>(std::move(readers)),
       std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts,
                                        options.pipelined_commit ? sqlite::CommitSync::kSyncThread
-                                                                : sqlite::CommitSync::kInCommit),
+                                                                : sqlite::CommitSync::kInCommit,
+                                       std::chrono::microseconds(options.sync_wake_us)),
       options.message_id_key));
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "common/ids.h"
+#include "common/metrics.h"
 #include "common/result.h"
 #include "store/sql/sql_store.h"
 #include "store/sqlite/backend.h"
@@ -54,6 +55,11 @@ struct SqliteOptions {
   // and only then completes the batch (writer.h, "Pipelined commit"). false:
   // synchronous=FULL, every COMMIT syncs on the writer thread.
   bool pipelined_commit = true;
+  // ---- s6-latency (docs/adr/0035) ----
+  // > 0: while the pipelined commit's fdatasync is in flight, a thread naps in steps of
+  // this many microseconds so that an idle VM takes the disk's completion at once
+  // (store/sqlite/sync_waker.h). 0: off (the default, docs/adr/0035).
+  int sync_wake_us = 0;
 };
 
 extern template class sql::SqlStore<sqlite::Backend>;
@@ -133,6 +139,11 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // ---- accept (sqlite_store_perf.cc, docs/adr/0032) ----
   std::vector<SubmitReads> ReadForSubmits(AccountId id,
                                           const std::vector<SubmitReadQuery>& queries) override;
+
+  // ---- s6-latency (sqlite_store_latency.cc, docs/adr/0035) ----
+  // Counts each later write's time per stage in `metrics` (store/sqlite/write_stages.h:
+  // bramka_store_write_stage_seconds). `metrics` must outlive the store.
+  void AttachMetrics(MetricsRegistry& metrics);
 
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,

@@ -12,7 +12,7 @@
 namespace bramka::store::sqlite {
 
 Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
-               CommitSync sync)
+               CommitSync sync, std::chrono::microseconds sync_wake)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
       sync_(sync),
@@ -23,6 +23,9 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
       spdlog::warn("store: pipelined commit off ({}); every COMMIT syncs on the writer", error);
       sync_ = CommitSync::kInCommit;
     }
+  }
+  if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
+    waker_ = std::make_unique<SyncWaker>(sync_wake);
   }
   writer_ = std::thread([this] { WriterLoop(); });
   completer_ = std::thread([this] { CompletionLoop(); });
@@ -75,7 +78,20 @@ bool Writer::OpenWal(std::string& error) {
   return true;
 }
 
+void Writer::AttachMetrics(MetricsRegistry& metrics) {
+  std::lock_guard lock(stages_mu_);
+  if (stages_owner_) return;
+  stages_owner_ = std::make_unique<WriteStages>(metrics);
+  stages_.store(stages_owner_.get(), std::memory_order_release);
+}
+
+WriteStages* Writer::StagesFor(const Completed& batch) const {
+  if (batch.failure || !batch.committed) return nullptr;
+  return stages_.load(std::memory_order_acquire);
+}
+
 void Writer::Submit(std::unique_ptr<WriteJob> job) {
+  job->queued_at = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
@@ -110,6 +126,7 @@ void Writer::WriterLoop() {
       }
     }
     Completed done;
+    done.times.started = std::chrono::steady_clock::now();
     if (sync_failed_.load()) {
       std::lock_guard lock(sync_mu_);
       done.failure = sync_error_;
@@ -118,9 +135,11 @@ void Writer::WriterLoop() {
       done.failure = RunBatch(batch);
       done.committed = commit_count() != commits;
     }
+    done.times.committed = std::chrono::steady_clock::now();
     done.jobs = std::move(batch);
     batch.clear();
     if (sync_ == CommitSync::kInCommit) {
+      done.times.sync_started = done.times.synced = done.times.committed;
       Release(std::move(done));
       continue;
     }
@@ -149,13 +168,20 @@ void Writer::Release(Completed done) {
   const Error* failure = done.failure ? &*done.failure : nullptr;
   Completed later;
   later.failure = done.failure;
+  later.committed = done.committed;
+  later.times = done.times;
+  WriteStages* stages = StagesFor(done);
+  int64_t here = 0;
   for (auto& job : done.jobs) {
     if (job->CompletesOnWriter()) {
+      if (stages) stages->ObserveJob(job->queued_at, done.times, std::chrono::steady_clock::now());
+      ++here;
       job->Complete(failure);
     } else {
       later.jobs.push_back(std::move(job));
     }
   }
+  if (stages) stages->ObserveBatch(done.times, here);
   if (later.jobs.empty()) return;
   {
     std::lock_guard lock(done_mu_);
@@ -177,11 +203,14 @@ void Writer::SyncLoop() {
     // fdatasync started now covers all of them.
     bool needs_sync = false;
     for (const Completed& c : round) needs_sync |= c.committed;
+    const auto sync_started = std::chrono::steady_clock::now();
     if (needs_sync && !sync_failed_.load()) {
       int rc = 0;
+      if (waker_) waker_->Begin();
       do {
         rc = ::fdatasync(wal_fd_);
       } while (rc != 0 && errno == EINTR);
+      if (waker_) waker_->End();
       if (fail_next_sync_.exchange(false)) {
         rc = -1;
         errno = EIO;
@@ -194,6 +223,11 @@ void Writer::SyncLoop() {
         sync_error_ = std::move(e);
         sync_failed_.store(true);
       }
+    }
+    const auto synced = std::chrono::steady_clock::now();
+    for (Completed& c : round) {
+      c.times.sync_started = sync_started;
+      c.times.synced = synced;
     }
     if (sync_failed_.load()) {
       std::lock_guard lock(sync_mu_);
@@ -222,7 +256,12 @@ void Writer::CompletionLoop() {
       completed_.pop_front();
     }
     const Error* failure = next.failure ? &*next.failure : nullptr;
-    for (auto& job : next.jobs) job->Complete(failure);
+    WriteStages* stages = StagesFor(next);
+    if (stages) stages->ObserveBatch(next.times, static_cast<int64_t>(next.jobs.size()));
+    for (auto& job : next.jobs) {
+      if (stages) stages->ObserveJob(job->queued_at, next.times, std::chrono::steady_clock::now());
+      job->Complete(failure);
+    }
   }
 }
 

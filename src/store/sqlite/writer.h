@@ -28,6 +28,13 @@
 // fail and so does every later one (kUnavailable, until the store is reopened):
 // after a failed fsync nothing that follows can be promised durable.
 //
+// Waking the syncer (docs/adr/0035): with `sync_wake` > 0 a SyncWaker naps in steps of
+// that length while each fdatasync is in flight, so that an idle VM's halted vCPU takes
+// the disk's completion at once instead of at its next tick (sync_waker.h).
+//
+// Stage metrics: after AttachMetrics every committed job's time is counted per stage
+// (queued, batch, sync_wait, fsync, handoff, total; write_stages.h).
+//
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
 
@@ -52,6 +59,8 @@
 #include "store/model.h"
 #include "store/sqlite/balance_cache.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/sync_waker.h"
+#include "store/sqlite/write_stages.h"
 
 namespace bramka::store::sqlite {
 
@@ -86,6 +95,9 @@ class WriteJob {
   // true: reads and charges balances only through WriteContext::balances.
   // Before any other job the writer writes the cache back and empties it.
   virtual bool UsesBalanceCache() const { return false; }
+
+  // Set by Writer::Submit (stage metrics).
+  WriteTime queued_at{};
 };
 
 // How a job reaches the balances table.
@@ -101,8 +113,10 @@ class Writer {
  public:
   // Takes the migrated writer connection; `initial_counts` are the messages
   // per status found at open (kept current from each job's status_delta).
+  // `sync_wake` > 0 (kSyncThread only): a SyncWaker naps in steps of it during each sync.
   Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
-         CommitSync sync = CommitSync::kInCommit);
+         CommitSync sync = CommitSync::kInCommit,
+         std::chrono::microseconds sync_wake = std::chrono::microseconds(0));
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -123,6 +137,10 @@ class Writer {
   // Tests: the syncer's next fdatasync fails as with EIO.
   void FailNextSyncForTest() { fail_next_sync_.store(true); }
   StatusCounts status_counts() const;
+  // Counts every later committed job's stages in `metrics` (write_stages.h); once.
+  void AttachMetrics(MetricsRegistry& metrics);
+  // Naps the SyncWaker took (0 without one).
+  uint64_t sync_wake_naps() const { return waker_ ? waker_->naps() : 0; }
 
  private:
   template <typename T, typename Fn, typename Done>
@@ -131,6 +149,7 @@ class Writer {
     std::vector<std::unique_ptr<WriteJob>> jobs;
     std::optional<Error> failure;
     bool committed = false;  // needs the syncer's fdatasync before completing
+    BatchTimes times;
   };
 
   void WriterLoop();
@@ -139,6 +158,9 @@ class Writer {
   // Completes the writer-completed jobs of `done` here and queues the rest for
   // the completion thread.
   void Release(Completed done);
+  // Stage metrics (write_stages.h), when attached and `batch` committed: the stages `jobs`
+  // of its jobs share, and one job's own.
+  WriteStages* StagesFor(const Completed& batch) const;
   // kSyncThread: opens the WAL file for the syncer; false with `error` set.
   bool OpenWal(std::string& error);
   // Runs the jobs in one transaction; returns the batch failure, if any.
@@ -174,6 +196,12 @@ class Writer {
   std::atomic<bool> sync_failed_{false};
   std::optional<Error> sync_error_;  // guarded by sync_mu_
   std::atomic<bool> fail_next_sync_{false};
+  std::unique_ptr<SyncWaker> waker_;  // docs/adr/0035; null: none
+
+  // ---- stage metrics (docs/adr/0035) ----
+  std::mutex stages_mu_;
+  std::unique_ptr<WriteStages> stages_owner_;  // guarded by stages_mu_
+  std::atomic<WriteStages*> stages_{nullptr};
 
   mutable std::mutex counts_mu_;
   StatusCounts counts_;

@@ -1,12 +1,14 @@
 // Writer (docs/adr/0029): the pipelined commit completes batches in order after
 // the syncer's fdatasync, and a failed fdatasync fails that batch and every later
-// one without running it.
+// one without running it; all of it with and without the SyncWaker (docs/adr/0035),
+// which changes when a sync's completion is noticed, never what is completed or when.
 
 #include "store/sqlite/writer.h"
 
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -19,7 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class WriterTest : public testing::Test {
+// The parameter: the SyncWaker's nap in µs (0: none).
+class WriterTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     path_ = (fs::temp_directory_path() / ("bramka-writer-" + std::to_string(::getpid()) + ".db"))
@@ -29,7 +32,8 @@ class WriterTest : public testing::Test {
     ASSERT_TRUE(conn.ok()) << conn.error().ToString();
     ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (n INTEGER NOT NULL)").ok());
     writer_ =
-        std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{}, CommitSync::kSyncThread);
+        std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{}, CommitSync::kSyncThread,
+                                 std::chrono::microseconds(GetParam()));
   }
   void TearDown() override {
     writer_.reset();
@@ -51,7 +55,7 @@ class WriterTest : public testing::Test {
   std::unique_ptr<Writer> writer_;
 };
 
-TEST_F(WriterTest, PipelinedCommitsCompleteInOrderAfterTheSync) {
+TEST_P(WriterTest, PipelinedCommitsCompleteInOrderAfterTheSync) {
   ASSERT_TRUE(writer_->pipelined());
   constexpr int kJobs = 500;
   std::mutex mu;
@@ -79,7 +83,7 @@ TEST_F(WriterTest, PipelinedCommitsCompleteInOrderAfterTheSync) {
   for (int i = 0; i < kJobs; ++i) EXPECT_EQ(order[i], i);
 }
 
-TEST_F(WriterTest, AFailedSyncFailsItsBatchAndEveryLaterOne) {
+TEST_P(WriterTest, AFailedSyncFailsItsBatchAndEveryLaterOne) {
   ASSERT_TRUE(Insert(1).ok());
   writer_->FailNextSyncForTest();
   auto failed = Insert(2);
@@ -95,6 +99,43 @@ TEST_F(WriterTest, AFailedSyncFailsItsBatchAndEveryLaterOne) {
   EXPECT_EQ(later.error().code, ErrorCode::kUnavailable);
   EXPECT_FALSE(ran) << "nothing runs after a failed fdatasync";
 }
+
+// ---- stage metrics (docs/adr/0035) ----
+
+// `name`'s value in the Prometheus text, -1 when missing.
+double Value(const std::string& text, const std::string& name) {
+  const size_t at = text.find(name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 1));
+}
+
+TEST_P(WriterTest, StageMetricsCountEveryCommittedJobAndNoFailedOne) {
+  MetricsRegistry metrics;
+  writer_->AttachMetrics(metrics);
+  writer_->AttachMetrics(metrics);  // once is enough; a second call changes nothing
+  const std::string before = metrics.RenderPrometheus();
+  EXPECT_EQ(Value(before, "bramka_store_write_stage_seconds_count{stage=\"total\"}"), 0);
+  EXPECT_EQ(Value(before, "bramka_store_write_stage_seconds_count{stage=\"fsync\",slow=\"1\"}"), 0);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Insert(i).ok());
+  auto refused = writer_->Call<int64_t>(
+      [](WriteContext&) -> Result<int64_t> { return Fail(ErrorCode::kRejected, "no"); });
+  ASSERT_FALSE(refused.ok());
+  const std::string text = metrics.RenderPrometheus();
+  for (const char* stage : {"queued", "batch", "sync_wait", "fsync", "handoff", "total"}) {
+    EXPECT_EQ(
+        Value(text, std::string("bramka_store_write_stage_seconds_count{stage=\"") + stage + "\"}"),
+        5)
+        << stage;
+  }
+  EXPECT_GT(Value(text, "bramka_store_write_stage_seconds_sum{stage=\"total\"}"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Waker, WriterTest, testing::Values(0, 20),
+                         [](const testing::TestParamInfo<int>& param) {
+                           return param.param == 0
+                                      ? std::string("NoWaker")
+                                      : "SyncWaker" + std::to_string(param.param) + "us";
+                         });
 
 }  // namespace
 }  // namespace bramka::store::sqlite
