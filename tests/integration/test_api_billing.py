@@ -1,6 +1,7 @@
 """API v2 payments/* and stats/index (issue 3) through the real binary: top-ups sold
 with `bramka admin payment`, the ledger and balances they change, invoices as PDF
 (read back with poppler's pdftotext), per-request statistics, and isolation."""
+import datetime
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import sys
 import tempfile
 import time
 import unittest
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Bramka  # noqa: E402
@@ -164,7 +166,9 @@ class BillingTest(unittest.TestCase):
         self.assertIn(eco_stat["id"], [m["id"] for m in reports["items"]])
         r = self.b.api("stats/index", {"type": "full"}, form=True)
         self.assertIn("Pelna", [x["text"] for x in r["items"]])
-        today = time.strftime("%Y-%m-%d")
+        # The API's dates are in the serve's zone (bramka.toml: Europe/Warsaw), not this
+        # machine's: between 23:00 and 24:00 UTC they are already tomorrow there.
+        today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Warsaw")).strftime("%Y-%m-%d")
         r = self.b.api("stats/index", {"begin": today, "end": today})
         self.assertGreaterEqual(len(r["items"]), 2)
         r = self.b.api("stats/index", {"begin": "2001-01-01", "end": "2001-01-31"})
