@@ -380,7 +380,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         [conn, destinations, answer = std::move(answer), decoded,
          answered = stage_answered_](Result<core::SubmitResult> r) {
           for (const auto& a : answer) {
-            conn->Respond(SubmitResponse(a, r, destinations));
+            conn->Respond(SubmitResponse(a.command, a.sequence_number, r, destinations));
           }
           if (answered) answered->Observe(SecondsSince(decoded));
         };
@@ -402,49 +402,9 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         "submit_sm in the SMPP server: to_store (decoded -> queued for the store, in the "
         "bind's burst of ADR 0032), answered (decoded -> answer queued for the connection)",
         std::string("stage=\"") + stage + "\"",
-        {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
-         0.005, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
-  }
-
-  static wire::Pdu SubmitResponse(const Pending& a, const Result<core::SubmitResult>& r,
-                                  const std::vector<WireMessage::Destination>& destinations) {
-    if (!r.ok())
-      return wire::MakeResponse(a.command, a.sequence_number, CommandStatusFor(r.error()));
-    const auto& items = r->items;
-    if (a.command == CommandId::kSubmitMulti) {
-      wire::SubmitMultiResp body;
-      uint32_t first_failure = wire::kEsmeRok;
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (items[i].queued) {
-          if (body.message_id.empty()) body.message_id = items[i].id;
-          continue;
-        }
-        const uint32_t status = CommandStatusFor(items[i].failure);
-        if (first_failure == wire::kEsmeRok) first_failure = status;
-        wire::UnsuccessSme u;
-        if (i < destinations.size()) {
-          u.dest_addr_ton = destinations[i].ton;
-          u.destination_addr = destinations[i].address.substr(0, 20);
-        }
-        u.error_status_code = status;
-        body.unsuccess_smes.push_back(std::move(u));
-      }
-      if (body.message_id.empty()) {
-        return wire::MakeResponse(a.command, a.sequence_number, first_failure);
-      }
-      wire::Pdu resp = wire::MakeResponse(a.command, a.sequence_number, wire::kEsmeRok);
-      resp.body = std::move(body);
-      return resp;
-    }
-    if (items.empty() || !items[0].queued) {
-      const uint32_t status =
-          items.empty() ? wire::kEsmeRsubmitfail : CommandStatusFor(items[0].failure);
-      return wire::MakeResponse(a.command, a.sequence_number, status);
-    }
-    wire::Pdu resp = wire::MakeResponse(a.command, a.sequence_number, wire::kEsmeRok);
-    if (auto* s = resp.get<wire::SubmitSmResp>()) s->message_id = items[0].id;
-    if (auto* d = resp.get<wire::DataSmResp>()) d->message_id = items[0].id;
-    return resp;
+        {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015,
+         0.002,   0.003,  0.004,  0.005,  0.006,  0.008,   0.01,  0.015,
+         0.02,    0.03,   0.05,   0.1,    0.25,   0.5,     1,     2.5});
   }
 
   // ---- query / cancel ----------------------------------------------------------------
@@ -800,8 +760,7 @@ uint16_t SmppServer::tls_port() const { return impl_->tls_port(); }
 void SmppServer::NotifyOutbox(int64_t smpp_user_id) { impl_->Notify(smpp_user_id); }
 size_t SmppServer::bound_sessions() const { return impl_->bound_sessions(); }
 
-Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core,
-                                             store::AccountId account,
+Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core, store::AccountId account,
                                              const store::SmppOutboxEntry& entry) {
   if (!entry.pdu.empty()) return std::optional<std::string>(entry.pdu);
   BRAMKA_ASSIGN_OR_RETURN(auto subject, core.SmppOutboxSubjectOf(account, entry));

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <utility>
 
+#include "api/smpp/status.h"
 #include "common/time_format.h"
 #include "smpp/pdu/command_status.h"
 #include "smpp/pdu/short_message.h"
@@ -323,6 +324,48 @@ std::vector<Reassembler::Group> Reassembler::TakeAll() {
   for (auto& [k, g] : groups_) out.push_back(std::move(g));
   groups_.clear();
   return out;
+}
+
+// The answer to one request of a submit (a part of a long message, or the whole).
+wire::Pdu SubmitResponse(wire::CommandId command, uint32_t sequence_number,
+                         const Result<core::SubmitResult>& r,
+                         const std::vector<WireMessage::Destination>& destinations) {
+  if (!r.ok()) return wire::MakeResponse(command, sequence_number, CommandStatusFor(r.error()));
+  const auto& items = r->items;
+  if (command == wire::CommandId::kSubmitMulti) {
+    wire::SubmitMultiResp body;
+    uint32_t first_failure = wire::kEsmeRok;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].queued) {
+        if (body.message_id.empty()) body.message_id = items[i].id;
+        continue;
+      }
+      const uint32_t status = CommandStatusFor(items[i].failure);
+      if (first_failure == wire::kEsmeRok) first_failure = status;
+      wire::UnsuccessSme u;
+      if (i < destinations.size()) {
+        u.dest_addr_ton = destinations[i].ton;
+        u.destination_addr = destinations[i].address.substr(0, 20);
+      }
+      u.error_status_code = status;
+      body.unsuccess_smes.push_back(std::move(u));
+    }
+    if (body.message_id.empty()) {
+      return wire::MakeResponse(command, sequence_number, first_failure);
+    }
+    wire::Pdu resp = wire::MakeResponse(command, sequence_number, wire::kEsmeRok);
+    resp.body = std::move(body);
+    return resp;
+  }
+  if (items.empty() || !items[0].queued) {
+    const uint32_t status =
+        items.empty() ? wire::kEsmeRsubmitfail : CommandStatusFor(items[0].failure);
+    return wire::MakeResponse(command, sequence_number, status);
+  }
+  wire::Pdu resp = wire::MakeResponse(command, sequence_number, wire::kEsmeRok);
+  if (auto* s = resp.get<wire::SubmitSmResp>()) s->message_id = items[0].id;
+  if (auto* d = resp.get<wire::DataSmResp>()) d->message_id = items[0].id;
+  return resp;
 }
 
 }  // namespace bramka::api::smpp

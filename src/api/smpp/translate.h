@@ -85,6 +85,14 @@ std::optional<SystemTime> ParseSmppTime(std::string_view text, SystemTime now);
 // message_state TLVs; source_addr = the recipient, destination_addr = the sender.
 std::optional<Pdu> MakeReceipt(const store::Message& m);
 
+// The response to one request of a submit (submit_sm, submit_multi or data_sm; a part of a
+// long message, or the whole) once core answered `r`: the message id on success; for
+// submit_multi the destinations core refused as unsuccess_smes (`destinations` in the
+// request's order); otherwise the command_status of core's refusal (status.h).
+Pdu SubmitResponse(bramka::smpp::CommandId command, uint32_t sequence_number,
+                   const Result<core::SubmitResult>& r,
+                   const std::vector<WireMessage::Destination>& destinations);
+
 // message_state (§5.2.28) of a stored message, for query_sm_resp and receipts.
 uint8_t MessageStateOf(store::MessageStatus status);
 
