@@ -399,7 +399,7 @@ int Dispatcher::in_flight() const {
 bool Dispatcher::WaitIdle(int timeout_ms) {
   std::unique_lock lock(mu_);
   return cv_.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)),
-                      [&] { return in_flight_ == 0 && pending_tasks_ == 0; });
+                      [&] { return !claiming_ && in_flight_ == 0 && pending_tasks_ == 0; });
 }
 
 void Dispatcher::Run() {
@@ -458,14 +458,20 @@ int Dispatcher::DispatchOnce() {
         in_flight_ids_.insert(m.id);
         return false;
       });
+      // Counted in flight as they leave the claim, in the same step: WaitIdle never sees
+      // claimed messages that are neither claiming nor in flight.
+      in_flight_ += static_cast<int>(claimed->size());
+      in_flight_gauge_.Set(in_flight_);
     }
     done_while_claiming_.clear();
   }
+  cv_.notify_all();  // WaitIdle waits while claiming_
   for (const std::string& id : skipped) {
-    spdlog::warn("dispatcher: message {} claimed again while still in flight here (its lease "
-                 "looked expired: the wall clock jumped forward, or a connector held it longer "
-                 "than lease_ms); not sent twice",
-                 id);
+    spdlog::warn(
+        "dispatcher: message {} claimed again while still in flight here (its lease "
+        "looked expired: the wall clock jumped forward, or a connector held it longer "
+        "than lease_ms); not sent twice",
+        id);
   }
   if (!claimed.ok()) {
     spdlog::warn("dispatcher: ClaimDue failed: {}", claimed.error().ToString());
@@ -476,8 +482,6 @@ int Dispatcher::DispatchOnce() {
   uint64_t sequence;
   {
     std::lock_guard lock(mu_);
-    in_flight_ += n;
-    in_flight_gauge_.Set(in_flight_);
     sequence = route_sequence_;
     route_sequence_ += static_cast<uint64_t>(n);
   }
@@ -619,8 +623,8 @@ void Dispatcher::OnOutcome(const std::shared_ptr<Attempt>& attempt, const std::s
     metrics_
         .GetCounter(kOutMetric, kOutHelp,
                     MetricLabels(connector, "outcome",
-                           outcome.handed_back ? std::string_view("handed_back")
-                                               : SendOutcomeKindName(outcome.kind)))
+                                 outcome.handed_back ? std::string_view("handed_back")
+                                                     : SendOutcomeKindName(outcome.kind)))
         .Inc();
   }
   const store::Message& m = attempt->message;
@@ -754,7 +758,8 @@ void Dispatcher::RegisterOperatorMetrics(const std::string& connector) {
 
 void Dispatcher::ObserveReceipt(const std::string& connector, const store::Message& m) {
   if (m.sent_ms > 0 && m.done_ms >= m.sent_ms) {
-    ReceiptLatency(metrics_, connector).Observe(static_cast<double>(m.done_ms - m.sent_ms) / 1000.0);
+    ReceiptLatency(metrics_, connector)
+        .Observe(static_cast<double>(m.done_ms - m.sent_ms) / 1000.0);
   }
   spdlog::debug("message receipt message_id={} connector={} status={} reason={}", m.id, connector,
                 store::MessageStatusName(m.status), m.reason.empty() ? "-" : m.reason);

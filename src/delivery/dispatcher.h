@@ -56,9 +56,9 @@
 #include <string_view>
 #include <thread>
 #include <tuple>
-#include <utility>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -169,8 +169,8 @@ class Dispatcher {
   // Claimed messages whose outcome is not recorded yet.
   int in_flight() const;
 
-  // Waits (bounded) until no send is in flight and no recorder work (outcome
-  // or receipt) is queued or running; true if reached. For tests and Stop().
+  // Waits (bounded) until no claim is running, no send is in flight and no recorder
+  // work (outcome or receipt) is queued or running; true if reached. For tests and Stop().
   bool WaitIdle(int timeout_ms);
 
   // receipt-ack: how long a receipt that matched no message yet stays
@@ -261,7 +261,7 @@ class Dispatcher {
   int pending_tasks_ = 0;  // recorder tasks queued or running
   uint64_t route_sequence_ = 0;
   std::vector<ReceiptListener> listeners_;
-  InboundSink inbound_sink_;  // set before Start, read-only afterwards
+  InboundSink inbound_sink_;                          // set before Start, read-only afterwards
   std::unordered_map<std::string, int> busy_claims_;  // see TakeBusyClaims
   // `connector="c",key="value"`: the labels of the per-connector counters.
   static std::string MetricLabels(const std::string& connector, const char* key,
