@@ -13,6 +13,12 @@ std::string Braced(const std::string& labels, const std::string& extra = "") {
 
 }  // namespace
 
+std::vector<double> FineLatencyBuckets() {
+  return {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015,
+          0.002,   0.003,  0.004,  0.005,  0.006,  0.008,   0.01,  0.015,
+          0.02,    0.03,   0.05,   0.1,    0.25,   0.5,     1,     2.5};
+}
+
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(new std::atomic<int64_t>[bounds_.size() + 1]) {
   for (size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;

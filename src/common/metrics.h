@@ -36,6 +36,10 @@ class Gauge {
   std::atomic<int64_t> value_{0};
 };
 
+// Bucket bounds in seconds for sub-millisecond to second latencies (50 µs .. 2.5 s), the
+// stage histograms of the store's writer and the SMPP server (docs/adr/0035).
+std::vector<double> FineLatencyBuckets();
+
 // Fixed buckets in seconds.
 class Histogram {
  public:
@@ -61,8 +65,7 @@ class MetricsRegistry {
   // The same (name, labels) returns the same metric.
   Counter& GetCounter(const std::string& name, const std::string& help,
                       const std::string& labels = "");
-  Gauge& GetGauge(const std::string& name, const std::string& help,
-                  const std::string& labels = "");
+  Gauge& GetGauge(const std::string& name, const std::string& help, const std::string& labels = "");
   Histogram& GetHistogram(const std::string& name, const std::string& help,
                           const std::string& labels = "");
   // With buckets of its own (seconds, increasing); the first call's bounds stay.

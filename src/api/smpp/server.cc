@@ -401,10 +401,7 @@ class SmppServer::Impl : public std::enable_shared_from_this<Impl> {
         "bramka_smpp_submit_stage_seconds",
         "submit_sm in the SMPP server: to_store (decoded -> queued for the store, in the "
         "bind's burst of ADR 0032), answered (decoded -> answer queued for the connection)",
-        std::string("stage=\"") + stage + "\"",
-        {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015,
-         0.002,   0.003,  0.004,  0.005,  0.006,  0.008,   0.01,  0.015,
-         0.02,    0.03,   0.05,   0.1,    0.25,   0.5,     1,     2.5});
+        std::string("stage=\"") + stage + "\"", FineLatencyBuckets());
   }
 
   // ---- query / cancel ----------------------------------------------------------------

@@ -13,12 +13,6 @@ constexpr char kHelp[] =
 constexpr const char* kStageNames[] = {"queued", "batch", "sync_wait", "fsync", "handoff", "total"};
 constexpr std::chrono::microseconds kSlow{5000};
 
-std::vector<double> Bounds() {
-  return {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015,
-          0.002,   0.003,  0.004,  0.005,  0.006,  0.008,   0.01,  0.015,
-          0.02,    0.03,   0.05,   0.1,    0.25,   0.5,     1,     2.5};
-}
-
 double Seconds(WriteTime from, WriteTime to) {
   return to > from ? std::chrono::duration<double>(to - from).count() : 0.0;
 }
@@ -28,8 +22,8 @@ double Seconds(WriteTime from, WriteTime to) {
 WriteStages::WriteStages(MetricsRegistry& metrics) {
   for (size_t i = 0; i < kStages; ++i) {
     const std::string stage = std::string("stage=\"") + kStageNames[i] + "\"";
-    all_[i] = &metrics.GetHistogram(kName, kHelp, stage, Bounds());
-    slow_[i] = &metrics.GetHistogram(kName, kHelp, stage + ",slow=\"1\"", Bounds());
+    all_[i] = &metrics.GetHistogram(kName, kHelp, stage, FineLatencyBuckets());
+    slow_[i] = &metrics.GetHistogram(kName, kHelp, stage + ",slow=\"1\"", FineLatencyBuckets());
   }
 }
 
