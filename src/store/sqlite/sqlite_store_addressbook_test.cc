@@ -23,8 +23,13 @@ std::string TempPath(const std::string& name) {
       .string();
 }
 
+// Removes the database, its WAL and shared memory, and the copies an upgrade makes
+// ("<path>.pre-v<N>.bak", migrations.h).
 void Remove(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  const std::string name = fs::path(path).filename().string();
+  for (const auto& entry : fs::directory_iterator(fs::path(path).parent_path())) {
+    if (entry.path().filename().string().starts_with(name)) fs::remove(entry.path());
+  }
 }
 
 void RawExec(sqlite3* db, const std::string& sql) {
