@@ -3,7 +3,8 @@
 test_browser: Debian's Chromium driven by playwright-core (tests/support/panel_e2e.js):
 log in (a wrong password first), send a message and watch it become delivered, import
 contacts from CSV, request a sender name and approve it as the operator, create an SMPP
-user, set up an FTP source; a screenshot of every page is kept (the path is printed).
+user, set up an FTP source; a screenshot of every page is taken (the path is printed) and
+kept in $BRAMKA_ARTEFACT_DIR if set, or in a temp folder when a check failed.
 The other tests speak HTTP directly: the session cookie's attributes, CSRF and origin
 checks, sessions that survive a restart, static assets with CSP and ETags.
 Loopback, port 0, bounded waits."""
@@ -107,6 +108,8 @@ class PanelTest(unittest.TestCase):
         self.assertIn("klient@127.0.0.1:1/sms", sql)
         self.assertNotIn("sekret", sql)
         self.assertIn("nowafirma", self.b.admin("account", "list").stdout)
+        if not os.environ.get("BRAMKA_ARTEFACT_DIR"):
+            shutil.rmtree(base)  # kept only when a check failed, or in the artefact folder asked for
 
     def test_cookie_csrf_and_origin(self):
         set_cookie, cookie, csrf = self.login()
