@@ -30,18 +30,15 @@ class FakeCoordinator : public store::ClusterCoordinator {
                                        int64_t timeout) override {
     std::lock_guard lock(mu_);
     if (down_.count(node)) return Fail(ErrorCode::kUnavailable, "partitioned");
-    store::ClusterView v;
-    v.now_ms = NowMs();
+    const int64_t now_ms = NowMs();
     auto& n = nodes_[node];
-    if (n.id.empty()) n = {node, info, v.now_ms, v.now_ms};
-    n.heartbeat_ms = v.now_ms;
-    for (const auto& [id, row] : nodes_) {
-      if (row.heartbeat_ms >= v.now_ms - timeout) v.nodes.push_back(row);
-    }
-    for (const auto& [name, l] : leases_) {
-      if (l.until_ms > v.now_ms) v.leases.push_back(l);
-    }
-    return v;
+    if (n.id.empty()) n = {node, info, now_ms, now_ms};
+    n.heartbeat_ms = now_ms;
+    return ViewLocked(now_ms, timeout);
+  }
+  Result<store::ClusterView> ReadClusterView(int64_t timeout) override {
+    std::lock_guard lock(mu_);
+    return ViewLocked(NowMs(), timeout);
   }
   Result<bool> AcquireLease(const std::string& name, const std::string& node, int64_t lease_ms,
                             bool ready) override {
@@ -98,6 +95,18 @@ class FakeCoordinator : public store::ClusterCoordinator {
   }
 
  private:
+  store::ClusterView ViewLocked(int64_t now_ms, int64_t timeout) const {
+    store::ClusterView v;
+    v.now_ms = now_ms;
+    for (const auto& [id, row] : nodes_) {
+      if (row.heartbeat_ms >= now_ms - timeout) v.nodes.push_back(row);
+    }
+    for (const auto& [name, l] : leases_) {
+      if (l.until_ms > now_ms) v.leases.push_back(l);
+    }
+    return v;
+  }
+
   std::mutex mu_;
   std::map<std::string, store::ClusterNode> nodes_;
   std::map<std::string, store::ClusterLease> leases_;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "api/http/server.h"
 #include "api/smpp/mo.h"
@@ -67,9 +68,10 @@ simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
 void WriteListeners(const config::Config& c, const api::http::HttpServer& http,
                     const api::smpp::SmppServer& smpp) {
   std::filesystem::path p = std::filesystem::path(c.Resolve(c.data_dir)) / "listeners.json";
-  std::ofstream(p.string() + ".tmp")
-      << fmt::format("{{\"http\":{},\"https\":{},\"smpp\":{},\"smpp_tls\":{},\"pid\":{}}}\n",
-                     http.http_port(), http.https_port(), smpp.port(), smpp.tls_port(), ::getpid());
+  std::ofstream(p.string() + ".tmp") << fmt::format(
+      "{{\"http\":{},\"https\":{},\"smpp\":{},\"smpp_tls\":{},\"pid\":{},\"node\":{}}}\n",
+      http.http_port(), http.https_port(), smpp.port(), smpp.tls_port(), ::getpid(),
+      nlohmann::json(c.server.node_id).dump());
   std::filesystem::rename(p.string() + ".tmp", p);
 }
 

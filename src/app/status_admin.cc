@@ -1,5 +1,6 @@
 // `bramka admin --config FILE status`: one screen of health for the operator
-// (docs/adr/0018). The store is read directly; the running serve is found
+// (docs/adr/0018). The store is read directly (a cluster's nodes and connector
+// holders too, docs/adr/0023); the running serve is found
 // through <data_dir>/listeners.json and asked for /healthz and /metrics
 // (connectors' binds, SMPP server binds, messages in flight).
 
@@ -25,6 +26,7 @@
 #include "app/commands.h"
 #include "app/runtime.h"
 #include "common/time_format.h"
+#include "store/cluster.h"
 #include "store/postgres/migrations.h"
 #include "store/sqlite/migrations.h"
 
@@ -102,6 +104,45 @@ std::string Ago(int64_t now_ms, int64_t then_ms) {
   return fmt::format("{}s ago", (now_ms - then_ms) / 1000);
 }
 
+// A cluster's nodes and the holder of each [[connector]] (docs/adr/0023); false when a
+// connector is held by no live node or not bound by its holder, or the view is unreadable.
+bool PrintCluster(Runtime& rt, const std::string& this_node) {
+  const config::Config& cfg = rt.config;
+  auto* coordinator = dynamic_cast<store::ClusterCoordinator*>(rt.store.get());
+  if (coordinator == nullptr) {
+    std::printf("cluster: enabled, but the store is not shared ([store] engine = \"postgres\")\n");
+    return false;
+  }
+  auto view = coordinator->ReadClusterView(cfg.cluster.lease_ms);
+  if (!view.ok()) {
+    std::printf("cluster: %s\n", view.error().ToString().c_str());
+    return false;
+  }
+  std::printf("cluster: %zu live node%s\n", view->nodes.size(), view->nodes.size() == 1 ? "" : "s");
+  for (const store::ClusterNode& n : view->nodes) {
+    std::printf("  node %s%s: %s, up %llds, heartbeat %s\n", n.id.c_str(),
+                n.id == this_node ? " (this serve)" : "", n.info.empty() ? "-" : n.info.c_str(),
+                static_cast<long long>((view->now_ms - n.started_ms) / 1000),
+                Ago(view->now_ms, n.heartbeat_ms).c_str());
+  }
+  bool healthy = !view->nodes.empty();
+  std::string line;
+  for (const config::ConnectorConfig& c : cfg.connectors) {
+    const store::ClusterLease* lease = nullptr;
+    for (const store::ClusterLease& l : view->leases) {
+      if (l.name == "connector:" + c.name) lease = &l;
+    }
+    healthy = healthy && lease != nullptr && lease->ready;
+    line += lease == nullptr ? fmt::format(" {} HELD BY NO NODE,", c.name)
+                             : fmt::format(" {} {} on {},", c.name, lease->ready ? "bound" : "DOWN",
+                                           lease->owner);
+  }
+  if (cfg.simnet.enabled) line += " simnet built-in (on every node),";
+  if (!line.empty()) line.pop_back();
+  std::printf("connectors:%s\n", line.empty() ? " none" : line.c_str());
+  return healthy;
+}
+
 }  // namespace
 
 int RunStatusAdmin(const std::string& config_path) {
@@ -126,11 +167,15 @@ int RunStatusAdmin(const std::string& config_path) {
       std::filesystem::path(cfg.Resolve(cfg.data_dir)) / "listeners.json";
   int http_port = 0;
   long pid = 0;
+  std::string node_id;  // the running serve's
   if (std::ifstream in(listeners); in) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::sscanf(text.c_str(), "{\"http\":%d", &http_port);
     if (const size_t at = text.find("\"pid\":"); at != std::string::npos) {
       pid = std::strtol(text.c_str() + at + 6, nullptr, 10);
+    }
+    if (const size_t at = text.find("\"node\":\""); at != std::string::npos) {
+      node_id = text.substr(at + 8, text.find('"', at + 8) - at - 8);
     }
   }
   const std::string host =
@@ -175,8 +220,14 @@ int RunStatusAdmin(const std::string& config_path) {
                 static_cast<long long>(cb->pending), static_cast<long long>(cb->failed));
   }
 
-  // Connectors and binds (from the running serve).
-  if (health) {
+  // Connectors and binds: in a cluster from the store's leases (any node may hold a
+  // connector), else from the running serve.
+  if (cfg.cluster.enabled) {
+    healthy = PrintCluster(rt, node_id) && healthy;
+    if (health) {
+      std::printf("smpp server binds: %.0f\n", metrics["bramka_smpp_server_binds"][""]);
+    }
+  } else if (health) {
     std::string line;
     for (const auto& [labels, value] : metrics["bramka_connector_bound"]) {
       const bool bound = value > 0;

@@ -44,6 +44,8 @@ class ClusterCoordinator {
   // the nodes whose heartbeat is within node_timeout_ms and the unexpired leases.
   virtual Result<ClusterView> Heartbeat(const std::string& node, const std::string& info,
                                         int64_t node_timeout_ms) = 0;
+  // The view Heartbeat returns, read without registering anyone (`bramka admin status`).
+  virtual Result<ClusterView> ReadClusterView(int64_t node_timeout_ms) = 0;
   // Takes lease `name` for `node` until now + lease_ms when it is free, expired or
   // already `node`'s (a renewal, which also records `ready`). Returns whether `node`
   // holds it now. Atomic: of two nodes racing for a free lease, one gets it.

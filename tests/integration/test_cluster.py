@@ -7,7 +7,7 @@ bramka.toml, one secret.key), each with its own ports (port 0) and node id. Two
 
   * the nodes register and spread the binds: each connector is bound by exactly one node,
     never by two at once (the SMSC's bind events), so its `tps` and `window` hold for the
-    cluster;
+    cluster; `bramka admin status` on a node shows the live nodes and each connector's holder;
   * traffic enters through every node, over HTTP and SMPP (registered_delivery); the
     customer holds two receiver binds of one SMPP user on two other nodes;
   * mid-load, the node holding `smsc-a` is killed with SIGKILL: another node takes the
@@ -235,6 +235,16 @@ class ClusterTest(unittest.TestCase):
             return all(owners) and owners[0] is not owners[1] and owners
         owners = wait_until(spread, 60, 0.2, "each connector bound by one node, not the same")
         victim = owners[0]  # holds smsc-a
+        # `bramka admin status` on any node: every live node, and who binds each connector.
+        ids = {n: self.sql(f"SELECT id FROM cluster_nodes WHERE info = "
+                           f"'http={n.http_port} smpp={n.smpp_port}'") for n in nodes}
+        status = nodes[2].admin("status").stdout
+        self.assertIn("cluster: 3 live nodes", status)
+        self.assertIn(f"node {ids[nodes[2]]} (this serve)", status)
+        self.assertEqual(status.count("(this serve)"), 1, status)
+        for c, owner in zip(CONNECTORS, owners):
+            self.assertIn(f"{c} bound on {ids[owner]}", status)
+        self.assertIn("health: ok", status)
         others = [n for n in nodes if n is not victim]
 
         # The customer's two receiver binds, on the two nodes that survive.

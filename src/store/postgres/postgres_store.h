@@ -127,6 +127,7 @@ class PostgresStore final : public sql::SqlStore<postgres::Backend>, public Clus
                                                        int64_t now_ms) override;
   Result<ClusterView> Heartbeat(const std::string& node, const std::string& info,
                                 int64_t node_timeout_ms) override;
+  Result<ClusterView> ReadClusterView(int64_t node_timeout_ms) override;
   Result<bool> AcquireLease(const std::string& name, const std::string& node, int64_t lease_ms,
                             bool ready) override;
   Result<void> ReleaseLease(const std::string& name, const std::string& node) override;

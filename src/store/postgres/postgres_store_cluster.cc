@@ -58,6 +58,35 @@ Result<void> PostgresStore::HandOverMessages(const std::vector<std::string>& mes
 
 // ---- nodes and leases -----------------------------------------------------------------
 
+namespace {
+
+// The live nodes and unexpired leases as of `view.now_ms` (set by the caller).
+Result<void> ReadView(Connection& conn, int64_t node_timeout_ms, ClusterView& view) {
+  {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                            conn.Prepare("SELECT id, info, started_ms, heartbeat_ms FROM "
+                                         "cluster_nodes WHERE heartbeat_ms >= ?1 ORDER BY id"));
+    stmt.BindInt(1, view.now_ms - node_timeout_ms);
+    while (true) {
+      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      view.nodes.push_back({stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Int(3)});
+    }
+  }
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          conn.Prepare("SELECT name, owner, until_ms, ready FROM cluster_leases "
+                                       "WHERE until_ms > ?1 ORDER BY name"));
+  stmt.BindInt(1, view.now_ms);
+  while (true) {
+    BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    view.leases.push_back({stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Int(3) != 0});
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Result<ClusterView> PostgresStore::Heartbeat(const std::string& node, const std::string& info,
                                              int64_t node_timeout_ms) {
   return writer_->CallReadCommitted<ClusterView>([&](WriteContext& ctx) -> Result<ClusterView> {
@@ -72,28 +101,16 @@ Result<ClusterView> PostgresStore::Heartbeat(const std::string& node, const std:
       stmt.BindText(1, node).BindText(2, info).BindInt(3, view.now_ms);
       BRAMKA_RETURN_IF_ERROR(stmt.Run());
     }
-    {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, ctx.conn.Prepare("SELECT id, info, started_ms, heartbeat_ms FROM "
-                                      "cluster_nodes WHERE heartbeat_ms >= ?1 ORDER BY id"));
-      stmt.BindInt(1, view.now_ms - node_timeout_ms);
-      while (true) {
-        BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        view.nodes.push_back({stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Int(3)});
-      }
-    }
-    {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, ctx.conn.Prepare("SELECT name, owner, until_ms, ready FROM cluster_leases "
-                                      "WHERE until_ms > ?1 ORDER BY name"));
-      stmt.BindInt(1, view.now_ms);
-      while (true) {
-        BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        view.leases.push_back({stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Int(3) != 0});
-      }
-    }
+    BRAMKA_RETURN_IF_ERROR(ReadView(ctx.conn, node_timeout_ms, view));
+    return view;
+  });
+}
+
+Result<ClusterView> PostgresStore::ReadClusterView(int64_t node_timeout_ms) {
+  return writer_->CallReadCommitted<ClusterView>([&](WriteContext& ctx) -> Result<ClusterView> {
+    ClusterView view;
+    BRAMKA_ASSIGN_OR_RETURN(view.now_ms, DatabaseNow(ctx.conn));
+    BRAMKA_RETURN_IF_ERROR(ReadView(ctx.conn, node_timeout_ms, view));
     return view;
   });
 }
@@ -131,8 +148,10 @@ Result<std::vector<std::string>> PostgresStore::ReapDeadNodes(const std::string&
   {
     auto listed = readers_->With([&](Connection& c) -> Result<std::vector<std::string>> {
       BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, c.Prepare("SELECT id FROM cluster_nodes WHERE id <> ?1 AND heartbeat_ms < " BRAMKA_PG_NOW_MS
-                               " - ?2 ORDER BY id"));
+          Stmt stmt,
+          c.Prepare(
+              "SELECT id FROM cluster_nodes WHERE id <> ?1 AND heartbeat_ms < " BRAMKA_PG_NOW_MS
+              " - ?2 ORDER BY id"));
       stmt.BindText(1, self).BindInt(2, node_timeout_ms);
       std::vector<std::string> ids;
       while (true) {
@@ -158,8 +177,8 @@ Result<std::vector<std::string>> PostgresStore::ReapDeadNodes(const std::string&
       for (const char* sql :
            {"UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
             "WHERE status IN (0, 1) AND lease_owner = ?1",
-            "UPDATE callback_outbox SET lease_owner = '', next_attempt_ms = LEAST(next_attempt_ms, "
-            BRAMKA_PG_NOW_MS ") WHERE state = 0 AND lease_owner = ?1",
+            "UPDATE callback_outbox SET lease_owner = '', next_attempt_ms = "
+            "LEAST(next_attempt_ms, " BRAMKA_PG_NOW_MS ") WHERE state = 0 AND lease_owner = ?1",
             "UPDATE smpp_outbox SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?1",
             "DELETE FROM cluster_leases WHERE owner = ?1"}) {
         BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare(sql));

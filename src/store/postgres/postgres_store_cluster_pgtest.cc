@@ -40,11 +40,11 @@ bool OpenTwo(TwoNodes& nodes, std::string* why) {
   return true;
 }
 
-#define OPEN_TWO_OR_SKIP(nodes)                     \
-  TwoNodes nodes;                                   \
-  if (std::string why; !OpenTwo(nodes, &why)) {     \
-    if (!why.empty()) GTEST_SKIP() << why;          \
-    return;                                         \
+#define OPEN_TWO_OR_SKIP(nodes)                 \
+  TwoNodes nodes;                               \
+  if (std::string why; !OpenTwo(nodes, &why)) { \
+    if (!why.empty()) GTEST_SKIP() << why;      \
+    return;                                     \
   }
 
 TEST(PostgresCluster, HeartbeatsLeasesAndReaping) {
@@ -67,6 +67,14 @@ TEST(PostgresCluster, HeartbeatsLeasesAndReaping) {
   ASSERT_EQ(view->leases.size(), 1u);
   EXPECT_EQ(view->leases[0].owner, "a");
   EXPECT_TRUE(view->leases[0].ready);
+  // Reading the view registers nobody and refreshes no heartbeat.
+  auto read = n.a->ReadClusterView(5'000);
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  ASSERT_EQ(read->nodes.size(), 2u);
+  EXPECT_EQ(read->nodes[1].heartbeat_ms, view->nodes[1].heartbeat_ms);
+  ASSERT_EQ(read->leases.size(), 1u);
+  EXPECT_EQ(read->leases[0].owner, "a");
+  EXPECT_TRUE(n.a->ReadClusterView(-60'000)->nodes.empty());  // nobody beat in the future
   // An expired lease is anyone's.
   EXPECT_TRUE(*n.a->AcquireLease("connector:y", "a", 1, false));
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
