@@ -77,7 +77,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
       std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts,
                                        options.pipelined_commit ? sqlite::CommitSync::kSyncThread
                                                                 : sqlite::CommitSync::kInCommit,
-                                       std::chrono::microseconds(options.sync_wake_us)),
+                                       std::chrono::microseconds(options.sync_wake_us),
+                                       options.background_checkpoint),  // docs/adr/0037
       options.message_id_key));
 }
 

@@ -12,7 +12,7 @@
 namespace bramka::store::sqlite {
 
 Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
-               CommitSync sync, std::chrono::microseconds sync_wake)
+               CommitSync sync, std::chrono::microseconds sync_wake, bool background_checkpoint)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
       sync_(sync),
@@ -22,6 +22,16 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
     if (!OpenWal(error)) {
       spdlog::warn("store: pipelined commit off ({}); every COMMIT syncs on the writer", error);
       sync_ = CommitSync::kInCommit;
+    }
+  }
+  // Replaces SQLite's automatic checkpoint (docs/adr/0037).
+  sqlite3_wal_hook(conn_->db(), &Writer::WalHook, this);
+  if (sync_ == CommitSync::kSyncThread && background_checkpoint) {
+    auto opened = Checkpointer::Open(sqlite3_db_filename(conn_->db(), "main"));
+    if (opened.ok()) {
+      checkpointer_ = std::move(*opened);
+    } else {
+      spdlog::warn("store: WAL checkpoints in COMMIT ({})", opened.error().ToString());
     }
   }
   if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
@@ -41,6 +51,7 @@ Writer::~Writer() {
   writer_.join();
   if (syncer_.joinable()) syncer_.join();
   completer_.join();
+  checkpointer_.reset();  // before the writer's connection, which SQLite closes last
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
@@ -78,9 +89,64 @@ bool Writer::OpenWal(std::string& error) {
   return true;
 }
 
+// ---- checkpoints (docs/adr/0037) ----
+
+int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
+  auto* w = static_cast<Writer*>(self);
+  w->wal_frames_.store(frames, std::memory_order_relaxed);
+  // Without the Checkpointer: what SQLite's own hook does (sqlite3_wal_autocheckpoint).
+  if (!w->checkpointer_) w->Checkpoint();
+  return SQLITE_OK;
+}
+
+void Writer::Checkpoint() {
+  if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
+  const auto started = std::chrono::steady_clock::now();
+  (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr);
+  writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  if (Histogram* h = checkpoint_seconds_.load(std::memory_order_acquire)) {
+    h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+}
+
+void Writer::AfterHandover() {
+  const int frames = wal_frames_.load(std::memory_order_relaxed);
+  if (frames < frames_at_round_) frames_at_round_ = 0;  // the WAL started over
+  Checkpointer::State round = checkpointer_->state();
+  if (round.running) {
+    if (frames < 2 * kWalFramesBound) return;
+    // A round that takes this long (a starved thread, a slow disk) must not let the WAL
+    // grow without bound: wait for it, then let the WAL start over.
+    round = checkpointer_->WaitIdle();
+  }
+  if (round.rounds != rounds_seen_ && frames >= kWalFramesBound) {
+    // Copied in the background up to where that round began: the writer copies the rest
+    // (the frames written meanwhile), so that its next write starts the WAL over.
+    rounds_seen_ = round.rounds;
+    frames_at_round_ = 0;
+    Checkpoint();
+    return;
+  }
+  if (frames - frames_at_round_ >= kCheckpointFrames) {
+    frames_at_round_ = frames;
+    checkpointer_->Start();
+  }
+}
+
 void Writer::AttachMetrics(MetricsRegistry& metrics) {
   std::lock_guard lock(stages_mu_);
   if (stages_owner_) return;
+  constexpr char kName[] = "bramka_store_checkpoint_seconds";
+  constexpr char kHelp[] =
+      "WAL checkpoints of the SQLite store: where=\"writer\" on the writer thread (every "
+      "write waits), where=\"background\" beside it (docs/adr/0037)";
+  checkpoint_seconds_.store(
+      &metrics.GetHistogram(kName, kHelp, "where=\"writer\"", FineLatencyBuckets()),
+      std::memory_order_release);
+  Histogram& background =
+      metrics.GetHistogram(kName, kHelp, "where=\"background\"", FineLatencyBuckets());
+  if (checkpointer_) checkpointer_->Observe(&background);
   stages_owner_ = std::make_unique<WriteStages>(metrics);
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
@@ -132,7 +198,7 @@ void Writer::WriterLoop() {
       done.failure = sync_error_;
     } else {
       const uint64_t commits = commit_count();
-      done.failure = RunBatch(batch);
+      done.failure = RunBatch(batch, done.times);
       done.committed = commit_count() != commits;
     }
     done.times.committed = std::chrono::steady_clock::now();
@@ -148,6 +214,7 @@ void Writer::WriterLoop() {
       to_sync_.push_back(std::move(done));
     }
     sync_wake_.notify_one();
+    if (checkpointer_) AfterHandover();
   }
   if (sync_ == CommitSync::kSyncThread) {
     {
@@ -270,7 +337,8 @@ Result<void> Writer::Step(const char* static_sql) {
   return stmt.Run();
 }
 
-std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch,
+                                      BatchTimes& times) {
   // A SAVEPOINT per job is what lets one job fail alone, but it is not free:
   // SQLite copies every page the job touches into a statement journal. Jobs
   // rarely fail, so a batch first runs without savepoints; only when a job
@@ -278,14 +346,14 @@ std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& ba
   // are deterministic over the same database state, so the second run gives
   // the same answers, and the retry is paid only by batches with a failure.
   std::optional<Error> failure;
-  if (batch.size() > 1 && TryBatch(batch, /*savepoints=*/false, failure)) return failure;
+  if (batch.size() > 1 && TryBatch(batch, /*savepoints=*/false, failure, times)) return failure;
   // With one job the transaction is its savepoint.
-  TryBatch(batch, /*savepoints=*/batch.size() > 1, failure);
+  TryBatch(batch, /*savepoints=*/batch.size() > 1, failure, times);
   return failure;
 }
 
 bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepoints,
-                      std::optional<Error>& failure) {
+                      std::optional<Error>& failure, BatchTimes& times) {
   static constexpr char kBegin[] = "BEGIN IMMEDIATE";
   static constexpr char kCommit[] = "COMMIT";
   static constexpr char kRollback[] = "ROLLBACK";
@@ -294,6 +362,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   static constexpr char kRollbackTo[] = "ROLLBACK TO job";
 
   failure.reset();
+  times.others = times.commit = std::chrono::nanoseconds(0);
   balance_cache_.Clear();
   auto begun = Step(kBegin);
   if (!begun.ok()) {
@@ -321,7 +390,12 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
       }
     }
     ctx.status_delta = {};
+    // Stage metrics (docs/adr/0037): the jobs other than accepts (claims, delivery
+    // writes...) are few per batch; two clock reads each.
+    const bool other = !job->UsesBalanceCache();
+    const WriteTime job_started = other ? std::chrono::steady_clock::now() : WriteTime{};
     Result<void> ran = job->Run(ctx);
+    if (other) times.others += std::chrono::steady_clock::now() - job_started;
     if (!conn_->InTransaction()) {
       // SQLite rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR...):
       // the earlier jobs of the batch are gone too.
@@ -358,7 +432,9 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
     if (!flushed.ok()) failure = flushed.take_error();
   }
   if (!failure && any_ok) {
-    auto committed = Step(kCommit);
+    const WriteTime commit_started = std::chrono::steady_clock::now();
+    auto committed = Step(kCommit);  // without the Checkpointer: with SQLite's checkpoint
+    times.commit = std::chrono::steady_clock::now() - commit_started;
     if (!committed.ok()) failure = committed.take_error();
   }
   if (failure || !any_ok) {  // nothing to keep
