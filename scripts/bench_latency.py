@@ -91,12 +91,12 @@ def stage_figures(text):
             figures["b." + part] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
                                     "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": None,
                                     "slow_mean": None}
-    for where in ("writer", "background"):
-        b = h.get(("bramka_store_checkpoint_seconds", f'where="{where}"'))
-        if b and b[-1][1] > 0:
-            figures["ckpt." + where[:2]] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
-                                            "p99": quantile(b, 0.99), "n": b[-1][1],
-                                            "slow_n": b[-1][1], "slow_mean": None}
+    # The writer's WAL checkpoints (ADR 0037; "slow_n" here is how many ran).
+    b = h.get(("bramka_store_checkpoint_seconds", ""))
+    if b and b[-1][1] > 0:
+        figures["ckpt"] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
+                           "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
+                           "slow_mean": None}
     return figures
 
 

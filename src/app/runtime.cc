@@ -33,7 +33,6 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
     sqlite.path = db_path;
     sqlite.message_id_key = rt->config.core.id_key;
     sqlite.sync_wake_us = rt->config.store.sync_wake_us;  // s6-latency (docs/adr/0035)
-    sqlite.background_checkpoint = rt->config.store.background_checkpoint;  // docs/adr/0037
     BRAMKA_ASSIGN_OR_RETURN(auto opened, store::SqliteStore::Open(sqlite));
     rt->store = std::move(opened);
   }

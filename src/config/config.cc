@@ -239,7 +239,6 @@ Result<Config> LoadConfig(const std::string& path) {
   store.Get("url", c.store.url);                  // engine = "postgres" (docs/adr/0022)
   store.Get("connections", c.store.connections);  // engine = "postgres"
   store.Get("sync_wake_us", c.store.sync_wake_us);  // engine = "sqlite" (docs/adr/0035)
-  store.Get("background_checkpoint", c.store.background_checkpoint);  // docs/adr/0037
   store.CheckUnknown();
 
   TableReader core(root["core"].as_table(), "core", errors);

@@ -52,9 +52,6 @@ struct StoreConfig {
   // WAL's fdatasync is in flight (store/sqlite/sync_waker.h); 0 = off (the default until
   // it is measured on a quiet machine, docs/performance.md "Session 6: latency").
   int sync_wake_us = 0;
-  // ---- s7-priority (docs/adr/0037) ----
-  // engine = "sqlite": WAL checkpoints beside the writer (store/sqlite/checkpointer.h).
-  bool background_checkpoint = true;
 };
 
 struct CoreConfig {

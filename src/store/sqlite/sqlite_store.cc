@@ -77,8 +77,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
       std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts,
                                        options.pipelined_commit ? sqlite::CommitSync::kSyncThread
                                                                 : sqlite::CommitSync::kInCommit,
-                                       std::chrono::microseconds(options.sync_wake_us),
-                                       options.background_checkpoint),  // docs/adr/0037
+                                       std::chrono::microseconds(options.sync_wake_us)),
       options.message_id_key));
 }
 

@@ -60,11 +60,6 @@ struct SqliteOptions {
   // this many microseconds so that an idle VM takes the disk's completion at once
   // (store/sqlite/sync_waker.h). 0: off (the default, docs/adr/0035).
   int sync_wake_us = 0;
-  // ---- s7-priority (docs/adr/0037) ----
-  // true (with pipelined_commit): WAL checkpoints on a thread beside the writer, the
-  // writer's own only every Writer::kWalFramesBound frames (store/sqlite/checkpointer.h).
-  // false: SQLite's automatic checkpoint inside the COMMIT.
-  bool background_checkpoint = true;
 };
 
 extern template class sql::SqlStore<sqlite::Backend>;

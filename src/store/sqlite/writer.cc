@@ -12,7 +12,7 @@
 namespace bramka::store::sqlite {
 
 Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
-               CommitSync sync, std::chrono::microseconds sync_wake, bool background_checkpoint)
+               CommitSync sync, std::chrono::microseconds sync_wake)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
       sync_(sync),
@@ -24,16 +24,8 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
       sync_ = CommitSync::kInCommit;
     }
   }
-  // Replaces SQLite's automatic checkpoint (docs/adr/0037).
+  // SQLite's automatic checkpoint, timed (docs/adr/0037).
   sqlite3_wal_hook(conn_->db(), &Writer::WalHook, this);
-  if (sync_ == CommitSync::kSyncThread && background_checkpoint) {
-    auto opened = Checkpointer::Open(sqlite3_db_filename(conn_->db(), "main"));
-    if (opened.ok()) {
-      checkpointer_ = std::move(*opened);
-    } else {
-      spdlog::warn("store: WAL checkpoints in COMMIT ({})", opened.error().ToString());
-    }
-  }
   if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
     waker_ = std::make_unique<SyncWaker>(sync_wake);
   }
@@ -51,7 +43,6 @@ Writer::~Writer() {
   writer_.join();
   if (syncer_.joinable()) syncer_.join();
   completer_.join();
-  checkpointer_.reset();  // before the writer's connection, which SQLite closes last
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
@@ -94,8 +85,7 @@ bool Writer::OpenWal(std::string& error) {
 int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
   auto* w = static_cast<Writer*>(self);
   w->wal_frames_.store(frames, std::memory_order_relaxed);
-  // Without the Checkpointer: what SQLite's own hook does (sqlite3_wal_autocheckpoint).
-  if (!w->checkpointer_) w->Checkpoint();
+  w->Checkpoint();  // what SQLite's own hook does (sqlite3_wal_autocheckpoint)
   return SQLITE_OK;
 }
 
@@ -104,49 +94,21 @@ void Writer::Checkpoint() {
   const auto started = std::chrono::steady_clock::now();
   (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                   nullptr);
-  writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  checkpoints_.fetch_add(1, std::memory_order_relaxed);
   if (Histogram* h = checkpoint_seconds_.load(std::memory_order_acquire)) {
     h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  }
-}
-
-void Writer::AfterHandover() {
-  const int frames = wal_frames_.load(std::memory_order_relaxed);
-  if (frames < frames_at_round_) frames_at_round_ = 0;  // the WAL started over
-  Checkpointer::State round = checkpointer_->state();
-  if (round.running) {
-    if (frames < 2 * kWalFramesBound) return;
-    // A round that takes this long (a starved thread, a slow disk) must not let the WAL
-    // grow without bound: wait for it, then let the WAL start over.
-    round = checkpointer_->WaitIdle();
-  }
-  if (round.rounds != rounds_seen_ && frames >= kWalFramesBound) {
-    // Copied in the background up to where that round began: the writer copies the rest
-    // (the frames written meanwhile), so that its next write starts the WAL over.
-    rounds_seen_ = round.rounds;
-    frames_at_round_ = 0;
-    Checkpoint();
-    return;
-  }
-  if (frames - frames_at_round_ >= kCheckpointFrames) {
-    frames_at_round_ = frames;
-    checkpointer_->Start();
   }
 }
 
 void Writer::AttachMetrics(MetricsRegistry& metrics) {
   std::lock_guard lock(stages_mu_);
   if (stages_owner_) return;
-  constexpr char kName[] = "bramka_store_checkpoint_seconds";
-  constexpr char kHelp[] =
-      "WAL checkpoints of the SQLite store: where=\"writer\" on the writer thread (every "
-      "write waits), where=\"background\" beside it (docs/adr/0037)";
   checkpoint_seconds_.store(
-      &metrics.GetHistogram(kName, kHelp, "where=\"writer\"", FineLatencyBuckets()),
+      &metrics.GetHistogram("bramka_store_checkpoint_seconds",
+                            "WAL checkpoints of the SQLite writer (inside a COMMIT; every write "
+                            "queued meanwhile waits, docs/adr/0037)",
+                            "", FineLatencyBuckets()),
       std::memory_order_release);
-  Histogram& background =
-      metrics.GetHistogram(kName, kHelp, "where=\"background\"", FineLatencyBuckets());
-  if (checkpointer_) checkpointer_->Observe(&background);
   stages_owner_ = std::make_unique<WriteStages>(metrics);
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
@@ -214,7 +176,6 @@ void Writer::WriterLoop() {
       to_sync_.push_back(std::move(done));
     }
     sync_wake_.notify_one();
-    if (checkpointer_) AfterHandover();
   }
   if (sync_ == CommitSync::kSyncThread) {
     {
@@ -433,7 +394,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   }
   if (!failure && any_ok) {
     const WriteTime commit_started = std::chrono::steady_clock::now();
-    auto committed = Step(kCommit);  // without the Checkpointer: with SQLite's checkpoint
+    auto committed = Step(kCommit);  // with the checkpoint when WalHook runs one
     times.commit = std::chrono::steady_clock::now() - commit_started;
     if (!committed.ok()) failure = committed.take_error();
   }

@@ -35,14 +35,11 @@
 // Stage metrics: after AttachMetrics every committed job's time is counted per stage
 // (queued, batch, sync_wait, fsync, handoff, total; write_stages.h).
 //
-// WAL checkpoints (docs/adr/0037): the writer replaces SQLite's automatic checkpoint (a
-// PASSIVE one inside the COMMIT that leaves 1,000 or more frames in the WAL) by its own
-// WAL hook. Without the pipelined commit, or without `background_checkpoint`, it does
-// the same as SQLite's. With both, every 1,000 new frames a Checkpointer thread
-// (checkpointer.h) copies the WAL into the database file beside the writer, and the
-// writer checkpoints itself (the frames since the last background round, so that the WAL
-// starts over at the next write) only once the WAL holds kWalFramesBound frames, after
-// handing its batch to the syncer: the accepts in the batch do not wait for it.
+// WAL checkpoints (docs/adr/0037): the writer's WAL hook does what SQLite's automatic
+// checkpoint does (a PASSIVE checkpoint inside the COMMIT that leaves kCheckpointFrames or
+// more frames in the WAL) and times it (`bramka_store_checkpoint_seconds`): every write
+// queued meanwhile waits for it. Moving it beside the writer was measured and rejected
+// (the ADR).
 //
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
@@ -67,7 +64,6 @@
 #include "common/result.h"
 #include "store/model.h"
 #include "store/sqlite/balance_cache.h"
-#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sync_waker.h"
 #include "store/sqlite/write_stages.h"
@@ -124,16 +120,12 @@ class Writer {
   // Takes the migrated writer connection; `initial_counts` are the messages
   // per status found at open (kept current from each job's status_delta).
   // `sync_wake` > 0 (kSyncThread only): a SyncWaker naps in steps of it during each sync.
-  // `background_checkpoint` (kSyncThread only): WAL checkpoints on a Checkpointer thread.
   Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
          CommitSync sync = CommitSync::kInCommit,
-         std::chrono::microseconds sync_wake = std::chrono::microseconds(0),
-         bool background_checkpoint = false);
+         std::chrono::microseconds sync_wake = std::chrono::microseconds(0));
 
-  // Checkpoints (docs/adr/0037): SQLite's automatic threshold, and how long the WAL may
-  // grow while the background rounds run before the writer lets it start over.
+  // SQLite's automatic checkpoint threshold (docs/adr/0037).
   static constexpr int kCheckpointFrames = 1000;
-  static constexpr int kWalFramesBound = 8000;
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -158,12 +150,8 @@ class Writer {
   void AttachMetrics(MetricsRegistry& metrics);
   // Naps the SyncWaker took (0 without one).
   uint64_t sync_wake_naps() const { return waker_ ? waker_->naps() : 0; }
-  // Tests: checkpoints run by the writer thread, and rounds of the Checkpointer (0: none).
-  uint64_t writer_checkpoints() const { return writer_checkpoints_.load(); }
-  uint64_t background_checkpoints() const {
-    return checkpointer_ ? checkpointer_->state().rounds : 0;
-  }
-  // Tests: the WAL's size in frames after the last commit.
+  // Tests: checkpoints run so far, and the WAL's size in frames after the last commit.
+  uint64_t checkpoints() const { return checkpoints_.load(); }
   int wal_frames() const { return wal_frames_.load(); }
 
  private:
@@ -198,8 +186,6 @@ class Writer {
   static int WalHook(void* self, sqlite3* db, const char* name, int frames);
   // A PASSIVE checkpoint on the writer's connection (writer thread).
   void Checkpoint();
-  // With the Checkpointer: after a batch was handed to the syncer.
-  void AfterHandover();
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
@@ -230,11 +216,8 @@ class Writer {
   std::unique_ptr<SyncWaker> waker_;  // docs/adr/0035; null: none
 
   // ---- checkpoints (docs/adr/0037) ----
-  std::unique_ptr<Checkpointer> checkpointer_;  // null: SQLite's own way, in COMMIT
-  std::atomic<int> wal_frames_{0};              // written by the writer thread only
-  int frames_at_round_ = 0;                     // writer thread: WAL size at the last round
-  uint64_t rounds_seen_ = 0;                    // writer thread: rounds already followed up
-  std::atomic<uint64_t> writer_checkpoints_{0};
+  std::atomic<int> wal_frames_{0};  // written by the writer thread only
+  std::atomic<uint64_t> checkpoints_{0};
   std::atomic<Histogram*> checkpoint_seconds_{nullptr};
 
   // ---- stage metrics (docs/adr/0035) ----

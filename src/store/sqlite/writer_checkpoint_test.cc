@@ -1,10 +1,7 @@
-// WAL checkpoints beside the writer (docs/adr/0037): background rounds copy the WAL while
-// the writer commits, the writer's own checkpoint lets the WAL start over once it holds
-// Writer::kWalFramesBound frames, and nothing committed is lost on the way; without the
-// Checkpointer the writer checkpoints as SQLite's own automatic checkpoint does. No timing
-// is asserted: only counts, sizes and rows.
-
-#include "store/sqlite/checkpointer.h"
+// The writer's WAL hook (docs/adr/0037) checkpoints as SQLite's automatic checkpoint
+// does (the WAL starts over, nothing committed is lost) and counts each checkpoint in
+// bramka_store_checkpoint_seconds; with and without the pipelined commit. No timing is
+// asserted: only counts, sizes and rows.
 
 #include <unistd.h>
 
@@ -24,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The parameter: background_checkpoint.
+// The parameter: the pipelined commit (ADR 0029) or not.
 class CheckpointTest : public testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
@@ -35,9 +32,9 @@ class CheckpointTest : public testing::TestWithParam<bool> {
     auto conn = Connection::Open(path_, Connection::Mode::kWriter, 1000);
     ASSERT_TRUE(conn.ok()) << conn.error().ToString();
     ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (n INTEGER NOT NULL, pad BLOB NOT NULL)").ok());
-    writer_ = std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{},
-                                       CommitSync::kSyncThread, std::chrono::microseconds(0),
-                                       /*background_checkpoint=*/GetParam());
+    writer_ =
+        std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{},
+                                 GetParam() ? CommitSync::kSyncThread : CommitSync::kInCommit);
   }
   void TearDown() override {
     writer_.reset();
@@ -91,25 +88,32 @@ class CheckpointTest : public testing::TestWithParam<bool> {
   std::unique_ptr<Writer> writer_;
 };
 
+// `name`'s value in the Prometheus text, -1 when missing.
+double Value(const std::string& text, const std::string& name) {
+  const size_t at = text.find(name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 1));
+}
+
 TEST_P(CheckpointTest, TheWalStartsOverAndNothingIsLost) {
-  // ~4 frames per row: 6,000 rows write ~24,000 frames, three times kWalFramesBound.
-  constexpr int kRows = 6000;
-  int64_t max_frames = 0;
+  MetricsRegistry metrics;
+  writer_->AttachMetrics(metrics);
+  EXPECT_EQ(Value(metrics.RenderPrometheus(), "bramka_store_checkpoint_seconds_count"), 0);
+  // ~4 frames per row: 3,000 rows write ~12,000 frames, twelve times the threshold.
+  constexpr int kRows = 3000;
+  int max_frames = 0;
   for (int round = 0; round < 6; ++round) {
     Write(kRows / 6);
-    max_frames = std::max<int64_t>(max_frames, writer_->wal_frames());
+    max_frames = std::max(max_frames, writer_->wal_frames());
   }
   EXPECT_EQ(Rows(), kRows);
-  EXPECT_GT(writer_->writer_checkpoints(), 0u) << "the writer let the WAL start over";
-  if (GetParam()) {
-    EXPECT_GT(writer_->background_checkpoints(), 0u);
-  } else {
-    EXPECT_EQ(writer_->background_checkpoints(), 0u);
-  }
-  // The WAL starts over: it never held all the ~24,000 frames written (it would without
-  // checkpoints), and stays within twice the bound plus a batch.
-  EXPECT_LT(max_frames, 2 * Writer::kWalFramesBound + 1000);
-  // The file keeps every row after the writer closes it (SQLite checkpoints at close).
+  EXPECT_GT(writer_->checkpoints(), 0u);
+  EXPECT_EQ(Value(metrics.RenderPrometheus(), "bramka_store_checkpoint_seconds_count"),
+            static_cast<double>(writer_->checkpoints()));
+  // The WAL starts over after each checkpoint (no reader holds old frames here): it never
+  // holds much more than the threshold plus one batch (64 rows).
+  EXPECT_LT(max_frames, 2 * Writer::kCheckpointFrames);
+  // The file keeps every row after the writer closes it.
   writer_.reset();
   auto conn = Connection::Open(path_, Connection::Mode::kReader, 1000);
   ASSERT_TRUE(conn.ok()) << conn.error().ToString();
@@ -121,38 +125,16 @@ TEST_P(CheckpointTest, TheWalStartsOverAndNothingIsLost) {
   EXPECT_EQ(stmt->Int(1), 6 * (static_cast<int64_t>(kRows / 6) * (kRows / 6 - 1) / 2));
 }
 
-TEST_P(CheckpointTest, BackgroundRoundsLeaveTheWriterItsOwnCheckpointOnlyAtTheBound) {
-  // Fewer frames than kWalFramesBound: with the Checkpointer the writer has not
-  // checkpointed yet (the rounds ran beside it); without, SQLite's threshold applies.
-  Write(1000);  // ~4,000 frames
-  EXPECT_LT(writer_->wal_frames(), Writer::kWalFramesBound);
-  if (GetParam()) {
-    EXPECT_EQ(writer_->writer_checkpoints(), 0u);
-  } else {
-    EXPECT_GT(writer_->writer_checkpoints(), 0u);
-  }
-}
-
-TEST(CheckpointerTest, ARoundOnAFreshDatabaseDoesNothingHarmful) {
-  const std::string path =
-      (fs::temp_directory_path() / ("bramka-ckpt-" + std::to_string(::getpid()) + ".db")).string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
-  auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
-  ASSERT_TRUE(conn.ok());
-  ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (n INTEGER)").ok());
-  {
-    auto cp = Checkpointer::Open(path);
-    ASSERT_TRUE(cp.ok()) << cp.error().ToString();
-    (*cp)->Start();
-  }  // the destructor waits for the round
-  ASSERT_TRUE((*conn)->Exec("INSERT INTO t VALUES (1)").ok());
-  conn->reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+TEST_P(CheckpointTest, NoCheckpointBelowTheThreshold) {
+  Write(100);  // ~400 frames
+  EXPECT_LT(writer_->wal_frames(), Writer::kCheckpointFrames);
+  EXPECT_EQ(writer_->checkpoints(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Checkpoints, CheckpointTest, testing::Bool(),
                          [](const testing::TestParamInfo<bool>& param) {
-                           return param.param ? std::string("Background") : std::string("InCommit");
+                           return param.param ? std::string("Pipelined")
+                                              : std::string("SyncInCommit");
                          });
 
 }  // namespace
