@@ -34,6 +34,8 @@ ROUNDS = int(os.environ.get("ROUNDS", "3"))
 SCENARIO = os.environ.get("SCENARIO", "smpp8_rate")  # or smpp8: the closed loop
 LINE = re.compile(r'^(\w+)_bucket\{(.*)le="([^"]+)"\} (\S+)$')
 STAGES = ["to_store", "queued", "batch", "sync_wait", "fsync", "handoff", "total", "answered"]
+# Of the batch stage (ADR 0037): the batch's non-accept jobs and its COMMIT, per write.
+PARTS = ["others", "commit"]
 
 
 def histograms(text):
@@ -83,6 +85,18 @@ def stage_figures(text):
         figures[stage] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9), "p99": quantile(b, 0.99),
                           "n": b[-1][1], "slow_n": slow_n if slow in h else None,
                           "slow_mean": slow_mean}
+    for part in PARTS:
+        b = h.get(("bramka_store_write_batch_part_seconds", f'part="{part}"'))
+        if b:
+            figures["b." + part] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
+                                    "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": None,
+                                    "slow_mean": None}
+    # The writer's WAL checkpoints (ADR 0037; "slow_n" here is how many ran).
+    b = h.get(("bramka_store_checkpoint_seconds", ""))
+    if b and b[-1][1] > 0:
+        figures["ckpt"] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
+                           "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
+                           "slow_mean": None}
     return figures
 
 

@@ -12,6 +12,10 @@ constexpr char kHelp[] =
     "fsync, handoff (to its completion), total; slow=\"1\": writes whose total was over 5 ms";
 constexpr const char* kStageNames[] = {"queued", "batch", "sync_wait", "fsync", "handoff", "total"};
 constexpr std::chrono::microseconds kSlow{5000};
+constexpr char kPartName[] = "bramka_store_write_batch_part_seconds";
+constexpr char kPartHelp[] =
+    "Of a write's batch stage: the time its batch spent in jobs other than accepts "
+    "(part=\"others\") and in COMMIT (part=\"commit\"), counted once per write";
 
 double Seconds(WriteTime from, WriteTime to) {
   return to > from ? std::chrono::duration<double>(to - from).count() : 0.0;
@@ -25,6 +29,8 @@ WriteStages::WriteStages(MetricsRegistry& metrics) {
     all_[i] = &metrics.GetHistogram(kName, kHelp, stage, FineLatencyBuckets());
     slow_[i] = &metrics.GetHistogram(kName, kHelp, stage + ",slow=\"1\"", FineLatencyBuckets());
   }
+  others_ = &metrics.GetHistogram(kPartName, kPartHelp, "part=\"others\"", FineLatencyBuckets());
+  commit_ = &metrics.GetHistogram(kPartName, kPartHelp, "part=\"commit\"", FineLatencyBuckets());
 }
 
 void WriteStages::ObserveBatch(const BatchTimes& b, int64_t jobs) {
@@ -32,6 +38,8 @@ void WriteStages::ObserveBatch(const BatchTimes& b, int64_t jobs) {
   all_[1]->Observe(Seconds(b.started, b.committed), jobs);
   all_[2]->Observe(Seconds(b.committed, b.sync_started), jobs);
   all_[3]->Observe(Seconds(b.sync_started, b.synced), jobs);
+  others_->Observe(std::chrono::duration<double>(b.others).count(), jobs);
+  commit_->Observe(std::chrono::duration<double>(b.commit).count(), jobs);
 }
 
 void WriteStages::ObserveJob(WriteTime queued, const BatchTimes& b, WriteTime completing) {

@@ -33,6 +33,10 @@ struct BatchTimes {
   WriteTime committed{};
   WriteTime sync_started{};
   WriteTime synced{};
+  // Inside `batch`: the time the batch's jobs other than accepts took (delivery writes,
+  // claims...), and the COMMIT's (with a WAL checkpoint when SQLite runs one there).
+  std::chrono::nanoseconds others{0};
+  std::chrono::nanoseconds commit{0};
 };
 
 class WriteStages {
@@ -50,6 +54,8 @@ class WriteStages {
   static constexpr size_t kStages = 6;
   std::array<Histogram*, kStages> all_{};
   std::array<Histogram*, kStages> slow_{};
+  Histogram* others_ = nullptr;
+  Histogram* commit_ = nullptr;
 };
 
 }  // namespace bramka::store::sqlite

@@ -24,6 +24,8 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
       sync_ = CommitSync::kInCommit;
     }
   }
+  // SQLite's automatic checkpoint, timed (docs/adr/0037).
+  sqlite3_wal_hook(conn_->db(), &Writer::WalHook, this);
   if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
     waker_ = std::make_unique<SyncWaker>(sync_wake);
   }
@@ -78,9 +80,35 @@ bool Writer::OpenWal(std::string& error) {
   return true;
 }
 
+// ---- checkpoints (docs/adr/0037) ----
+
+int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
+  auto* w = static_cast<Writer*>(self);
+  w->wal_frames_.store(frames, std::memory_order_relaxed);
+  w->Checkpoint();  // what SQLite's own hook does (sqlite3_wal_autocheckpoint)
+  return SQLITE_OK;
+}
+
+void Writer::Checkpoint() {
+  if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
+  const auto started = std::chrono::steady_clock::now();
+  (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  nullptr);
+  checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  if (Histogram* h = checkpoint_seconds_.load(std::memory_order_acquire)) {
+    h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+}
+
 void Writer::AttachMetrics(MetricsRegistry& metrics) {
   std::lock_guard lock(stages_mu_);
   if (stages_owner_) return;
+  checkpoint_seconds_.store(
+      &metrics.GetHistogram("bramka_store_checkpoint_seconds",
+                            "WAL checkpoints of the SQLite writer (inside a COMMIT; every write "
+                            "queued meanwhile waits, docs/adr/0037)",
+                            "", FineLatencyBuckets()),
+      std::memory_order_release);
   stages_owner_ = std::make_unique<WriteStages>(metrics);
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
@@ -132,7 +160,7 @@ void Writer::WriterLoop() {
       done.failure = sync_error_;
     } else {
       const uint64_t commits = commit_count();
-      done.failure = RunBatch(batch);
+      done.failure = RunBatch(batch, done.times);
       done.committed = commit_count() != commits;
     }
     done.times.committed = std::chrono::steady_clock::now();
@@ -270,7 +298,8 @@ Result<void> Writer::Step(const char* static_sql) {
   return stmt.Run();
 }
 
-std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch,
+                                      BatchTimes& times) {
   // A SAVEPOINT per job is what lets one job fail alone, but it is not free:
   // SQLite copies every page the job touches into a statement journal. Jobs
   // rarely fail, so a batch first runs without savepoints; only when a job
@@ -278,14 +307,14 @@ std::optional<Error> Writer::RunBatch(std::vector<std::unique_ptr<WriteJob>>& ba
   // are deterministic over the same database state, so the second run gives
   // the same answers, and the retry is paid only by batches with a failure.
   std::optional<Error> failure;
-  if (batch.size() > 1 && TryBatch(batch, /*savepoints=*/false, failure)) return failure;
+  if (batch.size() > 1 && TryBatch(batch, /*savepoints=*/false, failure, times)) return failure;
   // With one job the transaction is its savepoint.
-  TryBatch(batch, /*savepoints=*/batch.size() > 1, failure);
+  TryBatch(batch, /*savepoints=*/batch.size() > 1, failure, times);
   return failure;
 }
 
 bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepoints,
-                      std::optional<Error>& failure) {
+                      std::optional<Error>& failure, BatchTimes& times) {
   static constexpr char kBegin[] = "BEGIN IMMEDIATE";
   static constexpr char kCommit[] = "COMMIT";
   static constexpr char kRollback[] = "ROLLBACK";
@@ -294,6 +323,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   static constexpr char kRollbackTo[] = "ROLLBACK TO job";
 
   failure.reset();
+  times.others = times.commit = std::chrono::nanoseconds(0);
   balance_cache_.Clear();
   auto begun = Step(kBegin);
   if (!begun.ok()) {
@@ -321,7 +351,12 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
       }
     }
     ctx.status_delta = {};
+    // Stage metrics (docs/adr/0037): the jobs other than accepts (claims, delivery
+    // writes...) are few per batch; two clock reads each.
+    const bool other = !job->UsesBalanceCache();
+    const WriteTime job_started = other ? std::chrono::steady_clock::now() : WriteTime{};
     Result<void> ran = job->Run(ctx);
+    if (other) times.others += std::chrono::steady_clock::now() - job_started;
     if (!conn_->InTransaction()) {
       // SQLite rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR...):
       // the earlier jobs of the batch are gone too.
@@ -358,7 +393,9 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
     if (!flushed.ok()) failure = flushed.take_error();
   }
   if (!failure && any_ok) {
-    auto committed = Step(kCommit);
+    const WriteTime commit_started = std::chrono::steady_clock::now();
+    auto committed = Step(kCommit);  // with the checkpoint when WalHook runs one
+    times.commit = std::chrono::steady_clock::now() - commit_started;
     if (!committed.ok()) failure = committed.take_error();
   }
   if (failure || !any_ok) {  // nothing to keep

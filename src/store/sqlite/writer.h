@@ -35,6 +35,12 @@
 // Stage metrics: after AttachMetrics every committed job's time is counted per stage
 // (queued, batch, sync_wait, fsync, handoff, total; write_stages.h).
 //
+// WAL checkpoints (docs/adr/0037): the writer's WAL hook does what SQLite's automatic
+// checkpoint does (a PASSIVE checkpoint inside the COMMIT that leaves kCheckpointFrames or
+// more frames in the WAL) and times it (`bramka_store_checkpoint_seconds`): every write
+// queued meanwhile waits for it. Moving it beside the writer was measured and rejected
+// (the ADR).
+//
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
 
@@ -117,6 +123,9 @@ class Writer {
   Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
          CommitSync sync = CommitSync::kInCommit,
          std::chrono::microseconds sync_wake = std::chrono::microseconds(0));
+
+  // SQLite's automatic checkpoint threshold (docs/adr/0037).
+  static constexpr int kCheckpointFrames = 1000;
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -141,6 +150,9 @@ class Writer {
   void AttachMetrics(MetricsRegistry& metrics);
   // Naps the SyncWaker took (0 without one).
   uint64_t sync_wake_naps() const { return waker_ ? waker_->naps() : 0; }
+  // Tests: checkpoints run so far, and the WAL's size in frames after the last commit.
+  uint64_t checkpoints() const { return checkpoints_.load(); }
+  int wal_frames() const { return wal_frames_.load(); }
 
  private:
   template <typename T, typename Fn, typename Done>
@@ -164,11 +176,16 @@ class Writer {
   // kSyncThread: opens the WAL file for the syncer; false with `error` set.
   bool OpenWal(std::string& error);
   // Runs the jobs in one transaction; returns the batch failure, if any.
-  std::optional<Error> RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch);
+  std::optional<Error> RunBatch(std::vector<std::unique_ptr<WriteJob>>& batch, BatchTimes& times);
   // One attempt at it. false: a job failed with no savepoint to undo it
   // alone, the transaction was rolled back, try again with savepoints.
   bool TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepoints,
-                std::optional<Error>& failure);
+                std::optional<Error>& failure, BatchTimes& times);
+  // ---- checkpoints (docs/adr/0037) ----
+  // SQLite's WAL hook: after each commit, with the WAL's size in frames.
+  static int WalHook(void* self, sqlite3* db, const char* name, int frames);
+  // A PASSIVE checkpoint on the writer's connection (writer thread).
+  void Checkpoint();
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
@@ -197,6 +214,11 @@ class Writer {
   std::optional<Error> sync_error_;  // guarded by sync_mu_
   std::atomic<bool> fail_next_sync_{false};
   std::unique_ptr<SyncWaker> waker_;  // docs/adr/0035; null: none
+
+  // ---- checkpoints (docs/adr/0037) ----
+  std::atomic<int> wal_frames_{0};  // written by the writer thread only
+  std::atomic<uint64_t> checkpoints_{0};
+  std::atomic<Histogram*> checkpoint_seconds_{nullptr};
 
   // ---- stage metrics (docs/adr/0035) ----
   std::mutex stages_mu_;

@@ -2,6 +2,10 @@
 // the syncer's fdatasync, and a failed fdatasync fails that batch and every later
 // one without running it; all of it with and without the SyncWaker (docs/adr/0035),
 // which changes when a sync's completion is noticed, never what is completed or when.
+// The writer's WAL hook (docs/adr/0037) checkpoints as SQLite's automatic checkpoint does
+// (the WAL starts over, nothing committed is lost) and counts each checkpoint in
+// bramka_store_checkpoint_seconds, with and without the pipelined commit; no timing is
+// asserted, only counts, sizes and rows.
 
 #include "store/sqlite/writer.h"
 
@@ -9,7 +13,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,19 +27,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The parameter: the SyncWaker's nap in µs (0: none).
-class WriterTest : public testing::TestWithParam<int> {
+// A writer over a fresh file of this process, removed with its WAL and shared memory.
+template <typename Param>
+class WriterFixture : public testing::TestWithParam<Param> {
  protected:
-  void SetUp() override {
-    path_ = (fs::temp_directory_path() / ("bramka-writer-" + std::to_string(::getpid()) + ".db"))
-                .string();
+  void Open(const std::string& name, const char* schema, CommitSync sync,
+            std::chrono::microseconds wake = std::chrono::microseconds(0)) {
+    path_ = (fs::temp_directory_path() / (name + std::to_string(::getpid()) + ".db")).string();
     Remove();
     auto conn = Connection::Open(path_, Connection::Mode::kWriter, 1000);
     ASSERT_TRUE(conn.ok()) << conn.error().ToString();
-    ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (n INTEGER NOT NULL)").ok());
-    writer_ =
-        std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{}, CommitSync::kSyncThread,
-                                 std::chrono::microseconds(GetParam()));
+    ASSERT_TRUE((*conn)->Exec(schema).ok());
+    writer_ = std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{}, sync, wake);
   }
   void TearDown() override {
     writer_.reset();
@@ -41,6 +46,18 @@ class WriterTest : public testing::TestWithParam<int> {
   }
   void Remove() {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_ + suffix);
+  }
+
+  std::string path_;
+  std::unique_ptr<Writer> writer_;
+};
+
+// The parameter: the SyncWaker's nap in µs (0: none).
+class WriterTest : public WriterFixture<int> {
+ protected:
+  void SetUp() override {
+    Open("bramka-writer-", "CREATE TABLE t (n INTEGER NOT NULL)", CommitSync::kSyncThread,
+         std::chrono::microseconds(GetParam()));
   }
   Result<int64_t> Insert(int64_t n) {
     return writer_->Call<int64_t>([n](WriteContext& ctx) -> Result<int64_t> {
@@ -50,9 +67,6 @@ class WriterTest : public testing::TestWithParam<int> {
       return n;
     });
   }
-
-  std::string path_;
-  std::unique_ptr<Writer> writer_;
 };
 
 TEST_P(WriterTest, PipelinedCommitsCompleteInOrderAfterTheSync) {
@@ -135,6 +149,99 @@ INSTANTIATE_TEST_SUITE_P(Waker, WriterTest, testing::Values(0, 20),
                            return param.param == 0
                                       ? std::string("NoWaker")
                                       : "SyncWaker" + std::to_string(param.param) + "us";
+                         });
+
+// ---- checkpoints (docs/adr/0037) ----
+
+// The parameter: the pipelined commit (ADR 0029) or not.
+class CheckpointTest : public WriterFixture<bool> {
+ protected:
+  void SetUp() override {
+    Open("bramka-checkpoint-", "CREATE TABLE t (n INTEGER NOT NULL, pad BLOB NOT NULL)",
+         GetParam() ? CommitSync::kSyncThread : CommitSync::kInCommit);
+  }
+  // `jobs` inserts of a 12 KiB row each (four pages: about four WAL frames per row),
+  // submitted at once; waits (bounded) for every completion.
+  void Write(int jobs) {
+    struct Done {
+      std::mutex mu;
+      std::condition_variable cv;
+      int left = 0;
+      int failed = 0;
+    };
+    auto done = std::make_shared<Done>();
+    done->left = jobs;
+    for (int i = 0; i < jobs; ++i) {
+      writer_->CallAsync<int64_t>(
+          [i](WriteContext& ctx) -> Result<int64_t> {
+            BRAMKA_ASSIGN_OR_RETURN(
+                Stmt stmt, ctx.conn.Prepare("INSERT INTO t (n, pad) VALUES (?1, zeroblob(12288))"));
+            stmt.BindInt(1, i);
+            BRAMKA_RETURN_IF_ERROR(stmt.Run());
+            return i;
+          },
+          [done](Result<int64_t> r) {
+            std::lock_guard lock(done->mu);
+            if (!r.ok()) ++done->failed;
+            if (--done->left == 0) done->cv.notify_all();
+          });
+    }
+    std::unique_lock lock(done->mu);
+    ASSERT_TRUE(done->cv.wait_for(lock, std::chrono::seconds(60), [&] { return done->left == 0; }));
+    EXPECT_EQ(done->failed, 0);
+  }
+  int64_t Rows() {
+    auto n = writer_->Call<int64_t>([](WriteContext& ctx) -> Result<int64_t> {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("SELECT count(*) FROM t"));
+      BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return Fail(ErrorCode::kInternal, "no count");
+      return stmt.Int(0);
+    });
+    EXPECT_TRUE(n.ok()) << n.error().ToString();
+    return n.ok() ? *n : -1;
+  }
+};
+
+TEST_P(CheckpointTest, TheWalStartsOverAndNothingIsLost) {
+  MetricsRegistry metrics;
+  writer_->AttachMetrics(metrics);
+  EXPECT_EQ(Value(metrics.RenderPrometheus(), "bramka_store_checkpoint_seconds_count"), 0);
+  // ~4 frames per row: 3,000 rows write ~12,000 frames, twelve times the threshold.
+  constexpr int kRows = 3000;
+  int max_frames = 0;
+  for (int round = 0; round < 6; ++round) {
+    Write(kRows / 6);
+    max_frames = std::max(max_frames, writer_->wal_frames());
+  }
+  EXPECT_EQ(Rows(), kRows);
+  EXPECT_GT(writer_->checkpoints(), 0u);
+  EXPECT_EQ(Value(metrics.RenderPrometheus(), "bramka_store_checkpoint_seconds_count"),
+            static_cast<double>(writer_->checkpoints()));
+  // The WAL starts over after each checkpoint (no reader holds old frames here): it never
+  // holds much more than the threshold plus one batch (64 rows).
+  EXPECT_LT(max_frames, 2 * Writer::kCheckpointFrames);
+  // The file keeps every row after the writer closes it.
+  writer_.reset();
+  auto conn = Connection::Open(path_, Connection::Mode::kReader, 1000);
+  ASSERT_TRUE(conn.ok()) << conn.error().ToString();
+  auto stmt = (*conn)->Prepare("SELECT count(*), sum(n) FROM t");
+  ASSERT_TRUE(stmt.ok());
+  auto row = stmt->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(stmt->Int(0), kRows);
+  EXPECT_EQ(stmt->Int(1), 6 * (static_cast<int64_t>(kRows / 6) * (kRows / 6 - 1) / 2));
+}
+
+TEST_P(CheckpointTest, NoCheckpointBelowTheThreshold) {
+  Write(100);  // ~400 frames
+  EXPECT_LT(writer_->wal_frames(), Writer::kCheckpointFrames);
+  EXPECT_EQ(writer_->checkpoints(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Checkpoints, CheckpointTest, testing::Bool(),
+                         [](const testing::TestParamInfo<bool>& param) {
+                           return param.param ? std::string("Pipelined")
+                                              : std::string("SyncInCommit");
                          });
 
 }  // namespace
