@@ -1,5 +1,6 @@
 // SqliteStore: accepting, reading and delivering messages.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -103,18 +104,25 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     }
   }
 
-  // Pass 2: insert, then charge.
+  // Pass 2: insert, then charge. The charges go to one ledger row per account,
+  // type and batch that the balance cache writes at its Flush; each message row
+  // names it with its own share (store/accept_ledger.h, docs/adr/0036).
+  std::array<int64_t, kTypes> ledger_rows{};
+  for (size_t t = 0; t < kTypes; ++t) {
+    if (charges[t] == 0 || balances[t].unlimited) continue;
+    BRAMKA_ASSIGN_OR_RETURN(ledger_rows[t], ctx.balances->LedgerRow(c, balances, t));
+  }
+  std::array<int64_t, kTypes> latest{};  // the ledger rows' at_ms
   BRAMKA_ASSIGN_OR_RETURN(Stmt insert, c.Prepare(sqlite::kInsertMessage));
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
-                             "message_id, note, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'accept', ?6)"));
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (result.items[i].duplicate) continue;
     const Message& m = request.messages[i];
-    const int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
+    const size_t type = static_cast<size_t>(m.type);
+    const int64_t charged = balances[type].unlimited ? 0 : m.cost_units;
     const int64_t seq = static_cast<int64_t>(codec.Decode(m.id));
     const std::string attachments = sqlite::JoinAttachments(m.attachments);
-    sqlite::BindNewMessage(insert, m, seq, request.account_id, charged, attachments);
+    sqlite::BindNewMessage(insert, m, seq, request.account_id, charged, attachments,
+                           ledger_rows[type]);
     auto inserted = insert.Run();
     if (!inserted.ok()) {
       if (inserted.error().code == ErrorCode::kAlreadyExists) {
@@ -122,16 +130,12 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       }
       return inserted.take_error();
     }
-    if (charged != 0) {
-      ledger.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(m.type));
-      ledger.BindInt(3, -charged).BindInt(4, seq).BindText(5, m.id).BindInt(6, m.queued_ms);
-      BRAMKA_RETURN_IF_ERROR(ledger.Run());
-    }
+    if (charged != 0) latest[type] = std::max(latest[type], m.queued_ms);
     ctx.Count(m.status, 1);
   }
   for (size_t t = 0; t < kTypes; ++t) {
     if (charges[t] != 0 && !balances[t].unlimited) {
-      sqlite::BalanceCache::Charge(balances, t, charges[t]);
+      sqlite::BalanceCache::ChargeAt(balances, t, charges[t], latest[t]);
     }
   }
   return result;
