@@ -69,7 +69,8 @@ Result<void> InsertNewMessages(WriteContext& ctx, const MessageIdCodec& codec,
                                const AcceptRequest& request, const std::vector<size_t>& fresh,
                                const sqlite::BalanceCache::Account& balances,
                                const std::array<int64_t, kTypes>& ledger_rows) {
-  std::array<std::string, kChunkRows> attachments;
+  // One string per row of the largest statement used (SMPP's requests are one message).
+  std::vector<std::string> attachments(std::min(fresh.size(), kChunkRows));
   size_t first = 0;
   while (first < fresh.size()) {
     const size_t left = fresh.size() - first;
