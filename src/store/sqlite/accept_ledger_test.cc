@@ -11,10 +11,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,24 +53,6 @@ std::vector<std::string> Rows(const std::string& path, const char* sql) {
   sqlite3_close(db);
   return out;
 }
-
-class Countdown {
- public:
-  explicit Countdown(int n) : left_(n) {}
-  void Done() {
-    std::lock_guard lock(mu_);
-    if (--left_ == 0) cv_.notify_all();
-  }
-  bool Wait() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return left_ == 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int left_;
-};
 
 TEST(AcceptLedgerTest, BatchRowsAddUpAndTheLedgerStillSumsToTheBalances) {
   const std::string path =
@@ -122,7 +104,11 @@ TEST(AcceptLedgerTest, BatchRowsAddUpAndTheLedgerStillSumsToTheBalances) {
                     message(*b, MessageType::kFull, MessageStatus::kQueued)});
   }
   std::vector<bool> ok_a(kRequests, false);
-  Countdown done(2 * kRequests);
+  std::atomic<int> left{2 * kRequests};
+  std::promise<void> all_done;
+  auto done_one = [&] {
+    if (--left == 0) all_done.set_value();
+  };
   std::atomic<int> topups{0};
   std::thread topper([&] {
     for (int i = 0; i < 10; ++i) {
@@ -132,14 +118,14 @@ TEST(AcceptLedgerTest, BatchRowsAddUpAndTheLedgerStillSumsToTheBalances) {
   for (int i = 0; i < kRequests; ++i) {
     store.AcceptAsync(AcceptRequest{*a, {of_a[i]}}, [&, i](Result<AcceptResult> r) {
       ok_a[i] = r.ok();
-      done.Done();
+      done_one();
     });
     store.AcceptAsync(AcceptRequest{*b, of_b[i]}, [&, i](Result<AcceptResult> r) {
       EXPECT_TRUE(r.ok()) << r.error().ToString();
-      done.Done();
+      done_one();
     });
   }
-  ASSERT_TRUE(done.Wait());
+  ASSERT_EQ(all_done.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready);
   topper.join();
 
   // Refunds: every scheduled message cancelled (a per-message ledger row each).
