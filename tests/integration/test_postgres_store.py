@@ -89,8 +89,14 @@ class PostgresStoreTest(unittest.TestCase):
         seqs = self.sql("SELECT COUNT(*) FROM messages WHERE status = 3 AND id IN (%s)"
                         % ",".join(f"'{i}'" for i in ids))
         self.assertEqual(seqs, "4")
-        self.assertEqual(self.sql("SELECT COUNT(*) FROM ledger WHERE note = 'accept' AND message_id IN (%s)"
+        # Each message names its request's accept row of the ledger with its share
+        # (docs/adr/0036), and every such row is the sum of its shares.
+        self.assertEqual(self.sql("SELECT COUNT(*) FROM messages m JOIN ledger l ON l.id = m.accept_ledger "
+                                  "WHERE l.note = 'accept' AND m.accept_units = 1 AND m.id IN (%s)"
                                   % ",".join(f"'{i}'" for i in ids)), "4")
+        self.assertEqual(self.sql("SELECT COUNT(*) FROM ledger l WHERE note = 'accept' AND message_seq IS NULL "
+                                  "AND delta <> -(SELECT COALESCE(SUM(accept_units), 0) FROM messages m "
+                                  "WHERE m.accept_ledger = l.id)"), "0")
 
     def test_unique_id_duplicate_and_bad_input(self):
         first = self.b.api("messages/send_sms", {"phone": "500600710", "text": "u", "unique_id": "pgu1",

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/accept_ledger.h"  // s7-writer (docs/adr/0036)
 #include "store/delivery_indexes.h"
 #include "store/reply_sender.h"
 
@@ -438,6 +439,8 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
     {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
     // ---- s6-delivery (docs/adr/0033) ----
     {7, "messages_sent_via dropped: ListSentVia reads messages_upstream", BRAMKA_DELIVERY_INDEX_MIGRATION},
+    // ---- s7-writer (docs/adr/0036) ----
+    {8, "accept charges on the message row, one ledger row per batch", BRAMKA_ACCEPT_LEDGER_MIGRATION},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

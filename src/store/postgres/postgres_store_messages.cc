@@ -156,6 +156,30 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       BRAMKA_RETURN_IF_ERROR(charge.Run());
     }
   }
+  // One ledger row per type and request; each message row names it with its
+  // own share (store/accept_ledger.h, docs/adr/0036).
+  std::array<int64_t, kTypes> ledger_rows{};
+  {
+    std::array<int64_t, kTypes> latest{};
+    for (size_t i = 0; i < request.messages.size(); ++i) {
+      if (result.items[i].duplicate) continue;
+      const Message& m = request.messages[i];
+      const size_t type = static_cast<size_t>(m.type);
+      if (m.cost_units != 0) latest[type] = std::max(latest[type], m.queued_ms);
+    }
+    BRAMKA_ASSIGN_OR_RETURN(Stmt ledger,
+                            c.Prepare("INSERT INTO ledger (account_id, type, delta, note, at_ms) "
+                                      "VALUES (?1, ?2, ?3, 'accept', ?4) RETURNING id"));
+    for (size_t t = 0; t < kTypes; ++t) {
+      if (balances[t].charge == 0 || balances[t].unlimited) continue;
+      ledger.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(t));
+      ledger.BindInt(3, -balances[t].charge).BindInt(4, latest[t]);
+      BRAMKA_ASSIGN_OR_RETURN(bool row, ledger.Step());
+      if (!row) return Fail(ErrorCode::kInternal, "ledger INSERT returned no id");
+      ledger_rows[t] = ledger.Int(0);
+      ledger.Reset();
+    }
+  }
   // Multi-row INSERTs: a request of any size costs a few round trips.
   std::vector<size_t> fresh;
   for (size_t i = 0; i < request.messages.size(); ++i) {
@@ -165,54 +189,27 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     const size_t n = std::min(kRowsPerStatement, fresh.size() - first);
     std::vector<std::string> attachments(n);
     std::vector<int64_t> charged(n);
-    size_t ledger_rows = 0;
     for (size_t k = 0; k < n; ++k) {
       const Message& m = request.messages[fresh[first + k]];
       attachments[k] = postgres::JoinAttachments(m.attachments);
       charged[k] = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
-      if (charged[k] != 0) ++ledger_rows;
     }
-    {
-      BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
-                              c.PrepareDynamic(postgres::InsertMessagesSql(static_cast<int>(n))));
-      for (size_t k = 0; k < n; ++k) {
-        const Message& m = request.messages[fresh[first + k]];
-        postgres::BindNewMessageAt(insert, static_cast<int>(k) * postgres::kInsertColumns, m,
-                                   static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
-                                   charged[k], attachments[k]);
-      }
-      auto inserted = insert.Run();
-      if (!inserted.ok()) {
-        if (inserted.error().code == ErrorCode::kAlreadyExists) {
-          return Fail(ErrorCode::kAlreadyExists, "message id already used");
-        }
-        return inserted.take_error();
-      }
-    }
-    if (ledger_rows == 0) continue;
-    std::string sql =
-        "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, "
-        "note, at_ms) VALUES ";
-    int p = 0;
+    BRAMKA_ASSIGN_OR_RETURN(Stmt insert,
+                            c.PrepareDynamic(postgres::InsertMessagesSql(static_cast<int>(n))));
     for (size_t k = 0; k < n; ++k) {
-      if (charged[k] == 0) continue;
-      if (p > 0) sql += ",";
-      sql += "(?" + std::to_string(p + 1) + ",?" + std::to_string(p + 2) + ",?" +
-             std::to_string(p + 3) + ",?" + std::to_string(p + 4) + ",?" + std::to_string(p + 5) +
-             ",'accept',?" + std::to_string(p + 6) + ")";
-      p += 6;
-    }
-    BRAMKA_ASSIGN_OR_RETURN(Stmt ledger, c.PrepareDynamic(sql));
-    p = 0;
-    for (size_t k = 0; k < n; ++k) {
-      if (charged[k] == 0) continue;
       const Message& m = request.messages[fresh[first + k]];
-      ledger.BindInt(p + 1, request.account_id).BindInt(p + 2, static_cast<int64_t>(m.type));
-      ledger.BindInt(p + 3, -charged[k]).BindInt(p + 4, static_cast<int64_t>(codec.Decode(m.id)));
-      ledger.BindText(p + 5, m.id).BindInt(p + 6, m.queued_ms);
-      p += 6;
+      postgres::BindNewMessageAt(insert, static_cast<int>(k) * postgres::kInsertColumns, m,
+                                 static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
+                                 charged[k], attachments[k],
+                                 ledger_rows[static_cast<size_t>(m.type)]);
     }
-    BRAMKA_RETURN_IF_ERROR(ledger.Run());
+    auto inserted = insert.Run();
+    if (!inserted.ok()) {
+      if (inserted.error().code == ErrorCode::kAlreadyExists) {
+        return Fail(ErrorCode::kAlreadyExists, "message id already used");
+      }
+      return inserted.take_error();
+    }
   }
   return result;
 }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/ids.h"
+#include "store/accept_ledger.h"  // s7-writer (docs/adr/0036)
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/postgres_store.h"
@@ -318,6 +320,78 @@ TEST(PostgresStoreTest, SentViaIndexIsDroppedByMigration7) {
   auto via = (*store)->ListSentVia("simnet", -1);
   ASSERT_TRUE(via.ok()) << via.error().ToString();
   EXPECT_TRUE(via->empty());
+}
+
+}  // namespace
+}  // namespace bramka::store
+
+// ---- s7-writer (docs/adr/0036) ----
+namespace bramka::store {
+namespace {
+
+// A database of schema 7 whose accepts wrote one ledger row per message: after migration
+// 8 the old message's ledger sum is unchanged, new accepts write one ledger row per
+// request and type with each message's share on its row, and the ledger still sums to
+// the balance.
+TEST(PostgresStoreTest, PerMessageAcceptRowsStayCorrectAfterMigration8) {
+  SKIP_WITHOUT_POSTGRES();
+  PostgresOptions options;
+  options.conninfo = server->FreshConninfo();
+  const MessageIdCodec codec(options.message_id_key);
+  const std::string old_id = codec.Encode(7);
+  {
+    auto conn = postgres::Connection::Open(options.conninfo);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(postgres::MigrateTo(**conn, 7).ok());
+    const std::string old =
+        "INSERT INTO accounts (id, name, password_hash, created_ms) VALUES (1, 'acme', 'h', 1);"
+        "INSERT INTO balances (account_id, type, units) VALUES (1, 0, 9), (1, 1, 0), (1, 2, 0), "
+        "(1, 3, 0), (1, 4, 0), (1, 5, 0);"
+        "INSERT INTO ledger (account_id, type, delta, note, at_ms) VALUES (1, 0, 10, 'top-up', 1);"
+        "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, flash, "
+        "speed, parts, cost_units, charged_units, status, unique_id, stat_id, source, dlr_url, "
+        "queued_ms, due_ms) VALUES (7, '" +
+        old_id +
+        "', 1, '+48500100300', 'ACME', 0, 'old', 0, 0, 0, 1, 1, 1, 1, '', 0, 'http', '', 2, 2);"
+        "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, note, at_ms) "
+        "VALUES (1, 0, -1, 7, '" +
+        old_id + "', 'accept', 2);";
+    ASSERT_TRUE((*conn)->Exec(old).ok());
+  }
+  auto opened = PostgresStore::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  Store& store = **opened;
+  EXPECT_EQ(*store.LedgerSumForMessage(old_id), -1);
+  std::vector<Message> fresh;
+  for (uint64_t i = 0; i < 3; ++i) {
+    Message m;
+    m.id = codec.Encode(20 + i);
+    m.phone = "+48500100301";
+    m.type = MessageType::kEco;
+    m.text = "new";
+    m.parts = 1;
+    m.cost_units = 2;
+    m.status = MessageStatus::kQueued;
+    m.queued_ms = 3;
+    m.due_ms = 3;
+    fresh.push_back(m);
+  }
+  ASSERT_TRUE(store.Accept(AcceptRequest{1, fresh}).ok());
+  for (const Message& m : fresh) EXPECT_EQ(*store.LedgerSumForMessage(m.id), -2);
+  EXPECT_EQ(*store.LedgerSumForMessage(old_id), -1);
+
+  auto conn = postgres::Connection::Open(options.conninfo);
+  ASSERT_TRUE(conn.ok());
+  auto one = [&](const std::string& sql) -> std::string {
+    auto stmt = (*conn)->PrepareDynamic(sql);
+    if (!stmt.ok()) return stmt.error().ToString();
+    auto row = stmt->Step();
+    return row.ok() && *row ? std::to_string(stmt->Int(0)) : "no row";
+  };
+  EXPECT_EQ(one("SELECT units FROM balances WHERE account_id = 1 AND type = 0"), "3");
+  EXPECT_EQ(one("SELECT SUM(delta) FROM ledger WHERE account_id = 1 AND type = 0"), "3");
+  EXPECT_EQ(one("SELECT delta FROM ledger WHERE note = 'accept' AND message_seq IS NULL"), "-6");
+  EXPECT_EQ(one("SELECT COUNT(*) FROM (" + std::string(sql::kAcceptLedgerMismatches) + ") x"), "0");
 }
 
 }  // namespace

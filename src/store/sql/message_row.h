@@ -53,12 +53,13 @@ inline constexpr int kMessageColumnCount = 27;
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages (id, account_id, phone, sender, type, text, unicode, flash, speed, "
     "parts, cost_units, charged_units, status, unique_id, stat_id, source, dlr_url, queued_ms, "
-    "due_ms, seq, smpp_user_id, smpp_registered_delivery, attachments) VALUES (?1, ?2, ?3, ?4, "
-    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    "due_ms, seq, smpp_user_id, smpp_registered_delivery, attachments, accept_units, "
+    "accept_ledger) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 
 // A multi-row INSERT of `rows` new messages; bind row k with
 // BindNewMessageAt(stmt, k * kInsertColumns, ...).
-inline constexpr int kInsertColumns = 23;
+inline constexpr int kInsertColumns = 25;
 
 // Reads the BRAMKA_MESSAGE_COLUMNS starting at column `first`.
 template <class Stmt>
@@ -112,10 +113,12 @@ Result<std::vector<Message>> ReadMessages(Stmt& stmt) {
 
 // Binds `m` for row `o / kInsertColumns` of InsertMessagesSql (o = 0: for
 // kInsertMessage). `m` and `attachments` (JoinAttachments(m.attachments)) must
-// outlive the Step.
+// outlive the Step. `charged` is the accept charge (charged_units and accept_units),
+// `accept_ledger` the ledger row that holds it (store/accept_ledger.h; 0 when
+// nothing was charged).
 template <class Stmt>
 void BindNewMessageAt(Stmt& s, int o, const Message& m, int64_t seq, AccountId account_id,
-                      int64_t charged, const std::string& attachments) {
+                      int64_t charged, const std::string& attachments, int64_t accept_ledger) {
   s.BindText(o + 1, m.id)
       .BindInt(o + 2, account_id)
       .BindText(o + 3, m.phone)
@@ -138,13 +141,15 @@ void BindNewMessageAt(Stmt& s, int o, const Message& m, int64_t seq, AccountId a
       .BindInt(o + 20, seq)
       .BindInt(o + 21, m.smpp_user_id)
       .BindInt(o + 22, m.smpp_registered_delivery)
-      .BindText(o + 23, attachments);
+      .BindText(o + 23, attachments)
+      .BindInt(o + 24, charged)
+      .BindInt(o + 25, charged != 0 ? accept_ledger : 0);
 }
 
 template <class Stmt>
 void BindNewMessage(Stmt& s, const Message& m, int64_t seq, AccountId account_id, int64_t charged,
-                    const std::string& attachments) {
-  BindNewMessageAt(s, 0, m, seq, account_id, charged, attachments);
+                    const std::string& attachments, int64_t accept_ledger) {
+  BindNewMessageAt(s, 0, m, seq, account_id, charged, attachments, accept_ledger);
 }
 
 // A multi-row INSERT of `rows` new messages.

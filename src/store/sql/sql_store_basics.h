@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/accept_ledger.h"  // s7-writer (docs/adr/0036)
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 
@@ -215,8 +216,9 @@ Result<int64_t> SqlStore<B>::LedgerSumForMessage(const std::string& message_id) 
   std::optional<int64_t> seq = SeqOf(message_id);
   if (!seq) return 0;
   return Read([&](Connection& c) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare("SELECT COALESCE(SUM(delta), 0) FROM ledger "
-                                                 "WHERE message_seq = ?1 AND message_id = ?2"));
+    // The accept charge on the message row plus the message's own ledger rows
+    // (store/accept_ledger.h, docs/adr/0036).
+    BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, c.Prepare(kLedgerSumForMessage));
     stmt.BindInt(1, *seq).BindText(2, message_id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
     return row ? stmt.Int(0) : 0;

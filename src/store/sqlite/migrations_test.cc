@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "store/accept_ledger.h"  // s7-writer (docs/adr/0036)
 #include "store/delivery_indexes.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
@@ -375,6 +376,91 @@ TEST(MigrationsTest, SentViaIndexDroppedAndSimnetResumeStillFindsSentMessages) {
     uses_upstream |= step.find("messages_upstream") != std::string::npos;
   }
   EXPECT_TRUE(uses_upstream) << (plan.empty() ? std::string("no plan") : plan[0]);
+}
+
+}  // namespace
+}  // namespace bramka::store::sqlite
+
+// ---- s7-writer (docs/adr/0036) ----
+namespace bramka::store::sqlite {
+namespace {
+
+// A file of schema 22 whose accepts wrote one ledger row per message: after the upgrade
+// each old message's ledger sum is what it was (its accept row, not counted twice), a
+// refund of an old message still cancels its charge, and new accepts write their charge
+// on the message row and one ledger row per batch, the ledger still summing to the
+// balance.
+TEST(MigrationsTest, PerMessageAcceptRowsStayCorrectNextToBatchRows) {
+  const std::string path = (TempDir() / "accept-ledger.db").string();
+  BuildAtVersion(path, 22);
+  if (testing::Test::HasFatalFailure()) return;
+  const MessageIdCodec codec(kKey);
+  const std::string queued_id = codec.Encode(kSeq);
+  const std::string saved_id = codec.Encode(kSeq + 1);
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    // The seeded message (full, 1 unit) and a scheduled one (2 units), each charged
+    // with its own ledger row as schema 22's accept did; the balance after them.
+    const std::string old =
+        "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
+        "flash, speed, parts, cost_units, charged_units, status, unique_id, stat_id, source, "
+        "dlr_url, queued_ms, due_ms) SELECT seq + 1, '" +
+        saved_id +
+        "', account_id, phone, sender, type, text, unicode, flash, speed, parts, 2, 2, 0, '', "
+        "stat_id, source, dlr_url, queued_ms, 9000000000000 FROM messages;"
+        "INSERT INTO ledger (account_id, type, delta, note, at_ms) VALUES (1, 1, 10, 'top-up', 1);"
+        "INSERT INTO ledger (account_id, type, delta, message_seq, message_id, note, at_ms) "
+        "VALUES (1, 1, -1, " +
+        std::to_string(kSeq) + ", '" + queued_id + "', 'accept', 2000), (1, 1, -2, " +
+        std::to_string(kSeq + 1) + ", '" + saved_id +
+        "', 'accept', 2000);"
+        "UPDATE balances SET units = 7 WHERE account_id = 1 AND type = 1;";
+    ASSERT_TRUE((*conn)->Exec(old.c_str()).ok());
+  }
+  SqliteOptions options;
+  options.path = path;
+  options.message_id_key = kKey;
+  auto opened = SqliteStore::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Store& store = **opened;
+  EXPECT_EQ(*store.LedgerSumForMessage(queued_id), -1);
+  EXPECT_EQ(*store.LedgerSumForMessage(saved_id), -2);
+  ASSERT_TRUE(*store.CancelScheduled(1, saved_id, 5000));
+  EXPECT_EQ(*store.LedgerSumForMessage(saved_id), 0);
+
+  std::vector<Message> fresh;
+  for (int i = 0; i < 3; ++i) {
+    Message m;
+    m.id = codec.Encode(kSeq + 10 + i);
+    m.account_id = 1;
+    m.phone = "+48500100301";
+    m.type = MessageType::kFull;
+    m.text = "new";
+    m.parts = 1;
+    m.cost_units = 1;
+    m.status = MessageStatus::kQueued;
+    m.source = "http";
+    m.queued_ms = 6000;
+    m.due_ms = 6000;
+    fresh.push_back(m);
+  }
+  auto accepted = store.Accept(AcceptRequest{1, fresh});
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  for (const Message& m : fresh) EXPECT_EQ(*store.LedgerSumForMessage(m.id), -1);
+  EXPECT_EQ(*store.LedgerSumForMessage(queued_id), -1);
+  opened->reset();
+
+  // 10 - 1 - 2 + 2 - 3 = 6 units, in the ledger as in the balance; one row for the three.
+  EXPECT_EQ(Column(path, "SELECT units FROM balances WHERE account_id = 1 AND type = 1"),
+            std::vector<std::string>{"6"});
+  EXPECT_EQ(Column(path, "SELECT SUM(delta) FROM ledger WHERE account_id = 1 AND type = 1"),
+            std::vector<std::string>{"6"});
+  EXPECT_EQ(Column(path, "SELECT delta FROM ledger WHERE note = 'accept' AND message_seq IS NULL"),
+            std::vector<std::string>{"-3"});
+  EXPECT_EQ(
+      Column(path, "SELECT COUNT(*) FROM (" + std::string(sql::kAcceptLedgerMismatches) + ")"),
+      std::vector<std::string>{"0"});
 }
 
 }  // namespace

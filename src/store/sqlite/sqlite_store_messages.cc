@@ -1,11 +1,14 @@
 // SqliteStore: accepting, reading and delivering messages.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "store/delivery_indexes.h"
 #include "store/sql/delivery_tx.h"
@@ -42,6 +45,65 @@ Result<std::optional<Current>> FindCurrent(Connection& c, std::optional<int64_t>
 Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t charged, int64_t seq,
                     const std::string& message_id, const char* note, int64_t now_ms) {
   return sql::RefundInTx<sqlite::Backend>(c, account, type, charged, seq, message_id, note, now_ms);
+}
+
+// s7-writer (docs/adr/0036): the new messages of one request, `fresh` (indexes
+// into request.messages), INSERTed with multi-row statements of kChunkRows rows
+// (then kSmallRows, then one by one): one statement's set-up, cursors and halt
+// for many rows, and the table's append path for their increasing seqs. A
+// statement that fails is undone whole by SQLite (a multi-row INSERT runs in a
+// statement journal); a duplicate id is then looked for row by row, so the
+// error names it as before.
+constexpr size_t kChunkRows = 64;
+constexpr size_t kSmallRows = 8;
+
+const char* InsertSql(size_t rows) {
+  static const std::string chunk = sqlite::InsertMessagesSql(static_cast<int>(kChunkRows));
+  static const std::string small = sqlite::InsertMessagesSql(static_cast<int>(kSmallRows));
+  return rows == kChunkRows   ? chunk.c_str()
+         : rows == kSmallRows ? small.c_str()
+                              : sqlite::kInsertMessage;
+}
+
+Result<void> InsertNewMessages(WriteContext& ctx, const MessageIdCodec& codec,
+                               const AcceptRequest& request, const std::vector<size_t>& fresh,
+                               const sqlite::BalanceCache::Account& balances,
+                               const std::array<int64_t, kTypes>& ledger_rows) {
+  // One string per row of the largest statement used (SMPP's requests are one message).
+  std::vector<std::string> attachments(std::min(fresh.size(), kChunkRows));
+  size_t first = 0;
+  while (first < fresh.size()) {
+    const size_t left = fresh.size() - first;
+    const size_t n = left >= kChunkRows ? kChunkRows : left >= kSmallRows ? kSmallRows : 1;
+    BRAMKA_ASSIGN_OR_RETURN(Stmt insert, ctx.conn.Prepare(InsertSql(n)));
+    for (size_t k = 0; k < n; ++k) {
+      const Message& m = request.messages[fresh[first + k]];
+      const size_t type = static_cast<size_t>(m.type);
+      attachments[k] = sqlite::JoinAttachments(m.attachments);
+      sqlite::BindNewMessageAt(insert, static_cast<int>(k) * sqlite::kInsertColumns, m,
+                               static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
+                               balances[type].unlimited ? 0 : m.cost_units, attachments[k],
+                               ledger_rows[type]);
+    }
+    auto inserted = insert.Run();
+    if (!inserted.ok()) {
+      if (inserted.error().code != ErrorCode::kAlreadyExists) return inserted.take_error();
+      if (n == 1) {
+        return Fail(ErrorCode::kAlreadyExists,
+                    "message id already used: " + request.messages[fresh[first]].id);
+      }
+      // Undone whole: insert the same rows one by one to name the duplicate.
+      std::vector<size_t> one(1);
+      for (size_t k = 0; k < n; ++k) {
+        one[0] = fresh[first + k];
+        BRAMKA_RETURN_IF_ERROR(InsertNewMessages(ctx, codec, request, one, balances, ledger_rows));
+      }
+    } else {
+      for (size_t k = 0; k < n; ++k) ctx.Count(request.messages[fresh[first + k]].status, 1);
+    }
+    first += n;
+  }
+  return Ok();
 }
 
 // The transaction body of AcceptAsync (store.h): duplicates, balance check,
@@ -103,35 +165,30 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     }
   }
 
-  // Pass 2: insert, then charge.
-  BRAMKA_ASSIGN_OR_RETURN(Stmt insert, c.Prepare(sqlite::kInsertMessage));
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt ledger, c.Prepare("INSERT INTO ledger (account_id, type, delta, message_seq, "
-                             "message_id, note, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'accept', ?6)"));
+  // Pass 2: insert, then charge. The charges go to one ledger row per account,
+  // type and batch that the balance cache writes at its Flush; each message row
+  // names it with its own share (store/accept_ledger.h, docs/adr/0036).
+  std::array<int64_t, kTypes> ledger_rows{};
+  for (size_t t = 0; t < kTypes; ++t) {
+    if (charges[t] == 0 || balances[t].unlimited) continue;
+    BRAMKA_ASSIGN_OR_RETURN(ledger_rows[t], ctx.balances->LedgerRow(c, balances, t));
+  }
+  std::array<int64_t, kTypes> latest{};  // the ledger rows' at_ms
+  std::vector<size_t> fresh;
+  fresh.reserve(request.messages.size());
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (result.items[i].duplicate) continue;
+    fresh.push_back(i);
     const Message& m = request.messages[i];
-    const int64_t charged = balances[static_cast<size_t>(m.type)].unlimited ? 0 : m.cost_units;
-    const int64_t seq = static_cast<int64_t>(codec.Decode(m.id));
-    const std::string attachments = sqlite::JoinAttachments(m.attachments);
-    sqlite::BindNewMessage(insert, m, seq, request.account_id, charged, attachments);
-    auto inserted = insert.Run();
-    if (!inserted.ok()) {
-      if (inserted.error().code == ErrorCode::kAlreadyExists) {
-        return Fail(ErrorCode::kAlreadyExists, "message id already used: " + m.id);
-      }
-      return inserted.take_error();
+    const size_t type = static_cast<size_t>(m.type);
+    if (m.cost_units != 0 && !balances[type].unlimited) {
+      latest[type] = std::max(latest[type], m.queued_ms);
     }
-    if (charged != 0) {
-      ledger.BindInt(1, request.account_id).BindInt(2, static_cast<int64_t>(m.type));
-      ledger.BindInt(3, -charged).BindInt(4, seq).BindText(5, m.id).BindInt(6, m.queued_ms);
-      BRAMKA_RETURN_IF_ERROR(ledger.Run());
-    }
-    ctx.Count(m.status, 1);
   }
+  BRAMKA_RETURN_IF_ERROR(InsertNewMessages(ctx, codec, request, fresh, balances, ledger_rows));
   for (size_t t = 0; t < kTypes; ++t) {
     if (charges[t] != 0 && !balances[t].unlimited) {
-      sqlite::BalanceCache::Charge(balances, t, charges[t]);
+      sqlite::BalanceCache::ChargeAt(balances, t, charges[t], latest[t]);
     }
   }
   return result;

@@ -159,4 +159,53 @@ TEST_P(StoreConformanceTest, RepliesMatchOnlyMessagesFromANumber) {
   EXPECT_FALSE(IsReplySender("ECO"));
 }
 
+// ---- s7-writer (docs/adr/0036) ----
+// A large request (SqliteStore inserts it with multi-row statements): every row stored
+// with its own fields and charge, the types charged separately; a reused id anywhere in
+// it refuses the whole request and writes nothing.
+TEST_P(StoreConformanceTest, LargeRequestsStoreEveryRowAndFailWhole) {
+  const AccountId a = NewAccount("writer-large", 1'000);
+  ASSERT_TRUE(store().SetBalanceMode(a, MessageType::kFull, true, /*unlimited=*/true).ok());
+  std::vector<Message> ms;
+  for (int i = 0; i < 77; ++i) {
+    Message m = NewMessage(a, "+48600200" + std::to_string(100 + i));
+    m.type = i % 3 == 0 ? MessageType::kFull : MessageType::kEco;
+    m.cost_units = 1 + i % 2;
+    m.sender = i % 2 == 0 ? "ACME" : "+48500000001";
+    m.unique_id = i % 5 == 0 ? "large-" + std::to_string(i) : "";
+    ms.push_back(m);
+  }
+  const AcceptResult r = AcceptOk(a, ms);
+  ASSERT_EQ(r.items.size(), ms.size());
+  int64_t eco = 0;
+  for (size_t i = 0; i < ms.size(); ++i) {
+    EXPECT_FALSE(r.items[i].duplicate) << i;
+    auto got = store().GetMessage(a, ms[i].id);
+    ASSERT_TRUE(got.ok()) << i << ": " << got.error().ToString();
+    EXPECT_EQ(got->phone, ms[i].phone);
+    EXPECT_EQ(got->sender, ms[i].sender);
+    EXPECT_EQ(got->unique_id, ms[i].unique_id);
+    EXPECT_EQ(got->cost_units, ms[i].cost_units);
+    const bool unlimited = ms[i].type == MessageType::kFull;
+    if (!unlimited) eco += ms[i].cost_units;
+    EXPECT_EQ(*store().LedgerSumForMessage(ms[i].id), unlimited ? 0 : -ms[i].cost_units) << i;
+  }
+  EXPECT_EQ(Units(a, MessageType::kEco), 1'000 - eco);
+
+  std::vector<Message> again;
+  for (int i = 0; i < 75; ++i)
+    again.push_back(NewMessage(a, "+48600300" + std::to_string(100 + i)));
+  again[70].id = ms[3].id;  // in the first statement's rows or a later one's
+  auto refused = store().Accept(AcceptRequest{a, again});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists) << refused.error().ToString();
+  for (int i = 0; i < 75; ++i) {
+    if (i == 70) continue;
+    EXPECT_EQ(store().GetMessage(a, again[i].id).error().code, ErrorCode::kNotFound) << i;
+    EXPECT_EQ(*store().LedgerSumForMessage(again[i].id), 0) << i;
+  }
+  EXPECT_EQ(Units(a, MessageType::kEco), 1'000 - eco);
+  EXPECT_EQ(store().GetMessage(a, ms[3].id)->phone, ms[3].phone);
+}
+
 }  // namespace bramka::store
