@@ -1,0 +1,159 @@
+// Dispatcher: delivery writes pipelined (dispatcher_batch.cc, docs/adr/0039): the batch
+// thread hands a cycle's writes to the store without waiting for them, up to
+// kMaxWritesInFlight cycles at once, and finishes the cycles in the order it started
+// them whatever order the store answers in.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "delivery/dispatcher.h"
+#include "delivery/testing/fake_connector.h"
+#include "store/testing/in_memory_store.h"
+
+namespace bramka::delivery {
+namespace {
+
+using store::MessageStatus;
+using testing::FakeConnector;
+
+constexpr auto kWait = std::chrono::seconds(30);  // bound for every condition wait
+
+// Holds every WriteDeliveriesAsync until the test answers it (Answer(i): written then).
+class HeldWritesStore : public store::InMemoryStore {
+ public:
+  void WriteDeliveriesAsync(const std::vector<store::SentUpdate>& sent,
+                            const std::vector<store::ReceiptUpdate>& receipts,
+                            std::function<void(Result<DeliveryWrites>)> done) override {
+    std::lock_guard lock(mu_);
+    held_.push_back({&sent, &receipts, std::move(done)});
+    cv_.notify_all();
+  }
+  bool WaitForCalls(size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kWait, [&] { return held_.size() >= n; });
+  }
+  size_t calls() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+  // Writes the i-th call (0-based) and answers it, on this thread; its acceptances.
+  size_t Answer(size_t i) {
+    Held h;
+    {
+      std::lock_guard lock(mu_);
+      h = std::move(held_.at(i));
+    }
+    const size_t sent = h.sent->size();
+    h.done(WriteDeliveries(*h.sent, *h.receipts));
+    return sent;
+  }
+
+ private:
+  struct Held {
+    const std::vector<store::SentUpdate>* sent = nullptr;
+    const std::vector<store::ReceiptUpdate>* receipts = nullptr;
+    std::function<void(Result<DeliveryWrites>)> done;
+  };
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Held> held_;
+};
+
+TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
+  FakeClock clock;
+  HeldWritesStore store;
+  MetricsRegistry metrics;
+  FakeConnector a("a");
+  const int64_t now = ToUnixMillis(clock.Now());
+  auto account = store.CreateAccount("acme", "", 0, now);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "top-up", now).ok());
+  std::vector<std::string> ids;
+  for (unsigned i = 1; i <= 6; ++i) {
+    store::Message m;
+    char id[11];
+    std::snprintf(id, sizeof id, "%010x", i);
+    m.id = id;
+    m.phone = "+48500100200";
+    m.type = store::MessageType::kEco;
+    m.text = "hello";
+    m.cost_units = 1;
+    m.queued_ms = m.due_ms = now;
+    m.status = MessageStatus::kQueued;
+    ASSERT_TRUE(store.Accept({*account, {m}}).ok());
+    ids.push_back(m.id);
+  }
+  a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
+    return SendOutcome::Accepted("up-" + m.id);
+  });
+  DispatcherOptions options;
+  options.poll_interval_ms = 60'000;  // only Wake() claims
+  options.stop_timeout_ms = 0;
+  RoutingOptions ro;
+  ro.default_route = {"a"};
+  Dispatcher d(store, clock, *RoutingTable::Create(ro), {{"a", &a}}, options, metrics);
+  ASSERT_TRUE(d.Start().ok());
+  d.Wake();
+  ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
+  // Every acceptance, in however many cycles they came.
+  for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
+    ASSERT_TRUE(store.WaitForCalls(call + 1));
+    answered += store.Answer(call);
+  }
+  ASSERT_TRUE(d.WaitIdle(30'000));
+  const size_t first = store.calls();
+  for (const std::string& id : ids) {
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kSent) << id;
+  }
+
+  // One receipt per cycle: each is handed over while the ones before are still held,
+  // up to four; the fifth waits for a free slot.
+  std::mutex mu;
+  std::vector<std::string> acked;  // receipt-ack order
+  auto report = [&](size_t i) {
+    a.events()->OnReceipt({"a", "up-" + ids[i], MessageStatus::kDelivered, "", now + 1},
+                          [&, i](bool stored) {
+                            EXPECT_TRUE(stored);
+                            std::lock_guard lock(mu);
+                            acked.push_back(ids[i]);
+                          });
+  };
+  for (size_t i = 0; i < 4; ++i) {
+    report(i);
+    ASSERT_TRUE(store.WaitForCalls(first + i + 1)) << i;
+  }
+  report(4);
+  EXPECT_EQ(store.calls(), first + 4);  // Dispatcher::kMaxWritesInFlight
+  // The store answers out of order: the cycles still finish in the order started.
+  store.Answer(first + 1);
+  store.Answer(first + 2);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(acked.empty());  // the oldest is not answered yet
+  }
+  store.Answer(first + 0);
+  ASSERT_TRUE(store.WaitForCalls(first + 5));  // a slot came free: the fifth goes out
+  store.Answer(first + 3);
+  store.Answer(first + 4);
+  ASSERT_TRUE(d.WaitIdle(30'000));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(acked, (std::vector<std::string>{ids[0], ids[1], ids[2], ids[3], ids[4]}));
+  }
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(store.GetMessage(*account, ids[i])->status, MessageStatus::kDelivered);
+  }
+  EXPECT_EQ(store.GetMessage(*account, ids[5])->status, MessageStatus::kSent);
+  EXPECT_EQ(d.in_flight(), 0);
+  d.Stop();
+}
+
+}  // namespace
+}  // namespace bramka::delivery
