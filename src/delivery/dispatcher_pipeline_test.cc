@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -72,21 +71,11 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
   MetricsRegistry metrics;
   FakeConnector a("a");
   const int64_t now = ToUnixMillis(clock.Now());
-  auto account = store.CreateAccount("acme", "", 0, now);
+  auto account = testing::NewEcoAccount(store, now);
   ASSERT_TRUE(account.ok());
-  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "top-up", now).ok());
   std::vector<std::string> ids;
   for (unsigned i = 1; i <= 6; ++i) {
-    store::Message m;
-    char id[11];
-    std::snprintf(id, sizeof id, "%010x", i);
-    m.id = id;
-    m.phone = "+48500100200";
-    m.type = store::MessageType::kEco;
-    m.text = "hello";
-    m.cost_units = 1;
-    m.queued_ms = m.due_ms = now;
-    m.status = MessageStatus::kQueued;
+    const store::Message m = testing::QueuedEcoMessage(i, now);
     ASSERT_TRUE(store.Accept({*account, {m}}).ok());
     ids.push_back(m.id);
   }
