@@ -321,8 +321,11 @@ class Dispatcher {
   };
   // Cycles whose writes may be in the store's hands at once: the next cycle's writes go
   // to the writer while this one commits and syncs (they share a commit when they meet
-  // in the writer's queue), instead of one cycle per commit round trip.
-  static constexpr size_t kMaxWritesInFlight = 4;
+  // in the writer's queue), instead of one cycle per commit round trip. Two, not more:
+  // the writer puts every queued job in one transaction, so an accept that arrives
+  // behind four delivery cycles waited for all of them (p99 submit_sm_resp doubled;
+  // docs/adr/0039).
+  static constexpr size_t kMaxWritesInFlight = 2;
   // Items per store call: big enough to share a commit, small enough that the
   // write job does not hold up the accepts in the same writer transaction
   // (1,024 doubled submit_sm latency under load; see docs/performance.md).

@@ -103,7 +103,8 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
   }
 
   // One receipt per cycle: each is handed over while the ones before are still held,
-  // up to four; the fifth waits for a free slot.
+  // up to kInFlight; the next waits for a free slot.
+  constexpr size_t kInFlight = 2;  // Dispatcher::kMaxWritesInFlight
   std::mutex mu;
   std::vector<std::string> acked;  // receipt-ack order
   auto report = [&](size_t i) {
@@ -114,30 +115,29 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
                             acked.push_back(ids[i]);
                           });
   };
-  for (size_t i = 0; i < 4; ++i) {
+  for (size_t i = 0; i < kInFlight; ++i) {
     report(i);
     ASSERT_TRUE(store.WaitForCalls(first + i + 1)) << i;
   }
-  report(4);
-  EXPECT_EQ(store.calls(), first + 4);  // Dispatcher::kMaxWritesInFlight
+  report(kInFlight);
+  EXPECT_EQ(store.calls(), first + kInFlight);
   // The store answers out of order: the cycles still finish in the order started.
-  store.Answer(first + 1);
-  store.Answer(first + 2);
+  for (size_t i = 1; i < kInFlight; ++i) store.Answer(first + i);
   {
     std::lock_guard lock(mu);
     EXPECT_TRUE(acked.empty());  // the oldest is not answered yet
   }
   store.Answer(first + 0);
-  ASSERT_TRUE(store.WaitForCalls(first + 5));  // a slot came free: the fifth goes out
-  store.Answer(first + 3);
-  store.Answer(first + 4);
+  ASSERT_TRUE(store.WaitForCalls(first + kInFlight + 1));  // a slot came free
+  store.Answer(first + kInFlight);
   ASSERT_TRUE(d.WaitIdle(30'000));
+  std::vector<std::string> expected(ids.begin(), ids.begin() + kInFlight + 1);
   {
     std::lock_guard lock(mu);
-    EXPECT_EQ(acked, (std::vector<std::string>{ids[0], ids[1], ids[2], ids[3], ids[4]}));
+    EXPECT_EQ(acked, expected);
   }
-  for (size_t i = 0; i < 5; ++i) {
-    EXPECT_EQ(store.GetMessage(*account, ids[i])->status, MessageStatus::kDelivered);
+  for (const std::string& id : expected) {
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kDelivered);
   }
   EXPECT_EQ(store.GetMessage(*account, ids[5])->status, MessageStatus::kSent);
   EXPECT_EQ(d.in_flight(), 0);
