@@ -301,14 +301,31 @@ class Dispatcher {
     store::ReceiptUpdate receipt;
     ConnectorEvents::ReceiptDone receipt_done;  // receipt-ack, below
   };
+  // e2e (docs/adr/0039): one cycle's writes handed to the store (WriteDeliveriesAsync)
+  // and not yet finished; up to kMaxWritesInFlight of them, finished in the order handed.
+  struct CycleWrite {
+    std::vector<store::SentUpdate> sent;
+    std::vector<store::ReceiptUpdate> receipts;
+    std::vector<ConnectorEvents::ReceiptDone> receipt_dones;      // receipt-ack, per receipt
+    int items = 0;                                                // BatchItems it holds
+    std::optional<Result<store::Store::DeliveryWrites>> written;  // set under mu when done
+  };
   struct WriteBatcher {
     std::mutex mu;
     std::condition_variable cv;
     std::deque<BatchItem> items;
-    bool running = false;  // accepting items
+    std::deque<std::unique_ptr<CycleWrite>> writing;  // handed to the store, oldest first
+    bool running = false;                             // accepting items
     bool stopping = false;
     std::thread thread;
   };
+  // Cycles whose writes may be in the store's hands at once: the next cycle's writes go
+  // to the writer while this one commits and syncs (they share a commit when they meet
+  // in the writer's queue), instead of one cycle per commit round trip. Two, not more:
+  // the writer puts every queued job in one transaction, so an accept that arrives
+  // behind four delivery cycles waited for all of them (p99 submit_sm_resp doubled;
+  // docs/adr/0039).
+  static constexpr size_t kMaxWritesInFlight = 2;
   // Items per store call: big enough to share a commit, small enough that the
   // write job does not hold up the accepts in the same writer transaction
   // (1,024 doubled submit_sm latency under load; see docs/performance.md).
@@ -319,7 +336,10 @@ class Dispatcher {
   void StartBatcher();
   void StopBatcher();  // drains what is queued
   void BatchLoop();
-  void WriteBatch(std::vector<BatchItem>& items);
+  // Builds one cycle's writes from `items` (moved from) and hands them to the store.
+  void StartCycleWrite(std::vector<BatchItem>& items, CycleWrite& cycle);
+  // What follows a cycle's writes, on the batcher's thread (AfterSent, AfterReceipt).
+  void FinishCycleWrite(CycleWrite& cycle);
   // The bookkeeping of an acceptance before its MarkSent (metrics, busy claims).
   store::SentUpdate PrepareSent(const Attempt& attempt, const std::string& connector,
                                 const SendOutcome& outcome, int64_t now_ms);

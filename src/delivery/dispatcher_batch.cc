@@ -5,8 +5,15 @@
 // each blocking on its own store write job (MarkSent / ApplyReceipt) until the group
 // commit; at 10k msg/s that is 20k futex hand-offs and write jobs per second. Now the
 // connector's thread appends to one FIFO and a single thread writes whatever is
-// waiting as two store calls (one commit each). Failovers, retries and refusals keep
-// the recorders: they are rare and may call back into connectors.
+// waiting as one store call (WriteDeliveries, one commit). Failovers, retries and
+// refusals keep the recorders: they are rare and may call back into connectors.
+//
+// e2e (docs/adr/0039): the thread hands a cycle's writes to the store without waiting
+// (WriteDeliveriesAsync) and takes the next cycle while it commits, up to
+// kMaxWritesInFlight cycles at once; each cycle's answer comes back to this thread, which
+// finishes the cycles in the order it started them. Before, one cycle (≤ kMaxWriteBatch
+// items, an acceptance and a receipt per message) waited for its whole commit round trip,
+// which bounded the trip to ~64 messages per round trip.
 
 #include <algorithm>
 #include <utility>
@@ -57,45 +64,75 @@ void Dispatcher::BatchLoop() {
   WriteBatcher& b = *batcher_;
   std::vector<BatchItem> batch;
   while (true) {
+    std::unique_ptr<CycleWrite> finished;
+    CycleWrite* started = nullptr;
     {
       std::unique_lock lock(b.mu);
-      b.cv.wait(lock, [&] { return b.stopping || !b.items.empty(); });
-      if (b.items.empty()) {
-        b.running = false;  // stopping, and drained: later items take the old path
+      const auto oldest_done = [&] { return !b.writing.empty() && b.writing.front()->written; };
+      const auto can_start = [&] {
+        return !b.items.empty() && b.writing.size() < kMaxWritesInFlight;
+      };
+      b.cv.wait(lock, [&] {
+        return oldest_done() || can_start() || (b.stopping && b.items.empty() && b.writing.empty());
+      });
+      if (oldest_done()) {
+        finished = std::move(b.writing.front());
+        b.writing.pop_front();
+      } else if (can_start()) {
+        const size_t n = std::min(b.items.size(), kMaxWriteBatch);
+        batch.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(b.items.front()));
+          b.items.pop_front();
+        }
+        b.writing.push_back(std::make_unique<CycleWrite>());
+        started = b.writing.back().get();  // stays put: only this thread pops it
+      } else {
+        b.running = false;  // stopping, drained and written: later items take the old path
         return;
       }
-      const size_t n = std::min(b.items.size(), kMaxWriteBatch);
-      batch.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(b.items.front()));
-        b.items.pop_front();
-      }
     }
-    const int n = static_cast<int>(batch.size());
-    WriteBatch(batch);
-    batch.clear();
+    if (started != nullptr) {
+      StartCycleWrite(batch, *started);  // its `done` may run in here (the default store)
+      batch.clear();
+      continue;
+    }
+    // e2e (docs/adr/0039): cycles finish in the order they were handed to the store, so
+    // AfterSent and AfterReceipt see the same order as when each cycle waited for its write.
+    FinishCycleWrite(*finished);
     std::lock_guard guard(mu_);
-    pending_tasks_ -= n;
+    pending_tasks_ -= finished->items;
     cv_.notify_all();
   }
 }
 
-void Dispatcher::WriteBatch(std::vector<BatchItem>& items) {
+void Dispatcher::StartCycleWrite(std::vector<BatchItem>& items, CycleWrite& cycle) {
   const int64_t now = ToUnixMillis(clock_.Now());
-  std::vector<store::SentUpdate> sent;
-  std::vector<store::ReceiptUpdate> receipts;
-  std::vector<ConnectorEvents::ReceiptDone> receipt_dones;  // receipt-ack, per receipt
+  cycle.items = static_cast<int>(items.size());
   for (BatchItem& item : items) {
     if (item.attempt) {
-      sent.push_back(PrepareSent(*item.attempt, item.connector, item.outcome, now));
+      cycle.sent.push_back(PrepareSent(*item.attempt, item.connector, item.outcome, now));
     } else {
-      receipts.push_back(std::move(item.receipt));
-      receipt_dones.push_back(std::move(item.receipt_done));
+      cycle.receipts.push_back(std::move(item.receipt));
+      cycle.receipt_dones.push_back(std::move(item.receipt_done));
     }
   }
   // Acceptances first: a receipt in this batch may be for a message accepted in it. Both
-  // in one store write (one commit, docs/adr/0031).
-  auto written = store_.WriteDeliveries(sent, receipts);
+  // in one store write (one commit, docs/adr/0031), its answer taken by BatchLoop.
+  WriteBatcher& b = *batcher_;
+  store_.WriteDeliveriesAsync(cycle.sent, cycle.receipts,
+                              [&b, &cycle](Result<store::Store::DeliveryWrites> written) {
+                                std::lock_guard lock(b.mu);
+                                cycle.written.emplace(std::move(written));
+                                b.cv.notify_all();
+                              });
+}
+
+void Dispatcher::FinishCycleWrite(CycleWrite& cycle) {
+  std::vector<store::SentUpdate>& sent = cycle.sent;
+  std::vector<store::ReceiptUpdate>& receipts = cycle.receipts;
+  std::vector<ConnectorEvents::ReceiptDone>& receipt_dones = cycle.receipt_dones;
+  Result<store::Store::DeliveryWrites>& written = *cycle.written;
   if (!written.ok() && written.error().code == ErrorCode::kInvalidArgument) {
     // A connector reported a status a receipt cannot have (nothing was written): the
     // acceptances alone, then the receipts one by one so that only that one fails.

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <vector>
 
@@ -81,21 +80,11 @@ TEST(DispatcherBatchTest, AcceptancesAndReceiptsAreWrittenInBatches) {
   MetricsRegistry metrics;
   FakeConnector a("a");
   const int64_t now = ToUnixMillis(clock.Now());
-  auto account = store.CreateAccount("acme", "", 0, now);
+  auto account = testing::NewEcoAccount(store, now);
   ASSERT_TRUE(account.ok());
-  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "top-up", now).ok());
   unsigned next_id = 0;
   auto accept = [&] {
-    store::Message m;
-    char id[11];
-    std::snprintf(id, sizeof id, "%010x", ++next_id);
-    m.id = id;
-    m.phone = "+48500100200";
-    m.type = store::MessageType::kEco;
-    m.text = "hello";
-    m.cost_units = 1;
-    m.queued_ms = m.due_ms = now;
-    m.status = MessageStatus::kQueued;
+    const store::Message m = testing::QueuedEcoMessage(++next_id, now);
     EXPECT_TRUE(store.Accept({*account, {m}}).ok());
     return m.id;
   };

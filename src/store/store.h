@@ -631,6 +631,22 @@ class Store {
   };
   virtual std::vector<SubmitReads> ReadForSubmits(AccountId id,
                                                   const std::vector<SubmitReadQuery>& queries);
+
+  // ---- e2e: delivery writes pipelined (issue 11, docs/adr/0039) ------------------------
+  // WriteDeliveries(sent, receipts) whose answer goes to `done` instead of the caller, so
+  // that the caller may hand over the next cycle's writes before this one is durable.
+  // `done` runs exactly once, after the commit that holds the writes is durable (or with
+  // the error), on any thread — possibly inside this call; it must not make synchronous
+  // store calls (it may run on the store's own completion thread). `sent` and `receipts`
+  // must stay alive and unchanged until `done` runs. Writes handed over one after the
+  // other are applied in that order (a later call's receipts see an earlier call's
+  // acceptances). The default answers WriteDeliveries at once, in this call; SqliteStore
+  // hands the job to its writer (CallAsync).
+  virtual void WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
+                                    const std::vector<ReceiptUpdate>& receipts,
+                                    std::function<void(Result<DeliveryWrites>)> done) {
+    done(WriteDeliveries(sent, receipts));
+  }
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -80,6 +81,15 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
     SteadyClock::time_point timer_at;
     bool finished = false;  // stopped: link gone while stopping
     Gauge* g_bind = nullptr;
+    // e2e (docs/adr/0039): receipts the store has answered, waiting for this leg's
+    // strand; those that arrive before it runs are answered in one hop.
+    struct ReceiptAnswer {
+      smpp::Pdu request;
+      uint64_t link = 0;
+      bool stored = false;
+    };
+    std::mutex answers_mu;
+    std::vector<ReceiptAnswer> answers;
   };
 
   Impl(SmppConnectorOptions o, Clock& clock, MetricsRegistry& metrics)
@@ -228,17 +238,20 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
                                               link = r.link](bool stored) mutable {
         auto posting = weak.lock();
         if (!posting) return;
-        asio::post(posting->io, [weak, l, request = std::move(request), link, stored] {
+        // e2e (docs/adr/0039): the store answers a cycle's receipts one after the other;
+        // the first of them takes the hop to the strand for all.
+        bool first = false;
+        {
+          std::lock_guard lock(l->answers_mu);
+          first = l->answers.empty();
+          l->answers.push_back({std::move(request), link, stored});
+        }
+        if (!first) return;
+        asio::post(posting->io, [weak, l] {
           auto running = weak.lock();
           if (!running) return;
-          running->OnCore(*l, [weak, l, request, link, stored] {
-            auto impl = weak.lock();
-            if (!impl) return;
-            if (!stored) {
-              spdlog::warn("smpp connector {}: receipt not stored (the SMSC repeats it)",
-                           impl->options.name);
-            }
-            l->core.AnswerReceipt(request, link, stored);
+          running->OnCore(*l, [weak, l] {
+            if (auto impl = weak.lock()) impl->AnswerReceipts(*l);
           });
         });
       });
@@ -256,6 +269,21 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
     }
     UpdateState();
     ArmTimer(leg);
+  }
+
+  // On the leg's strand: every receipt answer the store gave since the last call.
+  void AnswerReceipts(Leg& leg) {
+    std::vector<Leg::ReceiptAnswer> answers;
+    {
+      std::lock_guard lock(leg.answers_mu);
+      answers.swap(leg.answers);
+    }
+    for (Leg::ReceiptAnswer& a : answers) {
+      if (!a.stored) {
+        spdlog::warn("smpp connector {}: receipt not stored (the SMSC repeats it)", options.name);
+      }
+      leg.core.AnswerReceipt(a.request, a.link, a.stored);
+    }
   }
 
   void ArmTimer(Leg& leg) {

@@ -1,6 +1,7 @@
 #include "delivery/testing/fake_connector.h"
 
 #include <chrono>
+#include <cstdio>
 #include <utility>
 
 namespace bramka::delivery::testing {
@@ -142,6 +143,27 @@ void FakeConnector::Stop() {
     if (stop_answer_) answer = *stop_answer_;
   }
   for (SendCallback& done : held) done(answer);
+}
+
+store::Message QueuedEcoMessage(unsigned n, int64_t now_ms) {
+  store::Message m;
+  char id[11];
+  std::snprintf(id, sizeof id, "%010x", n);
+  m.id = id;
+  m.phone = "+48500100200";
+  m.type = store::MessageType::kEco;
+  m.text = "hello";
+  m.cost_units = 1;
+  m.queued_ms = m.due_ms = now_ms;
+  m.status = store::MessageStatus::kQueued;
+  return m;
+}
+
+Result<store::AccountId> NewEcoAccount(store::Store& store, int64_t now_ms) {
+  BRAMKA_ASSIGN_OR_RETURN(store::AccountId account, store.CreateAccount("acme", "", 0, now_ms));
+  BRAMKA_RETURN_IF_ERROR(
+      store.AdjustBalance(account, store::MessageType::kEco, 100, "top-up", now_ms));
+  return account;
 }
 
 }  // namespace bramka::delivery::testing

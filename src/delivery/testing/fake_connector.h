@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -15,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "delivery/connector.h"
+#include "store/store.h"
 
 namespace bramka::delivery::testing {
 
@@ -72,5 +75,11 @@ class FakeConnector final : public Connector {
   std::deque<SendCallback> held_;
   std::optional<SendOutcome> stop_answer_;
 };
+
+// A queued, due eco message "hello" to +48500100200 whose id is `n` as ten hex digits,
+// queued and due at `now_ms` (for tests that accept messages one by one).
+store::Message QueuedEcoMessage(unsigned n, int64_t now_ms);
+// A new account "acme" in `store` with 100 eco units.
+Result<store::AccountId> NewEcoAccount(store::Store& store, int64_t now_ms);
 
 }  // namespace bramka::delivery::testing

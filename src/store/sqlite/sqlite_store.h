@@ -145,6 +145,13 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // bramka_store_write_stage_seconds). `metrics` must outlive the store.
   void AttachMetrics(MetricsRegistry& metrics);
 
+  // ---- e2e (sqlite_store_messages.cc, docs/adr/0039) ----
+  // WriteDeliveries as a CallAsync write job: completed on the writer's completion
+  // thread after the fdatasync that covers its commit.
+  void WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
+                            const std::vector<ReceiptUpdate>& receipts,
+                            std::function<void(Result<DeliveryWrites>)> done) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

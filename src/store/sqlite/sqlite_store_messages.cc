@@ -465,4 +465,29 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
   });
 }
 
+// ---- e2e: delivery writes pipelined (store.h WriteDeliveriesAsync, docs/adr/0039) ----
+// The same job as WriteDeliveries, handed to the writer without waiting: the dispatcher
+// hands over its next cycle while this one commits and syncs. The writer runs jobs in
+// the order they were submitted, so a later cycle's receipts see this one's acceptances.
+
+void SqliteStore::WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
+                                       const std::vector<ReceiptUpdate>& receipts,
+                                       std::function<void(Result<DeliveryWrites>)> done) {
+  if (auto checked = CheckReceiptStatuses(receipts); !checked.ok()) {
+    done(checked.take_error());
+    return;
+  }
+  if (sent.empty() && receipts.empty()) {
+    done(DeliveryWrites());
+    return;
+  }
+  writer_->CallAsync<DeliveryWrites>(
+      [this, &sent, &receipts](WriteContext& ctx) {
+        return sql::WriteDeliveriesInTx<sqlite::Backend>(
+            ctx, sent, receipts,
+            [&](const SentUpdate& s) { return MarkSentInTx(ctx, SeqOf(s.message_id), s); });
+      },
+      std::move(done), sqlite::BalanceAccess::kDirect);
+}
+
 }  // namespace bramka::store

@@ -1,0 +1,148 @@
+// Dispatcher: delivery writes pipelined (dispatcher_batch.cc, docs/adr/0039): the batch
+// thread hands a cycle's writes to the store without waiting for them, up to
+// kMaxWritesInFlight cycles at once, and finishes the cycles in the order it started
+// them whatever order the store answers in.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "delivery/dispatcher.h"
+#include "delivery/testing/fake_connector.h"
+#include "store/testing/in_memory_store.h"
+
+namespace bramka::delivery {
+namespace {
+
+using store::MessageStatus;
+using testing::FakeConnector;
+
+constexpr auto kWait = std::chrono::seconds(30);  // bound for every condition wait
+
+// Holds every WriteDeliveriesAsync until the test answers it (Answer(i): written then).
+class HeldWritesStore : public store::InMemoryStore {
+ public:
+  void WriteDeliveriesAsync(const std::vector<store::SentUpdate>& sent,
+                            const std::vector<store::ReceiptUpdate>& receipts,
+                            std::function<void(Result<DeliveryWrites>)> done) override {
+    std::lock_guard lock(mu_);
+    held_.push_back({&sent, &receipts, std::move(done)});
+    cv_.notify_all();
+  }
+  bool WaitForCalls(size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kWait, [&] { return held_.size() >= n; });
+  }
+  size_t calls() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+  // Writes the i-th call (0-based) and answers it, on this thread; its acceptances.
+  size_t Answer(size_t i) {
+    Held h;
+    {
+      std::lock_guard lock(mu_);
+      h = std::move(held_.at(i));
+    }
+    const size_t sent = h.sent->size();
+    h.done(WriteDeliveries(*h.sent, *h.receipts));
+    return sent;
+  }
+
+ private:
+  struct Held {
+    const std::vector<store::SentUpdate>* sent = nullptr;
+    const std::vector<store::ReceiptUpdate>* receipts = nullptr;
+    std::function<void(Result<DeliveryWrites>)> done;
+  };
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Held> held_;
+};
+
+TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
+  FakeClock clock;
+  HeldWritesStore store;
+  MetricsRegistry metrics;
+  FakeConnector a("a");
+  const int64_t now = ToUnixMillis(clock.Now());
+  auto account = testing::NewEcoAccount(store, now);
+  ASSERT_TRUE(account.ok());
+  std::vector<std::string> ids;
+  for (unsigned i = 1; i <= 6; ++i) {
+    const store::Message m = testing::QueuedEcoMessage(i, now);
+    ASSERT_TRUE(store.Accept({*account, {m}}).ok());
+    ids.push_back(m.id);
+  }
+  a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
+    return SendOutcome::Accepted("up-" + m.id);
+  });
+  DispatcherOptions options;
+  options.poll_interval_ms = 60'000;  // only Wake() claims
+  options.stop_timeout_ms = 0;
+  RoutingOptions ro;
+  ro.default_route = {"a"};
+  Dispatcher d(store, clock, *RoutingTable::Create(ro), {{"a", &a}}, options, metrics);
+  ASSERT_TRUE(d.Start().ok());
+  d.Wake();
+  ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
+  // Every acceptance, in however many cycles they came.
+  for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
+    ASSERT_TRUE(store.WaitForCalls(call + 1));
+    answered += store.Answer(call);
+  }
+  ASSERT_TRUE(d.WaitIdle(30'000));
+  const size_t first = store.calls();
+  for (const std::string& id : ids) {
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kSent) << id;
+  }
+
+  // One receipt per cycle: each is handed over while the ones before are still held,
+  // up to kInFlight; the next waits for a free slot.
+  constexpr size_t kInFlight = 2;  // Dispatcher::kMaxWritesInFlight
+  std::mutex mu;
+  std::vector<std::string> acked;  // receipt-ack order
+  auto report = [&](size_t i) {
+    a.events()->OnReceipt({"a", "up-" + ids[i], MessageStatus::kDelivered, "", now + 1},
+                          [&, i](bool stored) {
+                            EXPECT_TRUE(stored);
+                            std::lock_guard lock(mu);
+                            acked.push_back(ids[i]);
+                          });
+  };
+  for (size_t i = 0; i < kInFlight; ++i) {
+    report(i);
+    ASSERT_TRUE(store.WaitForCalls(first + i + 1)) << i;
+  }
+  report(kInFlight);
+  EXPECT_EQ(store.calls(), first + kInFlight);
+  // The store answers out of order: the cycles still finish in the order started.
+  for (size_t i = 1; i < kInFlight; ++i) store.Answer(first + i);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(acked.empty());  // the oldest is not answered yet
+  }
+  store.Answer(first + 0);
+  ASSERT_TRUE(store.WaitForCalls(first + kInFlight + 1));  // a slot came free
+  store.Answer(first + kInFlight);
+  ASSERT_TRUE(d.WaitIdle(30'000));
+  std::vector<std::string> expected(ids.begin(), ids.begin() + kInFlight + 1);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(acked, expected);
+  }
+  for (const std::string& id : expected) {
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kDelivered);
+  }
+  EXPECT_EQ(store.GetMessage(*account, ids[5])->status, MessageStatus::kSent);
+  EXPECT_EQ(d.in_flight(), 0);
+  d.Stop();
+}
+
+}  // namespace
+}  // namespace bramka::delivery
