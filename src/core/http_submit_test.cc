@@ -55,12 +55,13 @@ class HttpSubmitTest : public ::testing::Test {
         [this](const std::string&, const Result<SubmitResult>&) { ++observed_; });
   }
 
-  static SubmitRequest Sms(std::vector<std::string> phones, std::string sender = "") {
+  // An API send_sms as actions.cc builds it (source "http", SubmitRequest's default).
+  static SubmitRequest Sms(std::vector<std::string> phones,
+                           std::optional<std::string> sender = std::nullopt) {
     SubmitRequest r;
     r.phones = std::move(phones);
     r.text = "hello";
-    if (!sender.empty()) r.sender = sender;
-    r.source = "http";
+    r.sender = std::move(sender);
     return r;
   }
 

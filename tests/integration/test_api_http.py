@@ -23,12 +23,15 @@ class HttpTokenSendTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.b = Bramka().start()
-        cls.b.admin("account", "add", "beta", "--password", "beta-pass", "--eco", "100")
-        cls.beta = cls.b.admin("token", "add", "beta").stdout.strip()
 
     @classmethod
     def tearDownClass(cls):
         cls.b.cleanup()
+
+    def new_account(self, name):
+        """A second main account with eco units and an API token for it."""
+        self.b.admin("account", "add", name, "--password", name + "-pass", "--eco", "10")
+        return self.b.admin("token", "add", name).stdout.strip()
 
     def test_happy_path_json_and_form(self):
         for form in (False, True):
@@ -65,19 +68,19 @@ class HttpTokenSendTest(unittest.TestCase):
                 self.assertIsNotNone(code(r), r)
 
     def test_other_account_sends_as_itself(self):
+        beta = self.new_account("beta")
         r = self.b.api("messages/send_sms", {"phone": "500600701", "text": "beta's",
-                                             "details": True}, token=self.beta)
+                                             "details": True}, token=beta)
         self.assertEqual(r.get("queued"), 1, r)
         mid = r["items"][0]["id"]
         self.assertEqual(code(self.b.api("messages/view", {"id": mid})), 1004)
-        self.assertEqual(self.b.api("messages/view", {"id": mid}, token=self.beta)["id"], mid)
+        self.assertEqual(self.b.api("messages/view", {"id": mid}, token=beta)["id"], mid)
 
     def test_changes_apply_to_an_open_connection(self):
         # One keep-alive connection throughout: nothing about the login is kept on it.
         conn = http.client.HTTPConnection("127.0.0.1", self.b.http_port, timeout=30)
         self.addCleanup(conn.close)
-        self.b.admin("account", "add", "walled2", "--password", "walled-pass", "--eco", "10")
-        token = self.b.admin("token", "add", "walled2").stdout.strip()
+        token = self.new_account("walled2")
 
         def send(form):
             headers = {"Authorization": "Bearer " + token}
