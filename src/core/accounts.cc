@@ -64,56 +64,64 @@ Error ParentTooLow(const Error& e) {
 
 // ---- login -------------------------------------------------------------------------
 
-Result<Caller> GatewayService::AuthenticateApi(const ApiCredentials& c,
-                                               const std::string& peer_ip) {
-  const SystemTime now = clock_.Now();
-  const bool by_token = !c.token.empty();
-  const std::string username = by_token ? std::string() : c.username;
+Result<void> GatewayService::LoginNotThrottled(const std::string& peer_ip,
+                                               const std::string& username, SystemTime now) {
   if (auto left = login_throttle_->Blocked(peer_ip, username, now); left.count() > 0) {
     return Refuse(ErrorCode::kThrottled, Failure::kLoginThrottled,
                   "too many failed logins; try again in " + std::to_string(left.count()) + " s");
   }
+  return Ok();
+}
+
+// What a login decides once the account is read: `found` is FindAccountByToken's or
+// FindAccountByName's answer (`username` empty for a token); `password` (only for a name)
+// is checked after the allowlist, so that an address outside it gets no answer about it.
+Result<Caller> GatewayService::LoginWith(Result<store::Account> found, const std::string& peer_ip,
+                                         const std::string& username, const std::string* password,
+                                         SystemTime now) {
   auto failed = [&]() {
     login_throttle_->RecordFailure(peer_ip, username, now);
     return InvalidUser();
   };
-  auto ip_refused = [&](const store::Account& a) {
+  if (!found.ok()) {
+    if (found.error().code == ErrorCode::kNotFound) return failed();
+    return Fail(found.take_error());
+  }
+  const store::Account& account = *found;
+  if (account.deleted_ms != 0) return failed();
+  if (!IpAllowed(account.allowed_cidrs, peer_ip)) {
     return Refuse(ErrorCode::kPermissionDenied, Failure::kIpNotAllowed,
-                  "address " + peer_ip + " is not allowed for account " + a.name);
-  };
-
-  store::Account account;
-  if (by_token) {
-    auto found = store_.FindAccountByToken(HashApiToken(c.token));  // one read (ADR 0030)
-    if (!found.ok()) {
-      if (found.error().code == ErrorCode::kNotFound) return failed();
-      return Fail(found.take_error());
-    }
-    account = std::move(*found);
-    if (account.deleted_ms != 0) return failed();
-    if (!IpAllowed(account.allowed_cidrs, peer_ip)) return ip_refused(account);
-  } else {
-    if (c.username.empty() || c.password.empty()) return failed();
-    auto found = store_.FindAccountByName(c.username);
-    if (!found.ok()) {
-      if (found.error().code == ErrorCode::kNotFound) return failed();
-      return Fail(found.take_error());
-    }
-    account = std::move(*found);
-    if (account.deleted_ms != 0) return failed();
-    // Before the password: an address outside the list gets no answer about it.
-    if (!IpAllowed(account.allowed_cidrs, peer_ip)) return ip_refused(account);
-    auto cached = credentials_->Lookup(c.username, c.password, now);
+                  "address " + peer_ip + " is not allowed for account " + account.name);
+  }
+  if (password != nullptr) {
+    auto cached = credentials_->Lookup(username, *password, now);
     if (!cached || *cached != account.id) {
-      if (!VerifyPassword(account.password_hash, c.password)) return failed();
-      credentials_->Remember(c.username, c.password, account.id, now);
+      if (!VerifyPassword(account.password_hash, *password)) return failed();
+      credentials_->Remember(username, *password, account.id, now);
     }
-    login_throttle_->RecordSuccess(c.username);
+    login_throttle_->RecordSuccess(username);
   }
   if (!account.active) {
     return Refuse(ErrorCode::kPermissionDenied, Failure::kSendingBlocked, "account is not active");
   }
   return Caller{account.id, account.name};
+}
+
+Result<Caller> GatewayService::AuthenticateApi(const ApiCredentials& c,
+                                               const std::string& peer_ip) {
+  const SystemTime now = clock_.Now();
+  const bool by_token = !c.token.empty();
+  const std::string username = by_token ? std::string() : c.username;
+  BRAMKA_RETURN_IF_ERROR(LoginNotThrottled(peer_ip, username, now));
+  if (by_token) {  // one read (ADR 0030)
+    return LoginWith(store_.FindAccountByToken(HashApiToken(c.token)), peer_ip, username, nullptr,
+                     now);
+  }
+  if (c.username.empty() || c.password.empty()) {
+    login_throttle_->RecordFailure(peer_ip, username, now);
+    return InvalidUser();
+  }
+  return LoginWith(store_.FindAccountByName(c.username), peer_ip, username, &c.password, now);
 }
 
 // ---- subaccounts (spec §4.17) ------------------------------------------------------------

@@ -595,6 +595,28 @@ class GatewayService {
   SubmitCallback Observed(const Caller& caller, const SubmitRequest& request,
                           SubmitCallback done);
   void Accept(bool test, Result<Prepared> prepared, SubmitCallback done);
+
+  // ---- http: a token's login and its send in one store read (issue 11, docs/adr/0038) ----
+ public:
+  // Exactly AuthenticateApi({.token = token}, peer_ip) and, when that let the caller in,
+  // SubmitAsync(caller, request, done): the same answers and errors, in the same order
+  // (a refused login wins over a bad request), the same throttling and observer calls.
+  // Only the store reads differ: the token's account and the submit's reads are one
+  // Store::ReadForTokenSubmit (one snapshot) when the request can be checked before the
+  // login (no group_id/contact_id recipients; else the two calls above). Exactly one of
+  // `refused` (with AuthenticateApi's error) and `done` is called, once.
+  using LoginRefused = std::function<void(Error)>;
+  void SubmitWithTokenAsync(const std::string& token, const std::string& peer_ip,
+                            SubmitRequest request, LoginRefused refused, SubmitCallback done);
+
+ private:
+  // accounts.cc: AuthenticateApi's steps (LoginThrottle::Blocked counts a refusal: once
+  // per login).
+  Result<void> LoginNotThrottled(const std::string& peer_ip, const std::string& username,
+                                 SystemTime now);
+  Result<Caller> LoginWith(Result<store::Account> found, const std::string& peer_ip,
+                           const std::string& username, const std::string* password,
+                           SystemTime now);
 };
 
 }  // namespace bramka::core

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "core/callback_url.h"
+#include "core/credentials.h"
 #include "core/gateway_service.h"
 #include "core/id_allocator.h"
 #include "sms/segmentation.h"
@@ -441,6 +442,43 @@ void GatewayService::Accept(bool test, Result<Prepared> prepared, SubmitCallback
     done(std::move(p->result));
     if (wake) accepted_hook_();
   });
+}
+
+// ---- http: an API send with a Bearer token, its login and its submit's reads as one store
+// read (issue 11, docs/adr/0038). AuthenticateApi read the token's account (one read
+// transaction), then SubmitAsync the balances, the sender's approval and the blacklist
+// (another); neither answer is kept between requests (no cache: ADR 0030, 0034, 0038), so
+// both are read together, as of one moment, by Store::ReadForTokenSubmit.
+
+void GatewayService::SubmitWithTokenAsync(const std::string& token, const std::string& peer_ip,
+                                          SubmitRequest request, LoginRefused refused,
+                                          SubmitCallback done) {
+  ApiCredentials credentials;
+  credentials.token = token;
+  // The two calls this stands for: AuthenticateApi first, its error wins.
+  auto in_two_steps = [&](std::optional<Error> request_error) {
+    Result<Caller> caller = AuthenticateApi(credentials, peer_ip);
+    if (!caller.ok()) return refused(caller.take_error());
+    if (!request_error) return SubmitAsync(*caller, std::move(request), std::move(done));
+    Observed(*caller, request, std::move(done))(Fail(std::move(*request_error)));
+  };
+  // Address-book recipients are read for the caller: they need the login first.
+  if (!request.group_ids.empty() || !request.contact_ids.empty()) return in_two_steps({});
+  // Without them Check reads nothing and looks at the request alone (the caller is unused).
+  Result<Checked> checked = Check(Caller{}, request);
+  if (!checked.ok()) return in_two_steps(checked.take_error());
+
+  const SystemTime now = clock_.Now();
+  if (auto allowed = LoginNotThrottled(peer_ip, std::string(), now); !allowed.ok()) {
+    return refused(allowed.take_error());
+  }
+  store::Store::TokenSubmitReads reads = store_.ReadForTokenSubmit(
+      HashApiToken(token), checked->check_sender ? checked->sender : std::string(),
+      checked->to_check);
+  Result<Caller> caller = LoginWith(std::move(reads.account), peer_ip, std::string(), nullptr, now);
+  if (!caller.ok()) return refused(caller.take_error());
+  done = Observed(*caller, request, std::move(done));
+  Accept(request.test, PrepareChecked(*caller, request, *checked, reads.reads), std::move(done));
 }
 
 }  // namespace bramka::core

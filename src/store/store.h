@@ -647,6 +647,19 @@ class Store {
                                     std::function<void(Result<DeliveryWrites>)> done) {
     done(WriteDeliveries(sent, receipts));
   }
+
+  // ---- http: a token's login and a submit's reads at once (issue 11, docs/adr/0038) ----
+  // `account` is exactly FindAccountByToken(token_hash)'s answer; when it is an account,
+  // `reads` is exactly ReadForSubmit(account->id, sender, phones)'s (otherwise not asked:
+  // empty). A store that overrides it reads both as of one moment (SqliteStore: one reader
+  // connection, one read transaction); the default asks the two in turn.
+  struct TokenSubmitReads {
+    Result<Account> account = Account();
+    SubmitReads reads;
+  };
+  virtual TokenSubmitReads ReadForTokenSubmit(const std::string& token_hash,
+                                              const std::string& sender,
+                                              const std::vector<std::string>& phones);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -189,6 +189,14 @@ ApiAnswer ErrorAnswerIn(const Error& error, Language lang) {
 
 }  // namespace
 
+ApiAnswer ActionHandler::RefusedLogin(std::string_view action, const std::string& from,
+                                      const Error& error, Language lang) {
+  ApiError e = AuthErrorFor(error, lang);
+  NameStorageTrouble(e, error);
+  spdlog::debug("http: {} from {}: authentication failed: {}", action, from, error.ToString());
+  return ApiAnswer{ErrorDocument(e), e.code};
+}
+
 ActionHandler::ActionHandler(core::GatewayService& service, Language language,
                              BillingInfo billing)
     : service_(service), language_(language), billing_(std::move(billing)) {}
@@ -224,6 +232,12 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
     return done(ApiAnswer{ErrorDocument(e), e.code});
   }
 
+  // http (docs/adr/0038): send_sms with a Bearer token logs in and reads for the submit in
+  // one store read (actions_http.cc); the same answers in the same order.
+  if (action == Action::kSendSms && !request.panel_caller && !request.bearer_token.empty() &&
+      SendSmsWithToken(request, done)) {
+    return;
+  }
   // Spec §1.4: a Bearer token wins over username/password in the body.
   // The account's allowlist (1003) and login throttling (1012) are core's
   // (GatewayService::AuthenticateApi, docs/adr/0008).
@@ -240,11 +254,8 @@ void ActionHandler::Handle(ApiRequest request, std::function<void(ApiAnswer)> do
     return service_.AuthenticateApi(credentials, request.remote_ip);
   }();
   if (!caller.ok()) {
-    ApiError e = AuthErrorFor(caller.error(), language_);
-    NameStorageTrouble(e, caller.error());
-    spdlog::debug("http: {} from {}: authentication failed: {}", request.route.action,
-                  request.remote_address, caller.error().ToString());
-    return done(ApiAnswer{ErrorDocument(e), e.code});
+    return done(
+        RefusedLogin(request.route.action, request.remote_address, caller.error(), language_));
   }
 
   const Context ctx{*caller, request.params};
@@ -335,17 +346,18 @@ Result<void> ActionHandler::ParseRecipients(const Params& p, core::SubmitRequest
   return Fail(Missing("phone, group_id or contact_id"));
 }
 
+Result<void> ActionHandler::ParseSendSms(const Params& p, core::SubmitRequest& req, bool& details) {
+  BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
+  if (!text) return Fail(Missing("text"));
+  req.text = std::move(*text);
+  return ParseSendOptions(p, req, details);
+}
+
 void ActionHandler::SendSms(const Context& ctx, Done done) {
-  const Params& p = ctx.params;
   core::SubmitRequest req;
   bool details = false;
-  Result<void> parsed = [&]() -> Result<void> {
-    BRAMKA_RETURN_IF_ERROR(ParseRecipients(p, req));
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString("text"));
-    if (!text) return Fail(Missing("text"));
-    req.text = std::move(*text);
-    return ParseSendOptions(p, req, details);
-  }();
+  Result<void> parsed = ParseSendSms(ctx.params, req, details);
   if (!parsed.ok()) return done(ErrorAnswer(parsed.error()));
   Submit(ctx, std::move(req), details, std::move(done));
 }
@@ -419,43 +431,47 @@ void ActionHandler::SendMms(const Context& ctx, Done done) {
 
 void ActionHandler::Submit(const Context& ctx, core::SubmitRequest req, bool details, Done done) {
   req.source = "http";
-  // The completion runs on a core thread after the commit and must not
-  // touch `this` (the server may be stopping): it captures what it needs.
-  service_.SubmitAsync(
-      ctx.caller, std::move(req),
-      [details, lang = language_, done = std::move(done)](Result<core::SubmitResult> r) {
-        if (!r.ok()) return done(ErrorAnswerIn(r.error(), lang));
-        Document doc = Document::object();
-        doc["success"] = true;
-        doc["queued"] = r->queued;
-        doc["unsent"] = r->unsent;
-        if (details) {
-          Document items = Document::array();
-          for (const core::SubmitItem& it : r->items) {
-            Document item = Document::object();
-            if (it.queued) {
-              if (!it.id.empty()) item["id"] = it.id;
-              item["phone"] = it.phone;
-              item["status"] = "queued";
-              item["queued"] = TimeOrNull(it.queued_ms);
-              item["parts"] = it.parts;
-              item["text"] = it.text;
-              if (r->stat_id != 0) item["stat_id"] = r->stat_id;
-            } else {
-              const ApiError e = ApiErrorForFailure(it.failure, lang);
-              item["phone"] = it.phone;
-              item["status"] = "unsent";
-              item["error_code"] = e.code;
-              item["error_message"] = e.message;
-              item["text"] = it.text;
-            }
-            if (!it.unique_id.empty()) item["unique_id"] = it.unique_id;
-            items.push_back(std::move(item));
-          }
-          doc["items"] = std::move(items);
+  service_.SubmitAsync(ctx.caller, std::move(req),
+                       SubmitAnswer(details, language_, std::move(done)));
+}
+
+// The completion runs on a core thread after the commit and must not touch `this` (the
+// server may be stopping): it captures what it needs.
+core::GatewayService::SubmitCallback ActionHandler::SubmitAnswer(bool details, Language lang,
+                                                                 Done done) {
+  return [details, lang, done = std::move(done)](Result<core::SubmitResult> r) {
+    if (!r.ok()) return done(ErrorAnswerIn(r.error(), lang));
+    Document doc = Document::object();
+    doc["success"] = true;
+    doc["queued"] = r->queued;
+    doc["unsent"] = r->unsent;
+    if (details) {
+      Document items = Document::array();
+      for (const core::SubmitItem& it : r->items) {
+        Document item = Document::object();
+        if (it.queued) {
+          if (!it.id.empty()) item["id"] = it.id;
+          item["phone"] = it.phone;
+          item["status"] = "queued";
+          item["queued"] = TimeOrNull(it.queued_ms);
+          item["parts"] = it.parts;
+          item["text"] = it.text;
+          if (r->stat_id != 0) item["stat_id"] = r->stat_id;
+        } else {
+          const ApiError e = ApiErrorForFailure(it.failure, lang);
+          item["phone"] = it.phone;
+          item["status"] = "unsent";
+          item["error_code"] = e.code;
+          item["error_message"] = e.message;
+          item["text"] = it.text;
         }
-        done(ApiAnswer{std::move(doc), 0});
-      });
+        if (!it.unique_id.empty()) item["unique_id"] = it.unique_id;
+        items.push_back(std::move(item));
+      }
+      doc["items"] = std::move(items);
+    }
+    done(ApiAnswer{std::move(doc), 0});
+  };
 }
 
 // ---- messages/view (spec §4.5) -------------------------------------------------------

@@ -28,6 +28,7 @@
 namespace bramka::core {
 class GatewayService;
 struct SubmitRequest;
+struct SubmitResult;  // http (docs/adr/0038)
 struct Caller;
 }  // namespace bramka::core
 
@@ -166,6 +167,20 @@ class ActionHandler {
   static bool IsImplemented(std::string_view action);
 
  private:
+  // ---- http (actions_http.cc, docs/adr/0038) ----
+  // send_sms's parameters (spec §4.1).
+  static Result<void> ParseSendSms(const Params& p, core::SubmitRequest& req, bool& details);
+  // The answer of a send (success document or error) to `done`.
+  static std::function<void(Result<core::SubmitResult>)> SubmitAnswer(bool details, Language lang,
+                                                                      Done done);
+  // send_sms with a Bearer token through GatewayService::SubmitWithTokenAsync (one store
+  // read for the login and the submit). false, with `done` untouched, when its parameters
+  // do not parse: Handle then answers as always (the login's error first).
+  bool SendSmsWithToken(const ApiRequest& request, Done& done);
+  // The answer to a refused login (1001, 1003, 1007, 1012, 1009), logged at debug.
+  static ApiAnswer RefusedLogin(std::string_view action, const std::string& from,
+                                const Error& error, Language lang);
+
   core::GatewayService& service_;
   Language language_;
   BillingInfo billing_;

@@ -152,6 +152,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
                             const std::vector<ReceiptUpdate>& receipts,
                             std::function<void(Result<DeliveryWrites>)> done) override;
 
+  // ---- http (sqlite_store_http.cc, docs/adr/0038) ----
+  TokenSubmitReads ReadForTokenSubmit(const std::string& token_hash, const std::string& sender,
+                                      const std::vector<std::string>& phones) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);

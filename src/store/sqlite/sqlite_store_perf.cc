@@ -7,32 +7,13 @@
 // (docs/adr/0032) the same for a burst of submits of one account.
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/read_transaction.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bramka::store {
 
-namespace {
-
-// fn() inside one BEGIN ... COMMIT on the reader connection pinned to this thread. Without
-// the transaction each read in fn would still be correct on its own, only slower: a failed
-// BEGIN is no reason to fail the reads.
-template <typename Fn>
-auto InOneReadTransaction(sqlite::Connection& c, Fn&& fn) {
-  auto begin = c.Prepare("BEGIN");
-  const bool in_tx = begin.ok() && begin->Run().ok();
-  auto out = fn();
-  if (in_tx) {
-    auto commit = c.Prepare("COMMIT");
-    if (!commit.ok() || !commit->Run().ok()) {
-      auto rollback = c.Prepare("ROLLBACK");
-      if (rollback.ok()) (void)rollback->Run();
-    }
-  }
-  return out;
-}
-
-}  // namespace
+using sqlite::InOneReadTransaction;
 
 Store::SubmitReads SqliteStore::ReadForSubmit(AccountId id, const std::string& sender,
                                               const std::vector<std::string>& phones) {
