@@ -10,10 +10,10 @@
 //
 // e2e (docs/adr/0039): the thread hands a cycle's writes to the store without waiting
 // (WriteDeliveriesAsync) and takes the next cycle while it commits, up to
-// kMaxWritesInFlight cycles at once; each cycle's answer comes back to this thread, which
-// finishes the cycles in the order it started them. Before, one cycle (≤ kMaxWriteBatch
-// items, an acceptance and a receipt per message) waited for its whole commit round trip,
-// which bounded the trip to ~64 messages per round trip.
+// DispatcherOptions::max_writes_in_flight cycles at once (1 by default); each cycle's answer comes
+// back to this thread, which finishes the cycles in the order it started them. Before, one cycle (≤
+// kMaxWriteBatch items, an acceptance and a receipt per message) waited for its whole commit round
+// trip, which bounded the trip to ~64 messages per round trip.
 
 #include <algorithm>
 #include <utility>
@@ -70,7 +70,8 @@ void Dispatcher::BatchLoop() {
       std::unique_lock lock(b.mu);
       const auto oldest_done = [&] { return !b.writing.empty() && b.writing.front()->written; };
       const auto can_start = [&] {
-        return !b.items.empty() && b.writing.size() < kMaxWritesInFlight;
+        return !b.items.empty() &&
+               b.writing.size() < std::max<size_t>(1, options_.max_writes_in_flight);
       };
       b.cv.wait(lock, [&] {
         return oldest_done() || can_start() || (b.stopping && b.items.empty() && b.writing.empty());

@@ -1,7 +1,7 @@
 // Dispatcher: delivery writes pipelined (dispatcher_batch.cc, docs/adr/0039): the batch
 // thread hands a cycle's writes to the store without waiting for them, up to
-// kMaxWritesInFlight cycles at once, and finishes the cycles in the order it started
-// them whatever order the store answers in.
+// DispatcherOptions::max_writes_in_flight cycles at once, and finishes the cycles in the order it
+// started them whatever order the store answers in.
 
 #include <gtest/gtest.h>
 
@@ -82,8 +82,10 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
   a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
     return SendOutcome::Accepted("up-" + m.id);
   });
+  constexpr size_t kInFlight = 2;
   DispatcherOptions options;
-  options.poll_interval_ms = 60'000;  // only Wake() claims
+  options.max_writes_in_flight = kInFlight;  // the default is 1
+  options.poll_interval_ms = 60'000;         // only Wake() claims
   options.stop_timeout_ms = 0;
   RoutingOptions ro;
   ro.default_route = {"a"};
@@ -104,7 +106,6 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
 
   // One receipt per cycle: each is handed over while the ones before are still held,
   // up to kInFlight; the next waits for a free slot.
-  constexpr size_t kInFlight = 2;  // Dispatcher::kMaxWritesInFlight
   std::mutex mu;
   std::vector<std::string> acked;  // receipt-ack order
   auto report = [&](size_t i) {
