@@ -238,7 +238,16 @@ class ClusterTest(unittest.TestCase):
         # `bramka admin status` on any node: every live node, and who binds each connector.
         ids = {n: self.sql(f"SELECT id FROM cluster_nodes WHERE info = "
                            f"'http={n.http_port} smpp={n.smpp_port}'") for n in nodes}
-        status = nodes[2].admin("status").stdout
+        # A holder says "bound" at its next lease renewal (heartbeat_ms) after binding.
+        last = {}
+
+        def healthy_status():
+            r = last["r"] = nodes[2].admin("status", check=False)
+            return r.stdout if r.returncode == 0 else None
+        try:
+            status = wait_until(healthy_status, 30, 0.2, "bramka admin status healthy")
+        except AssertionError:
+            self.fail(f"bramka admin status never healthy:\n{last['r'].stdout}{last['r'].stderr}")
         self.assertIn("cluster: 3 live nodes", status)
         self.assertIn(f"node {ids[nodes[2]]} (this serve)", status)
         self.assertEqual(status.count("(this serve)"), 1, status)
