@@ -95,12 +95,21 @@ class OperatorTest(unittest.TestCase):
     # ---- metrics, dashboard and logs --------------------------------------------------------
     def test_dashboard_metrics_are_exported_and_one_message_can_be_followed(self):
         message_id = self.send_one()
-        text = self.metrics_text()
-        families = set(re.findall(r"^# TYPE (\S+) ", text, re.M))
         wanted = dashboard_metrics()
         self.assertGreater(len(wanted), 15)
-        missing = sorted(wanted - families)
-        self.assertEqual(missing, [], "dashboard metrics not exported")
+        # The receipt's metrics are counted just after the commit the report reads.
+        scraped = {}
+
+        def exported():
+            scraped["text"] = self.metrics_text()
+            scraped["missing"] = sorted(wanted - set(re.findall(r"^# TYPE (\S+) ", scraped["text"], re.M)))
+            return not scraped["missing"] and re.search(
+                r'bramka_receipt_latency_seconds_count\{connector="smsc-a"\} [1-9]', scraped["text"])
+        try:
+            wait_until(exported, 30, 0.05, "the dashboard's metrics")
+        except AssertionError:
+            self.assertEqual(scraped["missing"], [], "dashboard metrics not exported")
+        text = scraped["text"]
         self.assertRegex(text, r'bramka_messages_in_total\{interface="http",result="accepted"\} [1-9]')
         self.assertRegex(text, r'bramka_receipt_latency_seconds_count\{connector="smsc-a"\} [1-9]')
         self.assertIn('bramka_messages_in_total{interface="smpp",result="accepted"} 0', text)
