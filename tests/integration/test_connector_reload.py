@@ -147,7 +147,12 @@ class ConnectorReloadTest(unittest.TestCase):
         self.assertGreater(self.metric(out.format("a", "handed_back")) or 0, 0,
                            "a's queue was handed back")
         # Receipts of a's messages matched on b (b got more receipts than it sent).
+        # (Counted just after the commit the reports read.)
         receipts = 'bramka_receipts_total{{connector="{}",status="delivered"}}'
+
+        def counted():
+            return (self.metric(receipts.format("a")) or 0) + (self.metric(receipts.format("b")) or 0)
+        wait_until(lambda: counted() >= 60, 15, 0.05, "60 receipts counted")
         on_a = self.metric(receipts.format("a")) or 0
         on_b = self.metric(receipts.format("b")) or 0
         self.assertEqual(on_a + on_b, 60)
