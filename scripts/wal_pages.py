@@ -3,9 +3,9 @@
 
 Runs `bramka bench smpp --binds 8 --window 64 --rate RATE --duration SECS` (the smpp8_rate
 set-up of scripts/bench_smpp.py: fresh `init --demo`, simnet delivering on the same cores)
-against a serve whose writer checkpoints only at BRAMKA_EXP_CKPT_FRAMES frames (default
-here 10,000,000: never, so the WAL keeps every frame of the run; needs a binary that reads
-that variable), copies the database and its WAL while the serve runs, and reads the copy:
+while a read transaction of this script holds the WAL (so the writer's checkpoints cannot
+start it over and it keeps every frame of the run; any bramka binary), copies the database
+and its WAL while the serve runs, and reads the copy:
 
 - per commit: its frames (one per distinct page the transaction changed);
 - per b-tree (table or index, from SQLite's dbstat of the copy): frames in the WAL, and
@@ -66,24 +66,27 @@ def owners(db):
 
 
 def main():
-    if "BRAMKA_EXP_CKPT_FRAMES" not in os.environ:
-        os.environ["BRAMKA_EXP_CKPT_FRAMES"] = "10000000"
     d, cfg, proc = bench_smpp.serve()
     snap = tempfile.mkdtemp(prefix="bramka-walpages-")
+    data = os.path.join(d, "data")
+    db = [f for f in os.listdir(data) if f.endswith(".db")][0]
+    # A reader's snapshot: a checkpoint copies frames up to it, and the WAL cannot start
+    # over while it is held, so every frame written from now on stays in the file.
+    hold = sqlite3.connect(os.path.join(data, db), isolation_level=None)
+    hold.execute("BEGIN")
+    hold.execute("SELECT count(*) FROM sqlite_schema").fetchall()
     try:
         args = [bench_smpp.BIN, "bench", "smpp", *bench_smpp.SMPP_USER, "--binds", "8",
                 "--window", "64", "--duration", SECS, "--rate", RATE, "--config", cfg, "--json"]
         r = subprocess.run(args, capture_output=True, text=True, timeout=600)
         time.sleep(1.0)  # let delivery catch up a little (receipts); the WAL keeps all
-        data = os.path.join(d, "data")
-        db = [f for f in os.listdir(data) if f.endswith(".db")][0]
         for suffix in ("", "-wal"):
             shutil.copy(os.path.join(data, db + suffix), os.path.join(snap, db + suffix))
     finally:
+        hold.execute("COMMIT")
+        hold.close()
         bench_smpp.stop(d, proc)
     frames, page_size = read_wal(os.path.join(snap, db + "-wal"))
-    walcopy = os.path.join(snap, "wal-only")
-    shutil.copy(os.path.join(snap, db + "-wal"), walcopy)
     pages, rows, statuses = owners(os.path.join(snap, db))
     msgs = sum(n for _, n in statuses)
     print(f"bench: {r.stdout.strip()[:300]}")
