@@ -85,7 +85,7 @@ bool Writer::OpenWal(std::string& error) {
 int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
   auto* w = static_cast<Writer*>(self);
   w->wal_frames_.store(frames, std::memory_order_relaxed);
-  w->Checkpoint();  // what SQLite's own hook does (sqlite3_wal_autocheckpoint)
+  w->Checkpoint();  // what SQLite's own hook does, at a higher threshold (docs/adr/0040)
   return SQLITE_OK;
 }
 

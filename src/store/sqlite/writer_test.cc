@@ -206,8 +206,8 @@ TEST_P(CheckpointTest, TheWalStartsOverAndNothingIsLost) {
   MetricsRegistry metrics;
   writer_->AttachMetrics(metrics);
   EXPECT_EQ(Value(metrics.RenderPrometheus(), "bramka_store_checkpoint_seconds_count"), 0);
-  // ~4 frames per row: 3,000 rows write ~12,000 frames, twelve times the threshold.
-  constexpr int kRows = 3000;
+  // ~4 frames per row: 6,000 rows write ~24,000 frames, six times the threshold.
+  constexpr int kRows = 6000;
   int max_frames = 0;
   for (int round = 0; round < 6; ++round) {
     Write(kRows / 6);
