@@ -17,7 +17,6 @@
 #include "store/sql/receipt_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/delivery_e2e.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -277,6 +276,7 @@ Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
   return writer_->Call<std::vector<Message>>(
       [&](WriteContext& ctx) -> Result<std::vector<Message>> {
         std::vector<Message> claimed;
+        std::vector<int64_t> seqs;
         {
           // The literal status term matches the partial index messages_claim.
           BRAMKA_ASSIGN_OR_RETURN(
@@ -288,29 +288,18 @@ Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
           while (true) {
             BRAMKA_ASSIGN_OR_RETURN(bool row, due.Step());
             if (!row) break;
+            seqs.push_back(due.Int(0));
             sqlite::ReadMessage(due, 1, claimed.emplace_back());
           }
         }
-        if (claimed.empty()) return claimed;
-        // e2e (docs/adr/0043): the lease for all of them in ONE statement (it was one
-        // UPDATE per message): the same selection again, inside this write transaction
-        // (nothing else writes in between), so the same rows; one program start and one
-        // set of cursors instead of one per message.
         BRAMKA_ASSIGN_OR_RETURN(
-            Stmt lease,
-            ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?3, "
-                             "lease_until_ms = ?4, attempts = attempts + 1 "
-                             "WHERE seq IN (SELECT seq FROM messages "
-                             "WHERE status IN (0, 1) AND due_ms <= ?1 AND lease_until_ms <= ?1 "
-                             "ORDER BY due_ms, seq LIMIT ?2)"));
-        lease.BindInt(1, now_ms).BindInt(2, static_cast<int64_t>(claimed.size()));
-        lease.BindText(3, owner).BindInt(4, lease_until_ms);
-        BRAMKA_RETURN_IF_ERROR(lease.Run());
-        if (ctx.conn.Changes() != static_cast<int64_t>(claimed.size())) {
-          // Cannot happen (one writer, one transaction); rolled back if it does.
-          return Fail(ErrorCode::kInternal, "ClaimDue: the lease matched another set of messages");
-        }
-        for (Message& m : claimed) {
+            Stmt lease, ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
+                                         "lease_until_ms = ?3, attempts = attempts + 1 "
+                                         "WHERE seq = ?1"));
+        for (size_t i = 0; i < claimed.size(); ++i) {
+          lease.BindInt(1, seqs[i]).BindText(2, owner).BindInt(3, lease_until_ms);
+          BRAMKA_RETURN_IF_ERROR(lease.Run());
+          Message& m = claimed[i];
           if (m.status != MessageStatus::kQueued) ctx.Move(m.status, MessageStatus::kQueued);
           m.status = MessageStatus::kQueued;
           m.attempts += 1;
@@ -470,10 +459,9 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
   if (sent.empty() && receipts.empty()) return DeliveryWrites();
   return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) {
-    // e2e (docs/adr/0043): the acceptances in multi-row UPDATEs.
-    std::vector<std::optional<int64_t>> seqs;
-    for (const SentUpdate& s : sent) seqs.push_back(SeqOf(s.message_id));
-    return sqlite::WriteDeliveriesE2eInTx(ctx, sent, seqs, receipts);
+    return sql::WriteDeliveriesInTx<sqlite::Backend>(ctx, sent, receipts, [&](const SentUpdate& s) {
+      return MarkSentInTx(ctx, SeqOf(s.message_id), s);
+    });
   });
 }
 
@@ -495,10 +483,9 @@ void SqliteStore::WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
   }
   writer_->CallAsync<DeliveryWrites>(
       [this, &sent, &receipts](WriteContext& ctx) {
-        // e2e (docs/adr/0043): the acceptances in multi-row UPDATEs.
-        std::vector<std::optional<int64_t>> seqs;
-        for (const SentUpdate& s : sent) seqs.push_back(SeqOf(s.message_id));
-        return sqlite::WriteDeliveriesE2eInTx(ctx, sent, seqs, receipts);
+        return sql::WriteDeliveriesInTx<sqlite::Backend>(
+            ctx, sent, receipts,
+            [&](const SentUpdate& s) { return MarkSentInTx(ctx, SeqOf(s.message_id), s); });
       },
       std::move(done), sqlite::BalanceAccess::kDirect);
 }

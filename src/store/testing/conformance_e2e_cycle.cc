@@ -1,9 +1,9 @@
-// Store conformance (e2e, docs/adr/0043): a delivery cycle with many acceptances
-// (SqliteStore writes them in multi-row UPDATEs of up to 32) gives what one MarkSent per
-// message gave: every claimed message kSent with its own connector, upstream id and time,
-// an unknown id not found, a repeat within the cycle found twice (the last one stays),
-// a final message left alone, a long message's part ids recorded, the status counts
-// moved once per message; and ClaimDue leases exactly the rows it returns.
+// Store conformance (e2e, docs/adr/0043): a delivery cycle with many acceptances (more
+// than one multi-row statement would take, ADR 0043 "Tried and not kept") gives what one
+// MarkSent per message gives: every claimed message kSent with its own connector, upstream id and
+// time, an unknown id not found, a repeat within the cycle found twice (the last one stays), a
+// final message left alone, a long message's part ids recorded, the status counts moved once per
+// message; and ClaimDue leases exactly the rows it returns.
 
 #include <optional>
 #include <string>
