@@ -168,5 +168,45 @@ void BM_ClaimDue(benchmark::State& state) {
 }
 BENCHMARK(BM_ClaimDue)->ArgName("limit")->Arg(100)->Arg(1000)->UseRealTime();
 
+// e2e (docs/adr/0043): the delivery writes of one message, as the dispatcher makes them
+// end to end: claimed in batches of 512, then cycles of 64 acceptances and the 64
+// receipts of the cycle before (WriteDeliveries). Process CPU per message (the writer
+// and syncer threads do the work).
+void BM_DeliveryWrites(benchmark::State& state) {
+  Fixture local;
+  for (int i = 0; i < 2000; ++i) (void)local.store->Accept(local.Request(100));
+  int64_t now = 1'800'000'000'000;
+  std::vector<Message> claimed;
+  size_t next = 0;
+  int64_t up = 0;
+  std::vector<ReceiptUpdate> receipts;
+  int64_t done = 0;
+  for (auto _ : state) {
+    if (next + 64 > claimed.size()) {
+      auto r = local.store->ClaimDue(now, 512, "bench", now + 3'600'000);
+      if (!r.ok() || r->size() < 64) {
+        state.SkipWithError("backlog ran dry");
+        break;
+      }
+      claimed = std::move(*r);
+      next = 0;
+    }
+    std::vector<SentUpdate> sent;
+    for (int i = 0; i < 64; ++i) {
+      sent.push_back({claimed[next++].id, "c", "u" + std::to_string(++up), now});
+    }
+    auto w = local.store->WriteDeliveries(sent, receipts);
+    if (!w.ok()) state.SkipWithError(w.error().message.c_str());
+    receipts.clear();
+    for (const SentUpdate& s : sent) {
+      receipts.push_back({"c", s.upstream_id, MessageStatus::kDelivered, "", now});
+    }
+    done += 64;
+    ++now;
+  }
+  state.SetItemsProcessed(done);
+}
+BENCHMARK(BM_DeliveryWrites)->MeasureProcessCPUTime()->UseRealTime();
+
 }  // namespace
 }  // namespace bramka::store

@@ -3,7 +3,8 @@
 delivery side"): runs scripts/bench_smpp_hop.py with each binary in turn, ROUNDS rounds
 (alternating, so both see the same machine), and prints every run and the medians of
 accepted msg/s, end-to-end msg/s, the serve's msg/CPU-s and the simulator's CPU.
-Both use one simulator binary (SMSC_BIN, default AFTER) so only the gateway differs.
+Both use one simulator binary (SMSC_BIN, default AFTER) so only the gateway differs;
+SMSC_BIN=each: each side runs its own binary's simulator (the whole path as shipped).
 
 Usage: scripts/bench_delivery_ab.py BEFORE_BIN AFTER_BIN [ROUNDS] [N] [BATCH] [WINDOW]
 Rounds alternate the order (before first, then after first, ...).
@@ -31,7 +32,7 @@ PATTERNS = {
 
 
 def run(binary):
-    env = dict(os.environ, BRAMKA_BIN=binary, SMSC_BIN=smsc_bin)
+    env = dict(os.environ, BRAMKA_BIN=binary, SMSC_BIN=binary if smsc_bin == "each" else smsc_bin)
     out = subprocess.run([sys.executable, os.path.join(here, "bench_smpp_hop.py"), *args],
                          env=env, capture_output=True, text=True, timeout=900)
     if out.returncode != 0:

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -78,6 +79,7 @@ struct Client {
   int submits = 0;
   bool unbound_once = false;
   std::deque<SteadyClock::time_point> recent;  // submit times in the last second
+  int in_window = 0;  // deliver_sm sent on this bind and not yet answered (under State::mu)
 };
 
 }  // namespace
@@ -263,6 +265,15 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     }
     int delay = options.receipt_delay_ms;
     if (mb.out_of_order_receipts) delay = delay * static_cast<int>(3 - id % 3);
+    if (delay <= 0 && !hold_until_rebind) {
+      // e2e (docs/adr/0043): receipts at once go out now, after the submit_sm_resp this
+      // handler queued on the same connection, without an asio timer armed per message.
+      int copies = mb.duplicate_receipts ? 2 : 1;
+      for (int i = 0; i < copies; ++i) {
+        DeliverReceipt(system_id, i + 1 < copies ? smpp::Pdu(pdu) : std::move(pdu), resp_id);
+      }
+      return;
+    }
     auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(delay));
     std::weak_ptr<State> weak = shared_from_this();
     timer->async_wait([weak, timer, system_id, pdu, resp_id,
@@ -281,7 +292,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
 
   // Sends to a bound receiver of `system_id`, or holds it until one binds (a real SMSC
   // keeps receipts while the ESME is away).
-  void DeliverReceipt(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
+  void DeliverReceipt(const std::string& system_id, smpp::Pdu pdu, const std::string& id) {
     std::shared_ptr<Client> target;
     {
       std::lock_guard lock(mu);
@@ -292,44 +303,67 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
         }
       }
       if (!target) {
-        held[system_id].push_back({pdu, id});
+        held[system_id].push_back({std::move(pdu), id});
+        return;
+      }
+      // e2e (docs/adr/0043): a full window (as this simulator counts it) waits for an
+      // answer (Answered) without a SendRequest that the session would refuse.
+      if (target->in_window >= std::max(1, options.window)) {
+        window_waiting[system_id].push_back({std::move(pdu), id});
         return;
       }
     }
-    Send(target, pdu, id);
+    Send(target, std::move(pdu), id);
   }
 
-  void Send(const std::shared_ptr<Client>& client, const smpp::Pdu& pdu, const std::string& id) {
+  // The deliver_sm is kept in `outstanding` (sent again if not acknowledged); the session
+  // gets a copy.
+  void Send(const std::shared_ptr<Client>& client, smpp::Pdu pdu, const std::string& id) {
     std::weak_ptr<State> weak = shared_from_this();
-    std::string system_id = client->system_id;
     uint64_t context = 0;
+    smpp::Pdu request = pdu;
     {
       std::lock_guard lock(mu);
       context = next_context++;
-      outstanding[context] = Outstanding{system_id, pdu, id};
+      ++client->in_window;
+      outstanding.emplace(context, Outstanding{client->system_id, std::move(pdu), id, client});
     }
-    client->conn->SendRequest(pdu, context, [weak, system_id, pdu, id, context](Result<uint32_t> r) {
+    client->conn->SendRequest(std::move(request), context, [weak, context](Result<uint32_t> r) {
       auto self = weak.lock();
       if (!self) return;
-      if (!r.ok()) {
+      if (r.ok()) {
+        ++self->receipts;
+        if (self->Events()) {
+          std::string receipt_id;
+          {
+            std::lock_guard lock(self->mu);
+            if (auto it = self->outstanding.find(context); it != self->outstanding.end()) {
+              receipt_id = it->second.id;
+            }
+          }
+          self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", receipt_id));
+        }
+        return;
+      }
+      Outstanding o;
+      {
         std::lock_guard lock(self->mu);
-        self->outstanding.erase(context);
+        auto it = self->outstanding.find(context);
+        if (it == self->outstanding.end()) return;
+        o = std::move(it->second);
+        self->outstanding.erase(it);
+        if (auto c = o.client.lock()) --c->in_window;
         if (r.error().code == ErrorCode::kThrottled) {
           // The window of unanswered deliver_sm is full: wait for an answer to free a
           // slot (Answered) instead of retrying on a timer, which at a few thousand
           // receipts behind the window spun the simulator's CPU (docs/adr/0024).
-          self->window_waiting[system_id].push_back({pdu, id});
+          self->window_waiting[o.system_id].push_back({std::move(o.pdu), o.id});
           return;
         }
       }
-      if (r.ok()) {
-        ++self->receipts;
-        if (self->Events()) self->Event(fmt::format(R"({{"event":"receipt","id":"{}"}})", id));
-      } else {
-        // The bind went away (a full window waits above): try again shortly, on
-        // whichever receiver is bound then, or hold it until one binds.
-        self->RetryLater(system_id, pdu, id);
-      }
+      // The bind went away (a full window waits above): try again shortly, on
+      // whichever receiver is bound then, or hold it until one binds.
+      self->RetryLater(o.system_id, o.pdu, o.id);
     });
   }
 
@@ -342,6 +376,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       if (it == outstanding.end()) return;
       o = std::move(it->second);
       outstanding.erase(it);
+      if (auto c = o.client.lock()) --c->in_window;
     }
     if (Events()) {
       Event(fmt::format(R"({{"event":"receipt_ack","id":"{}","status":{}}})", o.id, status));
@@ -358,7 +393,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
         if (it->second.empty()) window_waiting.erase(it);
       }
     }
-    if (next) DeliverReceipt(o.system_id, next->first, next->second);
+    if (next) DeliverReceipt(o.system_id, std::move(next->first), next->second);
   }
 
   void RetryLater(const std::string& system_id, const smpp::Pdu& pdu, const std::string& id) {
@@ -380,7 +415,7 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
       todo = std::move(it->second);
       held.erase(it);
     }
-    for (auto& [pdu, id] : todo) Send(client, pdu, id);
+    for (auto& [pdu, id] : todo) Send(client, std::move(pdu), id);
   }
 
   asio::io_context& io;
@@ -400,8 +435,9 @@ struct SmscSimulator::State : std::enable_shared_from_this<SmscSimulator::State>
     std::string system_id;
     smpp::Pdu pdu;
     std::string id;
+    std::weak_ptr<Client> client;  // its in_window count
   };
-  std::map<uint64_t, Outstanding> outstanding;
+  std::unordered_map<uint64_t, Outstanding> outstanding;
   uint64_t next_context = 1;
   bool stopped = false;
   std::mutex event_mu;

@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -138,7 +140,7 @@ class SmscTest : public ::testing::Test {
   MetricsRegistry metrics_;
   Events events_;
   std::unique_ptr<smpp_client::SmppConnector> connector_;
-  std::vector<std::string> smsc_events_;               // guarded by events_.mu
+  std::vector<std::string> smsc_events_;  // guarded by events_.mu
 };
 
 TEST_F(SmscTest, SendAcceptedThenDelivered) {
@@ -186,6 +188,46 @@ TEST_F(SmscTest, ReceiptsAreAcknowledgedOnlyOnceStored) {
       << "receipts acknowledged before their completion ran";
   events_.ReleaseAcks();
   ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= kMessages; }));
+}
+
+// e2e (docs/adr/0043): receipts at delay 0 go out from the submit's handler (no timer);
+// the window still holds (100 unanswered, then one per answer) and every message gets
+// exactly one receipt, or two with duplicate_receipts.
+TEST_F(SmscTest, ReceiptsAtOnceKeepTheWindowOnePerMessage) {
+  StartSmsc({}, false, 0);
+  {
+    std::lock_guard lock(events_.mu);
+    events_.hold_acks = true;
+  }
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  constexpr size_t kMessages = 130;
+  for (size_t i = 0; i < kMessages; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 100; }));
+  EXPECT_FALSE(events_.WaitFor([&] { return events_.receipts.size() > 100; }, 300ms))
+      << "more deliver_sm unanswered than the window";
+  events_.ReleaseAcks();
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= kMessages; }));
+  EXPECT_FALSE(events_.WaitFor([&] { return events_.receipts.size() > kMessages; }, 200ms));
+  std::lock_guard lock(events_.mu);
+  std::set<std::string> ids;
+  for (auto& r : events_.receipts) EXPECT_TRUE(ids.insert(r.upstream_id).second) << r.upstream_id;
+  EXPECT_EQ(ids.size(), kMessages);
+}
+
+TEST_F(SmscTest, DuplicateReceiptsAtOnceComeTwice) {
+  Misbehaviour mb;
+  mb.duplicate_receipts = true;
+  StartSmsc(mb, false, 0);
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  for (int i = 0; i < 5; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.receipts.size() >= 10; }));
+  std::lock_guard lock(events_.mu);
+  std::map<std::string, int> per_id;
+  for (auto& r : events_.receipts) ++per_id[r.upstream_id];
+  EXPECT_EQ(per_id.size(), 5u);
+  for (auto& [id, n] : per_id) EXPECT_EQ(n, 2) << id;
 }
 
 TEST_F(SmscTest, RejectedNumbersArePermanent) {
