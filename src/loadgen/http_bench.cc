@@ -7,8 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -16,6 +16,7 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "common/fd_limit.h"
+#include "loadgen/http_response.h"
 #include "loadgen/pacer.h"
 
 namespace bramka::loadgen {
@@ -88,13 +90,13 @@ bool ClassifyFast(std::string_view body, Worker& w) {
   return true;
 }
 
-void Classify(const http::response<http::string_body>& res, Worker& w) {
-  if (res.result() != http::status::ok) {
-    w.errors["HTTP " + std::to_string(res.result_int())]++;
+void Classify(unsigned status, std::string_view body, Worker& w) {
+  if (status != 200) {
+    w.errors["HTTP " + std::to_string(status)]++;
     return;
   }
-  if (ClassifyFast(res.body(), w)) return;
-  auto j = nlohmann::json::parse(res.body(), nullptr, /*allow_exceptions=*/false);
+  if (ClassifyFast(body, w)) return;
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     w.errors["not JSON"]++;
     return;
@@ -163,7 +165,7 @@ asio::awaitable<Outcome> Exchange(Stream& stream, Run& run, Worker& w) {
     }
     w.latency.Add(std::chrono::nanoseconds(end - start));
     w.last_answer_ns = end;
-    Classify(res, w);
+    Classify(res.result_int(), res.body(), w);
     if (!res.keep_alive()) co_return Outcome::kReconnect;
   }
 }
@@ -208,6 +210,190 @@ asio::awaitable<void> Connection(Run& run, Worker& w, asio::ssl::context* tls) {
   run.done.fetch_add(1);
   std::lock_guard lock(run.mu);
   run.cv.notify_all();
+}
+
+// ---- http (session 8, docs/adr/0042): plain TCP without Beast's stream, parser and
+// coroutine frames, for the generator's own CPU per request. One io_context per thread
+// (a "lane", concurrency hint 1: no strands and no locks between threads), each connection
+// a bare socket driven by callbacks: one write of the request, reads into a buffer the
+// connection keeps, the answer read by ReadHttpAnswer (a full HTTP/1.1 answer: status,
+// Content-Length body, keep-alive) and checked by Classify like every answer before. The
+// 30-second I/O timeout is a deadline that a once-a-second watchdog per lane checks (no
+// timer armed and cancelled around every operation). TLS keeps the coroutine client.
+
+constexpr int64_t kIoTimeoutNs = std::chrono::nanoseconds(kIoTimeout).count();
+constexpr size_t kReadChunk = 16 * 1024;
+
+class PlainClient;
+
+struct Lane {
+  asio::io_context io{1};
+  asio::steady_timer watchdog{io};
+  std::vector<std::unique_ptr<PlainClient>> clients;
+  size_t active = 0;
+};
+
+class PlainClient {
+ public:
+  PlainClient(Run& run, Worker& w, Lane& lane)
+      : run_(run), w_(w), lane_(lane), socket_(lane.io), prefix_(RequestHeadPrefix(run.o)) {}
+
+  void Start() { Connect(); }
+  bool finished() const { return finished_; }
+
+  // The lane's watchdog: an operation pending past its deadline ends the connection (its
+  // handler then sees operation_aborted and counts a timeout, as beast::tcp_stream did).
+  void CheckDeadline(int64_t now) {
+    if (deadline_ns_ == 0 || now < deadline_ns_) return;
+    deadline_ns_ = 0;
+    timed_out_ = true;
+    beast::error_code ec;
+    socket_.close(ec);
+  }
+
+ private:
+  void Arm() { deadline_ns_ = run_.Now() + kIoTimeoutNs; }
+
+  void Connect() {
+    used_ = 0;
+    timed_out_ = false;
+    Arm();
+    asio::async_connect(socket_, run_.endpoints,
+                        [this](beast::error_code ec, const tcp::endpoint&) {
+                          deadline_ns_ = 0;
+                          if (ec) {
+                            w_.errors["connect: " + Reason(ec)]++;
+                            return Finish();
+                          }
+                          socket_.set_option(tcp::no_delay(true), ec);
+                          Next();
+                        });
+  }
+
+  void Next() {
+    int64_t start = run_.Now();
+    if (run_.pacer) {
+      // Open loop: wait for this request's due time; its latency counts from then.
+      const Pacer::Slot slot = run_.pacer->Take();
+      if (slot.due_ns > start && slot.due_ns < run_.deadline_ns.load()) {
+        if (!timer_) timer_.emplace(lane_.io);
+        timer_->expires_after(std::chrono::nanoseconds(slot.due_ns - start));
+        start_ns_ = slot.due_ns;
+        timer_->async_wait([this](beast::error_code) { Send(start_ns_); });
+        return;
+      }
+      start = slot.due_ns;
+    }
+    Send(start);
+  }
+
+  void Send(int64_t start) {
+    if (!run_.TakeTicket(start)) return Close(/*reconnect=*/false);
+    start_ns_ = start;
+    AppendRequest(wire_, prefix_,
+                  run_.bodies.Make(run_.next_number.fetch_add(1, std::memory_order_relaxed)));
+    ++w_.requests;
+    Arm();
+    asio::async_write(socket_, asio::buffer(wire_), [this](beast::error_code ec, size_t) {
+      if (ec) return Broken(ec);
+      Parse();
+    });
+  }
+
+  void Read() {
+    if (buf_.size() - used_ < kReadChunk)
+      buf_.resize(std::max(2 * buf_.size(), used_ + kReadChunk));
+    socket_.async_read_some(asio::buffer(buf_.data() + used_, buf_.size() - used_),
+                            [this](beast::error_code ec, size_t n) {
+                              if (ec) return Broken(ec);
+                              used_ += n;
+                              Parse();
+                            });
+  }
+
+  // The bytes received so far: a whole answer, or read on.
+  void Parse() {
+    const HttpAnswer a = ReadHttpAnswer(std::string_view(buf_.data(), used_));
+    switch (a.state) {
+      case HttpAnswer::State::kNeedMore:
+        return Read();
+      case HttpAnswer::State::kMalformed:
+        w_.errors["io: malformed HTTP answer"]++;
+        return Close(/*reconnect=*/true);
+      case HttpAnswer::State::kUnsupported:
+        w_.errors["io: HTTP answer without Content-Length"]++;
+        return Close(/*reconnect=*/true);
+      case HttpAnswer::State::kDone:
+        break;
+    }
+    deadline_ns_ = 0;
+    const int64_t end = run_.Now();
+    w_.latency.Add(std::chrono::nanoseconds(end - start_ns_));
+    w_.last_answer_ns = end;
+    Classify(a.status, a.body, w_);
+    const bool keep_alive = a.keep_alive;
+    // Bytes past the answer (none from a server that waits for each request) stay for the next.
+    std::memmove(buf_.data(), buf_.data() + a.consumed, used_ - a.consumed);
+    used_ -= a.consumed;
+    if (!keep_alive) return Close(/*reconnect=*/true);
+    Next();
+  }
+
+  void Broken(beast::error_code ec) {
+    w_.errors["io: " + Reason(ec)]++;
+    Close(/*reconnect=*/true);
+  }
+
+  // The labels of Beast's stream, so that figures stay comparable.
+  std::string Reason(beast::error_code ec) const {
+    if (timed_out_) return beast::error_code(beast::error::timeout).message();
+    if (ec == asio::error::eof) return beast::error_code(http::error::end_of_stream).message();
+    return ec.message();
+  }
+
+  // A broken or closing connection is opened again (a few times in a row at most).
+  void Close(bool reconnect) {
+    deadline_ns_ = 0;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    if (!reconnect || attempt_ >= 100) return Finish();
+    ++attempt_;
+    Connect();
+  }
+
+  void Finish() {
+    finished_ = true;
+    run_.done.fetch_add(1);
+    if (--lane_.active == 0) lane_.watchdog.cancel();
+  }
+
+  Run& run_;
+  Worker& w_;
+  Lane& lane_;
+  tcp::socket socket_;
+  const std::string prefix_;  // once per connection
+  std::string wire_;
+  std::vector<char> buf_;
+  size_t used_ = 0;
+  std::optional<asio::steady_timer> timer_;  // --rate
+  int64_t start_ns_ = 0;
+  int64_t deadline_ns_ = 0;  // 0: nothing pending
+  int attempt_ = 0;
+  bool timed_out_ = false;
+  bool finished_ = false;
+};
+
+void Watch(Lane& lane, Run& run) {
+  lane.watchdog.expires_after(std::chrono::seconds(1));
+  lane.watchdog.async_wait([&lane, &run](beast::error_code) {
+    if (lane.active == 0) return;
+    const int64_t now = run.Now();
+    for (auto& c : lane.clients) {
+      if (!c->finished()) c->CheckDeadline(now);
+    }
+    Watch(lane, run);
+  });
 }
 
 }  // namespace
@@ -287,12 +473,28 @@ Result<HttpBenchReport> RunHttpBench(const HttpBenchOptions& o) {
     run.deadline_ns.store(start + static_cast<int64_t>(o.bounds.duration_s * 1e9));
   }
   if (o.rate > 0) run.pacer = std::make_unique<Pacer>(o.rate, start);
-  for (auto& w : workers) {
-    asio::co_spawn(io, Connection(run, w, tls ? &*tls : nullptr), asio::detached);
-  }
   std::vector<std::thread> threads;
-  for (uint32_t i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  for (auto& t : threads) t.join();  // run() returns when every coroutine has finished
+  std::vector<std::unique_ptr<Lane>> lanes;
+  if (tls) {
+    for (auto& w : workers) {
+      asio::co_spawn(io, Connection(run, w, &*tls), asio::detached);
+    }
+    for (uint32_t i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  } else {
+    // http (session 8): plain TCP on one single-threaded io_context per thread.
+    for (uint32_t i = 0; i < o.threads; ++i) lanes.push_back(std::make_unique<Lane>());
+    for (size_t i = 0; i < workers.size(); ++i) {
+      Lane& lane = *lanes[i % lanes.size()];
+      lane.clients.push_back(std::make_unique<PlainClient>(run, workers[i], lane));
+      ++lane.active;
+    }
+    for (auto& lane : lanes) {
+      for (auto& c : lane->clients) c->Start();
+      if (lane->active > 0) Watch(*lane, run);
+      threads.emplace_back([&lane = *lane] { lane.io.run(); });
+    }
+  }
+  for (auto& t : threads) t.join();  // run() returns when every connection has finished
 
   HttpBenchReport r;
   r.connections = o.connections;

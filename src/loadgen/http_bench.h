@@ -1,11 +1,13 @@
 #pragma once
-// `bramka bench http`: an API v2 load generator (Boost.Beast client, plain or TLS). It
+// `bramka bench http`: an API v2 load generator (plain TCP on bare sockets, docs/adr/0042;
+// a Boost.Beast client over TLS). It
 // opens `connections` keep-alive connections, each with one `messages/send_sms` request
 // outstanding (`recipients` phones each), until `count` requests were sent or
 // `duration_s` passed, and measures request latency and outcomes (HTTP status, API
 // error code). A connection the server closes is opened again.
 //
-// Blocking: runs its own io_context on `threads` threads. Raises RLIMIT_NOFILE first.
+// Blocking: runs its own io_context on `threads` threads (plain TCP: one single-threaded
+// io_context per thread, connections spread over them). Raises RLIMIT_NOFILE first.
 
 #include <cstdint>
 #include <string>

@@ -232,6 +232,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->ReadHeader();
       });
     } else {
+      // http (session 8, ADR 0042): Send writes the answer at once, without blocking.
+      beast::error_code ec;
+      Lowest().non_blocking(true, ec);
       ReadHeader();
     }
   }
@@ -506,6 +509,25 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       head_.append(body_);
       net::async_write(stream_, net::buffer(head_), std::move(done));
     } else {
+      // http (session 8, ADR 0042): an answer usually fits the socket's send buffer. Written
+      // at once (non-blocking, one sendmsg as before) the connection goes on to the next
+      // request without the write's completion handler and its trip through the strand;
+      // what did not fit goes out with async_write as before.
+      const size_t total = head_.size() + body_.size();
+      beast::error_code ec;
+      const size_t n =
+          Lowest().non_blocking()
+              ? Lowest().write_some(
+                    std::array<net::const_buffer, 2>{net::buffer(head_), net::buffer(body_)}, ec)
+              : 0;
+      if (!ec && n == total) return done(ec, n);
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) return done(ec, 0);
+      if (n < head_.size()) {
+        head_.erase(0, n);
+      } else {
+        body_.erase(0, n - head_.size());
+        head_.clear();
+      }
       const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
       net::async_write(stream_, buffers, std::move(done));
     }

@@ -603,5 +603,45 @@ TEST(HttpServerStartTest, ReportsBadConfiguration) {
   EXPECT_EQ(HttpServer(io, taken, gw, metrics).Start().error().code, ErrorCode::kUnavailable);
 }
 
+// ---- http (session 8, docs/adr/0042): an answer that does not fit the socket's send buffer
+// at once goes out whole (the rest asynchronously), and the connection goes on after it.
+class BigAnswer final : public MountedHandler {
+ public:
+  void Handle(MountedRequest request, std::function<void(MountedResponse)> done) override {
+    MountedResponse r;
+    r.content_type = "text/plain";
+    r.body.resize(request.query == "big" ? 4 << 20 : 3, 'x');
+    for (size_t i = 0; i < r.body.size(); i += 4096) r.body[i] = static_cast<char>('a' + i % 26);
+    done(std::move(r));
+  }
+  MountedResponse TooLarge() const override {
+    return {413, "text/plain", {}, "too large", "", true};
+  }
+};
+
+TEST_F(HttpServerTest, AnswersLargerThanTheSendBufferArriveWholeOnOneConnection) {
+  HttpOptions options;
+  options.http_port = 0;
+  options.https_enabled = false;
+  HttpServer server(io_, options, *gw_, metrics_);
+  server.Mount("/big", std::make_shared<BigAnswer>());
+  ASSERT_TRUE(server.Start().ok());
+  server.SetReady(true);
+  MountedResponse expected;
+  MountedRequest big_request;
+  big_request.query = "big";
+  BigAnswer().Handle(big_request, [&](MountedResponse r) { expected = std::move(r); });
+  Client<false> c(server.http_port());
+  for (int i = 0; i < 3; ++i) {
+    Reply big = c.Exchange(Request("GET", "/big?big", "", ""));
+    EXPECT_EQ(big.status, 200u);
+    EXPECT_TRUE(big.keep_alive);
+    EXPECT_TRUE(big.body == expected.body) << big.body.size();
+    Reply small = c.Exchange(Request("GET", "/big", "", ""));
+    EXPECT_EQ(small.body, "axx");
+  }
+  server.Stop();
+}
+
 }  // namespace
 }  // namespace bramka::api::http
