@@ -71,10 +71,20 @@ TEST(AcceptRowsTest, OneBatchOfAcceptsKeepsEveryJobsOwnAnswer) {
   };
 
   enum class Want { kOk, kDuplicateOfFirst, kReusedId, kNoUnits };
+  // Requests in queue order and what each must get.
+  struct Batch {
+    std::vector<AcceptRequest> requests;
+    std::vector<Want> want;
+    void Add(AccountId account, const Message& m, Want w) {
+      requests.push_back({account, {m}});
+      want.push_back(w);
+    }
+  };
   int64_t charged_rich = 0;
   // Queues `requests` while the writer waits for the write lock, then checks each answer.
-  auto run_batch = [&](const std::vector<AcceptRequest>& requests, const std::vector<Want>& want,
-                       const Message& first, const Message& plain) {
+  auto run_batch = [&](const Batch& batch, const Message& first, const Message& plain) {
+    const std::vector<AcceptRequest>& requests = batch.requests;
+    const std::vector<Want>& want = batch.want;
     sqlite3* blocker = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &blocker), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -142,43 +152,34 @@ TEST(AcceptRowsTest, OneBatchOfAcceptsKeepsEveryJobsOwnAnswer) {
   // Batch 1: no job fails, so the rows go in together (a unique_id's lookup first
   // inserts the rows before it, and sees the earlier request of the batch).
   {
-    std::vector<AcceptRequest> requests;
-    std::vector<Want> want;
-    auto add = [&](AccountId account, const Message& m, Want w) {
-      requests.push_back({account, {m}});
-      want.push_back(w);
-    };
-    for (int i = 0; i < 5; ++i) add(*rich, message(*rich), Want::kOk);
+    Batch batch;
+    for (int i = 0; i < 5; ++i) batch.Add(*rich, message(*rich), Want::kOk);
     Message first = message(*rich);
     first.unique_id = "order-1";
-    add(*rich, first, Want::kOk);
-    for (int i = 0; i < 20; ++i) add(*rich, message(*rich), Want::kOk);
+    batch.Add(*rich, first, Want::kOk);
+    for (int i = 0; i < 20; ++i) batch.Add(*rich, message(*rich), Want::kOk);
     Message retry = message(*rich);
     retry.unique_id = "order-1";  // the client's retry of `first`, in the same batch
-    add(*rich, retry, Want::kDuplicateOfFirst);
-    for (int i = 0; i < 70; ++i) add(*rich, message(*rich), Want::kOk);  // > one 64-row INSERT
-    run_batch(requests, want, first, first);
+    batch.Add(*rich, retry, Want::kDuplicateOfFirst);
+    for (int i = 0; i < 70; ++i)
+      batch.Add(*rich, message(*rich), Want::kOk);  // > one 64-row INSERT
+    run_batch(batch, first, first);
   }
   // Batch 2: a reused id and an account without units: the batch runs again job by job,
   // and only those two fail, each with its own error.
   {
-    std::vector<AcceptRequest> requests;
-    std::vector<Want> want;
-    auto add = [&](AccountId account, const Message& m, Want w) {
-      requests.push_back({account, {m}});
-      want.push_back(w);
-    };
-    for (int i = 0; i < 5; ++i) add(*rich, message(*rich), Want::kOk);
+    Batch batch;
+    for (int i = 0; i < 5; ++i) batch.Add(*rich, message(*rich), Want::kOk);
     Message plain = message(*rich);
-    add(*rich, plain, Want::kOk);
-    for (int i = 0; i < 10; ++i) add(*rich, message(*rich), Want::kOk);
+    batch.Add(*rich, plain, Want::kOk);
+    for (int i = 0; i < 10; ++i) batch.Add(*rich, message(*rich), Want::kOk);
     Message reused = message(*rich);
     reused.id = plain.id;  // accepted earlier in the same batch
-    add(*rich, reused, Want::kReusedId);
-    add(*poor, message(*poor), Want::kOk);
-    add(*poor, message(*poor), Want::kNoUnits);  // its one unit is gone
-    for (int i = 0; i < 10; ++i) add(*rich, message(*rich), Want::kOk);
-    run_batch(requests, want, plain, plain);
+    batch.Add(*rich, reused, Want::kReusedId);
+    batch.Add(*poor, message(*poor), Want::kOk);
+    batch.Add(*poor, message(*poor), Want::kNoUnits);  // its one unit is gone
+    for (int i = 0; i < 10; ++i) batch.Add(*rich, message(*rich), Want::kOk);
+    run_batch(batch, plain, plain);
   }
 
   EXPECT_EQ(store.GetBalances(*rich)->at(0).units, 1'000 - charged_rich);
