@@ -12,7 +12,7 @@ sqlite3_pcache_methods2 g_default;  // SQLite's own, read before installing ours
 
 struct Cache {
   sqlite3_pcache* inner = nullptr;
-  unsigned max_fetched = 0;     // the highest key passed to xFetch since the last truncate
+  unsigned max_fetched = 0;     // the highest key xFetch created a page for (or may have)
   std::vector<unsigned> above;  // keys pages were re-keyed to above max_fetched
 };
 
@@ -35,7 +35,9 @@ int Pagecount(sqlite3_pcache* p) { return g_default.xPagecount(Of(p)->inner); }
 
 sqlite3_pcache_page* Fetch(sqlite3_pcache* p, unsigned key, int create) {
   Cache* c = Of(p);
-  if (key > c->max_fetched) c->max_fetched = key;
+  // Without `create` nothing is added: a page found was counted when it was created.
+  // (sqlite3PcacheMove looks the re-key's target up this way first.)
+  if (create != 0 && key > c->max_fetched) c->max_fetched = key;
   return g_default.xFetch(c->inner, key, create);
 }
 
