@@ -1,4 +1,5 @@
 #include "store/sqlite/connection.h"
+#include "store/sqlite/page_cache.h"
 
 #include <mutex>
 #include <utility>
@@ -116,7 +117,10 @@ namespace {
 // something else opened a database first, SQLITE_MISUSE leaves them on.
 void ConfigureSqliteOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  std::call_once(once, [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)InstallPageCacheWrapper();  // s8-smpp (docs/adr/0041): page_cache.h
+  });
 }
 
 }  // namespace

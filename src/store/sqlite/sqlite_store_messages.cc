@@ -15,6 +15,7 @@
 #include "store/sql/message_parts_tx.h"
 #include "store/sql/message_state_tx.h"
 #include "store/sql/receipt_tx.h"
+#include "store/sqlite/accept_rows.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
@@ -48,34 +49,23 @@ Result<void> Refund(Connection& c, AccountId account, int64_t type, int64_t char
 }
 
 // s7-writer (docs/adr/0036): the new messages of one request, `fresh` (indexes
-// into request.messages), INSERTed with multi-row statements of kChunkRows rows
-// (then kSmallRows, then one by one): one statement's set-up, cursors and halt
-// for many rows, and the table's append path for their increasing seqs. A
-// statement that fails is undone whole by SQLite (a multi-row INSERT runs in a
-// statement journal); a duplicate id is then looked for row by row, so the
-// error names it as before.
-constexpr size_t kChunkRows = 64;
-constexpr size_t kSmallRows = 8;
-
-const char* InsertSql(size_t rows) {
-  static const std::string chunk = sqlite::InsertMessagesSql(static_cast<int>(kChunkRows));
-  static const std::string small = sqlite::InsertMessagesSql(static_cast<int>(kSmallRows));
-  return rows == kChunkRows   ? chunk.c_str()
-         : rows == kSmallRows ? small.c_str()
-                              : sqlite::kInsertMessage;
-}
+// into request.messages), INSERTed with multi-row statements (AcceptRows' sizes,
+// docs/adr/0041): one statement's set-up, cursors and halt for many rows, and the
+// table's append path for their increasing seqs. A statement that fails is undone
+// whole by SQLite (a multi-row INSERT runs in a statement journal); a duplicate id
+// is then looked for row by row, so the error names it as before.
+using sqlite::AcceptRows;
 
 Result<void> InsertNewMessages(WriteContext& ctx, const MessageIdCodec& codec,
                                const AcceptRequest& request, const std::vector<size_t>& fresh,
                                const sqlite::BalanceCache::Account& balances,
                                const std::array<int64_t, kTypes>& ledger_rows) {
   // One string per row of the largest statement used (SMPP's requests are one message).
-  std::vector<std::string> attachments(std::min(fresh.size(), kChunkRows));
+  std::vector<std::string> attachments(std::min(fresh.size(), AcceptRows::kChunkRows));
   size_t first = 0;
   while (first < fresh.size()) {
-    const size_t left = fresh.size() - first;
-    const size_t n = left >= kChunkRows ? kChunkRows : left >= kSmallRows ? kSmallRows : 1;
-    BRAMKA_ASSIGN_OR_RETURN(Stmt insert, ctx.conn.Prepare(InsertSql(n)));
+    const size_t n = AcceptRows::ChunkFor(fresh.size() - first);
+    BRAMKA_ASSIGN_OR_RETURN(Stmt insert, ctx.conn.Prepare(AcceptRows::InsertSql(n)));
     for (size_t k = 0; k < n; ++k) {
       const Message& m = request.messages[fresh[first + k]];
       const size_t type = static_cast<size_t>(m.type);
@@ -118,6 +108,16 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
                           ctx.balances->Get(c, request.account_id));
   sqlite::BalanceCache::Account& balances = *cached;
   std::array<int64_t, kTypes> charges{};
+
+  // smpp (docs/adr/0041): the batch's deferred rows are not in the table yet; a
+  // request that looks unique_ids up inserts them first, so that it sees them.
+  if (ctx.accept_rows != nullptr && !ctx.accept_rows->empty()) {
+    for (const Message& m : request.messages) {
+      if (m.unique_id.empty()) continue;
+      BRAMKA_RETURN_IF_ERROR(ctx.accept_rows->Insert(c));
+      break;
+    }
+  }
 
   // Pass 1: validate, find duplicates, sum the charges.
   AcceptResult result;
@@ -185,7 +185,19 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       latest[type] = std::max(latest[type], m.queued_ms);
     }
   }
-  BRAMKA_RETURN_IF_ERROR(InsertNewMessages(ctx, codec, request, fresh, balances, ledger_rows));
+  if (ctx.accept_rows != nullptr) {
+    // smpp (docs/adr/0041): with the batch's other accepts, before the next other job
+    // or COMMIT; a failure there runs the batch again without deferring.
+    for (size_t i : fresh) {
+      const Message& m = request.messages[i];
+      const size_t type = static_cast<size_t>(m.type);
+      ctx.accept_rows->Add(m, static_cast<int64_t>(codec.Decode(m.id)), request.account_id,
+                           balances[type].unlimited ? 0 : m.cost_units, ledger_rows[type]);
+      ctx.Count(m.status, 1);
+    }
+  } else {
+    BRAMKA_RETURN_IF_ERROR(InsertNewMessages(ctx, codec, request, fresh, balances, ledger_rows));
+  }
   for (size_t t = 0; t < kTypes; ++t) {
     if (charges[t] != 0 && !balances[t].unlimited) {
       sqlite::BalanceCache::ChargeAt(balances, t, charges[t], latest[t]);

@@ -325,6 +325,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   failure.reset();
   times.others = times.commit = std::chrono::nanoseconds(0);
   balance_cache_.Clear();
+  accept_rows_.Clear();
   auto begun = Step(kBegin);
   if (!begun.ok()) {
     failure = begun.take_error();
@@ -332,9 +333,19 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   }
   WriteContext ctx{*conn_};
   ctx.balances = &balance_cache_;
+  // The accepts' rows together (docs/adr/0041): in the first attempt only, so that after
+  // a failed INSERT of them the retry with savepoints gives each job its own answer.
+  if (!savepoints && batch.size() > 1) ctx.accept_rows = &accept_rows_;
+  auto insert_accepts = [&]() -> bool {
+    if (accept_rows_.empty() || accept_rows_.Insert(*conn_).ok()) return true;
+    balance_cache_.Clear();
+    (void)Step(kRollback);
+    return false;  // run again with savepoints
+  };
   StatusCounts batch_delta{};
   bool any_ok = false;
   for (auto& job : batch) {
+    if (!job->UsesBalanceCache() && !insert_accepts()) return false;
     if (!job->UsesBalanceCache() && !balance_cache_.empty()) {
       // The job may read or change balances itself: write the cache back first.
       auto flushed = balance_cache_.Flush(*conn_);
@@ -383,11 +394,13 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
       }
     } else if (batch.size() > 1) {
       balance_cache_.Clear();
+      accept_rows_.Clear();
       (void)Step(kRollback);
       return false;  // run again with savepoints
     }
   }
 
+  if (!failure && any_ok && !insert_accepts()) return false;
   if (!failure && any_ok) {
     auto flushed = balance_cache_.Flush(*conn_);
     if (!flushed.ok()) failure = flushed.take_error();
@@ -400,6 +413,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   }
   if (failure || !any_ok) {  // nothing to keep
     balance_cache_.Clear();
+    accept_rows_.Clear();
     if (conn_->InTransaction()) (void)Step(kRollback);
     return true;
   }

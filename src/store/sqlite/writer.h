@@ -12,6 +12,8 @@
 //
 // Accepts (CallAsync with kCachedBalances) charge balances in a BalanceCache
 // that the writer writes back once per batch (balance_cache.h, docs/adr/0029).
+// In a batch's first attempt their new message rows go to AcceptRows, INSERTed
+// together before any other job and before COMMIT (accept_rows.h, docs/adr/0041).
 //
 // Completion: synchronous calls (Call) are completed on the writer thread
 // (fulfilling a promise is cheap); asynchronous ones (CallAsync) on a second,
@@ -63,6 +65,7 @@
 #include "common/check.h"
 #include "common/result.h"
 #include "store/model.h"
+#include "store/sqlite/accept_rows.h"
 #include "store/sqlite/balance_cache.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sync_waker.h"
@@ -79,6 +82,9 @@ struct WriteContext {
   StatusCounts status_delta{};  // how many messages entered (+) or left (-) each status
   // The batch's balance cache; only jobs submitted with kCachedBalances use it.
   BalanceCache* balances = nullptr;
+  // smpp (docs/adr/0041): where accept jobs put their new message rows in the
+  // batch's first attempt (the writer INSERTs them together); null: insert them.
+  AcceptRows* accept_rows = nullptr;
 
   void Count(MessageStatus status, int64_t n) { status_delta[static_cast<size_t>(status)] += n; }
   void Move(MessageStatus from, MessageStatus to) {
@@ -195,6 +201,7 @@ class Writer {
 
   std::unique_ptr<Connection> conn_;
   BalanceCache balance_cache_;
+  AcceptRows accept_rows_;  // docs/adr/0041
   const size_t max_batch_;
 
   std::mutex mu_;
