@@ -26,8 +26,8 @@ is sent, each connection waits 600 s before its next one (wrk's delay(); the run
 N-th answer long before), which would be refused by the gateway's authentication anyway
 (wrong password / token: no message). A few such extras still reach the gateway (wrk
 sends some before consulting delay(), e.g. on a reconnect): their refusals (Kannel 403,
-bramka HTTP 200 with error 1001) are told apart by their answer and neither count as
-accepted nor end the run. So both gateways get exactly N messages, the
+bramka HTTP 200 with error 1001 or, once throttled, 1012) are told apart by their answer
+and neither count as accepted nor end the run. So both gateways get exactly N messages, the
 simulator (`--quiet`, its counters at exit) reports how many submit_sm it saw, and the
 gateway's own count of accepted messages is checked against N (session 4's runs sent
 N + ~25: the requests in flight when the N-th answer came).
@@ -97,11 +97,12 @@ function request()
 end
 function response(status, headers, body)
   -- An extra (wrong credentials) can still reach the gateway (the check call's request, a
-  -- reconnect): Kannel refuses it with 403, bramka with HTTP 200 and error 1001 (API errors
-  -- are HTTP 200, spec 1.6). It is not one of the `total` real requests, so it neither
+  -- reconnect): Kannel refuses it with 403, bramka with HTTP 200 and error 1001, or 1012
+  -- once failed logins are throttled (API errors are HTTP 200, spec 1.6). It is not one of the `total` real requests, so it neither
   -- counts as accepted nor ends the run.
   local refused_extra = status == 403
-    or (kind ~= "kannel" and string.find(body, '"code":1001', 1, true) ~= nil)
+    or (kind ~= "kannel" and (string.find(body, '"code":1001', 1, true) ~= nil
+                              or string.find(body, '"code":1012', 1, true) ~= nil))
   local label = refused_extra and "extra" or tostring(status)
   statuses[label] = (statuses[label] or 0) + 1
   if refused_extra then return end
