@@ -329,7 +329,8 @@ class Dispatcher {
   };
   // Items per store call: big enough to share a commit, small enough that the
   // write job does not hold up the accepts in the same writer transaction
-  // (1,024 doubled submit_sm latency under load; see docs/performance.md).
+  // (1,024 doubled submit_sm latency under load; see docs/performance/sessions1-3.md,
+  // "Delivery side: batched writes").
   static constexpr size_t kMaxWriteBatch = 128;
   // Queues the item (moved from); false, leaving it as it was, when the
   // batcher is not running (the caller then records it through Post).
