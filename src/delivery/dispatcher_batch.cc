@@ -15,11 +15,12 @@
 // kMaxWriteBatch items, an acceptance and a receipt per message) waited for its whole commit round
 // trip, which bounded the trip to ~64 messages per round trip.
 //
-// e2e (docs/adr/0045): a cycle holds its place among those in the store's hands only until
-// its write is answered: the next cycle is handed over first, then the answered one is
-// finished (AfterSent, AfterReceipt), so the store never waits for the finishing. And
-// while no message was accepted for accepts_quiet_ms, max_writes_in_flight_quiet cycles
-// may be in the store's hands (there are no accepts for them to hold up then).
+// e2e (docs/adr/0045): while no message was accepted for accepts_quiet_ms (Wake(), which
+// the gateway's accepted hook calls), up to max_writes_in_flight_quiet cycles may be in the
+// store's hands (there are no accepts for them to hold up), a cycle holds its place only
+// until its write is answered, and the next cycle is handed over before the answered one
+// is finished (AfterSent, AfterReceipt), so the store does not wait for the finishing.
+// While accepts come, each cycle as before (max_writes_in_flight; ADR 0039's addendum).
 
 #include <algorithm>
 #include <utility>
@@ -80,7 +81,8 @@ void Dispatcher::BatchLoop() {
         if (!quiet) return b.writing.size() < std::max<size_t>(1, options_.max_writes_in_flight);
         size_t unanswered = 0;  // e2e (ADR 0045): an answered cycle waiting to be finished
         for (const auto& cycle : b.writing) unanswered += cycle->written ? 0 : 1;
-        return unanswered < std::max<size_t>(1, options_.max_writes_in_flight_quiet);
+        return unanswered < std::max<size_t>({1, options_.max_writes_in_flight,
+                                              options_.max_writes_in_flight_quiet});
       };
       b.cv.wait(lock, [&] {
         return oldest_done() || can_start(AcceptsQuiet()) ||
