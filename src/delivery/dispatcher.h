@@ -334,6 +334,9 @@ class Dispatcher {
     bool running = false;                             // accepting items
     bool stopping = false;
     std::thread thread;
+    // e2e (docs/adr/0045): bramka_dispatch_cycles_total{while="accepting"|"quiet"}.
+    Counter* cycles_accepting = nullptr;
+    Counter* cycles_quiet = nullptr;
   };
   // Items per store call: big enough to share a commit, small enough that the
   // write job does not hold up the accepts in the same writer transaction
@@ -350,7 +353,8 @@ class Dispatcher {
   // What follows a cycle's writes, on the batcher's thread (AfterSent, AfterReceipt).
   void FinishCycleWrite(CycleWrite& cycle);
   // Under the batcher's lock: takes the next cycle's items and its CycleWrite.
-  void StartFromQueue(WriteBatcher& b, std::vector<BatchItem>& batch, CycleWrite*& started);
+  void StartFromQueue(WriteBatcher& b, std::vector<BatchItem>& batch, CycleWrite*& started,
+                      bool quiet);
   // e2e (docs/adr/0045): no Wake() (no accept) for accepts_quiet_ms, and a quiet limit set.
   bool AcceptsQuiet() const;
   void NoteWake();  // Wake() ran: sets last_wake_ns_

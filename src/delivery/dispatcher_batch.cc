@@ -32,6 +32,12 @@ namespace bramka::delivery {
 
 void Dispatcher::StartBatcher() {
   batcher_ = std::make_unique<WriteBatcher>();
+  constexpr const char* kCycles = "bramka_dispatch_cycles_total";
+  constexpr const char* kCyclesHelp =
+      "Delivery write cycles handed to the store, while messages were being accepted and "
+      "while accepts were quiet (then up to two in the store's hands)";
+  batcher_->cycles_accepting = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"accepting\"");
+  batcher_->cycles_quiet = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"quiet\"");
   batcher_->running = true;
   batcher_->thread = std::thread([this] { BatchLoop(); });
 }
@@ -92,12 +98,12 @@ void Dispatcher::BatchLoop() {
       // While accepts are quiet the store gets the next cycle before this thread finishes
       // the answered one; otherwise as before (docs/adr/0039's addendum).
       if (quiet && can_start(true)) {
-        StartFromQueue(b, batch, started);
+        StartFromQueue(b, batch, started, true);
       } else if (oldest_done()) {
         finished = std::move(b.writing.front());
         b.writing.pop_front();
       } else if (can_start(quiet)) {
-        StartFromQueue(b, batch, started);
+        StartFromQueue(b, batch, started, quiet);
       } else if (b.stopping && b.items.empty() && b.writing.empty()) {
         b.running = false;  // stopping, drained and written: later items take the old path
         return;
@@ -121,7 +127,8 @@ void Dispatcher::BatchLoop() {
 
 // Under b.mu: takes up to kMaxWriteBatch items into `batch` and a new CycleWrite.
 void Dispatcher::StartFromQueue(WriteBatcher& b, std::vector<BatchItem>& batch,
-                                CycleWrite*& started) {
+                                CycleWrite*& started, bool quiet) {
+  (quiet ? b.cycles_quiet : b.cycles_accepting)->Inc();
   const size_t n = std::min(b.items.size(), kMaxWriteBatch);
   batch.reserve(n);
   for (size_t i = 0; i < n; ++i) {
