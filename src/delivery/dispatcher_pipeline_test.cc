@@ -225,7 +225,9 @@ TEST_P(QuietAcceptsTest, SecondCycleOnlyWhileAcceptsAreQuiet) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dispatcher, QuietAcceptsTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "Quiet" : "Accepting"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "Quiet" : "Accepting";
+                         });
 
 }  // namespace
 }  // namespace bramka::delivery
