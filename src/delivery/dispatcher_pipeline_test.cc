@@ -10,6 +10,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -67,32 +69,49 @@ class HeldWritesStore : public store::InMemoryStore {
   std::vector<Held> held_;
 };
 
-TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
+// The set-up both tests share: `n` queued messages that connector `a` accepts as
+// "up-<id>", and a dispatcher over HeldWritesStore that claims only on Wake().
+struct Rig {
   FakeClock clock;
   HeldWritesStore store;
   MetricsRegistry metrics;
-  FakeConnector a("a");
-  const int64_t now = ToUnixMillis(clock.Now());
-  auto account = testing::NewEcoAccount(store, now);
-  ASSERT_TRUE(account.ok());
+  FakeConnector a{"a"};
+  int64_t now = ToUnixMillis(clock.Now());
+  store::AccountId account{};
   std::vector<std::string> ids;
-  for (unsigned i = 1; i <= 6; ++i) {
-    const store::Message m = testing::QueuedEcoMessage(i, now);
-    ASSERT_TRUE(store.Accept({*account, {m}}).ok());
-    ids.push_back(m.id);
+  std::unique_ptr<Dispatcher> d;
+
+  void Start(unsigned n, DispatcherOptions options) {
+    auto acc = testing::NewEcoAccount(store, now);
+    ASSERT_TRUE(acc.ok());
+    account = *acc;
+    for (unsigned i = 1; i <= n; ++i) {
+      const store::Message m = testing::QueuedEcoMessage(i, now);
+      ASSERT_TRUE(store.Accept({account, {m}}).ok());
+      ids.push_back(m.id);
+    }
+    a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
+      return SendOutcome::Accepted("up-" + m.id);
+    });
+    options.poll_interval_ms = 60'000;  // only Wake() claims
+    options.stop_timeout_ms = 0;
+    RoutingOptions ro;
+    ro.default_route = {"a"};
+    d = std::make_unique<Dispatcher>(store, clock, *RoutingTable::Create(ro),
+                                     std::map<std::string, Connector*>{{"a", &a}}, options,
+                                     metrics);
+    ASSERT_TRUE(d->Start().ok());
   }
-  a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
-    return SendOutcome::Accepted("up-" + m.id);
-  });
+};
+
+TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
+  Rig rig;
   constexpr size_t kInFlight = 2;
   DispatcherOptions options;
   options.max_writes_in_flight = kInFlight;  // the default is 1
-  options.poll_interval_ms = 60'000;         // only Wake() claims
-  options.stop_timeout_ms = 0;
-  RoutingOptions ro;
-  ro.default_route = {"a"};
-  Dispatcher d(store, clock, *RoutingTable::Create(ro), {{"a", &a}}, options, metrics);
-  ASSERT_TRUE(d.Start().ok());
+  ASSERT_NO_FATAL_FAILURE(rig.Start(6, options));
+  auto& [clock, store, metrics, a, now, account, ids, dp] = rig;
+  Dispatcher& d = *dp;
   d.Wake();
   ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
   // Every acceptance, in however many cycles they came.
@@ -103,7 +122,7 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
   ASSERT_TRUE(d.WaitIdle(30'000));
   const size_t first = store.calls();
   for (const std::string& id : ids) {
-    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kSent) << id;
+    EXPECT_EQ(store.GetMessage(account, id)->status, MessageStatus::kSent) << id;
   }
 
   // One receipt per cycle: each is handed over while the ones before are still held,
@@ -140,9 +159,9 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
     EXPECT_EQ(acked, expected);
   }
   for (const std::string& id : expected) {
-    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kDelivered);
+    EXPECT_EQ(store.GetMessage(account, id)->status, MessageStatus::kDelivered);
   }
-  EXPECT_EQ(store.GetMessage(*account, ids[5])->status, MessageStatus::kSent);
+  EXPECT_EQ(store.GetMessage(account, ids[5])->status, MessageStatus::kSent);
   EXPECT_EQ(d.in_flight(), 0);
   d.Stop();
 }
@@ -153,31 +172,13 @@ class QuietAcceptsTest : public ::testing::TestWithParam<bool> {};
 
 TEST_P(QuietAcceptsTest, SecondCycleOnlyWhileAcceptsAreQuiet) {
   const bool quiet = GetParam();
-  FakeClock clock;
-  HeldWritesStore store;
-  MetricsRegistry metrics;
-  FakeConnector a("a");
-  const int64_t now = ToUnixMillis(clock.Now());
-  auto account = testing::NewEcoAccount(store, now);
-  ASSERT_TRUE(account.ok());
-  std::vector<std::string> ids;
-  for (unsigned i = 1; i <= 3; ++i) {
-    const store::Message m = testing::QueuedEcoMessage(i, now);
-    ASSERT_TRUE(store.Accept({*account, {m}}).ok());
-    ids.push_back(m.id);
-  }
-  a.SetScript([&](const store::Message& m) -> std::optional<SendOutcome> {
-    return SendOutcome::Accepted("up-" + m.id);
-  });
+  Rig rig;
   DispatcherOptions options;  // max_writes_in_flight 1, max_writes_in_flight_quiet 2
   // 0: quiet at once after a Wake(); a minute: not quiet during the test.
   options.accepts_quiet_ms = quiet ? 0 : 60'000;
-  options.poll_interval_ms = 60'000;  // only Wake() claims
-  options.stop_timeout_ms = 0;
-  RoutingOptions ro;
-  ro.default_route = {"a"};
-  Dispatcher d(store, clock, *RoutingTable::Create(ro), {{"a", &a}}, options, metrics);
-  ASSERT_TRUE(d.Start().ok());
+  ASSERT_NO_FATAL_FAILURE(rig.Start(3, options));
+  auto& [clock, store, metrics, a, now, account, ids, dp] = rig;
+  Dispatcher& d = *dp;
   d.Wake();  // an accept, as the gateway's hook reports it
   ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
   for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
@@ -219,7 +220,7 @@ TEST_P(QuietAcceptsTest, SecondCycleOnlyWhileAcceptsAreQuiet) {
   ASSERT_TRUE(d.WaitIdle(30'000));
   EXPECT_EQ(acked.load(), 3);
   for (const std::string& id : ids) {
-    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kDelivered) << id;
+    EXPECT_EQ(store.GetMessage(account, id)->status, MessageStatus::kDelivered) << id;
   }
   d.Stop();
 }
