@@ -90,7 +90,7 @@ struct DispatcherOptions {
   // waits for its commit. Two moved 60,000 messages end to end up to 12 % faster but
   // slowed the accepts beside them (the writer puts every queued job in one transaction:
   // 8 binds −16 % msg/CPU-s, p99 at 20,000/s 17 → 25 ms, side by side), so 1 until the
-  // writer can take accepts first.
+  // writer can take accepts first. (While accepts are quiet: max_writes_in_flight_quiet.)
   size_t max_writes_in_flight = 1;
   // e2e (docs/adr/0045): while no message was accepted for `accepts_quiet_ms` (Wake(),
   // which the gateway's accepted hook calls, marks an accept), up to this many cycles in
