@@ -102,6 +102,18 @@ struct Rig {
                                      metrics);
     ASSERT_TRUE(d->Start().ok());
   }
+  // Wake() (an accept, as the gateway's hook reports it), every message sent, and each
+  // cycle of acceptances answered, in however many cycles they came; `calls`: how many.
+  void SendAll(size_t& calls) {
+    d->Wake();
+    ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
+    for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
+      ASSERT_TRUE(store.WaitForCalls(call + 1));
+      answered += store.Answer(call);
+    }
+    ASSERT_TRUE(d->WaitIdle(30'000));
+    calls = store.calls();
+  }
 };
 
 TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
@@ -112,15 +124,8 @@ TEST(DispatcherPipelineTest, CyclesOverlapInTheStoreAndFinishInOrder) {
   ASSERT_NO_FATAL_FAILURE(rig.Start(6, options));
   auto& [clock, store, metrics, a, now, account, ids, dp] = rig;
   Dispatcher& d = *dp;
-  d.Wake();
-  ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
-  // Every acceptance, in however many cycles they came.
-  for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
-    ASSERT_TRUE(store.WaitForCalls(call + 1));
-    answered += store.Answer(call);
-  }
-  ASSERT_TRUE(d.WaitIdle(30'000));
-  const size_t first = store.calls();
+  size_t first = 0;
+  ASSERT_NO_FATAL_FAILURE(rig.SendAll(first));
   for (const std::string& id : ids) {
     EXPECT_EQ(store.GetMessage(account, id)->status, MessageStatus::kSent) << id;
   }
@@ -179,14 +184,8 @@ TEST_P(QuietAcceptsTest, SecondCycleOnlyWhileAcceptsAreQuiet) {
   ASSERT_NO_FATAL_FAILURE(rig.Start(3, options));
   auto& [clock, store, metrics, a, now, account, ids, dp] = rig;
   Dispatcher& d = *dp;
-  d.Wake();  // an accept, as the gateway's hook reports it
-  ASSERT_TRUE(a.WaitForSends(ids.size(), 30'000));
-  for (size_t call = 0, answered = 0; answered < ids.size(); ++call) {
-    ASSERT_TRUE(store.WaitForCalls(call + 1));
-    answered += store.Answer(call);
-  }
-  ASSERT_TRUE(d.WaitIdle(30'000));
-  const size_t first = store.calls();
+  size_t first = 0;
+  ASSERT_NO_FATAL_FAILURE(rig.SendAll(first));
 
   std::atomic<int> acked{0};
   auto report = [&](size_t i) {
