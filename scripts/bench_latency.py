@@ -99,6 +99,13 @@ def stage_figures(text):
         figures["ckpt"] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
                            "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
                            "slow_mean": 1000 * float(m.group(1)) / b[-1][1] if m else None}
+    # ADR 0044: the rounds of the checkpointer beside the writer ("slow_n": how many ran).
+    b = h.get(("bramka_store_background_checkpoint_seconds", ""))
+    if b and b[-1][1] > 0:
+        m = re.search(r'^bramka_store_background_checkpoint_seconds_sum (\S+)$', text, re.M)
+        figures["bgckpt"] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
+                             "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
+                             "slow_mean": 1000 * float(m.group(1)) / b[-1][1] if m else None}
     return figures
 
 

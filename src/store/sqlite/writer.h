@@ -67,6 +67,7 @@
 #include "store/model.h"
 #include "store/sqlite/accept_rows.h"
 #include "store/sqlite/balance_cache.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sync_waker.h"
 #include "store/sqlite/write_stages.h"
@@ -195,8 +196,16 @@ class Writer {
   // ---- checkpoints (docs/adr/0037) ----
   // SQLite's WAL hook: after each commit, with the WAL's size in frames.
   static int WalHook(void* self, sqlite3* db, const char* name, int frames);
-  // A PASSIVE checkpoint on the writer's connection (writer thread).
+  // A PASSIVE checkpoint on the writer's connection (writer thread), at kCheckpointFrames.
   void Checkpoint();
+  // The same whatever the WAL's size (also the catch-up after a background round).
+  void RunCheckpoint();
+  // docs/adr/0044: starts checkpointer_ (writer_latency.cc) unless configured off.
+  void StartCheckpointer();
+  // docs/adr/0044: the checkpoint that lets the WAL start over (writer_latency.cc): FULL,
+  // waiting in short naps for the readers of an older snapshot, then copying the frames
+  // the background rounds left.
+  void CatchUpCheckpoint();
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
@@ -231,6 +240,9 @@ class Writer {
   std::atomic<int> wal_frames_{0};  // written by the writer thread only
   std::atomic<uint64_t> checkpoints_{0};
   std::atomic<Histogram*> checkpoint_seconds_{nullptr};
+  // ---- latency (docs/adr/0044): checkpoints beside the writer; null: in the COMMIT ----
+  std::unique_ptr<Checkpointer> checkpointer_;
+  int catch_up_mode_ = SQLITE_CHECKPOINT_FULL;
 
   // ---- stage metrics (docs/adr/0035) ----
   std::mutex stages_mu_;

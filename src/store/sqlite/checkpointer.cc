@@ -1,0 +1,94 @@
+#include "store/sqlite/checkpointer.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <spdlog/spdlog.h>
+
+namespace bramka::store::sqlite {
+
+Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, int round_frames, int restart_frames)
+    : conn_(std::move(conn)),
+      round_frames_(round_frames > 0 ? round_frames : 1),
+      restart_frames_(restart_frames > 0 ? restart_frames : 1) {
+  const char* db = sqlite3_db_filename(conn_->db(), "main");
+  if (db != nullptr && *db != '\0') db_fd_ = ::open(db, O_RDONLY | O_CLOEXEC);
+  thread_ = std::thread([this] { Loop(); });
+}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  if (db_fd_ >= 0) ::close(db_fd_);
+}
+
+void Checkpointer::Notify(int frames) {
+  if (frames < last_round_start_) last_round_start_ = 0;  // the WAL started over
+  if (frames - last_round_start_ < round_frames_ || running_.load(std::memory_order_relaxed)) {
+    return;
+  }
+  last_round_start_ = frames;
+  {
+    std::lock_guard lock(mu_);
+    wanted_frames_ = frames;
+  }
+  wake_.notify_one();
+}
+
+bool Checkpointer::TakeCatchUp(int frames) {
+  if (frames >= 2 * restart_frames_) {
+    round_ended_.store(false);
+    return true;
+  }
+  if (frames < restart_frames_ || running_.load()) return false;
+  return round_ended_.exchange(false);
+}
+
+void Checkpointer::Loop() {
+  pthread_setname_np(pthread_self(), "bramka-ckpt");
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || wanted_frames_ > 0; });
+      if (stopping_) return;
+      wanted_frames_ = 0;
+      running_.store(true);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    // PASSIVE: copies what no reader still needs, never waits for the writer. SQLITE_BUSY
+    // (the writer's own catch-up holds the checkpoint lock) is harmless: the next round
+    // copies the rest.
+    int log_frames = 0;
+    int copied = 0;  // the WAL's frames now in the database file (nBackfill)
+    const int rc = sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &log_frames, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("store: background checkpoint: {}", sqlite3_errstr(rc));
+    }
+    // A checkpoint that leaves frames in the WAL does not sync the database file: the one
+    // that copies the last frame (the writer's) syncs everything written since. Syncing
+    // here moves that write-back off the writer; SQLite's own sync still follows.
+    if (pre_sync_ && db_fd_ >= 0 && copied != last_copied_) {
+      int s = 0;
+      do {
+        s = ::fdatasync(db_fd_);
+      } while (s != 0 && errno == EINTR);
+    }
+    last_copied_ = copied;
+    if (Histogram* h = seconds_.load(std::memory_order_acquire)) {
+      h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    rounds_.fetch_add(1);
+    running_.store(false);
+    round_ended_.store(true);
+  }
+}
+
+}  // namespace bramka::store::sqlite
