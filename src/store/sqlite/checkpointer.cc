@@ -75,7 +75,7 @@ void Checkpointer::Loop() {
     // A checkpoint that leaves frames in the WAL does not sync the database file: the one
     // that copies the last frame (the writer's) syncs everything written since. Syncing
     // here moves that write-back off the writer; SQLite's own sync still follows.
-    if (pre_sync_ && db_fd_ >= 0 && copied != last_copied_) {
+    if (db_fd_ >= 0 && copied != last_copied_) {
       int s = 0;
       do {
         s = ::fdatasync(db_fd_);

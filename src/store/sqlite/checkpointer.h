@@ -23,7 +23,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -60,7 +59,6 @@ class Checkpointer {
   std::unique_ptr<Connection> conn_;
   int db_fd_ = -1;  // the database file, for the early fdatasync
   int last_copied_ = -1;
-  bool pre_sync_ = std::getenv("BRAMKA_EXP_NO_PRESYNC") == nullptr;  // EXPERIMENT
   const int round_frames_;
   const int restart_frames_;
 

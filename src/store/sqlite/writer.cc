@@ -96,10 +96,6 @@ int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
 
 void Writer::Checkpoint() {
   if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
-  RunCheckpoint();
-}
-
-void Writer::RunCheckpoint() {
   const auto started = std::chrono::steady_clock::now();
   (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                   nullptr);

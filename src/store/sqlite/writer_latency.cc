@@ -1,44 +1,17 @@
 // latency (docs/adr/0044): the Writer's WAL checkpoints beside it (checkpointer.h).
 #include <time.h>
 
-#include <cstdlib>
-#include <string>
-
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/writer.h"
 
 namespace bramka::store::sqlite {
-
-void Writer::StartCheckpointer() {
-  // EXPERIMENT: BRAMKA_EXP_CKPT_BG="round:restart" (frames).
-  const char* env = std::getenv("BRAMKA_EXP_CKPT_BG");
-  if (env == nullptr || *env == '\0') return;
-  const std::string spec(env);
-  const size_t colon = spec.find(':');
-  const int round = std::atoi(spec.substr(0, colon).c_str());
-  const int restart = colon == std::string::npos ? 16000 : std::atoi(spec.substr(colon + 1).c_str());
-  const char* db = sqlite3_db_filename(conn_->db(), "main");
-  if (db == nullptr || *db == '\0') return;
-  auto conn = Connection::Open(db, Connection::Mode::kWriter, 5000);
-  if (!conn.ok()) {
-    spdlog::warn("store: checkpoints stay on the writer: {}", conn.error().message);
-    return;
-  }
-  if (std::getenv("BRAMKA_EXP_PASSIVE_CATCHUP")) catch_up_mode_ = SQLITE_CHECKPOINT_PASSIVE;
-  checkpointer_ = std::make_unique<Checkpointer>(std::move(*conn), round, restart);
-  spdlog::info("store: WAL checkpoints beside the writer every {} frames, restart at {}", round,
-               restart);
-}
-
-}  // namespace bramka::store::sqlite
-
-namespace bramka::store::sqlite {
 namespace {
 
-// The catch-up's busy handler: readers' transactions are short (a snapshot older than the
+// The catch-up's busy handler: a reader's transaction is short (a snapshot older than the
 // last commit ends within a millisecond or so), so nap 20 µs at a time rather than
-// SQLite's first 1 ms sleep; give up after ~5 ms (the next catch-up tries again).
+// SQLite's first 1 ms sleep; give up after 250 naps (~5 ms): the WAL then goes on growing
+// until the next catch-up, which tries again.
 int NapWhileBusy(void*, int count) {
   if (count >= 250) return 0;
   timespec nap{0, 20'000};
@@ -48,10 +21,29 @@ int NapWhileBusy(void*, int count) {
 
 }  // namespace
 
+void Writer::StartCheckpointer() {
+  // Only with the pipelined commit (the default): with synchronous=FULL every COMMIT
+  // syncs on the writer anyway, and the tests that use it count the writer's checkpoints.
+  if (sync_ != CommitSync::kSyncThread) return;
+  const char* db = sqlite3_db_filename(conn_->db(), "main");
+  if (db == nullptr || *db == '\0') return;
+  auto conn = Connection::Open(db, Connection::Mode::kWriter, conn_->busy_timeout_ms());
+  if (!conn.ok()) {
+    spdlog::warn("store: WAL checkpoints stay on the writer: {}", conn.error().message);
+    return;
+  }
+  checkpointer_ = std::make_unique<Checkpointer>(std::move(*conn), kBackgroundCheckpointFrames,
+                                                 kCheckpointFrames);
+}
+
 void Writer::CatchUpCheckpoint() {
   const auto started = std::chrono::steady_clock::now();
+  // FULL: waits (NapWhileBusy) for the readers of a snapshot older than the last commit, so
+  // that every frame is copied and the next COMMIT starts the WAL over; PASSIVE would stop
+  // at the oldest reader's snapshot, and at 20,000 accepts a second some reader nearly
+  // always holds one.
   sqlite3_busy_handler(conn_->db(), &NapWhileBusy, nullptr);
-  (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, catch_up_mode_, nullptr, nullptr);
+  (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_FULL, nullptr, nullptr);
   sqlite3_busy_timeout(conn_->db(), conn_->busy_timeout_ms());
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   if (Histogram* h = checkpoint_seconds_.load(std::memory_order_acquire)) {
