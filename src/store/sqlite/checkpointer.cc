@@ -24,13 +24,18 @@ Checkpointer::~Checkpointer() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
+  wake_.notify_all();
+  idle_.notify_all();
   thread_.join();
   if (db_fd_ >= 0) ::close(db_fd_);
 }
 
 void Checkpointer::Notify(int frames) {
-  if (frames < last_round_start_) last_round_start_ = 0;  // the WAL started over
+  if (frames < last_frames_) last_round_start_ = retry_at_ = 0;  // the WAL started over
+  last_frames_ = frames;
+  // From restart_frames on the writer's catch-up is due: no new round, so that it finds the
+  // checkpoint lock free (unless it just failed on a reader and waits, retry_at_).
+  if (frames >= restart_frames_ && frames >= retry_at_) return;
   if (frames - last_round_start_ < round_frames_ || running_.load(std::memory_order_relaxed)) {
     return;
   }
@@ -39,16 +44,18 @@ void Checkpointer::Notify(int frames) {
     std::lock_guard lock(mu_);
     wanted_frames_ = frames;
   }
-  wake_.notify_one();
+  wake_.notify_all();
 }
 
 bool Checkpointer::TakeCatchUp(int frames) {
-  if (frames >= 2 * restart_frames_) {
-    round_ended_.store(false);
-    return true;
-  }
-  if (frames < restart_frames_ || running_.load()) return false;
-  return round_ended_.exchange(false);
+  if (frames < restart_frames_ || frames < retry_at_) return false;
+  if (!running_.load()) return true;
+  if (frames < 2 * restart_frames_) return false;  // the round ends soon: catch up then
+  // The WAL has grown to twice the threshold during one round: wait for it, so that the
+  // WAL's size stays bounded however slow the database file's disk is.
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return !running_.load() || stopping_; });
+  return true;
 }
 
 void Checkpointer::Loop() {
@@ -86,8 +93,11 @@ void Checkpointer::Loop() {
       h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
     rounds_.fetch_add(1);
-    running_.store(false);
-    round_ended_.store(true);
+    {
+      std::lock_guard lock(mu_);
+      running_.store(false);
+    }
+    idle_.notify_all();
   }
 }
 

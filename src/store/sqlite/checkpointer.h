@@ -10,13 +10,14 @@
 // copied (nBackfill), and the WAL starts over only once every frame is copied.
 //
 // That last step is the writer's: a background round can never copy the frames committed
-// while it ran, so the WAL would grow for ever. When the WAL holds `restart_frames` or
-// more, the writer runs one PASSIVE checkpoint itself right after a background round has
-// ended (TakeCatchUp), so that only the frames committed during that round are left to
-// copy; its next COMMIT then starts the WAL over. Should the background thread fall
-// behind, the writer checkpoints anyway at twice `restart_frames`.
+// while it ran, so the WAL would grow for ever. From `restart_frames` on no round starts,
+// and once the last one has ended the writer runs a FULL checkpoint itself (TakeCatchUp),
+// which only has the frames committed since that round began left to copy, and syncs the
+// database file (already synced after each round here, so that sync has little to write);
+// its next COMMIT then starts the WAL over. At twice `restart_frames` the writer waits for
+// a round in progress rather than let the WAL grow.
 //
-// Thread-safety: Notify and TakeCatchUp are called by the writer thread; the rest is the
+// Thread-safety: Notify, TakeCatchUp and CatchUpBusy are called by the writer thread; the rest is the
 // checkpointer's own thread.
 
 #include <atomic>
@@ -45,9 +46,13 @@ class Checkpointer {
   // `round_frames` more than at its last round's start were written.
   void Notify(int frames);
   // After the writer handed a batch to the syncer: true when the writer should run its
-  // own (catch-up) checkpoint now: the WAL holds restart_frames or more and a background
-  // round has ended since the last catch-up, or the WAL holds twice that.
+  // own (catch-up) checkpoint now: the WAL holds restart_frames or more (no round starts
+  // from there) and no round runs. At twice restart_frames it waits for the round in
+  // progress. Not before `frames` + restart_frames after a catch-up that could not copy
+  // every frame (CatchUpBusy: a reader held an older snapshot past the wait), so that a
+  // long read does not stall the writer at every commit.
   bool TakeCatchUp(int frames);
+  void CatchUpBusy(int frames) { retry_at_ = frames + restart_frames_; }
 
   uint64_t rounds() const { return rounds_.load(); }
   // Times each background round in `h` (bramka_store_checkpoint_seconds{where="beside"}).
@@ -64,11 +69,13 @@ class Checkpointer {
 
   std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable idle_;  // a round ended
   bool stopping_ = false;
   int wanted_frames_ = 0;  // the WAL's size that asked for a round; 0: none asked
 
   int last_round_start_ = 0;  // writer thread: the frames at the last wake-up
-  std::atomic<bool> round_ended_{false};  // a round ended since the last TakeCatchUp
+  int retry_at_ = 0;          // writer thread: no catch-up below this many frames
+  int last_frames_ = 0;       // writer thread: the WAL's size at the last Notify
   std::atomic<bool> running_{false};
   std::atomic<uint64_t> rounds_{0};
   std::atomic<Histogram*> seconds_{nullptr};

@@ -1,6 +1,8 @@
 // latency (docs/adr/0044): the Writer's WAL checkpoints beside it (checkpointer.h).
 #include <time.h>
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/writer.h"
@@ -10,10 +12,13 @@ namespace {
 
 // The catch-up's busy handler: a reader's transaction is short (a snapshot older than the
 // last commit ends within a millisecond or so), so nap 20 µs at a time rather than
-// SQLite's first 1 ms sleep; give up after 250 naps (~5 ms): the WAL then goes on growing
-// until the next catch-up, which tries again.
-int NapWhileBusy(void*, int count) {
-  if (count >= 250) return 0;
+// SQLite's first 1 ms sleep; give up at `deadline` (2 ms): the WAL then goes on growing
+// and the catch-up is tried again restart_frames later (Checkpointer::CatchUpBusy).
+int NapWhileBusy(void* deadline, int) {
+  if (std::chrono::steady_clock::now() >= *static_cast<std::chrono::steady_clock::time_point*>(
+                                              deadline)) {
+    return 0;
+  }
   timespec nap{0, 20'000};
   nanosleep(&nap, nullptr);
   return 1;
@@ -42,9 +47,12 @@ void Writer::CatchUpCheckpoint() {
   // that every frame is copied and the next COMMIT starts the WAL over; PASSIVE would stop
   // at the oldest reader's snapshot, and at 20,000 accepts a second some reader nearly
   // always holds one.
-  sqlite3_busy_handler(conn_->db(), &NapWhileBusy, nullptr);
-  (void)sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_FULL, nullptr, nullptr);
+  auto deadline = started + std::chrono::milliseconds(2);
+  sqlite3_busy_handler(conn_->db(), &NapWhileBusy, &deadline);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_FULL, nullptr, nullptr);
   sqlite3_busy_timeout(conn_->db(), conn_->busy_timeout_ms());
+  if (rc != SQLITE_OK) checkpointer_->CatchUpBusy(wal_frames_.load(std::memory_order_relaxed));
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   if (Histogram* h = checkpoint_seconds_.load(std::memory_order_acquire)) {
     h->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
