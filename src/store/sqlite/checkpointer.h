@@ -5,20 +5,22 @@
 // Writer::kCheckpointFrames frames (docs/adr/0037, 0040): copy the WAL's pages into the
 // database file and fdatasync it, 5-25 ms during which every queued write waits. Here a
 // thread with its own connection does that copy every `round_frames` new frames, while the
-// writer goes on committing. SQLite's own rules keep it durable: the checkpoint syncs the
-// WAL before it copies a frame and the database file before it records the frames as
-// copied (nBackfill), and the WAL starts over only once every frame is copied.
+// writer goes on committing, and starts the write-back of the pages it copied
+// (sync_file_range, no wait). SQLite's own rules keep it durable: every checkpoint syncs
+// the WAL before it copies a frame; the WAL starts over only after a checkpoint copied every
+// frame, and that one fdatasyncs the database file first (the frames a partial checkpoint
+// copied stay in the WAL, which remains the authority for them until then).
 //
 // That last step is the writer's: a background round can never copy the frames committed
 // while it ran, so the WAL would grow for ever. From `restart_frames` on no round starts,
 // and once the last one has ended the writer runs a FULL checkpoint itself (TakeCatchUp),
 // which only has the frames committed since that round began left to copy, and syncs the
-// database file (already synced after each round here, so that sync has little to write);
+// database file (whose write-back each round started, so that sync has little to write);
 // its next COMMIT then starts the WAL over. At twice `restart_frames` the writer waits for
 // a round in progress rather than let the WAL grow.
 //
-// Thread-safety: Notify, TakeCatchUp and CatchUpBusy are called by the writer thread; the rest is the
-// checkpointer's own thread.
+// Thread-safety: Notify, TakeCatchUp and CatchUpBusy are called by the writer thread; the rest is
+// the checkpointer's own thread.
 
 #include <atomic>
 #include <chrono>
@@ -62,7 +64,7 @@ class Checkpointer {
   void Loop();
 
   std::unique_ptr<Connection> conn_;
-  int db_fd_ = -1;  // the database file, for the early fdatasync
+  int db_fd_ = -1;  // the database file, for the early write-back
   int last_copied_ = -1;
   const int round_frames_;
   const int restart_frames_;

@@ -15,8 +15,8 @@ namespace {
 // SQLite's first 1 ms sleep; give up at `deadline` (2 ms): the WAL then goes on growing
 // and the catch-up is tried again restart_frames later (Checkpointer::CatchUpBusy).
 int NapWhileBusy(void* deadline, int) {
-  if (std::chrono::steady_clock::now() >= *static_cast<std::chrono::steady_clock::time_point*>(
-                                              deadline)) {
+  if (std::chrono::steady_clock::now() >=
+      *static_cast<std::chrono::steady_clock::time_point*>(deadline)) {
     return 0;
   }
   timespec nap{0, 20'000};

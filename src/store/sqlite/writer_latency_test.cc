@@ -33,8 +33,8 @@ class BesideTest : public testing::Test {
     auto conn = Connection::Open(path_, Connection::Mode::kWriter, 1000);
     ASSERT_TRUE(conn.ok()) << conn.error().ToString();
     ASSERT_TRUE((*conn)->Exec("CREATE TABLE t (n INTEGER NOT NULL, pad BLOB NOT NULL)").ok());
-    writer_ = std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{},
-                                       CommitSync::kSyncThread);
+    writer_ =
+        std::make_unique<Writer>(std::move(*conn), 64, StatusCounts{}, CommitSync::kSyncThread);
   }
   void TearDown() override {
     writer_.reset();
@@ -149,8 +149,8 @@ TEST_F(BesideTest, CatchUpScheduleAndTheWaitAfterABusyOne) {
   ASSERT_TRUE(conn.ok());
   Checkpointer c(std::move(*conn), 1000, 4000);
   EXPECT_FALSE(c.TakeCatchUp(100));
-  EXPECT_TRUE(c.TakeCatchUp(4000));   // no round runs
-  c.CatchUpBusy(4000);                // a reader held an old snapshot
+  EXPECT_TRUE(c.TakeCatchUp(4000));  // no round runs
+  c.CatchUpBusy(4000);               // a reader held an old snapshot
   EXPECT_FALSE(c.TakeCatchUp(4100));
   EXPECT_FALSE(c.TakeCatchUp(7999));
   EXPECT_TRUE(c.TakeCatchUp(8000));
