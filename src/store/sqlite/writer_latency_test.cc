@@ -8,16 +8,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/writer.h"
+#include "store/sqlite/writer_test_util.h"
 
 namespace bramka::store::sqlite {
 namespace {
@@ -46,32 +45,7 @@ class BesideTest : public testing::Test {
   // `jobs` inserts of a 12 KiB row each (about four WAL frames per row), numbered from
   // `first`, submitted at once; waits (bounded) for every completion.
   void Write(int first, int jobs) {
-    struct Done {
-      std::mutex mu;
-      std::condition_variable cv;
-      int left = 0;
-      int failed = 0;
-    };
-    auto done = std::make_shared<Done>();
-    done->left = jobs;
-    for (int i = first; i < first + jobs; ++i) {
-      writer_->CallAsync<int64_t>(
-          [i](WriteContext& ctx) -> Result<int64_t> {
-            BRAMKA_ASSIGN_OR_RETURN(
-                Stmt stmt, ctx.conn.Prepare("INSERT INTO t (n, pad) VALUES (?1, zeroblob(12288))"));
-            stmt.BindInt(1, i);
-            BRAMKA_RETURN_IF_ERROR(stmt.Run());
-            return i;
-          },
-          [done](Result<int64_t> r) {
-            std::lock_guard lock(done->mu);
-            if (!r.ok()) ++done->failed;
-            if (--done->left == 0) done->cv.notify_all();
-          });
-    }
-    std::unique_lock lock(done->mu);
-    ASSERT_TRUE(done->cv.wait_for(lock, std::chrono::seconds(60), [&] { return done->left == 0; }));
-    EXPECT_EQ(done->failed, 0);
+    EXPECT_EQ(testing_util::WriteTestRows(*writer_, first, jobs), 0);
   }
   // Rows and their sum, read from the file by a new connection.
   std::pair<int64_t, int64_t> CountAndSum() {
