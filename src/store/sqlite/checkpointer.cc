@@ -47,11 +47,14 @@ void Checkpointer::Notify(int frames) {
 
 bool Checkpointer::TakeCatchUp(int frames) {
   if (frames < restart_frames_ || frames < retry_at_) return false;
+  std::unique_lock lock(mu_);
+  // A round asked for earlier must not start now: it would hold SQLite's checkpoint lock
+  // and the catch-up would fail. (Rounds start under mu_, so none starts after this.)
+  wanted_frames_ = 0;
   if (!running_.load()) return true;
   if (frames < 2 * restart_frames_) return false;  // the round ends soon: catch up then
   // The WAL has grown to twice the threshold during one round: wait for it, so that the
   // WAL's size stays bounded however slow the database file's disk is.
-  std::unique_lock lock(mu_);
   idle_.wait(lock, [&] { return !running_.load() || stopping_; });
   return true;
 }
