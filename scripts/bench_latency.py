@@ -93,13 +93,16 @@ def stage_figures(text):
                                     "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": None,
                                     "slow_mean": None}
     # The writer's WAL checkpoints (ADR 0037; "slow_n" here is how many ran, "mean" their
-    # mean: n x mean is the writer's time in checkpoints, ADR 0040).
-    b = h.get(("bramka_store_checkpoint_seconds", ""))
-    if b and b[-1][1] > 0:
-        m = re.search(r'^bramka_store_checkpoint_seconds_sum (\S+)$', text, re.M)
-        figures["ckpt"] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
-                           "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
-                           "slow_mean": 1000 * float(m.group(1)) / b[-1][1] if m else None}
+    # mean: n x mean is the writer's time in checkpoints, ADR 0040), and since ADR 0044 the
+    # rounds of the checkpointer beside the writer.
+    for label, family in (("ckpt", "bramka_store_checkpoint_seconds"),
+                          ("bgckpt", "bramka_store_background_checkpoint_seconds")):
+        b = h.get((family, ""))
+        if b and b[-1][1] > 0:
+            m = re.search(rf'^{family}_sum (\S+)$', text, re.M)
+            figures[label] = {"p50": quantile(b, 0.5), "p90": quantile(b, 0.9),
+                              "p99": quantile(b, 0.99), "n": b[-1][1], "slow_n": b[-1][1],
+                              "slow_mean": 1000 * float(m.group(1)) / b[-1][1] if m else None}
     return figures
 
 

@@ -141,6 +141,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   sqlite3_extended_result_codes(db, 1);
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  conn->busy_timeout_ms_ = busy_timeout_ms;
   if (mode == Mode::kWriter) {
     // WAL lets the readers run beside the one writer; FULL syncs the WAL on
     // every commit, so an acknowledged write survives a power cut.

@@ -88,6 +88,8 @@ class Connection {
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
   sqlite3* db() const { return db_; }
+  // The busy timeout Open set (latency, docs/adr/0044: restored after a checkpoint's own).
+  int busy_timeout_ms() const { return busy_timeout_ms_; }
   Error LastError(int rc, std::string_view what) const { return SqliteError(rc, what, db_); }
 
  private:
@@ -95,6 +97,7 @@ class Connection {
   Result<sqlite3_stmt*> PrepareRaw(std::string_view sql);
 
   sqlite3* db_;
+  int busy_timeout_ms_ = 0;
   std::unordered_map<const char*, sqlite3_stmt*> static_cache_;
   std::unordered_map<std::string, sqlite3_stmt*> dynamic_cache_;
 };

@@ -26,6 +26,7 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
   }
   // SQLite's automatic checkpoint, timed (docs/adr/0037).
   sqlite3_wal_hook(conn_->db(), &Writer::WalHook, this);
+  StartCheckpointer();  // docs/adr/0044
   if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
     waker_ = std::make_unique<SyncWaker>(sync_wake);
   }
@@ -85,7 +86,11 @@ bool Writer::OpenWal(std::string& error) {
 int Writer::WalHook(void* self, sqlite3*, const char*, int frames) {
   auto* w = static_cast<Writer*>(self);
   w->wal_frames_.store(frames, std::memory_order_relaxed);
-  w->Checkpoint();  // what SQLite's own hook does, at a higher threshold (docs/adr/0040)
+  if (w->checkpointer_) {
+    w->checkpointer_->Notify(frames);  // docs/adr/0044
+  } else {
+    w->Checkpoint();  // what SQLite's own hook does, at a higher threshold (docs/adr/0040)
+  }
   return SQLITE_OK;
 }
 
@@ -109,6 +114,11 @@ void Writer::AttachMetrics(MetricsRegistry& metrics) {
                             "queued meanwhile waits, docs/adr/0037)",
                             "", FineLatencyBuckets()),
       std::memory_order_release);
+  if (checkpointer_) {  // docs/adr/0044
+    checkpointer_->AttachMetrics(&metrics.GetHistogram(
+        "bramka_store_background_checkpoint_seconds",
+        "WAL checkpoints beside the SQLite writer (docs/adr/0044)", "", FineLatencyBuckets()));
+  }
   stages_owner_ = std::make_unique<WriteStages>(metrics);
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
@@ -176,6 +186,9 @@ void Writer::WriterLoop() {
       to_sync_.push_back(std::move(done));
     }
     sync_wake_.notify_one();
+    // docs/adr/0044: the WAL starts over once a checkpoint of the writer's copied the
+    // frames a background round could not.
+    if (checkpointer_ && checkpointer_->TakeCatchUp(wal_frames_.load())) CatchUpCheckpoint();
   }
   if (sync_ == CommitSync::kSyncThread) {
     {

@@ -41,7 +41,15 @@
 // checkpoint does (a PASSIVE checkpoint inside the COMMIT that leaves kCheckpointFrames or
 // more frames in the WAL; 4,000, not SQLite's 1,000: docs/adr/0040) and times it
 // (`bramka_store_checkpoint_seconds`): every write queued meanwhile waits for it. Moving it beside
-// the writer was measured and rejected (the ADR).
+// the writer was measured and rejected (the ADR) -- in that form.
+//
+// Checkpoints beside the writer (docs/adr/0044), with the pipelined commit: a Checkpointer
+// thread copies the WAL into the database file every kBackgroundCheckpointFrames frames and
+// syncs that file, so the writer's own checkpoint (at kCheckpointFrames, after the batch is
+// handed to the syncer, not inside the COMMIT) is short: it copies only what the last round
+// left, waits for the readers of an older snapshot, and lets the WAL start over. Durability
+// is SQLite's: every checkpoint syncs the WAL before copying and the one that copies the last
+// frame syncs the database file before the WAL may start over (checkpointer.h).
 //
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).
@@ -67,6 +75,7 @@
 #include "store/model.h"
 #include "store/sqlite/accept_rows.h"
 #include "store/sqlite/balance_cache.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sync_waker.h"
 #include "store/sqlite/write_stages.h"
@@ -137,6 +146,11 @@ class Writer {
   // times ~150, and costs about what one of 1,000 does (its fsyncs): a quarter as many
   // stalls of the writer.
   static constexpr int kCheckpointFrames = 4000;
+  // docs/adr/0044: with the pipelined commit a Checkpointer copies frames into the database
+  // file beside the writer every kBackgroundCheckpointFrames new frames; the writer's own
+  // checkpoint at kCheckpointFrames (a FULL one, after the hand-over to the syncer) then
+  // only copies what the last round left and lets the WAL start over.
+  static constexpr int kBackgroundCheckpointFrames = 1000;
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -163,6 +177,8 @@ class Writer {
   uint64_t sync_wake_naps() const { return waker_ ? waker_->naps() : 0; }
   // Tests: checkpoints run so far, and the WAL's size in frames after the last commit.
   uint64_t checkpoints() const { return checkpoints_.load(); }
+  // docs/adr/0044: the Checkpointer's rounds so far (0 without one).
+  uint64_t background_checkpoints() const { return checkpointer_ ? checkpointer_->rounds() : 0; }
   int wal_frames() const { return wal_frames_.load(); }
 
  private:
@@ -197,6 +213,12 @@ class Writer {
   static int WalHook(void* self, sqlite3* db, const char* name, int frames);
   // A PASSIVE checkpoint on the writer's connection (writer thread).
   void Checkpoint();
+  // docs/adr/0044: starts checkpointer_ (writer_latency.cc) with the pipelined commit.
+  void StartCheckpointer();
+  // docs/adr/0044: the checkpoint that lets the WAL start over (writer_latency.cc): FULL,
+  // waiting in short naps for the readers of an older snapshot, then copying the frames
+  // the background rounds left.
+  void CatchUpCheckpoint();
   Result<void> Step(const char* static_sql);
 
   std::unique_ptr<Connection> conn_;
@@ -231,6 +253,8 @@ class Writer {
   std::atomic<int> wal_frames_{0};  // written by the writer thread only
   std::atomic<uint64_t> checkpoints_{0};
   std::atomic<Histogram*> checkpoint_seconds_{nullptr};
+  // ---- latency (docs/adr/0044): checkpoints beside the writer; null: in the COMMIT ----
+  std::unique_ptr<Checkpointer> checkpointer_;
 
   // ---- stage metrics (docs/adr/0035) ----
   std::mutex stages_mu_;

@@ -8,6 +8,7 @@
 // asserted, only counts, sizes and rows.
 
 #include "store/sqlite/writer.h"
+#include "store/sqlite/writer_test_util.h"
 
 #include <unistd.h>
 
@@ -162,34 +163,7 @@ class CheckpointTest : public WriterFixture<bool> {
   }
   // `jobs` inserts of a 12 KiB row each (four pages: about four WAL frames per row),
   // submitted at once; waits (bounded) for every completion.
-  void Write(int jobs) {
-    struct Done {
-      std::mutex mu;
-      std::condition_variable cv;
-      int left = 0;
-      int failed = 0;
-    };
-    auto done = std::make_shared<Done>();
-    done->left = jobs;
-    for (int i = 0; i < jobs; ++i) {
-      writer_->CallAsync<int64_t>(
-          [i](WriteContext& ctx) -> Result<int64_t> {
-            BRAMKA_ASSIGN_OR_RETURN(
-                Stmt stmt, ctx.conn.Prepare("INSERT INTO t (n, pad) VALUES (?1, zeroblob(12288))"));
-            stmt.BindInt(1, i);
-            BRAMKA_RETURN_IF_ERROR(stmt.Run());
-            return i;
-          },
-          [done](Result<int64_t> r) {
-            std::lock_guard lock(done->mu);
-            if (!r.ok()) ++done->failed;
-            if (--done->left == 0) done->cv.notify_all();
-          });
-    }
-    std::unique_lock lock(done->mu);
-    ASSERT_TRUE(done->cv.wait_for(lock, std::chrono::seconds(60), [&] { return done->left == 0; }));
-    EXPECT_EQ(done->failed, 0);
-  }
+  void Write(int jobs) { EXPECT_EQ(testing_util::WriteTestRows(*writer_, 0, jobs), 0); }
   int64_t Rows() {
     auto n = writer_->Call<int64_t>([](WriteContext& ctx) -> Result<int64_t> {
       BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("SELECT count(*) FROM t"));
