@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP ingest benchmark against a release build (docs/performance.md):
+# HTTP ingest benchmark against a release build (docs/performance/sessions1-3.md,
+# "HTTP ingest (issue 2)"):
 #  1. messages/send_sms, one recipient per request, keep-alive, wrk with C connections;
 #  2. the same over HTTPS (TLS 1.3, the certificate of `bramka init`);
 #  3. messages/reports (50 newest messages per request) over HTTP and over HTTPS;

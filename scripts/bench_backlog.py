@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Memory and start-up with a large backlog (issue 11: 1,000,000 queued messages, RSS
-<= 300 MB, start-up <= 2 s; docs/performance.md "Backlog").
+<= 300 MB, start-up <= 2 s; docs/performance/sessions1-3.md "Backlog"; the latest run in
+docs/performance.md).
 
 A fresh `bramka init --demo` (simnet, SQLite, answers after fdatasync); N messages accepted
 through the API in requests of BATCH recipients (messages/send_sms, scheduled for

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Throughput of 1, 2 and 3 `bramka serve` nodes on one PostgreSQL (docs/performance.md,
-"Cluster"; docs/adr/0023).
+"""Throughput of 1, 2 and 3 `bramka serve` nodes on one PostgreSQL
+(docs/performance/sessions1-3.md, "Cluster"; docs/adr/0023).
 
 Starts a PostgreSQL 15 with its durable defaults (fsync, synchronous_commit on; a temp dir,
 loopback TCP) and one `bramka smsc` (receipts after 50 ms). For each round and each node

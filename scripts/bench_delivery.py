@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Delivery-side figures, two binaries side by side (docs/performance.md, issue 11, ADR 0019).
+"""Delivery-side figures, two binaries side by side (issue 11, ADR 0019;
+docs/performance/sessions1-3.md, "Delivery side: batched writes").
 
 For each run, alternating the binaries (A B A B ...): `bramka bench smpp --receipts` against
 a FRESH `bramka serve` with simnet (scripts/bench_smpp.py's set-up: SMPP user `bench`, no

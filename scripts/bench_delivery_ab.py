@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Before/after, side by side, through a real SMPP hop (docs/performance.md, "Session 5: the
-delivery side"): runs scripts/bench_smpp_hop.py with each binary in turn, ROUNDS rounds
-(alternating, so both see the same machine), and prints every run and the medians of
-accepted msg/s, end-to-end msg/s, the serve's msg/CPU-s and the simulator's CPU.
+"""Before/after, side by side, through a real SMPP hop (docs/performance/session5.md,
+"Session 5: the delivery side"): runs scripts/bench_smpp_hop.py with each binary in turn,
+ROUNDS rounds (alternating, so both see the same machine), and prints every run and the
+medians of accepted msg/s, end-to-end msg/s, the serve's msg/CPU-s and the simulator's CPU.
 Both use one simulator binary (SMSC_BIN, default AFTER) so only the gateway differs;
 SMSC_BIN=each: each side runs its own binary's simulator (the whole path as shipped).
 

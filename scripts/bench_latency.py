@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Where a submit_sm's latency goes (docs/performance.md "Session 6: latency", ADR 0035).
+"""Where a submit_sm's latency goes (docs/performance/session6.md "Session 6: latency", ADR
+0035).
 
 Runs `bramka bench smpp --binds 8 --window 64 --rate RATE` (scripts/bench_smpp.py's
 smpp8_rate set-up: fresh `init --demo` + serve per run, simnet on the same cores) for each

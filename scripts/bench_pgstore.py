@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""SQLite vs PostgreSQL store, side by side (docs/performance.md, docs/adr/0022).
+"""SQLite vs PostgreSQL store, side by side (docs/performance/sessions1-3.md, "PostgreSQL
+store vs SQLite"; docs/adr/0022).
 
 Starts a PostgreSQL 15 with its durable defaults (fsync, synchronous_commit on; a temp
 dir, loopback TCP), inits two demo folders (one per store), then alternates ROUNDS times:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""SMPP server and HTTP ingest figures with `bramka bench` (docs/performance.md, issues 4/11).
+"""SMPP server and HTTP ingest figures with `bramka bench` (docs/performance.md, issues 4/11;
+the first ones in docs/performance/sessions1-3.md, "SMPP server (issue 4)").
 
 Each scenario gets a fresh `bramka init --demo` folder and `bramka serve` (simnet, SQLite
 with every answer after an fdatasync'd commit, log level warn), an SMPP user `bench` without bind or TPS limits and

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end benchmark through a real SMPP hop (docs/performance.md, issue 5):
+"""End-to-end benchmark through a real SMPP hop (docs/performance/sessions1-3.md, "End to
+end through a real SMPP hop (issue 5)"):
 HTTP API in -> bramka (SQLite, dispatcher) -> SmppConnector -> `bramka smsc` -> receipts
 back -> delivered. Sends N messages in requests of BATCH recipients, then polls reports until
 every message is delivered (bramka_messages{status="delivered"} in /metrics); prints

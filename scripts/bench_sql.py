@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""SQL API benchmark (docs/performance.md, issue 8): a real MariaDB or PostgreSQL server
+"""SQL API benchmark (docs/performance/sessions1-3.md, "SQL API (issue 8)"): a real MariaDB
+or PostgreSQL server
 (tests/integration/sql_peers.py) with the standard tables, N rows inserted at once while
 bramka polls the source (interval 1 s, batches of 500, simnet receipts without delay).
 Prints rows/s from the insert's commit to the last smsid written back, and the report

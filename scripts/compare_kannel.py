@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Kannel vs bramka on the same path (issue 11, docs/performance.md "Kannel side by side"):
+"""Kannel vs bramka on the same path (issue 11; docs/performance/sessions1-3.md "Kannel side by
+side (issue 11)", the latest run in docs/performance.md):
 HTTP in -> gateway -> SMPP out to `bramka smsc` (the SMSC simulator, receipts at once) ->
 delivery receipts back into the gateway. Both gateways take the same load from wrk (same
 connections, one message per request, keep-alive): Kannel's smsbox `sendsms` (GET, dlr-mask

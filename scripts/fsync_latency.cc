@@ -1,5 +1,5 @@
 // fdatasync latency on this machine, with and without a thread that naps while the sync
-// is in flight (docs/adr/0035, docs/performance.md "Session 6: latency").
+// is in flight (docs/adr/0035, docs/performance/session6.md "Session 6: latency").
 //
 // Build and run (no bramka needed):
 //   g++ -O2 -std=c++20 -pthread -o /tmp/fsync_latency scripts/fsync_latency.cc

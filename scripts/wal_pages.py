@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Which b-trees a workload's WAL frames belong to (docs/performance.md "Session 8: pages").
+"""Which b-trees a workload's WAL frames belong to (docs/performance/session8.md "Session 8:
+pages").
 
 Runs `bramka bench smpp --binds 8 --window 64 --rate RATE --duration SECS` (the smpp8_rate
 set-up of scripts/bench_smpp.py: fresh `init --demo`, simnet delivering on the same cores)

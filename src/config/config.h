@@ -50,7 +50,7 @@ struct StoreConfig {
   // ---- s6-latency (docs/adr/0035) ----
   // engine = "sqlite": nap length (µs) of the thread that keeps a vCPU awake while the
   // WAL's fdatasync is in flight (store/sqlite/sync_waker.h); 0 = off (the default until
-  // it is measured on a quiet machine, docs/performance.md "Session 6: latency").
+  // it is measured on a quiet machine, docs/performance/session6.md "Session 6: latency").
   int sync_wake_us = 0;
 };
 

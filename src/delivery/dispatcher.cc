@@ -315,6 +315,7 @@ void Dispatcher::SetReceiptAliases(std::map<std::string, std::vector<std::string
 }
 
 void Dispatcher::Wake() {
+  NoteWake();  // e2e (docs/adr/0045)
   std::lock_guard lock(mu_);
   wake_ = true;
   cv_.notify_all();

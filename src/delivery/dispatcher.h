@@ -90,8 +90,16 @@ struct DispatcherOptions {
   // waits for its commit. Two moved 60,000 messages end to end up to 12 % faster but
   // slowed the accepts beside them (the writer puts every queued job in one transaction:
   // 8 binds −16 % msg/CPU-s, p99 at 20,000/s 17 → 25 ms, side by side), so 1 until the
-  // writer can take accepts first.
+  // writer can take accepts first. (While accepts are quiet: max_writes_in_flight_quiet.)
   size_t max_writes_in_flight = 1;
+  // e2e (docs/adr/0045): while no message was accepted for `accepts_quiet_ms` (Wake(),
+  // which the gateway's accepted hook calls, marks an accept), up to this many cycles in
+  // the store's hands: there are no accepts then for a second cycle to hold up, and a
+  // receipt need not wait for the cycle before it (with 1, the SMSC's window of
+  // unanswered receipts was split in two: half in the cycle committing, half waiting).
+  // 0: never quiet (each cycle as with max_writes_in_flight alone).
+  size_t max_writes_in_flight_quiet = 2;
+  int accepts_quiet_ms = 20;
 };
 
 class Dispatcher {
@@ -326,10 +334,14 @@ class Dispatcher {
     bool running = false;                             // accepting items
     bool stopping = false;
     std::thread thread;
+    // e2e (docs/adr/0045): bramka_dispatch_cycles_total{while="accepting"|"quiet"}.
+    Counter* cycles_accepting = nullptr;
+    Counter* cycles_quiet = nullptr;
   };
   // Items per store call: big enough to share a commit, small enough that the
   // write job does not hold up the accepts in the same writer transaction
-  // (1,024 doubled submit_sm latency under load; see docs/performance.md).
+  // (1,024 doubled submit_sm latency under load; see docs/performance/sessions1-3.md,
+  // "Delivery side: batched writes").
   static constexpr size_t kMaxWriteBatch = 128;
   // Queues the item (moved from); false, leaving it as it was, when the
   // batcher is not running (the caller then records it through Post).
@@ -341,6 +353,14 @@ class Dispatcher {
   void StartCycleWrite(std::vector<BatchItem>& items, CycleWrite& cycle);
   // What follows a cycle's writes, on the batcher's thread (AfterSent, AfterReceipt).
   void FinishCycleWrite(CycleWrite& cycle);
+  // Under the batcher's lock: takes the next cycle's items and its CycleWrite.
+  void StartFromQueue(WriteBatcher& b, std::vector<BatchItem>& batch, CycleWrite*& started,
+                      bool quiet);
+  // e2e (docs/adr/0045): no Wake() (no accept) for accepts_quiet_ms, and a quiet limit set.
+  bool AcceptsQuiet() const;
+  void NoteWake();  // Wake() ran: sets last_wake_ns_
+  // When Wake() last ran (steady clock, ns): the gateway calls it after every accept.
+  std::atomic<int64_t> last_wake_ns_{0};
   // The bookkeeping of an acceptance before its MarkSent (metrics, busy claims).
   store::SentUpdate PrepareSent(const Attempt& attempt, const std::string& connector,
                                 const SendOutcome& outcome, int64_t now_ms);

@@ -14,6 +14,13 @@
 // back to this thread, which finishes the cycles in the order it started them. Before, one cycle (≤
 // kMaxWriteBatch items, an acceptance and a receipt per message) waited for its whole commit round
 // trip, which bounded the trip to ~64 messages per round trip.
+//
+// e2e (docs/adr/0045): while no message was accepted for accepts_quiet_ms (Wake(), which
+// the gateway's accepted hook calls), up to max_writes_in_flight_quiet cycles may be in the
+// store's hands (there are no accepts for them to hold up), a cycle holds its place only
+// until its write is answered, and the next cycle is handed over before the answered one
+// is finished (AfterSent, AfterReceipt), so the store does not wait for the finishing.
+// While accepts come, each cycle as before (max_writes_in_flight; ADR 0039's addendum).
 
 #include <algorithm>
 #include <utility>
@@ -25,6 +32,12 @@ namespace bramka::delivery {
 
 void Dispatcher::StartBatcher() {
   batcher_ = std::make_unique<WriteBatcher>();
+  constexpr const char* kCycles = "bramka_dispatch_cycles_total";
+  constexpr const char* kCyclesHelp =
+      "Delivery write cycles handed to the store, while messages were being accepted and "
+      "while accepts were quiet (then up to two in the store's hands)";
+  batcher_->cycles_accepting = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"accepting\"");
+  batcher_->cycles_quiet = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"quiet\"");
   batcher_->running = true;
   batcher_->thread = std::thread([this] { BatchLoop(); });
 }
@@ -69,28 +82,33 @@ void Dispatcher::BatchLoop() {
     {
       std::unique_lock lock(b.mu);
       const auto oldest_done = [&] { return !b.writing.empty() && b.writing.front()->written; };
-      const auto can_start = [&] {
-        return !b.items.empty() &&
-               b.writing.size() < std::max<size_t>(1, options_.max_writes_in_flight);
+      const auto can_start = [&](bool quiet) {
+        if (b.items.empty()) return false;
+        if (!quiet) return b.writing.size() < std::max<size_t>(1, options_.max_writes_in_flight);
+        size_t unanswered = 0;  // e2e (ADR 0045): an answered cycle waiting to be finished
+        for (const auto& cycle : b.writing) unanswered += cycle->written ? 0 : 1;
+        return unanswered < std::max<size_t>({1, options_.max_writes_in_flight,
+                                              options_.max_writes_in_flight_quiet});
       };
       b.cv.wait(lock, [&] {
-        return oldest_done() || can_start() || (b.stopping && b.items.empty() && b.writing.empty());
+        return oldest_done() || can_start(AcceptsQuiet()) ||
+               (b.stopping && b.items.empty() && b.writing.empty());
       });
-      if (oldest_done()) {
+      const bool quiet = AcceptsQuiet();
+      // While accepts are quiet the store gets the next cycle before this thread finishes
+      // the answered one; otherwise as before (docs/adr/0039's addendum).
+      if (quiet && can_start(true)) {
+        StartFromQueue(b, batch, started, true);
+      } else if (oldest_done()) {
         finished = std::move(b.writing.front());
         b.writing.pop_front();
-      } else if (can_start()) {
-        const size_t n = std::min(b.items.size(), kMaxWriteBatch);
-        batch.reserve(n);
-        for (size_t i = 0; i < n; ++i) {
-          batch.push_back(std::move(b.items.front()));
-          b.items.pop_front();
-        }
-        b.writing.push_back(std::make_unique<CycleWrite>());
-        started = b.writing.back().get();  // stays put: only this thread pops it
-      } else {
+      } else if (can_start(quiet)) {
+        StartFromQueue(b, batch, started, quiet);
+      } else if (b.stopping && b.items.empty() && b.writing.empty()) {
         b.running = false;  // stopping, drained and written: later items take the old path
         return;
+      } else {
+        continue;  // quiet ended between the wait and here: wait again
       }
     }
     if (started != nullptr) {
@@ -105,6 +123,36 @@ void Dispatcher::BatchLoop() {
     pending_tasks_ -= finished->items;
     cv_.notify_all();
   }
+}
+
+// Under b.mu: takes up to kMaxWriteBatch items into `batch` and a new CycleWrite.
+void Dispatcher::StartFromQueue(WriteBatcher& b, std::vector<BatchItem>& batch,
+                                CycleWrite*& started, bool quiet) {
+  (quiet ? b.cycles_quiet : b.cycles_accepting)->Inc();
+  const size_t n = std::min(b.items.size(), kMaxWriteBatch);
+  batch.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(b.items.front()));
+    b.items.pop_front();
+  }
+  b.writing.push_back(std::make_unique<CycleWrite>());
+  started = b.writing.back().get();  // stays put: only this thread pops it
+}
+
+namespace {
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void Dispatcher::NoteWake() { last_wake_ns_.store(SteadyNanos(), std::memory_order_relaxed); }
+
+bool Dispatcher::AcceptsQuiet() const {
+  if (options_.max_writes_in_flight_quiet == 0) return false;
+  return SteadyNanos() - last_wake_ns_.load(std::memory_order_relaxed) >=
+         int64_t{options_.accepts_quiet_ms} * 1'000'000;
 }
 
 void Dispatcher::StartCycleWrite(std::vector<BatchItem>& items, CycleWrite& cycle) {

@@ -371,7 +371,8 @@ Result<void> PostgresStore::MarkSent(const std::string& message_id, const std::s
 }
 
 // One transaction (one COMMIT) for the whole batch (store.h, ADR 0019); the cluster's
-// figures in docs/performance.md show what one commit per item cost.
+// figures in docs/performance/sessions1-3.md ("Cluster: 1, 2 and 3 nodes on one PostgreSQL")
+// show what one commit per item cost.
 Result<std::vector<bool>> PostgresStore::MarkSentBatch(const std::vector<SentUpdate>& sent) {
   if (sent.empty()) return std::vector<bool>();
   return writer_->CallReadCommitted<std::vector<bool>>(

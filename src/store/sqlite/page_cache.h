@@ -8,7 +8,7 @@
 // b-tree balance that swaps two new pages re-keys one through the page after the
 // pending byte (page 262,145 with 4 KiB pages), so on any database below 1 GiB nearly
 // every write transaction ends with a walk of every cached page (6-7 % of the serve's
-// CPU under SMPP load, docs/performance.md "Session 8: smpp").
+// CPU under SMPP load, docs/performance/session8.md "Session 8: smpp").
 //
 // The wrapper keeps, per cache, the highest key ever fetched and the keys that pages
 // were re-keyed to above it, and passes xTruncate on only when one of them reaches

@@ -1,6 +1,6 @@
 #pragma once
 // WriteStages: where a write job's time goes between Writer::Submit and its completion
-// (docs/adr/0035, docs/performance.md "Session 6: latency"), as Prometheus histograms
+// (docs/adr/0035, docs/performance/session6.md "Session 6: latency"), as Prometheus histograms
 // `bramka_store_write_stage_seconds{stage=...}`:
 //
 //   queued     Submit -> the writer takes the job into a batch
