@@ -531,6 +531,17 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
     {22, "messages_sent_via dropped: ListSentVia reads messages_upstream", BRAMKA_DELIVERY_INDEX_MIGRATION},
     // ---- s7-writer (docs/adr/0036) ----
     {23, "accept charges on the message row, one ledger row per batch", BRAMKA_ACCEPT_LEDGER_MIGRATION},
+    // ---- s9-writer (docs/adr/0046) ----
+    {26, "messages_claim without leased messages; messages_leased for expired leases", R"sql(
+-- ClaimDue: due messages that nobody holds, in (due time, acceptance) order. A claimed
+-- message leaves this index while it is leased (in flight), so a claim no longer walks
+-- past every message still being sent.
+DROP INDEX messages_claim;
+CREATE INDEX messages_claim ON messages (due_ms, seq) WHERE status IN (0, 1) AND lease_until_ms = 0;
+-- ClaimDue: leases that ran out (their owner died), by expiry.
+CREATE INDEX messages_leased ON messages (lease_until_ms, seq)
+  WHERE status IN (0, 1) AND lease_until_ms > 0;
+)sql"},
 };
 
 }  // namespace

@@ -465,3 +465,78 @@ TEST(MigrationsTest, PerMessageAcceptRowsStayCorrectNextToBatchRows) {
 
 }  // namespace
 }  // namespace bramka::store::sqlite
+
+// ---- s9-writer (docs/adr/0046) ----
+namespace bramka::store::sqlite {
+namespace {
+
+// A file of schema 23 with a message nobody holds, one leased to a live node, one whose
+// lease ran out and one sent: after migration 26 ClaimDue leases the free one and the
+// expired one (oldest due first), not the held or the sent one, and both claim queries
+// search their partial index.
+TEST(MigrationsTest, ClaimIndexWithoutLeasedMessagesClaimsTheSameMessages) {
+  const std::string path = (TempDir() / "claim-index.db").string();
+  BuildAtVersion(path, 23);
+  if (testing::Test::HasFatalFailure()) return;
+  const MessageIdCodec codec(kKey);
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    // kSeq: queued, due at 1000, free. kSeq + 1: held until far ahead, due 500.
+    // kSeq + 2: its lease ran out at 2000, due 800. kSeq + 3: sent.
+    std::string sql = "UPDATE messages SET status = 1, due_ms = 1000;";
+    const char* rows[] = {"1, 500, 'node-b', 9000000000000", "1, 800, 'node-dead', 2000",
+                          "2, 100, '', 0"};
+    for (int i = 1; i <= 3; ++i) {
+      sql +=
+          "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
+          "flash, speed, parts, cost_units, charged_units, unique_id, stat_id, source, "
+          "dlr_url, queued_ms, status, due_ms, lease_owner, lease_until_ms) SELECT seq + " +
+          std::to_string(i) + ", '" + codec.Encode(kSeq + i) +
+          "', account_id, phone, sender, type, text, unicode, flash, speed, parts, "
+          "cost_units, charged_units, '', stat_id, source, dlr_url, queued_ms, " +
+          rows[i - 1] + " FROM messages WHERE seq = " + std::to_string(kSeq) + ";";
+    }
+    ASSERT_TRUE((*conn)->Exec(sql.c_str()).ok());
+  }
+  {
+    SqliteOptions options;
+    options.path = path;
+    options.message_id_key = kKey;
+    auto opened = SqliteStore::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto claimed = (*opened)->ClaimDue(5000, 10, "node-a", 60000);
+    ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+    ASSERT_EQ(claimed->size(), 2u);
+    EXPECT_EQ((*claimed)[0].id, codec.Encode(kSeq + 2));  // due 800, lease ran out
+    EXPECT_EQ((*claimed)[1].id, codec.Encode(kSeq));      // due 1000, free
+    // A limit of one takes the oldest due of both lists.
+    auto again = (*opened)->ClaimDue(70000, 1, "node-a", 80000);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    ASSERT_EQ(again->size(), 1u);
+    EXPECT_EQ((*again)[0].id, codec.Encode(kSeq + 2));
+    // At 50000 both are held again (until 60000 and 80000).
+    auto none = (*opened)->ClaimDue(50000, 10, "node-a", 90000);
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->empty());
+  }
+  EXPECT_EQ(Column(path, "SELECT name FROM sqlite_master WHERE name = 'messages_leased'").size(),
+            1u);
+  const std::pair<const char*, const char*> plans[] = {
+      {"EXPLAIN QUERY PLAN SELECT seq FROM messages WHERE status IN (0, 1) AND lease_until_ms = 0 "
+       "AND due_ms <= 5 ORDER BY due_ms, seq LIMIT 10",
+       "messages_claim"},
+      {"EXPLAIN QUERY PLAN SELECT seq FROM messages WHERE status IN (0, 1) AND lease_until_ms > 0 "
+       "AND lease_until_ms <= 5 AND due_ms <= 5 ORDER BY due_ms, seq LIMIT 10",
+       "messages_leased"},
+  };
+  for (const auto& [query, index] : plans) {
+    const auto plan = Column(path, query, 3);
+    bool uses = false;
+    for (const std::string& step : plan) uses |= step.find(index) != std::string::npos;
+    EXPECT_TRUE(uses) << index << ": " << (plan.empty() ? std::string("no plan") : plan[0]);
+  }
+}
+
+}  // namespace
+}  // namespace bramka::store::sqlite

@@ -281,6 +281,54 @@ Result<bool> SqliteStore::ReplaceScheduled(AccountId id, const std::string& mess
 
 // ---- delivery ------------------------------------------------------------------
 
+namespace {
+
+// s9-writer (docs/adr/0046): the due messages ClaimDue leases, oldest due first. Those
+// nobody holds come from messages_claim, those whose lease ran out from messages_leased
+// (usually none); the terms repeat the partial indexes' conditions word for word.
+Result<void> ReadClaimable(Connection& c, int64_t now_ms, int limit, std::vector<Message>& out,
+                           std::vector<int64_t>& seqs) {
+  static constexpr char kFree[] =
+      "SELECT seq, " BRAMKA_MESSAGE_COLUMNS
+      " FROM messages WHERE status IN (0, 1) AND lease_until_ms = 0 AND due_ms <= ?1 "
+      "ORDER BY due_ms, seq LIMIT ?2";
+  static constexpr char kExpired[] =
+      "SELECT seq, " BRAMKA_MESSAGE_COLUMNS
+      " FROM messages WHERE status IN (0, 1) AND lease_until_ms > 0 AND lease_until_ms <= ?1 "
+      "AND due_ms <= ?1 ORDER BY due_ms, seq LIMIT ?2";
+  std::vector<Message> expired;
+  std::vector<int64_t> expired_seqs;
+  for (const char* sql : {kFree, kExpired}) {
+    std::vector<Message>& rows = sql == kFree ? out : expired;
+    std::vector<int64_t>& keys = sql == kFree ? seqs : expired_seqs;
+    BRAMKA_ASSIGN_OR_RETURN(Stmt due, c.Prepare(sql));
+    due.BindInt(1, now_ms).BindInt(2, limit);
+    while (true) {
+      BRAMKA_ASSIGN_OR_RETURN(bool row, due.Step());
+      if (!row) break;
+      keys.push_back(due.Int(0));
+      sqlite::ReadMessage(due, 1, rows.emplace_back());
+    }
+  }
+  if (expired.empty()) return Ok();
+  // Both lists are in (due_ms, seq) order: merge them, keep the first `limit`.
+  std::vector<Message> merged;
+  std::vector<int64_t> merged_seqs;
+  size_t a = 0, b = 0;
+  while (merged.size() < static_cast<size_t>(limit) && (a < out.size() || b < expired.size())) {
+    const bool take_a = b == expired.size() ||
+                        (a < out.size() && std::pair(out[a].due_ms, seqs[a]) <
+                                               std::pair(expired[b].due_ms, expired_seqs[b]));
+    merged_seqs.push_back(take_a ? seqs[a] : expired_seqs[b]);
+    merged.push_back(std::move(take_a ? out[a++] : expired[b++]));
+  }
+  out = std::move(merged);
+  seqs = std::move(merged_seqs);
+  return Ok();
+}
+
+}  // namespace
+
 Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
                                                    const std::string& owner,
                                                    int64_t lease_until_ms) {
@@ -289,21 +337,7 @@ Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
       [&](WriteContext& ctx) -> Result<std::vector<Message>> {
         std::vector<Message> claimed;
         std::vector<int64_t> seqs;
-        {
-          // The literal status term matches the partial index messages_claim.
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt due, ctx.conn.Prepare("SELECT seq, " BRAMKA_MESSAGE_COLUMNS " FROM messages "
-                                         "WHERE status IN (0, 1) AND due_ms <= ?1 "
-                                         "AND lease_until_ms <= ?1 "
-                                         "ORDER BY due_ms, seq LIMIT ?2"));
-          due.BindInt(1, now_ms).BindInt(2, limit);
-          while (true) {
-            BRAMKA_ASSIGN_OR_RETURN(bool row, due.Step());
-            if (!row) break;
-            seqs.push_back(due.Int(0));
-            sqlite::ReadMessage(due, 1, claimed.emplace_back());
-          }
-        }
+        BRAMKA_RETURN_IF_ERROR(ReadClaimable(ctx.conn, now_ms, limit, claimed, seqs));
         BRAMKA_ASSIGN_OR_RETURN(
             Stmt lease, ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
                                          "lease_until_ms = ?3, attempts = attempts + 1 "
