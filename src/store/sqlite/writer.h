@@ -45,7 +45,7 @@
 //
 // Checkpoints beside the writer (docs/adr/0044), with the pipelined commit: a Checkpointer
 // thread copies the WAL into the database file every kBackgroundCheckpointFrames frames and
-// syncs that file, so the writer's own checkpoint (at kCheckpointFrames, after the batch is
+// starts that file's write-back, so the writer's own checkpoint (at kCheckpointFrames, after the batch is
 // handed to the syncer, not inside the COMMIT) is short: it copies only what the last round
 // left, waits for the readers of an older snapshot, and lets the WAL start over. Durability
 // is SQLite's: every checkpoint syncs the WAL before copying and the one that copies the last
