@@ -57,7 +57,7 @@ class Checkpointer {
   void CatchUpBusy(int frames) { retry_at_ = frames + restart_frames_; }
 
   uint64_t rounds() const { return rounds_.load(); }
-  // Times each background round in `h` (bramka_store_checkpoint_seconds{where="beside"}).
+  // Times each background round in `h` (bramka_store_background_checkpoint_seconds).
   void AttachMetrics(Histogram* h) { seconds_.store(h, std::memory_order_release); }
 
  private:

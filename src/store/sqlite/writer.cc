@@ -110,8 +110,10 @@ void Writer::AttachMetrics(MetricsRegistry& metrics) {
   if (stages_owner_) return;
   checkpoint_seconds_.store(
       &metrics.GetHistogram("bramka_store_checkpoint_seconds",
-                            "WAL checkpoints of the SQLite writer (inside a COMMIT; every write "
-                            "queued meanwhile waits, docs/adr/0037)",
+                            "WAL checkpoints of the SQLite writer thread (every write queued "
+                            "meanwhile waits; with the pipelined commit the catch-up after a "
+                            "batch's hand-over, docs/adr/0044, otherwise inside a COMMIT, "
+                            "docs/adr/0037)",
                             "", FineLatencyBuckets()),
       std::memory_order_release);
   if (checkpointer_) {  // docs/adr/0044
