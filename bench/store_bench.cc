@@ -1,4 +1,6 @@
-// Store micro-benchmarks on SqliteStore (WAL, synchronous=FULL, group commit).
+// Store micro-benchmarks on SqliteStore with its default options: WAL, group commit and
+// the pipelined commit (synchronous=NORMAL, a syncer thread fdatasyncs the WAL before any
+// answer of a commit; docs/adr/0029).
 //
 //   build/release/bench/store_bench --benchmark_min_time=2
 //
