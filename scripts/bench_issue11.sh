@@ -22,4 +22,5 @@ step python3 scripts/bench_delivery_ab.py "$before" "$after" 4 60000
 step env BRAMKA_BIN="$after" python3 scripts/compare_kannel.py 20000 2 100 3 1000
 step env BRAMKA_BIN="$after" python3 scripts/compare_kannel.py 10000 32 100 3
 step env BRAMKA_BIN="$after" python3 scripts/bench_backlog.py 1000000 100000 3
+step env BRAMKA_BIN="$after" RUNS=1 SECS=5 python3 scripts/bench_smpp.py binds10000
 echo "=== done $(date -u +%FT%TZ); log: $log" | tee -a "$log"

@@ -8,7 +8,7 @@ large balances; the scenario runs RUNS times (default 3) and the median run (by
 throughput) is printed with the raw JSON of every run.
 
 Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/bench_smpp.py [SCENARIO...]
-Scenarios: smpp1 smpp8 receipts binds1000 http http_tls http100k smpp8_rate http_rate
+Scenarios: smpp1 smpp8 receipts binds1000 binds10000 http http_tls http100k smpp8_rate http_rate
 (default: all; RATE=20000 for the *_rate ones).
 """
 import json
@@ -33,6 +33,8 @@ SCENARIOS = {
     "receipts": ["smpp", *SMPP_USER, "--binds", "8", "--window", "64", "--count", "5000",
                  "--receipts", "--receipt-timeout", "300"],
     "binds1000": ["smpp", *SMPP_USER, "--binds", "1000", "--window", "1", "--duration", SECS],
+    # issue 11: 10,000 concurrently bound sessions (one window each).
+    "binds10000": ["smpp", *SMPP_USER, "--binds", "10000", "--window", "1", "--duration", SECS],
     "http": ["http", "--connections", "32", "--duration", SECS],
     "http_tls": ["http", "--tls", "--connections", "32", "--duration", SECS],
     # issue 11 (ADR 0020): one request of 100,000 recipients; p99 at a fixed offered rate.
