@@ -11,6 +11,9 @@
 // frame, and that one fdatasyncs the database file first (the frames a partial checkpoint
 // copied stay in the WAL, which remains the authority for them until then).
 //
+// With the pipelined commit the writer passes Writer::kCatchUpFrames (8,000, docs/adr/0049)
+// as `restart_frames`.
+//
 // That last step is the writer's: a background round can never copy the frames committed
 // while it ran, so the WAL would grow for ever. From `restart_frames` on no round starts,
 // and once the last one has ended the writer runs a FULL checkpoint itself (TakeCatchUp),

@@ -45,8 +45,8 @@
 //
 // Checkpoints beside the writer (docs/adr/0044), with the pipelined commit: a Checkpointer
 // thread copies the WAL into the database file every kBackgroundCheckpointFrames frames and
-// starts that file's write-back, so the writer's own checkpoint (at kCheckpointFrames, after the batch is
-// handed to the syncer, not inside the COMMIT) is short: it copies only what the last round
+// starts that file's write-back, so the writer's own checkpoint (at kCatchUpFrames, docs/adr/0049;
+// after the batch is handed to the syncer, not inside the COMMIT) is short: it copies only what the last round
 // left, waits for the readers of an older snapshot, and lets the WAL start over. Durability
 // is SQLite's: every checkpoint syncs the WAL before copying and the one that copies the last
 // frame syncs the database file before the WAL may start over (checkpointer.h).
@@ -148,9 +148,20 @@ class Writer {
   static constexpr int kCheckpointFrames = 4000;
   // docs/adr/0044: with the pipelined commit a Checkpointer copies frames into the database
   // file beside the writer every kBackgroundCheckpointFrames new frames; the writer's own
-  // checkpoint at kCheckpointFrames (a FULL one, after the hand-over to the syncer) then
+  // checkpoint at kCatchUpFrames (a FULL one, after the hand-over to the syncer) then
   // only copies what the last round left and lets the WAL start over.
   static constexpr int kBackgroundCheckpointFrames = 1000;
+  // docs/adr/0049: the catch-up's threshold with the pipelined commit. It costs three
+  // device flushes on the writer's path (the WAL's, the database file's, and the restarted
+  // WAL header's in the next COMMIT) whatever the WAL's size, since the rounds copied all
+  // but the last ~1,000 frames: 8,000 frames (33 MB of WAL) halves how often every queued
+  // write waits for them. At twice this the writer waits for a round in progress.
+  static constexpr int kCatchUpFrames = 8000;
+  // docs/adr/0049: the database file grows in steps of this many bytes
+  // (SQLITE_FCNTL_CHUNK_SIZE on the writer's and the checkpointer's connections), so that
+  // the catch-up's fdatasync of it rarely has a new file size or new blocks to commit to
+  // the file system's journal; without it the file grew at every checkpoint.
+  static constexpr int kDatabaseChunkBytes = 8 << 20;
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;
