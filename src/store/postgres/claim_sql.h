@@ -9,9 +9,9 @@
 // LOCKED: nodes never wait for each other), locked in (due time, acceptance) order from
 // one partial index; LEASE_TERMS repeat that index's condition (migration 9) so that the
 // planner can use it.
-#define BRAMKA_PG_CLAIM_ARM(LEASE_TERMS)                                                  \
-  "SELECT seq, due_ms FROM (SELECT seq, due_ms FROM messages WHERE status IN (0, 1) AND " \
-  LEASE_TERMS " AND due_ms <= ?1 " BRAMKA_PG_ROUTE_HINT_FILTER                           \
+#define BRAMKA_PG_CLAIM_ARM(LEASE_TERMS)                                              \
+  "SELECT seq, due_ms FROM (SELECT seq, due_ms FROM messages WHERE status IN (0, 1) " \
+  "AND " LEASE_TERMS " AND due_ms <= ?1 " BRAMKA_PG_ROUTE_HINT_FILTER                 \
   "ORDER BY due_ms, seq LIMIT ?2 FOR UPDATE SKIP LOCKED) arm"
 
 namespace bramka::store::postgres {

@@ -134,7 +134,8 @@ int64_t NodeBuffers(const std::vector<std::string>& plan, const std::string& nod
     int64_t sum = 0;
     for (const char* key : {"hit=", "read="}) {
       const size_t k = plan[i].find(key, at);
-      if (k != std::string::npos) sum += std::strtoll(plan[i].c_str() + k + std::strlen(key), nullptr, 10);
+      if (k != std::string::npos)
+        sum += std::strtoll(plan[i].c_str() + k + std::strlen(key), nullptr, 10);
     }
     return sum;
   }
