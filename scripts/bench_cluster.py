@@ -12,7 +12,9 @@ recipient per request) and the script waits until every accepted message is deli
 Prints, per N, the medians over ROUNDS of:
   accept/s    requests answered per second, summed over the nodes;
   deliver/s   accepted messages / (bench start -> last one delivered): end to end, through
-              the SMSC binds and back with the receipts.
+              the SMSC binds and back with the receipts;
+  per CPU-s   the same messages per CPU-second of the nodes plus PostgreSQL (every process
+              of the server; /proc) over that time: the figure to compare on a loaded machine.
 With TPS=N every connector gets `tps = N` and the script also prints the SMSC's busiest
 second and its mean submit rate: the cluster's limit is connectors x N whatever the number
 of nodes (one bind per connector), where nodes binding every connector would send
@@ -34,7 +36,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 from harness import BIN, Bramka, wait_until  # noqa: E402
 from test_cluster import clone, metric  # noqa: E402
 sys.path.insert(0, HERE)
-from bench_pgstore import start_postgres, stop_postgres, PG_BIN  # noqa: E402
+from bench_pgstore import (PG_BIN, cpu_seconds, pg_cpu_seconds, start_postgres,  # noqa: E402
+                          stop_postgres)
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10
 CONNS = int(sys.argv[2]) if len(sys.argv) > 2 else 48
@@ -111,6 +114,9 @@ def run(n, round_no, pg_dir, pg_port, smsc_port):
                                       f'connector="{c}"') == 1 for c in CONNECTORS)
                            for node in nodes[:len(CONNECTORS)]),
                    60, 0.2, "the connectors spread over the nodes")
+        def cpu():
+            return sum(cpu_seconds(node.proc.pid) for node in nodes) + pg_cpu_seconds(pg_dir)
+        cpu0 = cpu()
         t0 = time.monotonic()
         benches = [subprocess.Popen([BIN, "bench", "http", "--config", node.config, "--duration",
                                      str(SECONDS), "--connections", str(max(1, CONNS // n)),
@@ -123,10 +129,11 @@ def run(n, round_no, pg_dir, pg_port, smsc_port):
                                 "NOT IN (3, 4, 5)", db) == "0", 600, 0.1, "all delivered")
         t1 = time.monotonic()
         deliver_rate = accepted / (t1 - t0)
+        per_cpu = accepted / max(cpu() - cpu0, 1e-9)
         busiest, mean = submit_rates(t0, t1)
         per_node = psql(pg_dir, pg_port, "SELECT connector, COUNT(*) FROM messages GROUP BY 1 "
                         "ORDER BY 1", db).replace("\n", ", ")
-        return accept_rate, deliver_rate, accepted, per_node, busiest, mean
+        return accept_rate, deliver_rate, accepted, per_node, busiest, mean, per_cpu
     finally:
         for node in nodes:
             node.cleanup()
@@ -147,8 +154,10 @@ def main():
         for n in NODES:
             accept = statistics.median(f[0] for f in figures[n])
             deliver = statistics.median(f[1] for f in figures[n])
+            per_cpu = statistics.median(f[6] for f in figures[n])
             print(f"{n} node(s): accept {accept:.0f} req/s, delivered end to end {deliver:.0f} msg/s"
-                  f"  runs: {[(round(f[0]), round(f[1])) for f in figures[n]]}"
+                  f", {per_cpu:.0f} msg/CPU-s (nodes + PostgreSQL)"
+                  f"  runs: {[(round(f[0]), round(f[1]), round(f[6])) for f in figures[n]]}"
                   f"  by connector: {figures[n][-1][3]}")
             if TPS:
                 print(f"   SMSC submits with tps = {TPS} x {len(CONNECTORS)} connectors: busiest "

@@ -6,8 +6,10 @@ Starts a PostgreSQL 15 with its durable defaults (fsync, synchronous_commit on; 
 dir, loopback TCP), inits two demo folders (one per store), then alternates ROUNDS times:
 serve on SQLite, `bramka bench http` (send_sms, 1 recipient/request, keep-alive), stop;
 the same on PostgreSQL. Then one send_sms with 10,000 recipients on each, REPEAT times.
-Prints medians. Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/bench_pgstore.py
-[SECONDS] [CONNECTIONS]. Not a test: never run by `make test`."""
+Prints medians, and per round the requests per CPU-second of the serve plus PostgreSQL (every
+process of the server, backends included; /proc) during the bench (ONLY=postgres or
+ONLY=sqlite: one store). Usage: BRAMKA_BIN=build/release/src/app/bramka
+scripts/bench_pgstore.py [SECONDS] [CONNECTIONS]. Not a test: never run by `make test`."""
 import json
 import os
 import shutil
@@ -26,6 +28,38 @@ SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10
 CONNS = int(sys.argv[2]) if len(sys.argv) > 2 else 32
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 REPEAT = int(os.environ.get("REPEAT", "5"))
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid, children=False):
+    """utime + stime of a live process (with children: + those of its reaped children)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / TICK
+
+
+def pg_cpu_seconds(pg_dir):
+    """CPU seconds of the PostgreSQL server so far: the postmaster, its live processes
+    (backends, checkpointer, WAL writer...) and those that exited."""
+    with open(f"{pg_dir}/data/postmaster.pid") as f:
+        postmaster = int(f.readline())
+    total = cpu_seconds(postmaster, children=True)
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == postmaster:
+                total += (int(fields[11]) + int(fields[12])) / TICK
+        except (OSError, IndexError, ValueError):
+            pass  # gone meanwhile: its time is in the postmaster's children figure
+    return total
 
 
 def as_postgres(args, **kw):
@@ -94,10 +128,14 @@ def main():
         for b in stores.values():
             prepare(b)
         results = {name: [] for name in stores}
+        per_cpu = {name: [] for name in stores}
         for _ in range(ROUNDS):
             for name, b in stores.items():
                 b.start(timeout=60)
+                cpu0 = cpu_seconds(b.proc.pid) + pg_cpu_seconds(pg_dir)
                 results[name].append(bench_http(b))
+                cpu = cpu_seconds(b.proc.pid) + pg_cpu_seconds(pg_dir) - cpu0
+                per_cpu[name].append(results[name][-1].get("ok", 0) / max(cpu, 1e-9))
                 b.stop(timeout=120)
         bulks = {name: [] for name in stores}
         for name, b in stores.items():
@@ -111,6 +149,8 @@ def main():
             rates = [r.get("requests_per_s") or r.get("rate") or r.get("accepted_per_s") for r in results[name]]
             med = sorted(results[name], key=lambda r: json.dumps(r))
             print(name, "send_sms req/s:", rates, "raw:", json.dumps(results[name][len(med) // 2])[:400])
+            print(name, f"send_sms per CPU-second of the serve + PostgreSQL: median "
+                  f"{statistics.median(per_cpu[name]):.0f}", [round(x) for x in per_cpu[name]])
             print(name, f"bulk 10,000 recipients: median {statistics.median(bulks[name]) * 1000:.0f} ms",
                   [round(x * 1000) for x in bulks[name]])
     finally:

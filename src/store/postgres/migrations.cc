@@ -441,6 +441,18 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
     {7, "messages_sent_via dropped: ListSentVia reads messages_upstream", BRAMKA_DELIVERY_INDEX_MIGRATION},
     // ---- s7-writer (docs/adr/0036) ----
     {8, "accept charges on the message row, one ledger row per batch", BRAMKA_ACCEPT_LEDGER_MIGRATION},
+    // ---- s10-pg (docs/adr/0050; SQLite's migration 26, docs/adr/0046) ----
+    {9, "messages_claim without leased messages; messages_leased for expired leases", R"sql(
+-- ClaimDue: due messages that nobody holds, in (due time, acceptance) order. A claimed
+-- message leaves this index while it is leased (in flight), so a claim no longer walks
+-- past every message still being sent.
+DROP INDEX messages_claim;
+CREATE INDEX messages_claim ON messages (due_ms, seq) WHERE status IN (0, 1) AND lease_until_ms = 0;
+-- ClaimDue: leases that ran out (their node died), by expiry; ReleaseLeases and the
+-- reaper: the leased messages of one node.
+CREATE INDEX messages_leased ON messages (lease_until_ms, seq)
+  WHERE status IN (0, 1) AND lease_until_ms > 0;
+)sql"},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

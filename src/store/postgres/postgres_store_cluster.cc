@@ -176,7 +176,7 @@ Result<std::vector<std::string>> PostgresStore::ReapDeadNodes(const std::string&
       if (!row) return false;
       for (const char* sql :
            {"UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
-            "WHERE status IN (0, 1) AND lease_owner = ?1",
+            "WHERE " BRAMKA_PG_LEASED_BY_OWNER,
             "UPDATE callback_outbox SET lease_owner = '', next_attempt_ms = "
             "LEAST(next_attempt_ms, " BRAMKA_PG_NOW_MS ") WHERE state = 0 AND lease_owner = ?1",
             "UPDATE smpp_outbox SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?1",

@@ -13,6 +13,7 @@
 
 #include "store/delivery_indexes.h"
 #include "store/postgres/callbacks_tx.h"
+#include "store/postgres/claim_sql.h"
 #include "store/postgres/cluster_sql.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/message_row.h"
@@ -322,21 +323,13 @@ Result<std::vector<Message>> PostgresStore::ClaimDue(int64_t now_ms, int limit,
                                                      const std::string& owner,
                                                      int64_t lease_until_ms) {
   if (limit <= 0) return std::vector<Message>();
-  // One statement (docs/adr/0022): lock the due messages no other node has
-  // locked (FOR UPDATE SKIP LOCKED, READ COMMITTED, so nodes never wait for or
-  // conflict with each other), lease them, return them as updated. A lease
-  // that expired (its node died) makes the message due again.
+  // One statement (docs/adr/0022; its shape: claim_sql.h, docs/adr/0050): lock the due
+  // messages no other node has locked (FOR UPDATE SKIP LOCKED, READ COMMITTED, so nodes
+  // never wait for or conflict with each other), lease them, return them as updated. A
+  // lease that expired (its node died) makes the message due again.
   return writer_->Call<std::vector<Message>>(
       [&](WriteContext& ctx) -> Result<std::vector<Message>> {
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt stmt,
-            ctx.conn.Prepare("UPDATE messages m SET status = 1, lease_owner = ?3, "
-                             "lease_until_ms = ?4, attempts = m.attempts + 1 FROM ("
-                             "SELECT seq FROM messages WHERE status IN (0, 1) AND due_ms <= ?1 "
-                             "AND lease_until_ms <= ?1 " BRAMKA_PG_ROUTE_HINT_FILTER
-                             "ORDER BY due_ms, seq LIMIT ?2 "
-                             "FOR UPDATE SKIP LOCKED) d WHERE m.seq = d.seq "
-                             "RETURNING m.seq, " BRAMKA_MESSAGE_COLUMNS_OF_M));
+        BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare(postgres::kClaimDue));
         stmt.BindInt(1, now_ms).BindInt(2, limit).BindText(3, owner).BindInt(4, lease_until_ms);
         std::vector<std::pair<int64_t, Message>> rows;
         while (true) {
@@ -462,7 +455,7 @@ Result<int64_t> PostgresStore::ReleaseLeases(const std::string& owner) {
   return writer_->CallReadCommitted<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt, ctx.conn.Prepare("UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
-                                    "WHERE status IN (0, 1) AND lease_owner = ?1"));
+                                    "WHERE " BRAMKA_PG_LEASED_BY_OWNER));
     stmt.BindText(1, owner);
     BRAMKA_RETURN_IF_ERROR(stmt.Run());
     return ctx.conn.Changes();
