@@ -104,7 +104,7 @@ def main():
         for name, binary, sql in (("before", before_bin, BEFORE_SQL), ("after", after_bin, AFTER_SQL)):
             db = f"claim_{name}"
             psql(pg_dir, port, "postgres", f"CREATE DATABASE {db} OWNER bramka")
-            folder = tempfile.mkdtemp(prefix="bramka-claim-")
+            folder = tempfile.mkdtemp(prefix="bramka-pg-claim-explain-")
             folders.append(folder)
             subprocess.run([binary, "init", folder, "--http-port", "0", "--https-port", "0",
                             "--smpp-port", "0", "--smpp-tls-port", "0", "--demo", "--store",
