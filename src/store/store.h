@@ -133,6 +133,10 @@ class Store {
   // now) and not leased (lease expired), oldest due first; sets them kQueued,
   // leased to `owner` until `lease_until_ms`, attempts + 1. Returns them as
   // updated. Ties of due_ms come in an order of the implementation's choosing.
+  // A store that is the only process on its data may keep a claim in memory until the
+  // message's next write (SqliteStore, docs/adr/0047): the stored row then shows the claim's
+  // attempt from MarkSent, MarkRetry, MarkUnsent or ReleaseLeases on, and a claim that dies
+  // with the process is neither a lease nor a counted attempt after the restart.
   //
   // MarkSent, MarkRetry and MarkUnsent: kNotFound for an unknown id; on a
   // message that is already final they change nothing and succeed.

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/ids.h"
+#include "store/sqlite/claim_leases.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/migrations.h"
@@ -72,8 +73,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
         Connection::Open(options.path, Connection::Mode::kReader, options.busy_timeout_ms));
     readers.push_back(std::move(reader));
   }
+  // s10-claim (docs/adr/0047): a rolled-back transaction takes its jobs' lease changes
+  // with it (ROLLBACK TO a job's savepoint does not call the hook: the job undoes its own).
+  auto leases = std::make_unique<sqlite::ClaimLeases>();
+  sqlite3_rollback_hook(
+      writer->db(), [](void* l) { static_cast<sqlite::ClaimLeases*>(l)->OnRollback(); },
+      leases.get());
   return std::unique_ptr<SqliteStore>(new SqliteStore(
-      std::make_unique<sqlite::ReaderPool>(std::move(readers)),
+      std::make_unique<sqlite::ReaderPool>(std::move(readers)), std::move(leases),
       std::make_unique<sqlite::Writer>(std::move(writer), options.max_batch, counts,
                                        options.pipelined_commit ? sqlite::CommitSync::kSyncThread
                                                                 : sqlite::CommitSync::kInCommit,
@@ -82,8 +89,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
+                         std::unique_ptr<sqlite::ClaimLeases> leases,
                          std::unique_ptr<sqlite::Writer> writer, uint64_t message_id_key)
-    : SqlStore(message_id_key), readers_(std::move(readers)), writer_(std::move(writer)) {
+    : SqlStore(message_id_key),
+      readers_(std::move(readers)),
+      leases_(std::move(leases)),
+      writer_(std::move(writer)) {
+  leases_->SetCommitCount([w = writer_.get()] { return w->commit_count(); });
   AttachSql(readers_.get(), writer_.get());
 }
 

@@ -33,6 +33,7 @@
 namespace bramka::store {
 
 namespace sqlite {
+class ClaimLeases;
 class ReaderPool;
 class Writer;
 }  // namespace sqlite
@@ -157,9 +158,13 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
                                       const std::vector<std::string>& phones) override;
 
  private:
-  SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers, std::unique_ptr<sqlite::Writer> writer,
+  SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
+              std::unique_ptr<sqlite::ClaimLeases> leases, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
   std::unique_ptr<sqlite::ReaderPool> readers_;
+  // s10-claim (docs/adr/0047): the claims' leases, in memory; used by the writer's jobs,
+  // so it outlives writer_ (declared before it).
+  std::unique_ptr<sqlite::ClaimLeases> leases_;
   std::unique_ptr<sqlite::Writer> writer_;
 };
 

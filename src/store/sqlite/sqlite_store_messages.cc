@@ -17,6 +17,7 @@
 #include "store/sql/receipt_tx.h"
 #include "store/sqlite/accept_rows.h"
 #include "store/sqlite/callbacks_tx.h"
+#include "store/sqlite/claim_leases.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/message_row.h"
 #include "store/sqlite/reader_pool.h"
@@ -99,6 +100,7 @@ Result<void> InsertNewMessages(WriteContext& ctx, const MessageIdCodec& codec,
 // The transaction body of AcceptAsync (store.h): duplicates, balance check,
 // charge, insert.
 Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec& codec,
+                                         sqlite::ClaimLeases& leases,
                                          const AcceptRequest& request) {
   Connection& c = ctx.conn;
   // The batch's balances (writer.h, docs/adr/0029): read once per account and
@@ -176,6 +178,9 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
   std::array<int64_t, kTypes> latest{};  // the ledger rows' at_ms
   std::vector<size_t> fresh;
   fresh.reserve(request.messages.size());
+  // s10-claim (docs/adr/0047): ClaimDue's scan starts at its cursor; a message due before
+  // it (the clock read before a claim, committed after it) lowers the cursor.
+  sqlite::ClaimLeases::Key earliest = leases.cursor();
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (result.items[i].duplicate) continue;
     fresh.push_back(i);
@@ -184,7 +189,12 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     if (m.cost_units != 0 && !balances[type].unlimited) {
       latest[type] = std::max(latest[type], m.queued_ms);
     }
+    if (m.due_ms <= earliest.first) {
+      earliest = std::min(earliest, sqlite::ClaimLeases::Key(
+                                        m.due_ms, static_cast<int64_t>(codec.Decode(m.id))));
+    }
   }
+  leases.Lower(earliest);
   if (ctx.accept_rows != nullptr) {
     // smpp (docs/adr/0041): with the batch's other accepts, before the next other job
     // or COMMIT; a failure there runs the batch again without deferring.
@@ -213,7 +223,7 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
 void SqliteStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
   writer_->CallAsync<AcceptResult>(
       [this, request = std::move(request)](WriteContext& ctx) {
-        return AcceptInTransaction(ctx, codec_, request);
+        return AcceptInTransaction(ctx, codec_, *leases_, request);
       },
       std::move(done), sqlite::BalanceAccess::kCachedBalances);
 }
@@ -275,108 +285,44 @@ Result<bool> SqliteStore::ReplaceScheduled(AccountId id, const std::string& mess
     update.BindInt(1, cur->seq).BindText(2, r.text).BindInt(3, r.unicode ? 1 : 0);
     update.BindInt(4, r.parts).BindInt(5, r.cost_units).BindInt(6, charge).BindInt(7, r.due_ms);
     BRAMKA_RETURN_IF_ERROR(update.Run());
+    if (r.due_ms > 0) leases_->Lower({r.due_ms, cur->seq});  // docs/adr/0047
     return true;
   });
 }
 
 // ---- delivery ------------------------------------------------------------------
-
-namespace {
-
-// s9-writer (docs/adr/0046): the due messages ClaimDue leases, oldest due first. Those
-// nobody holds come from messages_claim, those whose lease ran out from messages_leased
-// (usually none); the terms repeat the partial indexes' conditions word for word.
-Result<void> ReadClaimable(Connection& c, int64_t now_ms, int limit, std::vector<Message>& out,
-                           std::vector<int64_t>& seqs) {
-  static constexpr char kFree[] =
-      "SELECT seq, " BRAMKA_MESSAGE_COLUMNS
-      " FROM messages WHERE status IN (0, 1) AND lease_until_ms = 0 AND due_ms <= ?1 "
-      "ORDER BY due_ms, seq LIMIT ?2";
-  static constexpr char kExpired[] =
-      "SELECT seq, " BRAMKA_MESSAGE_COLUMNS
-      " FROM messages WHERE status IN (0, 1) AND lease_until_ms > 0 AND lease_until_ms <= ?1 "
-      "AND due_ms <= ?1 ORDER BY due_ms, seq LIMIT ?2";
-  std::vector<Message> expired;
-  std::vector<int64_t> expired_seqs;
-  for (const char* sql : {kFree, kExpired}) {
-    std::vector<Message>& rows = sql == kFree ? out : expired;
-    std::vector<int64_t>& keys = sql == kFree ? seqs : expired_seqs;
-    BRAMKA_ASSIGN_OR_RETURN(Stmt due, c.Prepare(sql));
-    due.BindInt(1, now_ms).BindInt(2, limit);
-    while (true) {
-      BRAMKA_ASSIGN_OR_RETURN(bool row, due.Step());
-      if (!row) break;
-      keys.push_back(due.Int(0));
-      sqlite::ReadMessage(due, 1, rows.emplace_back());
-    }
-  }
-  if (expired.empty()) return Ok();
-  // Both lists are in (due_ms, seq) order: merge them, keep the first `limit`.
-  std::vector<Message> merged;
-  std::vector<int64_t> merged_seqs;
-  size_t a = 0, b = 0;
-  while (merged.size() < static_cast<size_t>(limit) && (a < out.size() || b < expired.size())) {
-    const bool take_a = b == expired.size() ||
-                        (a < out.size() && std::pair(out[a].due_ms, seqs[a]) <
-                                               std::pair(expired[b].due_ms, expired_seqs[b]));
-    merged_seqs.push_back(take_a ? seqs[a] : expired_seqs[b]);
-    merged.push_back(std::move(take_a ? out[a++] : expired[b++]));
-  }
-  out = std::move(merged);
-  seqs = std::move(merged_seqs);
-  return Ok();
-}
-
-}  // namespace
-
-Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
-                                                   const std::string& owner,
-                                                   int64_t lease_until_ms) {
-  if (limit <= 0) return std::vector<Message>();
-  return writer_->Call<std::vector<Message>>(
-      [&](WriteContext& ctx) -> Result<std::vector<Message>> {
-        std::vector<Message> claimed;
-        std::vector<int64_t> seqs;
-        BRAMKA_RETURN_IF_ERROR(ReadClaimable(ctx.conn, now_ms, limit, claimed, seqs));
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt lease, ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
-                                         "lease_until_ms = ?3, attempts = attempts + 1 "
-                                         "WHERE seq = ?1"));
-        for (size_t i = 0; i < claimed.size(); ++i) {
-          lease.BindInt(1, seqs[i]).BindText(2, owner).BindInt(3, lease_until_ms);
-          BRAMKA_RETURN_IF_ERROR(lease.Run());
-          Message& m = claimed[i];
-          if (m.status != MessageStatus::kQueued) ctx.Move(m.status, MessageStatus::kQueued);
-          m.status = MessageStatus::kQueued;
-          m.attempts += 1;
-        }
-        return claimed;
-      });
-}
+// ClaimDue, MarkRetry, MarkUnsent and ReleaseLeases: sqlite_store_claim.cc.
 
 namespace {
 
 // MarkSent inside a write job; false for an unknown id.
-Result<bool> MarkSentInTx(WriteContext& ctx, std::optional<int64_t> seq, const SentUpdate& s) {
+Result<bool> MarkSentInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
+                          std::optional<int64_t> seq, const SentUpdate& s) {
   // delivery (docs/adr/0031): the common case — a claimed (kQueued) message — in one
-  // statement; anything else (unknown, final, kSaved) takes the read below.
+  // statement; anything else (unknown, final, kSaved) takes the read below. s10-claim
+  // (docs/adr/0047): a claim leased in memory ends here, its attempt written with the row.
+  const sqlite::ClaimLeases::Lease* lease = seq ? leases.Find(*seq) : nullptr;
+  const int claims = lease ? lease->claims : 0;
   if (seq) {
     BRAMKA_ASSIGN_OR_RETURN(Stmt fast,
                             ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?3, "
                                              "connector = ?4, upstream_id = ?5, lease_owner = '', "
-                                             "lease_until_ms = 0 WHERE seq = ?1 AND id = ?2 "
-                                             "AND status = 1"));
+                                             "lease_until_ms = 0, attempts = attempts + ?6 "
+                                             "WHERE seq = ?1 AND id = ?2 AND status = 1"));
     fast.BindInt(1, *seq).BindText(2, s.message_id).BindInt(3, s.at_ms);
-    fast.BindText(4, s.connector).BindText(5, s.upstream_id);
+    fast.BindText(4, s.connector).BindText(5, s.upstream_id).BindInt(6, claims);
     BRAMKA_RETURN_IF_ERROR(fast.Run());
     if (ctx.conn.Changes() == 1) {
+      if (lease) leases.Release(*seq);
       // parts (docs/adr/0028): a long message's part ids, durable with its kSent.
       BRAMKA_RETURN_IF_ERROR(sql::RecordPartsInTx<sqlite::Backend>(ctx.conn, *seq, s));
       ctx.Move(MessageStatus::kQueued, MessageStatus::kSent);
       return true;
     }
   }
-  return sql::MarkSentInTx<sqlite::Backend>(ctx, seq, s);
+  BRAMKA_ASSIGN_OR_RETURN(bool found, sql::MarkSentInTx<sqlite::Backend>(ctx, seq, s));
+  if (lease) BRAMKA_RETURN_IF_ERROR(sqlite::EndClaimInTx(ctx.conn, leases, *seq));
+  return found;
 }
 
 }  // namespace
@@ -385,52 +331,11 @@ Result<void> SqliteStore::MarkSent(const std::string& message_id, const std::str
                                    const std::string& upstream_id, int64_t now_ms) {
   const SentUpdate sent{message_id, connector, upstream_id, now_ms};
   return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(bool found, MarkSentInTx(ctx, SeqOf(message_id), sent));
-    if (!found) return NoMessage();
-    return Ok();
-  });
-}
-
-Result<void> SqliteStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
-                                    const std::string& error) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
-                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
-    if (!cur) return NoMessage();
-    if (IsFinal(cur->status)) return Ok();
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 1, due_ms = ?2, "
-                                    "last_error = ?3, lease_owner = '', lease_until_ms = 0 "
-                                    "WHERE seq = ?1"));
-    stmt.BindInt(1, cur->seq).BindInt(2, next_due_ms).BindText(3, error);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
-    ctx.Move(cur->status, MessageStatus::kQueued);
-    return Ok();
-  });
-}
-
-Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::string& reason,
-                                     int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) -> Result<void> {
-    BRAMKA_ASSIGN_OR_RETURN(std::optional<Current> cur,
-                            FindCurrent(ctx.conn, SeqOf(message_id), message_id));
-    if (!cur) return NoMessage();
-    if (IsFinal(cur->status)) return Ok();
-    {
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 5, reason = ?2, "
-                                      "done_ms = ?3, lease_owner = '', lease_until_ms = 0, "
-                                      "charged_units = 0 WHERE seq = ?1"));
-      stmt.BindInt(1, cur->seq).BindText(2, reason).BindInt(3, now_ms);
-      BRAMKA_RETURN_IF_ERROR(stmt.Run());
-    }
-    BRAMKA_RETURN_IF_ERROR(Refund(ctx.conn, cur->account_id, cur->type, cur->charged, cur->seq,
-                                  message_id, "unsent", now_ms));
-    // Callbacks (ADR 0007): queued in this transaction, never lost.
-    BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur->seq, now_ms));
-    BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, cur->seq, now_ms));
-    ctx.Move(cur->status, MessageStatus::kUnsent);
-    return Ok();
+    return sqlite::WithLeases(*leases_, [&]() -> Result<void> {
+      BRAMKA_ASSIGN_OR_RETURN(bool found, MarkSentInTx(ctx, *leases_, SeqOf(message_id), sent));
+      if (!found) return NoMessage();
+      return Ok();
+    });
   });
 }
 
@@ -439,17 +344,6 @@ Result<std::optional<Message>> SqliteStore::ApplyReceipt(const ReceiptUpdate& re
   if (receipt.upstream_id.empty()) return std::optional<Message>();
   return writer_->Call<std::optional<Message>>(
       [&](WriteContext& ctx) { return sql::ApplyReceiptInTx<sqlite::Backend>(ctx, receipt); });
-}
-
-Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
-  return writer_->Call<int64_t>([&](WriteContext& ctx) -> Result<int64_t> {
-    BRAMKA_ASSIGN_OR_RETURN(
-        Stmt stmt, ctx.conn.Prepare("UPDATE messages SET lease_owner = '', lease_until_ms = 0 "
-                                    "WHERE status IN (0, 1) AND lease_owner = ?1"));
-    stmt.BindText(1, owner);
-    BRAMKA_RETURN_IF_ERROR(stmt.Run());
-    return ctx.conn.Changes();
-  });
 }
 
 Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connector, int limit) {
@@ -468,14 +362,16 @@ Result<std::vector<Message>> SqliteStore::ListSentVia(const std::string& connect
 
 Result<std::vector<bool>> SqliteStore::MarkSentBatch(const std::vector<SentUpdate>& sent) {
   if (sent.empty()) return std::vector<bool>();
-  return writer_->Call<std::vector<bool>>([&](WriteContext& ctx) -> Result<std::vector<bool>> {
-    std::vector<bool> found;
-    found.reserve(sent.size());
-    for (const SentUpdate& s : sent) {
-      BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentInTx(ctx, SeqOf(s.message_id), s));
-      found.push_back(f);
-    }
-    return found;
+  return writer_->Call<std::vector<bool>>([&](WriteContext& ctx) {
+    return sqlite::WithLeases(*leases_, [&]() -> Result<std::vector<bool>> {
+      std::vector<bool> found;
+      found.reserve(sent.size());
+      for (const SentUpdate& s : sent) {
+        BRAMKA_ASSIGN_OR_RETURN(bool f, MarkSentInTx(ctx, *leases_, SeqOf(s.message_id), s));
+        found.push_back(f);
+      }
+      return found;
+    });
   });
 }
 
@@ -505,8 +401,10 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
   BRAMKA_RETURN_IF_ERROR(CheckReceiptStatuses(receipts));
   if (sent.empty() && receipts.empty()) return DeliveryWrites();
   return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) {
-    return sql::WriteDeliveriesInTx<sqlite::Backend>(ctx, sent, receipts, [&](const SentUpdate& s) {
-      return MarkSentInTx(ctx, SeqOf(s.message_id), s);
+    return sqlite::WithLeases(*leases_, [&] {
+      return sql::WriteDeliveriesInTx<sqlite::Backend>(
+          ctx, sent, receipts,
+          [&](const SentUpdate& s) { return MarkSentInTx(ctx, *leases_, SeqOf(s.message_id), s); });
     });
   });
 }
@@ -529,9 +427,12 @@ void SqliteStore::WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
   }
   writer_->CallAsync<DeliveryWrites>(
       [this, &sent, &receipts](WriteContext& ctx) {
-        return sql::WriteDeliveriesInTx<sqlite::Backend>(
-            ctx, sent, receipts,
-            [&](const SentUpdate& s) { return MarkSentInTx(ctx, SeqOf(s.message_id), s); });
+        return sqlite::WithLeases(*leases_, [&] {
+          return sql::WriteDeliveriesInTx<sqlite::Backend>(
+              ctx, sent, receipts, [&](const SentUpdate& s) {
+                return MarkSentInTx(ctx, *leases_, SeqOf(s.message_id), s);
+              });
+        });
       },
       std::move(done), sqlite::BalanceAccess::kDirect);
 }
