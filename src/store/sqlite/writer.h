@@ -157,11 +157,6 @@ class Writer {
   // but the last ~1,000 frames: 8,000 frames (33 MB of WAL) halves how often every queued
   // write waits for them. At twice this the writer waits for a round in progress.
   static constexpr int kCatchUpFrames = 8000;
-  // docs/adr/0049: the database file grows in steps of this many bytes
-  // (SQLITE_FCNTL_CHUNK_SIZE on the writer's and the checkpointer's connections), so that
-  // the catch-up's fdatasync of it rarely has a new file size or new blocks to commit to
-  // the file system's journal; without it the file grew at every checkpoint.
-  static constexpr int kDatabaseChunkBytes = 8 << 20;
   // Runs every job already queued, then stops both threads.
   ~Writer();
   Writer(const Writer&) = delete;

@@ -37,12 +37,6 @@ void Writer::StartCheckpointer() {
     spdlog::warn("store: WAL checkpoints stay on the writer: {}", conn.error().message);
     return;
   }
-  // docs/adr/0049: the database file grows in chunks. Both connections that write it need
-  // the setting: a checkpoint extends the file to the chunk (SQLITE_FCNTL_SIZE_HINT) and
-  // the catch-up's truncate to the database's size rounds up to it, not down.
-  int chunk = kDatabaseChunkBytes;
-  (void)sqlite3_file_control(conn_->db(), "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
-  (void)sqlite3_file_control((*conn)->db(), "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
   checkpointer_ = std::make_unique<Checkpointer>(std::move(*conn), kBackgroundCheckpointFrames,
                                                  kCatchUpFrames);
 }
