@@ -16,6 +16,7 @@
 #include "common/ids.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/store_test_util.h"
 
 namespace bramka::store::sqlite {
 namespace {
@@ -127,34 +128,8 @@ TEST(ClaimLeasesTest, RollbackHookOnAConnection) {
   sqlite3_rollback_hook(c.db(), nullptr, nullptr);
 }
 
-MessageIdCodec& Codec() {
-  static MessageIdCodec codec;
-  return codec;
-}
-
-Message MakeMessage(uint64_t sequence) {
-  Message m;
-  m.id = Codec().Encode(sequence);
-  m.phone = "+48500" + std::to_string(100000 + sequence % 900000);
-  m.type = MessageType::kEco;
-  m.text = "message " + std::to_string(sequence);
-  m.cost_units = 1;
-  m.status = MessageStatus::kQueued;
-  m.source = "http";
-  m.queued_ms = 1'000'000 + static_cast<int64_t>(sequence);
-  m.due_ms = m.queued_ms;
-  return m;
-}
-
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
+using testing_util::MakeMessage;
+using testing_util::RawExec;
 
 // A claim dies with the process: after a restart the message is due at once (no lease to
 // wait for) and the lost claim is not counted.

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "store/sqlite/store_test_util.h"
 #include "store/testing/conformance.h"
 
 namespace bramka::store {
@@ -86,35 +87,9 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
                                                       }}),
                          StoreFactoryName);
 
-MessageIdCodec& Codec() {
-  static MessageIdCodec codec;
-  return codec;
-}
-
-Message MakeMessage(uint64_t sequence, int64_t cost = 1) {
-  Message m;
-  m.id = Codec().Encode(sequence);
-  m.phone = "+48500" + std::to_string(100000 + sequence % 900000);
-  m.type = MessageType::kEco;
-  m.text = "message " + std::to_string(sequence);
-  m.cost_units = cost;
-  m.status = MessageStatus::kQueued;
-  m.source = "http";
-  m.queued_ms = 1'000'000 + static_cast<int64_t>(sequence);
-  m.due_ms = m.queued_ms;
-  return m;
-}
-
-// Runs SQL on the file directly, behind the store's back.
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
+using sqlite::testing_util::Codec;
+using sqlite::testing_util::MakeMessage;
+using sqlite::testing_util::RawExec;
 
 TEST(SqliteStoreTest, ReopenKeepsEverything) {
   SqliteOptions options;
