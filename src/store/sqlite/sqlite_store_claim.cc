@@ -231,58 +231,68 @@ Result<void> EndClaimInTx(Connection& conn, ClaimLeases& leases, int64_t seq) {
 // attempt written with the row; MarkRetry puts the message back in messages_claim, maybe
 // before the claims' cursor.
 
-Result<void> SqliteStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
-                                    const std::string& error) {
-  return writer_->Call<void>([&](WriteContext& ctx) {
-    return sqlite::WithLeases(*leases_, [&]() -> Result<void> {
+namespace {
+
+// MarkRetry's and MarkUnsent's common part, in one write job: the message's current row
+// (kNotFound without one) and its claim in memory ended; `write(ctx, cur, claims)` (the
+// claims not yet in the row's attempts) runs unless the message is already final.
+template <typename Write>
+Result<void> EndClaimThen(sqlite::Writer& writer, ClaimLeases& leases, std::optional<int64_t> seq,
+                          const std::string& message_id, Write write) {
+  return writer.Call<void>([&](WriteContext& ctx) {
+    return sqlite::WithLeases(leases, [&]() -> Result<void> {
       BRAMKA_ASSIGN_OR_RETURN(std::optional<sql::Current> cur,
-                              sql::FindCurrentInTx<sqlite::Backend>(ctx.conn, SeqOf(message_id),
-                                                                   message_id));
+                              sql::FindCurrentInTx<sqlite::Backend>(ctx.conn, seq, message_id));
       if (!cur) return NoMessage();
-      const int claims = leases_->Release(cur->seq);
+      const int claims = leases.Release(cur->seq);
       if (IsFinal(cur->status)) return Ok();
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 1, due_ms = ?2, "
-                                      "last_error = ?3, lease_owner = '', lease_until_ms = 0, "
-                                      "attempts = attempts + ?4 WHERE seq = ?1"));
-      stmt.BindInt(1, cur->seq).BindInt(2, next_due_ms).BindText(3, error).BindInt(4, claims);
-      BRAMKA_RETURN_IF_ERROR(stmt.Run());
-      leases_->Lower({next_due_ms, cur->seq});
-      ctx.Move(cur->status, MessageStatus::kQueued);
-      return Ok();
+      return write(ctx, *cur, claims);
     });
   });
 }
 
+}  // namespace
+
+Result<void> SqliteStore::MarkRetry(const std::string& message_id, int64_t next_due_ms,
+                                    const std::string& error) {
+  return EndClaimThen(
+      *writer_, *leases_, SeqOf(message_id), message_id,
+      [&](WriteContext& ctx, const sql::Current& cur, int claims) -> Result<void> {
+        BRAMKA_ASSIGN_OR_RETURN(
+            Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 1, due_ms = ?2, "
+                                        "last_error = ?3, lease_owner = '', lease_until_ms = 0, "
+                                        "attempts = attempts + ?4 WHERE seq = ?1"));
+        stmt.BindInt(1, cur.seq).BindInt(2, next_due_ms).BindText(3, error).BindInt(4, claims);
+        BRAMKA_RETURN_IF_ERROR(stmt.Run());
+        leases_->Lower({next_due_ms, cur.seq});
+        ctx.Move(cur.status, MessageStatus::kQueued);
+        return Ok();
+      });
+}
+
 Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::string& reason,
                                      int64_t now_ms) {
-  return writer_->Call<void>([&](WriteContext& ctx) {
-    return sqlite::WithLeases(*leases_, [&]() -> Result<void> {
-      BRAMKA_ASSIGN_OR_RETURN(std::optional<sql::Current> cur,
-                              sql::FindCurrentInTx<sqlite::Backend>(ctx.conn, SeqOf(message_id),
-                                                                   message_id));
-      if (!cur) return NoMessage();
-      const int claims = leases_->Release(cur->seq);
-      if (IsFinal(cur->status)) return Ok();
-      {
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 5, reason = ?2, "
-                                        "done_ms = ?3, lease_owner = '', lease_until_ms = 0, "
-                                        "charged_units = 0, attempts = attempts + ?4 "
-                                        "WHERE seq = ?1"));
-        stmt.BindInt(1, cur->seq).BindText(2, reason).BindInt(3, now_ms).BindInt(4, claims);
-        BRAMKA_RETURN_IF_ERROR(stmt.Run());
-      }
-      BRAMKA_RETURN_IF_ERROR(sql::RefundInTx<sqlite::Backend>(ctx.conn, cur->account_id,
-                                                             cur->type, cur->charged, cur->seq,
-                                                             message_id, "unsent", now_ms));
-      // Callbacks (ADR 0007): queued in this transaction, never lost.
-      BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur->seq, now_ms));
-      BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, cur->seq, now_ms));
-      ctx.Move(cur->status, MessageStatus::kUnsent);
-      return Ok();
-    });
-  });
+  return EndClaimThen(
+      *writer_, *leases_, SeqOf(message_id), message_id,
+      [&](WriteContext& ctx, const sql::Current& cur, int claims) -> Result<void> {
+        {
+          BRAMKA_ASSIGN_OR_RETURN(
+              Stmt stmt, ctx.conn.Prepare("UPDATE messages SET status = 5, reason = ?2, "
+                                          "done_ms = ?3, lease_owner = '', lease_until_ms = 0, "
+                                          "charged_units = 0, attempts = attempts + ?4 "
+                                          "WHERE seq = ?1"));
+          stmt.BindInt(1, cur.seq).BindText(2, reason).BindInt(3, now_ms).BindInt(4, claims);
+          BRAMKA_RETURN_IF_ERROR(stmt.Run());
+        }
+        BRAMKA_RETURN_IF_ERROR(sql::RefundInTx<sqlite::Backend>(ctx.conn, cur.account_id,
+                                                               cur.type, cur.charged, cur.seq,
+                                                               message_id, "unsent", now_ms));
+        // Callbacks (ADR 0007): queued in this transaction, never lost.
+        BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur.seq, now_ms));
+        BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, cur.seq, now_ms));
+        ctx.Move(cur.status, MessageStatus::kUnsent);
+        return Ok();
+      });
 }
 
 Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
