@@ -215,14 +215,21 @@ Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
 }
 
 namespace sqlite {
+namespace {
 
-Result<void> EndClaimInTx(Connection& conn, ClaimLeases& leases, int64_t seq) {
-  const int claims = leases.Release(seq);
+// Adds `claims` claims that were kept in memory to the row's attempts.
+Result<void> AddClaimsInTx(Connection& conn, int64_t seq, int claims) {
   if (claims == 0) return Ok();
-  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
-                          conn.Prepare("UPDATE messages SET attempts = attempts + ?2 WHERE seq = ?1"));
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt stmt, conn.Prepare("UPDATE messages SET attempts = attempts + ?2 WHERE seq = ?1"));
   stmt.BindInt(1, seq).BindInt(2, claims);
   return stmt.Run();
+}
+
+}  // namespace
+
+Result<void> EndClaimInTx(Connection& conn, ClaimLeases& leases, int64_t seq) {
+  return AddClaimsInTx(conn, seq, leases.Release(seq));
 }
 
 }  // namespace sqlite
@@ -301,13 +308,7 @@ Result<int64_t> SqliteStore::ReleaseLeases(const std::string& owner) {
       // The claims leased in memory (none at start-up: they died with the process)...
       const auto released = leases_->ReleaseOwner(owner);
       for (const auto& [seq, lease] : released) {
-        if (lease.claims > 0) {
-          BRAMKA_ASSIGN_OR_RETURN(
-              Stmt stmt,
-              ctx.conn.Prepare("UPDATE messages SET attempts = attempts + ?2 WHERE seq = ?1"));
-          stmt.BindInt(1, seq).BindInt(2, lease.claims);
-          BRAMKA_RETURN_IF_ERROR(stmt.Run());
-        }
+        BRAMKA_RETURN_IF_ERROR(sqlite::AddClaimsInTx(ctx.conn, seq, lease.claims));
         leases_->Lower({lease.due_ms, seq});
       }
       // ...and those in rows (a previous version's, or kSaved messages' claims).
