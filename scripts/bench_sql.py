@@ -15,15 +15,22 @@ is started once; its table is emptied between rounds. The poll of the table (one
 query through the database's command-line client every 0.1 s) is this script's own cost.
 
 Usage: BRAMKA_BIN=<bin> [ROUNDS=3] python3 scripts/bench_sql.py [mysql|postgres] [N]
+       [ROUNDS=3] python3 scripts/bench_sql.py ENGINE N BIN1 BIN2...: the binaries alternate
+       round by round on one database server (the order reversed every round).
+PERF_OUT=FILE records the serve of the first round (perf record --call-graph dwarf, PERF_FREQ
+499) from the insert to the last report (the profiler costs some of that round's figures).
 Stdlib only; loopback."""
 import hashlib
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
+import harness  # noqa: E402
 from harness import BIN, Bramka, wait_until  # noqa: E402
 from sql_peers import MariaDb, Postgres  # noqa: E402
 
@@ -89,6 +96,12 @@ def one_round(db, engine, n, table, first):
         db.script(script)
         t0 = time.monotonic()
         cpu0 = (cpu_seconds(b.proc.pid), tree_cpu_seconds(db_pid(db)))
+        perf = None
+        if os.environ.get("PERF_OUT") and first:
+            perf = subprocess.Popen(["perf", "record", "-F", os.environ.get("PERF_FREQ", "499"),
+                                     "--call-graph", "dwarf,16384", "-o", os.environ["PERF_OUT"],
+                                     "-p", str(b.proc.pid)], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
         state = {"first_report": None, "smsid_done": None}
 
         def poll():
@@ -104,6 +117,9 @@ def one_round(db, engine, n, table, first):
 
         wait_until(poll, 600, 0.1, "every smsid and report")
         t2 = time.monotonic()
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait(timeout=300)
         serve_cpu = cpu_seconds(b.proc.pid) - cpu0[0]
         db_cpu = tree_cpu_seconds(db_pid(db)) - cpu0[1]
         r = {"smsid_s": state["smsid_done"] - t0, "first_report_s": state["first_report"] - t0,
@@ -117,38 +133,54 @@ def one_round(db, engine, n, table, first):
         b.cleanup()
 
 
+def describe(binary):
+    with open(binary, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()[:12]
+    built = time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.stat(binary).st_mtime))
+    return f"{binary} (sha256 {sha}, built {built} UTC)"
+
+
 def main():
     engine = sys.argv[1] if len(sys.argv) > 1 else "mysql"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    bins = sys.argv[3:] or [BIN]
     rounds = int(os.environ.get("ROUNDS", "3"))
-    with open(BIN, "rb") as f:
-        sha = hashlib.sha256(f.read()).hexdigest()[:12]
     print(f"== bench_sql.py {engine} {n}: {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, "
-          f"{os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {BIN} "
-          f"(sha256 {sha}, built {time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.stat(BIN).st_mtime))} "
-          f"UTC); {rounds} rounds", flush=True)
+          f"{os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"{rounds} rounds", flush=True)
+    for i, binary in enumerate(bins):
+        print(f"   bin{i + 1} = {describe(binary)}", flush=True)
     db = MariaDb() if engine == "mysql" else Postgres()
     table = "`SerwerSMS_MT`" if engine == "mysql" else '"SerwerSMS_MT"'
-    runs = []
+    runs = {b: [] for b in bins}
     try:
         for i in range(rounds):
-            r = one_round(db, engine, n, table, i == 0)
-            runs.append(r)
-            print(f"round {i + 1}: insert -> last smsid {r['smsid_s']:.2f} s = {r['rows_per_s']:,.0f} rows/s; "
-                  f"reports: first {r['first_report_s']:.2f} s, last {r['last_report_s']:.2f} s = "
-                  f"{r['reports_per_s']:,.0f} reports/s; CPU until the last report: serve "
-                  f"{r['serve_cpu_s']:.2f} s ({r['per_cpu']:,.0f} rows/CPU-s), {engine} server "
-                  f"{r['db_cpu_s']:.2f} s; load {r['load']:.1f}", flush=True)
+            # Several binaries alternate, the order reversed every round (the first run of a
+            # round was faster on this machine whichever binary it was).
+            for binary in (bins if i % 2 == 0 else bins[::-1]):
+                harness.BIN = binary
+                r = one_round(db, engine, n, table, not any(runs.values()))
+                runs[binary].append(r)
+                print(f"round {i + 1} bin{bins.index(binary) + 1}: insert -> last smsid "
+                      f"{r['smsid_s']:.2f} s = {r['rows_per_s']:,.0f} rows/s; "
+                      f"reports: first {r['first_report_s']:.2f} s, last {r['last_report_s']:.2f} s = "
+                      f"{r['reports_per_s']:,.0f} reports/s; CPU until the last report: serve "
+                      f"{r['serve_cpu_s']:.2f} s ({r['per_cpu']:,.0f} rows/CPU-s), {engine} server "
+                      f"{r['db_cpu_s']:.2f} s; load {r['load']:.1f}", flush=True)
     finally:
         db.cleanup()
 
-    def med(key, fmt="{:,.0f}"):
-        values = [r[key] for r in runs]
-        return f"{fmt.format(statistics.median(values))} ({' / '.join(fmt.format(v) for v in values)})"
-    print(f"-- {engine} {n} rows, medians of {rounds}: {med('rows_per_s')} rows/s to the last smsid "
-          f"({med('smsid_s', '{:.2f}')} s); {med('reports_per_s')} reports/s; serve "
-          f"{med('per_cpu')} rows/CPU-s; {engine} server {med('db_cpu_s', '{:.2f}')} CPU-s; load "
-          f"{min(r['load'] for r in runs):.1f}-{max(r['load'] for r in runs):.1f}")
+    for binary in bins:
+        rs = runs[binary]
+
+        def med(key, fmt="{:,.0f}"):
+            values = [r[key] for r in rs]
+            return f"{fmt.format(statistics.median(values))} ({' / '.join(fmt.format(v) for v in values)})"
+        print(f"-- bin{bins.index(binary) + 1} {engine} {n} rows, medians of {rounds}: "
+              f"{med('rows_per_s')} rows/s to the last smsid ({med('smsid_s', '{:.2f}')} s); "
+              f"{med('reports_per_s')} reports/s; serve {med('per_cpu')} rows/CPU-s; {engine} "
+              f"server {med('db_cpu_s', '{:.2f}')} CPU-s; load "
+              f"{min(r['load'] for r in rs):.1f}-{max(r['load'] for r in rs):.1f}")
 
 
 if __name__ == "__main__":
