@@ -1,9 +1,6 @@
 // SqlConnection over libpq (customers' PostgreSQL).
 #include <postgresql/libpq-fe.h>
 
-#include <string>
-#include <unordered_map>
-
 #include "ingest/sql/client.h"
 
 namespace bramka::ingest::sql {
@@ -54,16 +51,11 @@ class PgConnection : public SqlConnection {
     return rows;
   }
 
-  // Each statement text is prepared once per connection (a named statement) and executed
-  // by name: the server parses and plans it once instead of for every row (session 11,
-  // docs/performance/session11-stale.md). Prepared statements belong to the session, not
-  // to a transaction; the poller drops the whole connection after any failure.
   Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& params) override {
-    BRAMKA_ASSIGN_OR_RETURN(std::string name, Prepared(sql, static_cast<int>(params.size())));
     std::vector<const char*> values(params.size());
     for (size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-    PGresult* res = PQexecPrepared(c_, name.c_str(), static_cast<int>(params.size()),
-                                   values.data(), nullptr, nullptr, 0);
+    PGresult* res = PQexecParams(c_, Numbered(sql).c_str(), static_cast<int>(params.size()),
+                                 nullptr, values.data(), nullptr, nullptr, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
       return Error(res, "execute");
     }
@@ -84,15 +76,6 @@ class PgConnection : public SqlConnection {
   }
 
  private:
-  Result<std::string> Prepared(const std::string& sql, int n_params) {
-    if (auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
-    std::string name = "bramka_" + std::to_string(prepared_.size() + 1);
-    PGresult* res = PQprepare(c_, name.c_str(), Numbered(sql).c_str(), n_params, nullptr);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) return Error(res, "prepare");
-    PQclear(res);
-    prepared_.emplace(sql, name);
-    return name;
-  }
   Unexpected Error(PGresult* res, const std::string& what) {
     std::string msg =
         "postgres " + what + ": " + Trimmed(res ? PQresultErrorMessage(res) : PQerrorMessage(c_));
@@ -101,9 +84,6 @@ class PgConnection : public SqlConnection {
     return Fail(ErrorCode::kUnavailable, msg);
   }
   PGconn* c_;
-  // Statement text -> the name it was prepared under on this connection (a layout has a
-  // handful; they live as long as the session).
-  std::unordered_map<std::string, std::string> prepared_;
 };
 
 }  // namespace
