@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
-"""Delivery-side figures, two binaries side by side (issue 11, ADR 0019;
-docs/performance/sessions1-3.md, "Delivery side: batched writes").
+"""Delivery-side figures, one binary or several side by side (issue 11, ADR 0019;
+docs/performance/sessions1-3.md, "Delivery side: batched writes"; re-run in
+docs/performance/session11-stale.md).
 
-For each run, alternating the binaries (A B A B ...): `bramka bench smpp --receipts` against
-a FRESH `bramka serve` with simnet (scripts/bench_smpp.py's set-up: SMPP user `bench`, no
-bind or TPS limits), and scripts/bench_smpp_hop.py (HTTP in -> SMPP connector -> `bramka
-smsc` -> receipts stored). Prints the median of RUNS (default 3) per binary.
+Per round and binary (the binaries alternate, and the order reverses every round: the run
+that comes first was faster on this machine whichever binary it was):
+  1. receipts: `bramka bench smpp --binds 8 --window 64 --count COUNT --receipts` against a
+     FRESH `bramka serve` with simnet (receipt delay 500 ms; scripts/bench_smpp.py's set-up:
+     SMPP user `bench`, no bind or TPS limits) -- receipts/s end to end, submit_sm
+     accepted/s, and the serve's CPU during the bench (messages per serve CPU-second: the
+     accept, simnet's delivery and the receipt to the client, all in the serve);
+  2. hop: scripts/bench_smpp_hop.py N BATCH WINDOW (HTTP in -> SMPP connector -> `bramka
+     smsc` -> receipts stored) -- accepted and end-to-end msg/s, the serve's msg/CPU-s.
+Prints the median of ROUNDS per binary with every run beside it, and the load average.
 
-Usage: scripts/bench_delivery.py BEFORE_BIN AFTER_BIN [MORE_BIN...]
-Env: RUNS (3), COUNT (receipts scenario messages, 5000), HOP ("20000 1000 100": N BATCH WINDOW).
+Usage: scripts/bench_delivery.py BIN [MORE_BIN...]   (e.g. BEFORE AFTER)
+Env: ROUNDS (3; RUNS is the old name), COUNT (receipts scenario messages, 5000),
+     HOP ("20000 1000 100": N BATCH WINDOW). Stdlib only; loopback, port 0.
 """
+import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -21,9 +31,26 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import bench_smpp  # noqa: E402
 
-RUNS = int(os.environ.get("RUNS", "3"))
+ROUNDS = int(os.environ.get("ROUNDS", os.environ.get("RUNS", "3")))
 COUNT = os.environ.get("COUNT", "5000")
 HOP = os.environ.get("HOP", "20000 1000 100").split()
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (/proc/PID/stat fields 14 and 15), as bench_ab.py reads it."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def describe(binary):
+    """Path, size, mtime and the first bytes of the sha256: which build was measured."""
+    with open(binary, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:12]
+    st = os.stat(binary)
+    return (f"{binary} (sha256 {digest}, {st.st_size:,} B, built "
+            f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime(st.st_mtime))} UTC)")
 
 
 def receipts_run(binary):
@@ -33,10 +60,30 @@ def receipts_run(binary):
         args = [binary, "bench", "smpp", *bench_smpp.SMPP_USER, "--binds", "8", "--window", "64",
                 "--count", COUNT, "--receipts", "--receipt-timeout", "300", "--config", cfg,
                 "--json"]
+        load = os.getloadavg()[0]
+        cpu0 = cpu_seconds(proc.pid)
         r = subprocess.run(args, capture_output=True, text=True, timeout=900)
-        return json.loads(r.stdout)
+        cpu = cpu_seconds(proc.pid) - cpu0
+        if r.returncode != 0 and not r.stdout.strip():
+            raise SystemExit(f"{binary}: bramka bench failed: {r.stderr}")
+        out = json.loads(r.stdout)
+        out["serve_cpu_s"] = cpu
+        out["per_cpu"] = out.get("accepted", 0) / cpu if cpu > 0 else 0
+        out["load"] = load
+        return out
     finally:
         bench_smpp.stop(d, proc)
+
+
+HOP_PATTERNS = {
+    "accepted_per_s": r"accepted \(durable\) in [\d.]+s: ([\d,]+) msg/s",
+    "delivered_s": r"delivered \(receipt stored\) in ([\d.]+)s",
+    "end_to_end_per_s": r"delivered \(receipt stored\) in [\d.]+s: ([\d,]+) msg/s",
+    "serve_cpu_s": r"cpu: serve ([\d.]+)s",
+    "per_cpu": r"cpu: serve [\d.]+s \(([\d,]+) msg/CPU-s\)",
+    "smsc_cpu_s": r"smsc ([\d.]+)s \(",
+    "load": r"load ([\d.]+)",
+}
 
 
 def hop_run(binary):
@@ -44,43 +91,61 @@ def hop_run(binary):
     r = subprocess.run([sys.executable, os.path.join(here, "bench_smpp_hop.py"), *HOP],
                        capture_output=True, text=True, env=env, timeout=900)
     out = {}
-    for line in r.stdout.splitlines():
-        if line.startswith("accepted"):
-            out["accepted_per_s"] = float(line.split(":")[-1].split()[0].replace(",", ""))
-        if line.startswith("delivered"):
-            out["delivered_s"] = float(line.split(" in ")[1].split("s:")[0])
-            out["end_to_end_per_s"] = float(line.split(":")[-1].split()[0].replace(",", ""))
+    for key, pattern in HOP_PATTERNS.items():
+        m = re.search(pattern, r.stdout)
+        if m:
+            out[key] = float(m.group(1).replace(",", ""))
     if "end_to_end_per_s" not in out:
-        out["error"] = (r.stdout + r.stderr)[-500:]
+        raise SystemExit(f"{binary}: bench_smpp_hop.py failed:\n{(r.stdout + r.stderr)[-2000:]}")
     return out
 
 
+def median_line(values, fmt="{:,.0f}"):
+    return f"{fmt.format(statistics.median(values))} ({' / '.join(fmt.format(v) for v in values)})"
+
+
 def main():
-    bins = {"before": sys.argv[1], "after": sys.argv[2]}
-    for i, extra in enumerate(sys.argv[3:]):
-        bins[f"binary{i + 3}"] = extra
-    print(f"== {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}", flush=True)
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    bins = {}
+    for i, binary in enumerate(sys.argv[1:]):
+        name = ("before", "after")[i] if len(sys.argv) == 3 else f"bin{i + 1}"
+        bins[name] = binary
+    print(f"== bench_delivery.py {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, "
+          f"{os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"{ROUNDS} rounds, receipts COUNT={COUNT}, hop {' '.join(HOP)}", flush=True)
+    for name, binary in bins.items():
+        print(f"   {name} = {describe(binary)}", flush=True)
     results = {k: {"receipts": [], "hop": []} for k in bins}
-    for i in range(RUNS):
-        for name, binary in bins.items():
+    order = list(bins.items())
+    for i in range(ROUNDS):
+        for name, binary in (order if i % 2 == 0 else order[::-1]):
             r = receipts_run(binary)
             results[name]["receipts"].append(r)
-            print(f"run {i + 1} {name} receipts: {r.get('receipts_per_s', 0):,.0f} receipts/s, "
+            print(f"round {i + 1} {name} receipts: {r.get('receipts_per_s', 0):,.0f} receipts/s, "
                   f"{r.get('accepted_per_s', 0):,.0f} accepted/s, receipts {r.get('receipts')} of "
-                  f"{r.get('accepted')}, last {r.get('last_receipt_s', 0):.2f} s "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+                  f"{r.get('accepted')}, last {r.get('last_receipt_s', 0):.2f} s, serve "
+                  f"{r['serve_cpu_s']:.2f} CPU-s ({r['per_cpu']:,.0f} msg/CPU-s), load "
+                  f"{r['load']:.1f}", flush=True)
             h = hop_run(binary)
             results[name]["hop"].append(h)
-            print(f"run {i + 1} {name} hop: {json.dumps(h)} (load {os.getloadavg()[0]:.1f})",
-                  flush=True)
+            print(f"round {i + 1} {name} hop: accepted {h.get('accepted_per_s', 0):,.0f} msg/s, "
+                  f"end to end {h['end_to_end_per_s']:,.0f} msg/s ({h.get('delivered_s', 0):.2f} s), "
+                  f"serve {h.get('serve_cpu_s', 0):.2f} CPU-s ({h.get('per_cpu', 0):,.0f} msg/CPU-s), "
+                  f"smsc {h.get('smsc_cpu_s', 0):.2f} CPU-s, load {h.get('load', 0):.1f}", flush=True)
+    print(f"-- medians of {ROUNDS} (every run in brackets)")
     for name in bins:
-        rec = [r.get("receipts_per_s", 0) for r in results[name]["receipts"]]
-        acc = [r.get("accepted_per_s", 0) for r in results[name]["receipts"]]
-        hop = [h.get("end_to_end_per_s", 0) for h in results[name]["hop"]]
-        print(f"-- {name}: receipts/s median {statistics.median(rec):,.0f} ({rec}); "
-              f"submit accepted/s median {statistics.median(acc):,.0f}; "
-              f"hop end to end msg/s median {statistics.median(hop):,.0f} ({hop})")
+        rec = results[name]["receipts"]
+        hop = results[name]["hop"]
+        loads = [r["load"] for r in rec] + [h.get("load", 0) for h in hop]
+        print(f"   {name}: receipts/s {median_line([r.get('receipts_per_s', 0) for r in rec])}, "
+              f"last receipt {median_line([r.get('last_receipt_s', 0) for r in rec], '{:.2f}')} s, "
+              f"submit accepted/s {median_line([r.get('accepted_per_s', 0) for r in rec])}, "
+              f"receipts run msg/CPU-s {median_line([r['per_cpu'] for r in rec])}")
+        print(f"   {name}: hop end to end msg/s {median_line([h['end_to_end_per_s'] for h in hop])}, "
+              f"accepted msg/s {median_line([h.get('accepted_per_s', 0) for h in hop])}, "
+              f"hop msg/CPU-s {median_line([h.get('per_cpu', 0) for h in hop])}; "
+              f"load {min(loads):.1f}-{max(loads):.1f}", flush=True)
 
 
 if __name__ == "__main__":

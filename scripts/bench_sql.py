@@ -1,70 +1,187 @@
 #!/usr/bin/env python3
-"""SQL API benchmark (docs/performance/sessions1-3.md, "SQL API (issue 8)"): a real MariaDB
-or PostgreSQL server
-(tests/integration/sql_peers.py) with the standard tables, N rows inserted at once while
-bramka polls the source (interval 1 s, batches of 500, simnet receipts without delay).
-Prints rows/s from the insert's commit to the last smsid written back, and the report
-write-back rate (rows whose dlr was written, per second, from the first report to the last).
+"""SQL API benchmark (docs/performance/sessions1-3.md, "SQL API (issue 8)"; re-run in
+docs/performance/session11-stale.md): a real MariaDB or PostgreSQL server
+(tests/integration/sql_peers.py: loopback, MariaDB with innodb_flush_log_at_trx_commit=2,
+PostgreSQL with fsync=off) with the standard tables; per round N rows inserted in one
+transaction while a fresh bramka (init --demo, simnet receipts without delay) polls the
+source (interval 1 s, batches of 500). Per round it prints
+  - rows/s from the insert's commit to the last smsid written back,
+  - the report write-back rate (rows whose dlr was written, per second, from the first
+    report to the last),
+  - the CPU seconds of the serve and of the database server in that interval (from
+    /proc/PID/stat; rows per serve CPU-second), and the load average;
+then the medians of ROUNDS (default 3) with every round beside them. The database server
+is started once; its table is emptied between rounds. The poll of the table (one COUNT
+query through the database's command-line client every 0.1 s) is this script's own cost.
 
-Usage: BRAMKA_BIN=build/debug/src/app/bramka scripts/bench_sql.py [mysql|postgres] [N]
+Usage: BRAMKA_BIN=<bin> [ROUNDS=3] python3 scripts/bench_sql.py [mysql|postgres] [N]
+       [ROUNDS=3] python3 scripts/bench_sql.py ENGINE N BIN1 BIN2...: the binaries alternate
+       round by round on one database server (the order reversed every round).
+PERF_OUT=FILE records the serve of the first round (perf record --call-graph dwarf, PERF_FREQ
+499) from the insert to the last report (the profiler costs some of that round's figures).
 Stdlib only; loopback."""
+import hashlib
 import os
+import signal
+import statistics
+import subprocess
 import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
-from harness import Bramka, wait_until  # noqa: E402
+import harness  # noqa: E402
+from harness import BIN, Bramka, wait_until  # noqa: E402
 from sql_peers import MariaDb, Postgres  # noqa: E402
 
-engine = sys.argv[1] if len(sys.argv) > 1 else "mysql"
-n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
-db = MariaDb() if engine == "mysql" else Postgres()
-b = Bramka()
-try:
-    with open(b.config) as f:
-        text = f.read().replace('log_level = "info"', 'log_level = "warn"')
-    text = text.replace("receipt_delay_ms = 500", "receipt_delay_ms = 0")
-    with open(b.config, "w") as f:
-        f.write(text)
-    b.admin("account", "topup", "demo", "--eco", str(n * 2))
-    b.admin("sql", "create-tables", "--url", db.url())
-    b.admin("sql", "add", "demo", "--url", db.url(), "--interval", "1")
-    b.start()
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def stat_fields(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid):
+    """utime + stime (/proc/PID/stat fields 14 and 15), as scripts/bench_ab.py reads it."""
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def tree_cpu_seconds(root):
+    """CPU of a server process and its children: the root's own and reaped children's
+    time (fields 14-17) plus every live child's (PostgreSQL runs a process per session)."""
+    fields = stat_fields(root)
+    total = sum(int(x) for x in fields[11:15])
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                f = stat_fields(entry)
+            except OSError:
+                continue
+            if f[1] == str(root):
+                total += int(f[11]) + int(f[12])
+    return total / TICK
+
+
+def db_pid(db):
+    if isinstance(db, MariaDb):
+        return db.proc.pid
+    with open(os.path.join(db.data, "postmaster.pid")) as f:
+        return int(f.readline())
+
+
+def one_round(db, engine, n, table, first):
+    b = Bramka()
+    try:
+        with open(b.config) as f:
+            text = f.read().replace('log_level = "info"', 'log_level = "warn"')
+        text = text.replace("receipt_delay_ms = 500", "receipt_delay_ms = 0")
+        with open(b.config, "w") as f:
+            f.write(text)
+        b.admin("account", "topup", "demo", "--eco", str(n * 2))
+        if first:
+            b.admin("sql", "create-tables", "--url", db.url())
+        else:
+            db.run(f"DELETE FROM {table}")
+        b.admin("sql", "add", "demo", "--url", db.url(), "--interval", "1")
+        b.start()
+        chunk = 5000
+        rows_sql = []
+        for start in range(0, n, chunk):
+            vals = ", ".join(f"('+48502{i:06d}', '', 'bench {i}')" for i in range(start, min(n, start + chunk)))
+            rows_sql.append(f"INSERT INTO {table} (number, sender, message) VALUES {vals};")
+        script = ("START TRANSACTION; " if engine == "mysql" else "BEGIN; ") + " ".join(rows_sql) + " COMMIT;"
+        load = os.getloadavg()[0]
+        db.script(script)
+        t0 = time.monotonic()
+        cpu0 = (cpu_seconds(b.proc.pid), tree_cpu_seconds(db_pid(db)))
+        perf = None
+        if os.environ.get("PERF_OUT") and first:
+            perf = subprocess.Popen(["perf", "record", "-F", os.environ.get("PERF_FREQ", "499"),
+                                     "--call-graph", "dwarf,16384", "-o", os.environ["PERF_OUT"],
+                                     "-p", str(b.proc.pid)], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+        state = {"first_report": None, "smsid_done": None}
+
+        def poll():
+            row = db.rows(f"SELECT SUM(CASE WHEN smsid IS NOT NULL THEN 1 ELSE 0 END), "
+                          f"SUM(CASE WHEN dlr <> '0' THEN 1 ELSE 0 END) FROM {table}")[0]
+            smsids, reports = (int(x or 0) for x in row)
+            now = time.monotonic()
+            if state["first_report"] is None and reports > 0:
+                state["first_report"] = now
+            if state["smsid_done"] is None and smsids == n:
+                state["smsid_done"] = now
+            return smsids == n and reports == n
+
+        wait_until(poll, 600, 0.1, "every smsid and report")
+        t2 = time.monotonic()
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait(timeout=300)
+        serve_cpu = cpu_seconds(b.proc.pid) - cpu0[0]
+        db_cpu = tree_cpu_seconds(db_pid(db)) - cpu0[1]
+        r = {"smsid_s": state["smsid_done"] - t0, "first_report_s": state["first_report"] - t0,
+             "last_report_s": t2 - t0, "serve_cpu_s": serve_cpu, "db_cpu_s": db_cpu, "load": load}
+        r["rows_per_s"] = n / r["smsid_s"]
+        r["reports_per_s"] = n / max(r["last_report_s"] - r["first_report_s"], 1e-9)
+        r["per_cpu"] = n / max(serve_cpu, 0.01)
+        b.stop()
+        return r
+    finally:
+        b.cleanup()
+
+
+def describe(binary):
+    with open(binary, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()[:12]
+    built = time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.stat(binary).st_mtime))
+    return f"{binary} (sha256 {sha}, built {built} UTC)"
+
+
+def main():
+    engine = sys.argv[1] if len(sys.argv) > 1 else "mysql"
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    bins = sys.argv[3:] or [BIN]
+    rounds = int(os.environ.get("ROUNDS", "3"))
+    print(f"== bench_sql.py {engine} {n}: {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, "
+          f"{os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"{rounds} rounds", flush=True)
+    for i, binary in enumerate(bins):
+        print(f"   bin{i + 1} = {describe(binary)}", flush=True)
+    db = MariaDb() if engine == "mysql" else Postgres()
     table = "`SerwerSMS_MT`" if engine == "mysql" else '"SerwerSMS_MT"'
-    chunk = 5000
-    rows_sql = []
-    for start in range(0, n, chunk):
-        vals = ", ".join(f"('+48502{i:06d}', '', 'bench {i}')" for i in range(start, min(n, start + chunk)))
-        rows_sql.append(f"INSERT INTO {table} (number, sender, message) VALUES {vals};")
-    script = ("START TRANSACTION; " if engine == "mysql" else "BEGIN; ") + " ".join(rows_sql) + " COMMIT;"
-    db.script(script)
-    t0 = time.monotonic()
-    first_report = None
+    runs = {b: [] for b in bins}
+    try:
+        for i in range(rounds):
+            # Several binaries alternate, the order reversed every round (the first run of a
+            # round was faster on this machine whichever binary it was).
+            for binary in (bins if i % 2 == 0 else bins[::-1]):
+                harness.BIN = binary
+                r = one_round(db, engine, n, table, not any(runs.values()))
+                runs[binary].append(r)
+                print(f"round {i + 1} bin{bins.index(binary) + 1}: insert -> last smsid "
+                      f"{r['smsid_s']:.2f} s = {r['rows_per_s']:,.0f} rows/s; "
+                      f"reports: first {r['first_report_s']:.2f} s, last {r['last_report_s']:.2f} s = "
+                      f"{r['reports_per_s']:,.0f} reports/s; CPU until the last report: serve "
+                      f"{r['serve_cpu_s']:.2f} s ({r['per_cpu']:,.0f} rows/CPU-s), {engine} server "
+                      f"{r['db_cpu_s']:.2f} s; load {r['load']:.1f}", flush=True)
+    finally:
+        db.cleanup()
 
-    def count(where):
-        return int(db.value(f"SELECT COUNT(*) FROM {table} WHERE {where}"))
+    for binary in bins:
+        rs = runs[binary]
 
-    def smsids_done():
-        nonlocal_first()
-        return count("smsid IS NOT NULL") == n
+        def med(key, fmt="{:,.0f}"):
+            values = [r[key] for r in rs]
+            return f"{fmt.format(statistics.median(values))} ({' / '.join(fmt.format(v) for v in values)})"
+        print(f"-- bin{bins.index(binary) + 1} {engine} {n} rows, medians of {rounds}: "
+              f"{med('rows_per_s')} rows/s to the last smsid ({med('smsid_s', '{:.2f}')} s); "
+              f"{med('reports_per_s')} reports/s; serve {med('per_cpu')} rows/CPU-s; {engine} "
+              f"server {med('db_cpu_s', '{:.2f}')} CPU-s; load "
+              f"{min(r['load'] for r in rs):.1f}-{max(r['load'] for r in rs):.1f}")
 
-    def nonlocal_first():
-        global first_report
-        if first_report is None and count("dlr <> '0'") > 0:
-            first_report = time.monotonic()
 
-    wait_until(smsids_done, 600, 0.05, "every smsid")
-    t1 = time.monotonic()
-
-    def reports_done():
-        nonlocal_first()
-        return count("dlr <> '0'") == n
-    wait_until(reports_done, 600, 0.05, "every report")
-    t2 = time.monotonic()
-    print(f"{engine}: {n} rows; insert -> last smsid {t1 - t0:.2f} s = {n / (t1 - t0):,.0f} rows/s; "
-          f"reports: first {first_report - t0:.2f} s, last {t2 - t0:.2f} s = "
-          f"{n / max(t2 - first_report, 1e-9):,.0f} reports/s")
-finally:
-    b.cleanup()
-    db.cleanup()
+if __name__ == "__main__":
+    main()
