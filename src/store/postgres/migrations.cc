@@ -453,6 +453,13 @@ CREATE INDEX messages_claim ON messages (due_ms, seq) WHERE status IN (0, 1) AND
 CREATE INDEX messages_leased ON messages (lease_until_ms, seq)
   WHERE status IN (0, 1) AND lease_until_ms > 0;
 )sql"},
+    {10, "messages_account_queued ends with seq, the reports' tie-breaker", R"sql(
+-- QueryMessages orders an account's messages by (queued_ms, seq) (ADR 0054): with seq in
+-- the index a page after a 100,000-recipient request (one queued_ms) reads its rows in
+-- index order instead of sorting all 100,000. The counts use the same index.
+CREATE INDEX messages_account_queued_seq ON messages (account_id, queued_ms, seq);
+DROP INDEX messages_account_queued;
+)sql"},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -97,8 +97,12 @@ Result<MessagePage> SqlStore<B>::QueryMessages(const MessageQuery& q) {
   };
   const bool only_time_range = q.ids.empty() && q.unique_ids.empty() && q.phones.empty() &&
                                !q.status && !q.pending_only && !q.type && q.stat_id == 0;
+  // Within one queued millisecond (a bulk request's recipients share it) the message-id
+  // sequence breaks the tie: the order bramka issued the ids, and an index order (seq is
+  // SQLite's rowid at the end of messages_account_queued; PostgreSQL's index names it), so
+  // a page after a 100,000-recipient request reads 50 rows, not 100,000 (ADR 0054).
   const char* order =
-      q.descending ? " ORDER BY queued_ms DESC, id DESC" : " ORDER BY queued_ms, id";
+      q.descending ? " ORDER BY queued_ms DESC, seq DESC" : " ORDER BY queued_ms, seq";
   int64_t limit = q.limit > 0 ? q.limit : -1;
   int64_t offset = q.limit > 0 ? static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit : 0;
 

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/ids.h"
 #include "store/testing/conformance.h"
 
 namespace bramka::store {
@@ -116,13 +117,26 @@ TEST_P(StoreConformanceTest, QueryPagingAndOrder) {
   AccountId a = NewAccount("alice");
   std::vector<Message> ms;
   for (int i = 0; i < 7; ++i) ms.push_back(NewMessage(a));
-  // Two messages share a queued time: the id breaks the tie.
-  ms[3].queued_ms = ms[4].queued_ms;
-  std::swap(ms[3].id, ms[4].id);  // so that the id, not insertion, decides
+  // Three messages share a queued time (a bulk request's recipients do): the message-id
+  // sequence breaks the tie (ADR 0054), not the id's text and not the insertion order.
+  // Their ids are issued like bramka issues them (sequence 902, 900, 901: inserted out of
+  // sequence order), so that only the sequence decides.
+  const MessageIdCodec codec;
+  const uint64_t sequences[] = {902, 900, 901};
+  for (int i = 0; i < 3; ++i) {
+    ms[2 + i].queued_ms = ms[4].queued_ms;
+    ms[2 + i].id = codec.Encode(sequences[i]);
+  }
   AcceptOk(a, ms);
   std::vector<std::string> ascending;
   for (const Message& m : ms) ascending.push_back(m.id);
-  std::sort(ascending.begin() + 3, ascending.begin() + 5);
+  std::sort(ascending.begin() + 2, ascending.begin() + 5,
+            [&](const std::string& x, const std::string& y) {
+              return codec.Decode(x) < codec.Decode(y);
+            });
+  ASSERT_EQ(ascending[2], codec.Encode(900));
+  // The ids' text order differs from their sequence order (else the test could not tell).
+  ASSERT_FALSE(std::is_sorted(ascending.begin() + 2, ascending.begin() + 5));
 
   MessageQuery q;
   q.account_id = a;

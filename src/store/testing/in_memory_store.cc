@@ -316,9 +316,12 @@ Result<MessagePage> InMemoryStore::QueryMessages(const MessageQuery& query) {
   for (const auto& r : messages_) {
     if (Matches(query, r->message)) matches.push_back(&r->message);
   }
+  // Ties within one queued millisecond: the message-id sequence, as in the SQL stores
+  // (ADR 0054). Every test store uses the default id key.
+  const MessageIdCodec codec;
   std::sort(matches.begin(), matches.end(), [&](const Message* a, const Message* b) {
-    auto ka = std::tie(a->queued_ms, a->id);
-    auto kb = std::tie(b->queued_ms, b->id);
+    auto ka = std::make_pair(a->queued_ms, codec.Decode(a->id));
+    auto kb = std::make_pair(b->queued_ms, codec.Decode(b->id));
     return query.descending ? kb < ka : ka < kb;
   });
   MessagePage page;
