@@ -20,9 +20,10 @@ Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/compare_kannel.py [N] [CO
 Defaults: 10000 messages, 32 connections, window 100, 3 runs each (alternating; medians),
 1 recipient per request. GATEWAYS=kannel (or bramka) runs only that gateway (default
 kannel,bramka): e.g. Kannel alone at several connection counts, or two bramka binaries
-alternated by calling the script once per binary and run. RECIPIENTS > 1: the bulk shape, N / RECIPIENTS requests each
-naming RECIPIENTS numbers (Kannel: sendsms `to` with the numbers separated by spaces, one
-message per number; bramka: a `phone` list).
+alternated by calling the script once per binary and run (docs/performance/session11-http.md).
+RECIPIENTS > 1: the bulk shape, N / RECIPIENTS requests each naming RECIPIENTS numbers
+(Kannel: sendsms `to` with the numbers separated by spaces, one message per number; bramka:
+a `phone` list).
 
 Exactly N messages: wrk keeps CONNECTIONS requests in flight; once the N-th real request
 is sent, each connection waits 600 s before its next one (wrk's delay(); the run ends at the
