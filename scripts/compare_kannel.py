@@ -18,9 +18,12 @@ its SMPP connector with window = WINDOW, no TPS limit on either.
 
 Usage: BRAMKA_BIN=build/release/src/app/bramka scripts/compare_kannel.py [N] [CONNECTIONS] [WINDOW] [RUNS] [RECIPIENTS]
 Defaults: 10000 messages, 32 connections, window 100, 3 runs each (alternating; medians),
-1 recipient per request. RECIPIENTS > 1: the bulk shape, N / RECIPIENTS requests each
-naming RECIPIENTS numbers (Kannel: sendsms `to` with the numbers separated by spaces, one
-message per number; bramka: a `phone` list).
+1 recipient per request. GATEWAYS=kannel (or bramka) runs only that gateway (default
+kannel,bramka): e.g. Kannel alone at several connection counts, or two bramka binaries
+alternated by calling the script once per binary and run (docs/performance/session11-http.md).
+RECIPIENTS > 1: the bulk shape, N / RECIPIENTS requests each naming RECIPIENTS numbers
+(Kannel: sendsms `to` with the numbers separated by spaces, one message per number; bramka:
+a `phone` list).
 
 Exactly N messages: wrk keeps CONNECTIONS requests in flight; once the N-th real request
 is sent, each connection waits 600 s before its next one (wrk's delay(); the run ends at the
@@ -340,9 +343,12 @@ def main():
     print(f"== {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {commit}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}; {REQUESTS * RECIPIENTS} messages, {RECIPIENTS} per "
           f"request, wrk -t1 -c{CONNS}, window {WINDOW}")
-    results = {"kannel": [], "bramka": []}
+    gateways = os.environ.get("GATEWAYS", "kannel,bramka").split(",")
+    results = {name: [] for name in gateways}
     for i in range(RUNS):
         for name, fn in (("kannel", run_kannel), ("bramka", run_bramka)):
+            if name not in results:
+                continue
             r = fn()
             r["accept_rate"] = r["accepted"] / r["accept_s"]
             r["e2e_rate"] = r["accepted"] / r["e2e_s"]
@@ -358,7 +364,10 @@ def main():
            for k, v in results.items()}
     print(f"-- median of {RUNS}   accepted/s   end to end msg/s   gateway msg/CPU-s")
     for k in ("kannel", "bramka"):
-        print(f"   {k:8} {med[k][0]:12,.0f} {med[k][1]:16,.0f} {med[k][2]:18,.0f}")
+        if k in med:
+            print(f"   {k:8} {med[k][0]:12,.0f} {med[k][1]:16,.0f} {med[k][2]:18,.0f}")
+    if len(med) < 2:
+        return
     ratio = [med["bramka"][i] / med["kannel"][i] for i in range(3)]
     print(f"   ratio    {ratio[0]:12.2f} {ratio[1]:16.2f} {ratio[2]:18.2f}")
 
