@@ -167,7 +167,9 @@ Dispatcher::~Dispatcher() {
 
 void Dispatcher::AddReceiptListener(ReceiptListener listener) {
   std::lock_guard lock(mu_);
-  listeners_.push_back(std::move(listener));
+  auto next = std::make_shared<std::vector<ReceiptListener>>(*listeners_);
+  next->push_back(std::move(listener));
+  listeners_ = std::move(next);
 }
 
 ConnectorEvents& Dispatcher::events() { return *events_; }
@@ -318,7 +320,10 @@ int Dispatcher::in_flight() const {
 bool Dispatcher::WaitIdle(int timeout_ms) {
   std::unique_lock lock(mu_);
   return cv_.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)),
-                      [&] { return !claiming_ && in_flight_ == 0 && pending_tasks_ == 0; });
+                      [&] {
+                        return !claiming_ && in_flight_ == 0 && pending_tasks_ == 0 &&
+                               batch_items_.load() == 0;
+                      });
 }
 
 void Dispatcher::Run() {
@@ -670,6 +675,45 @@ Counter& Retries(MetricsRegistry& metrics, const std::string& connector) {
 
 }  // namespace
 
+Counter& Dispatcher::SeriesCounter(const std::string& connector, Series series) {
+  std::lock_guard lock(series_mu_);
+  Counter*& counter = series_[connector].counters[static_cast<size_t>(series)];
+  if (counter != nullptr) return *counter;
+  const char* status = nullptr;
+  switch (series) {
+    case Series::kAccepted:
+      counter = &metrics_.GetCounter(kOutMetric, kOutHelp,
+                                     MetricLabels(connector, "outcome", "accepted"));
+      return *counter;
+    case Series::kDelivered:
+      status = "delivered";
+      break;
+    case Series::kUndelivered:
+      status = "undelivered";
+      break;
+    case Series::kPart:
+      status = "part";
+      break;
+    case Series::kUnmatched:
+      status = "unmatched";
+      break;
+    case Series::kError:
+    case Series::kCount:
+      status = "error";
+      break;
+  }
+  counter = &metrics_.GetCounter(kReceiptMetric, kReceiptHelp,
+                                 MetricLabels(connector, "status", status));
+  return *counter;
+}
+
+Histogram& Dispatcher::ReceiptLatencyOf(const std::string& connector) {
+  std::lock_guard lock(series_mu_);
+  Histogram*& latency = series_[connector].latency;
+  if (latency == nullptr) latency = &ReceiptLatency(metrics_, connector);
+  return *latency;
+}
+
 void Dispatcher::RegisterOperatorMetrics(const std::string& connector) {
   ReceiptLatency(metrics_, connector);
   Retries(metrics_, connector);
@@ -677,8 +721,7 @@ void Dispatcher::RegisterOperatorMetrics(const std::string& connector) {
 
 void Dispatcher::ObserveReceipt(const std::string& connector, const store::Message& m) {
   if (m.sent_ms > 0 && m.done_ms >= m.sent_ms) {
-    ReceiptLatency(metrics_, connector)
-        .Observe(static_cast<double>(m.done_ms - m.sent_ms) / 1000.0);
+    ReceiptLatencyOf(connector).Observe(static_cast<double>(m.done_ms - m.sent_ms) / 1000.0);
   }
   spdlog::debug("message receipt message_id={} connector={} status={} reason={}", m.id, connector,
                 store::MessageStatusName(m.status), m.reason.empty() ? "-" : m.reason);
@@ -697,7 +740,7 @@ void Dispatcher::CountRetry(const Attempt& attempt, int64_t next_due_ms) {
 store::SentUpdate Dispatcher::PrepareSent(const Attempt& attempt, const std::string& connector,
                                           const SendOutcome& outcome, int64_t now_ms) {
   const store::Message& m = attempt.message;
-  metrics_.GetCounter(kOutMetric, kOutHelp, MetricLabels(connector, "outcome", "accepted")).Inc();
+  SeriesCounter(connector, Series::kAccepted).Inc();
   TakeBusyClaims(m.id);
   if (outcome.upstream_id.empty()) {
     spdlog::warn("connector {} accepted {} without an id: its receipt cannot match", connector,

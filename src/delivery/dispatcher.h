@@ -42,6 +42,7 @@
 // Time: every timestamp written to the store comes from the injected Clock;
 // the thread's poll interval is real time (it only paces polling).
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -274,8 +275,13 @@ class Dispatcher {
   bool stopped_ = false;
   int in_flight_ = 0;
   int pending_tasks_ = 0;  // recorder tasks queued or running
+  // Items in the write batcher's FIFO or in a cycle not yet finished (EnqueueBatch,
+  // BatchLoop); decreased only under mu_ (with cv_), increased without it.
+  std::atomic<int> batch_items_{0};
   uint64_t route_sequence_ = 0;
-  std::vector<ReceiptListener> listeners_;
+  // Copy-on-write (AddReceiptListener): CallListeners takes a snapshot under mu_.
+  std::shared_ptr<const std::vector<ReceiptListener>> listeners_ =
+      std::make_shared<const std::vector<ReceiptListener>>();
   InboundSink inbound_sink_;                          // set before Start, read-only afterwards
   std::unordered_map<std::string, int> busy_claims_;  // see TakeBusyClaims
   // `connector="c",key="value"`: the labels of the per-connector counters.
@@ -298,6 +304,21 @@ class Dispatcher {
   // ---- operator: observability (docs/adr/0018) ----
   // Receipt latency histogram and the receipt's log line; retry counter and line.
   void RegisterOperatorMetrics(const std::string& connector);  // series at 0 from the start
+  // wire (docs/adr/0052): the per-connector series every message touches (its acceptance,
+  // its receipt), each looked up in the registry once, at its first use as before, instead
+  // of per message (the label strings built, the registry's lock, two map searches).
+  static constexpr char kReceiptMetric[] = "bramka_receipts_total";
+  static constexpr char kReceiptHelp[] =
+      "Receipts by connector and status (delivered, undelivered, part, unmatched, error)";
+  enum class Series { kAccepted, kDelivered, kUndelivered, kPart, kUnmatched, kError, kCount };
+  Counter& SeriesCounter(const std::string& connector, Series series);
+  Histogram& ReceiptLatencyOf(const std::string& connector);
+  struct ConnectorSeries {
+    std::array<Counter*, static_cast<size_t>(Series::kCount)> counters{};
+    Histogram* latency = nullptr;
+  };
+  std::mutex series_mu_;
+  std::unordered_map<std::string, ConnectorSeries> series_;  // guarded by series_mu_
   void ObserveReceipt(const std::string& connector, const store::Message& m);
   void CountRetry(const Attempt& attempt, int64_t next_due_ms);
 

@@ -55,10 +55,10 @@ void Dispatcher::StopBatcher() {
 bool Dispatcher::EnqueueBatch(BatchItem& item) {
   WriteBatcher* b = batcher_.get();
   if (b == nullptr) return false;
-  {
-    std::lock_guard guard(mu_);
-    ++pending_tasks_;  // WaitIdle waits for it
-  }
+  // WaitIdle waits for it. wire (docs/adr/0052): counted without mu_, which the claim loop
+  // and the batch thread also take (one lock fewer per acceptance and per receipt); it
+  // only goes down under mu_ (BatchLoop), so WaitIdle cannot miss the change to 0.
+  batch_items_.fetch_add(1);
   {
     std::lock_guard lock(b->mu);
     if (b->running) {
@@ -68,7 +68,7 @@ bool Dispatcher::EnqueueBatch(BatchItem& item) {
     }
   }
   std::lock_guard guard(mu_);
-  --pending_tasks_;
+  batch_items_.fetch_sub(1);
   cv_.notify_all();
   return false;
 }
@@ -120,7 +120,7 @@ void Dispatcher::BatchLoop() {
     // AfterSent and AfterReceipt see the same order as when each cycle waited for its write.
     FinishCycleWrite(*finished);
     std::lock_guard guard(mu_);
-    pending_tasks_ -= finished->items;
+    batch_items_.fetch_sub(finished->items);
     cv_.notify_all();
   }
 }

@@ -13,12 +13,6 @@
 
 namespace bramka::delivery {
 
-namespace {
-constexpr char kReceiptMetric[] = "bramka_receipts_total";
-constexpr char kReceiptHelp[] =
-    "Receipts by connector and status (delivered, undelivered, part, unmatched, error)";
-}  // namespace
-
 void Dispatcher::HandleReceipt(store::ReceiptUpdate receipt, ConnectorEvents::ReceiptDone done) {
   auto applied = store_.ApplyReceipt(receipt);
   AfterReceipt(std::move(receipt), std::move(applied), std::move(done));
@@ -31,7 +25,7 @@ void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
   if (!applied.ok()) {
     spdlog::warn("dispatcher: receipt {}/{} not applied: {}", connector, receipt.upstream_id,
                  applied.error().ToString());
-    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, MetricLabels(connector, "status", "error")).Inc();
+    SeriesCounter(connector, Series::kError).Inc();
     // receipt-ack: the SMSC repeats it, unless it can never be stored (a status
     // no receipt may have: repeating it would loop forever).
     if (done) done(applied.error().code == ErrorCode::kInvalidArgument);
@@ -62,8 +56,7 @@ void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
     // Either a receipt for a message we never sent, or one that overtook the
     // MarkSent of its own submit (SMSCs do send receipts that fast). Keep it
     // a while; ApplyPendingReceipt retries it when that MarkSent lands.
-    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, MetricLabels(connector, "status", "unmatched"))
-        .Inc();
+    SeriesCounter(connector, Series::kUnmatched).Inc();
     KeepPendingReceipt(std::move(receipt), std::move(done));
     return;
   }
@@ -71,25 +64,31 @@ void Dispatcher::AfterReceipt(store::ReceiptUpdate receipt,
   if (!IsFinal((*applied)->status)) {
     // parts (docs/adr/0028): a part of a long message whose other parts are still out:
     // stored, nothing to tell anyone yet.
-    metrics_.GetCounter(kReceiptMetric, kReceiptHelp, MetricLabels(connector, "status", "part"))
-        .Inc();
+    SeriesCounter(connector, Series::kPart).Inc();
     return;
   }
-  metrics_
-      .GetCounter(kReceiptMetric, kReceiptHelp,
-                  MetricLabels(connector, "status", store::MessageStatusName(receipt.status)))
-      .Inc();
+  if (receipt.status == store::MessageStatus::kDelivered) {
+    SeriesCounter(connector, Series::kDelivered).Inc();
+  } else if (receipt.status == store::MessageStatus::kUndelivered) {
+    SeriesCounter(connector, Series::kUndelivered).Inc();
+  } else {
+    metrics_
+        .GetCounter(kReceiptMetric, kReceiptHelp,
+                    MetricLabels(connector, "status", store::MessageStatusName(receipt.status)))
+        .Inc();
+  }
   ObserveReceipt(connector, **applied);
   CallListeners(**applied);
 }
 
 void Dispatcher::CallListeners(const store::Message& message) {
-  std::vector<ReceiptListener> listeners;
+  // wire (docs/adr/0052): a snapshot of the list, not a copy of every listener per receipt.
+  std::shared_ptr<const std::vector<ReceiptListener>> listeners;
   {
     std::lock_guard lock(mu_);
     listeners = listeners_;
   }
-  for (const ReceiptListener& listener : listeners) listener(message);
+  for (const ReceiptListener& listener : *listeners) listener(message);
 }
 
 // A message that ended unsent after it was accepted (refused by the upstream,

@@ -215,6 +215,28 @@ TEST_F(SmscTest, ReceiptsAtOnceKeepTheWindowOnePerMessage) {
   EXPECT_EQ(ids.size(), kMessages);
 }
 
+// wire (docs/adr/0052): Sends that arrive before the connector's thread takes them go
+// over in one hop; each is still answered exactly once, and they go upstream in the order
+// Send was called (the simulator numbers submits as they arrive), past the window of 100.
+TEST_F(SmscTest, SendsCalledTogetherGoUpstreamInOrderEachAnsweredOnce) {
+  StartSmsc({}, false, 0);
+  auto& c = StartConnector();
+  ASSERT_TRUE(events_.WaitFor([&] { return c.Ready(); }));
+  constexpr int kMessages = 250;
+  for (int i = 0; i < kMessages; ++i) Send("m" + std::to_string(i));
+  ASSERT_TRUE(events_.WaitFor([&] { return events_.outcomes.size() >= kMessages; }));
+  EXPECT_FALSE(events_.WaitFor([&] { return events_.outcomes.size() > kMessages; }, 200ms));
+  std::lock_guard lock(events_.mu);
+  std::map<std::string, uint64_t> upstream;
+  for (auto& [id, o] : events_.outcomes) {
+    ASSERT_EQ(o.kind, SendOutcome::Kind::kAccepted) << id << ": " << o.error;
+    EXPECT_TRUE(upstream.emplace(id, std::stoull(o.upstream_id)).second) << id << " twice";
+  }
+  for (int i = 1; i < kMessages; ++i) {
+    EXPECT_LT(upstream["m" + std::to_string(i - 1)], upstream["m" + std::to_string(i)]) << i;
+  }
+}
+
 TEST_F(SmscTest, DuplicateReceiptsAtOnceComeTwice) {
   Misbehaviour mb;
   mb.duplicate_receipts = true;

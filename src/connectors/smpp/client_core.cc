@@ -343,7 +343,12 @@ void ClientCore::Report(const smpp::Pdu& request, const std::string& id,
   r.status = status;
   r.reason = std::move(reason);
   r.at_ms = ToUnixMillis(clock_.Now());
-  out_.receipts.push_back(Receipt{std::move(r), request, link_generation_});
+  // wire (docs/adr/0052): what AnswerReceipt needs of the deliver_sm is its command and
+  // sequence number; the body (the receipt's text, the TLVs) is not copied along.
+  smpp::Pdu header;
+  header.sequence_number = request.sequence_number;
+  header.body = smpp::DeliverSm{};
+  out_.receipts.push_back(Receipt{std::move(r), std::move(header), link_generation_});
 }
 
 ClientCore::Output ClientCore::TakeOutput() {

@@ -67,7 +67,7 @@ class ClientCore {
   // A receipt to report, then AnswerReceipt with its completion (connector.h rule 5).
   struct Receipt {
     store::ReceiptUpdate update;
-    smpp::Pdu request;  // the deliver_sm, answered by AnswerReceipt
+    smpp::Pdu request;  // the deliver_sm's header (empty body), answered by AnswerReceipt
     uint64_t link = 0;  // the link it came on (link_generation())
   };
   struct Output {

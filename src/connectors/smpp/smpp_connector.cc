@@ -412,6 +412,15 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
   delivery::ConnectorEvents* events = nullptr;
   std::promise<void> stopped;
 
+  // wire (docs/adr/0052): Sends not yet taken by the io thread, in the order called; the
+  // Send that finds it empty posts the hop that takes all of them.
+  struct QueuedSend {
+    store::Message message;
+    delivery::SendCallback done;
+  };
+  std::mutex sends_mu;
+  std::vector<QueuedSend> sends;
+
   std::atomic<bool> ready{false};
   std::atomic<bool> is_bound{false};
   std::atomic<bool> accepting{false};
@@ -470,11 +479,27 @@ void SmppConnector::Send(const store::Message& message, delivery::SendCallback d
     done(delivery::SendOutcome::HandedBack("smpp: not bound"));
     return;
   }
+  // wire (docs/adr/0052): the dispatcher hands a claim's messages over one after the other;
+  // those that arrive before the connector's thread gets to them go over in one hop and
+  // one Flush, not a post to the io thread, a post to the strand and a Flush each.
+  bool first = false;
+  {
+    std::lock_guard lock(impl_->sends_mu);
+    first = impl_->sends.empty();
+    impl_->sends.push_back({message, std::move(done)});
+  }
+  if (!first) return;
   auto impl = impl_;
-  asio::post(impl->io, [impl, message, done = std::move(done)]() mutable {
+  asio::post(impl->io, [impl] {
     Impl::Leg* leg = &impl->tx();
-    impl->OnCore(*leg, [impl, leg, message = std::move(message), done = std::move(done)]() mutable {
-      leg->core.Submit(message, std::move(done), SteadyClock::now());
+    impl->OnCore(*leg, [impl, leg] {
+      std::vector<Impl::QueuedSend> sends;
+      {
+        std::lock_guard lock(impl->sends_mu);
+        sends.swap(impl->sends);
+      }
+      const auto now = SteadyClock::now();
+      for (Impl::QueuedSend& s : sends) leg->core.Submit(s.message, std::move(s.done), now);
       impl->Flush(*leg);
     });
   });
