@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/sqlite/io_priority.h"
+
 namespace bramka::store::sqlite {
 
 Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts initial_counts,
@@ -34,6 +36,7 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
   // Named for per-thread figures (top -H, /proc/PID/task/*/schedstat).
   writer_ = std::thread([this] {
     (void)pthread_setname_np(pthread_self(), "bramka-writer");
+    (void)RaiseThreadIoPriority();  // docs/adr/0053
     WriterLoop();
   });
   completer_ = std::thread([this] {
@@ -43,6 +46,7 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
   if (sync_ == CommitSync::kSyncThread) {
     syncer_ = std::thread([this] {
       (void)pthread_setname_np(pthread_self(), "bramka-sync");
+      (void)RaiseThreadIoPriority();  // docs/adr/0053
       SyncLoop();
     });
   }
