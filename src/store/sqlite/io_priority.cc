@@ -24,9 +24,9 @@ bool RaiseThreadIoPriority() {
   const int err = errno;
   if (!logged.exchange(true)) {
     if (rc == 0) {
-      spdlog::info("store: the writer's, syncer's and checkpointer's I/O in the realtime class");
+      spdlog::debug("store: the writer's, syncer's and checkpointer's I/O in the realtime class");
     } else {
-      spdlog::info("store: realtime I/O class not set ({}); the default class",
+      spdlog::debug("store: realtime I/O class not set ({}); the default class",
                    std::strerror(err));
     }
   }

@@ -15,7 +15,8 @@
 namespace bramka::store::sqlite {
 
 // The calling thread's I/O requests in the realtime class, level 4 of 0-7. true: set;
-// false: not permitted (or no such system call), nothing changed. Logs the first outcome.
+// false: not permitted (or no such system call), nothing changed. Logs the first outcome
+// at debug level (CLI commands that open the store print their results on stdout).
 bool RaiseThreadIoPriority();
 
 // Tests: the calling thread's I/O priority as ioprio_get reports it (-1: error).
