@@ -120,6 +120,17 @@ def waker_cpu_seconds(pid):
     return total
 
 
+def io_pressure_us():
+    """The host's cumulative I/O stall ("some" total, µs; None without PSI). Session 11
+    (docs/performance/session11-p99.md): the disk's state, not the load average, decides a
+    round's p99: every round whose fsync p99 was >= 2 ms had a client p99 over 10 ms."""
+    try:
+        with open("/proc/pressure/io") as f:
+            return int(f.readline().split("total=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def one_run(binary, wake):
     edit = None
     if wake is not None:
@@ -128,11 +139,13 @@ def one_run(binary, wake):
     d, cfg, proc = bench_smpp.serve(edit)
     try:
         load = os.getloadavg()[0]
+        io0, t0 = io_pressure_us(), time.monotonic()
         cpu0 = bench_ab.cpu_seconds(proc.pid)
         waker0 = waker_cpu_seconds(proc.pid)
         args = [binary, "bench", *bench_smpp.SCENARIOS[SCENARIO], "--config", cfg, "--json"]
         r = subprocess.run(args, capture_output=True, text=True, timeout=900)
         cpu1 = bench_ab.cpu_seconds(proc.pid)
+        io1, t1 = io_pressure_us(), time.monotonic()
         waker1 = waker_cpu_seconds(proc.pid)
         out = json.loads(r.stdout)
         out["waker_cpu_s"] = waker1 - waker0
@@ -142,9 +155,19 @@ def one_run(binary, wake):
             out["stages"] = stage_figures(m.read().decode())
         out["serve_cpu_s"] = cpu1 - cpu0
         out["load"] = load
+        # Share of the run's wall time in which some task waited for I/O (host-wide).
+        out["io_some"] = None if io0 is None or io1 is None else (io1 - io0) / 1e6 / (t1 - t0)
         return out
     finally:
         bench_smpp.stop(d, proc)
+
+
+def disk(r):
+    """The host's I/O stall share over the run and the writer's fsync p99: "quiet" under 2 ms."""
+    some = "-" if r.get("io_some") is None else f"{100 * r['io_some']:.0f} %"
+    f = r["stages"].get("fsync", {}).get("p99")
+    state = "-" if f is None else ("quiet" if f < 2 else "slow")
+    return f"{some}, disk {state}"
 
 
 def fmt(x):
@@ -169,7 +192,8 @@ def main():
             print(f"-- {label}: {r['accepted_per_s']:,.0f}/s, client p50 {lat['p50_ms']:.2f} ms, "
                   f"p90 {lat['p90_ms']:.2f}, p99 {lat['p99_ms']:.2f}, max {lat['max_ms']:.1f}; "
                   f"{r['accepted'] / max(r['serve_cpu_s'], 1e-9):,.0f} msg/CPU-s (serve {r['serve_cpu_s']:.2f} "
-                  f"CPU-s, of it the waker {r['waker_cpu_s']:.2f}); load {r['load']:.1f}",
+                  f"CPU-s, of it the waker {r['waker_cpu_s']:.2f}); load {r['load']:.1f}, "
+                  f"io stall {disk(r)}",
                   flush=True)
             for stage, f in r["stages"].items():
                 print(f"     {stage:9} p50 {fmt(f['p50'])} p90 {fmt(f['p90'])} p99 {fmt(f['p99'])} ms"
@@ -181,7 +205,8 @@ def main():
         p50 = sorted(x["latency"]["p50_ms"] for x in runs)
         print(f"   {label}: p50 {p50[len(p50) // 2]:.2f} ms, p99 {p99[len(p99) // 2]:.2f} ms "
               f"(runs {' / '.join(f'{x:.1f}' for x in p99)}); load "
-              f"{min(x['load'] for x in runs):.1f}-{max(x['load'] for x in runs):.1f}")
+              f"{min(x['load'] for x in runs):.1f}-{max(x['load'] for x in runs):.1f}; disk "
+              f"{' / '.join(disk(x).split('disk ')[1] for x in runs)}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // the foreground, until SIGTERM/SIGINT; then drain and exit 0.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <pthread.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -384,7 +385,12 @@ int RunServe(const std::string& config_path) {
   http.SetReady(true);
 
   std::vector<std::thread> threads;
-  for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  for (int i = 1; i < cfg.server.threads; ++i) {
+    threads.emplace_back([&io] {
+      (void)pthread_setname_np(pthread_self(), "bramka-io");
+      io.run();
+    });
+  }
   io.run();
   for (auto& t : threads) t.join();
   {

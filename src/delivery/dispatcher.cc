@@ -1,5 +1,7 @@
 #include "delivery/dispatcher.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -196,6 +198,7 @@ Result<void> Dispatcher::Start() {
     auto recorder = std::make_unique<Recorder>();
     Recorder* r = recorder.get();
     recorder->thread = std::thread([this, r] {
+      (void)pthread_setname_np(pthread_self(), "bramka-record");
       std::unique_lock lock(r->mu);
       while (true) {
         r->cv.wait(lock, [&] { return r->stopping || !r->tasks.empty(); });
@@ -230,7 +233,10 @@ Result<void> Dispatcher::Start() {
     }
     running.push_back(connector);
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-dispatch");
+    Run();
+  });
   return Ok();
 }
 

@@ -22,6 +22,8 @@
 // is finished (AfterSent, AfterReceipt), so the store does not wait for the finishing.
 // While accepts come, each cycle as before (max_writes_in_flight; ADR 0039's addendum).
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -39,7 +41,10 @@ void Dispatcher::StartBatcher() {
   batcher_->cycles_accepting = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"accepting\"");
   batcher_->cycles_quiet = &metrics_.GetCounter(kCycles, kCyclesHelp, "while=\"quiet\"");
   batcher_->running = true;
-  batcher_->thread = std::thread([this] { BatchLoop(); });
+  batcher_->thread = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-dbatch");
+    BatchLoop();
+  });
 }
 
 void Dispatcher::StopBatcher() {

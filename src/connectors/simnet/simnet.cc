@@ -1,5 +1,7 @@
 #include "connectors/simnet/simnet.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -167,14 +169,20 @@ Result<void> SimnetConnector::Start(delivery::ConnectorEvents& events) {
   }
   if (!sent.empty())
     spdlog::info("simnet: resuming {} receipts from before the restart", sent.size());
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-simnet");
+    Run();
+  });
   if (!options_.voice_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options_.voice_dir, ec);
     if (ec) spdlog::warn("simnet: cannot create {}: {}", options_.voice_dir, ec.message());
     voice_thread_ = std::thread([this] { RunVoice(); });
   }
-  mo_thread_ = std::thread([this] { RunMo(); });
+  mo_thread_ = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-simnetmo");
+    RunMo();
+  });
   events.OnReadyChanged(name_, true);
   return Ok();
 }

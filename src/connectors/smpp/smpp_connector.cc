@@ -2,6 +2,8 @@
 
 #include "connectors/smpp/smpp_connector.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -462,7 +464,10 @@ Result<void> SmppConnector::Start(delivery::ConnectorEvents& events) {
   asio::post(impl->io, [impl] {
     for (auto& leg : impl->legs) impl->Connect(*leg);
   });
-  impl->thread = std::thread([impl] { impl->io.run(); });
+  impl->thread = std::thread([impl] {
+    (void)pthread_setname_np(pthread_self(), "bramka-smppcli");
+    impl->io.run();
+  });
   return {};
 }
 

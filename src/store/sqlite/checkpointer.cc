@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/sqlite/io_priority.h"
+
 namespace bramka::store::sqlite {
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, int round_frames, int restart_frames)
@@ -61,6 +63,7 @@ bool Checkpointer::TakeCatchUp(int frames) {
 
 void Checkpointer::Loop() {
   pthread_setname_np(pthread_self(), "bramka-ckpt");
+  (void)RaiseThreadIoPriority();  // docs/adr/0053
   while (true) {
     {
       std::unique_lock lock(mu_);

@@ -1,6 +1,7 @@
 #include "store/sqlite/writer.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,8 @@
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
+
+#include "store/sqlite/io_priority.h"
 
 namespace bramka::store::sqlite {
 
@@ -30,9 +33,23 @@ Writer::Writer(std::unique_ptr<Connection> conn, int max_batch, StatusCounts ini
   if (sync_ == CommitSync::kSyncThread && sync_wake.count() > 0) {
     waker_ = std::make_unique<SyncWaker>(sync_wake);
   }
-  writer_ = std::thread([this] { WriterLoop(); });
-  completer_ = std::thread([this] { CompletionLoop(); });
-  if (sync_ == CommitSync::kSyncThread) syncer_ = std::thread([this] { SyncLoop(); });
+  // Named for per-thread figures (top -H, /proc/PID/task/*/schedstat).
+  writer_ = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-writer");
+    (void)RaiseThreadIoPriority();  // docs/adr/0053
+    WriterLoop();
+  });
+  completer_ = std::thread([this] {
+    (void)pthread_setname_np(pthread_self(), "bramka-done");
+    CompletionLoop();
+  });
+  if (sync_ == CommitSync::kSyncThread) {
+    syncer_ = std::thread([this] {
+      (void)pthread_setname_np(pthread_self(), "bramka-sync");
+      (void)RaiseThreadIoPriority();  // docs/adr/0053
+      SyncLoop();
+    });
+  }
 }
 
 Writer::~Writer() {
