@@ -111,8 +111,8 @@ void BM_ApplyReceipts(benchmark::State& state) {
     }
     receipts.clear();
     for (int i = 0; i < kPerTx; ++i) {
-      receipts.push_back({"c", "u" + std::to_string(next++), MessageStatus::kDelivered,
-                          "", 1'700'000'001'000});
+      receipts.push_back(
+          {"c", "u" + std::to_string(next++), MessageStatus::kDelivered, "", 1'700'000'001'000});
     }
     Check(conn.Exec("BEGIN"), "begin");
     sqlite::WriteContext ctx{conn};

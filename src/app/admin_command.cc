@@ -75,7 +75,8 @@ int RunAdmin(const AdminOptions& o) {
     return 0;
   }
   if ((is("sender", "approve") || is("sender", "reject")) && w.size() == 4) {
-    auto status = w[1] == "approve" ? store::SenderStatus::kAuthorized : store::SenderStatus::kRejected;
+    auto status =
+        w[1] == "approve" ? store::SenderStatus::kAuthorized : store::SenderStatus::kRejected;
     if (auto r = gw.SetSenderStatus(w[2], w[3], status); !r.ok()) return Die(r.error());
     std::cout << "sender " << w[3] << " of " << w[2] << " "
               << (status == store::SenderStatus::kAuthorized ? "approved" : "rejected") << "\n";

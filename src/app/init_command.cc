@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "app/commands.h"
-#include "ingest/ftp/secret_box.h"
 #include "app/runtime.h"
 #include "common/ids.h"
 #include "common/tls_cert.h"
+#include "ingest/ftp/secret_box.h"
 
 namespace bramka::app {
 namespace {
@@ -21,9 +21,9 @@ int CreateDemo(const std::string& config_path, const fs::path& dir) {
   core::GatewayService& gw = *(*rt)->gateway;
   if (auto id = gw.CreateAccount("demo", "demo"); !id.ok()) return Die(id.error());
   const std::pair<store::MessageType, int64_t> balances[] = {
-      {store::MessageType::kEco, 1000}, {store::MessageType::kFull, 1000},
+      {store::MessageType::kEco, 1000},  {store::MessageType::kFull, 1000},
       {store::MessageType::kVoice, 100}, {store::MessageType::kMms, 100},
-      {store::MessageType::kHlr, 100},  {store::MessageType::kLookup, 100}};
+      {store::MessageType::kHlr, 100},   {store::MessageType::kLookup, 100}};
   for (const auto& [type, units] : balances) {
     if (auto r = gw.TopUp("demo", type, units, "demo balance"); !r.ok()) return Die(r.error());
   }

@@ -13,15 +13,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   bramka::app::InitOptions init;
-  auto* init_cmd = app.add_subcommand("init", "Write DIR/bramka.toml, the data folder and a TLS certificate");
+  auto* init_cmd =
+      app.add_subcommand("init", "Write DIR/bramka.toml, the data folder and a TLS certificate");
   init_cmd->add_option("dir", init.dir, "Folder to create")->required();
-  init_cmd->add_flag("--demo", init.demo, "Create the demo account (demo/demo) with balances and a token");
+  init_cmd->add_flag("--demo", init.demo,
+                     "Create the demo account (demo/demo) with balances and a token");
   init_cmd->add_option("--http-port", init.http_port, "HTTP port (0 = any free port)");
   init_cmd->add_option("--https-port", init.https_port, "HTTPS port (0 = any free port)");
   init_cmd->add_option("--smpp-port", init.smpp_port, "SMPP port (0 = any free port)");
-  init_cmd->add_option("--smpp-tls-port", init.smpp_tls_port, "SMPP over TLS port (0 = any free port)");
+  init_cmd->add_option("--smpp-tls-port", init.smpp_tls_port,
+                       "SMPP over TLS port (0 = any free port)");
   init_cmd->add_option("--store", init.store_url,
-                       "PostgreSQL instead of SQLite: postgres://user@host:port/db (password: PGPASSWORD or ~/.pgpass)");
+                       "PostgreSQL instead of SQLite: postgres://user@host:port/db (password: "
+                       "PGPASSWORD or ~/.pgpass)");
 
   std::string serve_config;
   auto* serve_cmd = app.add_subcommand("serve", "Run the gateway in the foreground");
@@ -37,9 +41,9 @@ int main(int argc, char** argv) {
   std::string name, sender;
   auto add_units = [&admin](CLI::App* cmd) {
     for (const char* type : {"eco", "full", "voice", "mms", "hlr", "lookup"}) {
-      cmd->add_option_function<int64_t>(std::string("--") + type,
-                                        [&admin, type](int64_t v) { admin.units[type] = v; },
-                                        std::string("Units of ") + type);
+      cmd->add_option_function<int64_t>(
+          std::string("--") + type, [&admin, type](int64_t v) { admin.units[type] = v; },
+          std::string("Units of ") + type);
     }
   };
 
@@ -90,8 +94,10 @@ int main(int argc, char** argv) {
 
   // Connectors and routes in the TOML file (connector_admin.cc).
   bramka::app::ConnectorAdminOptions conn;
-  auto* connector = admin_cmd->add_subcommand("connector", "SMPP connectors to SMSCs")->require_subcommand(1);
-  auto* connector_add = connector->add_subcommand("add", "Add a [[connector]] to the config file (serve binds it)");
+  auto* connector =
+      admin_cmd->add_subcommand("connector", "SMPP connectors to SMSCs")->require_subcommand(1);
+  auto* connector_add =
+      connector->add_subcommand("add", "Add a [[connector]] to the config file (serve binds it)");
   connector_add->add_option("name", conn.name)->required();
   connector_add->add_option("--host", conn.host)->required();
   connector_add->add_option("--port", conn.port)->required();
@@ -99,21 +105,29 @@ int main(int argc, char** argv) {
   connector_add->add_option("--password", conn.password)->required();
   connector_add->add_option("--tps", conn.tps, "Submits per second (0 = unlimited)");
   connector_add->add_option("--window", conn.window, "Outstanding submits");
-  connector_add->add_option("--bind-mode", conn.bind_mode, "transceiver, transmitter or pair (tx + rx binds)");
+  connector_add->add_option("--bind-mode", conn.bind_mode,
+                            "transceiver, transmitter or pair (tx + rx binds)");
   connector_add->callback([&conn] { conn.verb = "connector add"; });
   // ---- live connectors (docs/adr/0015): a running serve applies these within a second.
-  auto* connector_remove = connector->add_subcommand("remove", "Remove a [[connector]] (serve drains and unbinds it)");
+  auto* connector_remove =
+      connector->add_subcommand("remove", "Remove a [[connector]] (serve drains and unbinds it)");
   connector_remove->add_option("name", conn.name)->required();
   connector_remove->callback([&conn] { conn.verb = "connector remove"; });
-  auto* connector_set = connector->add_subcommand("set", "Change settings of a [[connector]] (serve replaces it)");
+  auto* connector_set =
+      connector->add_subcommand("set", "Change settings of a [[connector]] (serve replaces it)");
   connector_set->add_option("name", conn.name)->required();
   auto set_text = [&conn, connector_set](const char* flag, const char* key, const char* help) {
     connector_set->add_option_function<std::string>(
-        flag, [&conn, key](const std::string& v) { conn.settings.emplace_back(key, bramka::app::TomlQuote(v)); }, help);
+        flag,
+        [&conn, key](const std::string& v) {
+          conn.settings.emplace_back(key, bramka::app::TomlQuote(v));
+        },
+        help);
   };
   auto set_number = [&conn, connector_set](const char* flag, const char* key, const char* help) {
     connector_set->add_option_function<double>(
-        flag, [&conn, key](double v) { conn.settings.emplace_back(key, fmt::format("{:g}", v)); }, help);
+        flag, [&conn, key](double v) { conn.settings.emplace_back(key, fmt::format("{:g}", v)); },
+        help);
   };
   auto set_int = [&conn, connector_set](const char* flag, const char* key, const char* help) {
     connector_set->add_option_function<int>(
@@ -134,7 +148,8 @@ int main(int argc, char** argv) {
   auto* route_add = route->add_subcommand("add", "Append a [[route]] to the config file");
   route_add->add_option("--prefix", conn.prefixes, "E.164 prefix (repeatable)");
   route_add->add_option("--type", conn.types, "Message type: eco, full, ... (repeatable)");
-  route_add->add_option("--connector", conn.connectors, "Connector, in failover order (repeatable)")->required();
+  route_add->add_option("--connector", conn.connectors, "Connector, in failover order (repeatable)")
+      ->required();
   route_add->add_flag("--round-robin", conn.round_robin);
   route_add->add_option("--name", conn.route_name, "Name (logs, cost metrics)");
   route_add->add_option("--sender", conn.senders, "Sender name; \"\" = ECO (repeatable)");
@@ -142,28 +157,38 @@ int main(int argc, char** argv) {
   route_add->add_option("--weight", conn.weights, "Weight per --connector, in order (repeatable)");
   route_add->add_option("--price", conn.price, "PLN per SMS part on this route (cost metrics)");
   route_add->callback([&conn] { conn.verb = "route add"; });
-  route->add_subcommand("list", "Configured routes")->callback([&conn] { conn.verb = "route list"; });
-  auto* route_remove = route->add_subcommand("remove", "Remove a [[route]] by name or number (route list)");
+  route->add_subcommand("list", "Configured routes")->callback([&conn] {
+    conn.verb = "route list";
+  });
+  auto* route_remove =
+      route->add_subcommand("remove", "Remove a [[route]] by name or number (route list)");
   route_remove->add_option("route", conn.route_name, "Its name or 1-based number")->required();
   route_remove->callback([&conn] { conn.verb = "route remove"; });
 
   // SMPP logins of the SMPP server (smpp_user_admin.cc).
   bramka::app::SmppUserAdminOptions smpp_user;
-  auto* smpp_users = admin_cmd->add_subcommand("smpp-user", "SMPP server logins")->require_subcommand(1);
+  auto* smpp_users =
+      admin_cmd->add_subcommand("smpp-user", "SMPP server logins")->require_subcommand(1);
   auto* smpp_user_add = smpp_users->add_subcommand("add", "Create an SMPP login for an account");
   smpp_user_add->add_option("account", smpp_user.account)->required();
   smpp_user_add->add_option("--system-id", smpp_user.system_id)->required();
-  smpp_user_add->add_option("--password", smpp_user.password, "At most 8 characters (SMPP 3.4)")->required();
-  smpp_user_add->add_option("--allow-ip", smpp_user.allow_ips, "Allowed client CIDR (repeatable; none = any)");
+  smpp_user_add->add_option("--password", smpp_user.password, "At most 8 characters (SMPP 3.4)")
+      ->required();
+  smpp_user_add->add_option("--allow-ip", smpp_user.allow_ips,
+                            "Allowed client CIDR (repeatable; none = any)");
   smpp_user_add->add_option("--max-binds", smpp_user.max_binds, "Concurrent binds (0 = unlimited)");
   smpp_user_add->add_option("--tps", smpp_user.tps, "Submits per second (0 = unlimited)");
   smpp_user_add->callback([&smpp_user] { smpp_user.verb = "add"; });
-  smpp_users->add_subcommand("list", "List SMPP logins")->callback([&smpp_user] { smpp_user.verb = "list"; });
+  smpp_users->add_subcommand("list", "List SMPP logins")->callback([&smpp_user] {
+    smpp_user.verb = "list";
+  });
 
   // Top-ups sold with an invoice (payment_admin.cc).
   bramka::app::PaymentAdminOptions payment;
-  auto* payments = admin_cmd->add_subcommand("payment", "Top-ups with invoices")->require_subcommand(1);
-  auto* payment_add = payments->add_subcommand("add", "Sell units: issue an invoice and credit the balance");
+  auto* payments =
+      admin_cmd->add_subcommand("payment", "Top-ups with invoices")->require_subcommand(1);
+  auto* payment_add =
+      payments->add_subcommand("add", "Sell units: issue an invoice and credit the balance");
   payment_add->add_option("account", payment.account)->required();
   payment_add->add_option("--type", payment.type, "Balance: eco, full, voice, mms, hlr, lookup");
   payment_add->add_option("--units", payment.units)->required();
@@ -180,17 +205,21 @@ int main(int argc, char** argv) {
   payment_list->callback([&payment] { payment.verb = "list"; });
   // Accounts area (account_admin.cc): API allowlists, operator messages, signups.
   bramka::app::AccountAdminOptions acct;
-  auto* allow_ip = account->add_subcommand("allow-ip", "Set the API IP allowlist of an account (no CIDR = any address)");
+  auto* allow_ip = account->add_subcommand(
+      "allow-ip", "Set the API IP allowlist of an account (no CIDR = any address)");
   allow_ip->add_option("name", acct.account)->required();
   allow_ip->add_option("cidrs", acct.cidrs, "Allowed CIDRs, e.g. 10.0.0.0/8 127.0.0.1/32");
   allow_ip->callback([&acct] { acct.verb = "allow-ip"; });
-  auto* message = account->add_subcommand("message", "Post an operator message to an account (account/messages)");
+  auto* message = account->add_subcommand(
+      "message", "Post an operator message to an account (account/messages)");
   message->add_option("name", acct.account)->required();
   message->add_option("text", acct.text)->required();
   message->callback([&acct] { acct.verb = "message"; });
-  auto* signup = admin_cmd->add_subcommand("signup", "Account requests made with account/add")->require_subcommand(1);
+  auto* signup = admin_cmd->add_subcommand("signup", "Account requests made with account/add")
+                     ->require_subcommand(1);
   signup->add_subcommand("list", "List signups")->callback([&acct] { acct.verb = "signup list"; });
-  auto* signup_approve = signup->add_subcommand("approve", "Create the account for a pending signup");
+  auto* signup_approve =
+      signup->add_subcommand("approve", "Create the account for a pending signup");
   signup_approve->add_option("id", acct.signup_id)->required();
   signup_approve->add_option("--name", acct.name, "Login of the new account")->required();
   signup_approve->add_option("--password", acct.password)->required();
@@ -201,12 +230,17 @@ int main(int argc, char** argv) {
 
   // SMS via FTP (ftp_admin.cc; ADR 0012).
   bramka::app::FtpAdminOptions ftp;
-  auto* ftp_cmd = admin_cmd->add_subcommand("ftp", "Customers' FTP/FTPS sources (SMS via FTP)")->require_subcommand(1);
-  auto* ftp_add = ftp_cmd->add_subcommand("add", "Poll an account's FTP folder for files of messages");
+  auto* ftp_cmd = admin_cmd->add_subcommand("ftp", "Customers' FTP/FTPS sources (SMS via FTP)")
+                      ->require_subcommand(1);
+  auto* ftp_add =
+      ftp_cmd->add_subcommand("add", "Poll an account's FTP folder for files of messages");
   ftp_add->add_option("account", ftp.account)->required();
-  ftp_add->add_option("--url", ftp.url, "ftp://USER:PASSWORD@HOST:PORT/DIR (ftps:// = implicit TLS)")->required();
+  ftp_add
+      ->add_option("--url", ftp.url, "ftp://USER:PASSWORD@HOST:PORT/DIR (ftps:// = implicit TLS)")
+      ->required();
   ftp_add->add_option("--tls", ftp.tls, "none, explicit (AUTH TLS) or implicit");
-  ftp_add->add_option("--ca", ftp.ca_file, "PEM file of the CA or self-signed certificate to trust");
+  ftp_add->add_option("--ca", ftp.ca_file,
+                      "PEM file of the CA or self-signed certificate to trust");
   ftp_add->add_option("--interval", ftp.interval_s, "Seconds between polls (default 60)");
   ftp_add->add_option("--text", ftp.text, "Text sent to the numbers of numbers-only files");
   ftp_add->add_option("--sender", ftp.sender, "Sender of numbers-only files (default: ECO)");
@@ -222,13 +256,17 @@ int main(int argc, char** argv) {
   ftp_remove->callback([&ftp] { ftp.verb = "remove"; });
   // SQL API sources (sql_admin.cc; docs/adr/0013).
   bramka::app::SqlAdminOptions sql;
-  auto* sql_cmd = admin_cmd->add_subcommand("sql", "SQL API sources (customers' MySQL/PostgreSQL)")->require_subcommand(1);
+  auto* sql_cmd = admin_cmd->add_subcommand("sql", "SQL API sources (customers' MySQL/PostgreSQL)")
+                      ->require_subcommand(1);
   auto* sql_add = sql_cmd->add_subcommand("add", "Add a customer database to poll for an account");
   sql_add->add_option("account", sql.account)->required();
-  sql_add->add_option("--url", sql.url, "mysql://USER:PASSWORD@HOST:PORT/DB or postgres://...")->required();
-  sql_add->add_option("--password-file", sql.password_file, "Read the password from this file (keeps it out of ps)");
+  sql_add->add_option("--url", sql.url, "mysql://USER:PASSWORD@HOST:PORT/DB or postgres://...")
+      ->required();
+  sql_add->add_option("--password-file", sql.password_file,
+                      "Read the password from this file (keeps it out of ps)");
   sql_add->add_option("--structure", sql.structure, "standard (SerwerSMS_MT/MO) or individual");
-  sql_add->add_option("--map", sql.maps, "individual: KEY=NAME, e.g. mt_table=outbox number=phone (repeatable)");
+  sql_add->add_option("--map", sql.maps,
+                      "individual: KEY=NAME, e.g. mt_table=outbox number=phone (repeatable)");
   sql_add->add_option("--interval", sql.interval_s, "Poll interval in seconds (default 10)");
   sql_add->add_option("--tls", sql.tls, "disable, prefer (default), require or verify");
   sql_add->callback([&sql] { sql.verb = "add"; });
@@ -239,13 +277,15 @@ int main(int argc, char** argv) {
   sql_remove->add_option("account", sql.account)->required();
   sql_remove->add_option("id", sql.id)->required();
   sql_remove->callback([&sql] { sql.verb = "remove"; });
-  auto* sql_ddl = sql_cmd->add_subcommand("create-tables", "Print the tables' DDL, or create them with --url");
+  auto* sql_ddl =
+      sql_cmd->add_subcommand("create-tables", "Print the tables' DDL, or create them with --url");
   sql_ddl->add_option("--engine", sql.engine, "mysql or postgres (default: from --url)");
   sql_ddl->add_option("--url", sql.url, "Create the tables in this database");
   sql_ddl->add_option("--structure", sql.structure);
   sql_ddl->add_option("--map", sql.maps, "individual: KEY=NAME (repeatable)");
   sql_ddl->callback([&sql] { sql.verb = "create-tables"; });
-  auto* sql_mo = sql_cmd->add_subcommand("mo", "Queue an incoming message for the account's SQL sources");
+  auto* sql_mo =
+      sql_cmd->add_subcommand("mo", "Queue an incoming message for the account's SQL sources");
   sql_mo->add_option("account", sql.account)->required();
   sql_mo->add_option("--from", sql.from)->required();
   sql_mo->add_option("--to", sql.to)->required();
@@ -255,51 +295,65 @@ int main(int argc, char** argv) {
 
   // operator (status_admin.cc; docs/adr/0018).
   bool status_chosen = false;
-  admin_cmd->add_subcommand("status", "Health: store, queue, the running serve, connectors, sources")
+  admin_cmd
+      ->add_subcommand("status", "Health: store, queue, the running serve, connectors, sources")
       ->callback([&status_chosen] { status_chosen = true; });
   // ---- web panel (panel_admin.cc; docs/adr/0017) ----
   bramka::app::PanelAdminOptions panel_admin;
   auto* panel_cmd = admin_cmd->add_subcommand("panel", "The web panel")->require_subcommand(1);
   auto* panel_password = panel_cmd->add_subcommand("password", "Set the operator's panel password");
   panel_password->add_option("--password", panel_admin.password, "At least 8 characters");
-  panel_password->add_option("--password-file", panel_admin.password_file, "Read it from this file (keeps it out of ps)");
+  panel_password->add_option("--password-file", panel_admin.password_file,
+                             "Read it from this file (keeps it out of ps)");
   panel_password->callback([&panel_admin] { panel_admin.chosen = true; });
 
   bramka::app::SmscCommandOptions smsc;
   // Inbound (inbound_admin.cc; docs/adr/0011): the numbering plan, quizzes, simnet MO.
   bramka::app::InboundAdminOptions inb;
-  auto* inbound = admin_cmd->add_subcommand("inbound", "Numbering plan: access numbers, short codes, premium, reply pool")->require_subcommand(1);
+  auto* inbound =
+      admin_cmd
+          ->add_subcommand("inbound",
+                           "Numbering plan: access numbers, short codes, premium, reply pool")
+          ->require_subcommand(1);
   auto* inbound_add = inbound->add_subcommand("add", "Add a number to the plan");
   inbound_add->add_option("--kind", inb.kind, "nd, ndi, sc, sci, premium or pool")->required();
   inbound_add->add_option("--number", inb.number, "The number (+48...) or short code")->required();
   inbound_add->add_option("--keyword", inb.keyword, "Keyword (nd, sc, premium)");
   inbound_add->add_option("--account", inb.account, "The account it belongs to (not for pool)");
   inbound_add->add_option("--price", inb.price, "Premium: price in PLN, e.g. 2.46");
-  inbound_add->add_option("--answers", inb.answers, "Premium: answers allowed per incoming message");
+  inbound_add->add_option("--answers", inb.answers,
+                          "Premium: answers allowed per incoming message");
   inbound_add->callback([&inb] { inb.verb = "add"; });
   inbound->add_subcommand("list", "The numbering plan")->callback([&inb] { inb.verb = "list"; });
   auto* inbound_remove = inbound->add_subcommand("remove", "Remove a number of the plan");
   inbound_remove->add_option("id", inb.id)->required();
   inbound_remove->callback([&inb] { inb.verb = "remove"; });
-  auto* inbound_inbox = inbound->add_subcommand("inbox", "The operator inbox (incoming messages no route matched)");
+  auto* inbound_inbox =
+      inbound->add_subcommand("inbox", "The operator inbox (incoming messages no route matched)");
   inbound_inbox->add_option("--limit", inb.limit);
   inbound_inbox->callback([&inb] { inb.verb = "inbox"; });
-  auto* quiz = admin_cmd->add_subcommand("quiz", "Quizzes on premium numbers and short codes")->require_subcommand(1);
+  auto* quiz = admin_cmd->add_subcommand("quiz", "Quizzes on premium numbers and short codes")
+                   ->require_subcommand(1);
   auto* quiz_add = quiz->add_subcommand("add", "Define a quiz (quiz/view counts the answers)");
   quiz_add->add_option("--account", inb.account)->required();
   quiz_add->add_option("--name", inb.name)->required();
   quiz_add->add_option("--number", inb.number)->required();
   quiz_add->add_option("--keyword", inb.keyword);
-  quiz_add->add_option("--options", inb.options, "Answer options, e.g. A,B,C")->delimiter(',')->required();
+  quiz_add->add_option("--options", inb.options, "Answer options, e.g. A,B,C")
+      ->delimiter(',')
+      ->required();
   quiz_add->callback([&inb] { inb.verb = "quiz add"; });
-  auto* simnet_cmd = admin_cmd->add_subcommand("simnet", "The simulated network")->require_subcommand(1);
-  auto* simnet_mo = simnet_cmd->add_subcommand("mo", "Send an incoming message (MO) through the running serve's simnet");
+  auto* simnet_cmd =
+      admin_cmd->add_subcommand("simnet", "The simulated network")->require_subcommand(1);
+  auto* simnet_mo = simnet_cmd->add_subcommand(
+      "mo", "Send an incoming message (MO) through the running serve's simnet");
   simnet_mo->add_option("--from", inb.from)->required();
   simnet_mo->add_option("--to", inb.to)->required();
   simnet_mo->add_option("--text", inb.text)->required();
   simnet_mo->callback([&inb] { inb.verb = "simnet mo"; });
 
-  auto* smsc_cmd = app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
+  auto* smsc_cmd =
+      app.add_subcommand("smsc", "Run an SMSC simulator speaking SMPP (simnet behind it)");
   smsc_cmd->add_option("--bind", smsc.bind);
   smsc_cmd->add_option("--port", smsc.port, "SMPP port (0 = any free port)");
   smsc_cmd->add_option("--tls-port", smsc.tls_port, "SMPP over TLS port (needs --cert/--key)");

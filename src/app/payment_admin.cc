@@ -14,11 +14,10 @@ namespace bramka::app {
 namespace {
 
 void PrintPayment(const store::Payment& p) {
-  std::cout << fmt::format("{:<6} {:<16} {:<7} {:>8} {:>12} {:<9} {}\n", p.id, p.number,
-                           store::MessageTypeName(p.type), p.units,
-                           invoice::FormatMoney(p.total_grosze),
-                           p.paid_ms > 0 ? "paid" : "not_paid",
-                           FormatApiTimeMs(p.due_ms).substr(0, 10));
+  std::cout << fmt::format(
+      "{:<6} {:<16} {:<7} {:>8} {:>12} {:<9} {}\n", p.id, p.number, store::MessageTypeName(p.type),
+      p.units, invoice::FormatMoney(p.total_grosze), p.paid_ms > 0 ? "paid" : "not_paid",
+      FormatApiTimeMs(p.due_ms).substr(0, 10));
 }
 
 }  // namespace
@@ -31,7 +30,8 @@ int RunPaymentAdmin(const std::string& config_path, const PaymentAdminOptions& o
     auto type = store::ParseMessageType(o.type);
     if (!type) return Die("unknown balance type '" + o.type + "'");
     auto price = ParseGrosze(o.price);
-    if (!price) return Die("--price must be an amount in PLN such as 123.00, not '" + o.price + "'");
+    if (!price)
+      return Die("--price must be an amount in PLN such as 123.00, not '" + o.price + "'");
     core::TopUpOrder order;
     order.account = o.account;
     order.type = *type;

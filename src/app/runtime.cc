@@ -28,7 +28,9 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
     std::string db_path = rt->config.Resolve(rt->config.store.path);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
-    if (ec) return Fail(ErrorCode::kUnavailable, "cannot create the folder of " + db_path + ": " + ec.message());
+    if (ec)
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot create the folder of " + db_path + ": " + ec.message());
     store::SqliteOptions sqlite;
     sqlite.path = db_path;
     sqlite.message_id_key = rt->config.core.id_key;
@@ -43,10 +45,14 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& config_path) {
   core.vat_percent = rt->config.billing.vat_percent;
   // accounts area (docs/adr/0008)
   const config::OperatorConfig& op = rt->config.operator_;
-  core.operator_contact = core::OperatorContact{op.telephone,       op.email,
-                                                op.form,            op.faq,
-                                                op.maintainer_name, op.maintainer_email,
-                                                op.maintainer_telephone, op.maintainer_photo};
+  core.operator_contact = core::OperatorContact{op.telephone,
+                                                op.email,
+                                                op.form,
+                                                op.faq,
+                                                op.maintainer_name,
+                                                op.maintainer_email,
+                                                op.maintainer_telephone,
+                                                op.maintainer_photo};
   core.predefined_senders = op.predefined_senders;
   core.demo_accounts = op.demo_accounts;
   const config::LoginThrottleConfig& lt = rt->config.login_throttle;

@@ -1,8 +1,8 @@
 // `bramka serve --config FILE`: every listener and the delivery pipeline, in
 // the foreground, until SIGTERM/SIGINT; then drain and exit 0.
+#include <pthread.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <pthread.h>
 
 #include <atomic>
 #include <condition_variable>

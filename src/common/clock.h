@@ -31,10 +31,9 @@ class SystemClock final : public Clock {
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(SystemTime start = SystemTime(std::chrono::seconds(1'700'000'000)))
-      : now_us_(std::chrono::duration_cast<std::chrono::microseconds>(start.time_since_epoch()).count()) {}
-  SystemTime Now() const override {
-    return SystemTime(std::chrono::microseconds(now_us_.load()));
-  }
+      : now_us_(std::chrono::duration_cast<std::chrono::microseconds>(start.time_since_epoch())
+                    .count()) {}
+  SystemTime Now() const override { return SystemTime(std::chrono::microseconds(now_us_.load())); }
   // Moves with Advance only: Set is a jump of the wall clock.
   SteadyTime SteadyNow() const override {
     return SteadyTime(std::chrono::microseconds(steady_us_.load()));

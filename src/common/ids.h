@@ -19,9 +19,9 @@ class MessageIdCodec {
  public:
   // `key` personalises the permutation per installation (from the config).
   explicit MessageIdCodec(uint64_t key = 0x6272616d6b61ULL);
-  std::string Encode(uint64_t sequence) const;         // sequence < 2^40
-  uint64_t Decode(std::string_view id) const;          // inverse of Encode
-  static bool IsWellFormed(std::string_view id);       // 10 lowercase hex chars
+  std::string Encode(uint64_t sequence) const;    // sequence < 2^40
+  uint64_t Decode(std::string_view id) const;     // inverse of Encode
+  static bool IsWellFormed(std::string_view id);  // 10 lowercase hex chars
 
  private:
   uint32_t Round(uint32_t half, int round) const;

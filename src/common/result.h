@@ -59,16 +59,25 @@ inline Unexpected Fail(Error error) { return Unexpected{std::move(error)}; }
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
   Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-  Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : data_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { Check(); return std::get<0>(data_); }
-  const T& value() const& { Check(); return std::get<0>(data_); }
-  T&& value() && { Check(); return std::get<0>(std::move(data_)); }
+  T& value() & {
+    Check();
+    return std::get<0>(data_);
+  }
+  const T& value() const& {
+    Check();
+    return std::get<0>(data_);
+  }
+  T&& value() && {
+    Check();
+    return std::get<0>(std::move(data_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -95,7 +104,7 @@ class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}  // NOLINT
-  Result(Error e) : error_(std::move(e)), ok_(false) {}  // NOLINT
+  Result(Error e) : error_(std::move(e)), ok_(false) {}             // NOLINT
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -112,9 +121,9 @@ inline Result<void> Ok() { return {}; }
 }  // namespace bramka
 
 // Propagates a failed Result out of the current function.
-#define BRAMKA_RETURN_IF_ERROR(expr)                               \
-  do {                                                             \
-    auto&& bramka_result_ = (expr);                                \
+#define BRAMKA_RETURN_IF_ERROR(expr)                                              \
+  do {                                                                            \
+    auto&& bramka_result_ = (expr);                                               \
     if (!bramka_result_.ok()) return ::bramka::Fail(bramka_result_.take_error()); \
   } while (0)
 
@@ -123,7 +132,7 @@ inline Result<void> Ok() { return {}; }
 // BRAMKA_ASSIGN_OR_RETURN(auto x, Compute());
 #define BRAMKA_ASSIGN_OR_RETURN(lhs, expr) \
   BRAMKA_ASSIGN_OR_RETURN_IMPL_(BRAMKA_CONCAT_(bramka_r_, __LINE__), lhs, expr)
-#define BRAMKA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                              \
-  if (!tmp.ok()) return ::bramka::Fail(tmp.take_error());         \
+#define BRAMKA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)     \
+  auto tmp = (expr);                                      \
+  if (!tmp.ok()) return ::bramka::Fail(tmp.take_error()); \
   lhs = std::move(tmp).value()

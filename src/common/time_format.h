@@ -14,7 +14,9 @@ namespace bramka {
 void SetProcessTimeZone(const std::string& tz);
 
 std::string FormatApiTime(SystemTime t);
-inline std::string FormatApiTimeMs(int64_t unix_ms) { return FormatApiTime(FromUnixMillis(unix_ms)); }
+inline std::string FormatApiTimeMs(int64_t unix_ms) {
+  return FormatApiTime(FromUnixMillis(unix_ms));
+}
 
 // Accepts "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DD HH:MM", "YYYY-MM-DDTHH:MM:SS" and
 // "YYYY-MM-DD" (midnight). kInvalidArgument otherwise.

@@ -22,8 +22,8 @@ TEST(TimeFormatTest, AcceptsShortForms) {
 }
 
 TEST(TimeFormatTest, RejectsGarbage) {
-  for (const char* bad : {"", "yesterday", "2024-13-01 00:00:00", "2024-01-01 25:00:00",
-                          "2024-01-0"}) {
+  for (const char* bad :
+       {"", "yesterday", "2024-13-01 00:00:00", "2024-01-01 25:00:00", "2024-01-0"}) {
     auto r = ParseApiTime(bad);
     EXPECT_FALSE(r.ok()) << bad;
   }

@@ -24,19 +24,40 @@ class TableReader {
     const toml::node* n = t_->get(key);
     if (!n) return;
     if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = n->value<bool>()) { out = *v; return; }
+      if (auto v = n->value<bool>()) {
+        out = *v;
+        return;
+      }
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = n->value<std::string>()) { out = *v; return; }
+      if (auto v = n->value<std::string>()) {
+        out = *v;
+        return;
+      }
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (auto v = n->value<double>()) { out = static_cast<T>(*v); return; }
+      if (auto v = n->value<double>()) {
+        out = static_cast<T>(*v);
+        return;
+      }
     } else if constexpr (std::is_same_v<T, uint64_t>) {
       // Large keys are written as hex strings: TOML integers are signed 64-bit.
       if (auto v = n->value<std::string>()) {
-        try { out = std::stoull(*v, nullptr, 16); return; } catch (...) {}
+        try {
+          out = std::stoull(*v, nullptr, 16);
+          return;
+        } catch (...) {
+        }
       }
-      if (auto v = n->value<int64_t>()) { if (*v >= 0) { out = static_cast<uint64_t>(*v); return; } }
+      if (auto v = n->value<int64_t>()) {
+        if (*v >= 0) {
+          out = static_cast<uint64_t>(*v);
+          return;
+        }
+      }
     } else {
-      if (auto v = n->value<int64_t>()) { out = static_cast<T>(*v); return; }
+      if (auto v = n->value<int64_t>()) {
+        out = static_cast<T>(*v);
+        return;
+      }
     }
     errors_.push_back(fmt::format("[{}] {}: wrong type", name_, key));
   }
@@ -53,10 +74,16 @@ class TableReader {
     for (size_t i = 0; ok && i < a->size(); ++i) {
       if constexpr (std::is_same_v<T, std::string>) {
         auto v = (*a)[i].value<std::string>();
-        if (v) out.push_back(*v); else ok = false;
+        if (v)
+          out.push_back(*v);
+        else
+          ok = false;
       } else {
         auto v = (*a)[i].value<int64_t>();
-        if (v) out.push_back(static_cast<T>(*v)); else ok = false;
+        if (v)
+          out.push_back(static_cast<T>(*v));
+        else
+          ok = false;
       }
     }
     if (!ok) errors_.push_back(fmt::format("[{}] {}: wrong type (an array expected)", name_, key));
@@ -125,14 +152,16 @@ void ReadConnectorsAndRoutes(const toml::table& root, Config& c, std::vector<std
       Require(k.port > 0 && k.port <= 65535, where + ": port must be 1..65535", errors);
       Require(!k.system_id.empty() && k.system_id.size() <= 15,
               where + ": system_id is required (at most 15 characters)", errors);
-      Require(k.password.size() <= 8, where + ": password: at most 8 characters (SMPP 3.4)", errors);
+      Require(k.password.size() <= 8, where + ": password: at most 8 characters (SMPP 3.4)",
+              errors);
       Require(one_of(k.bind_mode, {"transceiver", "transmitter", "pair"}),
               where + ": bind_mode must be transceiver, transmitter or pair", errors);
       Require(one_of(k.long_messages, {"udh", "sar", "payload"}),
               where + ": long_messages must be udh, sar or payload", errors);
       Require(one_of(k.receipt_id_format, {"as_is", "hex", "decimal"}),
               where + ": receipt_id_format must be as_is, hex or decimal", errors);
-      Require(k.data_coding == 0 || k.data_coding == 1, where + ": data_coding must be 0 or 1", errors);
+      Require(k.data_coding == 0 || k.data_coding == 1, where + ": data_coding must be 0 or 1",
+              errors);
       Require(k.tps >= 0, where + ": tps must be >= 0", errors);
       Require(k.window >= 1 && k.window <= 1000, where + ": window must be 1..1000", errors);
       Require(k.max_queue >= 1, where + ": max_queue must be >= 1", errors);
@@ -163,8 +192,8 @@ void ReadConnectorsAndRoutes(const toml::table& root, Config& c, std::vector<std
                 fmt::format("[[route]] {}: weights must be 0..1000000", i + 1), errors);
       }
       Require(rc.price >= 0, fmt::format("[[route]] {}: price cannot be negative", i + 1), errors);
-      Require(!rc.connectors.empty(), fmt::format("[[route]] {}: connectors must not be empty", i + 1),
-              errors);
+      Require(!rc.connectors.empty(),
+              fmt::format("[[route]] {}: connectors must not be empty", i + 1), errors);
       for (const auto& t : rc.types) {
         Require(one_of(t, {"eco", "full", "voice", "mms", "hlr", "lookup"}),
                 fmt::format("[[route]] {}: unknown type '{}'", i + 1, t), errors);
@@ -199,11 +228,13 @@ Result<Config> LoadConfig(const std::string& path) {
 
   TableReader top(&root, "top level", errors);
   top.Get("data_dir", c.data_dir);
-  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet", "connector", "route", "billing", "notify", "inbound"}) top.Known(k);
+  for (const char* k : {"server", "http", "smpp", "store", "core", "delivery", "simnet",
+                        "connector", "route", "billing", "notify", "inbound"})
+    top.Known(k);
   for (const char* k : {"operator", "login_throttle"}) top.Known(k);  // accounts area
-  top.Known("ftp");  // SMS via FTP
-  top.Known("media");  // reliability area
-  top.Known("cluster");  // cluster (docs/adr/0023)
+  top.Known("ftp");                                                   // SMS via FTP
+  top.Known("media");                                                 // reliability area
+  top.Known("cluster");                                               // cluster (docs/adr/0023)
   top.CheckUnknown();
 
   TableReader server(root["server"].as_table(), "server", errors);
@@ -236,8 +267,8 @@ Result<Config> LoadConfig(const std::string& path) {
   TableReader store(root["store"].as_table(), "store", errors);
   store.Get("engine", c.store.engine);
   store.Get("path", c.store.path);
-  store.Get("url", c.store.url);                  // engine = "postgres" (docs/adr/0022)
-  store.Get("connections", c.store.connections);  // engine = "postgres"
+  store.Get("url", c.store.url);                    // engine = "postgres" (docs/adr/0022)
+  store.Get("connections", c.store.connections);    // engine = "postgres"
   store.Get("sync_wake_us", c.store.sync_wake_us);  // engine = "sqlite" (docs/adr/0035)
   store.CheckUnknown();
 
@@ -293,8 +324,10 @@ Result<Config> LoadConfig(const std::string& path) {
         r.Get("effect", f.effect);
         r.Get("reason", f.reason);
         r.CheckUnknown();
-        Require(!f.prefix.empty() && f.prefix[0] == '+', "[simnet.failure] prefix must start with '+'", errors);
-        Require(f.rate >= 0 && f.rate <= 1, "[simnet.failure] rate must be between 0 and 1", errors);
+        Require(!f.prefix.empty() && f.prefix[0] == '+',
+                "[simnet.failure] prefix must start with '+'", errors);
+        Require(f.rate >= 0 && f.rate <= 1, "[simnet.failure] rate must be between 0 and 1",
+                errors);
         Require(f.effect == "undelivered" || f.effect == "reject" || f.effect == "temporary",
                 "[simnet.failure] effect must be undelivered, reject or temporary", errors);
         c.simnet.failures.push_back(f);
@@ -393,8 +426,10 @@ Result<Config> LoadConfig(const std::string& path) {
   auto port_ok = [](int p) { return p >= 0 && p <= 65535; };
   Require(port_ok(c.http.port), "[http] port must be 0..65535", errors);
   Require(port_ok(c.http.https_port), "[http] https_port must be 0..65535", errors);
-  Require(port_ok(c.smpp.port) && port_ok(c.smpp.tls_port), "[smpp] ports must be 0..65535", errors);
-  Require(c.server.threads >= 1 && c.server.threads <= 64, "[server] threads must be 1..64", errors);
+  Require(port_ok(c.smpp.port) && port_ok(c.smpp.tls_port), "[smpp] ports must be 0..65535",
+          errors);
+  Require(c.server.threads >= 1 && c.server.threads <= 64, "[server] threads must be 1..64",
+          errors);
   Require(c.server.log_format == "text" || c.server.log_format == "json" ||
               c.server.log_format == "logfmt",
           "[server] log_format must be text, json or logfmt", errors);
@@ -446,7 +481,8 @@ static std::string RenderAccountsDefaults(const Config& c) {
     for (const auto& s : v) out += (out.empty() ? "\"" : ", \"") + s + "\"";
     return "[" + out + "]";
   };
-  return fmt::format(R"(
+  return fmt::format(
+      R"(
 [operator]                        # account/help answers these; empty = null
 telephone = "{telephone}"
 email = "{email}"
@@ -465,19 +501,17 @@ max_failures_per_username = {per_username}  # 0 = off
 window_s = {window}
 block_s = {block}
 )",
-                     fmt::arg("telephone", c.operator_.telephone),
-                     fmt::arg("email", c.operator_.email), fmt::arg("form", c.operator_.form),
-                     fmt::arg("faq", c.operator_.faq),
-                     fmt::arg("mname", c.operator_.maintainer_name),
-                     fmt::arg("memail", c.operator_.maintainer_email),
-                     fmt::arg("mtel", c.operator_.maintainer_telephone),
-                     fmt::arg("mphoto", c.operator_.maintainer_photo),
-                     fmt::arg("predefined", list(c.operator_.predefined_senders)),
-                     fmt::arg("demos", list(c.operator_.demo_accounts)),
-                     fmt::arg("per_address", c.login_throttle.max_failures_per_address),
-                     fmt::arg("per_username", c.login_throttle.max_failures_per_username),
-                     fmt::arg("window", c.login_throttle.window_s),
-                     fmt::arg("block", c.login_throttle.block_s));
+      fmt::arg("telephone", c.operator_.telephone), fmt::arg("email", c.operator_.email),
+      fmt::arg("form", c.operator_.form), fmt::arg("faq", c.operator_.faq),
+      fmt::arg("mname", c.operator_.maintainer_name),
+      fmt::arg("memail", c.operator_.maintainer_email),
+      fmt::arg("mtel", c.operator_.maintainer_telephone),
+      fmt::arg("mphoto", c.operator_.maintainer_photo),
+      fmt::arg("predefined", list(c.operator_.predefined_senders)),
+      fmt::arg("demos", list(c.operator_.demo_accounts)),
+      fmt::arg("per_address", c.login_throttle.max_failures_per_address),
+      fmt::arg("per_username", c.login_throttle.max_failures_per_username),
+      fmt::arg("window", c.login_throttle.window_s), fmt::arg("block", c.login_throttle.block_s));
 }
 
 namespace {
@@ -495,7 +529,8 @@ std::string RenderStoreSection(const StoreConfig& s) {
 }  // namespace
 
 std::string RenderDefaultConfig(const Config& c) {
-  return fmt::format(R"(# bramka configuration. Relative paths are relative to this file's folder.
+  return fmt::format(
+             R"(# bramka configuration. Relative paths are relative to this file's folder.
 # Unknown keys are an error.
 data_dir = "{data_dir}"
 
@@ -589,36 +624,33 @@ max_age_s = {notify_max_age}                # then give up: kept as failed for t
 verify_tls = {notify_verify}
 allow_private_urls = {notify_private}        # true: call receivers on loopback/private addresses (SSRF guard off)
 )",
-                     fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
-                     fmt::arg("log_format", c.server.log_format),
-                     fmt::arg("log_level", c.server.log_level), fmt::arg("node_id", c.server.node_id),
-                     fmt::arg("threads", c.server.threads), fmt::arg("http_bind", c.http.bind),
-                     fmt::arg("http_port", c.http.port), fmt::arg("https", c.http.https),
-                     fmt::arg("https_port", c.http.https_port), fmt::arg("cert", c.http.cert_file),
-                     fmt::arg("key", c.http.key_file), fmt::arg("max_body", c.http.max_body_bytes),
-                     fmt::arg("smpp_bind", c.smpp.bind), fmt::arg("smpp_port", c.smpp.port),
-                     fmt::arg("smpp_tls_port", c.smpp.tls_port),
-                     fmt::arg("store_section", RenderStoreSection(c.store)), fmt::arg("region", c.core.default_region),
-                     fmt::arg("id_key", c.core.id_key),
-                     fmt::arg("max_recipients", c.core.max_recipients),
-                     fmt::arg("batch", c.delivery.batch_size),
-                     fmt::arg("poll", c.delivery.poll_interval_ms),
-                     fmt::arg("lease", c.delivery.lease_ms),
-                     fmt::arg("simnet_enabled", c.simnet.enabled),
-                     fmt::arg("submit_delay", c.simnet.submit_delay_ms),
-                     fmt::arg("receipt_delay", c.simnet.receipt_delay_ms),
-                     fmt::arg("seed", c.simnet.seed), fmt::arg("seller", c.billing.seller_name),
-                     fmt::arg("vat", c.billing.vat_percent),
-                     fmt::arg("notify_enabled", c.notify.enabled),
-                     fmt::arg("notify_conc", c.notify.max_concurrency),
-                     fmt::arg("notify_connect", c.notify.connect_timeout_ms),
-                     fmt::arg("notify_timeout", c.notify.timeout_ms),
-                     fmt::arg("notify_poll", c.notify.poll_interval_ms),
-                     fmt::arg("notify_initial", c.notify.initial_backoff_ms),
-                     fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
-                     fmt::arg("notify_max_age", c.notify.max_age_s),
-                     fmt::arg("notify_verify", c.notify.verify_tls),
-                     fmt::arg("notify_private", c.notify.allow_private_urls)) +
+             fmt::arg("data_dir", c.data_dir), fmt::arg("tz", c.server.timezone),
+             fmt::arg("log_format", c.server.log_format), fmt::arg("log_level", c.server.log_level),
+             fmt::arg("node_id", c.server.node_id), fmt::arg("threads", c.server.threads),
+             fmt::arg("http_bind", c.http.bind), fmt::arg("http_port", c.http.port),
+             fmt::arg("https", c.http.https), fmt::arg("https_port", c.http.https_port),
+             fmt::arg("cert", c.http.cert_file), fmt::arg("key", c.http.key_file),
+             fmt::arg("max_body", c.http.max_body_bytes), fmt::arg("smpp_bind", c.smpp.bind),
+             fmt::arg("smpp_port", c.smpp.port), fmt::arg("smpp_tls_port", c.smpp.tls_port),
+             fmt::arg("store_section", RenderStoreSection(c.store)),
+             fmt::arg("region", c.core.default_region), fmt::arg("id_key", c.core.id_key),
+             fmt::arg("max_recipients", c.core.max_recipients),
+             fmt::arg("batch", c.delivery.batch_size),
+             fmt::arg("poll", c.delivery.poll_interval_ms), fmt::arg("lease", c.delivery.lease_ms),
+             fmt::arg("simnet_enabled", c.simnet.enabled),
+             fmt::arg("submit_delay", c.simnet.submit_delay_ms),
+             fmt::arg("receipt_delay", c.simnet.receipt_delay_ms), fmt::arg("seed", c.simnet.seed),
+             fmt::arg("seller", c.billing.seller_name), fmt::arg("vat", c.billing.vat_percent),
+             fmt::arg("notify_enabled", c.notify.enabled),
+             fmt::arg("notify_conc", c.notify.max_concurrency),
+             fmt::arg("notify_connect", c.notify.connect_timeout_ms),
+             fmt::arg("notify_timeout", c.notify.timeout_ms),
+             fmt::arg("notify_poll", c.notify.poll_interval_ms),
+             fmt::arg("notify_initial", c.notify.initial_backoff_ms),
+             fmt::arg("notify_max_backoff", c.notify.max_backoff_ms),
+             fmt::arg("notify_max_age", c.notify.max_age_s),
+             fmt::arg("notify_verify", c.notify.verify_tls),
+             fmt::arg("notify_private", c.notify.allow_private_urls)) +
          RenderAccountsDefaults(c) +  // accounts area
          RenderFtpDefaults(c);        // SMS via FTP
 }

@@ -17,7 +17,7 @@ struct ServerConfig {
   std::string log_format = "text";         // text | json | logfmt (docs/adr/0018)
   std::string log_level = "info";
   std::string node_id = "node-1";
-  int threads = 2;                          // I/O threads for the listeners
+  int threads = 2;  // I/O threads for the listeners
 };
 
 struct HttpConfig {
@@ -67,8 +67,8 @@ struct DeliveryConfig {
 };
 
 struct SimnetFailure {
-  std::string prefix;  // E.164 prefix with '+'
-  double rate = 1.0;   // 0..1
+  std::string prefix;                  // E.164 prefix with '+'
+  double rate = 1.0;                   // 0..1
   std::string effect = "undelivered";  // undelivered | reject | temporary
   std::string reason = "unsupported_number";
 };
@@ -100,14 +100,14 @@ struct ConnectorConfig {
   std::string system_id;
   std::string password;  // SMPP 3.4: at most 8 characters
   std::string system_type;
-  std::string bind_mode = "transceiver";  // transceiver | transmitter | pair (tx + rx binds)
-  double tps = 0;                         // submits per second, 0 = unlimited
-  int window = 10;                        // outstanding submit_sm
-  std::string long_messages = "udh";      // udh | sar | payload
-  int data_coding = 0;                    // GSM-7 texts as 0 (SMSC default) or 1 (IA5)
+  std::string bind_mode = "transceiver";    // transceiver | transmitter | pair (tx + rx binds)
+  double tps = 0;                           // submits per second, 0 = unlimited
+  int window = 10;                          // outstanding submit_sm
+  std::string long_messages = "udh";        // udh | sar | payload
+  int data_coding = 0;                      // GSM-7 texts as 0 (SMSC default) or 1 (IA5)
   std::string receipt_id_format = "as_is";  // as_is | hex | decimal
   int enquire_link_s = 10;  // silence before enquire_link; a stalled link is dropped
-                           // after enquire_link_s + response_timeout_s (docs/adr/0025)
+                            // after enquire_link_s + response_timeout_s (docs/adr/0025)
   int reconnect_s = 1;
   int reconnect_max_s = 30;
   int response_timeout_s = 10;
@@ -128,27 +128,27 @@ struct BillingConfig {
 // One [[route]] table (delivery::RouteRule); routes are tried in file order.
 struct RouteConfig {
   std::string name;
-  std::vector<std::string> types;     // eco, full, ...; empty = any
-  std::vector<std::string> prefixes;  // E.164 prefixes; empty = any number
-  std::vector<int64_t> accounts;      // empty = any account
+  std::vector<std::string> types;       // eco, full, ...; empty = any
+  std::vector<std::string> prefixes;    // E.164 prefixes; empty = any number
+  std::vector<int64_t> accounts;        // empty = any account
   std::vector<std::string> connectors;  // failover order; required
   bool round_robin = false;
-  std::vector<std::string> senders;     // sender names; "" = ECO; empty = any
-  std::vector<int64_t> weights;         // empty or one per connector (weighted spreading)
-  double price = 0;                     // PLN per SMS part on this route (cost metrics)
+  std::vector<std::string> senders;  // sender names; "" = ECO; empty = any
+  std::vector<int64_t> weights;      // empty or one per connector (weighted spreading)
+  double price = 0;                  // PLN per SMS part on this route (cost metrics)
 };
 
 // [notify]: callbacks (webhooks out, src/notify/README.md).
 struct NotifyConfig {
   bool enabled = true;
-  int max_concurrency = 16;          // requests in flight at most
+  int max_concurrency = 16;  // requests in flight at most
   int connect_timeout_ms = 5'000;
-  int timeout_ms = 10'000;           // per request, connect included
-  int poll_interval_ms = 1'000;      // look for due callbacks at least this often
+  int timeout_ms = 10'000;              // per request, connect included
+  int poll_interval_ms = 1'000;         // look for due callbacks at least this often
   int64_t initial_backoff_ms = 10'000;  // after the first unacknowledged call; doubles
   int64_t max_backoff_ms = 3'600'000;   // cap of the doubling
-  int64_t max_age_s = 259'200;       // give up (kept as failed) after 3 days
-  bool verify_tls = true;            // check https receivers' certificates
+  int64_t max_age_s = 259'200;          // give up (kept as failed) after 3 days
+  bool verify_tls = true;               // check https receivers' certificates
   // reliability (ADR 0025): call receivers on loopback/private/link-local addresses
   bool allow_private_urls = false;
 };
@@ -192,12 +192,12 @@ struct MediaConfig {
 // store (`bramka admin ftp add`).
 struct FtpConfig {
   bool enabled = true;
-  int tick_ms = 1000;              // how often due sources are looked for
-  int batch_size = 500;            // lines per submit and per progress record
+  int tick_ms = 1000;    // how often due sources are looked for
+  int batch_size = 500;  // lines per submit and per progress record
   int connect_timeout_s = 10;
-  int stall_timeout_s = 15;        // a transfer stalled this long fails (the next poll retries)
+  int stall_timeout_s = 15;  // a transfer stalled this long fails (the next poll retries)
   int64_t max_file_bytes = 5 * 1024 * 1024;  // spec §8
-  int max_files = 500;             // spec §8: more files in the directory = nothing processed
+  int max_files = 500;  // spec §8: more files in the directory = nothing processed
 };
 
 // ---- cluster: several nodes on one PostgreSQL (docs/adr/0023) ----
@@ -227,7 +227,7 @@ struct Config {
   std::vector<RouteConfig> routes;
   NotifyConfig notify;  // [notify]
   // ---- accounts area ----
-  OperatorConfig operator_;        // [operator]
+  OperatorConfig operator_;            // [operator]
   LoginThrottleConfig login_throttle;  // [login_throttle]
   // ---- SMS via FTP ----
   FtpConfig ftp;  // [ftp]

@@ -115,19 +115,20 @@ round_robin = true
 }
 
 TEST_F(ConfigTest, ConnectorErrors) {
-  auto unknown = LoadConfig(
-      Write("[[connector]]\nname = \"a\"\nport = 1\nsystem_id = \"x\"\nwindoww = 3\n"));
+  auto unknown =
+      LoadConfig(Write("[[connector]]\nname = \"a\"\nport = 1\nsystem_id = \"x\"\nwindoww = 3\n"));
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("unknown key 'windoww'"), std::string::npos);
-  auto bad = LoadConfig(Write(
-      "[[connector]]\nname = \"simnet\"\nport = 0\nlong_messages = \"x\"\n"
-      "[[connector]]\nname = \"b\"\nsystem_id = \"b\"\n[[connector]]\nname = \"b\"\nsystem_id = \"b\"\n"
-      "[[route]]\nprefixes = \"+48\"\n"));
+  auto bad =
+      LoadConfig(Write("[[connector]]\nname = \"simnet\"\nport = 0\nlong_messages = \"x\"\n"
+                       "[[connector]]\nname = \"b\"\nsystem_id = \"b\"\n[[connector]]\nname = "
+                       "\"b\"\nsystem_id = \"b\"\n"
+                       "[[route]]\nprefixes = \"+48\"\n"));
   ASSERT_FALSE(bad.ok());
   const std::string& m = bad.error().message;
-  for (const char* want : {"simnet is the built-in", "port must be 1..65535", "system_id is required",
-                           "long_messages must be", "name used twice", "prefixes: wrong type",
-                           "connectors must not be empty"}) {
+  for (const char* want : {"simnet is the built-in", "port must be 1..65535",
+                           "system_id is required", "long_messages must be", "name used twice",
+                           "prefixes: wrong type", "connectors must not be empty"}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << " in " << m;
   }
 }
@@ -138,10 +139,10 @@ TEST_F(ConfigTest, NotifySectionDefaultsKeysAndErrors) {
   EXPECT_TRUE(defaults->notify.enabled);
   EXPECT_EQ(defaults->notify.max_concurrency, 16);
   EXPECT_EQ(defaults->notify.max_age_s, 259'200);
-  auto set = LoadConfig(Write(
-      "[notify]\nenabled = false\nmax_concurrency = 4\nconnect_timeout_ms = 100\n"
-      "timeout_ms = 200\npoll_interval_ms = 50\ninitial_backoff_ms = 10\n"
-      "max_backoff_ms = 1000\nmax_age_s = 60\nverify_tls = false\n"));
+  auto set =
+      LoadConfig(Write("[notify]\nenabled = false\nmax_concurrency = 4\nconnect_timeout_ms = 100\n"
+                       "timeout_ms = 200\npoll_interval_ms = 50\ninitial_backoff_ms = 10\n"
+                       "max_backoff_ms = 1000\nmax_age_s = 60\nverify_tls = false\n"));
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_FALSE(set->notify.enabled);
   EXPECT_EQ(set->notify.max_concurrency, 4);
@@ -152,14 +153,14 @@ TEST_F(ConfigTest, NotifySectionDefaultsKeysAndErrors) {
   EXPECT_EQ(set->notify.max_backoff_ms, 1000);
   EXPECT_EQ(set->notify.max_age_s, 60);
   EXPECT_FALSE(set->notify.verify_tls);
-  auto bad = LoadConfig(Write(
-      "[notify]\nmax_concurrency = 0\ninitial_backoff_ms = 100\nmax_backoff_ms = 10\n"
-      "retries = 3\n"));
+  auto bad = LoadConfig(
+      Write("[notify]\nmax_concurrency = 0\ninitial_backoff_ms = 100\nmax_backoff_ms = 10\n"
+            "retries = 3\n"));
   ASSERT_FALSE(bad.ok());
   for (const char* want : {"unknown key 'retries'", "max_concurrency must be 1..1024",
                            "max_backoff_ms must be at least initial_backoff_ms"}) {
-    EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << " in "
-                                                                 << bad.error().message;
+    EXPECT_NE(bad.error().message.find(want), std::string::npos)
+        << want << " in " << bad.error().message;
   }
 }
 

@@ -51,13 +51,13 @@ class SubmitManyTest : public ::testing::Test {
 
 TEST_F(SubmitManyTest, AnswersWhatSubmitsInTheSameOrderAnswer) {
   std::vector<SubmitRequest> requests = {
-      Sms(Phones(10, 1000), "INFORMACJA"),            // 0: 10 FULL units of 20
-      Sms(Phones(1, 2000), "Bad!name"),               // 1: not a valid sender name
-      Sms(Phones(1, 2000), "OBCY"),                   // 2: another account's sender
-      Sms({"+48500000009", "500000001", "12"}),       // 3: blacklisted, queued, invalid
-      Sms(Phones(10, 3000), "INFORMACJA"),            // 4: the last 10 FULL units
-      Sms(Phones(1, 4000), "INFORMACJA"),             // 5: FULL balance exhausted, in order
-      Sms({}),                                        // 6: no recipient
+      Sms(Phones(10, 1000), "INFORMACJA"),       // 0: 10 FULL units of 20
+      Sms(Phones(1, 2000), "Bad!name"),          // 1: not a valid sender name
+      Sms(Phones(1, 2000), "OBCY"),              // 2: another account's sender
+      Sms({"+48500000009", "500000001", "12"}),  // 3: blacklisted, queued, invalid
+      Sms(Phones(10, 3000), "INFORMACJA"),       // 4: the last 10 FULL units
+      Sms(Phones(1, 4000), "INFORMACJA"),        // 5: FULL balance exhausted, in order
+      Sms({}),                                   // 6: no recipient
   };
   requests.push_back(Sms(Phones(1, 5000), "INFORMACJA"));  // 7: a test submit, not charged
   requests.back().test = true;
@@ -111,9 +111,8 @@ TEST_F(SubmitManyTest, EachRequestGetsItsOwnBlacklistAnswers) {
   ASSERT_TRUE(store_.AddToBlacklist(caller_.account_id, "+48600001000", 0).ok());
   std::vector<SubmitRequest> requests = {Sms(Phones(1, 1000)), Sms(Phones(1, 1001))};
   std::vector<Result<SubmitResult>> answers;
-  std::vector<GatewayService::SubmitCallback> dones(2, [&](Result<SubmitResult> r) {
-    answers.push_back(std::move(r));
-  });
+  std::vector<GatewayService::SubmitCallback> dones(
+      2, [&](Result<SubmitResult> r) { answers.push_back(std::move(r)); });
   gw_->SubmitManyAsync(caller_, requests, std::move(dones));
   ASSERT_EQ(answers.size(), 2u);
   ASSERT_TRUE(answers[0].ok() && answers[1].ok());

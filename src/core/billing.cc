@@ -63,7 +63,7 @@ Result<store::Account> GatewayService::Account(const Caller& caller) {
 }
 
 Result<std::vector<store::StatRow>> GatewayService::Stats(const Caller& caller,
-                                                         store::StatQuery query) {
+                                                          store::StatQuery query) {
   query.account_id = caller.account_id;
   return store_.QueryStats(query);
 }

@@ -22,9 +22,8 @@ Result<void> CheckCallbackHost(std::string_view url) {
   if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
   std::string host;
   if (!rest.empty() && rest.front() == '[') {
-    host = std::string(rest.substr(1, rest.find(']') == std::string_view::npos
-                                          ? std::string_view::npos
-                                          : rest.find(']') - 1));
+    host = std::string(rest.substr(
+        1, rest.find(']') == std::string_view::npos ? std::string_view::npos : rest.find(']') - 1));
   } else {
     host = std::string(rest.substr(0, rest.find(':')));
   }

@@ -23,9 +23,9 @@ TEST(CallbackUrlGuardTest, InwardHostsAreRefused) {
 
 TEST(CallbackUrlGuardTest, PublicHostsAndNamesPass) {
   // Names are checked on the resolved address when called (notify/sender.cc).
-  for (const char* url : {"https://shop.example/dlr?id=#SMSID#", "http://8.8.8.8/",
-                          "http://[2001:4860:4860::8888]/", "http://2130706433/",
-                          "http://127.0.0.1.nip.io/", "https://user@shop.example:8443/x"}) {
+  for (const char* url :
+       {"https://shop.example/dlr?id=#SMSID#", "http://8.8.8.8/", "http://[2001:4860:4860::8888]/",
+        "http://2130706433/", "http://127.0.0.1.nip.io/", "https://user@shop.example:8443/x"}) {
     EXPECT_TRUE(CheckCallbackHost(url).ok()) << url;
   }
 }

@@ -22,7 +22,7 @@ namespace bramka::core {
 
 Result<std::string> HashPassword(const std::string& password);
 bool VerifyPassword(const std::string& hash, const std::string& password);
-std::string NewApiToken();                            // 32 lowercase hex chars
+std::string NewApiToken();                           // 32 lowercase hex chars
 std::string HashApiToken(const std::string& token);  // SHA-256, 64 hex chars
 
 class CredentialCache {

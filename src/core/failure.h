@@ -15,14 +15,14 @@ namespace bramka::core {
 
 enum class Failure : int {
   kNone = 0,
-  kInvalidUser,            // wrong login, password or token
-  kMissingParameter,       // a required parameter is absent
-  kInvalidParameter,       // a parameter has the wrong form (dates, ids, flags)
-  kInvalidPhone,           // a recipient number is not valid
-  kInvalidId,              // no such message (or other record) for this account
+  kInvalidUser,       // wrong login, password or token
+  kMissingParameter,  // a required parameter is absent
+  kInvalidParameter,  // a parameter has the wrong form (dates, ids, flags)
+  kInvalidPhone,      // a recipient number is not valid
+  kInvalidId,         // no such message (or other record) for this account
   kTextEmpty,
-  kTextTooLong,            // more than 918 GSM-7 characters / 6 parts
-  kSenderNotApproved,      // FULL sender unknown, pending or rejected
+  kTextTooLong,        // more than 918 GSM-7 characters / 6 parts
+  kSenderNotApproved,  // FULL sender unknown, pending or rejected
   kEcoLimitExhausted,
   kFullLimitExhausted,
   kVoiceLimitExhausted,
@@ -32,30 +32,30 @@ enum class Failure : int {
   kNoPermissionVoice,
   kNoPermissionMms,
   kNoPermissionFlash,
-  kSendingBlocked,         // the account is not active
-  kTooManyRecipients,      // more than 100,000 numbers in one request
-  kUniqueIdMismatch,       // unique_id count differs from recipient count, or bad form
-  kBlacklisted,            // the number is on the account's blacklist (per item)
-  kUnavailable,            // storage cannot accept now (disk full, locked)
-  kIpNotAllowed,           // the client's address is outside the login's allowlist
-  kBindLimit,              // the SMPP login has as many binds open as it may
+  kSendingBlocked,     // the account is not active
+  kTooManyRecipients,  // more than 100,000 numbers in one request
+  kUniqueIdMismatch,   // unique_id count differs from recipient count, or bad form
+  kBlacklisted,        // the number is on the account's blacklist (per item)
+  kUnavailable,        // storage cannot accept now (disk full, locked)
+  kIpNotAllowed,       // the client's address is outside the login's allowlist
+  kBindLimit,          // the SMPP login has as many binds open as it may
   // ---- accounts area (docs/adr/0008) ----
-  kLoginThrottled,         // too many failed logins from the address or for the name
-  kSubaccountRefused,      // subaccounts/add: unknown template, or the caller is a subaccount
-  kLoginTaken,             // subaccounts/add: the username exists
-  kParentBalanceTooLow,    // the main account cannot cover a subaccount's limit
-  kSenderExists,           // senders/add: the account has the name already
-  kRegistrationRefused,    // account/add from a demo account or a subaccount
+  kLoginThrottled,       // too many failed logins from the address or for the name
+  kSubaccountRefused,    // subaccounts/add: unknown template, or the caller is a subaccount
+  kLoginTaken,           // subaccounts/add: the username exists
+  kParentBalanceTooLow,  // the main account cannot cover a subaccount's limit
+  kSenderExists,         // senders/add: the account has the name already
+  kRegistrationRefused,  // account/add from a demo account or a subaccount
   // ---- media and number checks (files/*, send_mms, send_voice, phones/check) ----
-  kFileTypeNotAllowed,     // not an allowed MMS type, or not a voice WAV as spec §4.3 wants
-  kFileTooLarge,           // over the size limit of its type
-  kFileFetchFailed,        // the file's URL could not be fetched (scheme, network, status)
+  kFileTypeNotAllowed,  // not an allowed MMS type, or not a voice WAV as spec §4.3 wants
+  kFileTooLarge,        // over the size limit of its type
+  kFileFetchFailed,     // the file's URL could not be fetched (scheme, network, status)
   kHlrLimitExhausted,
   kLookupLimitExhausted,
   kNoPermissionHlr,
   kNoPermissionLookup,
   // ---- inbound (docs/adr/0011) ----
-  kPremiumRefused,         // premium/send: unknown premium message, or no answer left
+  kPremiumRefused,  // premium/send: unknown premium message, or no answer left
 };
 inline constexpr Failure kLastFailure = Failure::kPremiumRefused;
 

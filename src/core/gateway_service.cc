@@ -160,15 +160,14 @@ Result<void> GatewayService::SetPassword(const std::string& name, const std::str
   return Ok();
 }
 
-Result<void> GatewayService::TopUp(const std::string& name, store::MessageType type,
-                                   int64_t units, const std::string& note) {
+Result<void> GatewayService::TopUp(const std::string& name, store::MessageType type, int64_t units,
+                                   const std::string& note) {
   BRAMKA_ASSIGN_OR_RETURN(store::Account account, AccountByName(name));
   return store_.AdjustBalance(account.id, type, units, note.empty() ? "top-up" : note,
                               ToUnixMillis(clock_.Now()));
 }
 
-Result<std::string> GatewayService::CreateToken(const std::string& name,
-                                                const std::string& label) {
+Result<std::string> GatewayService::CreateToken(const std::string& name, const std::string& label) {
   BRAMKA_ASSIGN_OR_RETURN(store::Account account, AccountByName(name));
   std::string token = NewApiToken();
   BRAMKA_RETURN_IF_ERROR(

@@ -41,7 +41,7 @@ struct SubmitRequest {
   std::vector<std::string> phones;  // as the client wrote them
   // Either one text for every recipient, or (personalised) one per phone.
   std::string text;
-  std::vector<std::string> texts;   // empty, or phones.size() entries
+  std::vector<std::string> texts;     // empty, or phones.size() entries
   std::optional<std::string> sender;  // absent or empty: ECO
   SubmitKind kind = SubmitKind::kSms;
   bool utf = false;
@@ -74,11 +74,11 @@ struct SubmitRequest {
 };
 
 struct SubmitItem {
-  std::string id;      // empty for unsent items
-  std::string phone;   // normalised when valid, else as given
+  std::string id;     // empty for unsent items
+  std::string phone;  // normalised when valid, else as given
   bool queued = false;
   int parts = 0;
-  std::string text;    // as it will be sent
+  std::string text;  // as it will be sent
   std::string unique_id;
   Failure failure = Failure::kNone;  // for unsent items
   std::string error_message;
@@ -131,8 +131,8 @@ struct CoreOptions {
   int vat_percent = 23;
   // ---- accounts area (docs/adr/0008) ----
   LoginThrottleOptions login_throttle;
-  OperatorContact operator_contact;              // account/help
-  std::vector<std::string> predefined_senders;  // any account may send with these
+  OperatorContact operator_contact;                   // account/help
+  std::vector<std::string> predefined_senders;        // any account may send with these
   std::vector<std::string> demo_accounts = {"demo"};  // account/add answers 4312 to these
   // ---- reliability: SSRF on callback URLs (ADR 0025) ----
   bool allow_private_callback_urls = false;  // [notify] allow_private_urls
@@ -236,8 +236,7 @@ class GatewayService {
                                                 const store::SmppOutboxEntry& entry);
   // The SMPP users of an account (to wake the server for its MO).
   Result<std::vector<int64_t>> SmppUserIdsOf(store::AccountId account);
-  Result<std::vector<store::SmppOutboxEntry>> PendingSmppDelivers(int64_t smpp_user_id,
-                                                                  int limit);
+  Result<std::vector<store::SmppOutboxEntry>> PendingSmppDelivers(int64_t smpp_user_id, int limit);
   Result<void> AckSmppDeliver(int64_t entry_id);
 
   // ---- account ----------------------------------------------------------------
@@ -347,7 +346,9 @@ class GatewayService {
   // Called after callbacks were queued here (the sender's Wake). Set once at
   // wiring time. (Callbacks queued by the store with a status change are
   // found by the sender's poll or woken by the dispatcher's listener.)
-  void SetCallbackQueuedHook(std::function<void()> hook) { callback_queued_hook_ = std::move(hook); }
+  void SetCallbackQueuedHook(std::function<void()> hook) {
+    callback_queued_hook_ = std::move(hook);
+  }
   // ---- accounts area (accounts.cc, senders.cc; docs/adr/0008) -----------------------
   // API v2 login: throttle check (address and username), then the token or the
   // name, the account's IP allowlist (checked before the password, so that an
@@ -592,8 +593,7 @@ class GatewayService {
   Result<Checked> Check(const Caller& caller, SubmitRequest& request);
   Result<Prepared> PrepareChecked(const Caller& caller, SubmitRequest& request, Checked& checked,
                                   store::Store::SubmitReads& reads);
-  SubmitCallback Observed(const Caller& caller, const SubmitRequest& request,
-                          SubmitCallback done);
+  SubmitCallback Observed(const Caller& caller, const SubmitRequest& request, SubmitCallback done);
   void Accept(bool test, Result<Prepared> prepared, SubmitCallback done);
 
   // ---- http: a token's login and its send in one store read (issue 11, docs/adr/0038) ----

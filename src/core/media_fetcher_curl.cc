@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/curl_guard.h"
 #include "core/failure.h"
 #include "core/media_fetcher.h"
 #include "core/media_format.h"
-#include "core/curl_guard.h"
 
 namespace bramka::core {
 namespace {

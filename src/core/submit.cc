@@ -31,19 +31,27 @@ bool IsValidUniqueId(const std::string& id) {
 
 Failure NoPermission(MessageType t) {
   switch (t) {
-    case MessageType::kEco: return Failure::kNoPermissionEco;
-    case MessageType::kFull: return Failure::kNoPermissionFull;
-    case MessageType::kVoice: return Failure::kNoPermissionVoice;
-    default: return Failure::kNoPermissionMms;
+    case MessageType::kEco:
+      return Failure::kNoPermissionEco;
+    case MessageType::kFull:
+      return Failure::kNoPermissionFull;
+    case MessageType::kVoice:
+      return Failure::kNoPermissionVoice;
+    default:
+      return Failure::kNoPermissionMms;
   }
 }
 
 Failure LimitExhausted(MessageType t) {
   switch (t) {
-    case MessageType::kEco: return Failure::kEcoLimitExhausted;
-    case MessageType::kFull: return Failure::kFullLimitExhausted;
-    case MessageType::kVoice: return Failure::kVoiceLimitExhausted;
-    default: return Failure::kMmsLimitExhausted;
+    case MessageType::kEco:
+      return Failure::kEcoLimitExhausted;
+    case MessageType::kFull:
+      return Failure::kFullLimitExhausted;
+    case MessageType::kVoice:
+      return Failure::kVoiceLimitExhausted;
+    default:
+      return Failure::kMmsLimitExhausted;
   }
 }
 
@@ -106,8 +114,7 @@ struct GatewayService::Checked {
   std::vector<std::string> to_check;
 };
 
-Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller,
-                                                         SubmitRequest& req) {
+Result<GatewayService::Prepared> GatewayService::Prepare(const Caller& caller, SubmitRequest& req) {
   BRAMKA_ASSIGN_OR_RETURN(Checked checked, Check(caller, req));
   store::Store::SubmitReads reads = store_.ReadForSubmit(
       caller.account_id, checked.check_sender ? checked.sender : std::string(), checked.to_check);
@@ -122,10 +129,11 @@ Result<GatewayService::Checked> GatewayService::Check(const Caller& caller, Subm
   }
   if (static_cast<int>(req.phones.size()) > options_.max_recipients ||
       (personalized && static_cast<int>(req.texts.size()) > options_.max_personalized)) {
-    return Refuse(ErrorCode::kInvalidArgument, Failure::kTooManyRecipients,
-                  "too many recipients in one request (at most " +
-                      std::to_string(personalized ? options_.max_personalized
-                                                  : options_.max_recipients) + ")");
+    return Refuse(
+        ErrorCode::kInvalidArgument, Failure::kTooManyRecipients,
+        "too many recipients in one request (at most " +
+            std::to_string(personalized ? options_.max_personalized : options_.max_recipients) +
+            ")");
   }
   if (personalized && req.texts.size() != req.phones.size()) {
     return Refuse(ErrorCode::kInvalidArgument, Failure::kInvalidParameter,
@@ -148,7 +156,8 @@ Result<GatewayService::Checked> GatewayService::Check(const Caller& caller, Subm
     if (req.unique_ids.size() != req.phones.size()) {
       return Refuse(ErrorCode::kInvalidArgument, Failure::kUniqueIdMismatch,
                     "unique_id count (" + std::to_string(req.unique_ids.size()) +
-                        ") differs from the recipient count (" + std::to_string(req.phones.size()) + ")");
+                        ") differs from the recipient count (" + std::to_string(req.phones.size()) +
+                        ")");
     }
     for (const auto& uid : req.unique_ids) {
       if (!IsValidUniqueId(uid)) {
@@ -169,7 +178,8 @@ Result<GatewayService::Checked> GatewayService::Check(const Caller& caller, Subm
       type == MessageType::kFull && sender != kTwoWaySender && !req.sender_is_own_number;
   if (check_sender && !IsValidSenderName(sender)) {
     return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
-                  "sender name '" + sender + "' is not valid (1 to 11 letters, digits or spaces, or a number)");
+                  "sender name '" + sender +
+                      "' is not valid (1 to 11 letters, digits or spaces, or a number)");
   }
   // Every recipient's number first (ADR 0020), then the sender's approval, the balances and
   // the blacklist in one store read (ADR 0024); their answers are used in the order they
@@ -346,8 +356,8 @@ Result<bool> GatewayService::ReplaceScheduled(const Caller& caller, const std::s
 }
 
 GatewayService::SubmitCallback GatewayService::Observed(const Caller& caller,
-                                                       const SubmitRequest& request,
-                                                       SubmitCallback done) {
+                                                        const SubmitRequest& request,
+                                                        SubmitCallback done) {
   // operator: metrics and the message's first log line (docs/adr/0018).
   if (request.test) return done;
   return [this, source = request.source, account = caller.account_id,
@@ -364,8 +374,7 @@ GatewayService::SubmitCallback GatewayService::Observed(const Caller& caller,
   };
 }
 
-void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request,
-                                 SubmitCallback done) {
+void GatewayService::SubmitAsync(const Caller& caller, SubmitRequest request, SubmitCallback done) {
   done = Observed(caller, request, std::move(done));
   Accept(request.test, Prepare(caller, request), std::move(done));
 }
@@ -385,8 +394,7 @@ void GatewayService::SubmitManyAsync(const Caller& caller, std::vector<SubmitReq
     if (checked.back()->check_sender) q.sender = checked.back()->sender;
     q.phones = std::move(checked.back()->to_check);
   }
-  std::vector<store::Store::SubmitReads> reads =
-      store_.ReadForSubmits(caller.account_id, queries);
+  std::vector<store::Store::SubmitReads> reads = store_.ReadForSubmits(caller.account_id, queries);
   for (size_t i = 0, k = 0; i < requests.size(); ++i) {
     SubmitCallback done = Observed(caller, requests[i], std::move(dones[i]));
     if (!checked[i].ok()) {
@@ -411,37 +419,37 @@ void GatewayService::Accept(bool test, Result<Prepared> prepared, SubmitCallback
   }
   auto p = std::make_shared<Prepared>(std::move(*prepared));
   store::AcceptRequest accept = std::move(p->accept);
-  store_.AcceptAsync(std::move(accept), [this, p, done = std::move(done)](
-                                            Result<store::AcceptResult> r) {
-    if (!r.ok()) {
-      Error e = r.take_error();
-      if (e.code == ErrorCode::kRejected && e.detail > 0) {
-        auto type = static_cast<MessageType>(e.detail - 1);
-        done(Refuse(ErrorCode::kRejected, LimitExhausted(type),
-                    "the " + std::string(store::MessageTypeName(type)) +
-                        " balance is too low for this request"));
-      } else {
-        // Name the trouble (storage full, database busy) for the log and every adapter.
-        const std::string_view trouble = store::StorageTroubleText(e);
-        spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
-                     e.ToString());
-        done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
-                    Failure::kUnavailable,
-                    "message not accepted" +
-                        (trouble.empty() ? std::string() : ", " + std::string(trouble)) + ": " +
-                        e.message));
-      }
-      return;
-    }
-    for (size_t k = 0; k < r->items.size() && k < p->item_of_message.size(); ++k) {
-      p->result.items[p->item_of_message[k]].id = r->items[k].id;
-    }
-    // The answer (and its "message accepted" log line) first, then the dispatcher's
-    // wake-up: a message's log lines then come in the order of its life.
-    const bool wake = p->due_now && accepted_hook_;
-    done(std::move(p->result));
-    if (wake) accepted_hook_();
-  });
+  store_.AcceptAsync(
+      std::move(accept), [this, p, done = std::move(done)](Result<store::AcceptResult> r) {
+        if (!r.ok()) {
+          Error e = r.take_error();
+          if (e.code == ErrorCode::kRejected && e.detail > 0) {
+            auto type = static_cast<MessageType>(e.detail - 1);
+            done(Refuse(ErrorCode::kRejected, LimitExhausted(type),
+                        "the " + std::string(store::MessageTypeName(type)) +
+                            " balance is too low for this request"));
+          } else {
+            // Name the trouble (storage full, database busy) for the log and every adapter.
+            const std::string_view trouble = store::StorageTroubleText(e);
+            spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
+                         e.ToString());
+            done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
+                        Failure::kUnavailable,
+                        "message not accepted" +
+                            (trouble.empty() ? std::string() : ", " + std::string(trouble)) + ": " +
+                            e.message));
+          }
+          return;
+        }
+        for (size_t k = 0; k < r->items.size() && k < p->item_of_message.size(); ++k) {
+          p->result.items[p->item_of_message[k]].id = r->items[k].id;
+        }
+        // The answer (and its "message accepted" log line) first, then the dispatcher's
+        // wake-up: a message's log lines then come in the order of its life.
+        const bool wake = p->due_now && accepted_hook_;
+        done(std::move(p->result));
+        if (wake) accepted_hook_();
+      });
 }
 
 // ---- http: an API send with a Bearer token, its login and its submit's reads as one store

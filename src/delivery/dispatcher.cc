@@ -325,11 +325,9 @@ int Dispatcher::in_flight() const {
 
 bool Dispatcher::WaitIdle(int timeout_ms) {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)),
-                      [&] {
-                        return !claiming_ && in_flight_ == 0 && pending_tasks_ == 0 &&
-                               batch_items_.load() == 0;
-                      });
+  return cv_.wait_for(lock, std::chrono::milliseconds(std::max(timeout_ms, 0)), [&] {
+    return !claiming_ && in_flight_ == 0 && pending_tasks_ == 0 && batch_items_.load() == 0;
+  });
 }
 
 void Dispatcher::Run() {
@@ -708,8 +706,8 @@ Counter& Dispatcher::SeriesCounter(const std::string& connector, Series series) 
       status = "error";
       break;
   }
-  counter = &metrics_.GetCounter(kReceiptMetric, kReceiptHelp,
-                                 MetricLabels(connector, "status", status));
+  counter =
+      &metrics_.GetCounter(kReceiptMetric, kReceiptHelp, MetricLabels(connector, "status", status));
   return *counter;
 }
 

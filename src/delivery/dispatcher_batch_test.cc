@@ -121,22 +121,23 @@ TEST(DispatcherBatchTest, AcceptancesAndReceiptsAreWrittenInBatches) {
   for (size_t n : sizes) total += n;
   EXPECT_EQ(total, ids.size());
   EXPECT_EQ(d.in_flight(), 0);
-  for (const std::string& id : ids) EXPECT_EQ(store.GetMessage(*account, id)->status,
-                                              MessageStatus::kSent);
+  for (const std::string& id : ids)
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kSent);
 
   // Receipts: reported together, they are applied in fewer calls than receipts.
   for (const std::string& id : ids) {
     a.events()->OnReceipt({"a", "up-" + id, MessageStatus::kDelivered, "", now + 1});
   }
   ASSERT_TRUE(d.WaitIdle(5000));
-  for (const std::string& id : ids) EXPECT_EQ(store.GetMessage(*account, id)->status,
-                                              MessageStatus::kDelivered);
+  for (const std::string& id : ids)
+    EXPECT_EQ(store.GetMessage(*account, id)->status, MessageStatus::kDelivered);
   EXPECT_EQ(store.receipt_items(), ids.size());
   EXPECT_LE(store.receipt_calls(), ids.size());
   EXPECT_EQ(heard.load(), static_cast<int>(ids.size()));
-  EXPECT_EQ(metrics.GetCounter("bramka_messages_out_total", "",
-                               R"(connector="a",outcome="accepted")").value(),
-            static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(
+      metrics.GetCounter("bramka_messages_out_total", "", R"(connector="a",outcome="accepted")")
+          .value(),
+      static_cast<int64_t>(ids.size()));
   d.Stop();
 }
 

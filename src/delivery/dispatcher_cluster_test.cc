@@ -76,12 +76,12 @@ TEST(DispatcherClusterTest, MessagesForAnotherNodesConnectorAreHandedOverNotSent
   Dispatcher d(store, clock, *RoutingTable::Create(ro),
                {{"local", &local}, {"remote", &remote_connector}}, DispatcherOptions{}, metrics);
   std::vector<bool> spreads;
-  d.SetRemoteRoute([&](const std::vector<std::string>& candidates,
-                       bool spread) -> std::optional<std::string> {
-    spreads.push_back(spread);
-    if (candidates.front() == "remote") return std::string("remote");
-    return std::nullopt;
-  });
+  d.SetRemoteRoute(
+      [&](const std::vector<std::string>& candidates, bool spread) -> std::optional<std::string> {
+        spreads.push_back(spread);
+        if (candidates.front() == "remote") return std::string("remote");
+        return std::nullopt;
+      });
   ASSERT_EQ(d.DispatchOnce(), 4);
   ASSERT_TRUE(d.WaitIdle(5000));
   // The local route's messages were sent here; the others handed over in one call.

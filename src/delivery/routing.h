@@ -11,13 +11,12 @@
 // by default, which can "play" them. So a voice message never leaves as a
 // plain SMS over an SMPP connector unless a route says so. An empty media
 // route (simnet disabled, no route for the type) leaves them without a
-// connector: Route() returns an empty list and the dispatcher ends them unsent. A route is an ordered list of
-// connector names: the first is the primary, the rest are failover in order.
-// With `round_robin` the list is rotated by a caller-supplied sequence number,
-// spreading traffic over equal connectors while keeping the others as
-// failover (the caller owns the counter, which keeps this class pure);
-// `weights` spread it unequally the same way. Rules may also match on the
-// sender name.
+// connector: Route() returns an empty list and the dispatcher ends them unsent. A route is an
+// ordered list of connector names: the first is the primary, the rest are failover in order. With
+// `round_robin` the list is rotated by a caller-supplied sequence number, spreading traffic over
+// equal connectors while keeping the others as failover (the caller owns the counter, which keeps
+// this class pure); `weights` spread it unequally the same way. Rules may also match on the sender
+// name.
 //
 // Example (config):
 //   [[routes]] types = ["full"], prefixes = ["+4850", "+4851"],

@@ -140,8 +140,8 @@ Result<std::string> RenderInvoicePdf(const Invoice& inv) {
   y += 22;
   pen.Font(10, false);
   if (inv.paid) {
-    pen.Right(right, y, "Zapłacono " + inv.paid_date + ": " + FormatMoney(inv.gross_grosze) +
-                            " PLN");
+    pen.Right(right, y,
+              "Zapłacono " + inv.paid_date + ": " + FormatMoney(inv.gross_grosze) + " PLN");
   } else {
     pen.Right(right, y, "Termin płatności: " + inv.due_date);
     if (!inv.bank_account.empty()) {
@@ -161,8 +161,9 @@ Result<std::string> RenderInvoicePdf(const Invoice& inv) {
   cr.reset();
   cairo_surface_finish(surface.get());
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-    return Fail(ErrorCode::kInternal, std::string("cairo: ") +
-                                          cairo_status_to_string(cairo_surface_status(surface.get())));
+    return Fail(
+        ErrorCode::kInternal,
+        std::string("cairo: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
   }
   return pdf;
 }

@@ -24,7 +24,7 @@ struct Invoice {
   std::string number;      // "FV 3/11/2026"
   std::string issue_date;  // "2026-11-26"
   std::string due_date;
-  std::string place;       // place of issue; omitted when empty
+  std::string place;  // place of issue; omitted when empty
   Party seller;
   Party buyer;
   std::string bank_account;  // omitted when empty

@@ -193,9 +193,9 @@ class CallbackSender::Loop {
       curl_easy_cleanup(easy);
       if (!req->guard.refused.empty()) {
         // SSRF (ADR 0025): the URL (or its DNS name) leads inward; retrying cannot help.
-        GiveUp(req->entry, "callback URL not allowed: " +
-                               core::RefusedAddressText(req->guard.refused) +
-                               " ([notify] allow_private_urls)");
+        GiveUp(req->entry,
+               "callback URL not allowed: " + core::RefusedAddressText(req->guard.refused) +
+                   " ([notify] allow_private_urls)");
         continue;
       }
       if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {

@@ -16,8 +16,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 constexpr int kPolandCode = 48;
 constexpr size_t kNationalDigits = 9;
 [[maybe_unused]] constexpr size_t kPrefixDigits = 5;  // named in the comments below
-constexpr uint64_t kPrefixes = 100'000;   // 10^kPrefixDigits
-constexpr uint64_t kSuffixSpan = 10'000;  // 10^(kNationalDigits - kPrefixDigits)
+constexpr uint64_t kPrefixes = 100'000;               // 10^kPrefixDigits
+constexpr uint64_t kSuffixSpan = 10'000;              // 10^(kNationalDigits - kPrefixDigits)
 
 enum : uint8_t { kUnknown = 0, kValid = 1, kInvalid = 2, kMixed = 3 };
 

@@ -233,8 +233,8 @@ struct Payment {
   AccountId account_id = 0;
   std::string number;  // "FV <n>/<MM>/<YYYY>": n counts the invoices of that month from 1
   MessageType type = MessageType::kFull;
-  int64_t units = 0;         // credited to the balance of `type` when the invoice was issued
-  int64_t net_grosze = 0;    // price before VAT
+  int64_t units = 0;       // credited to the balance of `type` when the invoice was issued
+  int64_t net_grosze = 0;  // price before VAT
   int vat_percent = 23;
   int64_t total_grosze = 0;  // price with VAT
   int64_t paid_grosze = 0;   // 0 while not paid, total_grosze once paid
@@ -334,11 +334,11 @@ enum class ContactSort : uint8_t {
 
 struct GroupQuery {
   AccountId account_id = 0;
-  std::string search;     // case-insensitive (ASCII) substring of the name; empty = all
-  bool by_name = false;   // order by name (then id) instead of id
+  std::string search;    // case-insensitive (ASCII) substring of the name; empty = all
+  bool by_name = false;  // order by name (then id) instead of id
   bool descending = false;
-  int page = 1;           // 1-based
-  int limit = 50;         // <= 0: every match
+  int page = 1;    // 1-based
+  int limit = 50;  // <= 0: every match
 };
 
 struct GroupPage {
@@ -383,7 +383,7 @@ struct BlacklistQuery {
   AccountId account_id = 0;
   std::string phone;  // exact (normalised) number; empty = all
   int page = 1;
-  int limit = 50;     // <= 0: every match
+  int limit = 50;  // <= 0: every match
 };
 
 struct BlacklistPage {
@@ -423,7 +423,7 @@ struct CallbackEntry {
   int64_t event_ms = 0;      // when it happened (done_ms, or the MO's arrival)
   int64_t created_ms = 0;    // when queued (maximum age counts from here)
   CallbackState state = CallbackState::kPending;
-  int attempts = 0;          // calls started (ClaimCallbacks counts them)
+  int attempts = 0;  // calls started (ClaimCallbacks counts them)
   int64_t next_attempt_ms = 0;
   std::string last_error;
 };
@@ -490,7 +490,6 @@ struct MediaFile {
   int64_t created_ms = 0;
 };
 
-
 // ---- FTP sources (SMS via FTP, spec §8; src/ingest/ftp, ADR 0012) -------------------
 
 enum class FtpTls : int { kNone = 0, kExplicit = 1, kImplicit = 2 };
@@ -506,7 +505,7 @@ struct FtpSource {
   std::string password_sealed;  // encrypted (ingest/ftp/secret_box.h), never the password
   std::string directory;        // "" = the login directory
   FtpTls tls = FtpTls::kNone;
-  std::string ca_file;          // PEM to verify the server with ("" = the system's CAs)
+  std::string ca_file;  // PEM to verify the server with ("" = the system's CAs)
   int interval_s = 60;
   std::string text;    // for numbers-only files
   std::string sender;  // for numbers-only files ("" = ECO)
@@ -530,7 +529,7 @@ struct FtpLineResult {
 };
 
 struct FtpFileState {
-  bool done = false;  // processed and its result written; never again
+  bool done = false;                 // processed and its result written; never again
   std::vector<FtpLineResult> lines;  // recorded so far, by (line, column)
 };
 
@@ -547,16 +546,16 @@ enum class InboundKind {
   kPremium = 4,  // premium number: number (+ keyword); price and answer limit
   kPool = 5,     // reply-capable sender number of the ECO / 2waySMS pool
 };
-inline constexpr InboundKind kAllInboundKinds[] = {InboundKind::kNd,  InboundKind::kNdi,
-                                                   InboundKind::kSc,  InboundKind::kSci,
+inline constexpr InboundKind kAllInboundKinds[] = {InboundKind::kNd,      InboundKind::kNdi,
+                                                   InboundKind::kSc,      InboundKind::kSci,
                                                    InboundKind::kPremium, InboundKind::kPool};
 
 struct InboundNumber {
   int64_t id = 0;
   AccountId account_id = 0;  // 0 for pool numbers
   InboundKind kind = InboundKind::kNdi;
-  std::string number;   // E.164 with '+' ("+48500000001") or a short code ("71200")
-  std::string keyword;  // upper case; empty = the whole number (ndi, sci, pool; catch-all)
+  std::string number;        // E.164 with '+' ("+48500000001") or a short code ("71200")
+  std::string keyword;       // upper case; empty = the whole number (ndi, sci, pool; catch-all)
   int64_t price_grosze = 0;  // premium: what the sender pays (net)
   int answer_limit = 0;      // premium: answers allowed per incoming message
   int64_t created_ms = 0;
@@ -659,9 +658,9 @@ struct SqlMoEntry {
 };
 
 struct InboxQuery {
-  AccountId account_id = 0;  // 0 = the operator inbox
-  std::string type;          // empty = every type
-  std::string to_number;     // empty = any
+  AccountId account_id = 0;         // 0 = the operator inbox
+  std::string type;                 // empty = every type
+  std::string to_number;            // empty = any
   std::vector<std::string> phones;  // empty = any sender
   int64_t from_ms = 0;              // received_ms >= from_ms (0 = no bound)
   int64_t to_ms = 0;                // received_ms <= to_ms (0 = no bound)

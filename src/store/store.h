@@ -125,8 +125,7 @@ class Store {
   // account's or an unknown message; kRejected (detail = type + 1) when the balance
   // cannot pay the new cost.
   virtual Result<bool> ReplaceScheduled(AccountId id, const std::string& message_id,
-                                        const MessageReplacement& replacement,
-                                        int64_t now_ms) = 0;
+                                        const MessageReplacement& replacement, int64_t now_ms) = 0;
 
   // ---- delivery ------------------------------------------------------------------
   // Leases up to `limit` messages that are kSaved or kQueued, due (due_ms <=
@@ -190,8 +189,7 @@ class Store {
   // queues one entry per SMPP user of the account with inbox_id.
   virtual Result<int64_t> AddSmppOutbox(const SmppOutboxEntry& entry) = 0;
   // Up to `limit` entries of the user, oldest (lowest id) first; limit < 0 = all.
-  virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id,
-                                                              int limit) = 0;
+  virtual Result<std::vector<SmppOutboxEntry>> ListSmppOutbox(int64_t smpp_user_id, int limit) = 0;
   // Removes an entry; deleting one that is gone succeeds (acks may repeat).
   virtual Result<void> DeleteSmppOutbox(int64_t entry_id) = 0;
 
@@ -250,8 +248,7 @@ class Store {
   // contacts/import: a NEW group named `group_name` with the contacts in it
   // (their group_ids ignored), in one transaction. Returns the group's id.
   virtual Result<int64_t> ImportContacts(AccountId id, const std::string& group_name,
-                                         const std::vector<Contact>& contacts,
-                                         int64_t now_ms) = 0;
+                                         const std::vector<Contact>& contacts, int64_t now_ms) = 0;
   // Sending to groups and contacts: the phones of every contact of each
   // group (groups as listed, each group's contacts by id), then those of the
   // contacts as listed; repeats are kept. kNotFound naming the first group or
@@ -363,8 +360,7 @@ class Store {
   // Every message of the account, newest first, with is_new telling whether
   // it was unread before this call; marks them all read in the same
   // transaction. kNotFound for an unknown account.
-  virtual Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id,
-                                                                  int64_t now_ms) = 0;
+  virtual Result<std::vector<AccountMessage>> TakeAccountMessages(AccountId id, int64_t now_ms) = 0;
   // Stores a signup (signup.id and status are ignored: a new one is pending)
   // and returns its id.
   virtual Result<int64_t> AddSignup(const Signup& signup) = 0;

@@ -35,9 +35,9 @@ std::vector<Store::SubmitReads> Store::ReadForSubmits(AccountId id,
     if (!listed.ok()) {
       r.blacklisted = listed.error();
     } else {
-      r.blacklisted = std::vector<bool>(listed->begin() + static_cast<ptrdiff_t>(next_phone),
-                                        listed->begin() +
-                                            static_cast<ptrdiff_t>(next_phone + q.phones.size()));
+      r.blacklisted =
+          std::vector<bool>(listed->begin() + static_cast<ptrdiff_t>(next_phone),
+                            listed->begin() + static_cast<ptrdiff_t>(next_phone + q.phones.size()));
     }
     next_phone += q.phones.size();
   }

@@ -20,15 +20,18 @@ StorageTrouble StorageTroubleOf(const Error& error) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   // SQLite: SQLITE_FULL "database or disk is full"; errno ENOSPC "no space left on
   // device"; PostgreSQL: 53100 disk_full, "could not extend file"; quota: EDQUOT.
-  constexpr std::array kFull = {std::string_view("disk is full"), std::string_view("no space left"),
+  constexpr std::array kFull = {std::string_view("disk is full"),
+                                std::string_view("no space left"),
                                 std::string_view("could not extend file"),
-                                std::string_view("53100"), std::string_view("disk full"),
+                                std::string_view("53100"),
+                                std::string_view("disk full"),
                                 std::string_view("quota exceeded")};
   // SQLite: SQLITE_BUSY "database is locked", SQLITE_LOCKED "database table is locked";
   // PostgreSQL: 55P03 lock_not_available, 40P01 deadlock; MariaDB: "lock wait timeout".
-  constexpr std::array kBusy = {std::string_view("is locked"), std::string_view("database is busy"),
-                                std::string_view("55p03"), std::string_view("lock wait timeout"),
-                                std::string_view("lock timeout"), std::string_view("40p01")};
+  constexpr std::array kBusy = {
+      std::string_view("is locked"),    std::string_view("database is busy"),
+      std::string_view("55p03"),        std::string_view("lock wait timeout"),
+      std::string_view("lock timeout"), std::string_view("40p01")};
   constexpr std::array kReadOnly = {std::string_view("readonly"), std::string_view("read-only"),
                                     std::string_view("permission denied"),
                                     std::string_view("unable to open database file")};

@@ -45,8 +45,7 @@ Result<int64_t> TimeParam(const Params& p, std::string_view key, bool end_of_day
   return ms;
 }
 
-Result<std::optional<store::MessageType>> MessageTypeParam(const Params& p,
-                                                           std::string_view key) {
+Result<std::optional<store::MessageType>> MessageTypeParam(const Params& p, std::string_view key) {
   BRAMKA_ASSIGN_OR_RETURN(std::optional<std::string> text, p.GetString(key));
   if (!text || Trim(*text).empty()) return std::optional<store::MessageType>();
   const std::string t = AsciiLower(Trim(*text));

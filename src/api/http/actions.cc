@@ -80,12 +80,30 @@ constexpr std::string_view kSpecActions[] = {
 };
 
 enum class Action {
-  kUnknown, kError, kSendSms, kSendPersonalized, kSendVoice, kView, kReports, kDelete, kLimits,
-  kPhonesTest, kPaymentsIndex, kPaymentsView, kPaymentsInvoice, kStatsIndex,
+  kUnknown,
+  kError,
+  kSendSms,
+  kSendPersonalized,
+  kSendVoice,
+  kView,
+  kReports,
+  kDelete,
+  kLimits,
+  kPhonesTest,
+  kPaymentsIndex,
+  kPaymentsView,
+  kPaymentsInvoice,
+  kStatsIndex,
   kAddressBook,  // groups/*, contacts/*, blacklist/*, templates/* (actions_addressbook.cc)
-  kAccounts,  // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
+  kAccounts,     // subaccounts/*, senders/*, account/add|help|messages (actions_accounts.cc)
   // media and number checks (actions_media.cc)
-  kSendMms, kFilesAdd, kFilesIndex, kFilesView, kFilesDelete, kPhonesCheck, kPhonesLookup,
+  kSendMms,
+  kFilesAdd,
+  kFilesIndex,
+  kFilesView,
+  kFilesDelete,
+  kPhonesCheck,
+  kPhonesLookup,
   kInbound,  // messages/recived, send_nd(i), premium/*, quiz/view (actions_inbound.cc)
 };
 
@@ -197,8 +215,7 @@ ApiAnswer ActionHandler::RefusedLogin(std::string_view action, const std::string
   return ApiAnswer{ErrorDocument(e), e.code};
 }
 
-ActionHandler::ActionHandler(core::GatewayService& service, Language language,
-                             BillingInfo billing)
+ActionHandler::ActionHandler(core::GatewayService& service, Language language, BillingInfo billing)
     : service_(service), language_(language), billing_(std::move(billing)) {}
 
 std::string_view ActionHandler::MetricLabel(std::string_view action) {

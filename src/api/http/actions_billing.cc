@@ -77,8 +77,8 @@ ApiAnswer ActionHandler::PaymentsInvoice(const Context& ctx) {
   inv.seller = billing_.seller;
   inv.buyer.name = account->name;
   inv.bank_account = billing_.bank_account;
-  inv.item = "Pakiet " + Upper(store::MessageTypeName(p->type)) + " (" +
-             std::to_string(p->units) + " szt.)";
+  inv.item = "Pakiet " + Upper(store::MessageTypeName(p->type)) + " (" + std::to_string(p->units) +
+             " szt.)";
   inv.quantity = 1;
   inv.net_grosze = p->net_grosze;
   inv.vat_percent = p->vat_percent;

@@ -1,10 +1,10 @@
 #pragma once
 // A handler that the composition root mounts on a path of HttpServer (exactly,
 // or with everything below it), for ways in that share the HTTP listeners but
-// not the API v2 wire format (api/soap at /soap, the web panel under /panel). The server still does everything HTTP: TLS, body
-// limits, keep-alive, timeouts, metrics; the handler sees the decoded request
-// and returns the whole answer. It lets api/http stay free of any dependency
-// on what is mounted.
+// not the API v2 wire format (api/soap at /soap, the web panel under /panel). The server still does
+// everything HTTP: TLS, body limits, keep-alive, timeouts, metrics; the handler sees the decoded
+// request and returns the whole answer. It lets api/http stay free of any dependency on what is
+// mounted.
 //
 // Thread-safety: Handle and TooLarge may be called from several threads at
 // once (the server's worker pool and I/O threads).

@@ -26,7 +26,8 @@ std::string ScalarText(const ParamTree& v) {
 
 Result<PersonalizedMessage> FromObject(const ParamTree& entry, size_t index) {
   const std::string where = "messages[" + std::to_string(index) + "]";
-  if (!entry.is_object()) return Fail(InvalidData(where + " must be an object with phone and text"));
+  if (!entry.is_object())
+    return Fail(InvalidData(where + " must be an object with phone and text"));
   auto phone = entry.find("phone");
   auto text = entry.find("text");
   PersonalizedMessage m;
@@ -49,7 +50,8 @@ Result<std::vector<PersonalizedMessage>> FromString(std::string_view all) {
       if (colon == std::string_view::npos) {
         return Fail(InvalidData(where + " is not phone:text"));
       }
-      PersonalizedMessage m{CleanPhone(entry.substr(0, colon)), std::string(entry.substr(colon + 1))};
+      PersonalizedMessage m{CleanPhone(entry.substr(0, colon)),
+                            std::string(entry.substr(colon + 1))};
       if (m.phone.empty()) return Fail(InvalidData(where + " has no phone"));
       out.push_back(std::move(m));
     }

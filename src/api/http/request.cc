@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "api/http/text_util.h"
+#include "core/failure.h"
 #include "sms/ucs2.h"
 #include "sms/utf8.h"
-#include "core/failure.h"
 
 namespace bramka::api::http {
 namespace {
@@ -534,8 +534,8 @@ Result<std::string> DecodeBase64(std::string_view text) {
   text = Trim(text);
   if (text.substr(0, 5) == "data:") {
     const size_t comma = text.find(',');
-    if (comma == std::string_view::npos || text.substr(0, comma).find(";base64") ==
-                                               std::string_view::npos) {
+    if (comma == std::string_view::npos ||
+        text.substr(0, comma).find(";base64") == std::string_view::npos) {
       return InvalidData("a data: URL must be base64 (data:<type>;base64,...)");
     }
     text.remove_prefix(comma + 1);

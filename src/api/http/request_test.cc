@@ -251,15 +251,13 @@ TEST(DecodeMultipartTest, FieldsFilesAndBrackets) {
 }
 
 TEST(DecodeMultipartTest, FilePartsAreListedWithNameAndType) {
-  const std::string body =
-      std::string("--B\r\n") +
-      "Content-Disposition: form-data; name=\"type\"\r\n\r\n"
-      "mms\r\n"
-      "--B\r\n"
-      "Content-Disposition: form-data; name=\"file\"; filename=\"kot.gif\"\r\n"
-      "Content-Type: image/gif\r\n\r\n" +
-      std::string("GIF89a\0\x01", 8) +
-      "\r\n--B--\r\n";
+  const std::string body = std::string("--B\r\n") +
+                           "Content-Disposition: form-data; name=\"type\"\r\n\r\n"
+                           "mms\r\n"
+                           "--B\r\n"
+                           "Content-Disposition: form-data; name=\"file\"; filename=\"kot.gif\"\r\n"
+                           "Content-Type: image/gif\r\n\r\n" +
+                           std::string("GIF89a\0\x01", 8) + "\r\n--B--\r\n";
   std::vector<UploadedFile> files;
   auto t = DecodeParameters("multipart/form-data; boundary=B", body, "", &files);
   ASSERT_TRUE(t.ok()) << t.error().ToString();
@@ -269,7 +267,7 @@ TEST(DecodeMultipartTest, FilePartsAreListedWithNameAndType) {
   EXPECT_EQ(files[0].content_type, "image/gif");
   Params p(std::move(*t), std::move(files));
   ASSERT_NE(p.Upload("file"), nullptr);
-  EXPECT_EQ(p.Upload("type"), nullptr);  // a plain field
+  EXPECT_EQ(p.Upload("type"), nullptr);                              // a plain field
   EXPECT_EQ(**p.GetString("file"), std::string("GIF89a\0\x01", 8));  // bytes kept, NUL too
 }
 

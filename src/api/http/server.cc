@@ -394,10 +394,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       state_->handler.Handle(std::move(api), std::move(finish));
       return;
     }
-    net::post(state_->workers, [state = state_, api = std::move(api),
-                                finish = std::move(finish)]() mutable {
-      state->handler.Handle(std::move(api), std::move(finish));
-    });
+    net::post(state_->workers,
+              [state = state_, api = std::move(api), finish = std::move(finish)]() mutable {
+                state->handler.Handle(std::move(api), std::move(finish));
+              });
   }
 
   // ---- mounted handlers (api/soap, the panel; mount.h) ----
@@ -428,17 +428,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       });
     };
     Disarm();
-    net::post(state_->workers, [handler = mount.handler, m = std::move(m),
-                                finish = std::move(finish)]() mutable {
-      handler->Handle(std::move(m), std::move(finish));
-    });
+    net::post(state_->workers,
+              [handler = mount.handler, m = std::move(m), finish = std::move(finish)]() mutable {
+                handler->Handle(std::move(m), std::move(finish));
+              });
   }
 
   void WriteMounted(MountedResponse answer, unsigned version, bool close) {
     state_->Count(answer.metric_label.empty() ? "unknown" : answer.metric_label,
-                  answer.error                ? "error"
-                  : answer.status < 400       ? "ok"
-                                              : std::to_string(answer.status));
+                  answer.error          ? "error"
+                  : answer.status < 400 ? "ok"
+                                        : std::to_string(answer.status));
     Response res{static_cast<bhttp::status>(answer.status), version};
     if (!answer.content_type.empty()) res.set(bhttp::field::content_type, answer.content_type);
     for (auto& [name, value] : answer.headers) res.insert(name, value);
@@ -446,8 +446,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Write(std::move(res), close);
   }
 
-  void WriteAnswer(const ApiAnswer& answer, Format format, std::string_view label,
-                   bool keep_alive, unsigned version) {
+  void WriteAnswer(const ApiAnswer& answer, Format format, std::string_view label, bool keep_alive,
+                   unsigned version) {
     CountAnswer(label, answer.error_code == 0);
     // HTTP 200 for API errors too (spec §1.6).
     if (!answer.raw_content_type.empty()) {
@@ -620,10 +620,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void Accept() {
-    acceptor_.async_accept(
-        net::make_strand(io_.get_executor()),
-        net::bind_executor(strand_,
-                           [self = shared_from_this()](beast::error_code ec, Socket socket) {
+    acceptor_.async_accept(net::make_strand(io_.get_executor()),
+                           net::bind_executor(strand_, [self = shared_from_this()](
+                                                           beast::error_code ec, Socket socket) {
                              self->OnAccept(ec, std::move(socket));
                            }));
   }

@@ -68,9 +68,9 @@ struct HttpOptions {
   std::string key_file;   // PEM private key
   size_t max_body_bytes = 32 << 20;
   int idle_timeout_s = 60;
-  int worker_threads = 2;  // run every request but token-authenticated sends
+  int worker_threads = 2;                 // run every request but token-authenticated sends
   Language language = Language::kPolish;  // of API error messages
-  BillingInfo billing;                     // the seller on invoices
+  BillingInfo billing;                    // the seller on invoices
 };
 
 class HttpServer {

@@ -94,8 +94,7 @@ class SmppServer {
 // entry.pdu when set, else built from what it reports (MakeReceipt, MakeMoDeliver).
 // nullopt: nothing to send (registered_delivery asked only for failures, or the record
 // is gone); the entry can be removed. Errors from the store.
-Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core,
-                                             store::AccountId account,
+Result<std::optional<std::string>> OutboxPdu(core::GatewayService& core, store::AccountId account,
                                              const store::SmppOutboxEntry& entry);
 
 }  // namespace bramka::api::smpp

@@ -78,9 +78,9 @@ TEST(Envelope, RecordListsAndTheParamsMap) {
 
 TEST(Envelope, RepeatedListsInARecordStayApart) {
   // Two SOAP-ENC arrays under one name inside a struct: a list of two lists.
-  auto call = ParseEnvelope(Envelope(
-      "<Templates.add><x><a><item>1</item><item>2</item></a><a><item>3</item></a></x>"
-      "</Templates.add>"));
+  auto call = ParseEnvelope(
+      Envelope("<Templates.add><x><a><item>1</item><item>2</item></a><a><item>3</item></a></x>"
+               "</Templates.add>"));
   ASSERT_TRUE(call.ok()) << call.error().message;
   EXPECT_EQ(call->arguments[0].value["a"],
             ParamTree::array({ParamTree::array({"1", "2"}), ParamTree::array({"3"})}));

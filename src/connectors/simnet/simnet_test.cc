@@ -485,7 +485,8 @@ TEST(SimnetHlrTest, AnswersFollowTheTestNumbers) {
   EXPECT_EQ(foreign->imsi, 0);
 
   int ported = 0;
-  for (int i = 0; i < 1000; ++i) ported += hlr.Lookup("+48500" + std::to_string(100000 + i), false)->ported;
+  for (int i = 0; i < 1000; ++i)
+    ported += hlr.Lookup("+48500" + std::to_string(100000 + i), false)->ported;
   EXPECT_GT(ported, 50);  // about one in ten
   EXPECT_LT(ported, 200);
 }

@@ -73,7 +73,7 @@ class ClientCore {
   struct Output {
     std::vector<Completion> completions;  // run these first (acceptances before receipts)
     std::vector<Receipt> receipts;        // not yet acknowledged upstream
-    std::vector<Incoming> incoming;  // not yet acknowledged upstream
+    std::vector<Incoming> incoming;       // not yet acknowledged upstream
   };
 
   // `clock` stamps receipts (at_ms); borrowed. options.bind_mode kTransmitter,

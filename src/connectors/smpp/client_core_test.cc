@@ -585,8 +585,8 @@ TEST(ClientCore, AnsweredMessageDropsOnlyItsOwnQueuedParts) {
   h.Submit("m0", "first");
   h.Submit("m1", std::string(300, 'x'));  // three parts
   h.Submit("m2", "after");
-  h.AnswerSubmit(smpp::kEsmeRok, "100");                // m0
-  h.AnswerSubmit(smpp::kEsmeRinvsrcadr, "");            // m1 part 1: m1 refused
+  h.AnswerSubmit(smpp::kEsmeRok, "100");      // m0
+  h.AnswerSubmit(smpp::kEsmeRinvsrcadr, "");  // m1 part 1: m1 refused
   ASSERT_EQ(h.answered.size(), 2u);
   EXPECT_EQ(h.answered[1].first, "m1");
   EXPECT_EQ(h.answered[1].second.kind, SendOutcome::Kind::kPermanent);

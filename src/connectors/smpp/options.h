@@ -43,7 +43,7 @@ struct SmppConnectorOptions {
   uint8_t gsm7_data_coding = 0;  // 0 (SMSC default alphabet) or 1 (IA5) for GSM-7 texts
   ReceiptIdFormat receipt_id_format = ReceiptIdFormat::kAsIs;
   int enquire_link_s = 10;  // + response_timeout_s: a stalled link is dropped (ADR 0025)
-  int reconnect_s = 1;  // first reconnect delay; doubles up to reconnect_max_s
+  int reconnect_s = 1;      // first reconnect delay; doubles up to reconnect_max_s
   int reconnect_max_s = 30;
   int response_timeout_s = 10;  // submit_sm without a response -> kTemporary
   size_t max_queue = 10000;     // messages taken, not answered; Ready() false beyond (the

@@ -122,9 +122,9 @@ struct SmppConnector::Impl : std::enable_shared_from_this<SmppConnector::Impl> {
         &metrics.GetGauge("bramka_connector_queue", "Messages taken and not yet answered.", labels);
     c_throttled = &metrics.GetCounter("bramka_connector_throttled_total",
                                       "ESME_RTHROTTLED answers received.", labels);
-    c_submits = &metrics.GetCounter("bramka_connector_submits_total",
-                                    "submit_sm sent (one per part; its rate is the real TPS).",
-                                    labels);
+    c_submits =
+        &metrics.GetCounter("bramka_connector_submits_total",
+                            "submit_sm sent (one per part; its rate is the real TPS).", labels);
   }
 
   Leg& tx() { return *legs[0]; }

@@ -176,10 +176,11 @@ class ConnectionImpl final : public Connection,
   }
 
   void Post(std::function<void()> fn) override {
-    asio::post(Lowest(stream_).get_executor(), [self = this->shared_from_this(), fn = std::move(fn)] {
-      OnStrand on(self.get());
-      fn();
-    });
+    asio::post(Lowest(stream_).get_executor(),
+               [self = this->shared_from_this(), fn = std::move(fn)] {
+                 OnStrand on(self.get());
+                 fn();
+               });
   }
 
   const ConnectionInfo& info() const override { return info_; }
@@ -217,12 +218,11 @@ class ConnectionImpl final : public Connection,
   }
 
   void DoRead() {
-    stream_.async_read_some(
-        asio::buffer(read_buf_),
-        [self = this->shared_from_this()](error_code ec, size_t n) {
-          OnStrand on(self.get());
-          self->OnRead(ec, n);
-        });
+    stream_.async_read_some(asio::buffer(read_buf_),
+                            [self = this->shared_from_this()](error_code ec, size_t n) {
+                              OnStrand on(self.get());
+                              self->OnRead(ec, n);
+                            });
   }
 
   void OnRead(error_code ec, size_t n) {
@@ -302,12 +302,11 @@ class ConnectionImpl final : public Connection,
     writing_ = true;
     write_inflight_.swap(write_pending_);
     write_pending_.clear();
-    asio::async_write(
-        stream_, asio::buffer(write_inflight_),
-        [self = this->shared_from_this()](error_code ec, size_t) {
-          OnStrand on(self.get());
-          self->OnWrite(ec);
-        });
+    asio::async_write(stream_, asio::buffer(write_inflight_),
+                      [self = this->shared_from_this()](error_code ec, size_t) {
+                        OnStrand on(self.get());
+                        self->OnWrite(ec);
+                      });
   }
 
   void OnWrite(error_code ec) {

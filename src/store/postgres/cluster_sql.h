@@ -7,9 +7,9 @@
 
 // ClaimDue's filter (owner = ?3): a message whose route hint names a connector leased
 // to another node that is alive is left to that node.
-#define BRAMKA_PG_ROUTE_HINT_FILTER                                                  \
-  "AND (route_hint = '' OR NOT EXISTS (SELECT 1 FROM cluster_leases l "              \
-  "WHERE l.name = 'connector:' || messages.route_hint AND l.owner <> ?3 "            \
+#define BRAMKA_PG_ROUTE_HINT_FILTER                                       \
+  "AND (route_hint = '' OR NOT EXISTS (SELECT 1 FROM cluster_leases l "   \
+  "WHERE l.name = 'connector:' || messages.route_hint AND l.owner <> ?3 " \
   "AND l.until_ms > " BRAMKA_PG_NOW_MS ")) "
 
 // The queued messages leased to ?1 (ReleaseLeases, reaping a dead node). Every lease has

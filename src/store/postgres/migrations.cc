@@ -438,9 +438,11 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
     // ---- s5-writer (docs/adr/0029) ----
     {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
     // ---- s6-delivery (docs/adr/0033) ----
-    {7, "messages_sent_via dropped: ListSentVia reads messages_upstream", BRAMKA_DELIVERY_INDEX_MIGRATION},
+    {7, "messages_sent_via dropped: ListSentVia reads messages_upstream",
+     BRAMKA_DELIVERY_INDEX_MIGRATION},
     // ---- s7-writer (docs/adr/0036) ----
-    {8, "accept charges on the message row, one ledger row per batch", BRAMKA_ACCEPT_LEDGER_MIGRATION},
+    {8, "accept charges on the message row, one ledger row per batch",
+     BRAMKA_ACCEPT_LEDGER_MIGRATION},
     // ---- s10-pg (docs/adr/0050; SQLite's migration 26, docs/adr/0046) ----
     {9, "messages_claim without leased messages; messages_leased for expired leases", R"sql(
 -- ClaimDue: due messages that nobody holds, in (due time, acceptance) order. A claimed

@@ -302,8 +302,8 @@ TEST(PostgresStoreTest, SentViaIndexIsDroppedByMigration7) {
   auto count_index = [&]() -> int64_t {
     auto conn = postgres::Connection::Open(options.conninfo);
     if (!conn.ok()) return -1;
-    auto stmt = (*conn)->Prepare(
-        "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'messages_sent_via'");
+    auto stmt =
+        (*conn)->Prepare("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'messages_sent_via'");
     if (!stmt.ok()) return -1;
     auto row = stmt->Step();
     return row.ok() && *row ? stmt->Int(0) : -1;

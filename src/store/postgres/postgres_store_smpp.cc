@@ -191,20 +191,19 @@ Result<void> PostgresStore::DeleteSmppOutbox(int64_t entry_id) {
 
 // ---- cluster: SMPP outbox entries leased to the node delivering them (ADR 0023) ----
 
-Result<std::vector<SmppOutboxEntry>> PostgresStore::ClaimSmppOutbox(int64_t smpp_user_id,
-                                                                    int limit, int64_t now_ms) {
+Result<std::vector<SmppOutboxEntry>> PostgresStore::ClaimSmppOutbox(int64_t smpp_user_id, int limit,
+                                                                    int64_t now_ms) {
   const int64_t n = limit < 0 ? int64_t{1} << 40 : limit;
   return writer_->CallReadCommitted<std::vector<SmppOutboxEntry>>(
       [&](WriteContext& ctx) -> Result<std::vector<SmppOutboxEntry>> {
         BRAMKA_ASSIGN_OR_RETURN(
-            Stmt stmt,
-            ctx.conn.Prepare(
-                "UPDATE smpp_outbox o SET lease_owner = ?3, lease_until_ms = ?4 FROM ("
-                "SELECT id FROM smpp_outbox WHERE smpp_user_id = ?1 "
-                "AND (lease_owner = ?3 OR lease_owner = '' OR lease_until_ms <= ?5) "
-                "ORDER BY id LIMIT ?2 FOR UPDATE SKIP LOCKED) d WHERE o.id = d.id "
-                "RETURNING o.id, o.smpp_user_id, o.message_id, o.pdu_hex, o.created_ms, "
-                "o.inbox_id"));
+            Stmt stmt, ctx.conn.Prepare(
+                           "UPDATE smpp_outbox o SET lease_owner = ?3, lease_until_ms = ?4 FROM ("
+                           "SELECT id FROM smpp_outbox WHERE smpp_user_id = ?1 "
+                           "AND (lease_owner = ?3 OR lease_owner = '' OR lease_until_ms <= ?5) "
+                           "ORDER BY id LIMIT ?2 FOR UPDATE SKIP LOCKED) d WHERE o.id = d.id "
+                           "RETURNING o.id, o.smpp_user_id, o.message_id, o.pdu_hex, o.created_ms, "
+                           "o.inbox_id"));
         stmt.BindInt(1, smpp_user_id)
             .BindInt(2, n)
             .BindText(3, node_id_)

@@ -4,8 +4,7 @@
 
 namespace bramka::store::sqlite {
 
-void ClaimLeases::Claim(int64_t seq, const std::string& owner, int64_t until_ms,
-                        int64_t due_ms) {
+void ClaimLeases::Claim(int64_t seq, const std::string& owner, int64_t until_ms, int64_t due_ms) {
   auto owner_it = std::find(owners_.begin(), owners_.end(), owner);
   if (owner_it == owners_.end()) owner_it = owners_.insert(owners_.end(), owner);
   Lease lease{static_cast<uint32_t>(owner_it - owners_.begin()), until_ms, due_ms, 1};

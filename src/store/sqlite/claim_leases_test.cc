@@ -180,10 +180,14 @@ TEST(SqliteClaimTest, RowLeasesOfAPreviousVersion) {
     c = MakeMessage(block + 2);
     ASSERT_TRUE((*store)->Accept(AcceptRequest{account, {a, b, c}}).ok());
   }
-  RawExec(options.path, "UPDATE messages SET lease_owner = 'old', lease_until_ms = 5000000, "
-                        "attempts = 1 WHERE id = '" + a.id + "'");
-  RawExec(options.path, "UPDATE messages SET lease_owner = 'other', lease_until_ms = 2000000, "
-                        "attempts = 1 WHERE id = '" + c.id + "'");
+  RawExec(options.path,
+          "UPDATE messages SET lease_owner = 'old', lease_until_ms = 5000000, "
+          "attempts = 1 WHERE id = '" +
+              a.id + "'");
+  RawExec(options.path,
+          "UPDATE messages SET lease_owner = 'other', lease_until_ms = 2000000, "
+          "attempts = 1 WHERE id = '" +
+              c.id + "'");
   auto store = SqliteStore::Open(options);
   ASSERT_TRUE(store.ok());
   auto first = (*store)->ClaimDue(c.due_ms, 10, "node", 9'000'000);

@@ -27,7 +27,7 @@ bool RaiseThreadIoPriority() {
       spdlog::debug("store: the writer's, syncer's and checkpointer's I/O in the realtime class");
     } else {
       spdlog::debug("store: realtime I/O class not set ({}); the default class",
-                   std::strerror(err));
+                    std::strerror(err));
     }
   }
   return rc == 0;

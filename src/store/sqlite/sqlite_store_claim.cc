@@ -178,10 +178,10 @@ Result<std::vector<Message>> ClaimInTx(WriteContext& ctx, ClaimLeases& leases, i
     } else {
       // Leased in the row, as before docs/adr/0047: a kSaved message becomes kQueued (what
       // CancelScheduled and the counters see), a row lease that ran out is renewed.
-      BRAMKA_ASSIGN_OR_RETURN(
-          Stmt row_lease, ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
-                                           "lease_until_ms = ?3, attempts = attempts + 1 "
-                                           "WHERE seq = ?1"));
+      BRAMKA_ASSIGN_OR_RETURN(Stmt row_lease,
+                              ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
+                                               "lease_until_ms = ?3, attempts = attempts + 1 "
+                                               "WHERE seq = ?1"));
       row_lease.BindInt(1, seq).BindText(2, owner).BindInt(3, lease_until_ms);
       BRAMKA_RETURN_IF_ERROR(row_lease.Run());
       if (m.status != MessageStatus::kQueued) ctx.Move(m.status, MessageStatus::kQueued);
@@ -291,9 +291,9 @@ Result<void> SqliteStore::MarkUnsent(const std::string& message_id, const std::s
           stmt.BindInt(1, cur.seq).BindText(2, reason).BindInt(3, now_ms).BindInt(4, claims);
           BRAMKA_RETURN_IF_ERROR(stmt.Run());
         }
-        BRAMKA_RETURN_IF_ERROR(sql::RefundInTx<sqlite::Backend>(ctx.conn, cur.account_id,
-                                                               cur.type, cur.charged, cur.seq,
-                                                               message_id, "unsent", now_ms));
+        BRAMKA_RETURN_IF_ERROR(sql::RefundInTx<sqlite::Backend>(ctx.conn, cur.account_id, cur.type,
+                                                                cur.charged, cur.seq, message_id,
+                                                                "unsent", now_ms));
         // Callbacks (ADR 0007): queued in this transaction, never lost.
         BRAMKA_RETURN_IF_ERROR(sqlite::QueueDlrCallbackInTx(ctx.conn, cur.seq, now_ms));
         BRAMKA_RETURN_IF_ERROR(sqlite::QueueSmppReceiptInTx(ctx.conn, cur.seq, now_ms));

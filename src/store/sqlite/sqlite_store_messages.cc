@@ -190,8 +190,8 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       latest[type] = std::max(latest[type], m.queued_ms);
     }
     if (m.due_ms <= earliest.first) {
-      earliest = std::min(earliest, sqlite::ClaimLeases::Key(
-                                        m.due_ms, static_cast<int64_t>(codec.Decode(m.id))));
+      earliest = std::min(
+          earliest, sqlite::ClaimLeases::Key(m.due_ms, static_cast<int64_t>(codec.Decode(m.id))));
     }
   }
   leases.Lower(earliest);

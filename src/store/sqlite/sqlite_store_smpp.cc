@@ -117,11 +117,11 @@ Result<std::vector<SmppUser>> SqliteStore::ListSmppUsers() {
 }
 
 Result<void> sqlite::QueueSmppReceiptInTx(Connection& c, int64_t seq, int64_t now_ms) {
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt stmt, c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, "
-                           "created_ms) SELECT smpp_user_id, id, '', ?2 FROM messages "
-                           "WHERE seq = ?1 AND smpp_user_id <> 0 AND "
-                           "smpp_registered_delivery <> 0"));
+  BRAMKA_ASSIGN_OR_RETURN(Stmt stmt,
+                          c.Prepare("INSERT INTO smpp_outbox (smpp_user_id, message_id, pdu_hex, "
+                                    "created_ms) SELECT smpp_user_id, id, '', ?2 FROM messages "
+                                    "WHERE seq = ?1 AND smpp_user_id <> 0 AND "
+                                    "smpp_registered_delivery <> 0"));
   stmt.BindInt(1, seq).BindInt(2, now_ms);
   return stmt.Run();
 }

@@ -46,10 +46,10 @@
 // Checkpoints beside the writer (docs/adr/0044), with the pipelined commit: a Checkpointer
 // thread copies the WAL into the database file every kBackgroundCheckpointFrames frames and
 // starts that file's write-back, so the writer's own checkpoint (at kCatchUpFrames, docs/adr/0049;
-// after the batch is handed to the syncer, not inside the COMMIT) is short: it copies only what the last round
-// left, waits for the readers of an older snapshot, and lets the WAL start over. Durability
-// is SQLite's: every checkpoint syncs the WAL before copying and the one that copies the last
-// frame syncs the database file before the WAL may start over (checkpointer.h).
+// after the batch is handed to the syncer, not inside the COMMIT) is short: it copies only what the
+// last round left, waits for the readers of an older snapshot, and lets the WAL start over.
+// Durability is SQLite's: every checkpoint syncs the WAL before copying and the one that copies the
+// last frame syncs the database file before the WAL may start over (checkpointer.h).
 //
 // Thread-safety: Submit, Call and CallAsync may be called from any thread
 // except the writer thread itself (a job cannot wait for another job).

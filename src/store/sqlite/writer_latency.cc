@@ -37,8 +37,8 @@ void Writer::StartCheckpointer() {
     spdlog::warn("store: WAL checkpoints stay on the writer: {}", conn.error().message);
     return;
   }
-  checkpointer_ = std::make_unique<Checkpointer>(std::move(*conn), kBackgroundCheckpointFrames,
-                                                 kCatchUpFrames);
+  checkpointer_ =
+      std::make_unique<Checkpointer>(std::move(*conn), kBackgroundCheckpointFrames, kCatchUpFrames);
 }
 
 void Writer::CatchUpCheckpoint() {

@@ -13,8 +13,8 @@
 //       StoreFactoryName);
 
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>

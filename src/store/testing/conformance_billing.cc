@@ -77,7 +77,8 @@ TEST_P(StoreConformanceTest, PaymentsAreListedNewestFirstPagedAndScopedByAccount
   const AccountId a = NewAccount("billing-list-a", 0);
   const AccountId b = NewAccount("billing-list-b", 0);
   std::vector<int64_t> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(store().RecordTopUp(Draft(a, "01/2027", 1, true), i)->id);
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(store().RecordTopUp(Draft(a, "01/2027", 1, true), i)->id);
   const int64_t other = store().RecordTopUp(Draft(b, "01/2027", 1, true), 9)->id;
 
   auto page1 = store().ListPayments(a, 1, 2);
@@ -136,8 +137,7 @@ TEST_P(StoreConformanceTest, StatsGroupMessagesByRequestAndOutcome) {
   ASSERT_TRUE(store().MarkSent(batch[0].id, "c", "u0", 20'000).ok());
   ASSERT_TRUE(store().ApplyReceipt({"c", "u0", MessageStatus::kDelivered, "", 21'000}).ok());
   ASSERT_TRUE(store().MarkSent(batch[1].id, "c", "u1", 20'000).ok());
-  ASSERT_TRUE(
-      store().ApplyReceipt({"c", "u1", MessageStatus::kUndelivered, "x", 21'000}).ok());
+  ASSERT_TRUE(store().ApplyReceipt({"c", "u1", MessageStatus::kUndelivered, "x", 21'000}).ok());
   ASSERT_TRUE(store().MarkUnsent(batch[2].id, "wrong_number", 20'000).ok());
 
   StatQuery q;

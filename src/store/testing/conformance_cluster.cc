@@ -20,7 +20,8 @@ TEST_P(StoreConformanceTest, HandOverMessagesMakesThemClaimableAgain) {
   ASSERT_TRUE(store().MarkUnsent(ms[2].id, "message_rejected", due).ok());
 
   ASSERT_TRUE(
-      store().HandOverMessages({ms[0].id, ms[1].id, ms[2].id, "ffffffffff", "bad"}, "smsc-a", due)
+      store()
+          .HandOverMessages({ms[0].id, ms[1].id, ms[2].id, "ffffffffff", "bad"}, "smsc-a", due)
           .ok());
   EXPECT_TRUE(store().HandOverMessages({}, "smsc-a", due).ok());
   for (int i = 0; i < 2; ++i) {

@@ -106,8 +106,8 @@ TEST_P(StoreConformanceTest, ApplyReceiptsAppliesEachInOrderAndQueuesOnce) {
   EXPECT_EQ((*queued)[1].message_id, r.items[1].id);
 
   // A bad status anywhere: kInvalidArgument, and nothing applied.
-  auto bad = store().ApplyReceipts({{"d", "u2", MessageStatus::kDelivered, "", 9},
-                                    {"d", "u2", MessageStatus::kSent, "", 9}});
+  auto bad = store().ApplyReceipts(
+      {{"d", "u2", MessageStatus::kDelivered, "", 9}, {"d", "u2", MessageStatus::kSent, "", 9}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(store().GetMessage(a, r.items[2].id)->status, MessageStatus::kSent);

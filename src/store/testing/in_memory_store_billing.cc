@@ -118,10 +118,18 @@ Result<std::vector<StatRow>> InMemoryStore::QueryStats(const StatQuery& q) {
     row.first_ms = std::min(row.first_ms, m.queued_ms);
     row.last_ms = std::max(row.last_ms, m.queued_ms);
     switch (m.status) {
-      case MessageStatus::kDelivered: ++row.delivered; break;
-      case MessageStatus::kUndelivered: ++row.undelivered; break;
-      case MessageStatus::kUnsent: ++row.unsent; break;
-      default: ++row.pending; break;
+      case MessageStatus::kDelivered:
+        ++row.delivered;
+        break;
+      case MessageStatus::kUndelivered:
+        ++row.undelivered;
+        break;
+      case MessageStatus::kUnsent:
+        ++row.unsent;
+        break;
+      default:
+        ++row.pending;
+        break;
     }
   }
   std::vector<StatRow> out;
