@@ -119,6 +119,7 @@ class PgConnection : public SqlConnection {
       it = statements_.emplace(sql, Statement{std::move(numbered), std::move(name)}).first;
     }
     const Statement& st = it->second;
+    if (in_transaction_ && named_) return Pipelined(st, n, values);
     for (int attempt = 0; named_; ++attempt) {
       const bool in_transaction = PQtransactionStatus(c_) != PQTRANS_IDLE;
       if (!session_has_.count(st.name)) {
@@ -159,6 +160,7 @@ class PgConnection : public SqlConnection {
   // A transaction, and the prepared statements of the server session it runs on, in one
   // round trip (a multi-statement simple query answers with its last result).
   Result<void> Begin() override {
+    in_transaction_ = true;
     if (!named_) return Simple("BEGIN");
     PGresult* res = PQexec(
         c_, "BEGIN; SELECT name FROM pg_prepared_statements WHERE name LIKE 'bramka\\_%'");
@@ -168,8 +170,16 @@ class PgConnection : public SqlConnection {
     PQclear(res);
     return Ok();
   }
-  Result<void> Commit() override { return Simple("COMMIT"); }
-  Result<void> Rollback() override { return Simple("ROLLBACK"); }
+  Result<void> Commit() override {
+    in_transaction_ = false;
+    BRAMKA_RETURN_IF_ERROR(EndPipeline());
+    return Simple("COMMIT");
+  }
+  Result<void> Rollback() override {
+    in_transaction_ = false;
+    (void)EndPipeline();
+    return Simple("ROLLBACK");
+  }
 
   Result<void> Simple(const char* sql) {
     PGresult* res = PQexec(c_, sql);
@@ -183,6 +193,72 @@ class PgConnection : public SqlConnection {
     std::string numbered;  // $1, $2... placeholders
     std::string name;
   };
+
+  // Inside a transaction the write-backs are pipelined (libpq pipeline mode): sent without
+  // waiting, their results read at the next drain (every kDrainEvery commands, and before
+  // COMMIT), so a batch costs a few round trips instead of one per row. An error surfaces
+  // at the drain and fails the transaction as it would have at the statement. The
+  // affected-row count is not known when Exec returns (1 is returned).
+  static constexpr int kDrainEvery = 128;
+  Result<int64_t> Pipelined(const Statement& st, int n, const std::vector<const char*>& values) {
+    if (PQpipelineStatus(c_) == PQ_PIPELINE_OFF && PQenterPipelineMode(c_) != 1) {
+      return Fail(ErrorCode::kUnavailable, "postgres pipeline: " + Trimmed(PQerrorMessage(c_)));
+    }
+    if (!session_has_.count(st.name)) {
+      if (PQsendPrepare(c_, st.name.c_str(), st.numbered.c_str(), n, nullptr) != 1) {
+        return Fail(ErrorCode::kUnavailable, "postgres prepare: " + Trimmed(PQerrorMessage(c_)));
+      }
+      ++pending_;
+      session_has_.insert(st.name);
+    }
+    if (PQsendQueryPrepared(c_, st.name.c_str(), n, values.data(), nullptr, nullptr, 0) != 1) {
+      return Fail(ErrorCode::kUnavailable, "postgres execute: " + Trimmed(PQerrorMessage(c_)));
+    }
+    if (++pending_ >= kDrainEvery) BRAMKA_RETURN_IF_ERROR(Drain());
+    return 1;
+  }
+
+  // Sync, then every pending command's results; the first error fails the drain.
+  Result<void> Drain() {
+    if (pending_ == 0) return Ok();
+    if (PQpipelineSync(c_) != 1) {
+      return Fail(ErrorCode::kUnavailable, "postgres pipeline: " + Trimmed(PQerrorMessage(c_)));
+    }
+    std::string error;
+    std::string state;
+    for (; pending_ > 0; --pending_) {
+      while (PGresult* r = PQgetResult(c_)) {
+        if (PQresultStatus(r) == PGRES_FATAL_ERROR && error.empty()) {
+          error = Trimmed(PQresultErrorMessage(r));
+          state = SqlState(r);
+        }
+        PQclear(r);
+      }
+    }
+    PGresult* r = PQgetResult(c_);
+    const bool synced = r != nullptr && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (!error.empty()) {
+      if (state == kMissing || state == kExists) {
+        GiveUpNamed("a pipelined statement was missing or already there inside a transaction");
+      }
+      return Fail(ErrorCode::kUnavailable, "postgres execute: " + error);
+    }
+    if (!synced) {
+      return Fail(ErrorCode::kUnavailable, "postgres pipeline: " + Trimmed(PQerrorMessage(c_)));
+    }
+    return Ok();
+  }
+
+  Result<void> EndPipeline() {
+    if (PQpipelineStatus(c_) == PQ_PIPELINE_OFF) return Ok();
+    Result<void> drained = Drain();
+    pending_ = 0;
+    if (PQexitPipelineMode(c_) != 1 && drained.ok()) {
+      return Fail(ErrorCode::kUnavailable, "postgres pipeline: " + Trimmed(PQerrorMessage(c_)));
+    }
+    return drained;
+  }
 
   int64_t Affected(PGresult* res) {
     int64_t n = std::atoll(PQcmdTuples(res));
@@ -215,6 +291,8 @@ class PgConnection : public SqlConnection {
   // Names the server session is known to hold: listed at Begin() (exact while the
   // transaction runs), a guess between transactions.
   std::unordered_set<std::string> session_has_;
+  bool in_transaction_ = false;
+  int pending_ = 0;  // pipelined commands whose results are not read yet
 };
 
 }  // namespace
