@@ -17,6 +17,8 @@ query through the database's command-line client every 0.1 s) is this script's o
 Usage: BRAMKA_BIN=<bin> [ROUNDS=3] python3 scripts/bench_sql.py [mysql|postgres] [N]
        [ROUNDS=3] python3 scripts/bench_sql.py ENGINE N BIN1 BIN2...: the binaries alternate
        round by round on one database server (the order reversed every round).
+PGBOUNCER=N (postgres): the source goes through pgbouncer in pool_mode = transaction with N
+server sessions handed out in turn (sql_peers.PgBouncer).
 PERF_OUT=FILE records the serve of the first round (perf record --call-graph dwarf, PERF_FREQ
 499) from the insert to the last report (the profiler costs some of that round's figures).
 Stdlib only; loopback."""
@@ -32,7 +34,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
 import harness  # noqa: E402
 from harness import BIN, Bramka, wait_until  # noqa: E402
-from sql_peers import MariaDb, Postgres  # noqa: E402
+from sql_peers import MariaDb, PgBouncer, Postgres  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -71,7 +73,7 @@ def db_pid(db):
         return int(f.readline())
 
 
-def one_round(db, engine, n, table, first):
+def one_round(db, engine, n, table, first, url):
     b = Bramka()
     try:
         with open(b.config) as f:
@@ -81,10 +83,10 @@ def one_round(db, engine, n, table, first):
             f.write(text)
         b.admin("account", "topup", "demo", "--eco", str(n * 2))
         if first:
-            b.admin("sql", "create-tables", "--url", db.url())
+            b.admin("sql", "create-tables", "--url", url)
         else:
             db.run(f"DELETE FROM {table}")
-        b.admin("sql", "add", "demo", "--url", db.url(), "--interval", "1")
+        b.admin("sql", "add", "demo", "--url", url, "--interval", "1")
         b.start()
         chunk = 5000
         rows_sql = []
@@ -151,6 +153,15 @@ def main():
     for i, binary in enumerate(bins):
         print(f"   bin{i + 1} = {describe(binary)}", flush=True)
     db = MariaDb() if engine == "mysql" else Postgres()
+    url = db.url()
+    bouncer = None
+    if engine == "postgres" and os.environ.get("PGBOUNCER"):
+        # The source through pgbouncer 1.18 in pool_mode = transaction, PGBOUNCER server
+        # sessions handed out in turn (docs/adr/0055); its own CPU is not counted.
+        bouncer = PgBouncer(db, servers=int(os.environ["PGBOUNCER"]))
+        url = bouncer.url()
+        print(f"   through pgbouncer, transaction pooling, {os.environ['PGBOUNCER']} server sessions",
+              flush=True)
     table = "`SerwerSMS_MT`" if engine == "mysql" else '"SerwerSMS_MT"'
     runs = {b: [] for b in bins}
     try:
@@ -159,7 +170,7 @@ def main():
             # round was faster on this machine whichever binary it was).
             for binary in (bins if i % 2 == 0 else bins[::-1]):
                 harness.BIN = binary
-                r = one_round(db, engine, n, table, not any(runs.values()))
+                r = one_round(db, engine, n, table, not any(runs.values()), url)
                 runs[binary].append(r)
                 print(f"round {i + 1} bin{bins.index(binary) + 1}: insert -> last smsid "
                       f"{r['smsid_s']:.2f} s = {r['rows_per_s']:,.0f} rows/s; "
@@ -168,6 +179,8 @@ def main():
                       f"{r['serve_cpu_s']:.2f} s ({r['per_cpu']:,.0f} rows/CPU-s), {engine} server "
                       f"{r['db_cpu_s']:.2f} s; load {r['load']:.1f}", flush=True)
     finally:
+        if bouncer:
+            bouncer.cleanup()
         db.cleanup()
 
     for binary in bins:

@@ -24,7 +24,8 @@ packages=(
   # SMS via FTP tests (PEERS.md): pyftpdlib (+ python3-openssl for FTPS) and pure-ftpd
   python3-pyftpdlib python3-openssl pure-ftpd
   # SQL API (src/ingest/sql): the customer's MariaDB and PostgreSQL servers in integration tests
-  mariadb-server postgresql
+  # and pgbouncer 1.18 in transaction pooling in front of PostgreSQL (test_sql_pgbouncer.py, docs/adr/0055)
+  mariadb-server postgresql pgbouncer
   # operator (docs/adr/0018): make deb / test_package.py (cpack's DEB generator uses dpkg-shlibdeps)
   dpkg-dev
   # SOAP tests (src/api/soap): python3-zeep as a real SOAP client (run by /usr/bin/python3)

@@ -210,3 +210,85 @@ class Postgres(Database):
                            input=sql, capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
             raise AssertionError(f"psql: {r.stderr}")
+
+
+class PgBouncer:
+    """pgbouncer (1.18, Debian's) in `pool_mode = transaction` in front of a Postgres
+    above, on 127.0.0.1 and a free port, in a temp dir: what many sites put in front of
+    PostgreSQL. `servers` server connections are kept open (min_pool_size) and handed out
+    in turn (server_round_robin), so consecutive transactions of one client run on
+    different server sessions, which is what breaks per-session prepared statements.
+    Clients log in as anyone (auth_type any); pgbouncer logs in to PostgreSQL as
+    shop / pw. Runs as `postgres` when the test is root (pgbouncer refuses root)."""
+
+    engine = "postgres"
+    database = "shop"
+
+    def __init__(self, pg, servers=3):
+        self.pg = pg
+        self.dir = tempfile.mkdtemp(prefix="bramka-pgbouncer-")
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        ini = os.path.join(self.dir, "pgbouncer.ini")
+        with open(ini, "w") as f:
+            f.write(f"""[databases]
+shop = host=127.0.0.1 port={pg.port} dbname=shop user=shop password=pw
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = {servers}
+min_pool_size = {servers}
+server_round_robin = 1
+max_client_conn = 50
+logfile = {self.dir}/pgbouncer.log
+pidfile = {self.dir}/pgbouncer.pid
+""")
+        if os.geteuid() == 0:
+            for p in (self.dir, ini):
+                shutil.chown(p, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.proc = subprocess.Popen(prefix + ["pgbouncer", ini], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+
+        def ready():
+            if self.proc.poll() is not None:
+                raise AssertionError("pgbouncer exited: " + self.read_log())
+            return subprocess.run(
+                [f"{PG_BIN}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "shop", "-d", "shop",
+                 "-At", "-c", "SELECT 1"], capture_output=True, timeout=10).returncode == 0
+        wait_until(ready, 30, 0.05, "pgbouncer to accept connections")
+
+    def url(self, database=None, user="shop", password="pw"):
+        return f"postgres://{user}:{password}@127.0.0.1:{self.port}/{database or self.database}"
+
+    def rows(self, sql):
+        """Rows as tuples of str, through pgbouncer (one transaction, on whichever server
+        session it hands out)."""
+        r = subprocess.run([f"{PG_BIN}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "shop",
+                            "-d", self.database, "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"psql through pgbouncer: {r.stderr}\n{sql}")
+        return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+
+    def read_log(self):
+        try:
+            with open(os.path.join(self.dir, "pgbouncer.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def cleanup(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # SIGTERM: immediate shutdown
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=20)
+        self.proc = None
+        shutil.rmtree(self.dir, ignore_errors=True)

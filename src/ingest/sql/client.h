@@ -25,7 +25,10 @@ class SqlConnection {
   virtual ~SqlConnection() = default;
   // A statement without parameters that returns rows (every value as text).
   virtual Result<std::vector<SqlRow>> Query(const std::string& sql) = 0;
-  // A statement with parameters; returns the number of affected rows.
+  // A statement with parameters; returns the number of affected rows. On PostgreSQL inside
+  // a transaction the statement is pipelined (docs/adr/0055): its error, if any, is
+  // returned by a later Exec or by Commit (the transaction fails either way), and the count
+  // is not known yet (1 is returned). Callers here ignore the count.
   virtual Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& params) = 0;
   virtual Result<void> Begin() = 0;
   virtual Result<void> Commit() = 0;
