@@ -149,8 +149,8 @@ class PgConnection : public SqlConnection {
       // Nothing ran: a missing statement is an error before execution.
       if (attempt >= 1) GiveUpNamed("a statement was still missing after preparing it again");
     }
-    PGresult* res = PQexecParams(c_, st.numbered.c_str(), n, nullptr, values.data(), nullptr,
-                                 nullptr, 0);
+    PGresult* res =
+        PQexecParams(c_, st.numbered.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
       return Error(res, "execute");
     }
@@ -162,8 +162,8 @@ class PgConnection : public SqlConnection {
   Result<void> Begin() override {
     in_transaction_ = true;
     if (!named_) return Simple("BEGIN");
-    PGresult* res = PQexec(
-        c_, "BEGIN; SELECT name FROM pg_prepared_statements WHERE name LIKE 'bramka\\_%'");
+    PGresult* res =
+        PQexec(c_, "BEGIN; SELECT name FROM pg_prepared_statements WHERE name LIKE 'bramka\\_%'");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) return Error(res, "BEGIN");
     session_has_.clear();
     for (int i = 0; i < PQntuples(res); ++i) session_has_.insert(PQgetvalue(res, i, 0));
@@ -270,9 +270,10 @@ class PgConnection : public SqlConnection {
     named_ = false;
     std::lock_guard lock(unnamed_mu);
     if (UnnamedTargets().insert(target_).second) {
-      spdlog::warn("sql: postgres {}: {} (a pooler such as pgbouncer in transaction mode?); "
-                   "unnamed statements from now on",
-                   target_, why);
+      spdlog::warn(
+          "sql: postgres {}: {} (a pooler such as pgbouncer in transaction mode?); "
+          "unnamed statements from now on",
+          target_, why);
     }
   }
 
@@ -314,8 +315,8 @@ Result<std::unique_ptr<SqlConnection>> ConnectPostgres(const ConnectParams& p) {
     PQfinish(c);
     return Fail(ErrorCode::kUnavailable, msg);
   }
-  auto conn = std::make_unique<PgConnection>(
-      c, p.user + "@" + p.host + ":" + port + "/" + p.database);
+  auto conn =
+      std::make_unique<PgConnection>(c, p.user + "@" + p.host + ":" + port + "/" + p.database);
   // A locked row fails fast (and is retried with backoff) instead of blocking the poller.
   const std::string timeouts =
       "SET lock_timeout = '" + std::to_string(std::max(1, p.timeout_s / 2)) +
