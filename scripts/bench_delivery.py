@@ -30,18 +30,11 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import bench_smpp  # noqa: E402
+from bench_ab import cpu_seconds  # noqa: E402
 
 ROUNDS = int(os.environ.get("ROUNDS", os.environ.get("RUNS", "3")))
 COUNT = os.environ.get("COUNT", "5000")
 HOP = os.environ.get("HOP", "20000 1000 100").split()
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process (/proc/PID/stat fields 14 and 15), as bench_ab.py reads it."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def describe(binary):

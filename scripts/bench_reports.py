@@ -21,18 +21,14 @@ import time
 import urllib.request
 
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from bench_ab import cpu_seconds  # noqa: E402
+
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 SECS = int(os.environ.get("SECS", "5"))
 CONNS = int(os.environ.get("CONNS", "8"))
 BULK = int(os.environ.get("BULK", "3"))
 RECIPIENTS = int(os.environ.get("RECIPIENTS", "100000"))
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def one_round(binary):
