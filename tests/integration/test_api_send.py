@@ -51,6 +51,17 @@ class SendActionsTest(unittest.TestCase):
                 self.check_pair(self.b.api("messages/send_personalized", {
                     "messages": wire, "sender": "INFORMACJA", "details": "true"}))
 
+    def test_reports_list_one_requests_recipients_in_their_order(self):  # ADR 0054
+        phones = ["500600703", "500600701", "500600702", "500600709"]
+        r = self.b.api("messages/send_sms", {"phone": phones, "text": "order", "details": True})
+        self.assertEqual(r["queued"], 4, r)
+        ids = [i["id"] for i in r["items"]]
+        expected = ["+48" + p for p in phones]
+        for order, want in (("asc", expected), ("desc", expected[::-1])):
+            # Asked for by id in another order: the answer's order is the store's.
+            page = self.b.api("messages/reports", {"id": sorted(ids), "order": order})
+            self.assertEqual([i["phone"] for i in page["items"]], want, order)
+
     def test_personalized_errors(self):
         r = self.b.api("messages/send_personalized", {"sender": "INFORMACJA"})
         self.assertEqual(r["error"]["code"], 2000)
