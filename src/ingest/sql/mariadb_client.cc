@@ -74,9 +74,11 @@ class MariaDbConnection : public SqlConnection {
   // One bulk execution (COM_STMT_BULK_EXECUTE: the parameters of every row bound as
   // column arrays, STMT_ATTR_ARRAY_SIZE) per kBatchChunk rows instead of one round trip per
   // row (docs/adr/0056). The server runs the statement once per row, in order, and stops at
-  // the first error, which fails the call; the poller's transaction is then not committed
-  // (the connection is dropped, the server rolls it back). Servers without bulk operations
-  // (MySQL, MariaDB before 10.2) get one Exec per row as before.
+  // the first error, which fails the call. The rows before it stay applied inside the
+  // transaction (a bulk execution is not undone as one statement), so nothing may be
+  // committed after a failure: the poller drops the connection and the server rolls the
+  // transaction back. Servers without bulk operations (MySQL, MariaDB before 10.2) get one
+  // Exec per row as before.
   Result<void> ExecBatch(const std::string& sql,
                          const std::vector<std::vector<SqlValue>>& rows) override {
     if (!bulk_ || no_bulk_.count(sql)) return SqlConnection::ExecBatch(sql, rows);
@@ -89,8 +91,10 @@ class MariaDbConnection : public SqlConnection {
       Result<void> r = Bulk(sql, rows, start, n);
       if (!r.ok() && last_errno_ == ER_UNSUPPORTED_PS) {
         // The server runs only some statements in bulk (INSERT ... SELECT, the MO insert,
-        // not in 10.11) and refuses the others before running any row: this text goes
-        // row by row on this connection from now on.
+        // not in 10.11) and refuses the others: this text goes row by row on this
+        // connection from now on, from this chunk's first row. Running a row again is
+        // harmless should the server have run any: the poller's write-backs are
+        // idempotent (the same values; the MO insert WHERE NOT EXISTS).
         no_bulk_.insert(sql);
         std::vector<std::vector<SqlValue>> rest(rows.begin() + static_cast<ptrdiff_t>(start),
                                                 rows.end());
@@ -114,9 +118,10 @@ class MariaDbConnection : public SqlConnection {
   // A layout has a handful of statements; past this many (never expected) the cache
   // starts over.
   static constexpr size_t kMaxPrepared = 32;
-  // Rows per bulk execution: the poller's batches (500 by default) in one; bounds the
-  // request (its size stays far below max_allowed_packet for varchar(100) write-backs,
-  // a few MB for MO texts).
+  // Rows per bulk execution (a poll batch of 500 is two): bounds the request, which
+  // Connector/C builds in memory and the server takes only up to max_allowed_packet (16 MB
+  // by default; a report row is ~150 bytes). 256 and 500 measured level
+  // (docs/performance/session12-mariadb.md).
   static constexpr size_t kBatchChunk = 256;
 
   Result<void> Bulk(const std::string& sql, const std::vector<std::vector<SqlValue>>& rows,
