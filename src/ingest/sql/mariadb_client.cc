@@ -137,9 +137,9 @@ class MariaDbConnection : public SqlConnection {
     for (size_t r = 0; r < n; ++r) {
       const std::vector<SqlValue>& params = rows[start + r];
       if (params.size() != columns) {
-        return Fail(ErrorCode::kInternal, "mysql bulk: a row has " +
-                                              std::to_string(params.size()) + " values for " +
-                                              std::to_string(columns) + " parameters");
+        return Fail(ErrorCode::kInternal, "mysql bulk: a row has " + std::to_string(params.size()) +
+                                              " values for " + std::to_string(columns) +
+                                              " parameters");
       }
       for (size_t c = 0; c < columns; ++c) {
         const size_t k = c * n + r;

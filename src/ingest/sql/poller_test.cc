@@ -235,9 +235,10 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
       max_calls_seen = db.calls;
       // Without failures: the three valid rows' smsids in one call, then the five reports
       // (two invalid rows in the first cycle, three delivered after), the MO row.
-      const std::vector<std::pair<std::string, size_t>> want = {
-          {db.st.write_smsid, 3}, {db.st.write_report, 2}, {db.st.write_report, 3},
-          {db.st.insert_mo, 1}};
+      const std::vector<std::pair<std::string, size_t>> want = {{db.st.write_smsid, 3},
+                                                                {db.st.write_report, 2},
+                                                                {db.st.write_report, 3},
+                                                                {db.st.insert_mo, 1}};
       std::vector<std::pair<std::string, size_t>> nonempty;
       for (const auto& b : db.batches) {
         if (b.second > 0) nonempty.push_back(b);
