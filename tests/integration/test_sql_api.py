@@ -251,6 +251,102 @@ class SqlApiCases:
         self.assertEqual({s[0] for s in stored}, set(smsids))
         self.assertEqual(len({s[1] for s in stored}), n)
 
+    def status_with(self, needle):
+        return wait_until(lambda: (lambda o: o if "state=retrying" in o and needle in o else None)(
+            self.admin("sql", "list").stdout), 40, 0.1, f"the source retrying with {needle!r}")
+
+    def test_smsid_batch_is_written_whole_or_not_at_all(self):
+        """A poll batch (500 rows: on MariaDB two bulk executions of 256 and 244, docs/adr/0056)
+        writes each row its own smsid and parts; a row the database refuses in the batch's
+        second half fails the whole batch with the server's error (the first half's rows are
+        not written either); once the database takes it, every row is written once."""
+        self.add_source()
+        n = 600
+        rows = []
+        for i in range(n):
+            number = ("+48600000101" if i % 7 == 3 else "+48600000201" if i % 11 == 5 else
+                      f"+48502{i:06d}")
+            rows.append((number, "", ("y" * 200 if i % 5 == 2 else "") + f"batch {i}", None))
+        self.insert(rows)
+        self.db.run(f"ALTER TABLE {self.q('SerwerSMS_MT')} ADD CONSTRAINT refuse_400 "
+                    "CHECK (number <> '+48502000399' OR smsid IS NULL)")  # row 400
+        self.bramka.start()
+        self.status_with("refuse_400")
+        self.assertEqual(self.db.value(f"SELECT COUNT(*) FROM {self.q('SerwerSMS_MT')} "
+                                       "WHERE smsid IS NOT NULL OR dlr <> " +
+                                       ("'0'" if self.db.engine == "mysql" else "0")), "0",
+                         "part of a refused batch was written")
+        self.db.run(f"ALTER TABLE {self.q('SerwerSMS_MT')} DROP CONSTRAINT refuse_400")
+
+        def all_done():
+            got = self.mt()
+            return got if all(r[1] and r[2] != "0" for r in got.values()) else None
+        got = wait_until(all_done, 90, 0.2, "every row's smsid and report")
+        stored = {u: (m, p) for m, u, p in self.store_rows(
+            "SELECT id, unique_id, parts FROM messages WHERE source = 'sql'")}
+        self.assertEqual(len(stored), n)
+        for row_id, (number, smsid, dlr, _, code, _, parts) in got.items():
+            message_id, message_parts = stored[f"sql1r{row_id}"]
+            self.assertEqual((smsid, parts), (message_id, str(message_parts)), f"row {row_id}")
+            self.assertEqual(parts, "2" if (row_id - 1) % 5 == 2 else "1", f"row {row_id}")
+            want = (("2", "2001") if number == "+48600000101" else ("-1", "2200")
+                    if number == "+48600000201" else ("1", None))
+            self.assertEqual((dlr, code), want, f"row {row_id}")
+
+    def test_report_batch_is_written_whole_or_not_at_all(self):
+        """500 refused rows, each with its own code and description, are reported in one
+        batch; a row the database refuses fails the batch (no report written), then every
+        row gets its own report once the database takes it."""
+        self.add_source()
+        n = 500
+        rows = []
+        for i in range(n):
+            if i % 3 == 0:
+                rows.append((f"+48502{i:06d}", "", f"flag {i}", f"FLASH,LOUD{i}"))  # 2203
+            elif i % 3 == 1:
+                rows.append((f"12{i}", "", f"number {i}", None))  # 2200
+            else:
+                rows.append((f"+48502{i:06d}", "NOTAPPROVED", f"sender {i}", None))  # 2205
+        self.insert(rows)
+        zero = "'0'" if self.db.engine == "mysql" else "0"
+        self.db.run(f"ALTER TABLE {self.q('SerwerSMS_MT')} ADD CONSTRAINT refuse_400 "
+                    f"CHECK (number <> '+48502000399' OR dlr = {zero})")  # row 400
+        self.bramka.start()
+        self.status_with("refuse_400")
+        self.assertEqual(self.db.value(f"SELECT COUNT(*) FROM {self.q('SerwerSMS_MT')} "
+                                       f"WHERE dlr <> {zero} OR dlr_code IS NOT NULL"), "0",
+                         "part of a refused batch was written")
+        self.db.run(f"ALTER TABLE {self.q('SerwerSMS_MT')} DROP CONSTRAINT refuse_400")
+
+        def all_done():
+            got = self.mt()
+            return got if all(r[2] == "-1" for r in got.values()) else None
+        got = wait_until(all_done, 90, 0.2, "every row's report")
+        for row_id, (_, smsid, _, dlr_date, code, description, _) in got.items():
+            i = row_id - 1
+            self.assertIsNone(smsid)
+            self.assertRegex(dlr_date, DATE)
+            self.assertEqual(code, ("2203", "2200", "2205")[i % 3], f"row {row_id}")
+            if i % 3 == 0:
+                self.assertIn(f"LOUD{i}'", description, f"row {row_id}")
+        self.assertEqual(self.store_rows("SELECT COUNT(*) FROM messages WHERE source = 'sql'")[0][0], 0)
+
+    def test_incoming_batch_is_inserted_each_once(self):
+        """Several queued incoming messages go in one batch, each with its own values, a
+        message id queued twice inserted once."""
+        self.add_source()
+        for i in range(5):
+            self.admin("sql", "mo", "demo", "--from", f"+4850010{i:04d}", "--to", "+48700000001",
+                       "--text", f"odpowiedź {i}", "--id", f"00000000b{i}")
+        self.admin("sql", "mo", "demo", "--from", "+48500100000", "--to", "+48700000001",
+                   "--text", "odpowiedź 0", "--id", "00000000b0")
+        self.bramka.start()
+        sql = "SELECT smsid, number, sender, message FROM " + self.q("SerwerSMS_MO") + " ORDER BY smsid"
+        mo = wait_until(lambda: (lambda r: r if len(r) >= 5 else None)(self.db.rows(sql)), 30, 0.2,
+                        "the MO rows")
+        self.assertEqual(mo, [(f"00000000b{i}", f"+4850010{i:04d}", "+48700000001", f"odpowiedź {i}")
+                              for i in range(5)])
+
     def test_two_accounts_sources_are_isolated(self):
         self.admin("account", "add", "other", "--password", "other-pw", "--eco", "100")
         a = self.add_source("demo", "shop")

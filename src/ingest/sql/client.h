@@ -30,6 +30,19 @@ class SqlConnection {
   // returned by a later Exec or by Commit (the transaction fails either way), and the count
   // is not known yet (1 is returned). Callers here ignore the count.
   virtual Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& params) = 0;
+  // The same statement once per element of `rows` (each a full parameter list), in order,
+  // inside the caller's transaction: the poller's per-row write-backs of one batch. Any
+  // failure fails the call; rows before it may have been applied, so the caller must not
+  // commit after it (the poller drops the connection: the server rolls back). This default
+  // runs Exec per row (PostgreSQL pipelines those, docs/adr/0055); MariaDB sends up to 256
+  // rows per bulk execution (array binding, docs/adr/0056).
+  virtual Result<void> ExecBatch(const std::string& sql,
+                                 const std::vector<std::vector<SqlValue>>& rows) {
+    for (const std::vector<SqlValue>& params : rows) {
+      BRAMKA_RETURN_IF_ERROR(Exec(sql, params));
+    }
+    return Ok();
+  }
   virtual Result<void> Begin() = 0;
   virtual Result<void> Commit() = 0;
   virtual Result<void> Rollback() = 0;

@@ -1,9 +1,12 @@
 // SqlConnection over MariaDB Connector/C (customers' MariaDB and MySQL).
 #include <mariadb/mysql.h>
+#include <mariadb/mysqld_error.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ingest/sql/client.h"
 
@@ -12,7 +15,7 @@ namespace {
 
 class MariaDbConnection : public SqlConnection {
  public:
-  explicit MariaDbConnection(MYSQL* db) : db_(db) {}
+  MariaDbConnection(MYSQL* db, bool bulk) : db_(db), bulk_(bulk) {}
   ~MariaDbConnection() override {
     for (auto& [sql, stmt] : prepared_) mysql_stmt_close(stmt);
     mysql_close(db_);
@@ -68,6 +71,40 @@ class MariaDbConnection : public SqlConnection {
     return static_cast<int64_t>(mysql_stmt_affected_rows(stmt));
   }
 
+  // One bulk execution (COM_STMT_BULK_EXECUTE: the parameters of every row bound as
+  // column arrays, STMT_ATTR_ARRAY_SIZE) per kBatchChunk rows instead of one round trip per
+  // row (docs/adr/0056). The server runs the statement once per row, in order, and stops at
+  // the first error, which fails the call. The rows before it stay applied inside the
+  // transaction (a bulk execution is not undone as one statement), so nothing may be
+  // committed after a failure: the poller drops the connection and the server rolls the
+  // transaction back. Servers without bulk operations (MySQL, MariaDB before 10.2) get one
+  // Exec per row as before.
+  Result<void> ExecBatch(const std::string& sql,
+                         const std::vector<std::vector<SqlValue>>& rows) override {
+    if (!bulk_ || no_bulk_.count(sql)) return SqlConnection::ExecBatch(sql, rows);
+    for (size_t start = 0; start < rows.size(); start += kBatchChunk) {
+      const size_t n = std::min(kBatchChunk, rows.size() - start);
+      if (n == 1) {
+        BRAMKA_RETURN_IF_ERROR(Exec(sql, rows[start]));
+        continue;
+      }
+      Result<void> r = Bulk(sql, rows, start, n);
+      if (!r.ok() && last_errno_ == ER_UNSUPPORTED_PS) {
+        // The server runs only some statements in bulk (INSERT ... SELECT, the MO insert,
+        // not in 10.11) and refuses the others: this text goes row by row on this
+        // connection from now on, from this chunk's first row. Running a row again is
+        // harmless should the server have run any: the poller's write-backs are
+        // idempotent (the same values; the MO insert WHERE NOT EXISTS).
+        no_bulk_.insert(sql);
+        std::vector<std::vector<SqlValue>> rest(rows.begin() + static_cast<ptrdiff_t>(start),
+                                                rows.end());
+        return SqlConnection::ExecBatch(sql, rest);
+      }
+      BRAMKA_RETURN_IF_ERROR(r);
+    }
+    return Ok();
+  }
+
   Result<void> Begin() override { return Simple("START TRANSACTION"); }
   Result<void> Commit() override { return Simple("COMMIT"); }
   Result<void> Rollback() override { return Simple("ROLLBACK"); }
@@ -81,6 +118,62 @@ class MariaDbConnection : public SqlConnection {
   // A layout has a handful of statements; past this many (never expected) the cache
   // starts over.
   static constexpr size_t kMaxPrepared = 32;
+  // Rows per bulk execution (a poll batch of 500 is two): bounds the request, which
+  // Connector/C builds in memory and the server takes only up to max_allowed_packet (16 MB
+  // by default; a report row is ~150 bytes). 256 and 500 measured level
+  // (docs/performance/session12-mariadb.md).
+  static constexpr size_t kBatchChunk = 256;
+
+  Result<void> Bulk(const std::string& sql, const std::vector<std::vector<SqlValue>>& rows,
+                    size_t start, size_t n) {
+    last_errno_ = 0;
+    BRAMKA_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Prepared(sql));
+    const size_t columns = mysql_stmt_param_count(stmt);
+    // Column-wise binding: per parameter an array of n pointers, lengths and indicators.
+    std::vector<MYSQL_BIND> binds(columns);
+    std::vector<char*> buffers(columns * n);
+    std::vector<unsigned long> lengths(columns * n);
+    std::vector<char> indicators(columns * n);
+    for (size_t r = 0; r < n; ++r) {
+      const std::vector<SqlValue>& params = rows[start + r];
+      if (params.size() != columns) {
+        return Fail(ErrorCode::kInternal, "mysql bulk: a row has " + std::to_string(params.size()) +
+                                              " values for " + std::to_string(columns) +
+                                              " parameters");
+      }
+      for (size_t c = 0; c < columns; ++c) {
+        const size_t k = c * n + r;
+        if (params[c]) {
+          buffers[k] = const_cast<char*>(params[c]->data());
+          lengths[k] = params[c]->size();
+          indicators[k] = STMT_INDICATOR_NONE;
+        } else {
+          indicators[k] = STMT_INDICATOR_NULL;
+        }
+      }
+    }
+    for (size_t c = 0; c < columns; ++c) {
+      std::memset(&binds[c], 0, sizeof(MYSQL_BIND));
+      binds[c].buffer_type = MYSQL_TYPE_STRING;
+      binds[c].buffer = &buffers[c * n];
+      binds[c].length = &lengths[c * n];
+      binds[c].u.indicator = &indicators[c * n];
+    }
+    unsigned int size = static_cast<unsigned int>(n);
+    if (mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &size) != 0) {
+      return Drop(sql, StmtError(stmt, "bulk size"));
+    }
+    if (columns > 0 && mysql_stmt_bind_param(stmt, binds.data()) != 0) {
+      return Drop(sql, StmtError(stmt, "bulk bind"));
+    }
+    if (mysql_stmt_execute(stmt) != 0) return Drop(sql, StmtError(stmt, "bulk execute"));
+    // Back to single executions for Exec of the same text.
+    size = 0;
+    if (mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &size) != 0) {
+      return Drop(sql, StmtError(stmt, "bulk size"));
+    }
+    return Ok();
+  }
 
   Result<MYSQL_STMT*> Prepared(const std::string& sql) {
     if (auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
@@ -110,10 +203,14 @@ class MariaDbConnection : public SqlConnection {
                                              std::to_string(mysql_errno(db_)) + ")");
   }
   Unexpected StmtError(MYSQL_STMT* s, const std::string& what) {
+    last_errno_ = mysql_stmt_errno(s);
     return Fail(ErrorCode::kUnavailable, "mysql " + what + ": " + mysql_stmt_error(s) + " (" +
                                              std::to_string(mysql_stmt_errno(s)) + ")");
   }
   MYSQL* db_;
+  const bool bulk_;  // the server takes array-bound executions (MariaDB 10.2+)
+  std::unordered_set<std::string> no_bulk_;  // statement texts the server runs only singly
+  unsigned int last_errno_ = 0;              // of the last failed statement
   std::unordered_map<std::string, MYSQL_STMT*> prepared_;
 };
 
@@ -149,7 +246,15 @@ Result<std::unique_ptr<SqlConnection>> ConnectMysql(const ConnectParams& p) {
                 "mysql connect to " + p.host + ":" + std::to_string(p.port) +
                     ": TLS (SSL) required but the server does not offer it");
   }
-  auto conn = std::make_unique<MariaDbConnection>(db);
+  // Bulk executions are MariaDB's (10.2+): the server says so in its extended capabilities
+  // and by clearing CLIENT_MYSQL (as Connector/C's MARIADB_STMT_BULK_SUPPORTED checks).
+  unsigned long caps = 0;
+  unsigned long extended = 0;
+  mariadb_get_infov(db, MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps);
+  mariadb_get_infov(db, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended);
+  const bool bulk =
+      (caps & CLIENT_MYSQL) == 0 && (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
+  auto conn = std::make_unique<MariaDbConnection>(db, bulk);
   // A locked row fails fast (and is retried with backoff) instead of blocking the poller.
   const std::string lock_wait =
       "SET SESSION innodb_lock_wait_timeout = " + std::to_string(std::max(1, p.timeout_s / 2));

@@ -184,19 +184,21 @@ Result<bool> SourcePoller::PollRows() {
   }
   // Claimed in bramka's store before anything is written to the customer's row.
   BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SqlRowClaim> stored, store_.ClaimSqlRows(claims));
-  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
   int64_t submitted = 0;
   int64_t refused = 0;
+  std::vector<std::vector<SqlValue>> writes;
   for (const store::SqlRowClaim& c : stored) {
     if (c.message_id.empty()) {
       ++refused;  // written with the reports below
       continue;
     }
     ++submitted;
-    BRAMKA_RETURN_IF_ERROR(
-        (conn_->Exec(statements_.write_smsid,
-                     {c.message_id, std::to_string(c.parts), std::to_string(c.row_id)})));
+    writes.push_back({c.message_id, std::to_string(c.parts), std::to_string(c.row_id)});
   }
+  // The batch's write-backs together (one bulk execution on MariaDB, pipelined on
+  // PostgreSQL): each row its own values, all or nothing with the transaction.
+  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
+  BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.write_smsid, writes));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   {
     std::lock_guard lock(mu_);
@@ -219,17 +221,18 @@ Result<bool> SourcePoller::WriteReports() {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SqlPendingReport> pending,
                           store_.PendingSqlReports(source_.id, options_.batch_size));
   if (pending.empty()) return false;
-  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
   std::vector<int64_t> rows;
+  std::vector<std::vector<SqlValue>> writes;
   for (const store::SqlPendingReport& r : pending) {
     DlrValues dlr = DlrFor(r);
     SqlValue code;
     if (dlr.code) code = std::to_string(*dlr.code);
-    BRAMKA_RETURN_IF_ERROR((conn_->Exec(statements_.write_report,
-                                        {dlr.dlr, FormatApiTimeMs(r.done_ms), code,
-                                         Clip(dlr.description, 100), std::to_string(r.row_id)})));
+    writes.push_back({dlr.dlr, FormatApiTimeMs(r.done_ms), code, Clip(dlr.description, 100),
+                      std::to_string(r.row_id)});
     rows.push_back(r.row_id);
   }
+  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
+  BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.write_report, writes));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   BRAMKA_RETURN_IF_ERROR(store_.MarkSqlReported(source_.id, rows));
   {
@@ -243,12 +246,13 @@ Result<bool> SourcePoller::InsertMo() {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SqlMoEntry> entries,
                           store_.PendingSqlMo(source_.id, options_.batch_size));
   if (entries.empty()) return false;
-  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
+  std::vector<std::vector<SqlValue>> inserts;
   for (const store::SqlMoEntry& e : entries) {
-    BRAMKA_RETURN_IF_ERROR(
-        (conn_->Exec(statements_.insert_mo, {e.from, e.to, e.text, FormatApiTimeMs(e.received_ms),
-                                             e.message_id, e.message_id})));
+    inserts.push_back(
+        {e.from, e.to, e.text, FormatApiTimeMs(e.received_ms), e.message_id, e.message_id});
   }
+  BRAMKA_RETURN_IF_ERROR(conn_->Begin());
+  BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.insert_mo, inserts));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   for (const store::SqlMoEntry& e : entries) BRAMKA_RETURN_IF_ERROR(store_.AckSqlMo(e.id));
   {
