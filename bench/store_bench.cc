@@ -7,11 +7,13 @@
 // The database lives in $BRAMKA_BENCH_DIR (default: the system temp dir); its
 // disk's fsync latency bounds the commit rate, group commit the message rate.
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -209,6 +211,57 @@ void BM_DeliveryWrites(benchmark::State& state) {
   state.SetItemsProcessed(done);
 }
 BENCHMARK(BM_DeliveryWrites)->MeasureProcessCPUTime()->UseRealTime();
+
+// This thread's CPU time: the machine the benchmarks run on is shared, wall time is not.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// readpath (docs/performance/session12-readpath.md): one API send_sms's store read
+// (ReadForTokenSubmit: the token's account, its balances, the sender when asked and one
+// recipient's blacklist entry), on the calling thread. With
+// `changed` = 1 another connection commits between two reads (as the writer does under
+// load), so every read starts a new WAL snapshot and refetches the pages it needs. The time
+// is the reading thread's CPU time in the read alone.
+void BM_ReadForTokenSubmit(benchmark::State& state) {
+  Fixture local;
+  (void)local.store->AddApiToken(local.account, "token-hash", "bench", 1);
+  AccountId other = *local.store->CreateAccount("other", "hash", 0, 1);
+  const bool changed = state.range(0) != 0;
+  const std::string sender = state.range(1) != 0 ? "Firma" : "";
+  if (!sender.empty()) {
+    (void)local.store->SetSender(local.account, sender, SenderStatus::kAuthorized, 1);
+  }
+  sqlite3* db = nullptr;
+  sqlite3_open(local.path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA synchronous=OFF", nullptr, nullptr, nullptr);
+  sqlite3_stmt* write = nullptr;
+  sqlite3_prepare_v2(db, "UPDATE balances SET units = units + 1 WHERE account_id = ?1", -1, &write,
+                     nullptr);
+  sqlite3_bind_int64(write, 1, other);
+  const std::vector<std::string> phones = {"+48500100200"};
+  for (auto _ : state) {
+    if (changed) {
+      sqlite3_step(write);
+      sqlite3_reset(write);
+    }
+    const double t0 = ThreadCpuSeconds();
+    Store::TokenSubmitReads r = local.store->ReadForTokenSubmit("token-hash", sender, phones);
+    const double t1 = ThreadCpuSeconds();
+    if (!r.account.ok() || !r.reads.balances.ok()) state.SkipWithError("read failed");
+    state.SetIterationTime(t1 - t0);
+  }
+  sqlite3_finalize(write);
+  sqlite3_close(db);
+}
+BENCHMARK(BM_ReadForTokenSubmit)
+    ->ArgNames({"changed", "sender"})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->UseManualTime();
 
 }  // namespace
 }  // namespace bramka::store

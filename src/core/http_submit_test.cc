@@ -159,5 +159,46 @@ TEST_F(HttpSubmitTest, AddressBookRecipientsLogInFirst) {
   EXPECT_EQ(FailureOf(*refused.refused), Failure::kInvalidUser);
 }
 
+// readpath (docs/performance/session12-readpath.md): a request of one recipient — the shape
+// of issue 11's end-to-end target, whose reads a store may make as one statement — still
+// gets each check's own answer (a pending, rejected or unknown sender, a blacklisted number,
+// an empty balance), and the next request sees each change.
+TEST_F(HttpSubmitTest, OneRecipientGetsEachChecksOwnAnswer) {
+  ASSERT_TRUE(gw_->SetSenderStatus("acme", "WAIT", store::SenderStatus::kPending).ok());
+  ASSERT_TRUE(gw_->SetSenderStatus("acme", "STOP", store::SenderStatus::kRejected).ok());
+  for (const std::string sender : {"WAIT", "STOP", "NOPE"}) {
+    Outcome o = Send(acme_token_, Sms({"500600700"}, sender));
+    ASSERT_TRUE(o.done && !o.done->ok()) << sender;
+    EXPECT_EQ(FailureOf(o.done->error()), Failure::kSenderNotApproved) << sender;
+  }
+  ASSERT_TRUE(gw_->SetSenderStatus("acme", "WAIT", store::SenderStatus::kAuthorized).ok());
+  Outcome approved = Send(acme_token_, Sms({"500600700"}, "WAIT"));
+  ASSERT_TRUE(approved.done && approved.done->ok());
+  EXPECT_EQ((*approved.done)->queued, 1);
+
+  auto acme = *gw_->AuthenticateToken(acme_token_);
+  ASSERT_TRUE(gw_->AddToBlacklist(acme, "500600700").ok());
+  Outcome listed = Send(acme_token_, Sms({"500600700"}));
+  ASSERT_TRUE(listed.done && listed.done->ok());
+  EXPECT_EQ((*listed.done)->queued, 0);
+  ASSERT_EQ((*listed.done)->items.size(), 1u);
+  EXPECT_EQ((*listed.done)->items[0].failure, Failure::kBlacklisted);
+  ASSERT_TRUE(*gw_->RemoveFromBlacklist(acme, "500600700"));
+  Outcome unlisted = Send(acme_token_, Sms({"500600700"}));
+  ASSERT_TRUE(unlisted.done && unlisted.done->ok());
+  EXPECT_EQ((*unlisted.done)->queued, 1);
+
+  ASSERT_TRUE(gw_->CreateAccount("empty", "secret").ok());
+  const std::string empty_token = *gw_->CreateToken("empty", "");
+  Outcome broke = Send(empty_token, Sms({"500600700"}));
+  ASSERT_TRUE(broke.done && !broke.done->ok());
+  EXPECT_EQ(FailureOf(broke.done->error()), Failure::kEcoLimitExhausted);
+  ASSERT_TRUE(gw_->TopUp("empty", MessageType::kEco, 1, "").ok());
+  Outcome paid = Send(empty_token, Sms({"500600700"}));
+  ASSERT_TRUE(paid.done && paid.done->ok());
+  EXPECT_EQ((*paid.done)->queued, 1);
+  EXPECT_EQ(store_.together, 8);  // each request above: one read for its login and submit
+}
+
 }  // namespace
 }  // namespace bramka::core
