@@ -117,6 +117,74 @@ TEST_F(BesideTest, AReaderHoldingAnOldSnapshotFailsNothingAndTheWalStartsOverAft
   EXPECT_EQ(CountAndSum(), std::make_pair(int64_t{kRows}, SumBelow(kRows)));
 }
 
+// What the catch-up design rests on (docs/performance/session12-ckpt.md): SQLite lets the
+// WAL start over in the first write transaction that begins once a checkpoint -- on any
+// connection -- has copied every frame (nBackfill == mxFrame), and only then; a checkpoint
+// whose snapshot misses the last commit leaves the WAL growing. So a round on the
+// checkpointer's connection could restart the WAL only in a pause of the writer's commits,
+// which at 20,000 accepts a second never comes: the writer's own catch-up is that pause.
+// No row is lost across the restart.
+TEST_F(BesideTest, TheWalStartsOverOnlyAfterACheckpointOfEveryFrameOnAnyConnection) {
+  writer_.reset();  // raw connections: the order of commits and checkpoints is the test's
+  auto w = Connection::Open(path_, Connection::Mode::kWriter, 1000);
+  auto c = Connection::Open(path_, Connection::Mode::kWriter, 1000);
+  ASSERT_TRUE(w.ok() && c.ok());
+  int frames = 0;  // the WAL size after each commit (replaces the automatic checkpoint)
+  sqlite3_wal_hook((*w)->db(),
+                   [](void* out, sqlite3*, const char*, int n) {
+                     *static_cast<int*>(out) = n;
+                     return SQLITE_OK;
+                   },
+                   &frames);
+  auto insert = [&](int first, int n) {
+    ASSERT_TRUE((*w)->Exec("BEGIN IMMEDIATE").ok());
+    for (int i = first; i < first + n; ++i) {
+      ASSERT_TRUE(
+          (*w)->Exec(("INSERT INTO t VALUES (" + std::to_string(i) + ", zeroblob(12288))").c_str())
+              .ok());
+    }
+    ASSERT_TRUE((*w)->Exec("COMMIT").ok());
+  };
+  auto checkpoint_all = [&] {
+    int log = 0;
+    int copied = 0;
+    ASSERT_EQ(
+        sqlite3_wal_checkpoint_v2((*c)->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied),
+        SQLITE_OK);
+    EXPECT_GT(log, 0);
+    EXPECT_EQ(copied, log);  // every frame is in the database file (and it was synced)
+  };
+  insert(0, 50);
+  ASSERT_GT(frames, 150);
+  // The writer pauses, the checkpointer copies every frame: the next write transaction
+  // starts the WAL over by itself, without a checkpoint of its own.
+  checkpoint_all();
+  insert(50, 1);
+  EXPECT_LT(frames, 10);
+  insert(51, 10);
+  const int grown = frames;
+  // A write transaction that began before the copy ended appends, however complete the
+  // copy: its snapshot reads from the WAL (readLock != 0), and only a transaction beginning
+  // with nBackfill == mxFrame may start it over. So does the next one: the append made
+  // nBackfill < mxFrame again.
+  ASSERT_TRUE((*w)->Exec("BEGIN IMMEDIATE").ok());
+  ASSERT_TRUE((*w)->Exec("INSERT INTO t VALUES (61, zeroblob(12288))").ok());
+  checkpoint_all();  // nothing of the open transaction is in the WAL yet
+  ASSERT_TRUE((*w)->Exec("COMMIT").ok());
+  EXPECT_GT(frames, grown);
+  const int appended = frames;
+  insert(62, 1);
+  EXPECT_GT(frames, appended);
+  // Another pause with a complete copy: restarted again.
+  checkpoint_all();
+  insert(63, 1);
+  EXPECT_LT(frames, 10);
+  w->reset();
+  c->reset();
+  constexpr int kRows = 64;
+  EXPECT_EQ(CountAndSum(), std::make_pair(int64_t{kRows}, SumBelow(kRows)));
+}
+
 // The catch-up's schedule (Checkpointer::TakeCatchUp), no round ever asked for.
 TEST_F(BesideTest, CatchUpScheduleAndTheWaitAfterABusyOne) {
   auto conn = Connection::Open(path_, Connection::Mode::kWriter, 1000);
