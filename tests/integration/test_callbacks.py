@@ -287,7 +287,9 @@ class CallbacksTest(unittest.TestCase):
                    what="the callback given up")
         self.assertEqual(self.metric("bramka_callbacks_failed_total"), 1)
         self.assertGreaterEqual(len(self.rx.calls_for(smsid, "fail")), 2)
-        self.assertIn("GIVEN UP", self.b.read_log())
+        # The sender logs "GIVEN UP" just after the store marks the entry failed (the log
+        # says "kept" only once it is): wait for the line rather than read the log once.
+        wait_until(lambda: "GIVEN UP" in self.b.read_log(), 10, what="the GIVEN UP log line")
         out = self.b.admin("account", "callbacks", "demo").stdout
         self.assertIn("outbox: 0 pending, 1 failed", out)
         self.assertRegex(out, rf"FAILED dlr {smsid} attempts=\d+ .*last_error=")

@@ -76,6 +76,15 @@ def metric(node, name, labels):
     return float(m.group(1)) if m else None
 
 
+def node_id(node):
+    """The id its serve runs as, from the listeners.json it wrote before /healthz said ready.
+
+    Not from `cluster_nodes.info`: a serve publishes its listeners there at its next
+    heartbeat after binding them, so a node that just started may not be named there yet."""
+    with open(os.path.join(node.dir, "data", "listeners.json")) as f:
+        return json.load(f)["node"]
+
+
 def owner_of(nodes, connector):
     owners = [n for n in nodes if n.proc and metric(n, "bramka_cluster_connector_owned",
                                                     f'connector="{connector}"') == 1.0]
@@ -236,18 +245,25 @@ class ClusterTest(unittest.TestCase):
         owners = wait_until(spread, 60, 0.2, "each connector bound by one node, not the same")
         victim = owners[0]  # holds smsc-a
         # `bramka admin status` on any node: every live node, and who binds each connector.
-        ids = {n: self.sql(f"SELECT id FROM cluster_nodes WHERE info = "
-                           f"'http={n.http_port} smpp={n.smpp_port}'") for n in nodes}
-        # A holder says "bound" at its next lease renewal (heartbeat_ms) after binding.
+        ids = {n: node_id(n) for n in nodes}
+        self.assertEqual(len(set(ids.values())), 3, ids)
+        # A holder says "bound" at its next lease renewal (heartbeat_ms) after binding, and
+        # a node's listeners reach `cluster_nodes` at its next heartbeat after it bound them.
         last = {}
 
         def healthy_status():
             r = last["r"] = nodes[2].admin("status", check=False)
-            return r.stdout if r.returncode == 0 else None
+            lines = r.stdout.splitlines()
+            listed = all(any(f"node {ids[n]}" in line and
+                             f": http={n.http_port} smpp={n.smpp_port}," in line for line in lines)
+                         for n in nodes)
+            return r.stdout if r.returncode == 0 and listed else None
         try:
-            status = wait_until(healthy_status, 30, 0.2, "bramka admin status healthy")
+            status = wait_until(healthy_status, 30, 0.2,
+                                "bramka admin status healthy, listing the three nodes")
         except AssertionError:
-            self.fail(f"bramka admin status never healthy:\n{last['r'].stdout}{last['r'].stderr}")
+            self.fail("bramka admin status never healthy with the three nodes listed:\n"
+                      f"{last['r'].stdout}{last['r'].stderr}")
         self.assertIn("cluster: 3 live nodes", status)
         self.assertIn(f"node {ids[nodes[2]]} (this serve)", status)
         self.assertEqual(status.count("(this serve)"), 1, status)
@@ -268,9 +284,9 @@ class ClusterTest(unittest.TestCase):
         wait_until(lambda: int(self.sql("SELECT COUNT(*) FROM messages WHERE status = 2"
                                         " AND connector = 'smsc-a'")) > 0, 30, 0.2,
                    "messages sent through smsc-a")
-        victim_id = self.sql(f"SELECT id FROM cluster_nodes WHERE info = "
-                             f"'http={victim.http_port} smpp={victim.smpp_port}'")
-        self.assertTrue(victim_id)
+        victim_id = ids[victim]
+        self.assertEqual(self.sql(f"SELECT info FROM cluster_nodes WHERE id = '{victim_id}'"),
+                         f"http={victim.http_port} smpp={victim.smpp_port}")
         victim.kill9()
         killed_at = time.monotonic()
         # What it held: claimed, not yet recorded (a `sent` clears the lease). Only these
