@@ -97,8 +97,8 @@ TEST_F(SenderWakeTest, ReceiptWithAUrlIsClaimedAtOnceOneWithoutIsNot) {
   auto without = store_.CreateAccount("without", "h", 0, 1'000);
   ASSERT_TRUE(with.ok() && without.ok());
   ASSERT_TRUE(store_.SetAccountCallbacks(*with, {"http://127.0.0.1:9/dlr?id=#SMSID#", ""}).ok());
-  for (auto [account, id, up] : {std::tuple{*with, "00000000a1", "up-a"},
-                                 std::tuple{*without, "00000000b1", "up-b"}}) {
+  for (auto [account, id, up] :
+       {std::tuple{*with, "00000000a1", "up-a"}, std::tuple{*without, "00000000b1", "up-b"}}) {
     ASSERT_TRUE(store_.AdjustBalance(account, store::MessageType::kEco, 10, "t", 1'000).ok());
     store::Message m;
     m.id = id;
