@@ -11,7 +11,9 @@ Also prints the CPU seconds the serve and the simulator used from the first requ
 last receipt stored (msg/CPU-s of the serve: robust to a loaded machine) and the load
 average. The simulator runs --quiet (its per-event lines cost it and this script's reader
 thread ~10 us of CPU per message; SMSC_EVENTS=1 turns them on); its counts come at its exit.
-SMSC_WINDOW=N: its deliver_sm window. PERF_OUT=FILE records the serve with `perf record -g`
+SMSC_WINDOW=N: its deliver_sm window. METRICS=NAME,NAME...: prints the serve's /metrics
+lines that start with one of them after the last receipt (e.g. the SQLite writer's jobs,
+bramka_store_write_stage_seconds_count{stage="total"}). PERF_OUT=FILE records the serve with `perf record -g`
 (PERF_DWARF=1: --call-graph dwarf; PERF_FREQ) for the measured interval. Stdlib only;
 loopback, port 0."""
 import os
@@ -86,6 +88,11 @@ try:
     serve_cpu = cpu_s(b.proc.pid) - cpu0[0]
     smsc_cpu = cpu_s(smsc.proc.pid) - cpu0[1]
     self_cpu = cpu_s(os.getpid()) - cpu0[2]
+    metric_lines = []
+    if os.environ.get("METRICS"):
+        _, _, body = b.raw("/metrics", method="GET")
+        prefixes = tuple(os.environ["METRICS"].split(","))
+        metric_lines = [ln for ln in body.decode().splitlines() if ln.startswith(prefixes)]
     if perf:
         perf.send_signal(signal.SIGINT)
         perf.wait(timeout=120)
@@ -96,6 +103,8 @@ try:
     print(f"cpu: serve {serve_cpu:.2f}s ({n / max(serve_cpu, 0.01):,.0f} msg/CPU-s), "
           f"smsc {smsc_cpu:.2f}s ({n / max(smsc_cpu, 0.01):,.0f} msg/CPU-s), "
           f"this script {self_cpu:.2f}s")
+    for line in metric_lines:
+        print(f"metric {line}")
 finally:
     b.stop()
     b.cleanup()

@@ -175,7 +175,7 @@ int RunServe(const std::string& config_path) {
     if (auto* s = smpp_server.load()) s->NotifyOutbox(m.smpp_user_id);
   });
   // Callbacks (src/notify): the store queues them with each final status (ADR 0007);
-  // the listener only wakes the sender early.
+  // the listener only wakes the sender early, when the receipt queued one (ADR 0058).
   if (cfg.notify.enabled) {
     notify::NotifyOptions nopts;
     nopts.node_id = cfg.server.node_id;
@@ -191,7 +191,9 @@ int RunServe(const std::string& config_path) {
     callbacks = std::make_unique<notify::CallbackSender>(*rt.store, rt.clock, nopts, metrics);
     if (auto r = callbacks->Start(); !r.ok()) return Die(r.error());
     rt.gateway->SetCallbackQueuedHook([s = callbacks.get()] { s->Wake(); });
-    dispatcher.AddReceiptListener([s = callbacks.get()](const store::Message&) { s->Wake(); });
+    // notifywake (docs/adr/0058): only receipts that queued a callback wake it.
+    dispatcher.AddReceiptListener(
+        [s = callbacks.get()](const store::Message& m) { s->OnReceipt(m); });
   }
   // ---- inbound (docs/adr/0011): connectors' incoming messages go to the router, which
   // stores them with their MO callback, SMPP deliver_sm and SQL API rows in one

@@ -121,8 +121,10 @@ class Dispatcher {
   // (status kDelivered or kUndelivered), and after a message ends kUnsent
   // (refused by every connector or expired), on a recorder thread, after the
   // store has the new status. Receipts may repeat, so a listener may see the
-  // same final message twice. Listeners must be quick (enqueue work), must
-  // not block and must not call Stop(). Register before Start().
+  // same final message twice. message.callback_queued says whether this receipt queued
+  // a DLR callback (always true after a message ended unsent; docs/adr/0058). Listeners
+  // must be quick (enqueue work), must not block and must not call Stop(). Register
+  // before Start().
   void AddReceiptListener(ReceiptListener listener);
 
   // ---- inbound (docs/adr/0011) ----

@@ -100,6 +100,9 @@ void Dispatcher::NotifyFinal(const store::Message& claimed) {
                  stored.error().ToString());
     return;
   }
+  // notifywake (docs/adr/0058): MarkUnsent does not say whether it queued a DLR callback;
+  // a message ending unsent is rare, so its listeners wake the callback sender anyway.
+  stored->callback_queued = true;
   CallListeners(*stored);
 }
 

@@ -53,6 +53,9 @@ class CallbackSender::Loop {
                                     "Callback calls not acknowledged, to be retried.")),
         failed_(metrics.GetCounter("bramka_callbacks_failed_total",
                                    "Callbacks given up (too old, or not an http(s) URL).")),
+        claims_(metrics.GetCounter(
+            "bramka_callbacks_claims_total",
+            "Looks for due callbacks in the store (Store::ClaimCallbacks, each a store write).")),
         in_flight_gauge_(
             metrics.GetGauge("bramka_callbacks_in_flight", "Callback requests in flight.")) {}
 
@@ -77,7 +80,8 @@ class CallbackSender::Loop {
       already = woken_;
       woken_ = true;
     }
-    // s6-delivery: the dispatcher wakes this for every receipt. While a wake-up is
+    // s6-delivery: the dispatcher woke this for every receipt (now only for those that
+    // queued a callback, OnReceipt; docs/adr/0058). While a wake-up is
     // pending (woken_ not yet taken by Run), the loop has not passed its next swap, so
     // the claim after that swap sees whatever this caller committed: one wake-up
     // (a send() on curl's socketpair) is enough.
@@ -131,6 +135,7 @@ class CallbackSender::Loop {
   int Claim(int64_t now, int limit) {
     const int64_t lease_until =
         now + options_.connect_timeout_ms + options_.timeout_ms + kLeaseMarginMs;
+    claims_.Inc();
     auto claimed = store_.ClaimCallbacks(now, limit, options_.node_id, lease_until);
     if (!claimed.ok()) {
       spdlog::warn("callbacks: claiming due entries failed: {}", claimed.error().ToString());
@@ -270,6 +275,7 @@ class CallbackSender::Loop {
   Counter& sent_mo_;
   Counter& retries_;
   Counter& failed_;
+  Counter& claims_;
   Gauge& in_flight_gauge_;
   CURLM* multi_ = nullptr;
   std::unordered_map<CURL*, std::unique_ptr<Request>> requests_;
@@ -280,7 +286,13 @@ class CallbackSender::Loop {
 
 CallbackSender::CallbackSender(store::Store& store, Clock& clock, NotifyOptions options,
                                MetricsRegistry& metrics)
-    : store_(store), clock_(clock), options_(std::move(options)), metrics_(metrics) {
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      metrics_(metrics),
+      wakeups_(metrics.GetCounter("bramka_callbacks_wakeups_total",
+                                  "Requests to look for due callbacks before the next poll "
+                                  "(a receipt or incoming message that queued one).")) {
   metrics_.AddCallbackGauge(
       "bramka_callbacks_outbox",
       "Callbacks in the durable outbox: pending (to be sent or retried) "
@@ -318,7 +330,16 @@ Result<void> CallbackSender::Start() {
 }
 
 void CallbackSender::Wake() {
+  wakeups_.Inc();
   if (loop_) loop_->Wake();
+}
+
+void CallbackSender::OnReceipt(const store::Message& message) {
+  // notifywake (docs/adr/0058): the entry, if any, was committed before the dispatcher
+  // called its listeners; without one there is nothing new to claim. Entries queued
+  // elsewhere (the gateway's hook, MO, another node) wake the sender their own way, and
+  // the poll (poll_interval_ms) finds whatever no wake-up announced.
+  if (message.callback_queued) Wake();
 }
 
 void CallbackSender::Stop() {

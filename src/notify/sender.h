@@ -22,7 +22,9 @@
 //
 // Metrics: bramka_callbacks_outbox{state="pending|failed"} (store depth),
 // bramka_callbacks_sent_total{kind}, bramka_callbacks_retries_total,
-// bramka_callbacks_failed_total, bramka_callbacks_in_flight.
+// bramka_callbacks_failed_total, bramka_callbacks_in_flight,
+// bramka_callbacks_claims_total (Store::ClaimCallbacks calls: each a store write),
+// bramka_callbacks_wakeups_total (Wake() calls).
 //
 // Thread-safety: Wake() from any thread; Start/Stop from one thread.
 
@@ -68,6 +70,10 @@ class CallbackSender {
   Result<void> Start();
   // New entries may be due: look now rather than at the next poll.
   void Wake();
+  // The dispatcher's receipt listener (docs/adr/0058): Wake() only when the store says
+  // this receipt queued a callback (message.callback_queued). A receipt that queued
+  // none (no URL: most receipts) costs nothing here, and no claim (a store write).
+  void OnReceipt(const store::Message& message);
   // Stops the thread; requests in flight are abandoned (their entries stay
   // leased to this node until the next Start or the lease's end). Idempotent.
   void Stop();
@@ -78,6 +84,7 @@ class CallbackSender {
   Clock& clock_;
   const NotifyOptions options_;
   MetricsRegistry& metrics_;
+  Counter& wakeups_;
   std::unique_ptr<Loop> loop_;
   std::thread thread_;
 };

@@ -125,6 +125,13 @@ struct Message {
   // MMS: the files it carries; voice: the WAV to play instead of text-to-speech
   // (at most one). Ids of MediaFile records of the same account. Empty for SMS.
   std::vector<std::string> attachments;
+  // ---- not stored: what the call that returned this message did (docs/adr/0058) ----
+  // ApplyReceipt / ApplyReceipts / WriteDeliveries: true when THIS call made the message
+  // final and queued its DLR callback entry in that transaction (it has a dlr_url or its
+  // account a DLR template); false otherwise (no URL, not final yet, final already). The
+  // dispatcher's receipt listener wakes the callback sender only then. False from reads
+  // (the dispatcher sets it on a message that ended unsent: MarkUnsent does not say).
+  bool callback_queued = false;
 };
 
 struct AcceptRequest {

@@ -114,15 +114,17 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
 // ---- delivery (docs/adr/0031) ----
 // QueueDlrCallbackInTx for a message the caller has just read and updated in this
 // transaction (`m` as it is stored now, ApplyReceiptInTx): the same entry, without
-// reading the row again.
+// reading the row again. true when an entry was queued (notifywake, docs/adr/0058: the
+// receipt's Message says so, and only then is the callback sender woken).
 template <class Connection>
-Result<void> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
+Result<bool> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
   CallbackEntry e = DlrCallbackEntryOf(m, now_ms);
   if (e.url_template.empty()) {
     BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
-    if (e.url_template.empty()) return Ok();
+    if (e.url_template.empty()) return false;
   }
-  return InsertEntry(c, e);
+  BRAMKA_RETURN_IF_ERROR(InsertEntry(c, e));
+  return true;
 }
 
 template <class Connection>

@@ -23,7 +23,8 @@
 namespace bramka::store::sql {
 
 // Makes the message `seq` (m, not final, as read in this transaction) `status` with its
-// callbacks queued; m is updated to match.
+// callbacks queued; m is updated to match (m.callback_queued: whether a DLR callback
+// entry was queued, docs/adr/0058).
 template <class B>
 Result<void> FinishByReceiptInTx(typename B::WriteContext& ctx, int64_t seq, Message& m,
                                  MessageStatus status, const std::string& reason, int64_t at_ms) {
@@ -41,7 +42,7 @@ Result<void> FinishByReceiptInTx(typename B::WriteContext& ctx, int64_t seq, Mes
   // delivery (docs/adr/0031): the callback from the row the caller read (`m`, now as
   // stored), and the SMPP outbox entry only for a message of an SMPP user that asked for
   // receipts (the INSERT's own condition): no second and third read of the row.
-  BRAMKA_RETURN_IF_ERROR(QueueDlrCallbackForInTx(ctx.conn, m, at_ms));
+  BRAMKA_ASSIGN_OR_RETURN(m.callback_queued, QueueDlrCallbackForInTx(ctx.conn, m, at_ms));
   if (m.smpp_user_id != 0 && m.smpp_registered_delivery != 0) {
     BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, at_ms));
   }

@@ -107,6 +107,98 @@ TEST_P(StoreConformanceTest, FinalStatusQueuesDlrCallbackInTheSameWrite) {
   EXPECT_EQ(counts->failed, 0);
 }
 
+// notifywake (docs/adr/0058): the message a receipt returns says whether that receipt
+// queued a DLR callback; the dispatcher wakes the callback sender only then.
+TEST_P(StoreConformanceTest, ReceiptSaysWhetherItQueuedACallback) {
+  const AccountId with = NewAccount("wake-with");
+  const AccountId without = NewAccount("wake-without");  // no template
+  ASSERT_TRUE(store().SetAccountCallbacks(with, {"http://r/w?id=#SMSID#", ""}).ok());
+  std::vector<Message> w;
+  for (int i = 0; i < 3; ++i) w.push_back(NewMessage(with, "+4860000010" + std::to_string(i)));
+  AcceptOk(with, w);
+  std::vector<Message> wo;
+  for (int i = 0; i < 4; ++i) wo.push_back(NewMessage(without, "+4860000020" + std::to_string(i)));
+  wo[1].dlr_url = "http://r/own";  // its own URL: queued although the account has none
+  AcceptOk(without, wo);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store().MarkSent(w[i].id, "c", "wk-w" + std::to_string(i), 20'000).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store().MarkSent(wo[i].id, "c", "wk-o" + std::to_string(i), 20'000).ok());
+  }
+
+  // One at a time.
+  auto r = store().ApplyReceipt({"c", "wk-w0", MessageStatus::kDelivered, "", 21'000});
+  ASSERT_TRUE(r.ok() && r->has_value()) << (r.ok() ? "nullopt" : r.error().ToString());
+  EXPECT_TRUE((*r)->callback_queued);
+  r = store().ApplyReceipt({"c", "wk-o0", MessageStatus::kDelivered, "", 21'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->status, MessageStatus::kDelivered);
+  EXPECT_FALSE((*r)->callback_queued) << "no URL: nothing queued";
+  r = store().ApplyReceipt({"c", "wk-o1", MessageStatus::kUndelivered, "wrong_number", 21'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_TRUE((*r)->callback_queued) << "the message's own dlr_url";
+  // A repeated receipt of a final message queues nothing, so it says not.
+  r = store().ApplyReceipt({"c", "wk-w0", MessageStatus::kDelivered, "", 22'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_FALSE((*r)->callback_queued);
+
+  // In a batch, each item its own answer.
+  auto batch = store().ApplyReceipts({{"c", "wk-w1", MessageStatus::kDelivered, "", 23'000},
+                                      {"c", "wk-o2", MessageStatus::kDelivered, "", 23'000},
+                                      {"c", "nope", MessageStatus::kDelivered, "", 23'000}});
+  ASSERT_TRUE(batch.ok()) << batch.error().ToString();
+  ASSERT_EQ(batch->size(), 3u);
+  ASSERT_TRUE((*batch)[0].has_value() && (*batch)[1].has_value());
+  EXPECT_TRUE((*batch)[0]->callback_queued);
+  EXPECT_FALSE((*batch)[1]->callback_queued);
+  EXPECT_FALSE((*batch)[2].has_value());
+
+  // The dispatcher's one call (sent and receipts together).
+  auto writes =
+      store().WriteDeliveries({{w[2].id, "c", "wk-w2b", 24'000}, {wo[3].id, "c", "wk-o3", 24'000}},
+                              {{"c", "wk-w2b", MessageStatus::kDelivered, "", 24'500},
+                               {"c", "wk-o3", MessageStatus::kDelivered, "", 24'500}});
+  ASSERT_TRUE(writes.ok()) << writes.error().ToString();
+  ASSERT_EQ(writes->applied.size(), 2u);
+  ASSERT_TRUE(writes->applied[0].has_value() && writes->applied[1].has_value());
+  EXPECT_TRUE(writes->applied[0]->callback_queued);
+  EXPECT_FALSE(writes->applied[1]->callback_queued);
+
+  // Reads never say so; what the flag said is what the outbox holds.
+  auto read = store().GetMessage(with, w[0].id);
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->callback_queued);
+  EXPECT_EQ(Entries(store(), with).size(), 3u);
+  EXPECT_EQ(Entries(store(), without).size(), 1u);
+}
+
+// parts (docs/adr/0028): a part's receipt that leaves the message sent queues nothing;
+// the one that decides it does (with a URL).
+TEST_P(StoreConformanceTest, PartReceiptSaysWhetherItQueuedACallback) {
+  const AccountId a = NewAccount("wake-parts");
+  ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/p?id=#SMSID#", ""}).ok());
+  Message m = NewMessage(a);
+  m.parts = 2;
+  AcceptOk(a, {m});
+  SentUpdate sent{m.id, "c", "wp-1", 20'000};
+  sent.part_ids = {"wp-1", "wp-2"};
+  auto found = store().MarkSentBatch({sent});
+  ASSERT_TRUE(found.ok() && (*found)[0]);
+  auto r = store().ApplyReceipt({"c", "wp-1", MessageStatus::kDelivered, "", 21'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->status, MessageStatus::kSent);
+  EXPECT_FALSE((*r)->callback_queued);
+  r = store().ApplyReceipt({"c", "wp-2", MessageStatus::kDelivered, "", 22'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->status, MessageStatus::kDelivered);
+  EXPECT_TRUE((*r)->callback_queued);
+  r = store().ApplyReceipt({"c", "wp-2", MessageStatus::kDelivered, "", 23'000});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_FALSE((*r)->callback_queued);
+  EXPECT_EQ(Entries(store(), a).size(), 1u);
+}
+
 TEST_P(StoreConformanceTest, CallbackClaimRetryFailAck) {
   const AccountId a = NewAccount("claim-a");
   ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/#SMSID#", ""}).ok());

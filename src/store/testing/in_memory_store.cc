@@ -461,21 +461,25 @@ std::optional<Message> InMemoryStore::ApplyReceiptLocked(const ReceiptUpdate& re
   auto it = by_upstream_.find({receipt.connector, receipt.upstream_id});
   if (it == by_upstream_.end()) return std::nullopt;
   Record* r = it->second;
+  bool queued = false;
   if (!IsFinal(r->message.status)) {
-    FinishByReceiptLocked(*r, receipt.status, receipt.reason, receipt.at_ms);
+    queued = FinishByReceiptLocked(*r, receipt.status, receipt.reason, receipt.at_ms);
   }
-  return r->message;
+  Message out = r->message;
+  out.callback_queued = queued;  // docs/adr/0058
+  return out;
 }
 
-void InMemoryStore::FinishByReceiptLocked(Record& r, MessageStatus status,
+bool InMemoryStore::FinishByReceiptLocked(Record& r, MessageStatus status,
                                           const std::string& reason, int64_t at_ms) {
   r.message.status = status;
   r.message.reason = reason;
   r.message.done_ms = at_ms;
   r.lease_owner.clear();
   r.lease_until_ms = 0;
-  QueueDlrCallbackLocked(r.message, at_ms);  // ADR 0007
+  const bool queued = QueueDlrCallbackLocked(r.message, at_ms);  // ADR 0007
   QueueSmppReceiptLocked(r.message, at_ms);
+  return queued;
 }
 
 Result<int64_t> InMemoryStore::ReleaseLeases(const std::string& owner) {

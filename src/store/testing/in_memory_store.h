@@ -268,7 +268,7 @@ class InMemoryStore : public Store {
   // Under mu_: queues the DLR entry of a message that just became final (the
   // same transaction as the status change) / an MO entry with the account's
   // template (false when it has none). For the store's own write paths.
-  void QueueDlrCallbackLocked(const Message& message, int64_t now_ms);
+  bool QueueDlrCallbackLocked(const Message& message, int64_t now_ms);  // true: queued
   bool QueueMoCallbackLocked(const CallbackEntry& entry);
   // The SMPP outbox entries the store queues itself (store.h, AddSmppOutbox).
   void QueueSmppReceiptLocked(const Message& message, int64_t now_ms);
@@ -354,8 +354,8 @@ class InMemoryStore : public Store {
   void ErasePartsLocked(uint64_t seq, std::optional<int64_t> sent_ms);
   // nullopt: the receipt names no recorded part (ApplyReceiptLocked goes on as before).
   std::optional<std::optional<Message>> ApplyPartReceiptLocked(const ReceiptUpdate& receipt);
-  // Sets a message final by a receipt (callbacks queued).
-  void FinishByReceiptLocked(Record& record, MessageStatus status, const std::string& reason,
+  // Sets a message final by a receipt (callbacks queued); true when a DLR callback was.
+  bool FinishByReceiptLocked(Record& record, MessageStatus status, const std::string& reason,
                              int64_t at_ms);
   std::map<std::pair<uint64_t, int>, PartRow> parts_;  // by (record seq, part number)
   // (connector, upstream id) -> the parts with it, by record seq (newest last).

@@ -7,15 +7,16 @@
 
 namespace bramka::store {
 
-void InMemoryStore::QueueDlrCallbackLocked(const Message& m, int64_t now_ms) {
+bool InMemoryStore::QueueDlrCallbackLocked(const Message& m, int64_t now_ms) {
   CallbackEntry e = DlrCallbackEntryOf(m, now_ms);  // docs/adr/0031
   if (e.url_template.empty()) {
     auto it = account_callbacks_.find(m.account_id);
-    if (it == account_callbacks_.end() || it->second.dlr_url.empty()) return;
+    if (it == account_callbacks_.end() || it->second.dlr_url.empty()) return false;
     e.url_template = it->second.dlr_url;
   }
   e.id = next_callback_id_++;
   callbacks_[e.id] = LeasedCallback{std::move(e), ""};
+  return true;
 }
 
 bool InMemoryStore::QueueMoCallbackLocked(const CallbackEntry& entry) {

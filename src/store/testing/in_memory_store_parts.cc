@@ -61,8 +61,11 @@ std::optional<std::optional<Message>> InMemoryStore::ApplyPartReceiptLocked(
       decided = decided && it->second.status == MessageStatus::kDelivered;
     }
   }
-  if (decided) FinishByReceiptLocked(r, receipt.status, receipt.reason, receipt.at_ms);
-  return std::optional<Message>(r.message);
+  const bool queued =
+      decided && FinishByReceiptLocked(r, receipt.status, receipt.reason, receipt.at_ms);
+  Message out = r.message;
+  out.callback_queued = queued;  // docs/adr/0058
+  return std::optional<Message>(std::move(out));
 }
 
 }  // namespace bramka::store
