@@ -114,8 +114,9 @@ class PureFtpd:
         # The test polls each source every second and a poll logs in again as soon as the last
         # one ends, so the two pure-ftpd sources kept the 2-core CI machine busy hashing for the
         # rest of the test, and with the machine loaded the answer to PASS came after
-        # stall_timeout_s: "FTP list ... timed out after 10000 ms with 0 bytes received" and no
-        # result file (docs/performance/session12-ftpflake.md). pure-ftpd checks a hash that is
+        # connect_timeout_s (libcurl bounds the whole log-in with it): "FTP list ... timed out
+        # after 10000 ms with 0 bytes received" and no result file
+        # (docs/performance/session12-ftpflake.md). pure-ftpd checks a hash that is
         # not argon2 or scrypt with crypt(3); a wrong password is still refused (530).
         lines = []
         for name, (password, folder) in users.items():
