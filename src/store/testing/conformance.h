@@ -34,6 +34,11 @@ inline void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
 // For the test names: "memory", "sqlite", ...
 std::string StoreFactoryName(const testing::TestParamInfo<StoreFactory>& info);
 
+// Every field of two submit reads (balances, sender, blacklist), errors by code; `what`
+// names the case in a failure.
+void ExpectSameReads(const Store::SubmitReads& got, const Store::SubmitReads& want,
+                     const std::string& what = "");
+
 class StoreConformanceTest : public testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override;

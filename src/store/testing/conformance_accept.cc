@@ -7,37 +7,6 @@
 #include "store/testing/conformance.h"
 
 namespace bramka::store {
-namespace {
-
-void ExpectSameReads(const Store::SubmitReads& got, const Store::SubmitReads& want) {
-  ASSERT_EQ(got.balances.ok(), want.balances.ok());
-  if (want.balances.ok()) {
-    ASSERT_EQ(got.balances->size(), want.balances->size());
-    for (size_t i = 0; i < want.balances->size(); ++i) {
-      EXPECT_EQ((*got.balances)[i].type, (*want.balances)[i].type);
-      EXPECT_EQ((*got.balances)[i].units, (*want.balances)[i].units);
-      EXPECT_EQ((*got.balances)[i].available, (*want.balances)[i].available);
-      EXPECT_EQ((*got.balances)[i].unlimited, (*want.balances)[i].unlimited);
-    }
-  } else {
-    EXPECT_EQ(got.balances.error().code, want.balances.error().code);
-  }
-  ASSERT_EQ(got.sender.ok(), want.sender.ok());
-  if (want.sender.ok()) {
-    ASSERT_EQ(got.sender->has_value(), want.sender->has_value());
-    if (want.sender->has_value()) {
-      EXPECT_EQ((*got.sender)->name, (*want.sender)->name);
-      EXPECT_EQ((*got.sender)->status, (*want.sender)->status);
-    }
-  }
-  ASSERT_EQ(got.blacklisted.ok(), want.blacklisted.ok());
-  if (want.blacklisted.ok()) {
-    EXPECT_EQ(*got.blacklisted, *want.blacklisted);
-  }
-}
-
-}  // namespace
-
 TEST_P(StoreConformanceTest, ReadForSubmitsMatchesOneReadForSubmitPerQuery) {
   const AccountId a = NewAccount("accept-a");
   const AccountId b = NewAccount("accept-b");
