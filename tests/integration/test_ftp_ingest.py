@@ -164,6 +164,9 @@ def main():
             s_carol = add_source(b, "other", f"ftp://carol:{PASSWORDS[2]}@127.0.0.1:{pure.port}/",
                                  "--after", "keep")
             sources.update({s_dave: demo_id, s_carol: other_id})
+        # A wrong password: the source's error names the step (the PASS command) and the
+        # server's answer, never the password.
+        s_wrong = add_source(b, "demo", f"ftp://alice:not-alices-pw@127.0.0.1:{py.port}/")
         # Tenant isolation: another account cannot remove a source.
         r = b.admin("ftp", "remove", "other", str(s_alice), check=False)
         assert r.returncode != 0 and "no ftp source" in r.stderr, r.stderr
@@ -172,6 +175,11 @@ def main():
             assert sealed.startswith("v1:") and not any(pw in sealed for pw in PASSWORDS)
 
         b.start()
+        wait_until(lambda: db.source(s_wrong)[1] != "", 30, what="the wrong password reported")
+        error = db.source(s_wrong)[1]
+        assert "(last command PASS)" in error and "530" in error, error
+        assert "not-alices-pw" not in error, error
+        b.admin("ftp", "remove", "demo", str(s_wrong))
 
         # ---- formats and encodings (pyftpdlib, plain, delete) ----------------------------
         put(d["alice"], "spec.txt", (

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 
@@ -153,9 +154,23 @@ class CurlFtpClient final : public FtpClient {
     return url;
   }
 
+  // libcurl's debug callback: keeps the verb of each FTP command sent (never its argument:
+  // PASS carries the password), so that an error names the step it stopped at.
+  static int OnDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+    if (type != CURLINFO_HEADER_OUT) return 0;
+    size_t n = 0;
+    while (n < size && n < 8 && std::isalpha(static_cast<unsigned char>(data[n]))) ++n;
+    static_cast<CurlFtpClient*>(user)->last_command_.assign(data, n);
+    return 0;
+  }
+
   void Prepare(const std::string& url) {
     curl_easy_reset(curl_);
     error_[0] = '\0';
+    last_command_.clear();
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, this);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // only feeds OnDebug, prints nothing
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_USERNAME, e_.username.c_str());
     curl_easy_setopt(curl_, CURLOPT_PASSWORD, e_.password.c_str());
@@ -198,13 +213,23 @@ class CurlFtpClient final : public FtpClient {
     std::string detail = error_[0] ? error_ : curl_easy_strerror(rc);
     const ErrorCode code =
         rc == CURLE_REMOTE_FILE_NOT_FOUND ? ErrorCode::kNotFound : ErrorCode::kUnavailable;
-    return Fail(code,
-                "FTP " + what + " at " + e_.host + ":" + std::to_string(e_.port) + ": " + detail);
+    // The step: a log-in that timed out reads "(last command PASS)", not just "list".
+    std::string step;
+    if (!last_command_.empty()) {
+      step = " (last command " + last_command_ + ")";
+    } else {
+      curl_off_t connected_us = 0;
+      curl_easy_getinfo(curl_, CURLINFO_CONNECT_TIME_T, &connected_us);
+      if (connected_us > 0) step = " (connected, no greeting from the server)";
+    }
+    return Fail(code, "FTP " + what + " at " + e_.host + ":" + std::to_string(e_.port) + step +
+                          ": " + detail);
   }
 
   FtpEndpoint e_;
   CURL* curl_ = nullptr;
   char error_[CURL_ERROR_SIZE] = {0};
+  std::string last_command_;  // of the transfer under way (OnDebug)
 };
 
 }  // namespace
