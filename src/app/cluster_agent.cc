@@ -205,8 +205,13 @@ void ClusterAgent::Unregister(ClusterConnector* c) {
 }
 
 void ClusterAgent::SetInfo(const std::string& info) {
-  std::lock_guard lock(mu_);
-  info_ = info;
+  {
+    std::lock_guard lock(mu_);
+    if (info_ == info) return;
+    info_ = info;
+    publish_ = started_;  // before Start, the joining heartbeat publishes it
+  }
+  cv_.notify_all();
 }
 
 std::optional<std::string> ClusterAgent::RemoteRoute(const std::vector<std::string>& candidates,
@@ -274,31 +279,44 @@ void ClusterAgent::Stop() {
 }
 
 void ClusterAgent::Run() {
+  const auto period = std::chrono::milliseconds(options_.heartbeat_ms);
+  auto next_beat = std::chrono::steady_clock::now() + period;
   int beats = 0;
   while (true) {
+    bool publish_only = false;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(options_.heartbeat_ms),
-                   [&] { return stopping_; });
+      cv_.wait_until(lock, next_beat, [&] { return stopping_ || publish_; });
       if (stopping_) return;
+      publish_only = publish_ && std::chrono::steady_clock::now() < next_beat;
+      publish_ = false;
     }
-    // The first beat after joining only looks: peers starting at the same time are
-    // seen before anyone takes connectors, so the binds do not all land here first.
-    if (++beats > 1) {
-      Beat();
+    // New listeners (SetInfo, once the ports are bound) are published at once, not at
+    // the next beat, so `admin status` and the other nodes see them as soon as they
+    // answer; the beats keep their schedule.
+    // The first beat after joining only looks as well: peers starting at the same time
+    // are seen before anyone takes connectors, so the binds do not all land here first.
+    if (publish_only || ++beats == 1) {
+      LookOnly();
     } else {
-      std::string info;
-      {
-        std::lock_guard lock(mu_);
-        info = info_;
-      }
-      if (auto v = coordinator_.Heartbeat(options_.node_id, info, options_.lease_ms); v.ok()) {
-        std::lock_guard lock(mu_);
-        live_nodes_ = static_cast<int>(v->nodes.size());
-        last_ok_ = std::chrono::steady_clock::now();
-      }
+      Beat();
     }
+    if (publish_only) continue;
+    next_beat = std::chrono::steady_clock::now() + period;
     if (on_tick_) on_tick_();
+  }
+}
+
+void ClusterAgent::LookOnly() {
+  std::string info;
+  {
+    std::lock_guard lock(mu_);
+    info = info_;
+  }
+  if (auto v = coordinator_.Heartbeat(options_.node_id, info, options_.lease_ms); v.ok()) {
+    std::lock_guard lock(mu_);
+    live_nodes_ = static_cast<int>(v->nodes.size());
+    last_ok_ = std::chrono::steady_clock::now();
   }
 }
 

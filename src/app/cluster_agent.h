@@ -112,7 +112,8 @@ class ClusterAgent {
                                          bool spread) const;
   // Runs on the agent's thread after each beat. Set before Start().
   void SetOnTick(std::function<void()> fn) { on_tick_ = std::move(fn); }
-  // What other nodes and operators see of this node (its listeners).
+  // What other nodes and operators see of this node (its listeners). Once started, a
+  // changed value is published at once by an extra heartbeat on the agent's thread.
   void SetInfo(const std::string& info);
   // Roles: work that one live node at a time must do, each held through a lease
   // "role:<name>" (the FTP and SQL API pollers run on the node holding "ingest"). A free
@@ -135,6 +136,9 @@ class ClusterAgent {
   void Unregister(ClusterConnector* c);
   void Run();
   void Beat();
+  // A heartbeat that only refreshes this node's row (and its info) and counts the live
+  // nodes: no reaping, connectors or roles.
+  void LookOnly();
   // Unbinds every connector (the database is unreachable, or stopping).
   void DropAll();
   void DropAllLocked();  // beat_mu_ held
@@ -152,6 +156,7 @@ class ClusterAgent {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool publish_ = false;  // SetInfo changed info_ after Start: heartbeat now
   std::string info_;
   std::map<std::string, std::set<ClusterConnector*>> connectors_;  // by name
   std::set<std::string> owned_;                                    // leases held

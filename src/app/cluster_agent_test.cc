@@ -33,7 +33,9 @@ class FakeCoordinator : public store::ClusterCoordinator {
     const int64_t now_ms = NowMs();
     auto& n = nodes_[node];
     if (n.id.empty()) n = {node, info, now_ms, now_ms};
+    n.info = info;  // as the stores do: every heartbeat publishes the node's info
     n.heartbeat_ms = now_ms;
+    ++heartbeats_[node];
     return ViewLocked(now_ms, timeout);
   }
   Result<store::ClusterView> ReadClusterView(int64_t timeout) override {
@@ -88,6 +90,15 @@ class FakeCoordinator : public store::ClusterCoordinator {
     std::lock_guard lock(mu_);
     down_.insert(node);
   }
+  std::string InfoOf(const std::string& node) {
+    std::lock_guard lock(mu_);
+    auto it = nodes_.find(node);
+    return it == nodes_.end() ? "" : it->second.info;
+  }
+  int Heartbeats(const std::string& node) {
+    std::lock_guard lock(mu_);
+    return heartbeats_[node];
+  }
   std::string OwnerOf(const std::string& connector) {
     std::lock_guard lock(mu_);
     auto it = leases_.find("connector:" + connector);
@@ -111,6 +122,7 @@ class FakeCoordinator : public store::ClusterCoordinator {
   std::map<std::string, store::ClusterNode> nodes_;
   std::map<std::string, store::ClusterLease> leases_;
   std::set<std::string> down_;
+  std::map<std::string, int> heartbeats_;
 };
 
 class NullEvents : public delivery::ConnectorEvents {
@@ -208,6 +220,22 @@ TEST(ClusterAgentTest, OneNodeHoldsARoleAndAnotherTakesItOver) {
   EXPECT_FALSE(both);
   other.Stop();
   EXPECT_FALSE(other.HoldsRole("ingest"));
+}
+
+// The listeners are known only once bound, after the agent joined: SetInfo publishes
+// them at once (an extra heartbeat), not at the next beat, which here is a minute away.
+TEST(ClusterAgentTest, NewInfoIsPublishedAtOnceNotAtTheNextBeat) {
+  FakeCoordinator coordinator;
+  MetricsRegistry metrics;
+  ClusterAgent agent(coordinator, ClusterAgentOptions{"a", 60'000, 180'000}, metrics);
+  agent.SetInfo("http=0 smpp=0");  // before Start: the joining heartbeat carries it
+  ASSERT_TRUE(agent.Start().ok());
+  EXPECT_EQ(coordinator.InfoOf("a"), "http=0 smpp=0");
+  EXPECT_EQ(coordinator.Heartbeats("a"), 1);
+  agent.SetInfo("http=8080 smpp=2775");
+  ASSERT_TRUE(WaitFor([&] { return coordinator.InfoOf("a") == "http=8080 smpp=2775"; }));
+  EXPECT_EQ(coordinator.Heartbeats("a"), 2);  // one extra heartbeat, no beat
+  agent.Stop();
 }
 
 }  // namespace

@@ -247,8 +247,9 @@ class ClusterTest(unittest.TestCase):
         # `bramka admin status` on any node: every live node, and who binds each connector.
         ids = {n: node_id(n) for n in nodes}
         self.assertEqual(len(set(ids.values())), 3, ids)
-        # A holder says "bound" at its next lease renewal (heartbeat_ms) after binding, and
-        # a node's listeners reach `cluster_nodes` at its next heartbeat after it bound them.
+        # A holder says "bound" at its next lease renewal (heartbeat_ms) after binding; a
+        # node's listeners reach `cluster_nodes` as soon as it bound them (an extra
+        # heartbeat), so the wait is for the binds.
         last = {}
 
         def healthy_status():
