@@ -136,8 +136,8 @@ BENCHMARK(BM_ApplyReceipts)->ArgName("dlr")->Arg(0)->Arg(1)->Iterations(3000);
 // sent (an SMSC that reports the delivery at once, the one-message-per-request end-to-end
 // shape), through the store's WriteDeliveries: kPairs acceptances and their kPairs receipts
 // per call. Only the WriteDeliveries calls are timed, in the process's CPU time (the work is
-// on the writer thread); each iteration accepts and claims its messages first, untimed. BRAMKA_BENCH_DIR on
-// a tmpfs (/dev/shm) keeps the commit's fdatasync out of it.
+// on the writer thread); each iteration accepts and claims its messages first, untimed.
+// BRAMKA_BENCH_DIR on a tmpfs (/dev/shm) keeps the commit's fdatasync out of it.
 double ProcessCpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);

@@ -355,8 +355,9 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
   }
   Message m;
   {
-    BRAMKA_ASSIGN_OR_RETURN(Stmt read, ctx.conn.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS
-                                                        " FROM messages WHERE seq = ?1 AND id = ?2"));
+    BRAMKA_ASSIGN_OR_RETURN(Stmt read,
+                            ctx.conn.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS
+                                             " FROM messages WHERE seq = ?1 AND id = ?2"));
     read.BindInt(1, seq).BindText(2, s.message_id);
     BRAMKA_ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) return Out();
@@ -400,11 +401,9 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
 // paired, and a message of one part has no part rows).
 // `seq_of`: SqliteStore::SeqOf.
 template <class SeqOfFn>
-Result<Store::DeliveryWrites> WriteDeliveriesSqliteInTx(WriteContext& ctx,
-                                                        sqlite::ClaimLeases& leases,
-                                                        const SeqOfFn& seq_of,
-                                                        const std::vector<SentUpdate>& sent,
-                                                        const std::vector<ReceiptUpdate>& receipts) {
+Result<Store::DeliveryWrites> WriteDeliveriesSqliteInTx(
+    WriteContext& ctx, sqlite::ClaimLeases& leases, const SeqOfFn& seq_of,
+    const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
   const auto mark_sent = [&](const SentUpdate& s) {
     return MarkSentInTx(ctx, leases, seq_of(s.message_id), s);
   };
@@ -539,7 +538,7 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
   return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) {
     return sqlite::WithLeases(*leases_, [&] {
       return WriteDeliveriesSqliteInTx(
-              ctx, *leases_, [this](const std::string& id) { return SeqOf(id); }, sent, receipts);
+          ctx, *leases_, [this](const std::string& id) { return SeqOf(id); }, sent, receipts);
     });
   });
 }
