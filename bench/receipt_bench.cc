@@ -11,6 +11,7 @@
 // iteration applies the receipts of the next 64 (each once). BRAMKA_BENCH_SQL: SQL run
 // on the connection first (e.g. "DROP INDEX messages_unique_id", to price an index).
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -130,6 +131,78 @@ void BM_ApplyReceipts(benchmark::State& state) {
 }
 // 3,000 iterations: 192,000 receipts, within kMessages.
 BENCHMARK(BM_ApplyReceipts)->ArgName("dlr")->Arg(0)->Arg(1)->Iterations(3000);
+
+// trickle (docs/adr/0059): one delivery cycle whose receipts are for the messages it marks
+// sent (an SMSC that reports the delivery at once, the one-message-per-request end-to-end
+// shape), through the store's WriteDeliveries: kPairs acceptances and their kPairs receipts
+// per call. Only the WriteDeliveries calls are timed, in the process's CPU time (the work is
+// on the writer thread); each iteration accepts and claims its messages first, untimed.
+// BRAMKA_BENCH_DIR on a tmpfs (/dev/shm) keeps the commit's fdatasync out of it.
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+void BM_SentWithReceipts(benchmark::State& state) {
+  constexpr int kPairs = 32;
+  const char* dir = std::getenv("BRAMKA_BENCH_DIR");
+  const std::string path = ((dir != nullptr ? fs::path(dir) : fs::temp_directory_path()) /
+                            ("bramka-pair-bench-" + std::to_string(getpid()) + ".db"))
+                               .string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  SqliteOptions options;
+  options.path = path;
+  auto store = SqliteStore::Open(options);
+  Check(store, "open");
+  auto account = (*store)->CreateAccount("bench", "hash", 0, 1);
+  Check(account, "account");
+  Check((*store)->AdjustBalance(*account, MessageType::kEco, int64_t{1} << 40, "bench", 1),
+        "balance");
+  MessageIdCodec codec;
+  const int64_t now = 1'700'000'000'000;
+  uint64_t seq = 1;
+  int64_t done = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    AcceptRequest request{*account, {}};
+    for (int i = 0; i < kPairs; ++i) {
+      Message& m = request.messages.emplace_back();
+      m.id = codec.Encode(seq++);
+      m.phone = "+48500" + std::to_string(100000 + seq % 800000);
+      m.type = MessageType::kEco;
+      m.text = "bench";
+      m.cost_units = 1;
+      m.status = MessageStatus::kQueued;
+      m.source = "http";
+      m.queued_ms = now;
+      m.due_ms = now;
+    }
+    Check((*store)->Accept(request), "accept");
+    auto claimed = (*store)->ClaimDue(now, kPairs, "bench", now + 3'600'000);
+    Check(claimed, "claim");
+    std::vector<SentUpdate> sent;
+    std::vector<ReceiptUpdate> receipts;
+    for (const Message& m : *claimed) {
+      const std::string upstream = "u" + std::to_string(codec.Decode(m.id));
+      sent.push_back({m.id, "c", upstream, now});
+      receipts.push_back({"c", upstream, MessageStatus::kDelivered, "", now + 1});
+    }
+    state.ResumeTiming();
+    const double cpu0 = ProcessCpuSeconds();
+    auto out = (*store)->WriteDeliveries(sent, receipts);
+    state.SetIterationTime(ProcessCpuSeconds() - cpu0);
+    Check(out, "write");
+    for (const auto& m : out->applied) {
+      if (!m || m->status != MessageStatus::kDelivered) std::abort();
+    }
+    done += static_cast<int64_t>(sent.size());
+  }
+  state.SetItemsProcessed(done);
+  store->reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+BENCHMARK(BM_SentWithReceipts)->UseManualTime()->Iterations(3000);
 
 }  // namespace
 }  // namespace bramka::store

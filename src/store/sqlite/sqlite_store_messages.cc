@@ -325,6 +325,141 @@ Result<bool> MarkSentInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
   return found;
 }
 
+// trickle (docs/adr/0059): a receipt in the same delivery cycle as the acceptance of its own
+// message (an SMSC that answers the submit and reports the delivery at once) is written with
+// that acceptance as ONE row update: kQueued straight to the receipt's final status, instead of
+// MarkSent's UPDATE, then the receipt's find through messages_upstream and a second UPDATE of
+// the same row. Both were in one transaction already, so no reader ever saw the kSent between.
+// The result is exactly the two writes': the same row, the same answer (found, and the message
+// as ApplyReceiptInTx returns it), the same callbacks. nullopt: not this case (a long message's
+// part, another message with a higher seq under that upstream id -- the one ApplyReceiptInTx
+// would pick --, a message no longer kQueued, a status that is not final): the caller writes the
+// two as before.
+Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
+                                                   int64_t seq, const SentUpdate& s,
+                                                   const ReceiptUpdate& r) {
+  using Out = std::optional<Message>;
+  if (!IsFinal(r.status)) return Out();
+  BRAMKA_ASSIGN_OR_RETURN(std::optional<sql::PartRow> part,
+                          sql::FindPartInTx<sqlite::Backend>(ctx.conn, r));
+  if (part) return Out();
+  {
+    // Covered by messages_upstream: no row read. The row itself is not in it yet (kQueued).
+    BRAMKA_ASSIGN_OR_RETURN(Stmt newest,
+                            ctx.conn.Prepare("SELECT seq FROM messages WHERE connector = ?1 AND "
+                                             "upstream_id = ?2 AND upstream_id <> '' "
+                                             "ORDER BY seq DESC LIMIT 1"));
+    newest.BindText(1, r.connector).BindText(2, r.upstream_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, newest.Step());
+    if (row && newest.Int(0) > seq) return Out();
+  }
+  Message m;
+  {
+    BRAMKA_ASSIGN_OR_RETURN(Stmt read,
+                            ctx.conn.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS
+                                             " FROM messages WHERE seq = ?1 AND id = ?2"));
+    read.BindInt(1, seq).BindText(2, s.message_id);
+    BRAMKA_ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) return Out();
+    sql::ReadMessage(read, 0, m);
+  }
+  if (m.status != MessageStatus::kQueued) return Out();
+  const sqlite::ClaimLeases::Lease* lease = leases.Find(seq);
+  const int claims = lease ? lease->claims : 0;
+  BRAMKA_ASSIGN_OR_RETURN(
+      Stmt update,
+      ctx.conn.Prepare("UPDATE messages SET status = ?2, sent_ms = ?3, connector = ?4, "
+                       "upstream_id = ?5, lease_owner = '', lease_until_ms = 0, "
+                       "attempts = attempts + ?6, reason = ?7, done_ms = ?8 "
+                       "WHERE seq = ?1 AND status = 1"));
+  update.BindInt(1, seq).BindInt(2, static_cast<int64_t>(r.status)).BindInt(3, s.at_ms);
+  update.BindText(4, s.connector).BindText(5, s.upstream_id).BindInt(6, claims);
+  update.BindText(7, r.reason).BindInt(8, r.at_ms);
+  BRAMKA_RETURN_IF_ERROR(update.Run());
+  if (ctx.conn.Changes() != 1) return Out();
+  if (lease) leases.Release(seq);
+  ctx.Move(MessageStatus::kQueued, MessageStatus::kSent);
+  ctx.Move(MessageStatus::kSent, r.status);
+  m.status = r.status;
+  m.reason = r.reason;
+  m.sent_ms = s.at_ms;
+  m.done_ms = r.at_ms;
+  m.connector = s.connector;
+  m.upstream_id = s.upstream_id;
+  m.attempts += claims;
+  // As FinishByReceiptInTx (receipt_tx.h) after its UPDATE.
+  BRAMKA_ASSIGN_OR_RETURN(m.callback_queued, sql::QueueDlrCallbackForInTx(ctx.conn, m, r.at_ms));
+  if (m.smpp_user_id != 0 && m.smpp_registered_delivery != 0) {
+    BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, r.at_ms));
+  }
+  return Out(std::move(m));
+}
+
+// Store::WriteDeliveries on SQLite: sql::WriteDeliveriesInTx's order and answers, with each
+// acceptance whose receipt is in the same call written together with it (above) at that
+// receipt's place (nothing between can touch the message: its first receipt is the one
+// paired, and a message of one part has no part rows).
+// `seq_of`: SqliteStore::SeqOf.
+template <class SeqOfFn>
+Result<Store::DeliveryWrites> WriteDeliveriesSqliteInTx(
+    WriteContext& ctx, sqlite::ClaimLeases& leases, const SeqOfFn& seq_of,
+    const std::vector<SentUpdate>& sent, const std::vector<ReceiptUpdate>& receipts) {
+  const auto mark_sent = [&](const SentUpdate& s) {
+    return MarkSentInTx(ctx, leases, seq_of(s.message_id), s);
+  };
+  // receipt -> its acceptance in this call (the first receipt with the acceptance's connector
+  // and upstream id; none when two acceptances share them).
+  std::vector<int> sent_of(receipts.size(), -1);
+  std::vector<char> deferred(sent.size(), 0);
+  if (!sent.empty() && !receipts.empty()) {
+    std::unordered_map<std::string_view, int> by_upstream;  // upstream id -> sent index, or -1
+    by_upstream.reserve(sent.size());
+    for (size_t i = 0; i < sent.size(); ++i) {
+      const SentUpdate& s = sent[i];
+      if (s.upstream_id.empty() || s.part_ids.size() >= 2) continue;
+      auto [it, fresh] = by_upstream.emplace(s.upstream_id, static_cast<int>(i));
+      if (!fresh) it->second = -1;
+    }
+    for (size_t j = 0; j < receipts.size(); ++j) {
+      auto it = by_upstream.find(receipts[j].upstream_id);
+      if (it == by_upstream.end() || it->second < 0) continue;
+      const int i = it->second;
+      if (sent[i].connector != receipts[j].connector || deferred[i]) continue;
+      sent_of[j] = i;
+      deferred[i] = 1;
+    }
+  }
+  Store::DeliveryWrites out;
+  out.found.assign(sent.size(), false);
+  out.applied.reserve(receipts.size());
+  for (size_t i = 0; i < sent.size(); ++i) {
+    if (deferred[i]) continue;
+    BRAMKA_ASSIGN_OR_RETURN(bool found, mark_sent(sent[i]));
+    out.found[i] = found;
+  }
+  for (size_t j = 0; j < receipts.size(); ++j) {
+    const ReceiptUpdate& r = receipts[j];
+    if (sent_of[j] >= 0) {
+      const SentUpdate& s = sent[sent_of[j]];
+      std::optional<Message> together;
+      if (std::optional<int64_t> seq = seq_of(s.message_id)) {
+        BRAMKA_ASSIGN_OR_RETURN(together, SentWithReceiptInTx(ctx, leases, *seq, s, r));
+      }
+      if (together) {
+        out.found[sent_of[j]] = true;
+        out.applied.push_back(std::move(together));
+        continue;
+      }
+      BRAMKA_ASSIGN_OR_RETURN(bool found, mark_sent(s));  // as before: the two writes
+      out.found[sent_of[j]] = found;
+    }
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<Message> m,
+                            sql::ApplyReceiptInTx<sqlite::Backend>(ctx, r));
+    out.applied.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<void> SqliteStore::MarkSent(const std::string& message_id, const std::string& connector,
@@ -402,9 +537,8 @@ Result<Store::DeliveryWrites> SqliteStore::WriteDeliveries(
   if (sent.empty() && receipts.empty()) return DeliveryWrites();
   return writer_->Call<DeliveryWrites>([&](WriteContext& ctx) {
     return sqlite::WithLeases(*leases_, [&] {
-      return sql::WriteDeliveriesInTx<sqlite::Backend>(
-          ctx, sent, receipts,
-          [&](const SentUpdate& s) { return MarkSentInTx(ctx, *leases_, SeqOf(s.message_id), s); });
+      return WriteDeliveriesSqliteInTx(
+          ctx, *leases_, [this](const std::string& id) { return SeqOf(id); }, sent, receipts);
     });
   });
 }
@@ -428,10 +562,8 @@ void SqliteStore::WriteDeliveriesAsync(const std::vector<SentUpdate>& sent,
   writer_->CallAsync<DeliveryWrites>(
       [this, &sent, &receipts](WriteContext& ctx) {
         return sqlite::WithLeases(*leases_, [&] {
-          return sql::WriteDeliveriesInTx<sqlite::Backend>(
-              ctx, sent, receipts, [&](const SentUpdate& s) {
-                return MarkSentInTx(ctx, *leases_, SeqOf(s.message_id), s);
-              });
+          return WriteDeliveriesSqliteInTx(
+              ctx, *leases_, [this](const std::string& id) { return SeqOf(id); }, sent, receipts);
         });
       },
       std::move(done), sqlite::BalanceAccess::kDirect);

@@ -253,4 +253,70 @@ TEST_P(StoreConformanceTest, WriteDeliveriesManyAcceptancesAsOneByOne) {
   EXPECT_EQ(CountOf(store(), MessageStatus::kQueued), 3);  // 71..73: claimed, not sent
 }
 
+// trickle (docs/adr/0059): SQLite writes a receipt that comes in the same call as its own
+// message's acceptance as one row update. Whatever a store does, the message and the answers
+// are those of the two writes one after the other.
+TEST_P(StoreConformanceTest, WriteDeliveriesReceiptWithItsAcceptanceIsTheTwoWrites) {
+  const AccountId a = NewAccount("together", 100);
+  std::vector<Message> ms;
+  for (int i = 0; i < 4; ++i) ms.push_back(NewMessage(a, "+4850000007" + std::to_string(i)));
+  AcceptResult r = AcceptOk(a, ms);
+  ASSERT_TRUE(store().ClaimDue(1, 10, "node", 100000).ok());
+
+  // items[0]: acceptance and receipt in one call; items[1]: in two calls.
+  auto one = store().WriteDeliveries({{r.items[0].id, "c", "t0", 10}},
+                                     {{"c", "t0", MessageStatus::kUndelivered, "expired", 20}});
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  auto two_sent = store().WriteDeliveries({{r.items[1].id, "c", "t1", 10}}, {});
+  ASSERT_TRUE(two_sent.ok());
+  auto two = store().WriteDeliveries({}, {{"c", "t1", MessageStatus::kUndelivered, "expired", 20}});
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(one->found, (std::vector<bool>{true}));
+  ASSERT_EQ(one->applied.size(), 1u);
+  ASSERT_EQ(two->applied.size(), 1u);
+  ASSERT_TRUE(one->applied[0].has_value());
+  ASSERT_TRUE(two->applied[0].has_value());
+  auto same = [](const Message& x, const Message& y, const std::string& what) {
+    EXPECT_EQ(x.status, y.status) << what;
+    EXPECT_EQ(x.reason, y.reason) << what;
+    EXPECT_EQ(x.sent_ms, y.sent_ms) << what;
+    EXPECT_EQ(x.done_ms, y.done_ms) << what;
+    EXPECT_EQ(x.attempts, y.attempts) << what;
+    EXPECT_EQ(x.connector, y.connector) << what;
+    EXPECT_EQ(x.callback_queued, y.callback_queued) << what;
+  };
+  same(*one->applied[0], *two->applied[0], "answers");
+  EXPECT_EQ(one->applied[0]->id, r.items[0].id);
+  EXPECT_EQ(one->applied[0]->upstream_id, "t0");
+  auto m0 = store().GetMessage(a, r.items[0].id);
+  auto m1 = store().GetMessage(a, r.items[1].id);
+  ASSERT_TRUE(m0.ok());
+  ASSERT_TRUE(m1.ok());
+  same(*m0, *m1, "stored");
+  same(*m0, *one->applied[0], "stored and answered");
+  EXPECT_EQ(m0->status, MessageStatus::kUndelivered);
+  EXPECT_EQ(m0->upstream_id, "t0");
+  EXPECT_EQ(CountOf(store(), MessageStatus::kUndelivered), 2);
+  EXPECT_EQ(CountOf(store(), MessageStatus::kSent), 0);
+  EXPECT_EQ(CountOf(store(), MessageStatus::kQueued), 2);
+
+  // An upstream id reused (an SMSC's ids wrapped): items[3] sent first as "dup", then
+  // items[2] under the same id with a receipt for "dup" in its call. The receipt goes to one
+  // of the two, the one ApplyReceipt picks (SQLite: the higher sequence, which the merged
+  // write leaves to the two writes); the other stays sent under "dup".
+  ASSERT_TRUE(store().WriteDeliveries({{r.items[3].id, "c", "dup", 30}}, {}).ok());
+  auto reused = store().WriteDeliveries({{r.items[2].id, "c", "dup", 31}},
+                                        {{"c", "dup", MessageStatus::kDelivered, "", 40}});
+  ASSERT_TRUE(reused.ok()) << reused.error().ToString();
+  EXPECT_EQ(reused->found, (std::vector<bool>{true}));
+  ASSERT_TRUE(reused->applied[0].has_value());
+  const std::string got = reused->applied[0]->id;
+  ASSERT_TRUE(got == r.items[2].id || got == r.items[3].id) << got;
+  const std::string other = got == r.items[2].id ? r.items[3].id : r.items[2].id;
+  EXPECT_EQ(store().GetMessage(a, got)->status, MessageStatus::kDelivered);
+  EXPECT_EQ(store().GetMessage(a, got)->upstream_id, "dup");
+  EXPECT_EQ(store().GetMessage(a, other)->status, MessageStatus::kSent);
+  EXPECT_EQ(store().GetMessage(a, other)->upstream_id, "dup");
+}
+
 }  // namespace bramka::store
