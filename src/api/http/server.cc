@@ -246,8 +246,51 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(state_->options.max_body_bytes);
     ArmFrom(now, Idle());
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    if constexpr (kTls) {
+      bhttp::async_read_header(stream_, buffer_, *parser_,
+                               [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    } else {
+      ParseOrReadHeader(/*read_before=*/false);
+    }
+  }
+
+  // httpio (session 13), plain TCP: what bhttp::async_read_header does (its read_op and
+  // read_some_op, Beast 1.74 http/impl/read.hpp), with one socket read and our own handler
+  // instead of two composed operations, each tracking work on the strand at every step.
+  // Bytes already buffered (a pipelined request) are parsed first; a header complete
+  // without a read is answered through a post, as Beast does, so a long pipeline does not
+  // recurse. Errors are Beast's: the parser's, end_of_stream on a close before any byte,
+  // put_eof's after some, buffer_overflow.
+  void ParseOrReadHeader(bool read_before) {
+    if (buffer_.size() > 0) {
+      beast::error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec != bhttp::error::need_more && (ec || parser_->is_header_done())) {
+        if (read_before) return OnHeader(ec);
+        return net::post(stream_.get_executor(), [self = Self(), ec] { self->OnHeader(ec); });
+      }
+    }
+    const size_t size = beast::read_size(buffer_, 65536);
+    if (size == 0) return OnHeader(beast::http::error::buffer_overflow);
+    beast::error_code ec;
+    auto buffers = beast::detail::dynamic_buffer_prepare(buffer_, size, ec,
+                                                        beast::http::error::buffer_overflow);
+    if (ec) return OnHeader(ec);
+    stream_.async_read_some(*buffers, [self = Self()](beast::error_code rec, size_t n) {
+      self->OnHeaderBytes(rec, n);
+    });
+  }
+
+  void OnHeaderBytes(beast::error_code ec, size_t n) {
+    buffer_.commit(n);
+    if (ec == net::error::eof) {
+      if (!parser_->got_some()) return OnHeader(bhttp::error::end_of_stream);
+      ec = {};
+      parser_->put_eof(ec);
+      return OnHeader(ec);
+    }
+    if (ec) return OnHeader(ec);
+    ParseOrReadHeader(/*read_before=*/true);
   }
 
   void OnHeader(beast::error_code ec) {
