@@ -11,8 +11,24 @@
 
 #include "api/http/request.h"
 #include "api/http/response.h"
+#include "api/http/text_util.h"
 
 namespace {
+
+// Value types all the way down (dump() writes 1u and 1 alike).
+bool SameTypes(const bramka::api::http::ParamTree& a, const bramka::api::http::ParamTree& b) {
+  if (a.type() != b.type() || a.size() != b.size()) return false;
+  if (a.is_object()) {
+    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+      if (ia.key() != ib.key() || !SameTypes(*ia, *ib)) return false;
+    }
+  } else if (a.is_array()) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!SameTypes(a[i], b[i])) return false;
+    }
+  }
+  return true;
+}
 
 std::string_view TakeLine(std::string_view& in) {
   const size_t nl = in.find('\n');
@@ -29,6 +45,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view content_type = TakeLine(in);
   const std::string_view target = TakeLine(in);
   const std::string_view body = in;
+
+  // ADR 0060: DecodeJson's flat-object reader must read exactly what nlohmann reads.
+  if (const std::string_view trimmed = Trim(body); !trimmed.empty()) {
+    auto mine = DecodeJson(body);
+    auto theirs = ParamTree::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+    if (mine.ok() && (theirs.is_discarded() || !theirs.is_object() || *mine != theirs ||
+                      !SameTypes(*mine, theirs))) {
+      __builtin_trap();
+    }
+    if (!mine.ok() && !theirs.is_discarded() && theirs.is_object() &&
+        mine.error().message.find("nested") == std::string::npos) {
+      __builtin_trap();
+    }
+  }
 
   auto [path, query] = SplitTarget(target);
   const Route route = ParseRoute(path);

@@ -459,6 +459,8 @@ core::GatewayService::SubmitCallback ActionHandler::SubmitAnswer(bool details, L
   return [details, lang, done = std::move(done)](Result<core::SubmitResult> r) {
     if (!r.ok()) return done(ErrorAnswerIn(r.error(), lang));
     Document doc = Document::object();
+    // httpio (session 13): room for every key at once (an ordered_json object is a vector).
+    doc.get_ref<Document::object_t&>().reserve(details ? 4 : 3);
     doc["success"] = true;
     doc["queued"] = r->queued;
     doc["unsent"] = r->unsent;

@@ -20,8 +20,10 @@ bool ActionHandler::SendSmsWithToken(const ApiRequest& request, Done& done) {
   auto shared = std::make_shared<Done>(std::move(done));
   service_.SubmitWithTokenAsync(
       request.bearer_token, request.remote_ip, std::move(req),
-      [shared, lang = language_, action = request.route.action, from = request.remote_address](
-          Error error) { (*shared)(RefusedLogin(action, from, error, lang)); },
+      // (The action is send_sms: its name as a constant, not a copy of the route's string.)
+      [shared, lang = language_, from = request.remote_address](Error error) {
+        (*shared)(RefusedLogin("messages/send_sms", from, error, lang));
+      },
       SubmitAnswer(details, language_,
                    [shared](ApiAnswer answer) { (*shared)(std::move(answer)); }));
   return true;

@@ -29,7 +29,7 @@ constexpr Alias kAliases[] = {
 };
 
 bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && AsciiLower(s.substr(s.size() - suffix.size())) == suffix;
+  return s.size() >= suffix.size() && EqualsAsciiLower(s.substr(s.size() - suffix.size()), suffix);
 }
 
 // ---- percent decoding -----------------------------------------------------------
@@ -306,6 +306,130 @@ bool NestingWithinLimit(std::string_view s) {
   return true;
 }
 
+// httpio (session 13): the common body, a flat object of plain strings, small integers,
+// booleans and nulls ({"phone":"48500100200","text":"..."}), read in one pass into the
+// tree nlohmann::json::parse builds for it (the same value types; a repeated key keeps its
+// last value, as nlohmann's DOM parser does). Anything else — an escape, a byte outside
+// printable ASCII, a nested value, a fraction or exponent, a number of 19 digits or more,
+// and every malformed body — returns false and takes nlohmann's parser, so accepted input,
+// the tree and every error are nlohmann's. nlohmann's lexer copies each character twice
+// (into its token buffer and its error context); this path allocates only the tree.
+class FlatJson {
+ public:
+  explicit FlatJson(std::string_view s) : s_(s) {}
+
+  bool Parse(ParamTree& out) {
+    out = ParamTree::object();
+    SkipSpace();
+    if (!Eat('{')) return false;
+    SkipSpace();
+    if (Eat('}')) return AtEnd();
+    while (true) {
+      std::string_view key;
+      if (!String(key)) return false;
+      SkipSpace();
+      if (!Eat(':')) return false;
+      SkipSpace();
+      ParamTree& slot = out[std::string(key)];
+      if (!Value(slot)) return false;
+      SkipSpace();
+      if (Eat(',')) {
+        SkipSpace();
+        continue;
+      }
+      if (Eat('}')) return AtEnd();
+      return false;
+    }
+  }
+
+ private:
+  bool AtEnd() {
+    SkipSpace();
+    return pos_ == s_.size();
+  }
+  // JSON's whitespace (RFC 8259), which is what nlohmann skips.
+  void SkipSpace() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  bool Eat(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  // A string of printable ASCII without escapes.
+  bool String(std::string_view& out) {
+    if (!Eat('"')) return false;
+    const size_t start = pos_;
+    while (pos_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '"') {
+        out = s_.substr(start, pos_ - start);
+        ++pos_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+      ++pos_;
+    }
+    return false;
+  }
+  bool Literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  bool Value(ParamTree& out) {
+    if (pos_ >= s_.size()) return false;
+    const char c = s_[pos_];
+    if (c == '"') {
+      std::string_view text;
+      if (!String(text)) return false;
+      out = std::string(text);
+      return true;
+    }
+    if (c == 't') {
+      out = true;
+      return Literal("true");
+    }
+    if (c == 'f') {
+      out = false;
+      return Literal("false");
+    }
+    if (c == 'n') {
+      out = nullptr;
+      return Literal("null");
+    }
+    return Integer(out);
+  }
+  // -?(0|[1-9][0-9]*), at most 18 digits, not followed by a fraction or an exponent:
+  // nlohmann makes it a number_unsigned, or a number_integer with a minus sign.
+  bool Integer(ParamTree& out) {
+    const bool negative = Eat('-');
+    const size_t start = pos_;
+    uint64_t v = 0;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+      v = v * 10 + static_cast<uint64_t>(s_[pos_] - '0');
+      ++pos_;
+    }
+    const size_t digits = pos_ - start;
+    if (digits == 0 || digits > 18 || (digits > 1 && s_[start] == '0')) return false;
+    if (pos_ < s_.size() && (s_[pos_] == '.' || s_[pos_] == 'e' || s_[pos_] == 'E')) return false;
+    if (negative) {
+      out = -static_cast<int64_t>(v);
+    } else {
+      out = v;
+    }
+    return true;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
 // ---- typed access helpers -------------------------------------------------------------
 
 std::string Quoted(std::string_view key) { return "'" + std::string(key) + "'"; }
@@ -434,8 +558,9 @@ Result<ParamTree> DecodeForm(std::string_view body) {
 Result<ParamTree> DecodeJson(std::string_view body) {
   std::string_view trimmed = Trim(body);
   if (trimmed.empty()) return ParamTree::object();
-  if (!NestingWithinLimit(trimmed)) return InvalidData("JSON body is nested too deeply");
   ParamTree tree;
+  if (FlatJson(trimmed).Parse(tree)) return tree;
+  if (!NestingWithinLimit(trimmed)) return InvalidData("JSON body is nested too deeply");
   try {
     tree = ParamTree::parse(trimmed);
   } catch (const ParamTree::exception& e) {
@@ -493,11 +618,11 @@ Result<ParamTree> DecodeMultipart(std::string_view content_type, std::string_vie
 Result<ParamTree> DecodeParameters(std::string_view content_type, std::string_view body,
                                    std::string_view query, std::vector<UploadedFile>* files) {
   const size_t semi = content_type.find(';');
-  const std::string media = AsciiLower(Trim(content_type.substr(0, semi)));
+  const std::string_view media = Trim(content_type.substr(0, semi));
   const std::string_view trimmed = Trim(body);
 
   ParamTree tree;
-  if (media == "multipart/form-data") {
+  if (EqualsAsciiLower(media, "multipart/form-data")) {
     BRAMKA_ASSIGN_OR_RETURN(tree, DecodeMultipart(content_type, body, files));
   } else if (!trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[')) {
     BRAMKA_ASSIGN_OR_RETURN(tree, DecodeJson(trimmed));
@@ -578,7 +703,7 @@ Result<std::string> DecodeBase64(std::string_view text) {
 }
 
 const ParamTree* Params::Find(std::string_view key) const {
-  auto it = tree_.find(std::string(key));
+  auto it = tree_.find(key);  // (std::less<>: no std::string built per lookup)
   if (it == tree_.end() || it->is_null()) return nullptr;
   return &*it;
 }

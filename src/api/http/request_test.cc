@@ -117,6 +117,93 @@ TEST(DecodeJsonTest, DeepNestingRefused) {
   EXPECT_TRUE(DecodeJson(quoted).ok());
 }
 
+// httpio (session 13): DecodeJson reads flat objects itself; the tree (value types too) and
+// every error must be what nlohmann::json::parse gives for the same text.
+std::string TypesOf(const ParamTree& t) {
+  std::string out = std::to_string(static_cast<int>(t.type()));
+  if (t.is_structured()) {
+    for (const auto& [key, value] : t.items()) out += "," + key + ":" + TypesOf(value);
+  }
+  return out;
+}
+
+void ExpectAsNlohmann(std::string_view body) {
+  SCOPED_TRACE(std::string(body));
+  auto mine = DecodeJson(body);
+  std::string_view trimmed = body;
+  while (!trimmed.empty() && std::string_view(" \t\r\n\v\f").find(trimmed.front()) !=
+                                 std::string_view::npos) {
+    trimmed.remove_prefix(1);
+  }
+  while (!trimmed.empty() && std::string_view(" \t\r\n\v\f").find(trimmed.back()) !=
+                                 std::string_view::npos) {
+    trimmed.remove_suffix(1);
+  }
+  if (trimmed.empty()) {
+    ASSERT_TRUE(mine.ok());
+    EXPECT_TRUE(mine->is_object() && mine->empty());
+    return;
+  }
+  ParamTree theirs;
+  std::string error;
+  try {
+    theirs = ParamTree::parse(trimmed);
+    if (!theirs.is_object()) error = "not an object";
+  } catch (const ParamTree::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
+    ASSERT_FALSE(mine.ok());
+    if (error != "not an object" && mine.error().message.find("nested") == std::string::npos) {
+      EXPECT_EQ(mine.error().message, "malformed JSON body: " + error);
+    }
+    return;
+  }
+  ASSERT_TRUE(mine.ok()) << mine.error().ToString();
+  EXPECT_EQ(mine->dump(), theirs.dump());
+  EXPECT_EQ(TypesOf(*mine), TypesOf(theirs));
+}
+
+TEST(DecodeJsonTest, FlatObjectsReadAsNlohmannReadsThem) {
+  for (std::string_view body : {
+           R"({"phone":"48500100200","text":"Hello world, a test message"})",
+           R"({"phone":"48500100200","text":"x","sender":"Info"})",
+           R"({})", R"( { } )", "{\n\t\"a\" : \"b\" ,\r\n \"c\":1 }",
+           R"({"a":1,"b":-1,"c":0,"d":-0,"e":123456789012345678,"f":-123456789012345678})",
+           R"({"a":1234567890123456789,"b":12345678901234567890,"c":-9223372036854775808})",
+           R"({"a":123456789012345678901234567890})", R"({"a":1.5,"b":1e3,"c":2E-2})",
+           R"({"a":true,"b":false,"c":null})", R"({"a":"1","a":"2"})", R"({"a":"x","a":7})",
+           R"({"a":"\"","b":"\\","c":"\u0041\u017c"})", R"({"a":"zażółć"})",
+           R"({"a":"")" "\x7f" R"("})", R"({"a":"\x01"})",
+           R"({"a":01})", R"({"a":-})", R"({"a":+1})", R"({"a":1x})", R"({"a":tru})",
+           R"({"a":trueX})", R"({"a":nul})", R"({"a":1,})", R"({,"a":1})", R"({"a" 1})",
+           R"({"a":1}})", R"({"a":1} {"b":2})", R"({"a":"b)", R"({"a)", R"({)", R"(})",
+           R"({"a":[1,2],"b":{"c":"d"}})", R"({"phone":["500600700","600700800"]})",
+           R"([1,2])", R"("a")", R"({"a":1}x)", R"({'a':1})", "{\"a\":\"\xff\"}",
+           "{\"a\":1}\v", "\f{\"a\":1}", R"({"a":1.})", R"({"a":-01})", R"({"a":0.0})",
+           R"({"":""})", R"({"a":"b","c":"d","e":"f","a":"g"})"}) {
+    ExpectAsNlohmann(body);
+  }
+}
+
+TEST(DecodeJsonTest, MutatedFlatObjectsReadAsNlohmannReadsThem) {
+  // Deterministic: every byte of a few bodies replaced, dropped or doubled in turn.
+  const std::string seeds[] = {R"({"phone":"48500100200","text":"Hi 1","n":-12,"t":true})",
+                               R"({"a":null,"b":[1],"c":{"d":0}})"};
+  const std::string_view alphabet = "{}[]:,\"\\-+0123456789.eEtrufalsn \t\n\x7f\x80";
+  for (const std::string& seed : seeds) {
+    for (size_t i = 0; i < seed.size(); ++i) {
+      for (char c : alphabet) {
+        std::string m = seed;
+        m[i] = c;
+        ExpectAsNlohmann(m);
+      }
+      ExpectAsNlohmann(seed.substr(0, i) + seed.substr(i + 1));
+      ExpectAsNlohmann(seed.substr(0, i) + seed[i] + seed.substr(i));
+    }
+  }
+}
+
 // ---- forms ---------------------------------------------------------------------------
 
 TEST(DecodeFormTest, PlainFields) {

@@ -116,6 +116,21 @@ RenderedBody Render(const Document& doc, Format format) {
   return {kJsonContentType, RenderJson(doc)};
 }
 
+std::string_view RenderInto(const Document& doc, Format format, std::string& out) {
+  out.clear();
+  if (format == Format::kXml) {
+    out = RenderXml(doc);
+    return kXmlContentType;
+  }
+  // What RenderJson's doc.dump(-1, ' ', false, replace) does, appending to `out` instead of
+  // a fresh string.
+  nlohmann::detail::serializer<Document> serializer(
+      nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+      Document::error_handler_t::replace);
+  serializer.dump(doc, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+  return kJsonContentType;
+}
+
 std::string RenderXmlContent(const Document& doc) {
   std::string out;
   AppendValue(out, doc);

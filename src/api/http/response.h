@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "api/http/errors.h"
 #include "api/http/format.h"
@@ -38,6 +39,10 @@ inline constexpr char kXmlContentType[] = "application/xml; charset=UTF-8";
 std::string RenderJson(const Document& doc);
 std::string RenderXml(const Document& doc);
 RenderedBody Render(const Document& doc, Format format);
+// httpio (session 13): the same bytes as Render, written into `out` (cleared first, so a
+// connection's buffer keeps its capacity from one answer to the next); returns the
+// Content-Type (one of the two constants above).
+std::string_view RenderInto(const Document& doc, Format format, std::string& out);
 
 // {"error":{"code":…,"type":…,"message":…}}
 Document ErrorDocument(const ApiError& error);

@@ -63,9 +63,9 @@ class SessionBase {
 
   // The connection's deadline (steady clock, ns since its epoch; 0 = none: an action is
   // running). Set on the session's strand, read by the sweeper.
-  void Arm(std::chrono::nanoseconds after) {
-    deadline_ns_.store((Clock::now() + after).time_since_epoch().count(),
-                       std::memory_order_relaxed);
+  void Arm(std::chrono::nanoseconds after) { ArmFrom(Clock::now(), after); }
+  void ArmFrom(Clock::time_point now, std::chrono::nanoseconds after) {
+    deadline_ns_.store((now + after).time_since_epoch().count(), std::memory_order_relaxed);
   }
   void Disarm() { deadline_ns_.store(0, std::memory_order_relaxed); }
   bool Expired(Clock::time_point now) const {
@@ -168,7 +168,7 @@ struct State {
 
 std::string BearerToken(std::string_view header) {
   header = Trim(header);
-  if (header.size() > 7 && AsciiLower(header.substr(0, 7)) == "bearer ") {
+  if (header.size() > 7 && EqualsAsciiLower(header.substr(0, 7), "bearer ")) {
     return std::string(Trim(header.substr(7)));
   }
   return {};
@@ -239,13 +239,58 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
   }
 
-  void ReadHeader() {
+  // httpio (session 13): `now` is the caller's clock reading (the answer's, in Send), so that
+  // a request costs two clock reads, not four.
+  void ReadHeader(Clock::time_point now = Clock::now()) {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(state_->options.max_body_bytes);
-    Arm(Idle());
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    ArmFrom(now, Idle());
+    if constexpr (kTls) {
+      bhttp::async_read_header(stream_, buffer_, *parser_,
+                               [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    } else {
+      ParseOrReadHeader(/*read_before=*/false);
+    }
+  }
+
+  // httpio (session 13), plain TCP: what bhttp::async_read_header does (its read_op and
+  // read_some_op, Beast 1.74 http/impl/read.hpp), with one socket read and our own handler
+  // instead of two composed operations, each tracking work on the strand at every step.
+  // Bytes already buffered (a pipelined request) are parsed first; a header complete
+  // without a read is answered through a post, as Beast does, so a long pipeline does not
+  // recurse. Errors are Beast's: the parser's, end_of_stream on a close before any byte,
+  // put_eof's after some, buffer_overflow.
+  void ParseOrReadHeader(bool read_before) {
+    if (buffer_.size() > 0) {
+      beast::error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec != bhttp::error::need_more && (ec || parser_->is_header_done())) {
+        if (read_before) return OnHeader(ec);
+        return net::post(stream_.get_executor(), [self = Self(), ec] { self->OnHeader(ec); });
+      }
+    }
+    const size_t size = beast::read_size(buffer_, 65536);
+    if (size == 0) return OnHeader(beast::http::error::buffer_overflow);
+    beast::error_code ec;
+    auto buffers = beast::detail::dynamic_buffer_prepare(buffer_, size, ec,
+                                                        beast::http::error::buffer_overflow);
+    if (ec) return OnHeader(ec);
+    stream_.async_read_some(*buffers, [self = Self()](beast::error_code rec, size_t n) {
+      self->OnHeaderBytes(rec, n);
+    });
+  }
+
+  void OnHeaderBytes(beast::error_code ec, size_t n) {
+    buffer_.commit(n);
+    if (ec == net::error::eof) {
+      if (!parser_->got_some()) return OnHeader(bhttp::error::end_of_stream);
+      ec = {};
+      parser_->put_eof(ec);
+      return OnHeader(ec);
+    }
+    if (ec) return OnHeader(ec);
+    ParseOrReadHeader(/*read_before=*/true);
   }
 
   void OnHeader(beast::error_code ec) {
@@ -453,8 +498,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (!answer.raw_content_type.empty()) {
       return WriteBody(200, version, !keep_alive, answer.raw_content_type, answer.raw_body);
     }
-    RenderedBody rendered = Render(answer.body, format);
-    WriteBody(200, version, !keep_alive, rendered.content_type, std::move(rendered.body));
+    // httpio (session 13): rendered straight into the connection's body buffer.
+    const std::string_view content_type = RenderInto(answer.body, format, body_);
+    BeginResponseHead(head_, 200, version);
+    AppendField(head_, "Content-Type", content_type);
+    Send(version, !keep_alive);
   }
 
   // ---- ingest (ADR 0030): the API answer's counter without the registry's lock and label
@@ -495,12 +543,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Head and body in one gathered write (one sendmsg for plain TCP; Beast's ssl_stream
   // flattens small buffer sequences into one TLS record).
   void Send(unsigned version, bool close) {
+    sent_at_once_ = false;
     EndResponseHead(head_, version, close, body_.size());
-    state_->latency.Observe(std::chrono::duration<double>(Clock::now() - started_).count());
-    Arm(Idle());
-    auto done = [self = Self(), close](beast::error_code ec, size_t) {
+    const Clock::time_point now = Clock::now();
+    state_->latency.Observe(std::chrono::duration<double>(now - started_).count());
+    ArmFrom(now, Idle());
+    auto done = [self = Self(), close, now](beast::error_code ec, size_t) {
       if (ec || close || self->state_->stopped.load()) return self->Shutdown();
-      self->ReadHeader();
+      self->KeepBuffersSmall();
+      // Written at once: the answer's clock reading is still now. (After an async_write
+      // the deadline starts again from the write's end.)
+      self->ReadHeader(self->sent_at_once_ ? now : Clock::now());
     };
     if constexpr (kTls) {
       // One buffer: the TLS layer copies it into records anyway, and a two-buffer write
@@ -520,7 +573,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
               ? Lowest().write_some(
                     std::array<net::const_buffer, 2>{net::buffer(head_), net::buffer(body_)}, ec)
               : 0;
-      if (!ec && n == total) return done(ec, n);
+      sent_at_once_ = !ec && n == total;
+      if (sent_at_once_) return done(ec, n);
       if (ec && ec != net::error::would_block && ec != net::error::try_again) return done(ec, 0);
       if (n < head_.size()) {
         head_.erase(0, n);
@@ -531,6 +585,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
       net::async_write(stream_, buffers, std::move(done));
     }
+  }
+
+  // The answer buffers keep their capacity from one answer to the next (no allocation per
+  // answer), but not that of a rare large one (a report, a WSDL).
+  void KeepBuffersSmall() {
+    constexpr size_t kKept = 64 * 1024;
+    if (body_.capacity() > kKept) std::string().swap(body_);
+    if (head_.capacity() > kKept) std::string().swap(head_);
   }
 
   // Closes the connection. Plain TCP closes lingeringly: shut down our
@@ -577,6 +639,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string remote_ = "?";
   std::string remote_ip_;  // for the account allowlist and login throttling
   std::vector<char> drain_;
+  bool sent_at_once_ = false;                 // Send's last write went out whole at once
   std::string counted_label_;                 // CountAnswer's cache (ADR 0030)
   Counter* counted_[2] = {nullptr, nullptr};  // ok, error
 };

@@ -125,6 +125,12 @@ class Client {
     return ec;
   }
 
+  // Ends the client's sending side (TCP FIN); reading goes on.
+  void ShutdownSend() {
+    beast::error_code ec;
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
   SSL* native() {
     if constexpr (kTls) return stream_->native_handle();
     return nullptr;
@@ -419,6 +425,38 @@ TEST_F(HttpServerTest, PipelinedRequestsAnswerInOrder) {
   EXPECT_EQ(c.Read().json()["error"]["code"], 1004);
   EXPECT_EQ(c.Read().body, R"({"status":"ok"})");
   EXPECT_EQ(c.Read().json()["items"][0]["value"], "999");
+}
+
+// httpio (session 13): plain TCP reads the header with its own loop around Beast's parser.
+TEST_F(HttpServerTest, RequestsArrivingInPiecesAreAnswered) {
+  Client<false> c(server_->http_port());
+  const std::string request = Request("POST", "/messages/send_sms",
+                                      R"({"phone":"500600700","text":"1"})", "application/json",
+                                      Bearer());
+  for (int round = 0; round < 2; ++round) {
+    // One write per byte of the header, then the body.
+    const size_t head = request.find("\r\n\r\n") + 4;
+    for (size_t i = 0; i < head; ++i) ASSERT_FALSE(c.Write(request.substr(i, 1)));
+    ASSERT_FALSE(c.Write(request.substr(head)));
+    EXPECT_EQ(c.Read().json()["queued"], 1);
+  }
+}
+
+TEST_F(HttpServerTest, ACloseInsideTheHeaderIsABadRequestAndACloseBetweenRequestsIsNot) {
+  {
+    Client<false> c(server_->http_port());
+    ASSERT_FALSE(c.Write("POST /messages/send_sms HTTP/1.1\r\nHost: x\r\n"));
+    c.ShutdownSend();
+    beast::error_code ec;
+    Reply r = c.Read(&ec);
+    EXPECT_EQ(r.status, 400u);
+  }
+  {
+    Client<false> c(server_->http_port());
+    EXPECT_EQ(c.Exchange(Request("GET", "/healthz", "", "")).status, 200u);
+    c.ShutdownSend();
+    EXPECT_EQ(c.ReadUntilClosed(), net::error::eof);
+  }
 }
 
 TEST_F(HttpServerTest, TransportErrors) {

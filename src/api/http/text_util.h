@@ -14,4 +14,7 @@ std::string_view Trim(std::string_view s);
 // ASCII-only lower-casing.
 std::string AsciiLower(std::string_view s);
 
+// AsciiLower(s) == lower, without building the lower-cased copy (`lower` is lower case).
+bool EqualsAsciiLower(std::string_view s, std::string_view lower);
+
 }  // namespace bramka::api::http
