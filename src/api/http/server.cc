@@ -31,11 +31,16 @@
 #include "api/http/request.h"
 #include "api/http/response.h"
 #include "api/http/response_head.h"
+#include "api/http/server_state.h"
 #include "api/http/text_util.h"
 #include "common/metrics.h"
 
 namespace bramka::api::http {
 namespace {
+
+using server_internal::MakeTlsContext;
+using server_internal::SessionBase;
+using server_internal::State;
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -55,116 +60,6 @@ constexpr std::chrono::milliseconds kSweepInterval{1000};
 
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kShutdownTimeout{5};
-
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void Close() = 0;  // thread-safe: posts to the session's strand
-
-  // The connection's deadline (steady clock, ns since its epoch; 0 = none: an action is
-  // running). Set on the session's strand, read by the sweeper.
-  void Arm(std::chrono::nanoseconds after) { ArmFrom(Clock::now(), after); }
-  void ArmFrom(Clock::time_point now, std::chrono::nanoseconds after) {
-    deadline_ns_.store((now + after).time_since_epoch().count(), std::memory_order_relaxed);
-  }
-  void Disarm() { deadline_ns_.store(0, std::memory_order_relaxed); }
-  bool Expired(Clock::time_point now) const {
-    const int64_t d = deadline_ns_.load(std::memory_order_relaxed);
-    return d != 0 && d <= now.time_since_epoch().count();
-  }
-
- private:
-  std::atomic<int64_t> deadline_ns_{0};
-};
-
-// What every connection shares. Held by shared_ptr so that a connection (or a
-// send completing after Stop) never outlives what it uses.
-struct State {
-  State(HttpOptions opts, core::GatewayService& service, MetricsRegistry& registry)
-      : options(std::move(opts)),
-        handler(service, options.language, options.billing),
-        workers(static_cast<size_t>(std::max(1, options.worker_threads))),
-        metrics(registry),
-        latency(registry.GetHistogram("bramka_http_request_duration_seconds",
-                                      "Time from a request's headers to its answer")) {}
-
-  void Count(std::string_view action, std::string_view result) {
-    metrics
-        .GetCounter("bramka_http_requests_total", "HTTP requests by action and result",
-                    "action=\"" + std::string(action) + "\",result=\"" + std::string(result) + "\"")
-        .Inc();
-  }
-
-  void Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
-    std::lock_guard lock(mu);
-    sessions.emplace(s, std::move(w));
-  }
-  void Unregister(SessionBase* s) {
-    std::lock_guard lock(mu);
-    sessions.erase(s);
-  }
-  void CloseAll() {
-    std::vector<std::shared_ptr<SessionBase>> live;
-    {
-      std::lock_guard lock(mu);
-      for (auto& [ptr, weak] : sessions) {
-        if (auto s = weak.lock()) live.push_back(std::move(s));
-      }
-    }
-    for (auto& s : live) s->Close();
-  }
-  // Closes the connections past their deadline; false once stopped with none left.
-  bool CloseExpired() {
-    std::vector<std::shared_ptr<SessionBase>> expired;
-    const auto now = Clock::now();
-    {
-      std::lock_guard lock(mu);
-      // A registered session is alive (it unregisters in its destructor, under `mu`).
-      for (auto& [ptr, weak] : sessions) {
-        if (ptr->Expired(now)) {
-          if (auto s = weak.lock()) expired.push_back(std::move(s));
-        }
-      }
-      if (stopped.load() && sessions.empty()) return false;
-    }
-    for (auto& s : expired) s->Close();
-    return true;
-  }
-
-  const HttpOptions options;
-  ActionHandler handler;
-  // Requests run here, not on the I/O threads, so that argon2id on a
-  // credential-cache miss (tens of milliseconds) or a large report does not
-  // stall every other connection. Sends with a token run inline: the hop
-  // would cost them ~20 % of throughput (measured).
-  net::thread_pool workers;
-  MetricsRegistry& metrics;
-  Histogram& latency;
-  std::unique_ptr<ssl::context> tls;
-  std::atomic<bool> ready{false};
-  std::atomic<bool> stopped{false};
-  std::mutex mu;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
-
-  // ---- mounted handlers (api/soap at /soap, the panel under /panel): set before Start,
-  // read-only after ----
-  struct MountEntry {
-    std::string path;
-    bool subtree = false;  // also every path below `path/`
-    std::shared_ptr<MountedHandler> handler;
-  };
-  std::vector<MountEntry> mounts;
-  const MountEntry* MountFor(std::string_view path) const {
-    for (const MountEntry& m : mounts) {
-      if (path == m.path) return &m;
-      if (m.subtree && path.size() > m.path.size() && path.starts_with(m.path) &&
-          path[m.path.size()] == '/') {
-        return &m;
-      }
-    }
-    return nullptr;
-  }
-};
 
 std::string BearerToken(std::string_view header) {
   header = Trim(header);
@@ -247,8 +142,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     parser_->body_limit(state_->options.max_body_bytes);
     ArmFrom(now, Idle());
     if constexpr (kTls) {
-      bhttp::async_read_header(stream_, buffer_, *parser_,
-                               [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+      bhttp::async_read_header(
+          stream_, buffer_, *parser_,
+          [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
     } else {
       ParseOrReadHeader(/*read_before=*/false);
     }
@@ -274,7 +170,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (size == 0) return OnHeader(beast::http::error::buffer_overflow);
     beast::error_code ec;
     auto buffers = beast::detail::dynamic_buffer_prepare(buffer_, size, ec,
-                                                        beast::http::error::buffer_overflow);
+                                                         beast::http::error::buffer_overflow);
     if (ec) return OnHeader(ec);
     stream_.async_read_some(*buffers, [self = Self()](beast::error_code rec, size_t n) {
       self->OnHeaderBytes(rec, n);
@@ -717,32 +613,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<State> state_;
   bool tls_;
 };
-
-Result<std::unique_ptr<ssl::context>> MakeTlsContext(const HttpOptions& options) {
-  if (options.cert_file.empty() || options.key_file.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "HTTPS needs a certificate and a key file");
-  }
-  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-  beast::error_code ec;
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use,
-                   ec);
-  if (!ec && SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION) != 1) {
-    return Fail(ErrorCode::kInternal, "cannot require TLS 1.2");
-  }
-  if (!ec) ctx->use_certificate_chain_file(options.cert_file, ec);
-  if (ec) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "cannot load certificate " + options.cert_file + ": " + ec.message());
-  }
-  ctx->use_private_key_file(options.key_file, ssl::context::pem, ec);
-  if (ec) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "cannot load private key " + options.key_file + ": " + ec.message());
-  }
-  return ctx;
-}
 
 }  // namespace
 
