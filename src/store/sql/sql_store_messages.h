@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "store/message_counts.h"
 #include "store/sql/message_row.h"
 #include "store/sql/sql_store.h"
 
@@ -112,18 +113,31 @@ Result<MessagePage> SqlStore<B>::QueryMessages(const MessageQuery& q) {
     auto page = [&]() -> Result<MessagePage> {
       MessagePage out;
       if (only_time_range) {
-        // The common report (newest messages, maybe within dates): counted from the
-        // index alone, all rows minus the cancelled ones (a small partial index), instead
-        // of reading every row to look at its status.
+        // The common report (newest messages, maybe within dates): the whole hours of
+        // the range from message_counts, the partial hours at its ends from the index,
+        // minus the cancelled messages (a small partial index). Counting the range from
+        // the index alone read every entry: ~8 ms at 300,000 messages (ADR 0061).
+        const CountRanges r =
+            CountRangesFor(q.from_ms, q.to_ms != 0 ? q.to_ms : INT64_MAX);
         BRAMKA_ASSIGN_OR_RETURN(
             Stmt count,
-            c.Prepare(
-                "SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
-                "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
-                "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
+            c.Prepare("SELECT COALESCE((SELECT CAST(SUM(n) AS BIGINT) FROM message_counts "
+                      "WHERE account_id = ?1 AND hour >= ?4 AND hour <= ?5), 0) "
+                      "+ (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
+                      "AND queued_ms >= ?6 AND queued_ms <= ?7) "
+                      "+ (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
+                      "AND queued_ms >= ?8 AND queued_ms <= ?9) "
+                      "- (SELECT COUNT(*) FROM messages WHERE account_id = ?1 AND status = 6 "
+                      "AND queued_ms >= ?2 AND queued_ms <= ?3)"));
         count.BindInt(1, q.account_id)
             .BindInt(2, q.from_ms)
-            .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX);
+            .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX)
+            .BindInt(4, r.first_hour)
+            .BindInt(5, r.last_hour)
+            .BindInt(6, r.head_lo)
+            .BindInt(7, r.head_hi)
+            .BindInt(8, r.tail_lo)
+            .BindInt(9, r.tail_hi);
         BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
         out.total = row ? count.Int(0) : 0;
       } else {
