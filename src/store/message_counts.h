@@ -3,12 +3,14 @@
 // counts instead of a count over the account's whole index range.
 //
 // message_counts holds, per account and hour of queued_ms (queued_ms / kCountHourMs),
-// how many message rows there are, cancelled ones included. Triggers keep it in the
-// same statement as the change (SQLite migration 13, PostgreSQL migration 6), so every
-// writer path, present or future, keeps it exact. A total over [lo, hi] is then the
-// sum of the whole hours inside the range plus the index counts of the two partial
-// hours at its ends (rows that are in the range, so never more rows than counting the
-// range itself read), minus the cancelled messages (their own small partial index).
+// how many message rows there are, cancelled ones included. The accept paths add their
+// new rows in the transaction that inserts them (store/sql/message_counts_tx.h: one
+// UPSERT per account and hour of a request or writer batch); nothing deletes messages
+// or changes their account_id or queued_ms today, and triggers would keep the counts
+// right if something did (they fire only then). A total over [lo, hi] is the sum of
+// the whole hours inside the range plus the index counts of the two partial hours at
+// its ends (rows that are in the range, so never more rows than counting the range
+// itself read), minus the cancelled messages (their own small partial index).
 
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +21,19 @@
 #define BRAMKA_COUNT_STR2(x) #x
 #define BRAMKA_COUNT_STR(x) BRAMKA_COUNT_STR2(x)
 #define BRAMKA_COUNT_HOUR_MS_TEXT BRAMKA_COUNT_STR(BRAMKA_COUNT_HOUR_MS)
+
+// The migration (SQLite 13, PostgreSQL 6): the table, filled from the messages there
+// are, and the engine's triggers (`triggers`). `table_options`: SQLite's WITHOUT ROWID.
+#define BRAMKA_MESSAGE_COUNTS_MIGRATION(table_options, triggers)                        \
+  "CREATE TABLE message_counts (\n"                                                     \
+  "  account_id BIGINT NOT NULL,\n"                                                     \
+  "  hour       BIGINT NOT NULL,\n"                                                     \
+  "  n          BIGINT NOT NULL,\n"                                                     \
+  "  PRIMARY KEY (account_id, hour)\n"                                                  \
+  ") " table_options ";\n"                                                              \
+  "INSERT INTO message_counts (account_id, hour, n)\n"                                  \
+  "  SELECT account_id, queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", COUNT(*) FROM messages\n" \
+  "  GROUP BY 1, 2;\n" triggers
 
 namespace bramka::store {
 

@@ -439,49 +439,24 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
     // ---- s5-writer (docs/adr/0029) ----
     {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
     // ---- reportcount (docs/adr/0061; SQLite's migration 13) ----
-    {6, "reports: message rows counted per account and hour by triggers",
-     "-- As SQLite's migration 13 (store/message_counts.h), but the INSERT trigger runs once\n"
-     "-- per statement over its new rows (a transition table): an accept's multi-row\n"
-     "-- INSERT adds one row per account and hour, not one per message. Accepts of one\n"
-     "-- account already queue on its balance rows (FOR UPDATE), so the counts' row lock\n"
-     "-- adds no wait of its own.\n"
-     "CREATE TABLE message_counts (\n"
-     "  account_id BIGINT NOT NULL,\n"
-     "  hour       BIGINT NOT NULL,\n"
-     "  n          BIGINT NOT NULL,\n"
-     "  PRIMARY KEY (account_id, hour)\n"
-     ");\n"
-     "INSERT INTO message_counts (account_id, hour, n)\n"
-     "  SELECT account_id, queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", COUNT(*) FROM messages\n"
-     "  GROUP BY 1, 2;\n"
-     "CREATE FUNCTION message_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-     "BEGIN\n"
-     "  INSERT INTO message_counts (account_id, hour, n)\n"
-     "  SELECT account_id, queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", COUNT(*) FROM new_messages\n"
-     "  GROUP BY 1, 2 ORDER BY 1, 2\n"
-     "  ON CONFLICT (account_id, hour) DO UPDATE SET n = message_counts.n + EXCLUDED.n;\n"
-     "  RETURN NULL;\n"
-     "END $$;\n"
-     "CREATE TRIGGER message_counts_insert AFTER INSERT ON messages\n"
-     "  REFERENCING NEW TABLE AS new_messages FOR EACH STATEMENT\n"
-     "  EXECUTE FUNCTION message_counts_insert();\n"
-     "CREATE FUNCTION message_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-     "BEGIN\n"
-     "  UPDATE message_counts SET n = n - 1\n"
-     "  WHERE account_id = OLD.account_id AND hour = OLD.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ";\n"
-     "  IF TG_OP = 'UPDATE' THEN\n"
-     "    INSERT INTO message_counts (account_id, hour, n)\n"
-     "    VALUES (NEW.account_id, NEW.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
-     "    ON CONFLICT (account_id, hour) DO UPDATE SET n = message_counts.n + 1;\n"
-     "  END IF;\n"
-     "  RETURN NULL;\n"
-     "END $$;\n"
-     "-- Row triggers: they fire only for statements that delete messages or name these\n"
-     "-- columns (none do; the delivery path's UPDATEs do not pay for them).\n"
-     "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages\n"
-     "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n"
-     "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
-     "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n"},
+    {6, "reports: message rows counted per account and hour", BRAMKA_MESSAGE_COUNTS_MIGRATION(
+        "",
+        "CREATE FUNCTION message_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  UPDATE message_counts SET n = n - 1\n"
+        "  WHERE account_id = OLD.account_id AND hour = OLD.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
+        ";\n"
+        "  IF TG_OP = 'UPDATE' THEN\n"
+        "    INSERT INTO message_counts (account_id, hour, n)\n"
+        "    VALUES (NEW.account_id, NEW.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
+        "    ON CONFLICT (account_id, hour) DO UPDATE SET n = message_counts.n + 1;\n"
+        "  END IF;\n"
+        "  RETURN NULL;\n"
+        "END $$;\n"
+        "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages\n"
+        "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n"
+        "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
+        "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n")},
     // ---- s6-delivery (docs/adr/0033) ----
     {7, "messages_sent_via dropped: ListSentVia reads messages_upstream",
      BRAMKA_DELIVERY_INDEX_MIGRATION},
