@@ -8,9 +8,10 @@
 // UPSERT per account and hour of a request or writer batch); nothing deletes messages
 // or changes their account_id or queued_ms today, and triggers would keep the counts
 // right if something did (they fire only then). A total over [lo, hi] is the sum of
-// the whole hours inside the range plus the index counts of the two partial hours at
-// its ends (rows that are in the range, so never more rows than counting the range
-// itself read), minus the cancelled messages (their own small partial index).
+// the whole hours inside the range, plus the two partial hours at its ends counted from
+// the index (the part inside the range, or the hour's count minus the part outside when
+// that part is small: CountPiece), minus the cancelled messages (their own small partial
+// index).
 
 #include <algorithm>
 #include <cstdint>
@@ -39,34 +40,57 @@ namespace bramka::store {
 
 inline constexpr int64_t kCountHourMs = BRAMKA_COUNT_HOUR_MS;
 
-// How a range of queued_ms [lo, hi] is counted: message_counts
-// rows first_hour..last_hour (none when first_hour > last_hour), plus the index ranges
-// [head_lo, head_hi] and [tail_lo, tail_hi] (an empty one has lo > hi).
+// A part of a range that lies inside one hour, counted from messages_account_queued:
+// directly, or as the hour's count minus the rest of the hour when that rest holds fewer
+// than kCountRestLimit rows (a bulk request's millisecond inside the range, with little
+// else in its hour: the common report "since a moment ago" after a big send).
+struct CountPiece {
+  int64_t lo = 0;
+  int64_t hi = -1;   // empty when lo > hi
+  int64_t hour = 0;  // >= 1: the hour it lies in; 0: counted directly only
+};
+
+// How a range of queued_ms [lo, hi] is counted: message_counts rows first_hour..last_hour
+// (none when first_hour > last_hour), plus the pieces at either end.
 struct CountRanges {
   int64_t first_hour = 1;
   int64_t last_hour = 0;
-  int64_t head_lo = 0, head_hi = -1;
-  int64_t tail_lo = 0, tail_hi = -1;
+  CountPiece head;
+  CountPiece tail;
 };
 
-// Hour 0 is never summed: SQL's integer division truncates towards zero, so the row of
-// hour 0 would also count negative queued_ms; hours >= 1 are exactly
-// [h * kCountHourMs, (h + 1) * kCountHourMs - 1].
+inline constexpr int64_t kCountRestLimit = 2048;
+
+// [lo, hi] inside one hour, or at or below hour 0: hour 0 is never used, because SQL's
+// integer division truncates towards zero, so its row would also count negative
+// queued_ms; hours >= 1 are exactly [h * kCountHourMs, (h + 1) * kCountHourMs - 1].
+// The int64 range's last, partial hour is counted directly too (its end would overflow).
+constexpr CountPiece PieceIn(int64_t lo, int64_t hi) {
+  CountPiece p{lo, hi, 0};
+  if (lo >= kCountHourMs && lo <= hi && lo <= INT64_MAX - kCountHourMs) p.hour = lo / kCountHourMs;
+  return p;
+}
+
 constexpr CountRanges CountRangesFor(int64_t lo, int64_t hi) {
   CountRanges r;
+  if (lo > hi) return r;
   const int64_t first = std::max<int64_t>(1, lo / kCountHourMs + (lo % kCountHourMs != 0));
   const int64_t last = hi >= kCountHourMs - 1 ? (hi - (kCountHourMs - 1)) / kCountHourMs : 0;
-  if (first > last) {  // no whole hour inside: the range is counted from the index
-    r.head_lo = lo;
-    r.head_hi = hi;
+  if (first <= last) {
+    r.first_hour = first;
+    r.last_hour = last;
+    if (lo < first * kCountHourMs) r.head = PieceIn(lo, first * kCountHourMs - 1);
+    if (hi >= (last + 1) * kCountHourMs) r.tail = PieceIn((last + 1) * kCountHourMs, hi);
     return r;
   }
-  r.first_hour = first;
-  r.last_hour = last;
-  r.head_lo = lo;
-  r.head_hi = first * kCountHourMs - 1;  // empty when lo is an hour's start
-  r.tail_lo = (last + 1) * kCountHourMs;
-  r.tail_hi = hi;  // empty when hi is an hour's last millisecond
+  // No whole hour inside: the range lies in one hour or in two neighbours.
+  const int64_t next_hour = (lo < kCountHourMs ? 1 : lo / kCountHourMs + 1) * kCountHourMs;
+  if (hi < next_hour) {
+    r.head = PieceIn(lo, hi);
+  } else {
+    r.head = PieceIn(lo, next_hour - 1);
+    r.tail = PieceIn(next_hour, hi);
+  }
   return r;
 }
 

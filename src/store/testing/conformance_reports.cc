@@ -20,12 +20,19 @@ constexpr int64_t kHour = kCountHourMs;
 // An hour's start in 2023, so that whole hours exist on both sides of every edge.
 constexpr int64_t kBase = 472'222 * kHour;
 
-static_assert(CountRangesFor(0, INT64_MAX).first_hour == 1);
-static_assert(CountRangesFor(0, INT64_MAX).tail_lo <= INT64_MAX);
-static_assert(CountRangesFor(kBase, kBase + kHour - 1).first_hour == 472'222);
-static_assert(CountRangesFor(kBase, kBase + kHour - 1).last_hour == 472'222);
-static_assert(CountRangesFor(kBase + 1, kBase + kHour - 1).first_hour >
-              CountRangesFor(kBase + 1, kBase + kHour - 1).last_hour);
+constexpr CountRanges kAll = CountRangesFor(0, INT64_MAX);
+static_assert(kAll.first_hour == 1 && kAll.head.lo == 0 && kAll.head.hi == kHour - 1 &&
+              kAll.head.hour == 0 && kAll.tail.hi == INT64_MAX && kAll.tail.hour == 0);
+constexpr CountRanges kOneHour = CountRangesFor(kBase, kBase + kHour - 1);
+static_assert(kOneHour.first_hour == 472'222 && kOneHour.last_hour == 472'222 &&
+              kOneHour.head.lo > kOneHour.head.hi && kOneHour.tail.lo > kOneHour.tail.hi);
+constexpr CountRanges kInside = CountRangesFor(kBase + 1, kBase + kHour - 1);
+static_assert(kInside.first_hour > kInside.last_hour && kInside.head.hour == 472'222 &&
+              kInside.head.lo == kBase + 1 && kInside.tail.lo > kInside.tail.hi);
+constexpr CountRanges kTwo = CountRangesFor(kBase + 1, kBase + kHour);
+static_assert(kTwo.first_hour > kTwo.last_hour && kTwo.head.hour == 472'222 &&
+              kTwo.head.hi == kBase + kHour - 1 && kTwo.tail.hour == 472'223 &&
+              kTwo.tail.lo == kBase + kHour && kTwo.tail.hi == kBase + kHour);
 
 std::vector<std::string> Ids(const std::vector<Message>& messages) {
   std::vector<std::string> out;
@@ -178,6 +185,40 @@ TEST_P(StoreConformanceTest, QueryTotalsCountEveryAcceptPath) {
   EXPECT_EQ(total(kBase + kHour, kBase + 2 * kHour - 1), 50);
   EXPECT_EQ(total(kBase + 2 * kHour, kBase + 3 * kHour - 1), 100);
   EXPECT_EQ(total(kBase + 2 * kHour + 1, kBase + 2 * kHour + 2), 50);
+}
+
+// A partial hour whose rest holds kCountRestLimit rows or more is counted directly, one
+// whose rest holds fewer as its hour's count minus the rest: both give the same totals.
+TEST_P(StoreConformanceTest, QueryTotalsWithBusyPartialHours) {
+  AccountId a = NewAccount("alice", 100'000);
+  constexpr int64_t kN = kCountRestLimit + 10;
+  const int64_t x = kBase + 3 * kHour + 1000;
+  std::vector<Message> ms;
+  for (int64_t i = 0; i < 2 * kN + 1; ++i) {
+    Message m = NewMessage(a);
+    m.queued_ms = i < kN ? x : i < 2 * kN ? x + 10 : kBase + 4 * kHour + 1;
+    m.due_ms = m.queued_ms;
+    ms.push_back(m);
+  }
+  AcceptOk(a, ms);
+  auto total = [&](int64_t from, int64_t to) {
+    MessageQuery q;
+    q.account_id = a;
+    q.from_ms = from;
+    q.to_ms = to;
+    auto page = store().QueryMessages(q);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->total : -1;
+  };
+  EXPECT_EQ(total(x, x), kN);              // the rest (x + 10) is big: counted directly
+  EXPECT_EQ(total(x, x + 10), 2 * kN);     // no rest: the hour's count
+  EXPECT_EQ(total(x - 5, x + 9), kN);      // big rest
+  EXPECT_EQ(total(x + 1, 0), kN + 1);      // head: big rest; then a whole hour; tail
+  EXPECT_EQ(total(x - 1, kBase + 4 * kHour + 1), 2 * kN + 1);
+  EXPECT_EQ(total(0, x + 9), kN);
+  EXPECT_EQ(total(0, x + 10), 2 * kN);
+  EXPECT_EQ(total(kBase + 3 * kHour, kBase + 4 * kHour), 2 * kN);
+  EXPECT_EQ(total(kBase + 3 * kHour, kBase + 4 * kHour + 1), 2 * kN + 1);
 }
 
 }  // namespace bramka::store
