@@ -25,15 +25,17 @@
 
 // The migration (SQLite 13, PostgreSQL 6): the table, filled from the messages there
 // are, and the engine's triggers (`triggers`). `table_options`: SQLite's WITHOUT ROWID.
-#define BRAMKA_MESSAGE_COUNTS_MIGRATION(table_options, triggers)                        \
-  "CREATE TABLE message_counts (\n"                                                     \
-  "  account_id BIGINT NOT NULL,\n"                                                     \
-  "  hour       BIGINT NOT NULL,\n"                                                     \
-  "  n          BIGINT NOT NULL,\n"                                                     \
-  "  PRIMARY KEY (account_id, hour)\n"                                                  \
-  ") " table_options ";\n"                                                              \
-  "INSERT INTO message_counts (account_id, hour, n)\n"                                  \
-  "  SELECT account_id, queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", COUNT(*) FROM messages\n" \
+#define BRAMKA_MESSAGE_COUNTS_MIGRATION(table_options, triggers) \
+  "CREATE TABLE message_counts (\n"                              \
+  "  account_id BIGINT NOT NULL,\n"                              \
+  "  hour       BIGINT NOT NULL,\n"                              \
+  "  n          BIGINT NOT NULL,\n"                              \
+  "  PRIMARY KEY (account_id, hour)\n"                           \
+  ") " table_options                                             \
+  ";\n"                                                          \
+  "INSERT INTO message_counts (account_id, hour, n)\n"           \
+  "  SELECT account_id, queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT  \
+  ", COUNT(*) FROM messages\n"                                   \
   "  GROUP BY 1, 2;\n" triggers
 
 namespace bramka::store {

@@ -20,15 +20,19 @@ namespace bramka::store::sql {
 // piece), hour_start..hour_end, hour, limit (0: count directly). The rest of the hour is
 // looked at up to `limit` rows; CASE runs only the branch it takes (SQLite codes a
 // scalar subquery where it stands, PostgreSQL runs an InitPlan when first needed).
-#define BRAMKA_REPORTS_PIECE(a, b, hs, he, h, l)                                              \
-  "CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE account_id = ?1 "          \
-  "AND queued_ms >= " hs " AND queued_ms < " a " UNION ALL SELECT 1 FROM messages "         \
-  "WHERE account_id = ?1 AND queued_ms > " b " AND queued_ms <= " he " LIMIT " l            \
-  ") AS rest) < " l " THEN (SELECT COALESCE(MAX(n), 0) FROM message_counts "               \
-  "WHERE account_id = ?1 AND hour = " h ") - (SELECT COUNT(*) FROM messages "               \
-  "WHERE account_id = ?1 AND queued_ms >= " hs " AND queued_ms < " a ") - "                 \
-  "(SELECT COUNT(*) FROM messages WHERE account_id = ?1 AND queued_ms > " b                 \
-  " AND queued_ms <= " he ") ELSE (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "    \
+#define BRAMKA_REPORTS_PIECE(a, b, hs, he, h, l)                                                   \
+  "CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE account_id = ?1 "                 \
+  "AND queued_ms >= " hs " AND queued_ms < " a                                                     \
+  " UNION ALL SELECT 1 FROM messages "                                                             \
+  "WHERE account_id = ?1 AND queued_ms > " b " AND queued_ms <= " he " LIMIT " l ") AS rest) < " l \
+  " THEN (SELECT COALESCE(MAX(n), 0) FROM message_counts "                                         \
+  "WHERE account_id = ?1 AND hour = " h                                                            \
+  ") - (SELECT COUNT(*) FROM messages "                                                            \
+  "WHERE account_id = ?1 AND queued_ms >= " hs " AND queued_ms < " a                               \
+  ") - "                                                                                           \
+  "(SELECT COUNT(*) FROM messages WHERE account_id = ?1 AND queued_ms > " b                        \
+  " AND queued_ms <= " he                                                                          \
+  ") ELSE (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "                                   \
   "AND queued_ms >= " a " AND queued_ms <= " b ") END"
 
 // The total of a report filtered by time only (ADR 0061): ?1 account, ?2..?3 the range,

@@ -563,14 +563,14 @@ TEST(MigrationsTest, MessageCountsFilledFromTheMessagesThere) {
     std::string sql;
     for (int i = 0; i < 5; ++i) {
       const int64_t at = kBase + (i < 2 ? i : kHour + i);
-      sql += "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
-             "flash, speed, parts, cost_units, charged_units, status, unique_id, stat_id, "
-             "source, dlr_url, queued_ms, due_ms) SELECT seq + " +
-             std::to_string(1 + i) + ", '" + codec.Encode(kSeq + 1 + i) +
-             "', account_id, phone, sender, type, text, unicode, flash, speed, parts, 0, 0, " +
-             (i == 4 ? "6" : "1") + ", '', stat_id, source, dlr_url, " + std::to_string(at) +
-             ", " + std::to_string(at) + " FROM messages WHERE seq = " + std::to_string(kSeq) +
-             ";";
+      sql +=
+          "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
+          "flash, speed, parts, cost_units, charged_units, status, unique_id, stat_id, "
+          "source, dlr_url, queued_ms, due_ms) SELECT seq + " +
+          std::to_string(1 + i) + ", '" + codec.Encode(kSeq + 1 + i) +
+          "', account_id, phone, sender, type, text, unicode, flash, speed, parts, 0, 0, " +
+          (i == 4 ? "6" : "1") + ", '', stat_id, source, dlr_url, " + std::to_string(at) + ", " +
+          std::to_string(at) + " FROM messages WHERE seq = " + std::to_string(kSeq) + ";";
     }
     ASSERT_TRUE((*conn)->Exec(sql.c_str()).ok());
   }
@@ -608,20 +608,24 @@ TEST(MigrationsTest, MessageCountsFilledFromTheMessagesThere) {
   EXPECT_EQ(total(kBase + kHour, kBase + 2 * kHour - 1), 3);
   opened->reset();
 
-  const std::string counted = "SELECT account_id, hour, n FROM message_counts WHERE n <> 0 "
-                              "ORDER BY 1, 2";
+  const std::string counted =
+      "SELECT account_id, hour, n FROM message_counts WHERE n <> 0 "
+      "ORDER BY 1, 2";
   const std::string actual =
       "SELECT account_id, queued_ms / 3600000, COUNT(*) FROM messages GROUP BY 1, 2 ORDER BY 1, 2";
-  for (int col = 0; col < 3; ++col) EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
+  for (int col = 0; col < 3; ++col)
+    EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
   {
     auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
     ASSERT_TRUE(conn.ok());
     const std::string edits = "DELETE FROM messages WHERE seq = " + std::to_string(kSeq + 1) +
                               "; UPDATE messages SET queued_ms = queued_ms + 5 * 3600000 "
-                              "WHERE seq = " + std::to_string(kSeq + 3) + ";";
+                              "WHERE seq = " +
+                              std::to_string(kSeq + 3) + ";";
     ASSERT_TRUE((*conn)->Exec(edits.c_str()).ok());
   }
-  for (int col = 0; col < 3; ++col) EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
+  for (int col = 0; col < 3; ++col)
+    EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
 }
 
 }  // namespace

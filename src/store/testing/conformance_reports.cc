@@ -47,10 +47,18 @@ TEST_P(StoreConformanceTest, QueryTotalsAcrossHourEdges) {
   AccountId b = NewAccount("bob", 100'000);
   // queued_ms on and next to hour edges, a bulk millisecond, hour 0 (the older tests'
   // times), and a gap of empty hours.
-  const std::vector<int64_t> times = {
-      10'001,           kBase - 1,         kBase,          kBase + 1,
-      kBase + kHour - 1, kBase + kHour,    kBase + 2 * kHour + 5, kBase + 2 * kHour + 5,
-      kBase + 2 * kHour + 5, kBase + 5 * kHour - 1, kBase + 5 * kHour, kBase + 9 * kHour + 123};
+  const std::vector<int64_t> times = {10'001,
+                                      kBase - 1,
+                                      kBase,
+                                      kBase + 1,
+                                      kBase + kHour - 1,
+                                      kBase + kHour,
+                                      kBase + 2 * kHour + 5,
+                                      kBase + 2 * kHour + 5,
+                                      kBase + 2 * kHour + 5,
+                                      kBase + 5 * kHour - 1,
+                                      kBase + 5 * kHour,
+                                      kBase + 9 * kHour + 123};
   std::vector<Message> mine;
   for (size_t i = 0; i < times.size(); ++i) {
     Message m = NewMessage(a);
@@ -210,10 +218,10 @@ TEST_P(StoreConformanceTest, QueryTotalsWithBusyPartialHours) {
     EXPECT_TRUE(page.ok());
     return page.ok() ? page->total : -1;
   };
-  EXPECT_EQ(total(x, x), kN);              // the rest (x + 10) is big: counted directly
-  EXPECT_EQ(total(x, x + 10), 2 * kN);     // no rest: the hour's count
-  EXPECT_EQ(total(x - 5, x + 9), kN);      // big rest
-  EXPECT_EQ(total(x + 1, 0), kN + 1);      // head: big rest; then a whole hour; tail
+  EXPECT_EQ(total(x, x), kN);           // the rest (x + 10) is big: counted directly
+  EXPECT_EQ(total(x, x + 10), 2 * kN);  // no rest: the hour's count
+  EXPECT_EQ(total(x - 5, x + 9), kN);   // big rest
+  EXPECT_EQ(total(x + 1, 0), kN + 1);   // head: big rest; then a whole hour; tail
   EXPECT_EQ(total(x - 1, kBase + 4 * kHour + 1), 2 * kN + 1);
   EXPECT_EQ(total(0, x + 9), kN);
   EXPECT_EQ(total(0, x + 10), 2 * kN);
