@@ -1,11 +1,13 @@
 -- wrk script: messages/reports, the newest 50 messages of the account per request
--- (keep-alive). The token comes from the environment (BRAMKA_TOKEN).
+-- (keep-alive). The token comes from the environment (BRAMKA_TOKEN); REPORTS_BODY, when
+-- set, replaces the request's JSON (scripts/bench_reports.py's DATE_FROM).
 local token = os.getenv("BRAMKA_TOKEN")
+local body = os.getenv("REPORTS_BODY") or '{"page":1,"limit":50,"order":"desc"}'
 request = function()
   return wrk.format("POST", "/messages/reports", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,
-  }, '{"page":1,"limit":50,"order":"desc"}')
+  }, body)
 end
 
 local errors = 0

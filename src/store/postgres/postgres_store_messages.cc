@@ -20,6 +20,7 @@
 #include "store/postgres/pool.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sql/delivery_tx.h"
+#include "store/sql/message_counts_tx.h"
 #include "store/sql/message_parts_tx.h"
 #include "store/sql/message_state_tx.h"
 #include "store/sql/receipt_tx.h"
@@ -212,6 +213,10 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       return inserted.take_error();
     }
   }
+  // reportcount (docs/adr/0061): the reports' per-hour counts, one UPSERT per hour.
+  sql::NewMessageCounts counts;
+  for (size_t i : fresh) counts.Add(request.account_id, request.messages[i].queued_ms);
+  BRAMKA_RETURN_IF_ERROR(counts.Write(c));
   return result;
 }
 

@@ -10,10 +10,40 @@
 #include <variant>
 #include <vector>
 
+#include "store/message_counts.h"
 #include "store/sql/message_row.h"
 #include "store/sql/sql_store.h"
 
 namespace bramka::store::sql {
+
+// A CountPiece (store/message_counts.h) of the reports' total: parameters a..b (the
+// piece), hour_start..hour_end, hour, limit (0: count directly). The rest of the hour is
+// looked at up to `limit` rows; CASE runs only the branch it takes (SQLite codes a
+// scalar subquery where it stands, PostgreSQL runs an InitPlan when first needed).
+#define BRAMKA_REPORTS_PIECE(a, b, hs, he, h, l)                                                   \
+  "CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE account_id = ?1 "                 \
+  "AND queued_ms >= " hs " AND queued_ms < " a                                                     \
+  " UNION ALL SELECT 1 FROM messages "                                                             \
+  "WHERE account_id = ?1 AND queued_ms > " b " AND queued_ms <= " he " LIMIT " l ") AS rest) < " l \
+  " THEN (SELECT COALESCE(MAX(n), 0) FROM message_counts "                                         \
+  "WHERE account_id = ?1 AND hour = " h                                                            \
+  ") - (SELECT COUNT(*) FROM messages "                                                            \
+  "WHERE account_id = ?1 AND queued_ms >= " hs " AND queued_ms < " a                               \
+  ") - "                                                                                           \
+  "(SELECT COUNT(*) FROM messages WHERE account_id = ?1 AND queued_ms > " b                        \
+  " AND queued_ms <= " he                                                                          \
+  ") ELSE (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "                                   \
+  "AND queued_ms >= " a " AND queued_ms <= " b ") END"
+
+// The total of a report filtered by time only (ADR 0061): ?1 account, ?2..?3 the range,
+// ?4..?5 its whole hours, ?6..?11 and ?12..?17 its head and tail pieces.
+inline constexpr char kReportsTotalSql[] =
+    "SELECT COALESCE((SELECT CAST(SUM(n) AS BIGINT) FROM message_counts "
+    "WHERE account_id = ?1 AND hour >= ?4 AND hour <= ?5), 0) + "
+    BRAMKA_REPORTS_PIECE("?6", "?7", "?8", "?9", "?10", "?11") " + "
+    BRAMKA_REPORTS_PIECE("?12", "?13", "?14", "?15", "?16", "?17") " - "
+    "(SELECT COUNT(*) FROM messages WHERE account_id = ?1 AND status = 6 "
+    "AND queued_ms >= ?2 AND queued_ms <= ?3)";
 
 inline Error NoMessage() { return MakeError(ErrorCode::kNotFound, "no such message"); }
 
@@ -112,18 +142,30 @@ Result<MessagePage> SqlStore<B>::QueryMessages(const MessageQuery& q) {
     auto page = [&]() -> Result<MessagePage> {
       MessagePage out;
       if (only_time_range) {
-        // The common report (newest messages, maybe within dates): counted from the
-        // index alone, all rows minus the cancelled ones (a small partial index), instead
-        // of reading every row to look at its status.
-        BRAMKA_ASSIGN_OR_RETURN(
-            Stmt count,
-            c.Prepare(
-                "SELECT (SELECT COUNT(*) FROM messages WHERE account_id = ?1 "
-                "AND queued_ms >= ?2 AND queued_ms <= ?3) - (SELECT COUNT(*) FROM messages "
-                "WHERE account_id = ?1 AND status = 6 AND queued_ms >= ?2 AND queued_ms <= ?3)"));
+        // The common report (newest messages, maybe within dates): the whole hours of
+        // the range from message_counts, the partial hours at its ends from the index,
+        // minus the cancelled messages (a small partial index), in one statement (one
+        // snapshot in PostgreSQL's READ COMMITTED too). Counting the range from the
+        // index alone read every entry: ~8 ms at 300,000 messages (ADR 0061).
+        const int64_t hi = q.to_ms != 0 ? q.to_ms : INT64_MAX;
+        const CountRanges r = CountRangesFor(q.from_ms, hi);
+        BRAMKA_ASSIGN_OR_RETURN(Stmt count, c.Prepare(kReportsTotalSql));
         count.BindInt(1, q.account_id)
             .BindInt(2, q.from_ms)
-            .BindInt(3, q.to_ms != 0 ? q.to_ms : INT64_MAX);
+            .BindInt(3, hi)
+            .BindInt(4, r.first_hour)
+            .BindInt(5, r.last_hour);
+        int index = 6;
+        for (const CountPiece& piece : {r.head, r.tail}) {
+          const int64_t start = piece.hour * kCountHourMs;
+          count.BindInt(index, piece.lo)
+              .BindInt(index + 1, piece.hi)
+              .BindInt(index + 2, start)
+              .BindInt(index + 3, piece.hour >= 1 ? start + kCountHourMs - 1 : 0)
+              .BindInt(index + 4, piece.hour)
+              .BindInt(index + 5, piece.hour >= 1 ? kCountRestLimit : 0);
+          index += 6;
+        }
         BRAMKA_ASSIGN_OR_RETURN(bool row, count.Step());
         out.total = row ? count.Int(0) : 0;
       } else {

@@ -1,5 +1,6 @@
 #include "store/sqlite/accept_rows.h"
 
+#include "store/sql/message_counts_tx.h"
 #include "store/sqlite/message_row.h"
 
 namespace bramka::store::sqlite {
@@ -36,6 +37,11 @@ Result<void> AcceptRows::Insert(Connection& conn) {
     }
     result = insert->Run();
     first += n;
+  }
+  if (result.ok()) {  // reportcount (docs/adr/0061): one UPSERT per account and hour
+    sql::NewMessageCounts counts;
+    for (const Row& r : rows_) counts.Add(r.account_id, r.m->queued_ms);
+    result = counts.Write(conn);
   }
   rows_.clear();
   return result;

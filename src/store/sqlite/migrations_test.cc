@@ -540,3 +540,93 @@ TEST(MigrationsTest, ClaimIndexWithoutLeasedMessagesClaimsTheSameMessages) {
 
 }  // namespace
 }  // namespace bramka::store::sqlite
+
+// ---- reportcount (docs/adr/0061) ----
+namespace bramka::store::sqlite {
+namespace {
+
+// A file of schema 12 with messages over three hours (one cancelled): migration 13 fills
+// message_counts from them, reports count them, new accepts add to them, and the triggers
+// keep them right when a message is deleted or moved by hand.
+TEST(MigrationsTest, MessageCountsFilledFromTheMessagesThere) {
+  const std::string path = (TempDir() / "message-counts.db").string();
+  BuildAtVersion(path, 12);
+  if (testing::Test::HasFatalFailure()) return;
+  constexpr int64_t kHour = 3'600'000;
+  constexpr int64_t kBase = 472'222 * kHour;
+  const MessageIdCodec codec(kKey);
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    // The seeded message (queued_ms 1000) and 5 more: 2 in hour kBase, 3 in the next
+    // (one of them cancelled).
+    std::string sql;
+    for (int i = 0; i < 5; ++i) {
+      const int64_t at = kBase + (i < 2 ? i : kHour + i);
+      sql +=
+          "INSERT INTO messages (seq, id, account_id, phone, sender, type, text, unicode, "
+          "flash, speed, parts, cost_units, charged_units, status, unique_id, stat_id, "
+          "source, dlr_url, queued_ms, due_ms) SELECT seq + " +
+          std::to_string(1 + i) + ", '" + codec.Encode(kSeq + 1 + i) +
+          "', account_id, phone, sender, type, text, unicode, flash, speed, parts, 0, 0, " +
+          (i == 4 ? "6" : "1") + ", '', stat_id, source, dlr_url, " + std::to_string(at) + ", " +
+          std::to_string(at) + " FROM messages WHERE seq = " + std::to_string(kSeq) + ";";
+    }
+    ASSERT_TRUE((*conn)->Exec(sql.c_str()).ok());
+  }
+  SqliteOptions options;
+  options.path = path;
+  options.message_id_key = kKey;
+  auto opened = SqliteStore::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Store& store = **opened;
+  auto total = [&](int64_t from, int64_t to) {
+    MessageQuery q;
+    q.account_id = 1;
+    q.from_ms = from;
+    q.to_ms = to;
+    auto page = store.QueryMessages(q);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->total : -1;
+  };
+  EXPECT_EQ(total(0, 0), 5);
+  EXPECT_EQ(total(kBase, kBase + kHour - 1), 2);
+  EXPECT_EQ(total(kBase + kHour, kBase + 2 * kHour - 1), 2);
+  Message m;
+  m.id = codec.Encode(kSeq + 20);
+  m.account_id = 1;
+  m.phone = "+48500100301";
+  m.type = MessageType::kFull;
+  m.text = "new";
+  m.parts = 1;
+  m.status = MessageStatus::kQueued;
+  m.source = "http";
+  m.queued_ms = kBase + kHour + 7;
+  m.due_ms = m.queued_ms;
+  ASSERT_TRUE(store.Accept(AcceptRequest{1, {m}}).ok());
+  EXPECT_EQ(total(0, 0), 6);
+  EXPECT_EQ(total(kBase + kHour, kBase + 2 * kHour - 1), 3);
+  opened->reset();
+
+  const std::string counted =
+      "SELECT account_id, hour, n FROM message_counts WHERE n <> 0 "
+      "ORDER BY 1, 2";
+  const std::string actual =
+      "SELECT account_id, queued_ms / 3600000, COUNT(*) FROM messages GROUP BY 1, 2 ORDER BY 1, 2";
+  for (int col = 0; col < 3; ++col)
+    EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
+  {
+    auto conn = Connection::Open(path, Connection::Mode::kWriter, 1000);
+    ASSERT_TRUE(conn.ok());
+    const std::string edits = "DELETE FROM messages WHERE seq = " + std::to_string(kSeq + 1) +
+                              "; UPDATE messages SET queued_ms = queued_ms + 5 * 3600000 "
+                              "WHERE seq = " +
+                              std::to_string(kSeq + 3) + ";";
+    ASSERT_TRUE((*conn)->Exec(edits.c_str()).ok());
+  }
+  for (int col = 0; col < 3; ++col)
+    EXPECT_EQ(Column(path, counted, col), Column(path, actual, col));
+}
+
+}  // namespace
+}  // namespace bramka::store::sqlite

@@ -12,6 +12,7 @@
 
 #include "store/delivery_indexes.h"
 #include "store/sql/delivery_tx.h"
+#include "store/sql/message_counts_tx.h"
 #include "store/sql/message_parts_tx.h"
 #include "store/sql/message_state_tx.h"
 #include "store/sql/receipt_tx.h"
@@ -207,6 +208,10 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     }
   } else {
     BRAMKA_RETURN_IF_ERROR(InsertNewMessages(ctx, codec, request, fresh, balances, ledger_rows));
+    // reportcount (docs/adr/0061); AcceptRows::Insert counts the deferred rows.
+    sql::NewMessageCounts counts;
+    for (size_t i : fresh) counts.Add(request.account_id, request.messages[i].queued_ms);
+    BRAMKA_RETURN_IF_ERROR(counts.Write(c));
   }
   for (size_t t = 0; t < kTypes; ++t) {
     if (charges[t] != 0 && !balances[t].unlimited) {
