@@ -438,26 +438,6 @@ CREATE INDEX message_parts_sent ON message_parts (sent_ms);
 )sql"},
     // ---- s5-writer (docs/adr/0029) ----
     {5, "messages_reply: only messages whose sender is a number", BRAMKA_REPLY_INDEX_MIGRATION},
-    // ---- reportcount (docs/adr/0061; SQLite's migration 13) ----
-    {6, "reports: message rows counted per account and hour",
-     BRAMKA_MESSAGE_COUNTS_MIGRATION(
-         "",
-         "CREATE FUNCTION message_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-         "BEGIN\n"
-         "  UPDATE message_counts SET n = n - 1\n"
-         "  WHERE account_id = OLD.account_id AND hour = OLD.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
-         ";\n"
-         "  IF TG_OP = 'UPDATE' THEN\n"
-         "    INSERT INTO message_counts (account_id, hour, n)\n"
-         "    VALUES (NEW.account_id, NEW.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
-         "    ON CONFLICT (account_id, hour) DO UPDATE SET n = message_counts.n + 1;\n"
-         "  END IF;\n"
-         "  RETURN NULL;\n"
-         "END $$;\n"
-         "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages\n"
-         "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n"
-         "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
-         "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n")},
     // ---- s6-delivery (docs/adr/0033) ----
     {7, "messages_sent_via dropped: ListSentVia reads messages_upstream",
      BRAMKA_DELIVERY_INDEX_MIGRATION},
@@ -483,6 +463,26 @@ CREATE INDEX messages_leased ON messages (lease_until_ms, seq)
 CREATE INDEX messages_account_queued_seq ON messages (account_id, queued_ms, seq);
 DROP INDEX messages_account_queued;
 )sql"},
+    // ---- reportcount (docs/adr/0061; SQLite's migration 27) ----
+    {11, "reports: message rows counted per account and hour",
+     BRAMKA_MESSAGE_COUNTS_MIGRATION(
+         "",
+         "CREATE FUNCTION message_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+         "BEGIN\n"
+         "  UPDATE message_counts SET n = n - 1\n"
+         "  WHERE account_id = OLD.account_id AND hour = OLD.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
+         ";\n"
+         "  IF TG_OP = 'UPDATE' THEN\n"
+         "    INSERT INTO message_counts (account_id, hour, n)\n"
+         "    VALUES (NEW.account_id, NEW.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
+         "    ON CONFLICT (account_id, hour) DO UPDATE SET n = message_counts.n + 1;\n"
+         "  END IF;\n"
+         "  RETURN NULL;\n"
+         "END $$;\n"
+         "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages\n"
+         "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n"
+         "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
+         "  FOR EACH ROW EXECUTE FUNCTION message_counts_remove();\n")},
 };
 
 constexpr long long kMigrationLock = 0x6272616d6b61;  // pg_advisory_xact_lock key

@@ -496,24 +496,6 @@ CREATE TABLE panel_settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
-    // ---- reportcount (docs/adr/0061) ----
-    {13, "reports: message rows counted per account and hour",
-     BRAMKA_MESSAGE_COUNTS_MIGRATION(
-         "WITHOUT ROWID",
-         "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN\n"
-         "  UPDATE message_counts SET n = n - 1\n"
-         "  WHERE account_id = old.account_id AND hour = old.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
-         ";\n"
-         "END;\n"
-         "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
-         "BEGIN\n"
-         "  UPDATE message_counts SET n = n - 1\n"
-         "  WHERE account_id = old.account_id AND hour = old.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
-         ";\n"
-         "  INSERT INTO message_counts (account_id, hour, n)\n"
-         "  VALUES (new.account_id, new.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
-         "  ON CONFLICT (account_id, hour) DO UPDATE SET n = n + 1;\n"
-         "END;\n")},
     {14, "SMPP outbox: entries queued with the change they report", R"sql(
 -- The store queues receipts and incoming messages for SMPP users in the transaction
 -- that records them, with an empty pdu_hex; the SMPP server builds the deliver_sm
@@ -563,6 +545,24 @@ CREATE INDEX messages_claim ON messages (due_ms, seq) WHERE status IN (0, 1) AND
 CREATE INDEX messages_leased ON messages (lease_until_ms, seq)
   WHERE status IN (0, 1) AND lease_until_ms > 0;
 )sql"},
+    // ---- reportcount (docs/adr/0061) ----
+    {27, "reports: message rows counted per account and hour",
+     BRAMKA_MESSAGE_COUNTS_MIGRATION(
+         "WITHOUT ROWID",
+         "CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN\n"
+         "  UPDATE message_counts SET n = n - 1\n"
+         "  WHERE account_id = old.account_id AND hour = old.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
+         ";\n"
+         "END;\n"
+         "CREATE TRIGGER message_counts_move AFTER UPDATE OF account_id, queued_ms ON messages\n"
+         "BEGIN\n"
+         "  UPDATE message_counts SET n = n - 1\n"
+         "  WHERE account_id = old.account_id AND hour = old.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT
+         ";\n"
+         "  INSERT INTO message_counts (account_id, hour, n)\n"
+         "  VALUES (new.account_id, new.queued_ms / " BRAMKA_COUNT_HOUR_MS_TEXT ", 1)\n"
+         "  ON CONFLICT (account_id, hour) DO UPDATE SET n = n + 1;\n"
+         "END;\n")},
 };
 
 }  // namespace

@@ -545,12 +545,12 @@ TEST(MigrationsTest, ClaimIndexWithoutLeasedMessagesClaimsTheSameMessages) {
 namespace bramka::store::sqlite {
 namespace {
 
-// A file of schema 12 with messages over three hours (one cancelled): migration 13 fills
+// A file of schema 26 with messages over three hours (one cancelled): migration 27 fills
 // message_counts from them, reports count them, new accepts add to them, and the triggers
 // keep them right when a message is deleted or moved by hand.
 TEST(MigrationsTest, MessageCountsFilledFromTheMessagesThere) {
   const std::string path = (TempDir() / "message-counts.db").string();
-  BuildAtVersion(path, 12);
+  BuildAtVersion(path, 26);
   if (testing::Test::HasFatalFailure()) return;
   constexpr int64_t kHour = 3'600'000;
   constexpr int64_t kBase = 472'222 * kHour;
