@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -246,12 +247,41 @@ Result<bool> SourcePoller::InsertMo() {
   BRAMKA_ASSIGN_OR_RETURN(std::vector<store::SqlMoEntry> entries,
                           store_.PendingSqlMo(source_.id, options_.batch_size));
   if (entries.empty()) return false;
-  std::vector<std::vector<SqlValue>> inserts;
-  for (const store::SqlMoEntry& e : entries) {
-    inserts.push_back(
-        {e.from, e.to, e.text, FormatApiTimeMs(e.received_ms), e.message_id, e.message_id});
-  }
+  // Each entry is inserted once, however often this runs: the cycle may fail or crash after
+  // the customer's COMMIT and before AckSqlMo, or lose COMMIT's answer, and then inserts
+  // the same entries again. On PostgreSQL the statement checks it (WHERE NOT EXISTS); on
+  // MariaDB/MySQL the ids already there are found first, in the same transaction, with
+  // locking reads, and only the others are inserted, as plain INSERT ... VALUES that the
+  // server runs in bulk (docs/adr/0062).
   BRAMKA_RETURN_IF_ERROR(conn_->Begin());
+  std::vector<bool> there(entries.size(), false);
+  if (!statements_.find_mo.empty()) {
+    for (size_t start = 0; start < entries.size(); start += kMoCheckIds) {
+      std::vector<SqlValue> ids(kMoCheckIds);  // NULL: an unused slot (never equal)
+      const size_t n = std::min<size_t>(kMoCheckIds, entries.size() - start);
+      for (size_t i = 0; i < n; ++i) ids[i] = entries[start + i].message_id;
+      BRAMKA_ASSIGN_OR_RETURN(std::vector<SqlRow> found,
+                              conn_->QueryParams(statements_.find_mo, ids));
+      if (found.size() != 1 || found[0].size() != ids.size()) {
+        return Fail(ErrorCode::kUnavailable, "the MO check answered an unexpected shape");
+      }
+      for (size_t i = 0; i < n; ++i) {
+        const std::string v = Str(found[0][i]);
+        if (v != "0" && v != "1") {
+          return Fail(ErrorCode::kUnavailable, "the MO check answered '" + Clip(v, 20) + "'");
+        }
+        there[start + i] = v == "1";
+      }
+    }
+  }
+  std::vector<std::vector<SqlValue>> inserts;
+  std::set<std::string> ids;  // the store keeps them unique per source; never twice here
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const store::SqlMoEntry& e = entries[i];
+    if (there[i] || !ids.insert(e.message_id).second) continue;
+    inserts.push_back({e.from, e.to, e.text, FormatApiTimeMs(e.received_ms), e.message_id});
+    if (statements_.find_mo.empty()) inserts.back().push_back(e.message_id);  // NOT EXISTS
+  }
   BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.insert_mo, inserts));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   for (const store::SqlMoEntry& e : entries) BRAMKA_RETURN_IF_ERROR(store_.AckSqlMo(e.id));
