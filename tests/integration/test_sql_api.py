@@ -364,12 +364,18 @@ class SqlApiCases:
         """300 incoming messages in one batch (on MariaDB: two checks of 256 ids, two bulk
         executions, docs/adr/0062). Three of their ids are already in the MO table, as if an
         earlier attempt had committed them and stopped before acknowledging them in bramka's
-        store: they are not inserted again (nor changed). A message the database refuses
-        (the batch's second chunk) fails the whole batch with the server's error, nothing of it
-        inserted; once the database takes it every message is there exactly once."""
+        store: they are not inserted again (nor changed); nor is an id the table's collation
+        counts as one already there. A message the database refuses (the batch's second
+        chunk) fails the whole batch with the server's error, nothing of it inserted; once the
+        database takes it every message is there exactly once."""
         self.add_source()
         n = 300
         ids = [f"{i:04d}00abcd" for i in range(n)]
+        # Entry 10's id differs from entry 9's in case only: MariaDB's standard table
+        # (utf8mb4_polish_ci) counts them as one, as its NOT EXISTS did (entry 10 waits a
+        # cycle and is then found there); PostgreSQL compares exactly and inserts both.
+        ids[10] = ids[9].upper()
+        ci = self.db.engine == "mysql"
         self.queue_mo_in_store([(ids[i], f"+48503{i:06d}", "+48700000001", f"odpowiedź {i}",
                                  1_790_000_000_000 + i * 1000) for i in range(n)])
         earlier = {0, 255, 299}
@@ -382,17 +388,22 @@ class SqlApiCases:
         self.assertEqual(self.db.value(f"SELECT COUNT(*) FROM {mo}"), "3", "part of a refused batch")
         self.db.run(f"ALTER TABLE {mo} DROP CONSTRAINT refuse_280")
         sql = f"SELECT smsid, number, sender, message, date FROM {mo}"
-        got = wait_until(lambda: (lambda r: r if len(r) >= n else None)(self.db.rows(sql)), 60, 0.2,
-                         "every MO row")
-        self.assertEqual(len(got), n, "an MO row twice")
+        want = n - 1 if ci else n
+        got = wait_until(lambda: (lambda r: r if len(r) >= want else None)(self.db.rows(sql)), 60,
+                         0.2, "every MO row")
+        wait_until(lambda: self.store_rows("SELECT COUNT(*) FROM sql_mo_outbox")[0][0] == 0, 20, 0.1,
+                   "the queue emptied")
+        got = self.db.rows(sql)
+        self.assertEqual(len(got), want, "an MO row twice")
         by_id = {r[0]: r[1:] for r in got}
         for i in range(n):
-            if i in earlier:
+            if i == 10 and ci:
+                self.assertNotIn(ids[10], by_id)
+            elif i in earlier:
                 self.assertEqual(by_id[ids[i]][:3], (f"+48509{i:06d}", "+48700000009", "earlier"))
             else:
                 self.assertEqual(by_id[ids[i]][:3], (f"+48503{i:06d}", "+48700000001", f"odpowiedź {i}"))
                 self.assertRegex(by_id[ids[i]][3], DATE)
-        self.assertEqual(self.store_rows("SELECT COUNT(*) FROM sql_mo_outbox")[0][0], 0)
 
     def test_two_accounts_sources_are_isolated(self):
         self.admin("account", "add", "other", "--password", "other-pw", "--eco", "100")
