@@ -14,7 +14,15 @@ then the medians of ROUNDS (default 3) with every round beside them. The databas
 is started once; its table is emptied between rounds. The poll of the table (one COUNT
 query through the database's command-line client every 0.1 s) is this script's own cost.
 
-Usage: BRAMKA_BIN=<bin> [ROUNDS=3] python3 scripts/bench_sql.py [mysql|postgres] [N]
+MO mode (ENGINE `mysql-mo` or `postgres-mo`, session 13, docs/adr/0062): incoming messages
+instead of outgoing rows. Per round N incoming messages are queued for the source straight in
+the fresh bramka's store (its `sql_mo_outbox`, as QueueIncomingForSql leaves them; the serve
+not yet started, the MO table emptied), then the serve starts and writes them into the
+customer's `SerwerSMS_MO` in batches of 500 back to back; per round it prints MO rows/s from
+the serve's start (its port open) to the last row, and from the first row to the last, the
+CPU of the serve and of the database server over that interval (rows per serve CPU-second).
+
+Usage: BRAMKA_BIN=<bin> [ROUNDS=3] python3 scripts/bench_sql.py [mysql|postgres|mysql-mo|postgres-mo] [N]
        [ROUNDS=3] python3 scripts/bench_sql.py ENGINE N BIN1 BIN2...: the binaries alternate
        round by round on one database server (the order reversed every round).
 PGBOUNCER=N (postgres): the source goes through pgbouncer in pool_mode = transaction with N
@@ -25,6 +33,7 @@ Stdlib only; loopback."""
 import hashlib
 import os
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -135,6 +144,63 @@ def one_round(db, engine, n, table, first, url):
         b.cleanup()
 
 
+def one_round_mo(db, engine, n, first, url):
+    """N incoming messages queued in bramka's store before the serve starts; the time and
+    CPU until the last one is in the customer's MO table."""
+    table = "`SerwerSMS_MO`" if engine == "mysql" else '"SerwerSMS_MO"'
+    b = Bramka()
+    try:
+        with open(b.config) as f:
+            text = f.read().replace('log_level = "info"', 'log_level = "warn"')
+        with open(b.config, "w") as f:
+            f.write(text)
+        if first:
+            b.admin("sql", "create-tables", "--url", url)
+        else:
+            db.run(f"DELETE FROM {table}")
+        b.admin("sql", "add", "demo", "--url", url, "--interval", "1")
+        con = sqlite3.connect(os.path.join(b.dir, "data", "bramka.db"))
+        try:
+            source_id, account_id = con.execute("SELECT id, account_id FROM sql_sources").fetchone()
+            now_ms = int(time.time() * 1000)
+            con.executemany(
+                "INSERT INTO sql_mo_outbox (source_id, account_id, message_id, phone_from, phone_to, "
+                "text, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((source_id, account_id, f"{i:010x}", f"+48503{i:06d}", "+48700000001",
+                  f"odpowiedź {i}", now_ms + i) for i in range(n)))
+            con.commit()
+        finally:
+            con.close()
+        load = os.getloadavg()[0]
+        b.start()
+        t0 = time.monotonic()
+        cpu0 = (cpu_seconds(b.proc.pid), tree_cpu_seconds(db_pid(db)))
+        state = {"first": None}
+
+        def poll():
+            count = int(db.value(f"SELECT COUNT(*) FROM {table}") or 0)
+            if state["first"] is None and count > 0:
+                state["first"] = time.monotonic()
+            return count >= n
+
+        wait_until(poll, 600, 0.05, "every MO row")
+        t2 = time.monotonic()
+        serve_cpu = cpu_seconds(b.proc.pid) - cpu0[0]
+        db_cpu = tree_cpu_seconds(db_pid(db)) - cpu0[1]
+        rows = int(db.value(f"SELECT COUNT(*) FROM {table}"))
+        if rows != n:
+            raise AssertionError(f"{rows} MO rows for {n} incoming messages")
+        r = {"smsid_s": t2 - t0, "first_report_s": state["first"] - t0, "last_report_s": t2 - t0,
+             "serve_cpu_s": serve_cpu, "db_cpu_s": db_cpu, "load": load}
+        r["rows_per_s"] = n / r["smsid_s"]
+        r["reports_per_s"] = n / max(t2 - state["first"], 1e-9)
+        r["per_cpu"] = n / max(serve_cpu, 0.01)
+        b.stop()
+        return r
+    finally:
+        b.cleanup()
+
+
 def describe(binary):
     with open(binary, "rb") as f:
         sha = hashlib.sha256(f.read()).hexdigest()[:12]
@@ -143,11 +209,13 @@ def describe(binary):
 
 
 def main():
-    engine = sys.argv[1] if len(sys.argv) > 1 else "mysql"
+    mode = sys.argv[1] if len(sys.argv) > 1 else "mysql"
+    mo = mode.endswith("-mo")
+    engine = mode[:-3] if mo else mode
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     bins = sys.argv[3:] or [BIN]
     rounds = int(os.environ.get("ROUNDS", "3"))
-    print(f"== bench_sql.py {engine} {n}: {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, "
+    print(f"== bench_sql.py {mode} {n}: {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, "
           f"{os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"{rounds} rounds", flush=True)
     for i, binary in enumerate(bins):
@@ -170,6 +238,16 @@ def main():
             # round was faster on this machine whichever binary it was).
             for binary in (bins if i % 2 == 0 else bins[::-1]):
                 harness.BIN = binary
+                if mo:
+                    r = one_round_mo(db, engine, n, not any(runs.values()), url)
+                    runs[binary].append(r)
+                    print(f"round {i + 1} bin{bins.index(binary) + 1}: start -> last MO row "
+                          f"{r['smsid_s']:.2f} s = {r['rows_per_s']:,.0f} MO rows/s; first MO row "
+                          f"{r['first_report_s']:.2f} s, first -> last = {r['reports_per_s']:,.0f} "
+                          f"MO rows/s; CPU: serve {r['serve_cpu_s']:.2f} s ({r['per_cpu']:,.0f} "
+                          f"rows/CPU-s), {engine} server {r['db_cpu_s']:.2f} s; load "
+                          f"{r['load']:.1f}", flush=True)
+                    continue
                 r = one_round(db, engine, n, table, not any(runs.values()), url)
                 runs[binary].append(r)
                 print(f"round {i + 1} bin{bins.index(binary) + 1}: insert -> last smsid "
@@ -189,6 +267,13 @@ def main():
         def med(key, fmt="{:,.0f}"):
             values = [r[key] for r in rs]
             return f"{fmt.format(statistics.median(values))} ({' / '.join(fmt.format(v) for v in values)})"
+        if mo:
+            print(f"-- bin{bins.index(binary) + 1} {mode} {n} incoming, medians of {rounds}: "
+                  f"{med('rows_per_s')} MO rows/s from the start ({med('smsid_s', '{:.2f}')} s); "
+                  f"{med('reports_per_s')} MO rows/s first to last; serve {med('per_cpu')} "
+                  f"rows/CPU-s; {engine} server {med('db_cpu_s', '{:.2f}')} CPU-s; load "
+                  f"{min(r['load'] for r in rs):.1f}-{max(r['load'] for r in rs):.1f}")
+            continue
         print(f"-- bin{bins.index(binary) + 1} {engine} {n} rows, medians of {rounds}: "
               f"{med('rows_per_s')} rows/s to the last smsid ({med('smsid_s', '{:.2f}')} s); "
               f"{med('reports_per_s')} reports/s; serve {med('per_cpu')} rows/CPU-s; {engine} "

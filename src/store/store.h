@@ -498,8 +498,9 @@ class Store {
   virtual Result<int> QueueSqlMo(const SqlMoEntry& entry) = 0;
   // The source's entries, oldest first; limit < 0 = all.
   virtual Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) = 0;
-  // Inserted into the customer's table: the entry is deleted (gone: success).
-  virtual Result<void> AckSqlMo(int64_t entry_id) = 0;
+  // Inserted into the customer's table: the entries are deleted, in one transaction (gone
+  // or unknown ids: success).
+  virtual Result<void> AckSqlMo(const std::vector<int64_t>& entry_ids) = 0;
 
   // ---- web panel (src/panel, docs/adr/0017) -------------------------------------------
   // Sessions are looked up by the hash of their cookie id. Put stores a new

@@ -347,6 +347,64 @@ class SqlApiCases:
         self.assertEqual(mo, [(f"00000000b{i}", f"+4850010{i:04d}", "+48700000001", f"odpowiedź {i}")
                               for i in range(5)])
 
+    def queue_mo_in_store(self, entries):
+        """Incoming messages queued for source 1 straight in bramka's store (sql_mo_outbox, as
+        QueueIncomingForSql leaves them), the serve not running: hundreds at once."""
+        con = sqlite3.connect(os.path.join(self.bramka.dir, "data", "bramka.db"))
+        try:
+            account = con.execute("SELECT account_id FROM sql_sources WHERE id = 1").fetchone()[0]
+            con.executemany("INSERT INTO sql_mo_outbox (source_id, account_id, message_id, phone_from, "
+                            "phone_to, text, received_ms) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                            [(account, *e) for e in entries])
+            con.commit()
+        finally:
+            con.close()
+
+    def test_incoming_batch_is_written_whole_or_not_at_all_and_once(self):
+        """300 incoming messages in one batch (on MariaDB: two checks of 256 ids, two bulk
+        executions, docs/adr/0062). Three of their ids are already in the MO table, as if an
+        earlier attempt had committed them and stopped before acknowledging them in bramka's
+        store: they are not inserted again (nor changed); nor is an id the table's collation
+        counts as one already there. A message the database refuses (the batch's second
+        chunk) fails the whole batch with the server's error, nothing of it inserted; once the
+        database takes it every message is there exactly once."""
+        self.add_source()
+        n = 300
+        ids = [f"{i:04d}00abcd" for i in range(n)]
+        # Entry 10's id differs from entry 9's in case only: MariaDB's standard table
+        # (utf8mb4_polish_ci) counts them as one, as its NOT EXISTS did (entry 10 waits a
+        # cycle and is then found there); PostgreSQL compares exactly and inserts both.
+        ids[10] = ids[9].upper()
+        ci = self.db.engine == "mysql"
+        self.queue_mo_in_store([(ids[i], f"+48503{i:06d}", "+48700000001", f"odpowiedź {i}",
+                                 1_790_000_000_000 + i * 1000) for i in range(n)])
+        earlier = {0, 255, 299}
+        self.insert([(f"+48509{i:06d}", "+48700000009", "earlier", ids[i]) for i in sorted(earlier)],
+                    table="SerwerSMS_MO", cols=("number", "sender", "message", "smsid"))
+        mo = self.q("SerwerSMS_MO")
+        self.db.run(f"ALTER TABLE {mo} ADD CONSTRAINT refuse_280 CHECK (message <> 'odpowiedź 280')")
+        self.bramka.start()
+        self.status_with("refuse_280")
+        self.assertEqual(self.db.value(f"SELECT COUNT(*) FROM {mo}"), "3", "part of a refused batch")
+        self.db.run(f"ALTER TABLE {mo} DROP CONSTRAINT refuse_280")
+        sql = f"SELECT smsid, number, sender, message, date FROM {mo}"
+        want = n - 1 if ci else n
+        got = wait_until(lambda: (lambda r: r if len(r) >= want else None)(self.db.rows(sql)), 60,
+                         0.2, "every MO row")
+        wait_until(lambda: self.store_rows("SELECT COUNT(*) FROM sql_mo_outbox")[0][0] == 0, 20, 0.1,
+                   "the queue emptied")
+        got = self.db.rows(sql)
+        self.assertEqual(len(got), want, "an MO row twice")
+        by_id = {r[0]: r[1:] for r in got}
+        for i in range(n):
+            if i == 10 and ci:
+                self.assertNotIn(ids[10], by_id)
+            elif i in earlier:
+                self.assertEqual(by_id[ids[i]][:3], (f"+48509{i:06d}", "+48700000009", "earlier"))
+            else:
+                self.assertEqual(by_id[ids[i]][:3], (f"+48503{i:06d}", "+48700000001", f"odpowiedź {i}"))
+                self.assertRegex(by_id[ids[i]][3], DATE)
+
     def test_two_accounts_sources_are_isolated(self):
         self.admin("account", "add", "other", "--password", "other-pw", "--eco", "100")
         a = self.add_source("demo", "shop")

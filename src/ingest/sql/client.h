@@ -25,6 +25,11 @@ class SqlConnection {
   virtual ~SqlConnection() = default;
   // A statement without parameters that returns rows (every value as text).
   virtual Result<std::vector<SqlRow>> Query(const std::string& sql) = 0;
+  // A statement with parameters that returns rows (every value as text, NULL as nullopt).
+  // On PostgreSQL it ends a pipeline first (its pending results are read: an earlier
+  // pipelined error fails this call).
+  virtual Result<std::vector<SqlRow>> QueryParams(const std::string& sql,
+                                                  const std::vector<SqlValue>& params) = 0;
   // A statement with parameters; returns the number of affected rows. On PostgreSQL inside
   // a transaction the statement is pipelined (docs/adr/0055): its error, if any, is
   // returned by a later Exec or by Commit (the transaction fails either way), and the count

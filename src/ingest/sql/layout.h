@@ -46,9 +46,18 @@ struct Statements {
   std::string write_smsid;
   // dlr = ?, dlr_date = ?, dlr_code = ?, dlr_description = ? WHERE id = ?
   std::string write_report;
-  // number, sender, message, date, smsid, then smsid again (inserted once).
+  // The MO insert. MariaDB/MySQL: number, sender, message, date, smsid as INSERT ...
+  // VALUES (bulk-executable, docs/adr/0062), the ids already there found first with
+  // find_mo. PostgreSQL: the same five, then smsid again (INSERT ... SELECT ... WHERE NOT
+  // EXISTS: the check in the statement, pipelined, docs/adr/0055).
   std::string insert_mo;
+  // MariaDB/MySQL only (empty on PostgreSQL): kMoCheckIds smsids in, one row of as many
+  // 0/1 values out, 1 where the MO table holds that id (compared by the server, in the
+  // column's collation) -- each a locking read (LOCK IN SHARE MODE), as the NOT EXISTS of
+  // an INSERT ... SELECT is, so a concurrent insert of the same id waits. NULL = unused.
+  std::string find_mo;
 };
+inline constexpr int kMoCheckIds = 256;
 Statements MakeStatements(Engine engine, const Layout& layout, int batch);
 
 // CREATE TABLE statements for both tables (IF NOT EXISTS), each ending in ";\n".

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace bramka::ingest::sql {
 namespace {
 
@@ -31,11 +33,20 @@ TEST(Layout, StatementsQuotePerEngine) {
   EXPECT_NE(my.select_due.find("FROM `out`"), std::string::npos) << my.select_due;
   EXPECT_NE(my.select_due.find("`send_at` <= NOW()"), std::string::npos);
   EXPECT_NE(my.select_due.find("LIMIT 100"), std::string::npos);
-  EXPECT_NE(my.insert_mo.find("FROM DUAL"), std::string::npos);
+  // MariaDB: the MO insert is bulk-executable (no SELECT in it), the check apart, one
+  // locking EXISTS per id (docs/adr/0062).
+  EXPECT_EQ(my.insert_mo,
+            "INSERT INTO `SerwerSMS_MO` (`number`, `sender`, `message`, `date`, `smsid`) VALUES "
+            "(?, ?, ?, CAST(? AS DATETIME), ?)");
+  EXPECT_EQ(std::count(my.find_mo.begin(), my.find_mo.end(), '?'), kMoCheckIds);
+  EXPECT_TRUE(my.find_mo.starts_with(
+      "SELECT EXISTS (SELECT 1 FROM `SerwerSMS_MO` WHERE `smsid` = ? LOCK IN SHARE MODE), "));
   Statements pg = MakeStatements(Engine::kPostgres, layout, 7);
   EXPECT_NE(pg.select_due.find("FROM \"out\""), std::string::npos) << pg.select_due;
   EXPECT_NE(pg.select_due.find("LOCALTIMESTAMP"), std::string::npos);
-  EXPECT_EQ(pg.insert_mo.find("DUAL"), std::string::npos);
+  EXPECT_NE(pg.insert_mo.find("WHERE NOT EXISTS"), std::string::npos);
+  EXPECT_EQ(std::count(pg.insert_mo.begin(), pg.insert_mo.end(), '?'), 6);
+  EXPECT_TRUE(pg.find_mo.empty());
   EXPECT_EQ(pg.write_smsid, "UPDATE \"out\" SET \"smsid\" = ?, \"parts\" = ? WHERE \"id\" = ?");
   auto ddl = CreateTablesDdl(Engine::kMysql, *MakeLayout("standard", ""));
   ASSERT_EQ(ddl.size(), 2u);

@@ -48,27 +48,59 @@ class MariaDbConnection : public SqlConnection {
   // docs/performance/session11-stale.md). A failed Exec drops its statement; the poller
   // drops the whole connection after any failure anyway.
   Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& params) override {
-    BRAMKA_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Prepared(sql));
-    std::vector<MYSQL_BIND> binds(params.size());
-    std::vector<unsigned long> lengths(params.size());
-    std::vector<my_bool> nulls(params.size());
-    for (size_t i = 0; i < params.size(); ++i) {
-      std::memset(&binds[i], 0, sizeof(MYSQL_BIND));
-      binds[i].buffer_type = MYSQL_TYPE_STRING;
-      nulls[i] = params[i] ? 0 : 1;
-      binds[i].is_null = &nulls[i];
-      if (params[i]) {
-        binds[i].buffer = const_cast<char*>(params[i]->data());
-        lengths[i] = params[i]->size();
-        binds[i].buffer_length = lengths[i];
-        binds[i].length = &lengths[i];
-      }
-    }
-    if (!params.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) {
-      return Drop(sql, StmtError(stmt, "bind"));
-    }
-    if (mysql_stmt_execute(stmt) != 0) return Drop(sql, StmtError(stmt, "execute"));
+    BRAMKA_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Execute(sql, params));
     return static_cast<int64_t>(mysql_stmt_affected_rows(stmt));
+  }
+
+  // The MO check (docs/adr/0062): a prepared SELECT, its rows fetched unbuffered to the
+  // end so the statement is ready for its next execution.
+  Result<std::vector<SqlRow>> QueryParams(const std::string& sql,
+                                          const std::vector<SqlValue>& params) override {
+    BRAMKA_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Execute(sql, params));
+    const size_t n = mysql_stmt_field_count(stmt);
+    static constexpr size_t kInline = 64;  // longer values are fetched column by column
+    std::vector<MYSQL_BIND> binds(n);
+    std::vector<char> buffers(n * kInline);
+    std::vector<unsigned long> lengths(n);
+    std::vector<my_bool> nulls(n);
+    for (size_t c = 0; c < n; ++c) {
+      std::memset(&binds[c], 0, sizeof(MYSQL_BIND));
+      binds[c].buffer_type = MYSQL_TYPE_STRING;
+      binds[c].buffer = &buffers[c * kInline];
+      binds[c].buffer_length = kInline;
+      binds[c].length = &lengths[c];
+      binds[c].is_null = &nulls[c];
+    }
+    if (n > 0 && mysql_stmt_bind_result(stmt, binds.data()) != 0) {
+      return Drop(sql, StmtError(stmt, "bind result"));
+    }
+    std::vector<SqlRow> rows;
+    while (true) {
+      const int rc = mysql_stmt_fetch(stmt);
+      if (rc == MYSQL_NO_DATA) break;
+      if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) return Drop(sql, StmtError(stmt, "fetch"));
+      SqlRow row(n);
+      for (size_t c = 0; c < n; ++c) {
+        if (nulls[c]) continue;
+        if (lengths[c] <= kInline) {
+          row[c] = std::string(&buffers[c * kInline], lengths[c]);
+          continue;
+        }
+        std::string value(lengths[c], '\0');
+        MYSQL_BIND whole;
+        std::memset(&whole, 0, sizeof whole);
+        whole.buffer_type = MYSQL_TYPE_STRING;
+        whole.buffer = value.data();
+        whole.buffer_length = value.size();
+        if (mysql_stmt_fetch_column(stmt, &whole, static_cast<unsigned int>(c), 0) != 0) {
+          return Drop(sql, StmtError(stmt, "fetch column"));
+        }
+        row[c] = std::move(value);
+      }
+      rows.push_back(std::move(row));
+    }
+    mysql_stmt_free_result(stmt);
+    return rows;
   }
 
   // One bulk execution (COM_STMT_BULK_EXECUTE: the parameters of every row bound as
@@ -90,11 +122,11 @@ class MariaDbConnection : public SqlConnection {
       }
       Result<void> r = Bulk(sql, rows, start, n);
       if (!r.ok() && last_errno_ == ER_UNSUPPORTED_PS) {
-        // The server runs only some statements in bulk (INSERT ... SELECT, the MO insert,
-        // not in 10.11) and refuses the others: this text goes row by row on this
-        // connection from now on, from this chunk's first row. Running a row again is
-        // harmless should the server have run any: the poller's write-backs are
-        // idempotent (the same values; the MO insert WHERE NOT EXISTS).
+        // The server runs only some statements in bulk (UPDATE, INSERT ... VALUES; not
+        // INSERT ... SELECT) and refuses the others before running any row (docs/adr/0056):
+        // this text goes row by row on this connection from now on, from this chunk's
+        // first row. None of the poller's statements is refused since the MO insert became
+        // INSERT ... VALUES (docs/adr/0062); kept for servers that refuse more.
         no_bulk_.insert(sql);
         std::vector<std::vector<SqlValue>> rest(rows.begin() + static_cast<ptrdiff_t>(start),
                                                 rows.end());
@@ -173,6 +205,31 @@ class MariaDbConnection : public SqlConnection {
       return Drop(sql, StmtError(stmt, "bulk size"));
     }
     return Ok();
+  }
+
+  // The prepared statement of `sql`, executed once with `params`.
+  Result<MYSQL_STMT*> Execute(const std::string& sql, const std::vector<SqlValue>& params) {
+    BRAMKA_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Prepared(sql));
+    std::vector<MYSQL_BIND> binds(params.size());
+    std::vector<unsigned long> lengths(params.size());
+    std::vector<my_bool> nulls(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      std::memset(&binds[i], 0, sizeof(MYSQL_BIND));
+      binds[i].buffer_type = MYSQL_TYPE_STRING;
+      nulls[i] = params[i] ? 0 : 1;
+      binds[i].is_null = &nulls[i];
+      if (params[i]) {
+        binds[i].buffer = const_cast<char*>(params[i]->data());
+        lengths[i] = params[i]->size();
+        binds[i].buffer_length = lengths[i];
+        binds[i].length = &lengths[i];
+      }
+    }
+    if (!params.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) {
+      return Drop(sql, StmtError(stmt, "bind"));
+    }
+    if (mysql_stmt_execute(stmt) != 0) return Drop(sql, StmtError(stmt, "execute"));
+    return stmt;
   }
 
   Result<MYSQL_STMT*> Prepared(const std::string& sql) {

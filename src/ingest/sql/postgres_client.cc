@@ -79,7 +79,21 @@ class PgConnection : public SqlConnection {
   ~PgConnection() override { PQfinish(c_); }
 
   Result<std::vector<SqlRow>> Query(const std::string& sql) override {
-    PGresult* res = PQexec(c_, sql.c_str());
+    return Rows(PQexec(c_, sql.c_str()));
+  }
+
+  // Unnamed (PQexecParams): the poller does not use it on PostgreSQL (the MO check is in
+  // the insert there, docs/adr/0062).
+  Result<std::vector<SqlRow>> QueryParams(const std::string& sql,
+                                          const std::vector<SqlValue>& params) override {
+    BRAMKA_RETURN_IF_ERROR(EndPipeline());
+    std::vector<const char*> values(params.size());
+    for (size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
+    return Rows(PQexecParams(c_, Numbered(sql).c_str(), static_cast<int>(params.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0));
+  }
+
+  Result<std::vector<SqlRow>> Rows(PGresult* res) {
     if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
       return Error(res, "query");
     }

@@ -129,7 +129,7 @@ class SqlStore : public Store {
   Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
   Result<int> QueueSqlMo(const SqlMoEntry& e) override;
   Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
-  Result<void> AckSqlMo(int64_t entry_id) override;
+  Result<void> AckSqlMo(const std::vector<int64_t>& entry_ids) override;
   // ---- web panel sessions and settings (sql_store_panel.h) ----
   Result<void> PutPanelSession(const PanelSession& s, int64_t now_ms) override;
   Result<PanelSession> GetPanelSession(const std::string& id_hash, int64_t now_ms) override;

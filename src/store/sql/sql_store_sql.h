@@ -241,11 +241,16 @@ Result<std::vector<SqlMoEntry>> SqlStore<B>::PendingSqlMo(int64_t source_id, int
 }
 
 template <class B>
-Result<void> SqlStore<B>::AckSqlMo(int64_t entry_id) {
+Result<void> SqlStore<B>::AckSqlMo(const std::vector<int64_t>& entry_ids) {
+  if (entry_ids.empty()) return Ok();
   return Write<void>([&](WriteContext& ctx) -> Result<void> {
     BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("DELETE FROM sql_mo_outbox WHERE id = ?1"));
-    stmt.BindInt(1, entry_id);
-    return stmt.Run();
+    for (int64_t id : entry_ids) {
+      stmt.Reset();
+      stmt.BindInt(1, id);
+      BRAMKA_RETURN_IF_ERROR(stmt.Run());
+    }
+    return Ok();
   });
 }
 

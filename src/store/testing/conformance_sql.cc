@@ -147,10 +147,24 @@ TEST_P(StoreConformanceTest, SqlMoIsQueuedPerSourceOfTheAccountOnce) {
   EXPECT_EQ((*p1)[0].text, "reply");
   EXPECT_EQ((*p1)[0].received_ms, 9000);
   EXPECT_EQ((*p1)[0].source_id, a1);
-  ASSERT_TRUE(store().AckSqlMo((*p1)[0].id).ok());
-  ASSERT_TRUE(store().AckSqlMo((*p1)[0].id).ok());
+  ASSERT_TRUE(store().AckSqlMo({(*p1)[0].id}).ok());
+  ASSERT_TRUE(store().AckSqlMo({(*p1)[0].id, 9999}).ok());  // again, and an unknown id
+  ASSERT_TRUE(store().AckSqlMo({}).ok());
   EXPECT_TRUE(store().PendingSqlMo(a1, -1)->empty());
   EXPECT_EQ(store().PendingSqlMo(a2, -1)->size(), 1u);
+  // A batch acknowledged in one call: those entries only.
+  e.account_id = a;
+  for (const char* id : {"00000000a2", "00000000a3"}) {
+    e.message_id = id;
+    ASSERT_EQ(*store().QueueSqlMo(e), 2);
+  }
+  auto p2 = store().PendingSqlMo(a2, -1);
+  ASSERT_EQ(p2->size(), 3u);
+  ASSERT_TRUE(store().AckSqlMo({(*p2)[0].id, (*p2)[2].id}).ok());
+  p2 = store().PendingSqlMo(a2, -1);
+  ASSERT_EQ(p2->size(), 1u);
+  EXPECT_EQ((*p2)[0].message_id, "00000000a2");
+  EXPECT_EQ(store().PendingSqlMo(a1, -1)->size(), 2u);
 }
 
 }  // namespace bramka::store

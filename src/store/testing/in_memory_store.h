@@ -172,7 +172,7 @@ class InMemoryStore : public Store {
   Result<void> MarkSqlReported(int64_t source_id, const std::vector<int64_t>& row_ids) override;
   Result<int> QueueSqlMo(const SqlMoEntry& entry) override;
   Result<std::vector<SqlMoEntry>> PendingSqlMo(int64_t source_id, int limit) override;
-  Result<void> AckSqlMo(int64_t entry_id) override;
+  Result<void> AckSqlMo(const std::vector<int64_t>& entry_ids) override;
 
   // ---- FTP sources and file progress (in_memory_store_ftp.cc) ----
   Result<int64_t> AddFtpSource(const FtpSource& source) override;

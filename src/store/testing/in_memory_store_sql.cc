@@ -135,9 +135,9 @@ Result<std::vector<SqlMoEntry>> InMemoryStore::PendingSqlMo(int64_t source_id, i
   return out;
 }
 
-Result<void> InMemoryStore::AckSqlMo(int64_t entry_id) {
+Result<void> InMemoryStore::AckSqlMo(const std::vector<int64_t>& entry_ids) {
   std::lock_guard lock(mu_);
-  sql_mo_.erase(entry_id);
+  for (int64_t id : entry_ids) sql_mo_.erase(id);
   return Ok();
 }
 
