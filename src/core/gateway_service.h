@@ -612,7 +612,9 @@ class GatewayService {
   // Only the store reads differ: the token's account and the submit's reads are one
   // Store::ReadForTokenSubmit (one snapshot) when the request can be checked before the
   // login (no group_id/contact_id recipients; else the two calls above). Exactly one of
-  // `refused` (with AuthenticateApi's error) and `done` is called, once.
+  // `refused` (with AuthenticateApi's error) and `done` is called, once. A plain SMS to one
+  // valid number goes further (docs/adr/0057): its reads, their checks and its accept are one
+  // Store::AcceptWithTokenAsync, and either callback may then run on another thread.
   using LoginRefused = std::function<void(Error)>;
   void SubmitWithTokenAsync(const std::string& token, const std::string& peer_ip,
                             SubmitRequest request, LoginRefused refused, SubmitCallback done);
