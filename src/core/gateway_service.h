@@ -593,6 +593,14 @@ class GatewayService {
   Result<Checked> Check(const Caller& caller, SubmitRequest& request);
   Result<Prepared> PrepareChecked(const Caller& caller, SubmitRequest& request, Checked& checked,
                                   store::Store::SubmitReads& reads);
+  // PrepareChecked's two halves (writerread, docs/adr/0057): the checks on the reads that
+  // refuse the request (sender, balance), then the rest with the type's balance.
+  Result<store::Balance> CheckReads(const Caller& caller, const Checked& checked,
+                                    store::Store::SubmitReads& reads);
+  Result<Prepared> Build(const Caller& caller, SubmitRequest& request, Checked& checked,
+                         const store::Balance& balance, Result<std::vector<bool>>& blacklisted);
+  // The answer of an accept the store committed or refused.
+  void Accepted(Prepared& prepared, SubmitCallback done, Result<store::AcceptResult> r);
   SubmitCallback Observed(const Caller& caller, const SubmitRequest& request, SubmitCallback done);
   void Accept(bool test, Result<Prepared> prepared, SubmitCallback done);
 
@@ -604,7 +612,9 @@ class GatewayService {
   // Only the store reads differ: the token's account and the submit's reads are one
   // Store::ReadForTokenSubmit (one snapshot) when the request can be checked before the
   // login (no group_id/contact_id recipients; else the two calls above). Exactly one of
-  // `refused` (with AuthenticateApi's error) and `done` is called, once.
+  // `refused` (with AuthenticateApi's error) and `done` is called, once. A plain SMS to one
+  // valid number goes further (docs/adr/0057): its reads, their checks and its accept are one
+  // Store::AcceptWithTokenAsync, and either callback may then run on another thread.
   using LoginRefused = std::function<void(Error)>;
   void SubmitWithTokenAsync(const std::string& token, const std::string& peer_ip,
                             SubmitRequest request, LoginRefused refused, SubmitCallback done);
@@ -617,6 +627,20 @@ class GatewayService {
   Result<Caller> LoginWith(Result<store::Account> found, const std::string& peer_ip,
                            const std::string& username, const std::string* password,
                            SystemTime now);
+
+  // ---- writerread: the reads, their checks and the accept as one write (docs/adr/0057) ----
+  // SubmitWithTokenAsync for a plain SMS to one valid number: the message built first, then
+  // Store::AcceptWithTokenAsync (which SqliteStore runs on its writer). false: the request
+  // is not of that shape (or its text is refused) and was left as it was.
+  struct TokenSubmit;
+  bool OnTheWriter(const std::string& token, const std::string& peer_ip, SystemTime now,
+                   SubmitRequest& request, Checked& checked, LoginRefused& refused,
+                   SubmitCallback& done);
+  // The checks on the reads, in SubmitAsync's order (may run on the store's writer thread):
+  // the request to accept, or nullopt with the answer kept in `t`.
+  std::optional<store::AcceptRequest> DecideTokenSubmit(TokenSubmit& t,
+                                                        store::Store::TokenSubmitReads& reads);
+  void FinishTokenSubmit(TokenSubmit& t, Result<store::AcceptResult> r);
 };
 
 }  // namespace bramka::core

@@ -198,17 +198,21 @@ Result<GatewayService::Checked> GatewayService::Check(const Caller& caller, Subm
 Result<GatewayService::Prepared> GatewayService::PrepareChecked(const Caller& caller,
                                                                 SubmitRequest& req, Checked& c,
                                                                 store::Store::SubmitReads& reads) {
-  const bool personalized = !req.texts.empty();
-  const std::string& sender = c.sender;
+  BRAMKA_ASSIGN_OR_RETURN(store::Balance balance, CheckReads(caller, c, reads));
+  return Build(caller, req, c, balance, reads.blacklisted);
+}
+
+// The checks on the store's reads that refuse a whole request, in their order: the sender's
+// approval, then the message type's balance; the type's balance when both pass.
+Result<store::Balance> GatewayService::CheckReads(const Caller& caller, const Checked& c,
+                                                  store::Store::SubmitReads& reads) {
   const MessageType type = c.type;
-  std::vector<Result<std::string>>& normalized = c.normalized;
-  const std::vector<std::string>& to_check = c.to_check;
   if (c.check_sender) {
     BRAMKA_ASSIGN_OR_RETURN(std::optional<store::Sender> own, std::move(reads.sender));
-    BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, sender, own));  // senders.cc
+    BRAMKA_ASSIGN_OR_RETURN(bool usable, SenderUsable(caller, c.sender, own));  // senders.cc
     if (!usable) {
       return Refuse(ErrorCode::kRejected, Failure::kSenderNotApproved,
-                    "sender name '" + sender + "' is not approved for this account");
+                    "sender name '" + c.sender + "' is not approved for this account");
     }
   }
   BRAMKA_ASSIGN_OR_RETURN(auto balances, std::move(reads.balances));
@@ -221,6 +225,20 @@ Result<GatewayService::Prepared> GatewayService::PrepareChecked(const Caller& ca
                   std::string("this account may not send ") +
                       std::string(store::MessageTypeName(type)) + " messages");
   }
+  return *balance;
+}
+
+// The rest of PrepareChecked, after CheckReads passed: the text, the recipients (with the
+// blacklist's answer, `blacklisted_read`), the messages and their ids.
+Result<GatewayService::Prepared> GatewayService::Build(
+    const Caller& caller, SubmitRequest& req, Checked& c, const store::Balance& balance_read,
+    Result<std::vector<bool>>& blacklisted_read) {
+  const bool personalized = !req.texts.empty();
+  const std::string& sender = c.sender;
+  const MessageType type = c.type;
+  std::vector<Result<std::string>>& normalized = c.normalized;
+  const std::vector<std::string>& to_check = c.to_check;
+  const store::Balance* balance = &balance_read;
 
   EncodedText shared;
   if (type == MessageType::kMms || !req.file_ids.empty()) {
@@ -237,7 +255,7 @@ Result<GatewayService::Prepared> GatewayService::PrepareChecked(const Caller& ca
   const bool scheduled = req.schedule && *req.schedule > now;
   const int64_t due_ms = scheduled ? ToUnixMillis(*req.schedule) : now_ms;
 
-  BRAMKA_ASSIGN_OR_RETURN(std::vector<bool> listed, std::move(reads.blacklisted));
+  BRAMKA_ASSIGN_OR_RETURN(std::vector<bool> listed, std::move(blacklisted_read));
   std::vector<bool> blacklisted(req.phones.size(), false);
   for (size_t i = 0, k = 0; i < normalized.size(); ++i) {
     if (normalized[i].ok()) blacklisted[i] = listed[k++];
@@ -419,37 +437,42 @@ void GatewayService::Accept(bool test, Result<Prepared> prepared, SubmitCallback
   }
   auto p = std::make_shared<Prepared>(std::move(*prepared));
   store::AcceptRequest accept = std::move(p->accept);
-  store_.AcceptAsync(
-      std::move(accept), [this, p, done = std::move(done)](Result<store::AcceptResult> r) {
-        if (!r.ok()) {
-          Error e = r.take_error();
-          if (e.code == ErrorCode::kRejected && e.detail > 0) {
-            auto type = static_cast<MessageType>(e.detail - 1);
-            done(Refuse(ErrorCode::kRejected, LimitExhausted(type),
-                        "the " + std::string(store::MessageTypeName(type)) +
-                            " balance is too low for this request"));
-          } else {
-            // Name the trouble (storage full, database busy) for the log and every adapter.
-            const std::string_view trouble = store::StorageTroubleText(e);
-            spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
-                         e.ToString());
-            done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
-                        Failure::kUnavailable,
-                        "message not accepted" +
-                            (trouble.empty() ? std::string() : ", " + std::string(trouble)) + ": " +
-                            e.message));
-          }
-          return;
-        }
-        for (size_t k = 0; k < r->items.size() && k < p->item_of_message.size(); ++k) {
-          p->result.items[p->item_of_message[k]].id = r->items[k].id;
-        }
-        // The answer (and its "message accepted" log line) first, then the dispatcher's
-        // wake-up: a message's log lines then come in the order of its life.
-        const bool wake = p->due_now && accepted_hook_;
-        done(std::move(p->result));
-        if (wake) accepted_hook_();
-      });
+  store_.AcceptAsync(std::move(accept),
+                     [this, p, done = std::move(done)](Result<store::AcceptResult> r) mutable {
+                       Accepted(*p, std::move(done), std::move(r));
+                     });
+}
+
+// The answer to an accept the store committed (or refused).
+void GatewayService::Accepted(Prepared& p, SubmitCallback done, Result<store::AcceptResult> r) {
+  if (!r.ok()) {
+    Error e = r.take_error();
+    if (e.code == ErrorCode::kRejected && e.detail > 0) {
+      auto type = static_cast<MessageType>(e.detail - 1);
+      done(Refuse(ErrorCode::kRejected, LimitExhausted(type),
+                  "the " + std::string(store::MessageTypeName(type)) +
+                      " balance is too low for this request"));
+    } else {
+      // Name the trouble (storage full, database busy) for the log and every adapter.
+      const std::string_view trouble = store::StorageTroubleText(e);
+      spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
+                   e.ToString());
+      done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
+                  Failure::kUnavailable,
+                  "message not accepted" +
+                      (trouble.empty() ? std::string() : ", " + std::string(trouble)) + ": " +
+                      e.message));
+    }
+    return;
+  }
+  for (size_t k = 0; k < r->items.size() && k < p.item_of_message.size(); ++k) {
+    p.result.items[p.item_of_message[k]].id = r->items[k].id;
+  }
+  // The answer (and its "message accepted" log line) first, then the dispatcher's
+  // wake-up: a message's log lines then come in the order of its life.
+  const bool wake = p.due_now && accepted_hook_;
+  done(std::move(p.result));
+  if (wake) accepted_hook_();
 }
 
 // ---- http: an API send with a Bearer token, its login and its submit's reads as one store
@@ -480,6 +503,7 @@ void GatewayService::SubmitWithTokenAsync(const std::string& token, const std::s
   if (auto allowed = LoginNotThrottled(peer_ip, std::string(), now); !allowed.ok()) {
     return refused(allowed.take_error());
   }
+  if (OnTheWriter(token, peer_ip, now, request, *checked, refused, done)) return;
   store::Store::TokenSubmitReads reads = store_.ReadForTokenSubmit(
       HashApiToken(token), checked->check_sender ? checked->sender : std::string(),
       checked->to_check);
@@ -487,6 +511,121 @@ void GatewayService::SubmitWithTokenAsync(const std::string& token, const std::s
   if (!caller.ok()) return refused(caller.take_error());
   done = Observed(*caller, request, std::move(done));
   Accept(request.test, PrepareChecked(*caller, request, *checked, reads.reads), std::move(done));
+}
+
+// ---- writerread: the reads, their checks and the accept as one store write (issue 11,
+// docs/adr/0057). The request of one valid recipient, a plain SMS, is built here (its text,
+// its message, its id) as if the reads let it through; Store::AcceptWithTokenAsync then
+// makes the reads, DecideTokenSubmit their checks (the login, the sender, the balance, the
+// blacklist: in SubmitAsync's order) and the accept together, which SqliteStore does on its
+// writer's connection instead of a reader's read transaction. A request the reads refuse
+// has then taken a message id and the reply pool's turn it does not use (both only skip).
+
+struct GatewayService::TokenSubmit {
+  std::string token_hash;
+  std::string peer_ip;
+  SystemTime now;
+  SubmitRequest request;
+  Checked checked;
+  Prepared prepared;  // as if the reads let it through
+  LoginRefused refused;
+  SubmitCallback done;
+  // DecideTokenSubmit's outcome: the login's refusal, or the caller and (when nothing is
+  // to be written) the answer.
+  bool decided = false;
+  std::optional<Error> refusal;
+  Caller caller;
+  std::optional<Result<SubmitResult>> answer;
+};
+
+bool GatewayService::OnTheWriter(const std::string& token, const std::string& peer_ip,
+                                 SystemTime now, SubmitRequest& request, Checked& checked,
+                                 LoginRefused& refused, SubmitCallback& done) {
+  if (request.test || request.kind != SubmitKind::kSms || !request.file_ids.empty() ||
+      !request.inline_files.empty() || !request.texts.empty() || request.phones.size() != 1 ||
+      checked.to_check.size() != 1) {
+    return false;
+  }
+  auto t = std::make_shared<TokenSubmit>();
+  t->request = std::move(request);
+  Checked built_from = checked;  // Build takes the normalised number
+  store::Balance open;           // what Build needs of a balance that lets it through
+  open.type = checked.type;
+  open.unlimited = true;
+  Result<std::vector<bool>> not_listed = std::vector<bool>(1, false);
+  Result<Prepared> built = Build(Caller{}, t->request, built_from, open, not_listed);
+  if (!built.ok() || built->accept.messages.size() != 1) {
+    // Refused before the reads (the text): SubmitAsync's order puts the login and the
+    // reads' checks first; the reads then go as they did.
+    request = std::move(t->request);
+    return false;
+  }
+  t->token_hash = HashApiToken(token);
+  t->peer_ip = peer_ip;
+  t->now = now;
+  t->checked = std::move(checked);
+  t->prepared = std::move(*built);
+  t->refused = std::move(refused);
+  t->done = std::move(done);
+  store_.AcceptWithTokenAsync(
+      t->token_hash, t->checked.check_sender ? t->checked.sender : std::string(),
+      t->checked.to_check,
+      [this, t](store::Store::TokenSubmitReads& reads) { return DecideTokenSubmit(*t, reads); },
+      [this, t](Result<store::AcceptResult> r) { FinishTokenSubmit(*t, std::move(r)); });
+  return true;
+}
+
+std::optional<store::AcceptRequest> GatewayService::DecideTokenSubmit(
+    TokenSubmit& t, store::Store::TokenSubmitReads& reads) {
+  t.decided = true;
+  Result<Caller> caller =
+      LoginWith(std::move(reads.account), t.peer_ip, std::string(), nullptr, t.now);
+  if (!caller.ok()) {
+    t.refusal = caller.take_error();
+    return std::nullopt;
+  }
+  t.caller = *caller;
+  if (auto passed = CheckReads(t.caller, t.checked, reads.reads); !passed.ok()) {
+    t.answer.emplace(Fail(passed.take_error()));
+    return std::nullopt;
+  }
+  if (!reads.reads.blacklisted.ok()) {
+    t.answer.emplace(Fail(reads.reads.blacklisted.take_error()));
+    return std::nullopt;
+  }
+  Prepared& p = t.prepared;
+  if (reads.reads.blacklisted->at(0)) {  // the unsent item Build makes of a listed number
+    SubmitItem& item = p.result.items[0];
+    item.id.clear();
+    item.queued = false;
+    item.queued_ms = 0;
+    item.failure = Failure::kBlacklisted;
+    item.error_message = "number " + item.phone + " is on the blacklist";
+    p.result.queued = 0;
+    p.result.unsent = 1;
+    p.result.stat_id = 0;
+    t.answer.emplace(std::move(p.result));
+    return std::nullopt;
+  }
+  p.accept.account_id = t.caller.account_id;
+  for (store::Message& m : p.accept.messages) m.account_id = t.caller.account_id;
+  return std::move(p.accept);
+}
+
+void GatewayService::FinishTokenSubmit(TokenSubmit& t, Result<store::AcceptResult> r) {
+  if (!t.decided) {
+    // The store failed before it could read (its batch did not begin): the login's answer
+    // and the reads' checks still come first, as SubmitAsync's; then the store's error.
+    store::Store::TokenSubmitReads reads = store_.ReadForTokenSubmit(
+        t.token_hash, t.checked.check_sender ? t.checked.sender : std::string(),
+        t.checked.to_check);
+    (void)DecideTokenSubmit(t, reads);
+    if (r.ok()) r = Fail(ErrorCode::kInternal, "the accept was not decided");
+  }
+  if (t.refusal) return t.refused(std::move(*t.refusal));
+  SubmitCallback done = Observed(t.caller, t.request, std::move(t.done));
+  if (t.answer) return done(std::move(*t.answer));
+  Accepted(t.prepared, std::move(done), std::move(r));
 }
 
 }  // namespace bramka::core

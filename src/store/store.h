@@ -661,6 +661,23 @@ class Store {
   virtual TokenSubmitReads ReadForTokenSubmit(const std::string& token_hash,
                                               const std::string& sender,
                                               const std::vector<std::string>& phones);
+
+  // ---- writerread: those reads and the accept they lead to as one write (docs/adr/0057) ----
+  // ReadForTokenSubmit(token_hash, sender, phones), then decide(those reads): the request
+  // to accept (exactly as AcceptAsync would), or nullopt when nothing is to be written.
+  // `decide` runs at most once, before `done`; `done` runs exactly once: with the accept's
+  // answer (as AcceptAsync's done), with an empty AcceptResult or the store's error after a
+  // nullopt (the caller's decision stands), or with the store's error when the store failed
+  // before it could read (decide did not run). The default reads and decides on the calling
+  // thread, then calls AcceptAsync. SqliteStore makes the reads, decide and the accept one
+  // job of its writer: the reads are made on the writer's connection inside its batch
+  // transaction (they see every write queued before them, and cost no read snapshot), and
+  // decide runs on the writer thread: it may read the store (on that connection: every read
+  // method) but must neither write nor wait for a write.
+  using TokenAcceptDecide = std::function<std::optional<AcceptRequest>(TokenSubmitReads&)>;
+  virtual void AcceptWithTokenAsync(std::string token_hash, std::string sender,
+                                    std::vector<std::string> phones, TokenAcceptDecide decide,
+                                    AcceptCallback done);
 };
 
 // The checks AddInboundNumber makes before it looks at stored numbers, shared by

@@ -39,6 +39,11 @@ class BalanceCache {
 
   // The account's balances; kNotFound when it has none (no such account).
   Result<Account*> Get(Connection& conn, AccountId account);
+  // writerread (docs/adr/0057): the account's balances when loaded in this batch, else null.
+  const Account* Find(AccountId account) const {
+    auto it = accounts_.find(account);
+    return it == accounts_.end() ? nullptr : &it->second;
+  }
   // Takes `units` of `type` (not for an unlimited balance) from a loaded account.
   static void Charge(Account& balances, size_t type, int64_t units) {
     balances[type].units -= units;

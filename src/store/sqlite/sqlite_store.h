@@ -156,6 +156,11 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // ---- http (sqlite_store_http.cc, docs/adr/0038) ----
   TokenSubmitReads ReadForTokenSubmit(const std::string& token_hash, const std::string& sender,
                                       const std::vector<std::string>& phones) override;
+  // ---- writerread (sqlite_store_messages.cc, docs/adr/0057) ----
+  // The reads, the decision and the accept as one writer job (store.h).
+  void AcceptWithTokenAsync(std::string token_hash, std::string sender,
+                            std::vector<std::string> phones, TokenAcceptDecide decide,
+                            AcceptCallback done) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,

@@ -233,6 +233,51 @@ void SqliteStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
       std::move(done), sqlite::BalanceAccess::kCachedBalances);
 }
 
+// writerread (docs/adr/0057): a Bearer token's login, its submit's reads and the accept as
+// one writer job. A reader connection's read transaction after a commit costs ~12 us (the
+// snapshot, the -shm read locks, and a page cache SQLite dropped because the WAL changed:
+// docs/performance/session12-readpath.md); the writer's connection is inside its batch
+// transaction already and its cache stays valid. The reads are the store's own read
+// methods, on the writer's connection (pinned as the reader of this thread while the job
+// reads and decides); the balances' units are the batch's own (BalanceCache: the charges
+// of the accepts before this one in the batch, not yet written to the table).
+// The decision is made once and kept: a batch that is run again (writer.h, savepoints)
+// runs the same accept, and decide's side effects (the login throttle's count) happen once.
+void SqliteStore::AcceptWithTokenAsync(std::string token_hash, std::string sender,
+                                       std::vector<std::string> phones, TokenAcceptDecide decide,
+                                       AcceptCallback done) {
+  writer_->CallAsync<AcceptResult>(
+      [this, token_hash = std::move(token_hash), sender = std::move(sender),
+       phones = std::move(phones), decide = std::move(decide),
+       decided = std::optional<std::optional<AcceptRequest>>()](
+          WriteContext& ctx) mutable -> Result<AcceptResult> {
+        if (!decided) {
+          struct Unpin {
+            sqlite::ReaderPin saved = sqlite::t_reader_pin;
+            ~Unpin() { sqlite::t_reader_pin = saved; }
+          } unpin;
+          sqlite::t_reader_pin = sqlite::ReaderPin{readers_.get(), &ctx.conn};
+          TokenSubmitReads reads;
+          reads.account = FindAccountByToken(token_hash);
+          if (reads.account.ok()) {
+            // Store's, not ReadForSubmit's override: that one opens a read transaction.
+            reads.reads = Store::ReadForSubmit(reads.account->id, sender, phones);
+            const sqlite::BalanceCache::Account* cached =
+                ctx.balances ? ctx.balances->Find(reads.account->id) : nullptr;
+            if (cached != nullptr && reads.reads.balances.ok()) {
+              for (Balance& b : *reads.reads.balances) {
+                b.units = (*cached)[static_cast<size_t>(b.type)].units;
+              }
+            }
+          }
+          decided.emplace(decide(reads));
+        }
+        if (!*decided) return AcceptResult();
+        return AcceptInTransaction(ctx, codec_, *leases_, **decided);
+      },
+      std::move(done), sqlite::BalanceAccess::kCachedBalances);
+}
+
 // ---- reading -----------------------------------------------------------------
 
 Result<bool> SqliteStore::CancelScheduled(AccountId id, const std::string& message_id,

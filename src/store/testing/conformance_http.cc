@@ -1,6 +1,10 @@
 // Store conformance: http (issue 11, docs/adr/0038): ReadForTokenSubmit answers exactly what
-// FindAccountByToken and then ReadForSubmit for that account answer.
+// FindAccountByToken and then ReadForSubmit for that account answer; writerread
+// (docs/adr/0057): AcceptWithTokenAsync decides on exactly those reads, then accepts.
 
+#include <future>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -162,6 +166,128 @@ TEST_P(StoreConformanceTest, ReadForTokenSubmitOfOneRecipientMatchesTheTwoReads)
   EXPECT_EQ((*after.reads.balances)[0].units, 7);
   Store::TokenSubmitReads cleared = store().ReadForTokenSubmit("hash-one-a", "", {"+48500000002"});
   EXPECT_EQ(*cleared.reads.blacklisted, std::vector<bool>({false}));
+}
+
+// ---- writerread (docs/adr/0057): AcceptWithTokenAsync ----
+
+namespace {
+
+// One AcceptWithTokenAsync, waited for: a copy of the reads `decide` got, its calls, and
+// done's answer.
+struct TokenAccept {
+  std::optional<Store::TokenSubmitReads> reads;
+  int decides = 0;
+  int dones = 0;
+  Result<AcceptResult> done = AcceptResult();
+};
+
+TokenAccept AcceptWithToken(Store& store, const std::string& token_hash,
+                            const std::string& sender, const std::vector<std::string>& phones,
+                            std::optional<AcceptRequest> accept) {
+  auto out = std::make_shared<TokenAccept>();
+  std::promise<void> finished;
+  store.AcceptWithTokenAsync(
+      token_hash, sender, phones,
+      [out, accept](Store::TokenSubmitReads& reads) {
+        ++out->decides;
+        out->reads = reads;
+        return accept;
+      },
+      [out, &finished](Result<AcceptResult> r) {
+        if (out->dones++ == 0) out->done = std::move(r);
+        finished.set_value();
+      });
+  finished.get_future().wait();
+  return *out;
+}
+
+void ExpectSameAccount(const Result<Account>& got, const Result<Account>& want,
+                       const std::string& what) {
+  SCOPED_TRACE(what);
+  ASSERT_EQ(got.ok(), want.ok());
+  if (!want.ok()) {
+    EXPECT_EQ(got.error().code, want.error().code);
+    EXPECT_EQ(got.error().message, want.error().message);
+    return;
+  }
+  EXPECT_EQ(got->id, want->id);
+  EXPECT_EQ(got->name, want->name);
+  EXPECT_EQ(got->active, want->active);
+  EXPECT_EQ(got->allowed_cidrs, want->allowed_cidrs);
+  EXPECT_EQ(got->deleted_ms, want->deleted_ms);
+}
+
+}  // namespace
+
+// Every answer a one-recipient request's checks branch on (ReadForTokenSubmitOfOneRecipient-
+// MatchesTheTwoReads' cases), as decide sees them: exactly ReadForTokenSubmit's. A nullopt
+// decision writes nothing.
+TEST_P(StoreConformanceTest, AcceptWithTokenAsyncDecidesOnReadForTokenSubmitsReads) {
+  const AccountId a = NewAccount("tok-a");
+  const AccountId b = NewAccount("tok-b");
+  ASSERT_TRUE(store().AddApiToken(a, "hash-tok-a", "ci", 5).ok());
+  ASSERT_TRUE(store().AddApiToken(b, "hash-tok-b", "", 5).ok());
+  ASSERT_TRUE(store().SetSender(a, "Firma", SenderStatus::kAuthorized, 1000).ok());
+  ASSERT_TRUE(store().SetSender(a, "Czeka", SenderStatus::kPending, 1001).ok());
+  ASSERT_TRUE(store().SetSender(b, "Inna", SenderStatus::kAuthorized, 1003).ok());
+  ASSERT_TRUE(store().AddToBlacklist(a, "+48500000002", 1000).ok());
+  ASSERT_TRUE(store()
+                  .AdjustBalance(a, MessageType::kEco, -Units(a, MessageType::kEco), "zero", 9)
+                  .ok());
+  ASSERT_TRUE(store().SetBalanceMode(a, MessageType::kFull, false, false).ok());
+  ASSERT_TRUE(store().SetBalanceMode(a, MessageType::kHlr, true, true).ok());
+
+  for (const std::string token : {"hash-tok-a", "hash-tok-b", "hash-none"}) {
+    for (const std::string sender : {"", "Firma", "Czeka", "Nieznany", "Inna"}) {
+      for (const std::vector<std::string>& phones :
+           {std::vector<std::string>{}, {"+48500000001"}, {"+48500000002"}}) {
+        const std::string what =
+            token + " sender '" + sender + "' " + (phones.empty() ? "none" : phones[0]);
+        TokenAccept got = AcceptWithToken(store(), token, sender, phones, std::nullopt);
+        EXPECT_EQ(got.decides, 1) << what;
+        EXPECT_EQ(got.dones, 1) << what;
+        ASSERT_TRUE(got.reads) << what;
+        Store::TokenSubmitReads want = store().ReadForTokenSubmit(token, sender, phones);
+        ExpectSameAccount(got.reads->account, want.account, what);
+        ExpectSameReads(got.reads->reads, want.reads, what);
+      }
+    }
+  }
+  // Nothing was written: the balances are as they were.
+  EXPECT_EQ(Units(a, MessageType::kEco), 0);
+  EXPECT_EQ(Units(b, MessageType::kEco), 100);
+}
+
+// A decision to accept is AcceptAsync's: the message stored and charged, the next request's
+// reads see it; a balance too low is AcceptAsync's kRejected with the type.
+TEST_P(StoreConformanceTest, AcceptWithTokenAsyncAcceptsWhatDecideReturns) {
+  const AccountId a = NewAccount("tok-acc");
+  ASSERT_TRUE(store().AddApiToken(a, "hash-tok-acc", "", 5).ok());
+  const int64_t before = Units(a, MessageType::kEco);
+  Message m = NewMessage(a);
+  TokenAccept first =
+      AcceptWithToken(store(), "hash-tok-acc", "", {m.phone}, AcceptRequest{a, {m}});
+  EXPECT_EQ(first.decides, 1);
+  ASSERT_TRUE(first.done.ok()) << first.done.error().ToString();
+  ASSERT_EQ(first.done->items.size(), 1u);
+  EXPECT_EQ(first.done->items[0].id, m.id);
+  EXPECT_FALSE(first.done->items[0].duplicate);
+  EXPECT_TRUE(store().GetMessage(a, m.id).ok());
+  EXPECT_EQ(Units(a, MessageType::kEco), before - m.cost_units);
+
+  TokenAccept next = AcceptWithToken(store(), "hash-tok-acc", "", {m.phone}, std::nullopt);
+  ASSERT_TRUE(next.reads && next.reads->reads.balances.ok());
+  EXPECT_EQ((*next.reads->reads.balances)[0].units, before - m.cost_units);
+
+  ASSERT_TRUE(
+      store().AdjustBalance(a, MessageType::kEco, -Units(a, MessageType::kEco), "zero", 9).ok());
+  Message poor = NewMessage(a);
+  TokenAccept refused =
+      AcceptWithToken(store(), "hash-tok-acc", "", {poor.phone}, AcceptRequest{a, {poor}});
+  ASSERT_FALSE(refused.done.ok());
+  EXPECT_EQ(refused.done.error().code, ErrorCode::kRejected);
+  EXPECT_EQ(refused.done.error().detail, static_cast<int>(MessageType::kEco) + 1);
+  EXPECT_EQ(store().GetMessage(a, poor.id).error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace bramka::store
