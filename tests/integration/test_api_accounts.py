@@ -144,6 +144,17 @@ class AccountsApiTest(unittest.TestCase):
         # More than the parent has: 4503, nothing moved.
         self.assertEqual(code(self.b.api("subaccounts/limit",
                                          {"id": sid, "type": "eco", "value": 10 ** 9})), 4503)
+        # With the subaccount's API token a one-recipient send reads, checks and accepts on
+        # the store's writer (ADR 0057), the parent's approved (not predefined) name too.
+        self.b.admin("sender", "approve", "demo", "RODZIC")
+        token = self.b.admin("token", "add", "sender1").stdout.strip()
+        self.b.api("subaccounts/limit", {"id": sid, "type": "full", "value": 1})
+        r = self.b.api("messages/send_sms", {"phone": "500600700", "text": "token",
+                                             "sender": "RODZIC"}, token=token)
+        self.assertEqual(r.get("queued"), 1, r)
+        r = self.b.api("messages/send_sms", {"phone": "500600700", "text": "token",
+                                             "sender": "NIEZNANY"}, token=token)
+        self.assertEqual(code(r), 3103, r)
 
     def test_isolation(self):
         a = self.new_sub("iso_a")
