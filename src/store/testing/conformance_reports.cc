@@ -17,6 +17,17 @@
 namespace bramka::store {
 namespace {
 
+// The paging total of a report of `a`'s messages queued in [from, to] (0: open).
+int64_t TotalOf(Store& store, AccountId a, int64_t from, int64_t to) {
+  MessageQuery q;
+  q.account_id = a;
+  q.from_ms = from;
+  q.to_ms = to;
+  auto page = store.QueryMessages(q);
+  EXPECT_TRUE(page.ok());
+  return page.ok() ? page->total : -1;
+}
+
 constexpr int64_t kHour = kCountHourMs;
 // An hour's start in 2023, so that whole hours exist on both sides of every edge.
 constexpr int64_t kBase = 472'222 * kHour;
@@ -193,15 +204,7 @@ TEST_P(StoreConformanceTest, QueryTotalsCountEveryAcceptPath) {
   auto failed = store().Accept(AcceptRequest{a, {fresh, again}});
   EXPECT_FALSE(failed.ok());
 
-  auto total = [&](int64_t from, int64_t to) {
-    MessageQuery q;
-    q.account_id = a;
-    q.from_ms = from;
-    q.to_ms = to;
-    auto page = store().QueryMessages(q);
-    EXPECT_TRUE(page.ok());
-    return page.ok() ? page->total : -1;
-  };
+  auto total = [&](int64_t from, int64_t to) { return TotalOf(store(), a, from, to); };
   EXPECT_EQ(total(0, 0), 310);
   EXPECT_EQ(total(kBase, kBase + kHour - 1), 150);
   EXPECT_EQ(total(kBase + kHour, 0), 160);
@@ -226,15 +229,7 @@ TEST_P(StoreConformanceTest, QueryTotalsWithBusyPartialHours) {
     ms.push_back(m);
   }
   AcceptOk(a, ms);
-  auto total = [&](int64_t from, int64_t to) {
-    MessageQuery q;
-    q.account_id = a;
-    q.from_ms = from;
-    q.to_ms = to;
-    auto page = store().QueryMessages(q);
-    EXPECT_TRUE(page.ok());
-    return page.ok() ? page->total : -1;
-  };
+  auto total = [&](int64_t from, int64_t to) { return TotalOf(store(), a, from, to); };
   EXPECT_EQ(total(x, x), kN);           // the rest (x + 10) is big: counted directly
   EXPECT_EQ(total(x, x + 10), 2 * kN);  // no rest: the hour's count
   EXPECT_EQ(total(x - 5, x + 9), kN);   // big rest
