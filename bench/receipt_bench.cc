@@ -46,21 +46,38 @@ void Check(const Result<T>& r, const char* what) {
   }
 }
 
+// A fresh database file "bramka-<name>-<pid>.db" (in BRAMKA_BENCH_DIR, else the temp
+// directory) with one account "bench" of 2^40 ECO units.
+struct BenchStore {
+  std::string path;
+  Result<std::unique_ptr<SqliteStore>> store = Fail(ErrorCode::kInternal, "not opened");
+  Result<AccountId> account = Fail(ErrorCode::kInternal, "not created");
+};
+
+BenchStore OpenBenchStore(const std::string& name) {
+  BenchStore b;
+  const char* dir = std::getenv("BRAMKA_BENCH_DIR");
+  b.path = ((dir != nullptr ? fs::path(dir) : fs::temp_directory_path()) /
+            ("bramka-" + name + "-" + std::to_string(getpid()) + ".db"))
+               .string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(b.path + suffix);
+  SqliteOptions options;
+  options.path = b.path;
+  b.store = SqliteStore::Open(options);
+  Check(b.store, "open");
+  b.account = (*b.store)->CreateAccount("bench", "hash", 0, 1);
+  Check(b.account, "account");
+  Check((*b.store)->AdjustBalance(*b.account, MessageType::kEco, int64_t{1} << 40, "bench", 1),
+        "balance");
+  return b;
+}
+
 // A database with kMessages messages sent through connector "c" as "u<n>".
 std::string MakeDatabase(bool dlr) {
-  const char* dir = std::getenv("BRAMKA_BENCH_DIR");
-  const std::string path = ((dir != nullptr ? fs::path(dir) : fs::temp_directory_path()) /
-                            ("bramka-receipt-bench-" + std::to_string(getpid()) + ".db"))
-                               .string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
-  SqliteOptions options;
-  options.path = path;
-  auto store = SqliteStore::Open(options);
-  Check(store, "open");
-  auto account = (*store)->CreateAccount("bench", "hash", 0, 1);
-  Check(account, "account");
-  Check((*store)->AdjustBalance(*account, MessageType::kEco, int64_t{1} << 40, "bench", 1),
-        "balance");
+  BenchStore b = OpenBenchStore("receipt-bench");
+  const std::string& path = b.path;
+  auto& store = b.store;
+  auto& account = b.account;
   if (dlr) {
     AccountCallbacks callbacks;
     callbacks.dlr_url = "https://example.com/dlr?id={message_id}&status={status}";
@@ -146,19 +163,10 @@ double ProcessCpuSeconds() {
 
 void BM_SentWithReceipts(benchmark::State& state) {
   constexpr int kPairs = 32;
-  const char* dir = std::getenv("BRAMKA_BENCH_DIR");
-  const std::string path = ((dir != nullptr ? fs::path(dir) : fs::temp_directory_path()) /
-                            ("bramka-pair-bench-" + std::to_string(getpid()) + ".db"))
-                               .string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
-  SqliteOptions options;
-  options.path = path;
-  auto store = SqliteStore::Open(options);
-  Check(store, "open");
-  auto account = (*store)->CreateAccount("bench", "hash", 0, 1);
-  Check(account, "account");
-  Check((*store)->AdjustBalance(*account, MessageType::kEco, int64_t{1} << 40, "bench", 1),
-        "balance");
+  BenchStore b = OpenBenchStore("pair-bench");
+  const std::string& path = b.path;
+  auto& store = b.store;
+  auto& account = b.account;
   MessageIdCodec codec;
   const int64_t now = 1'700'000'000'000;
   uint64_t seq = 1;
