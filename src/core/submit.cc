@@ -455,8 +455,7 @@ void GatewayService::Accepted(Prepared& p, SubmitCallback done, Result<store::Ac
     } else {
       // Name the trouble (storage full, database busy) for the log and every adapter.
       const std::string_view trouble = store::StorageTroubleText(e);
-      spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble,
-                   e.ToString());
+      spdlog::warn("submit not stored{}{}: {}", trouble.empty() ? "" : ": ", trouble, e.ToString());
       done(Refuse(e.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : e.code,
                   Failure::kUnavailable,
                   "message not accepted" +

@@ -131,12 +131,12 @@ void ExpectAsNlohmann(std::string_view body) {
   SCOPED_TRACE(std::string(body));
   auto mine = DecodeJson(body);
   std::string_view trimmed = body;
-  while (!trimmed.empty() && std::string_view(" \t\r\n\v\f").find(trimmed.front()) !=
-                                 std::string_view::npos) {
+  while (!trimmed.empty() &&
+         std::string_view(" \t\r\n\v\f").find(trimmed.front()) != std::string_view::npos) {
     trimmed.remove_prefix(1);
   }
-  while (!trimmed.empty() && std::string_view(" \t\r\n\v\f").find(trimmed.back()) !=
-                                 std::string_view::npos) {
+  while (!trimmed.empty() &&
+         std::string_view(" \t\r\n\v\f").find(trimmed.back()) != std::string_view::npos) {
     trimmed.remove_suffix(1);
   }
   if (trimmed.empty()) {
@@ -165,23 +165,55 @@ void ExpectAsNlohmann(std::string_view body) {
 }
 
 TEST(DecodeJsonTest, FlatObjectsReadAsNlohmannReadsThem) {
-  for (std::string_view body : {
-           R"({"phone":"48500100200","text":"Hello world, a test message"})",
-           R"({"phone":"48500100200","text":"x","sender":"Info"})",
-           R"({})", R"( { } )", "{\n\t\"a\" : \"b\" ,\r\n \"c\":1 }",
-           R"({"a":1,"b":-1,"c":0,"d":-0,"e":123456789012345678,"f":-123456789012345678})",
-           R"({"a":1234567890123456789,"b":12345678901234567890,"c":-9223372036854775808})",
-           R"({"a":123456789012345678901234567890})", R"({"a":1.5,"b":1e3,"c":2E-2})",
-           R"({"a":true,"b":false,"c":null})", R"({"a":"1","a":"2"})", R"({"a":"x","a":7})",
-           R"({"a":"\"","b":"\\","c":"\u0041\u017c"})", R"({"a":"zażółć"})",
-           R"({"a":"")" "\x7f" R"("})", R"({"a":"\x01"})",
-           R"({"a":01})", R"({"a":-})", R"({"a":+1})", R"({"a":1x})", R"({"a":tru})",
-           R"({"a":trueX})", R"({"a":nul})", R"({"a":1,})", R"({,"a":1})", R"({"a" 1})",
-           R"({"a":1}})", R"({"a":1} {"b":2})", R"({"a":"b)", R"({"a)", R"({)", R"(})",
-           R"({"a":[1,2],"b":{"c":"d"}})", R"({"phone":["500600700","600700800"]})",
-           R"([1,2])", R"("a")", R"({"a":1}x)", R"({'a':1})", "{\"a\":\"\xff\"}",
-           "{\"a\":1}\v", "\f{\"a\":1}", R"({"a":1.})", R"({"a":-01})", R"({"a":0.0})",
-           R"({"":""})", R"({"a":"b","c":"d","e":"f","a":"g"})"}) {
+  for (std::string_view body :
+       {R"({"phone":"48500100200","text":"Hello world, a test message"})",
+        R"({"phone":"48500100200","text":"x","sender":"Info"})",
+        R"({})",
+        R"( { } )",
+        "{\n\t\"a\" : \"b\" ,\r\n \"c\":1 }",
+        R"({"a":1,"b":-1,"c":0,"d":-0,"e":123456789012345678,"f":-123456789012345678})",
+        R"({"a":1234567890123456789,"b":12345678901234567890,"c":-9223372036854775808})",
+        R"({"a":123456789012345678901234567890})",
+        R"({"a":1.5,"b":1e3,"c":2E-2})",
+        R"({"a":true,"b":false,"c":null})",
+        R"({"a":"1","a":"2"})",
+        R"({"a":"x","a":7})",
+        R"({"a":"\"","b":"\\","c":"\u0041\u017c"})",
+        R"({"a":"zażółć"})",
+        R"({"a":"")"
+        "\x7f"
+        R"("})",
+        R"({"a":"\x01"})",
+        R"({"a":01})",
+        R"({"a":-})",
+        R"({"a":+1})",
+        R"({"a":1x})",
+        R"({"a":tru})",
+        R"({"a":trueX})",
+        R"({"a":nul})",
+        R"({"a":1,})",
+        R"({,"a":1})",
+        R"({"a" 1})",
+        R"({"a":1}})",
+        R"({"a":1} {"b":2})",
+        R"({"a":"b)",
+        R"({"a)",
+        R"({)",
+        R"(})",
+        R"({"a":[1,2],"b":{"c":"d"}})",
+        R"({"phone":["500600700","600700800"]})",
+        R"([1,2])",
+        R"("a")",
+        R"({"a":1}x)",
+        R"({'a':1})",
+        "{\"a\":\"\xff\"}",
+        "{\"a\":1}\v",
+        "\f{\"a\":1}",
+        R"({"a":1.})",
+        R"({"a":-01})",
+        R"({"a":0.0})",
+        R"({"":""})",
+        R"({"a":"b","c":"d","e":"f","a":"g"})"}) {
     ExpectAsNlohmann(body);
   }
 }

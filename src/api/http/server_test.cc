@@ -430,9 +430,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAnswerInOrder) {
 // httpio (session 13): plain TCP reads the header with its own loop around Beast's parser.
 TEST_F(HttpServerTest, RequestsArrivingInPiecesAreAnswered) {
   Client<false> c(server_->http_port());
-  const std::string request = Request("POST", "/messages/send_sms",
-                                      R"({"phone":"500600700","text":"1"})", "application/json",
-                                      Bearer());
+  const std::string request =
+      Request("POST", "/messages/send_sms", R"({"phone":"500600700","text":"1"})",
+              "application/json", Bearer());
   for (int round = 0; round < 2; ++round) {
     // One write per byte of the header, then the body.
     const size_t head = request.find("\r\n\r\n") + 4;

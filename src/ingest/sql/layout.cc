@@ -138,16 +138,15 @@ Statements MakeStatements(Engine engine, const Layout& layout, int batch) {
     s.insert_mo = fmt::format(
         "INSERT INTO {mo} ({n}, {s}, {m}, {d}, {id}) SELECT ?, ?, ?, CAST(? AS timestamp), ? "
         "WHERE NOT EXISTS (SELECT 1 FROM {mo} WHERE {id} = ?)",
-        fmt::arg("mo", q("mo_table")), fmt::arg("n", q("mo_number")),
-        fmt::arg("s", q("mo_sender")), fmt::arg("m", q("mo_message")),
-        fmt::arg("d", q("mo_date")), fmt::arg("id", q("mo_smsid")));
+        fmt::arg("mo", q("mo_table")), fmt::arg("n", q("mo_number")), fmt::arg("s", q("mo_sender")),
+        fmt::arg("m", q("mo_message")), fmt::arg("d", q("mo_date")), fmt::arg("id", q("mo_smsid")));
     return s;
   }
   // MariaDB runs INSERT ... VALUES in bulk but refuses INSERT ... SELECT (error 1295), so
   // the check that the id is not there yet is a statement of its own (docs/adr/0062).
   s.insert_mo = fmt::format(
-      "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES (?, ?, ?, CAST(? AS DATETIME), ?)",
-      q("mo_table"), q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"), q("mo_smsid"));
+      "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES (?, ?, ?, CAST(? AS DATETIME), ?)", q("mo_table"),
+      q("mo_number"), q("mo_sender"), q("mo_message"), q("mo_date"), q("mo_smsid"));
   s.find_mo = "SELECT ";
   for (int i = 0; i < kMoCheckIds; ++i) {
     s.find_mo += fmt::format("{}EXISTS (SELECT 1 FROM {} WHERE {} = ? LOCK IN SHARE MODE)",

@@ -181,8 +181,8 @@ struct TokenAccept {
   Result<AcceptResult> done = AcceptResult();
 };
 
-TokenAccept AcceptWithToken(Store& store, const std::string& token_hash,
-                            const std::string& sender, const std::vector<std::string>& phones,
+TokenAccept AcceptWithToken(Store& store, const std::string& token_hash, const std::string& sender,
+                            const std::vector<std::string>& phones,
                             std::optional<AcceptRequest> accept) {
   auto out = std::make_shared<TokenAccept>();
   std::promise<void> finished;
@@ -231,9 +231,8 @@ TEST_P(StoreConformanceTest, AcceptWithTokenAsyncDecidesOnReadForTokenSubmitsRea
   ASSERT_TRUE(store().SetSender(a, "Czeka", SenderStatus::kPending, 1001).ok());
   ASSERT_TRUE(store().SetSender(b, "Inna", SenderStatus::kAuthorized, 1003).ok());
   ASSERT_TRUE(store().AddToBlacklist(a, "+48500000002", 1000).ok());
-  ASSERT_TRUE(store()
-                  .AdjustBalance(a, MessageType::kEco, -Units(a, MessageType::kEco), "zero", 9)
-                  .ok());
+  ASSERT_TRUE(
+      store().AdjustBalance(a, MessageType::kEco, -Units(a, MessageType::kEco), "zero", 9).ok());
   ASSERT_TRUE(store().SetBalanceMode(a, MessageType::kFull, false, false).ok());
   ASSERT_TRUE(store().SetBalanceMode(a, MessageType::kHlr, true, true).ok());
 

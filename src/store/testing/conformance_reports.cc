@@ -193,7 +193,9 @@ TEST_P(StoreConformanceTest, QueryTotalsCountEveryAcceptPath) {
     std::promise<bool> accepted;
     store().AcceptWithTokenAsync(
         "hash-count", "", {m.phone},
-        [&](Store::TokenSubmitReads&) { return std::optional(AcceptRequest{a, {m}}); },
+        [&](Store::TokenSubmitReads&) {
+          return std::optional(AcceptRequest{a, {m}});
+        },
         [&](Result<AcceptResult> r) { accepted.set_value(r.ok()); });
     EXPECT_TRUE(accepted.get_future().get());
   }
