@@ -151,6 +151,21 @@ class FakeConnection : public SqlConnection {
   std::vector<std::vector<SqlValue>> snapshot_mo_;
 };
 
+// A source of the standard structure on `engine`, polled every second.
+store::SqlSource StandardSource(Engine engine, const SecretBox& box) {
+  store::SqlSource source;
+  source.engine = std::string(EngineName(engine));
+  source.host = "db";
+  source.port = 3306;
+  source.database = "shop";
+  source.user = "u";
+  source.password_enc = box.Seal("pw");
+  source.tls = "prefer";
+  source.structure = "standard";
+  source.interval_s = 1;
+  return source;
+}
+
 // (the operation fails after taking effect, the engine whose statements the poller runs)
 class SourcePollerTest : public ::testing::TestWithParam<std::tuple<bool, Engine>> {};
 
@@ -169,16 +184,7 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
     ASSERT_TRUE(account.ok());
     ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
-    store::SqlSource source;
-    source.engine = std::string(EngineName(engine));
-    source.host = "db";
-    source.port = 3306;
-    source.database = "shop";
-    source.user = "u";
-    source.password_enc = box.Seal("pw");
-    source.tls = "prefer";
-    source.structure = "standard";
-    source.interval_s = 1;
+    store::SqlSource source = StandardSource(engine, box);
     auto id = gw.AddSqlSource("acme", source);
     ASSERT_TRUE(id.ok()) << id.error().ToString();
     source = (*gw.ListSqlSources("acme"))[0];
@@ -298,16 +304,7 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
     core::GatewayService gw(store, clock, core::CoreOptions{});
     auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
     ASSERT_TRUE(account.ok());
-    store::SqlSource source;
-    source.engine = std::string(EngineName(engine));
-    source.host = "db";
-    source.port = 3306;
-    source.database = "shop";
-    source.user = "u";
-    source.password_enc = box.Seal("pw");
-    source.tls = "prefer";
-    source.structure = "standard";
-    source.interval_s = 1;
+    store::SqlSource source = StandardSource(engine, box);
     ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
     source = (*gw.ListSqlSources("acme"))[0];
     for (int i = 0; i < kEntries; ++i) {
