@@ -72,6 +72,20 @@ BenchStore OpenBenchStore(const std::string& name) {
   return b;
 }
 
+// One queued ECO message of one unit, "bench", due at `now`, added to `request`.
+void AddBenchMessage(AcceptRequest& request, std::string id, std::string phone, int64_t now) {
+  Message& m = request.messages.emplace_back();
+  m.id = std::move(id);
+  m.phone = std::move(phone);
+  m.type = MessageType::kEco;
+  m.text = "bench";
+  m.cost_units = 1;
+  m.status = MessageStatus::kQueued;
+  m.source = "http";
+  m.queued_ms = now;
+  m.due_ms = now;
+}
+
 // A database with kMessages messages sent through connector "c" as "u<n>".
 std::string MakeDatabase(bool dlr) {
   BenchStore b = OpenBenchStore("receipt-bench");
@@ -89,16 +103,8 @@ std::string MakeDatabase(bool dlr) {
   for (int done = 0; done < kMessages; done += 1000) {
     AcceptRequest request{*account, {}};
     for (int i = 0; i < 1000; ++i) {
-      Message& m = request.messages.emplace_back();
-      m.id = codec.Encode(seq++);
-      m.phone = "+48500" + std::to_string(100000 + done + i);
-      m.type = MessageType::kEco;
-      m.text = "bench";
-      m.cost_units = 1;
-      m.status = MessageStatus::kQueued;
-      m.source = "http";
-      m.queued_ms = now;
-      m.due_ms = now;
+      AddBenchMessage(request, codec.Encode(seq++), "+48500" + std::to_string(100000 + done + i),
+                      now);
     }
     Check((*store)->Accept(request), "accept");
     auto claimed = (*store)->ClaimDue(now, 1000, "bench", now + 3'600'000);
@@ -175,16 +181,8 @@ void BM_SentWithReceipts(benchmark::State& state) {
     state.PauseTiming();
     AcceptRequest request{*account, {}};
     for (int i = 0; i < kPairs; ++i) {
-      Message& m = request.messages.emplace_back();
-      m.id = codec.Encode(seq++);
-      m.phone = "+48500" + std::to_string(100000 + seq % 800000);
-      m.type = MessageType::kEco;
-      m.text = "bench";
-      m.cost_units = 1;
-      m.status = MessageStatus::kQueued;
-      m.source = "http";
-      m.queued_ms = now;
-      m.due_ms = now;
+      const std::string id = codec.Encode(seq++);
+      AddBenchMessage(request, id, "+48500" + std::to_string(100000 + seq % 800000), now);
     }
     Check((*store)->Accept(request), "accept");
     auto claimed = (*store)->ClaimDue(now, kPairs, "bench", now + 3'600'000);
