@@ -227,8 +227,7 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
 // never outlives a run of accepts in one attempt (writer.h): it is written back and emptied
 // before any other job, and emptied at every BEGIN and rollback.
 Result<std::vector<Balance>> BatchBalances(WriteContext& ctx, AccountId id) {
-  BRAMKA_ASSIGN_OR_RETURN(sqlite::BalanceCache::Account * cached,
-                          ctx.balances->Get(ctx.conn, id));
+  BRAMKA_ASSIGN_OR_RETURN(sqlite::BalanceCache::Account * cached, ctx.balances->Get(ctx.conn, id));
   std::vector<Balance> out;
   out.reserve(kTypes);
   for (MessageType t : kAllBalanceTypes) {

@@ -217,7 +217,9 @@ TEST_F(TokenAcceptTest, AnotherJobBetweenTwoAcceptsOfOneBatchIsSeen) {
   std::function<void()> release = HoldWriter();
   std::vector<std::thread> calls;
   size_t queued = 0;
-  auto call = [&](std::function<void()> fn) { calls.push_back(QueueCall(std::move(fn), queued++)); };
+  auto call = [&](std::function<void()> fn) {
+    calls.push_back(QueueCall(std::move(fn), queued++));
+  };
   Queued a1 = QueueTokenAccept("hash-alice");
   ++queued;
   call([&] { ASSERT_TRUE(store_->SetAllowedCidrs(account_, {"10.0.0.0/8"}).ok()); });
@@ -228,9 +230,8 @@ TEST_F(TokenAcceptTest, AnotherJobBetweenTwoAcceptsOfOneBatchIsSeen) {
   call([&] { ASSERT_TRUE(store_->AdjustBalance(account_, MessageType::kEco, 500, "", 1).ok()); });
   Queued a4 = QueueTokenAccept("hash-alice");
   ++queued;
-  call([&] {
-    ASSERT_TRUE(store_->SetBalanceMode(account_, MessageType::kEco, false, false).ok());
-  });
+  call(
+      [&] { ASSERT_TRUE(store_->SetBalanceMode(account_, MessageType::kEco, false, false).ok()); });
   Queued a5 = QueueTokenAccept("hash-alice");
   Queued s1 = QueueTokenAccept("hash-sub");
   queued += 2;
@@ -288,8 +289,7 @@ TEST_F(TokenAcceptTest, ABatchRunAgainSeesTheJobsBetweenItsAccepts) {
   std::thread cidrs = QueueCall(
       [&] { ASSERT_TRUE(store_->SetAllowedCidrs(account_, {"192.168.0.0/16"}).ok()); }, 3);
   std::thread topup = QueueCall(
-      [&] { ASSERT_TRUE(store_->AdjustBalance(account_, MessageType::kEco, 70, "", 1).ok()); },
-      4);
+      [&] { ASSERT_TRUE(store_->AdjustBalance(account_, MessageType::kEco, 70, "", 1).ok()); }, 4);
   Queued a3 = QueueTokenAccept("hash-alice");
   Queued f1 = QueueTokenAccept("hash-alice", &reused);  // fails: rolled back to its savepoint
   Queued a4 = QueueTokenAccept("hash-alice");
