@@ -9,14 +9,19 @@ Result<BalanceCache::Account*> BalanceCache::Get(Connection& conn, AccountId acc
   {
     BRAMKA_ASSIGN_OR_RETURN(
         Stmt stmt,
-        conn.Prepare("SELECT type, unlimited, units FROM balances WHERE account_id = ?1"));
+        conn.Prepare(
+            "SELECT type, unlimited, units, available FROM balances WHERE account_id = ?1"));
     stmt.BindInt(1, account);
     while (true) {
       BRAMKA_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
       const int64_t type = stmt.Int(0);
       if (type < 0 || type >= static_cast<int64_t>(kTypes)) continue;
-      balances[static_cast<size_t>(type)] = {true, stmt.Int(1) != 0, stmt.Int(2), 0};
+      Slot& slot = balances[static_cast<size_t>(type)];
+      slot.exists = true;
+      slot.unlimited = stmt.Int(1) != 0;
+      slot.units = stmt.Int(2);
+      slot.available = stmt.Int(3) != 0;
       any = true;
     }
   }

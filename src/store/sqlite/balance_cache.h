@@ -34,16 +34,13 @@ class BalanceCache {
     // (0 until reserved) and its at_ms (the latest queued_ms charged to it).
     int64_t ledger_id = 0;
     int64_t ledger_at_ms = 0;
+    // memo (docs/adr/0063): balances.available, for the reads of AcceptWithTokenAsync.
+    bool available = true;
   };
   using Account = std::array<Slot, kTypes>;
 
   // The account's balances; kNotFound when it has none (no such account).
   Result<Account*> Get(Connection& conn, AccountId account);
-  // writerread (docs/adr/0057): the account's balances when loaded in this batch, else null.
-  const Account* Find(AccountId account) const {
-    auto it = accounts_.find(account);
-    return it == accounts_.end() ? nullptr : &it->second;
-  }
   // Takes `units` of `type` (not for an unlimited balance) from a loaded account.
   static void Charge(Account& balances, size_t type, int64_t units) {
     balances[type].units -= units;

@@ -102,6 +102,7 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
 SqliteStore::~SqliteStore() = default;
 
 uint64_t SqliteStore::commit_count() const { return writer_->commit_count(); }
+size_t SqliteStore::queued_writes_for_test() const { return writer_->queued(); }
 
 Result<std::vector<std::pair<MessageStatus, int64_t>>> SqliteStore::CountByStatus() {
   sqlite::StatusCounts counts = writer_->status_counts();

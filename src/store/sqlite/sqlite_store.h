@@ -117,6 +117,8 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // Transactions committed since Open (tests and metrics: group commit shows
   // as far fewer commits than writes).
   uint64_t commit_count() const;
+  // Tests: write jobs queued and not yet taken into a batch (to put several in one batch).
+  size_t queued_writes_for_test() const;
 
   // ---- ingest fast path (sqlite_store_ingest.cc, docs/adr/0020) ----
   Result<std::vector<bool>> AreBlacklisted(AccountId id,

@@ -221,6 +221,41 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
   return result;
 }
 
+// memo (docs/adr/0063): GetBalances(id)'s answer inside a writer batch, from the batch's
+// BalanceCache (which the accept that follows loads anyway): the table's row with the
+// charges of the batch's accepts before it, which the table does not have yet. The cache
+// never outlives a run of accepts in one attempt (writer.h): it is written back and emptied
+// before any other job, and emptied at every BEGIN and rollback.
+Result<std::vector<Balance>> BatchBalances(WriteContext& ctx, AccountId id) {
+  BRAMKA_ASSIGN_OR_RETURN(sqlite::BalanceCache::Account * cached, ctx.balances->Get(ctx.conn, id));
+  std::vector<Balance> out;
+  out.reserve(kTypes);
+  for (MessageType t : kAllBalanceTypes) {
+    const sqlite::BalanceCache::Slot& slot = (*cached)[static_cast<size_t>(t)];
+    if (!slot.exists) return Fail(ErrorCode::kNotFound, "no such account");  // as GetBalances
+    out.push_back(Balance{t, slot.available, slot.unlimited, slot.units});
+  }
+  return out;
+}
+
+// memo (docs/adr/0063): FindAccountByToken(token_hash) inside a writer batch: the batch's
+// memo of the token's account when a token accept read it since the last job that was not
+// an accept (WriteContext::token_account), else the statement (and the memo keeps it).
+// Only an account is kept: an unknown token or a read error is read again every time.
+Result<Account> BatchAccountByToken(SqliteStore& store, WriteContext& ctx,
+                                    const std::string& token_hash) {
+  if (ctx.token_account && ctx.token_account->token_hash == token_hash) {
+    return ctx.token_account->account;
+  }
+  Result<Account> account = store.FindAccountByToken(token_hash);
+  if (account.ok()) {
+    ctx.token_account.emplace(WriteContext::TokenAccount{token_hash, *account});
+  } else {
+    ctx.token_account.reset();
+  }
+  return account;
+}
+
 }  // namespace
 
 // ---- accepting ---------------------------------------------------------------
@@ -239,8 +274,10 @@ void SqliteStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
 // docs/performance/session12-readpath.md); the writer's connection is inside its batch
 // transaction already and its cache stays valid. The reads are the store's own read
 // methods, on the writer's connection (pinned as the reader of this thread while the job
-// reads and decides); the balances' units are the batch's own (BalanceCache: the charges
-// of the accepts before this one in the batch, not yet written to the table).
+// reads and decides), but two (memo, docs/adr/0063): the token's account comes from the
+// batch's memo when a token accept of the batch read the same token since the last job that
+// was not an accept, and the balances from the batch's BalanceCache (the table's rows with
+// the charges of the accepts before this one in the batch, not yet written to the table).
 // The decision is made once and kept: a batch that is run again (writer.h, savepoints)
 // runs the same accept, and decide's side effects (the login throttle's count) happen once.
 void SqliteStore::AcceptWithTokenAsync(std::string token_hash, std::string sender,
@@ -258,17 +295,14 @@ void SqliteStore::AcceptWithTokenAsync(std::string token_hash, std::string sende
           } unpin;
           sqlite::t_reader_pin = sqlite::ReaderPin{readers_.get(), &ctx.conn};
           TokenSubmitReads reads;
-          reads.account = FindAccountByToken(token_hash);
+          reads.account = BatchAccountByToken(*this, ctx, token_hash);
           if (reads.account.ok()) {
-            // Store's, not ReadForSubmit's override: that one opens a read transaction.
-            reads.reads = Store::ReadForSubmit(reads.account->id, sender, phones);
-            const sqlite::BalanceCache::Account* cached =
-                ctx.balances ? ctx.balances->Find(reads.account->id) : nullptr;
-            if (cached != nullptr && reads.reads.balances.ok()) {
-              for (Balance& b : *reads.reads.balances) {
-                b.units = (*cached)[static_cast<size_t>(b.type)].units;
-              }
-            }
+            // Store::ReadForSubmit's reads (not our override's read transaction), the
+            // balances from the batch's cache.
+            const AccountId id = reads.account->id;
+            if (!sender.empty()) reads.reads.sender = GetSender(id, sender);
+            reads.reads.balances = BatchBalances(ctx, id);
+            reads.reads.blacklisted = AreBlacklisted(id, phones);
           }
           decided.emplace(decide(reads));
         }

@@ -377,7 +377,10 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
   StatusCounts batch_delta{};
   bool any_ok = false;
   for (auto& job : batch) {
-    if (!job->UsesBalanceCache() && !insert_accepts()) return false;
+    if (!job->UsesBalanceCache()) {
+      ctx.token_account.reset();  // docs/adr/0063: the job may change accounts or tokens
+      if (!insert_accepts()) return false;
+    }
     if (!job->UsesBalanceCache() && !balance_cache_.empty()) {
       // The job may read or change balances itself: write the cache back first.
       auto flushed = balance_cache_.Flush(*conn_);
@@ -407,6 +410,7 @@ bool Writer::TryBatch(std::vector<std::unique_ptr<WriteJob>>& batch, bool savepo
           ran.ok() ? MakeError(ErrorCode::kUnavailable, "transaction rolled back") : ran.error();
       break;
     }
+    if (!ran.ok()) ctx.token_account.reset();  // docs/adr/0063: belt and braces, rare
     if (ran.ok()) {
       any_ok = true;
       for (size_t i = 0; i < kStatusCount; ++i) batch_delta[i] += ctx.status_delta[i];

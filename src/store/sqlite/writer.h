@@ -94,6 +94,18 @@ struct WriteContext {
   // smpp (docs/adr/0041): where accept jobs put their new message rows in the
   // batch's first attempt (the writer INSERTs them together); null: insert them.
   AcceptRows* accept_rows = nullptr;
+  // memo (docs/adr/0063): the account a Bearer token named when a token accept of this
+  // batch last read it, for the next token accept of the same token. It is as current as
+  // a fresh read: the writer drops it before every job that is not an accept (any of which
+  // may change accounts or tokens) and after every job that fails, and it dies with this
+  // context, i.e. with the batch's attempt (COMMIT, ROLLBACK, or the run again with
+  // savepoints, which gets a new context). No other process writes meanwhile: the batch
+  // holds SQLite's write lock from BEGIN IMMEDIATE to COMMIT.
+  struct TokenAccount {
+    std::string token_hash;
+    Account account;
+  };
+  std::optional<TokenAccount> token_account{};
 
   void Count(MessageStatus status, int64_t n) { status_delta[static_cast<size_t>(status)] += n; }
   void Move(MessageStatus from, MessageStatus to) {
@@ -113,8 +125,10 @@ class WriteJob {
   virtual void Complete(const Error* batch_failure) = 0;
   // true: complete on the writer thread; false: on the completion thread.
   virtual bool CompletesOnWriter() const = 0;
-  // true: reads and charges balances only through WriteContext::balances.
-  // Before any other job the writer writes the cache back and empties it.
+  // true: an accept, which reads and charges balances only through WriteContext::balances
+  // and writes neither accounts nor api_tokens (nor balances but through the cache).
+  // Before any other job the writer writes the cache back and empties it, and drops
+  // WriteContext::token_account (docs/adr/0063).
   virtual bool UsesBalanceCache() const { return false; }
 
   // Set by Writer::Submit (stage metrics).
@@ -173,6 +187,11 @@ class Writer {
                  BalanceAccess balances = BalanceAccess::kDirect);
 
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
+  // Tests: jobs queued and not yet taken into a batch.
+  size_t queued() const {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+  }
   bool pipelined() const { return sync_ == CommitSync::kSyncThread; }
   // Tests: the syncer's next fdatasync fails as with EIO.
   void FailNextSyncForTest() { fail_next_sync_.store(true); }
@@ -232,7 +251,7 @@ class Writer {
   AcceptRows accept_rows_;  // docs/adr/0041
   const size_t max_batch_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<WriteJob>> queue_;
   bool stopping_ = false;
