@@ -46,7 +46,8 @@ struct WalFile {
   sqlite3_int64 pending_off = 0;  // where pending[0] goes
   // The end of the last append (frames go here next). Below it a write is a rewrite.
   sqlite3_int64 append_end = 0;
-  bool commit_header = false;  // the last append was a commit frame's header
+  // Where the page of the last commit frame header written goes (-1: none pending).
+  sqlite3_int64 commit_page_at = -1;
 };
 
 // A main database file of a connection of this VFS.
@@ -90,7 +91,6 @@ int Flush(WalFile* w) {
   // these began.
   if (rc != SQLITE_OK) w->append_end = w->pending_off;
   w->pending.clear();
-  w->commit_header = false;
   return rc;
 }
 
@@ -99,19 +99,26 @@ int WalDirect(WalFile* w, const void* buf, int amt, sqlite3_int64 off) {
   return w->real->pMethods->xWrite(w->real, buf, amt, off);
 }
 
+// A frame header's bytes 4-7: the database size after a commit, 0 in other frames.
+bool IsCommitHeader(const void* buf, int amt) {
+  const auto* b = static_cast<const unsigned char*>(buf);
+  return amt == kFrameHeaderSize && (b[4] != 0 || b[5] != 0 || b[6] != 0 || b[7] != 0);
+}
+
 int WalWrite(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
   WalFile* w = Wal(f);
   const auto size = static_cast<size_t>(amt);
+  const bool commit_header = IsCommitHeader(buf, amt);
   if (off == 0 || off < w->append_end || size > kMaxPending) {
     // The WAL header (a new log: frames follow from its end), a rewrite of bytes already
     // written, or a piece too large to buffer: in order, after what is buffered.
     int rc = Flush(w);
     if (rc != SQLITE_OK) return rc;
-    w->commit_header = false;
     rc = WalDirect(w, buf, amt, off);
     if (rc != SQLITE_OK) return rc;
     // After the header the log starts over at its end; a rewrite leaves the end where it is.
     w->append_end = off == 0 ? off + amt : std::max(w->append_end, off + amt);
+    w->commit_page_at = commit_header ? off + amt : -1;
     return SQLITE_OK;
   }
   // An append. Not right after the buffer (a first write of this handle, or a gap), or
@@ -119,20 +126,19 @@ int WalWrite(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
   if (!w->pending.empty() &&
       (off != w->pending_off + static_cast<sqlite3_int64>(w->pending.size()) ||
        w->pending.size() + size > kMaxPending)) {
-    const bool commit_header = w->commit_header;
-    int rc = Flush(w);
+    const int rc = Flush(w);
     if (rc != SQLITE_OK) return rc;
-    w->commit_header = commit_header;
   }
   if (w->pending.empty()) w->pending_off = off;
   const auto* bytes = static_cast<const unsigned char*>(buf);
   w->pending.insert(w->pending.end(), bytes, bytes + size);
   w->append_end = off + amt;
   Count(g_buffered);
-  if (w->commit_header) return Flush(w);  // the commit frame's page: the commit is complete
-  // A frame header's bytes 4-7: the database size after a commit, 0 in other frames.
-  w->commit_header = amt == kFrameHeaderSize &&
-                     (bytes[4] != 0 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0);
+  if (off == w->commit_page_at) {  // the commit frame's page: the commit is complete
+    w->commit_page_at = -1;
+    return Flush(w);
+  }
+  w->commit_page_at = commit_header ? off + amt : -1;
   return SQLITE_OK;
 }
 

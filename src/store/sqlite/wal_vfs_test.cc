@@ -154,6 +154,33 @@ TEST_F(WalVfsTest, TheWalStartsOverAfterACheckpoint) {
   EXPECT_EQ(GetWalVfsCounts().barrier_flushes, 0u);
 }
 
+TEST_F(WalVfsTest, TwoWritersTakingTurnsWriteWhereTheOtherStopped) {
+  // As a CLI command beside the serve: each connection's WAL handle saw only its own
+  // writes, the log grows and starts over under both of them.
+  auto other = Connection::Open(path_, Connection::Mode::kWriter, 1000);
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  for (int i = 1; i <= 60; ++i) {
+    if (i % 2 == 0) {
+      ASSERT_TRUE(Insert(i).ok());
+    } else {
+      const std::string sql = "INSERT INTO t (n, v, pad) VALUES (" + std::to_string(i) + ", " +
+                              std::to_string(i * 7) + ", zeroblob(3000))";
+      ASSERT_TRUE((*other)->Exec(sql.c_str()).ok());
+    }
+    if (i % 20 == 0) {
+      Connection& by = i % 40 == 0 ? **other : *writer_;
+      ASSERT_TRUE(by.Exec("PRAGMA wal_checkpoint(PASSIVE)").ok());
+    }
+    ASSERT_EQ(Read(*reader_).count, i);
+  }
+  std::string integrity;
+  const Rows copied = ReadCopy(&integrity);
+  EXPECT_EQ(copied.count, 60);
+  EXPECT_EQ(copied.sum_v, SumV(60));
+  EXPECT_EQ(integrity, "ok");
+  EXPECT_EQ(GetWalVfsCounts().barrier_flushes, 0u);
+}
+
 TEST_F(WalVfsTest, FramesRewrittenInOneTransactionKeepTheirOrder) {
   // A tiny cache makes SQLite spill dirty pages into the WAL before the COMMIT; the
   // COMMIT then rewrites those frames in place and their checksums after them.
