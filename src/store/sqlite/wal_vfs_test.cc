@@ -33,8 +33,7 @@ class WalVfsTest : public testing::Test {
     writer_ = std::move(*conn);
     ASSERT_TRUE(writer_->Exec("PRAGMA synchronous=NORMAL").ok());  // as the pipelined commit
     ASSERT_TRUE(
-        writer_->Exec("CREATE TABLE t (n INTEGER PRIMARY KEY, v INTEGER NOT NULL, pad BLOB)")
-            .ok());
+        writer_->Exec("CREATE TABLE t (n INTEGER PRIMARY KEY, v INTEGER NOT NULL, pad BLOB)").ok());
     ASSERT_TRUE(writer_->Exec("CREATE INDEX t_v ON t (v)").ok());
     auto reader = Connection::Open(path_, Connection::Mode::kReader, 1000);
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
