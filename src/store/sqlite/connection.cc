@@ -1,5 +1,6 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/page_cache.h"
+#include "store/sqlite/wal_vfs.h"
 
 #include <mutex>
 #include <utility>
@@ -120,6 +121,7 @@ void ConfigureSqliteOnce() {
   std::call_once(once, [] {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     (void)InstallPageCacheWrapper();  // s8-smpp (docs/adr/0041): page_cache.h
+    (void)WalVfsName();               // docs/adr/0064: registers it (SQLite initialises here)
   });
 }
 
@@ -132,7 +134,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
       SQLITE_OPEN_NOMUTEX |
       (mode == Mode::kWriter ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  // docs/adr/0064: the writer's WAL in one write per commit (wal_vfs.h); readers never
+  // write the WAL and keep the default VFS. Null (not registered): the default too.
+  const char* vfs = mode == Mode::kWriter ? WalVfsName() : nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     Error e = SqliteError(rc, "cannot open " + path, db);
     sqlite3_close_v2(db);
