@@ -403,8 +403,15 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
     BRAMKA_ASSIGN_OR_RETURN(bool row, newest.Step());
     if (row && newest.Int(0) > seq) return Out();
   }
+  const sqlite::ClaimLeases::Lease* lease = leases.Find(seq);
+  const int claims = lease ? lease->claims : 0;
   Message m;
-  {
+  if (lease && lease->message && lease->message->id == s.message_id) {
+    // rowwrite (docs/adr/0066): the row as its claim read it (nothing else writes a row
+    // while its claim is leased here), its attempts already counting the lease's claims.
+    m = *lease->message;
+    m.attempts -= claims;
+  } else {
     BRAMKA_ASSIGN_OR_RETURN(Stmt read,
                             ctx.conn.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS
                                              " FROM messages WHERE seq = ?1 AND id = ?2"));
@@ -414,8 +421,6 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
     sql::ReadMessage(read, 0, m);
   }
   if (m.status != MessageStatus::kQueued) return Out();
-  const sqlite::ClaimLeases::Lease* lease = leases.Find(seq);
-  const int claims = lease ? lease->claims : 0;
   BRAMKA_ASSIGN_OR_RETURN(
       Stmt update,
       ctx.conn.Prepare("UPDATE messages SET status = ?2, sent_ms = ?3, connector = ?4, "
