@@ -68,6 +68,7 @@ size_t ClaimLeases::Mark() {
 
 void ClaimLeases::UndoTo(size_t mark) {
   row_leases_possible_ = true;  // the rollback may have brought one back
+  parts_possible_ = true;
   while (log_.size() > mark) {
     Change c = std::move(log_.back());
     log_.pop_back();

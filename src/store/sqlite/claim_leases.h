@@ -89,6 +89,11 @@ class ClaimLeases {
   bool row_leases_possible() const { return row_leases_possible_; }
   void NoteRowLease() { row_leases_possible_ = true; }
   void NoRowLeases() { row_leases_possible_ = false; }
+  // The same for message_parts (docs/adr/0028: a long message's part ids): whether it may
+  // hold a row. Kept here for the same rollback hook. MarkSent of a long message sets it.
+  bool parts_possible() const { return parts_possible_; }
+  void NoteParts() { parts_possible_ = true; }
+  void NoParts() { parts_possible_ = false; }
 
   // Transactions (see above).
   size_t Mark();
@@ -114,6 +119,7 @@ class ClaimLeases {
   std::vector<Change> log_;
   uint64_t log_commits_ = 0;  // the commit count when log_ began
   bool row_leases_possible_ = true;
+  bool parts_possible_ = true;
 };
 
 // Ends the message's lease here, if it has one, adding its claims to the row's attempts

@@ -104,7 +104,7 @@ Result<void> ReadRowLeases(Connection& c, int64_t now_ms, size_t limit,
 // Whether any row holds a lease (messages_leased is not empty).
 Result<bool> AnyRowLease(Connection& c) {
   BRAMKA_ASSIGN_OR_RETURN(Stmt any, c.Prepare("SELECT 1 FROM messages WHERE status IN (0, 1) "
-                                               "AND lease_until_ms > 0 LIMIT 1"));
+                                              "AND lease_until_ms > 0 LIMIT 1"));
   BRAMKA_ASSIGN_OR_RETURN(bool row, any.Step());
   return row;
 }

@@ -130,17 +130,16 @@ namespace {
 
 // Every stored field of a message (not callback_queued: what a call did, not the row).
 std::string Fields(const Message& m) {
-  std::string out = m.id + "|" + std::to_string(m.account_id) + "|" + m.phone + "|" + m.sender +
-                    "|" + std::to_string(static_cast<int>(m.type)) + "|" + m.text + "|" +
-                    std::to_string(m.unicode) + std::to_string(m.flash) + std::to_string(m.speed) +
-                    "|" + std::to_string(m.parts) + "|" + std::to_string(m.cost_units) + "|" +
-                    std::to_string(static_cast<int>(m.status)) + "|" + m.reason + "|" +
-                    m.unique_id + "|" + std::to_string(m.stat_id) + "|" + m.source + "|" +
-                    m.dlr_url + "|" + std::to_string(m.queued_ms) + "|" +
-                    std::to_string(m.due_ms) + "|" + std::to_string(m.sent_ms) + "|" +
-                    std::to_string(m.done_ms) + "|" + std::to_string(m.attempts) + "|" +
-                    m.connector + "|" + m.upstream_id + "|" + std::to_string(m.smpp_user_id) +
-                    "|" + std::to_string(m.smpp_registered_delivery);
+  std::string out =
+      m.id + "|" + std::to_string(m.account_id) + "|" + m.phone + "|" + m.sender + "|" +
+      std::to_string(static_cast<int>(m.type)) + "|" + m.text + "|" + std::to_string(m.unicode) +
+      std::to_string(m.flash) + std::to_string(m.speed) + "|" + std::to_string(m.parts) + "|" +
+      std::to_string(m.cost_units) + "|" + std::to_string(static_cast<int>(m.status)) + "|" +
+      m.reason + "|" + m.unique_id + "|" + std::to_string(m.stat_id) + "|" + m.source + "|" +
+      m.dlr_url + "|" + std::to_string(m.queued_ms) + "|" + std::to_string(m.due_ms) + "|" +
+      std::to_string(m.sent_ms) + "|" + std::to_string(m.done_ms) + "|" +
+      std::to_string(m.attempts) + "|" + m.connector + "|" + m.upstream_id + "|" +
+      std::to_string(m.smpp_user_id) + "|" + std::to_string(m.smpp_registered_delivery);
   for (const std::string& file : m.attachments) out += "|" + file;
   return out;
 }
