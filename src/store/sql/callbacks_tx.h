@@ -116,11 +116,31 @@ Result<void> QueueDlrCallbackInTx(Connection& c, int64_t seq, int64_t now_ms) {
 // transaction (`m` as it is stored now, ApplyReceiptInTx): the same entry, without
 // reading the row again. true when an entry was queued (notifywake, docs/adr/0058: the
 // receipt's Message says so, and only then is the callback sender woken).
+//
+// rowwrite (docs/adr/0066): `memo`, when given, keeps the last account's DLR template for
+// the caller's next messages; valid only within one write job (nothing else in the job
+// changes an account's callbacks).
+struct DlrTemplateMemo {
+  AccountId account = 0;
+  bool known = false;
+  std::string url_template;
+};
+
 template <class Connection>
-Result<bool> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms) {
+Result<bool> QueueDlrCallbackForInTx(Connection& c, const Message& m, int64_t now_ms,
+                                     DlrTemplateMemo* memo = nullptr) {
   CallbackEntry e = DlrCallbackEntryOf(m, now_ms);
   if (e.url_template.empty()) {
-    BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
+    if (memo == nullptr) {
+      BRAMKA_ASSIGN_OR_RETURN(e.url_template, AccountTemplate(c, m.account_id, false));
+    } else {
+      if (!memo->known || memo->account != m.account_id) {
+        BRAMKA_ASSIGN_OR_RETURN(memo->url_template, AccountTemplate(c, m.account_id, false));
+        memo->account = m.account_id;
+        memo->known = true;
+      }
+      e.url_template = memo->url_template;
+    }
     if (e.url_template.empty()) return false;
   }
   BRAMKA_RETURN_IF_ERROR(InsertEntry(c, e));

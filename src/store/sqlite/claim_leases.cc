@@ -1,13 +1,16 @@
 #include "store/sqlite/claim_leases.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace bramka::store::sqlite {
 
-void ClaimLeases::Claim(int64_t seq, const std::string& owner, int64_t until_ms, int64_t due_ms) {
+void ClaimLeases::Claim(int64_t seq, const std::string& owner, int64_t until_ms, int64_t due_ms,
+                        std::shared_ptr<const Message> message) {
   auto owner_it = std::find(owners_.begin(), owners_.end(), owner);
   if (owner_it == owners_.end()) owner_it = owners_.insert(owners_.end(), owner);
-  Lease lease{static_cast<uint32_t>(owner_it - owners_.begin()), until_ms, due_ms, 1};
+  Lease lease{static_cast<uint32_t>(owner_it - owners_.begin()), until_ms, due_ms, 1,
+              std::move(message)};
   std::optional<Lease> before;
   if (const Lease* held = Find(seq)) {
     before = *held;
@@ -64,6 +67,8 @@ size_t ClaimLeases::Mark() {
 }
 
 void ClaimLeases::UndoTo(size_t mark) {
+  row_leases_possible_ = true;  // the rollback may have brought one back
+  parts_possible_ = true;
   while (log_.size() > mark) {
     Change c = std::move(log_.back());
     log_.pop_back();

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/model.h"
 #include "store/sqlite/connection.h"
 
 namespace bramka::store::sqlite {
@@ -40,6 +42,12 @@ class ClaimLeases {
     int64_t until_ms = 0;  // the lease ends (the message is claimable again) at this time
     int64_t due_ms = 0;    // the row's due_ms (the claim order of an expired lease)
     int claims = 0;        // claims not yet added to the row's attempts
+    // rowwrite (docs/adr/0066): the message as this claim returned it (attempts counting
+    // this claim). While a lease is held nothing but the writes that end it changes the
+    // row, so this is the row as a read would find it, with `claims` added to attempts:
+    // the delivery write returns it instead of reading the row back. Shared, so that the
+    // log's copies of a lease cost no Message copy. Null: unknown (read the row).
+    std::shared_ptr<const Message> message;
   };
   // (due_ms, seq): the order of messages_claim.
   using Key = std::pair<int64_t, int64_t>;
@@ -57,7 +65,9 @@ class ClaimLeases {
   size_t size() const { return leases_.size(); }
 
   // A claim of the message: a new lease, or the renewal of an expired one (one more claim).
-  void Claim(int64_t seq, const std::string& owner, int64_t until_ms, int64_t due_ms);
+  // `message`: what the claim returns (Lease::message).
+  void Claim(int64_t seq, const std::string& owner, int64_t until_ms, int64_t due_ms,
+             std::shared_ptr<const Message> message = nullptr);
   // Ends the message's lease; the claims not yet written (0 when it had none).
   int Release(int64_t seq);
   // Every lease of `owner`, removed: (seq, lease) each.
@@ -71,6 +81,19 @@ class ClaimLeases {
   // An entry at `key` is (or may become) free: the scan must start there at the latest.
   void Lower(Key key);
   void ResetCursor() { Lower(kStart); }
+
+  // rowwrite (docs/adr/0066): whether a row may hold a lease (status 0 or 1, lease_until_ms
+  // > 0: a kSaved message's claim, or a previous version's). True at start; ClaimDue clears
+  // it when none is left and reads expired row leases only while it is set. Any rollback
+  // sets it again (it may bring back a row lease that a later check did not see).
+  bool row_leases_possible() const { return row_leases_possible_; }
+  void NoteRowLease() { row_leases_possible_ = true; }
+  void NoRowLeases() { row_leases_possible_ = false; }
+  // The same for message_parts (docs/adr/0028: a long message's part ids): whether it may
+  // hold a row. Kept here for the same rollback hook. MarkSent of a long message sets it.
+  bool parts_possible() const { return parts_possible_; }
+  void NoteParts() { parts_possible_ = true; }
+  void NoParts() { parts_possible_ = false; }
 
   // Transactions (see above).
   size_t Mark();
@@ -95,6 +118,8 @@ class ClaimLeases {
   Key cursor_ = kStart;
   std::vector<Change> log_;
   uint64_t log_commits_ = 0;  // the commit count when log_ began
+  bool row_leases_possible_ = true;
+  bool parts_possible_ = true;
 };
 
 // Ends the message's lease here, if it has one, adding its claims to the row's attempts

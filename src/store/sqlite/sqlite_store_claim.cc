@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,6 +101,14 @@ Result<void> ReadRowLeases(Connection& c, int64_t now_ms, size_t limit,
   return Ok();
 }
 
+// Whether any row holds a lease (messages_leased is not empty).
+Result<bool> AnyRowLease(Connection& c) {
+  BRAMKA_ASSIGN_OR_RETURN(Stmt any, c.Prepare("SELECT 1 FROM messages WHERE status IN (0, 1) "
+                                              "AND lease_until_ms > 0 LIMIT 1"));
+  BRAMKA_ASSIGN_OR_RETURN(bool row, any.Step());
+  return row;
+}
+
 // Leases in memory that ran out (the connector held the message longer than the lease, or
 // the clock jumped), by due time. A lease whose row changed without it (it cannot, but a
 // row that went away must not keep one) is dropped.
@@ -147,7 +156,15 @@ Result<std::vector<Message>> ClaimInTx(WriteContext& ctx, ClaimLeases& leases, i
   std::optional<ClaimLeases::Key> end;
   BRAMKA_RETURN_IF_ERROR(ReadFree(ctx.conn, leases, now_ms, limit, free, end));
   std::vector<Candidate> all;
-  BRAMKA_RETURN_IF_ERROR(ReadRowLeases(ctx.conn, now_ms, limit, all));
+  if (leases.row_leases_possible()) {
+    BRAMKA_RETURN_IF_ERROR(ReadRowLeases(ctx.conn, now_ms, limit, all));
+    if (all.empty()) {
+      // rowwrite (docs/adr/0066): none ran out; if none is held either, the next cycles
+      // skip this read until a claim leases a row again.
+      BRAMKA_ASSIGN_OR_RETURN(bool held, AnyRowLease(ctx.conn));
+      if (!held) leases.NoRowLeases();
+    }
+  }
   BRAMKA_RETURN_IF_ERROR(ReadMemoryLeases(ctx.conn, leases, now_ms, limit, all));
   std::vector<ClaimLeases::Key> free_keys;
   free_keys.reserve(free.size());
@@ -170,14 +187,17 @@ Result<std::vector<Message>> ClaimInTx(WriteContext& ctx, ClaimLeases& leases, i
     Message& m = cand.message;
     const int64_t seq = cand.key.second;
     if (cand.from == Candidate::From::kFree && m.status == MessageStatus::kQueued) {
-      leases.Claim(seq, owner, lease_until_ms, cand.key.first);
       m.attempts += 1;
+      // rowwrite (docs/adr/0066): the lease keeps the message as returned (the row as read,
+      // this claim in attempts) for the delivery write.
+      leases.Claim(seq, owner, lease_until_ms, cand.key.first, std::make_shared<const Message>(m));
     } else if (cand.from == Candidate::From::kMemoryLease) {
       m.attempts += leases.Find(seq)->claims + 1;  // the claims not written yet, and this one
-      leases.Claim(seq, owner, lease_until_ms, cand.key.first);
+      leases.Claim(seq, owner, lease_until_ms, cand.key.first, std::make_shared<const Message>(m));
     } else {
       // Leased in the row, as before docs/adr/0047: a kSaved message becomes kQueued (what
       // CancelScheduled and the counters see), a row lease that ran out is renewed.
+      leases.NoteRowLease();
       BRAMKA_ASSIGN_OR_RETURN(Stmt row_lease,
                               ctx.conn.Prepare("UPDATE messages SET status = 1, lease_owner = ?2, "
                                                "lease_until_ms = ?3, attempts = attempts + 1 "

@@ -387,6 +387,7 @@ Result<bool> MarkSentInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
   // (docs/adr/0047): a claim leased in memory ends here, its attempt written with the row.
   const sqlite::ClaimLeases::Lease* lease = seq ? leases.Find(*seq) : nullptr;
   const int claims = lease ? lease->claims : 0;
+  if (s.part_ids.size() >= 2) leases.NoteParts();  // docs/adr/0066
   if (seq) {
     BRAMKA_ASSIGN_OR_RETURN(Stmt fast,
                             ctx.conn.Prepare("UPDATE messages SET status = 2, sent_ms = ?3, "
@@ -419,14 +420,19 @@ Result<bool> MarkSentInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
 // part, another message with a higher seq under that upstream id -- the one ApplyReceiptInTx
 // would pick --, a message no longer kQueued, a status that is not final): the caller writes the
 // two as before.
+//
+// rowwrite (docs/adr/0066): `dlr_template`: the job's memo of an account's DLR template.
 Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::ClaimLeases& leases,
                                                    int64_t seq, const SentUpdate& s,
-                                                   const ReceiptUpdate& r) {
+                                                   const ReceiptUpdate& r,
+                                                   sql::DlrTemplateMemo& dlr_template) {
   using Out = std::optional<Message>;
   if (!IsFinal(r.status)) return Out();
-  BRAMKA_ASSIGN_OR_RETURN(std::optional<sql::PartRow> part,
-                          sql::FindPartInTx<sqlite::Backend>(ctx.conn, r));
-  if (part) return Out();
+  if (leases.parts_possible()) {  // docs/adr/0066: no part row can match when there is none
+    BRAMKA_ASSIGN_OR_RETURN(std::optional<sql::PartRow> part,
+                            sql::FindPartInTx<sqlite::Backend>(ctx.conn, r));
+    if (part) return Out();
+  }
   {
     // Covered by messages_upstream: no row read. The row itself is not in it yet (kQueued).
     BRAMKA_ASSIGN_OR_RETURN(Stmt newest,
@@ -437,8 +443,15 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
     BRAMKA_ASSIGN_OR_RETURN(bool row, newest.Step());
     if (row && newest.Int(0) > seq) return Out();
   }
+  const sqlite::ClaimLeases::Lease* lease = leases.Find(seq);
+  const int claims = lease ? lease->claims : 0;
   Message m;
-  {
+  if (lease && lease->message && lease->message->id == s.message_id) {
+    // rowwrite (docs/adr/0066): the row as its claim read it (nothing else writes a row
+    // while its claim is leased here), its attempts already counting the lease's claims.
+    m = *lease->message;
+    m.attempts -= claims;
+  } else {
     BRAMKA_ASSIGN_OR_RETURN(Stmt read,
                             ctx.conn.Prepare("SELECT " BRAMKA_MESSAGE_COLUMNS
                                              " FROM messages WHERE seq = ?1 AND id = ?2"));
@@ -448,8 +461,6 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
     sql::ReadMessage(read, 0, m);
   }
   if (m.status != MessageStatus::kQueued) return Out();
-  const sqlite::ClaimLeases::Lease* lease = leases.Find(seq);
-  const int claims = lease ? lease->claims : 0;
   BRAMKA_ASSIGN_OR_RETURN(
       Stmt update,
       ctx.conn.Prepare("UPDATE messages SET status = ?2, sent_ms = ?3, connector = ?4, "
@@ -472,7 +483,8 @@ Result<std::optional<Message>> SentWithReceiptInTx(WriteContext& ctx, sqlite::Cl
   m.upstream_id = s.upstream_id;
   m.attempts += claims;
   // As FinishByReceiptInTx (receipt_tx.h) after its UPDATE.
-  BRAMKA_ASSIGN_OR_RETURN(m.callback_queued, sql::QueueDlrCallbackForInTx(ctx.conn, m, r.at_ms));
+  BRAMKA_ASSIGN_OR_RETURN(m.callback_queued,
+                          sql::QueueDlrCallbackForInTx(ctx.conn, m, r.at_ms, &dlr_template));
   if (m.smpp_user_id != 0 && m.smpp_registered_delivery != 0) {
     BRAMKA_RETURN_IF_ERROR(QueueSmppReceiptInTx(ctx.conn, seq, r.at_ms));
   }
@@ -513,6 +525,14 @@ Result<Store::DeliveryWrites> WriteDeliveriesSqliteInTx(
       deferred[i] = 1;
     }
   }
+  if (leases.parts_possible() &&
+      std::any_of(sent_of.begin(), sent_of.end(), [](int i) { return i >= 0; })) {
+    // rowwrite (docs/adr/0066): once per job, whether message_parts holds any row at all.
+    BRAMKA_ASSIGN_OR_RETURN(Stmt any, ctx.conn.Prepare("SELECT 1 FROM message_parts LIMIT 1"));
+    BRAMKA_ASSIGN_OR_RETURN(bool row, any.Step());
+    if (!row) leases.NoParts();
+  }
+  sql::DlrTemplateMemo dlr_template;
   Store::DeliveryWrites out;
   out.found.assign(sent.size(), false);
   out.applied.reserve(receipts.size());
@@ -527,7 +547,8 @@ Result<Store::DeliveryWrites> WriteDeliveriesSqliteInTx(
       const SentUpdate& s = sent[sent_of[j]];
       std::optional<Message> together;
       if (std::optional<int64_t> seq = seq_of(s.message_id)) {
-        BRAMKA_ASSIGN_OR_RETURN(together, SentWithReceiptInTx(ctx, leases, *seq, s, r));
+        BRAMKA_ASSIGN_OR_RETURN(together,
+                                SentWithReceiptInTx(ctx, leases, *seq, s, r, dlr_template));
       }
       if (together) {
         out.found[sent_of[j]] = true;

@@ -131,4 +131,31 @@ TEST_P(StoreConformanceTest, AClaimedScheduledMessageIsNoLongerCancelled) {
   EXPECT_TRUE(store().ClaimDue(80'000, 10, "w", 90'000)->empty());
 }
 
+// rowwrite (docs/adr/0066): claims that found no lease in any row still see the next one: a
+// scheduled message's claim (leased in its row) that runs out is claimed again.
+TEST_P(StoreConformanceTest, ARowLeaseAfterClaimsWithoutOneStillRunsOut) {
+  AccountId a = NewAccount("alice");
+  Message queued = NewMessage(a);
+  Message saved = NewMessage(a);
+  saved.status = MessageStatus::kSaved;
+  saved.due_ms = 50'000;
+  AcceptOk(a, {queued, saved});
+  auto first = store().ClaimDue(20'000, 10, "w", 1'000'000);  // the queued one only
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_TRUE(store().ClaimDue(30'000, 10, "w", 1'000'000)->empty());
+  auto second = store().ClaimDue(60'000, 10, "w", 70'000);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].id, saved.id);
+  EXPECT_TRUE(store().ClaimDue(69'999, 10, "w", 80'000)->empty());
+  auto third = store().ClaimDue(70'000, 10, "w", 90'000);
+  ASSERT_TRUE(third.ok());
+  ASSERT_EQ(third->size(), 1u);
+  EXPECT_EQ((*third)[0].id, saved.id);
+  EXPECT_EQ((*third)[0].attempts, 2);
+  ASSERT_TRUE(store().MarkSent(saved.id, "c", "u", 71'000).ok());
+  EXPECT_TRUE(store().ClaimDue(200'000, 10, "w", 300'000)->empty());
+}
+
 }  // namespace bramka::store

@@ -126,6 +126,77 @@ TEST_P(StoreConformanceTest, WriteDeliveriesSendsThenAppliesReceipts) {
   EXPECT_TRUE(empty->found.empty() && empty->applied.empty());
 }
 
+namespace {
+
+// Every stored field of a message (not callback_queued: what a call did, not the row).
+std::string Fields(const Message& m) {
+  std::string out =
+      m.id + "|" + std::to_string(m.account_id) + "|" + m.phone + "|" + m.sender + "|" +
+      std::to_string(static_cast<int>(m.type)) + "|" + m.text + "|" + std::to_string(m.unicode) +
+      std::to_string(m.flash) + std::to_string(m.speed) + "|" + std::to_string(m.parts) + "|" +
+      std::to_string(m.cost_units) + "|" + std::to_string(static_cast<int>(m.status)) + "|" +
+      m.reason + "|" + m.unique_id + "|" + std::to_string(m.stat_id) + "|" + m.source + "|" +
+      m.dlr_url + "|" + std::to_string(m.queued_ms) + "|" + std::to_string(m.due_ms) + "|" +
+      std::to_string(m.sent_ms) + "|" + std::to_string(m.done_ms) + "|" +
+      std::to_string(m.attempts) + "|" + m.connector + "|" + m.upstream_id + "|" +
+      std::to_string(m.smpp_user_id) + "|" + std::to_string(m.smpp_registered_delivery);
+  for (const std::string& file : m.attachments) out += "|" + file;
+  return out;
+}
+
+}  // namespace
+
+// rowwrite (docs/adr/0066): a receipt written with its own acceptance (docs/adr/0059) returns
+// the message exactly as a read finds it afterwards: claimed once, claimed again after its
+// lease ran out (two attempts; the first claim's acceptance), and with every optional field.
+TEST_P(StoreConformanceTest, ReceiptWithItsAcceptanceReturnsTheMessageAsStored) {
+  const AccountId a = NewAccount("paired", 100);
+  ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/p?id=#SMSID#", ""}).ok());
+  std::vector<Message> ms;
+  for (int i = 0; i < 3; ++i) ms.push_back(NewMessage(a, "+4850000006" + std::to_string(i)));
+  ms[0].unique_id = "p0";
+  ms[0].dlr_url = "http://r/own";
+  ms[0].flash = true;
+  ms[2].unicode = true;
+  ms[2].text = "Zażółć gęślą jaźń";
+  ms[2].source = "smpp";
+  AcceptResult r = AcceptOk(a, ms);
+  // ms[0] leased until 200,000, the others until 10^9; ms[0]'s lease runs out and it is
+  // claimed again.
+  auto first = store().ClaimDue(100'000, 1, "node", 200'000);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  ASSERT_EQ((*first)[0].id, r.items[0].id);
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000'000)->size(), 2u);
+  auto again = store().ClaimDue(300'000, 10, "node", 400'000);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 2);
+
+  auto out = store().WriteDeliveries({{r.items[0].id, "c", "q0", 310'000},
+                                      {r.items[1].id, "c", "q1", 311'000},
+                                      {r.items[2].id, "c", "q2", 312'000}},
+                                     {{"c", "q1", MessageStatus::kUndelivered, "expired", 320'000},
+                                      {"c", "q0", MessageStatus::kDelivered, "", 321'000},
+                                      {"c", "q2", MessageStatus::kDelivered, "", 322'000}});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(out->found, (std::vector<bool>{true, true, true}));
+  ASSERT_EQ(out->applied.size(), 3u);
+  const int order[] = {1, 0, 2};
+  for (int j = 0; j < 3; ++j) {
+    ASSERT_TRUE(out->applied[j].has_value()) << j;
+    auto stored = store().GetMessage(a, r.items[order[j]].id);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(Fields(*out->applied[j]), Fields(*stored)) << j;
+    EXPECT_TRUE(out->applied[j]->callback_queued) << j;
+  }
+  EXPECT_EQ(out->applied[1]->attempts, 2);
+  EXPECT_EQ(out->applied[0]->attempts, 1);
+  EXPECT_EQ(out->applied[0]->reason, "expired");
+  EXPECT_EQ(out->applied[1]->upstream_id, "q0");
+  EXPECT_EQ(out->applied[1]->sent_ms, 310'000);
+}
+
 }  // namespace bramka::store
 
 // s6-delivery (docs/adr/0033): ListSentVia without its own index (it reads

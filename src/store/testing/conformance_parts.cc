@@ -175,4 +175,36 @@ TEST_P(StoreConformanceTest, PartsAreForgottenAfterTheKeepTime) {
   EXPECT_EQ(store().GetMessage(a, r.items[1].id)->status, MessageStatus::kSent);
 }
 
+// rowwrite (docs/adr/0066): a receipt in the same call as its message's acceptance still goes
+// to a recorded part with that upstream id (as ApplyReceipt resolves it), also when the
+// part was recorded after calls that found no part at all.
+TEST_P(StoreConformanceTest, AReceiptWithItsAcceptanceStillFindsAPartWithItsId) {
+  const AccountId a = NewAccount("parts-paired", 100);
+  Message single = NewMessage(a, "+48500000111");
+  Message lng = NewMessage(a, "+48500000112");
+  lng.parts = 2;
+  Message other = NewMessage(a, "+48500000113");
+  AcceptResult r = AcceptOk(a, {single, lng, other});
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000)->size(), 3u);
+  auto first =
+      store().WriteDeliveries({{r.items[0].id, "c", "s0", 10}}, {Receipt("s0", kDelivered, 11)});
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_TRUE(first->applied[0].has_value());
+  EXPECT_EQ(first->applied[0]->status, kDelivered);
+  ASSERT_TRUE(
+      store().WriteDeliveries({SentInParts(r.items[1].id, "c", {"q1", "q2"}, 20)}, {}).ok());
+  // An SMSC that reuses the second part's id "q2" for the next message, with a receipt for
+  // "q2" in that call (no message row carries "q2": only the part row can match).
+  auto out = store().WriteDeliveries({{r.items[2].id, "c", "q2", 30}},
+                                     {Receipt("q2", kUndelivered, 31, "expired")});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(out->found, std::vector<bool>{true});
+  ASSERT_EQ(out->applied.size(), 1u);
+  ASSERT_TRUE(out->applied[0].has_value());
+  EXPECT_EQ(out->applied[0]->id, r.items[1].id);
+  EXPECT_EQ(out->applied[0]->status, kUndelivered);
+  EXPECT_EQ(store().GetMessage(a, r.items[1].id)->status, kUndelivered);
+  EXPECT_EQ(store().GetMessage(a, r.items[2].id)->status, MessageStatus::kSent);
+}
+
 }  // namespace bramka::store
