@@ -94,6 +94,7 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
     : SqlStore(message_id_key),
       readers_(std::move(readers)),
       leases_(std::move(leases)),
+      handoff_(std::make_unique<HandoffSlot>()),
       writer_(std::move(writer)) {
   leases_->SetCommitCount([w = writer_.get()] { return w->commit_count(); });
   AttachSql(readers_.get(), writer_.get());
