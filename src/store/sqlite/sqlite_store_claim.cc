@@ -260,7 +260,7 @@ std::shared_ptr<const SqliteStore::HandoffTerms> SqliteStore::HandoffTermsNow() 
 }
 
 bool SqliteStore::StartHandoff(const std::string& owner, int64_t lease_ms, HandoffSink sink) {
-  if (!sink || lease_ms <= 0) return false;
+  if (!sink || lease_ms <= 0 || handoff_->on.load(std::memory_order_acquire)) return false;
   {
     std::unique_lock lock(handoff_->sink_mu);
     handoff_->sink = std::move(sink);

@@ -222,7 +222,8 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
       // handoff (docs/adr/0065): leased here for the owner as its claim would lease it, if it
       // is hungry and nothing claimable can be waiting ahead of this message. Every entry of
       // messages_claim before `key` is then leased in memory, so the cursor may pass it.
-      if (m.status == MessageStatus::kQueued && leases.TakeHandoff(m.due_ms)) {
+      if (m.status == MessageStatus::kQueued && m.due_ms <= m.queued_ms &&
+          leases.TakeHandoff(m.due_ms)) {
         const int64_t until = std::max(m.due_ms, m.queued_ms) + handoff.lease_ms;
         leases.Claim(key.second, *handoff.owner, until, m.due_ms);
         leases.LimitHandoff(until);  // its lease, once run out, is claimable
