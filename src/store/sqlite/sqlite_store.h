@@ -25,6 +25,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "common/ids.h"
 #include "common/metrics.h"
@@ -186,6 +187,10 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
     // Held shared while the sink runs; StopHandoff takes it exclusively.
     std::shared_mutex sink_mu;
     HandoffSink sink;  // guarded by sink_mu
+    // The batch's handed-off messages, given to the sink once the completion thread has
+    // answered every job of the batch (one call per batch). Completion thread only.
+    std::vector<Message> pending;
+    std::atomic<bool> closing{false};  // the store is being destroyed
   };
   std::shared_ptr<const HandoffTerms> HandoffTermsNow() const;
   // After an accept's commit is durable: `handed` to the sink, or released without one.

@@ -301,6 +301,7 @@ void SqliteStore::DeliverHandoff(std::vector<Message> handed) {
   }
   // No taker any more (StopHandoff came between the accept and its commit): release the
   // leases this accept took, unless they changed since (ran out and were claimed again).
+  if (handoff_->closing.load()) return;
   std::vector<std::pair<int64_t, Message>> mine;
   for (Message& m : handed) {
     mine.emplace_back(static_cast<int64_t>(codec_.Decode(m.id)), std::move(m));

@@ -303,8 +303,11 @@ SqliteStore::AcceptCallback SqliteStore::HandingOff(std::shared_ptr<std::vector<
                                        AcceptCallback done) {
   return [this, handed = std::move(handed), done = std::move(done)](Result<AcceptResult> r) {
     // Only after the commit is durable; a failed batch (rolled back, or its fdatasync
-    // failed) hands nothing on.
-    if (r.ok() && !handed->empty()) DeliverHandoff(std::move(*handed));
+    // failed) hands nothing on. The sink gets the batch's messages after its last answer
+    // (SetAfterCompletions, sqlite_store.cc).
+    if (r.ok() && !handed->empty()) {
+      for (Message& m : *handed) handoff_->pending.push_back(std::move(m));
+    }
     done(std::move(r));
   };
 }

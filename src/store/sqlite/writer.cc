@@ -322,6 +322,7 @@ void Writer::CompletionLoop() {
       if (stages) stages->ObserveJob(job->queued_at, next.times, std::chrono::steady_clock::now());
       job->Complete(failure);
     }
+    if (after_completions_) after_completions_();
   }
 }
 
