@@ -166,7 +166,7 @@ int RunServe(const std::string& config_path) {
   delivery::Dispatcher dispatcher(*rt.store, rt.clock, std::move(*routing), connectors, dopts,
                                   metrics);
   dispatcher.SetReceiptAliases(live.ReceiptAliases());
-  rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.WakeAfterAccept(); });
+  rt.gateway->SetAcceptedHook([&dispatcher] { dispatcher.Wake(); });
   // SMPP receipts (api/smpp): the store queued the deliver_sm with the final status;
   // wake the SMPP server (set below, once it listens).
   std::atomic<api::smpp::SmppServer*> smpp_server{nullptr};

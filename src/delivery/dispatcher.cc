@@ -233,19 +233,6 @@ Result<void> Dispatcher::Start() {
     }
     running.push_back(connector);
   }
-  // handoff (docs/adr/0065): hungry only once the thread's first claim came back short.
-  if (options_.handoff) {
-    handed_off_ = &metrics_.GetCounter("bramka_dispatch_handed_off_total",
-                                       "Messages the store handed over at their accept, "
-                                       "without a claim (docs/adr/0065)");
-    wakes_skipped_ = &metrics_.GetCounter(
-        "bramka_dispatch_accept_wakes_skipped_total",
-        "Wake-ups after an accept that claimed nothing: the store hands off (docs/adr/0065)");
-    handoff_ = store_.StartHandoff(options_.node_id, options_.lease_ms,
-                                   [this](std::vector<store::Message> messages) {
-                                     TakeHandedOff(std::move(messages));
-                                   });
-  }
   thread_ = std::thread([this] {
     (void)pthread_setname_np(pthread_self(), "bramka-dispatch");
     Run();
@@ -258,27 +245,6 @@ void Dispatcher::Wake() {
   std::lock_guard lock(mu_);
   wake_ = true;
   cv_.notify_all();
-}
-
-void Dispatcher::WakeAfterAccept() {
-  if (handoff_ && store_.HandoffArmed()) {
-    NoteWake();  // e2e (docs/adr/0045): an accept all the same
-    wakes_skipped_->Inc();
-    return;
-  }
-  Wake();
-}
-
-void Dispatcher::TakeHandedOff(std::vector<store::Message> messages) {
-  if (messages.empty()) return;
-  {
-    std::lock_guard lock(mu_);
-    for (const store::Message& m : messages) in_flight_ids_.insert(m.id);
-    in_flight_ += static_cast<int>(messages.size());
-    in_flight_gauge_.Set(in_flight_);
-  }
-  handed_off_->Inc(static_cast<int64_t>(messages.size()));
-  Dispatch(messages, ToUnixMillis(clock_.Now()));
 }
 
 void Dispatcher::Post(const std::string& key, std::function<void()> task) {
@@ -327,9 +293,6 @@ void Dispatcher::Stop() {
     cv_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
-  // handoff (docs/adr/0065): once this returns no handoff comes; those that came are in
-  // flight (and waited for below), and the store releases the ones committed later.
-  if (handoff_) store_.StopHandoff();
   if (!WaitIdle(options_.stop_timeout_ms)) {
     spdlog::warn("dispatcher: {} sends still unanswered after {} ms; stopping connectors",
                  in_flight(), options_.stop_timeout_ms);
@@ -401,10 +364,7 @@ int Dispatcher::DispatchOnce() {
   }
   // With no connector ready, claiming would only count attempts and push
   // every message back; wait for OnReadyChanged or the next poll instead.
-  if (limit <= 0 || !AnyConnectorReady()) {
-    if (handoff_) store_.PauseHandoff();  // docs/adr/0065: no room, or nowhere to send
-    return 0;
-  }
+  if (limit <= 0 || !AnyConnectorReady()) return 0;
 
   const int64_t now = ToUnixMillis(clock_.Now());
   {
@@ -447,12 +407,6 @@ int Dispatcher::DispatchOnce() {
   }
   const int n = static_cast<int>(claimed->size());
   if (n == 0) return 0;
-  Dispatch(*claimed, now);
-  return n;
-}
-
-void Dispatcher::Dispatch(std::vector<store::Message>& claimed, int64_t now) {
-  const int n = static_cast<int>(claimed.size());
   uint64_t sequence;
   {
     std::lock_guard lock(mu_);
@@ -465,7 +419,7 @@ void Dispatcher::Dispatch(std::vector<store::Message>& claimed, int64_t now) {
     routing = routing_;
   }
   std::map<std::string, std::vector<std::string>> handovers;  // cluster: connector -> ids
-  for (store::Message& message : claimed) {
+  for (store::Message& message : *claimed) {
     auto attempt = std::make_shared<Attempt>();
     attempt->candidates = routing->Route(message, sequence++);
     attempt->rule = routing->Match(message);
@@ -516,6 +470,7 @@ void Dispatcher::Dispatch(std::vector<store::Message>& claimed, int64_t now) {
       for (const std::string& id : ids) FinishInFlight(id, false);
     });
   }
+  return n;
 }
 
 void Dispatcher::TryNext(std::shared_ptr<Attempt> attempt) {

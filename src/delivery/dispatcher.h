@@ -101,10 +101,6 @@ struct DispatcherOptions {
   // 0: never quiet (each cycle as with max_writes_in_flight alone).
   size_t max_writes_in_flight_quiet = 2;
   int accepts_quiet_ms = 20;
-  // handoff (docs/adr/0065): take the messages the store accepts due now straight from the
-  // accept (Store::StartHandoff) while this dispatcher is hungry, instead of claiming them.
-  // A store that cannot (PostgreSQL, InMemoryStore) keeps the claims.
-  bool handoff = true;
 };
 
 class Dispatcher {
@@ -144,11 +140,8 @@ class Dispatcher {
   // stopped again). Call once.
   Result<void> Start();
 
-  // Claim now rather than at the next poll. Cheap.
+  // Claim now rather than at the next poll. Cheap; call after accepting.
   void Wake();
-  // Call after accepting messages due now: Wake(), unless the store hands them over itself
-  // (docs/adr/0065: it would have refused this accept's messages and said so first).
-  void WakeAfterAccept();
 
   // Replaces the routing table (a reloaded config): messages claimed from now
   // on take the new routes; sends in flight keep the route they had. Check
@@ -218,13 +211,6 @@ class Dispatcher {
   struct Recorder;
 
   void Run();
-  // Routes and sends messages claimed (or handed off) for this node, counted in flight.
-  void Dispatch(std::vector<store::Message>& claimed, int64_t now);
-  // handoff (docs/adr/0065): the store's sink; the messages are leased to this node.
-  void TakeHandedOff(std::vector<store::Message> messages);
-  bool handoff_ = false;  // the store hands off to this dispatcher (Start to Stop)
-  Counter* handed_off_ = nullptr;
-  Counter* wakes_skipped_ = nullptr;
   // Runs `task` on the recorder that owns `key` (inline without recorders).
   void Post(const std::string& key, std::function<void()> task);
   void StopRecorders();

@@ -141,36 +141,6 @@ class Store {
   // message that is already final they change nothing and succeed.
   virtual Result<std::vector<Message>> ClaimDue(int64_t now_ms, int limit, const std::string& owner,
                                                 int64_t lease_until_ms) = 0;
-  // ---- handoff: accepted messages handed to delivery without a claim (docs/adr/0065) ----
-  // A store may give the messages it accepts due now (kQueued) straight to `owner`'s
-  // delivery instead of leaving them for its next ClaimDue: `sink` gets each batch of them
-  // exactly as ClaimDue would have returned them (kQueued, attempts + 1, leased to `owner`
-  // until their due time + `lease_ms`), once the commit that holds them is durable (never
-  // before), before the accept's own answer, on the store's completion thread. It hands
-  // messages off only while `owner` is hungry: its last ClaimDue (of `owner`) returned fewer
-  // than its limit, nothing that could be claimed ahead of them (an older due message, a
-  // lease that ran out) appeared since, and it has taken fewer than that claim's shortfall
-  // (its room). Anything else stays for ClaimDue. The sink must take them (they are leased
-  // to `owner`) and be quick; it may call the store. false: not supported (the default;
-  // PostgreSQL and InMemoryStore keep the claims). One handoff at a time.
-  using HandoffSink = std::function<void(std::vector<Message>)>;
-  virtual bool StartHandoff(const std::string& owner, int64_t lease_ms, HandoffSink sink) {
-    (void)owner;
-    (void)lease_ms;
-    (void)sink;
-    return false;
-  }
-  // Ends it: when this returns, the sink is not running and is not called again. Messages
-  // leased for a handoff that comes later are released (due again at once, the claim counted
-  // as ReleaseLeases counts it).
-  virtual void StopHandoff() {}
-  // Hands nothing off until `owner`'s next ClaimDue (its delivery skipped a claim: no
-  // connector ready, no room). Any thread.
-  virtual void PauseHandoff() {}
-  // The next due accept would be handed off (so a wake-up after an accept need not claim):
-  // true only while hungry; an accept that was not handed off clears it before its answer.
-  virtual bool HandoffArmed() const { return false; }
-
   // The connector accepted the message: kSent, lease released, and
   // (connector, upstream_id) remembered for receipts.
   virtual Result<void> MarkSent(const std::string& message_id, const std::string& connector,

@@ -13,7 +13,7 @@ void ClaimLeases::Claim(int64_t seq, const std::string& owner, int64_t until_ms,
     before = *held;
     lease.claims = held->claims + 1;
   }
-  Log(Change{Change::Kind::kLease, seq, before, kStart, {}});
+  Log(Change{false, seq, before, kStart});
   Put(seq, lease);
 }
 
@@ -21,7 +21,7 @@ int ClaimLeases::Release(int64_t seq) {
   const Lease* held = Find(seq);
   if (held == nullptr) return 0;
   const Lease before = *held;
-  Log(Change{Change::Kind::kLease, seq, before, kStart, {}});
+  Log(Change{false, seq, before, kStart});
   Put(seq, std::nullopt);
   return before.claims;
 }
@@ -50,39 +50,12 @@ std::vector<ClaimLeases::Key> ClaimLeases::Expired(int64_t now_ms) const {
 
 void ClaimLeases::Advance(Key key) {
   if (key == cursor_) return;
-  Log(Change{Change::Kind::kCursor, 0, std::nullopt, cursor_, {}});
+  Log(Change{true, 0, std::nullopt, cursor_});
   cursor_ = key;
 }
 
 void ClaimLeases::Lower(Key key) {
-  LimitHandoff(key.first);  // docs/adr/0065: a free entry may be due from key.first on
   if (key < cursor_) Advance(key);
-}
-
-void ClaimLeases::GrantHandoff(int credit, int64_t horizon) {
-  paused_.store(false, std::memory_order_relaxed);
-  SetHandoff(HandoffState{std::max(credit, 0), horizon});
-}
-
-bool ClaimLeases::TakeHandoff(int64_t due_ms) {
-  if (handoff_.credit <= 0) return false;
-  if (paused_.load(std::memory_order_relaxed) || due_ms >= handoff_.horizon) {
-    SetHandoff(HandoffState{0, handoff_.horizon});
-    return false;
-  }
-  SetHandoff(HandoffState{handoff_.credit - 1, handoff_.horizon});
-  return true;
-}
-
-void ClaimLeases::LimitHandoff(int64_t due_ms) {
-  if (handoff_.credit <= 0 || due_ms >= handoff_.horizon) return;
-  SetHandoff(HandoffState{handoff_.credit, due_ms});
-}
-
-void ClaimLeases::SetHandoff(HandoffState state) {
-  Log(Change{Change::Kind::kHandoff, 0, std::nullopt, kStart, handoff_});
-  handoff_ = state;
-  armed_.store(handoff_.credit > 0, std::memory_order_relaxed);
 }
 
 size_t ClaimLeases::Mark() {
@@ -94,17 +67,10 @@ void ClaimLeases::UndoTo(size_t mark) {
   while (log_.size() > mark) {
     Change c = std::move(log_.back());
     log_.pop_back();
-    switch (c.kind) {
-      case Change::Kind::kCursor:
-        cursor_ = c.cursor_before;
-        break;
-      case Change::Kind::kHandoff:
-        handoff_ = c.handoff_before;
-        armed_.store(handoff_.credit > 0, std::memory_order_relaxed);
-        break;
-      case Change::Kind::kLease:
-        Put(c.seq, c.before);
-        break;
+    if (c.cursor) {
+      cursor_ = c.cursor_before;
+    } else {
+      Put(c.seq, c.before);
     }
   }
 }

@@ -17,19 +17,8 @@
 // connection (OnRollback) undoes everything since the last commit. A commit is seen through
 // the writer's commit count: once it moved on, the log is forgotten.
 //
-// Handoff (docs/adr/0065): while the owner of the handoff is "hungry" (its last ClaimDue
-// returned fewer than it asked for, so nothing more was claimable), an accept leases the due
-// messages it inserts here itself and the store hands them to that owner after the commit is
-// durable, without a ClaimDue. The state says how many more it may take (`credit`, what the
-// claim left of its limit) and below which due time nothing claimable can be waiting
-// (`horizon`: the earliest due time of a free message or end of a lease the claim saw ahead,
-// lowered by every later change that can put one there: Lower(), an accept not handed off,
-// a new lease). It is logged and undone with the leases.
-//
-// Used only on the writer thread (jobs and the writer connection's rollback hook), except
-// Pause() and armed(), which are atomics.
+// Used only on the writer thread (jobs and the writer connection's rollback hook).
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -83,49 +72,18 @@ class ClaimLeases {
   void Lower(Key key);
   void ResetCursor() { Lower(kStart); }
 
-  // ---- handoff (docs/adr/0065) ----
-  // A claim of the handoff's owner left room for `credit` more messages and found nothing
-  // claimable before `horizon` (a due time); credit 0: it was full, hungry no longer.
-  void GrantHandoff(int credit, int64_t horizon);
-  // An accepted message due at `due_ms` may be handed off: the owner is hungry, has credit
-  // left, nothing claimable can be waiting at or before due_ms, and no Pause() since the
-  // grant. Takes one credit when true; refuses every later one (credit 0) when false.
-  bool TakeHandoff(int64_t due_ms);
-  // Something claimable appears at `due_ms` (an accepted message not handed off, a new
-  // lease's end): nothing due at or after it may be handed off before the next claim.
-  void LimitHandoff(int64_t due_ms);
-  // Any thread: hand nothing off until the next GrantHandoff (the owner skipped a claim:
-  // no connector ready, or no room).
-  void Pause() { paused_.store(true, std::memory_order_relaxed); }
-  // Any thread: the next due accept would be handed off (credit left, no Pause): a wake-up
-  // after an accept need not claim. A refused accept clears it before its commit.
-  bool armed() const {
-    return armed_.load(std::memory_order_relaxed) && !paused_.load(std::memory_order_relaxed);
-  }
-  // The earliest end of a lease held here (INT64_MAX: none).
-  int64_t EarliestUntil() const {
-    return by_until_.empty() ? INT64_MAX : by_until_.begin()->first;
-  }
-
   // Transactions (see above).
   size_t Mark();
   void UndoTo(size_t mark);
   void OnRollback();
 
  private:
-  struct HandoffState {
-    int credit = 0;
-    int64_t horizon = INT64_MIN;
-  };
   struct Change {
-    enum class Kind { kLease, kCursor, kHandoff };
-    Kind kind = Kind::kLease;
-    int64_t seq = 0;              // kLease: the lease of this message changed
+    bool cursor = false;          // true: the cursor moved from cursor_before
+    int64_t seq = 0;              // else the lease of this message changed
     std::optional<Lease> before;  // from this (none: it had none)
-    Key cursor_before = kStart;   // kCursor: the cursor moved from this
-    HandoffState handoff_before;  // kHandoff: the handoff state changed from this
+    Key cursor_before = kStart;
   };
-  void SetHandoff(HandoffState state);
   void Log(Change change);
   void Sync();  // forgets the log once the writer committed since it began
   void Put(int64_t seq, const std::optional<Lease>& lease);
@@ -135,9 +93,6 @@ class ClaimLeases {
   std::set<std::pair<int64_t, int64_t>> by_until_;  // (until_ms, seq) of every lease
   std::vector<std::string> owners_;                 // the owners seen (one per node name)
   Key cursor_ = kStart;
-  HandoffState handoff_;
-  std::atomic<bool> armed_{false};   // handoff_.credit > 0
-  std::atomic<bool> paused_{false};  // Pause() since the last GrantHandoff
   std::vector<Change> log_;
   uint64_t log_commits_ = 0;  // the commit count when log_ began
 };

@@ -94,26 +94,12 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
     : SqlStore(message_id_key),
       readers_(std::move(readers)),
       leases_(std::move(leases)),
-      handoff_(std::make_unique<HandoffSlot>()),
       writer_(std::move(writer)) {
   leases_->SetCommitCount([w = writer_.get()] { return w->commit_count(); });
-  // handoff (docs/adr/0065): a batch's handed-off messages go to the sink at once, after
-  // its accepts were answered: one pass of the dispatcher (one hop to a connector) for them.
-  writer_->SetAfterCompletions([this] {
-    if (handoff_->pending.empty()) return;
-    std::vector<Message> handed;
-    handed.swap(handoff_->pending);
-    DeliverHandoff(std::move(handed));
-  });
   AttachSql(readers_.get(), writer_.get());
 }
 
-SqliteStore::~SqliteStore() {
-  // docs/adr/0065: the writer's last completions release no handoff (no job may be queued
-  // now, and the leases end with the process anyway).
-  handoff_->closing.store(true);
-  writer_.reset();
-}
+SqliteStore::~SqliteStore() = default;
 
 uint64_t SqliteStore::commit_count() const { return writer_->commit_count(); }
 

@@ -19,13 +19,9 @@
 //
 // Schema: versioned migrations in sqlite/migrations.cc, applied at Open.
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
-#include <vector>
 
 #include "common/ids.h"
 #include "common/metrics.h"
@@ -40,7 +36,6 @@ namespace sqlite {
 class ClaimLeases;
 class ReaderPool;
 class Writer;
-struct WriteContext;
 }  // namespace sqlite
 
 struct SqliteOptions {
@@ -158,12 +153,6 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
                             const std::vector<ReceiptUpdate>& receipts,
                             std::function<void(Result<DeliveryWrites>)> done) override;
 
-  // ---- handoff (sqlite_store_claim.cc, docs/adr/0065) ----
-  bool StartHandoff(const std::string& owner, int64_t lease_ms, HandoffSink sink) override;
-  void StopHandoff() override;
-  void PauseHandoff() override;
-  bool HandoffArmed() const override;
-
   // ---- http (sqlite_store_http.cc, docs/adr/0038) ----
   TokenSubmitReads ReadForTokenSubmit(const std::string& token_hash, const std::string& sender,
                                       const std::vector<std::string>& phones) override;
@@ -174,33 +163,6 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
                             AcceptCallback done) override;
 
  private:
-  // An accept job's handoff settings (null: none), read on the writer thread.
-  struct HandoffTerms {
-    std::string owner;
-    int64_t lease_ms = 0;
-  };
-  // docs/adr/0065: the handoff's owner and sink; `on` is read by the writer's jobs.
-  struct HandoffSlot {
-    std::atomic<bool> on{false};
-    std::mutex terms_mu;
-    std::shared_ptr<const HandoffTerms> terms;  // guarded by terms_mu
-    // Held shared while the sink runs; StopHandoff takes it exclusively.
-    std::shared_mutex sink_mu;
-    HandoffSink sink;  // guarded by sink_mu
-    // The batch's handed-off messages, given to the sink once the completion thread has
-    // answered every job of the batch (one call per batch). Completion thread only.
-    std::vector<Message> pending;
-    std::atomic<bool> closing{false};  // the store is being destroyed
-  };
-  std::shared_ptr<const HandoffTerms> HandoffTermsNow() const;
-  // After an accept's commit is durable: `handed` to the sink, or released without one.
-  void DeliverHandoff(std::vector<Message> handed);
-  // An accept job's body `accept(const HandoffJob&)` with its handoff (its lease changes
-  // undone with it when it fails), and the accept's answer that hands `handed` on first.
-  template <typename Fn>
-  Result<AcceptResult> AcceptWithHandoff(sqlite::WriteContext& ctx, const HandoffTerms& terms,
-                                         std::vector<Message>& handed, Fn accept);
-  AcceptCallback HandingOff(std::shared_ptr<std::vector<Message>> handed, AcceptCallback done);
   SqliteStore(std::unique_ptr<sqlite::ReaderPool> readers,
               std::unique_ptr<sqlite::ClaimLeases> leases, std::unique_ptr<sqlite::Writer> writer,
               uint64_t message_id_key);
@@ -208,8 +170,6 @@ class SqliteStore final : public sql::SqlStore<sqlite::Backend> {
   // s10-claim (docs/adr/0047): the claims' leases, in memory; used by the writer's jobs,
   // so it outlives writer_ (declared before it).
   std::unique_ptr<sqlite::ClaimLeases> leases_;
-  // Declared before writer_: the writer's last completions (its destructor) still use it.
-  std::unique_ptr<HandoffSlot> handoff_;
   std::unique_ptr<sqlite::Writer> writer_;
 };
 

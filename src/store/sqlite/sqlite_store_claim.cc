@@ -7,16 +7,11 @@
 // version's claim) is leased in the row as before (docs/adr/0046).
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
-#include "common/log.h"
 #include "store/sql/message_state_tx.h"
 #include "store/sqlite/callbacks_tx.h"
 #include "store/sqlite/claim_leases.h"
@@ -206,123 +201,18 @@ Result<std::vector<Message>> ClaimInTx(WriteContext& ctx, ClaimLeases& leases, i
   return claimed;
 }
 
-// handoff (docs/adr/0065): after a claim of the handoff's owner that returned fewer than
-// `limit`, nothing was claimable at now_ms (every free due entry, expired memory lease and
-// expired row lease was read and taken). What can become claimable later without a write
-// that says so (Lower, an accept) is what the claim saw ahead: free messages due after now,
-// and leases (in memory or in rows) that end later. The earliest of those is the horizon.
-Result<int64_t> HandoffHorizonInTx(Connection& c, const ClaimLeases& leases, int64_t now_ms) {
-  int64_t horizon = leases.EarliestUntil();
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt free, c.Prepare("SELECT due_ms FROM messages WHERE status IN (0, 1) AND "
-                           "lease_until_ms = 0 AND due_ms > ?1 ORDER BY due_ms, seq LIMIT 1"));
-  free.BindInt(1, now_ms);
-  BRAMKA_ASSIGN_OR_RETURN(bool row, free.Step());
-  if (row) horizon = std::min(horizon, free.Int(0));
-  BRAMKA_ASSIGN_OR_RETURN(
-      Stmt leased, c.Prepare("SELECT lease_until_ms FROM messages WHERE status IN (0, 1) AND "
-                             "lease_until_ms > 0 ORDER BY lease_until_ms, seq LIMIT 1"));
-  BRAMKA_ASSIGN_OR_RETURN(row, leased.Step());
-  if (row) horizon = std::min(horizon, leased.Int(0));
-  return horizon;
-}
-
 }  // namespace
 
 Result<std::vector<Message>> SqliteStore::ClaimDue(int64_t now_ms, int limit,
                                                    const std::string& owner,
                                                    int64_t lease_until_ms) {
   if (limit <= 0) return std::vector<Message>();
-  std::shared_ptr<const HandoffTerms> terms = HandoffTermsNow();
-  if (terms && terms->owner != owner) terms = nullptr;
   return writer_->Call<std::vector<Message>>([&](WriteContext& ctx) {
-    return sqlite::WithLeases(*leases_, [&]() -> Result<std::vector<Message>> {
-      BRAMKA_ASSIGN_OR_RETURN(std::vector<Message> claimed,
-                              ClaimInTx(ctx, *leases_, now_ms, static_cast<size_t>(limit),
-                                        owner, lease_until_ms));
-      if (terms) {
-        const int room = limit - static_cast<int>(claimed.size());
-        int64_t horizon = INT64_MIN;
-        if (room > 0) {
-          BRAMKA_ASSIGN_OR_RETURN(horizon, HandoffHorizonInTx(ctx.conn, *leases_, now_ms));
-        }
-        leases_->GrantHandoff(room, horizon);
-      }
-      return claimed;
+    return sqlite::WithLeases(*leases_, [&] {
+      return ClaimInTx(ctx, *leases_, now_ms, static_cast<size_t>(limit), owner, lease_until_ms);
     });
   });
 }
-
-std::shared_ptr<const SqliteStore::HandoffTerms> SqliteStore::HandoffTermsNow() const {
-  if (!handoff_->on.load(std::memory_order_acquire)) return nullptr;
-  std::lock_guard lock(handoff_->terms_mu);
-  return handoff_->terms;
-}
-
-bool SqliteStore::StartHandoff(const std::string& owner, int64_t lease_ms, HandoffSink sink) {
-  if (!sink || lease_ms <= 0 || handoff_->on.load(std::memory_order_acquire)) return false;
-  {
-    std::unique_lock lock(handoff_->sink_mu);
-    handoff_->sink = std::move(sink);
-  }
-  {
-    std::lock_guard lock(handoff_->terms_mu);
-    handoff_->terms = std::make_shared<const HandoffTerms>(HandoffTerms{owner, lease_ms});
-  }
-  leases_->Pause();  // hungry only after its first claim
-  handoff_->on.store(true, std::memory_order_release);
-  return true;
-}
-
-void SqliteStore::StopHandoff() {
-  handoff_->on.store(false, std::memory_order_release);
-  leases_->Pause();
-  {
-    std::lock_guard lock(handoff_->terms_mu);
-    handoff_->terms = nullptr;
-  }
-  std::unique_lock lock(handoff_->sink_mu);  // waits for a sink call in progress
-  handoff_->sink = nullptr;
-}
-
-void SqliteStore::PauseHandoff() { leases_->Pause(); }
-
-bool SqliteStore::HandoffArmed() const {
-  return handoff_->on.load(std::memory_order_acquire) && leases_->armed();
-}
-
-void SqliteStore::DeliverHandoff(std::vector<Message> handed) {
-  {
-    std::shared_lock lock(handoff_->sink_mu);
-    if (handoff_->sink && handoff_->on.load(std::memory_order_acquire)) {
-      handoff_->sink(std::move(handed));
-      return;
-    }
-  }
-  // No taker any more (StopHandoff came between the accept and its commit): release the
-  // leases this accept took, unless they changed since (ran out and were claimed again).
-  if (handoff_->closing.load()) return;
-  std::vector<std::pair<int64_t, Message>> mine;
-  for (Message& m : handed) {
-    mine.emplace_back(static_cast<int64_t>(codec_.Decode(m.id)), std::move(m));
-  }
-  writer_->CallAsync<void>(
-      [this, mine = std::move(mine)](WriteContext& ctx) -> Result<void> {
-        return sqlite::WithLeases(*leases_, [&]() -> Result<void> {
-          for (const auto& [seq, m] : mine) {
-            const ClaimLeases::Lease* lease = leases_->Find(seq);
-            if (lease == nullptr || lease->claims != 1 || lease->due_ms != m.due_ms) continue;
-            BRAMKA_RETURN_IF_ERROR(sqlite::EndClaimInTx(ctx.conn, *leases_, seq));
-            leases_->Lower({m.due_ms, seq});
-          }
-          return Ok();
-        });
-      },
-      [](Result<void> r) {
-        if (!r.ok()) spdlog::warn("handoff: releasing untaken messages: {}", r.error().ToString());
-      });
-}
-
 
 namespace sqlite {
 namespace {

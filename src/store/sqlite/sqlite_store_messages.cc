@@ -98,37 +98,11 @@ Result<void> InsertNewMessages(WriteContext& ctx, const MessageIdCodec& codec,
   return Ok();
 }
 
-// handoff (docs/adr/0065): an accept job's part in a handoff; null `owner`: none.
-struct HandoffJob {
-  const std::string* owner = nullptr;
-  int64_t lease_ms = 0;
-  std::vector<Message>* handed = nullptr;  // the messages leased for the sink, as claimed
-};
-
-// The message ClaimDue would return for `m` once inserted by `request` (the row's columns as
-// the insert writes them, BRAMKA_MESSAGE_COLUMNS, and the claim's attempt).
-Message AsClaimed(const Message& m, AccountId account_id) {
-  Message out = m;
-  out.account_id = account_id;
-  out.status = MessageStatus::kQueued;
-  out.reason.clear();
-  out.sent_ms = 0;
-  out.done_ms = 0;
-  out.attempts = 1;  // the row's 0 and this claim
-  out.connector.clear();
-  out.upstream_id.clear();
-  out.callback_queued = false;
-  if (!m.attachments.empty()) {
-    out.attachments = sqlite::SplitAttachments(sqlite::JoinAttachments(m.attachments));
-  }
-  return out;
-}
-
 // The transaction body of AcceptAsync (store.h): duplicates, balance check,
 // charge, insert.
 Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec& codec,
-                                         sqlite::ClaimLeases& leases, const AcceptRequest& request,
-                                         const HandoffJob& handoff = {}) {
+                                         sqlite::ClaimLeases& leases,
+                                         const AcceptRequest& request) {
   Connection& c = ctx.conn;
   // The batch's balances (writer.h, docs/adr/0029): read once per account and
   // batch, charged below only once everything else of this request succeeded.
@@ -207,8 +181,7 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
   fresh.reserve(request.messages.size());
   // s10-claim (docs/adr/0047): ClaimDue's scan starts at its cursor; a message due before
   // it (the clock read before a claim, committed after it) lowers the cursor.
-  const sqlite::ClaimLeases::Key cursor = leases.cursor();
-  sqlite::ClaimLeases::Key earliest = cursor;
+  sqlite::ClaimLeases::Key earliest = leases.cursor();
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (result.items[i].duplicate) continue;
     fresh.push_back(i);
@@ -217,26 +190,12 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
     if (m.cost_units != 0 && !balances[type].unlimited) {
       latest[type] = std::max(latest[type], m.queued_ms);
     }
-    const sqlite::ClaimLeases::Key key(m.due_ms, static_cast<int64_t>(codec.Decode(m.id)));
-    if (handoff.owner != nullptr) {
-      // handoff (docs/adr/0065): leased here for the owner as its claim would lease it, if it
-      // is hungry and nothing claimable can be waiting ahead of this message. Every entry of
-      // messages_claim before `key` is then leased in memory, so the cursor may pass it.
-      if (m.status == MessageStatus::kQueued && m.due_ms <= m.queued_ms &&
-          leases.TakeHandoff(m.due_ms)) {
-        const int64_t until = std::max(m.due_ms, m.queued_ms) + handoff.lease_ms;
-        leases.Claim(key.second, *handoff.owner, until, m.due_ms);
-        leases.LimitHandoff(until);  // its lease, once run out, is claimable
-        const sqlite::ClaimLeases::Key next(key.first, key.second + 1);
-        if (leases.cursor() < next) leases.Advance(next);
-        handoff.handed->push_back(AsClaimed(m, request.account_id));
-        continue;
-      }
-      leases.LimitHandoff(m.due_ms);  // claimable from its due time on
+    if (m.due_ms <= earliest.first) {
+      earliest = std::min(
+          earliest, sqlite::ClaimLeases::Key(m.due_ms, static_cast<int64_t>(codec.Decode(m.id))));
     }
-    if (key < earliest) earliest = key;
   }
-  if (earliest < cursor) leases.Lower(earliest);
+  leases.Lower(earliest);
   if (ctx.accept_rows != nullptr) {
     // smpp (docs/adr/0041): with the batch's other accepts, before the next other job
     // or COMMIT; a failure there runs the batch again without deferring.
@@ -267,49 +226,11 @@ Result<AcceptResult> AcceptInTransaction(WriteContext& ctx, const MessageIdCodec
 // ---- accepting ---------------------------------------------------------------
 
 void SqliteStore::AcceptAsync(AcceptRequest request, AcceptCallback done) {
-  std::shared_ptr<const HandoffTerms> terms = HandoffTermsNow();
-  if (!terms) {
-    writer_->CallAsync<AcceptResult>(
-        [this, request = std::move(request)](WriteContext& ctx) {
-          return AcceptInTransaction(ctx, codec_, *leases_, request);
-        },
-        std::move(done), sqlite::BalanceAccess::kCachedBalances);
-    return;
-  }
-  // handoff (docs/adr/0065): the job's messages for the sink, given to it after the commit.
-  auto handed = std::make_shared<std::vector<Message>>();
   writer_->CallAsync<AcceptResult>(
-      [this, request = std::move(request), terms, handed](WriteContext& ctx) {
-        return AcceptWithHandoff(ctx, *terms, *handed, [&](const HandoffJob& job) {
-          return AcceptInTransaction(ctx, codec_, *leases_, request, job);
-        });
+      [this, request = std::move(request)](WriteContext& ctx) {
+        return AcceptInTransaction(ctx, codec_, *leases_, request);
       },
-      HandingOff(handed, std::move(done)), sqlite::BalanceAccess::kCachedBalances);
-}
-
-template <typename Fn>
-Result<AcceptResult> SqliteStore::AcceptWithHandoff(WriteContext& ctx, const HandoffTerms& terms,
-                                                    std::vector<Message>& handed, Fn accept) {
-  (void)ctx;
-  handed.clear();  // a batch run again starts over
-  auto result = sqlite::WithLeases(*leases_, [&] {
-    return accept(HandoffJob{&terms.owner, terms.lease_ms, &handed});
-  });
-  if (!result.ok()) handed.clear();  // its leases were undone with it
-  return result;
-}
-
-SqliteStore::AcceptCallback SqliteStore::HandingOff(std::shared_ptr<std::vector<Message>> handed,
-                                       AcceptCallback done) {
-  return [this, handed = std::move(handed), done = std::move(done)](Result<AcceptResult> r) {
-    // Only after the commit is durable; a failed batch (rolled back, or its fdatasync
-    // failed) hands nothing on. The sink gets the batch's messages after its last answer
-    // (SetAfterCompletions, sqlite_store.cc).
-    if (r.ok() && !handed->empty()) {
-      for (Message& m : *handed) handoff_->pending.push_back(std::move(m));
-    }
-    done(std::move(r));
-  };
+      std::move(done), sqlite::BalanceAccess::kCachedBalances);
 }
 
 // writerread (docs/adr/0057): a Bearer token's login, its submit's reads and the accept as
@@ -325,10 +246,8 @@ SqliteStore::AcceptCallback SqliteStore::HandingOff(std::shared_ptr<std::vector<
 void SqliteStore::AcceptWithTokenAsync(std::string token_hash, std::string sender,
                                        std::vector<std::string> phones, TokenAcceptDecide decide,
                                        AcceptCallback done) {
-  std::shared_ptr<const HandoffTerms> terms = HandoffTermsNow();  // docs/adr/0065
-  auto handed = terms ? std::make_shared<std::vector<Message>>() : nullptr;
   writer_->CallAsync<AcceptResult>(
-      [this, terms, handed, token_hash = std::move(token_hash), sender = std::move(sender),
+      [this, token_hash = std::move(token_hash), sender = std::move(sender),
        phones = std::move(phones), decide = std::move(decide),
        decided = std::optional<std::optional<AcceptRequest>>()](
           WriteContext& ctx) mutable -> Result<AcceptResult> {
@@ -354,13 +273,9 @@ void SqliteStore::AcceptWithTokenAsync(std::string token_hash, std::string sende
           decided.emplace(decide(reads));
         }
         if (!*decided) return AcceptResult();
-        if (!terms) return AcceptInTransaction(ctx, codec_, *leases_, **decided);
-        return AcceptWithHandoff(ctx, *terms, *handed, [&](const HandoffJob& job) {
-          return AcceptInTransaction(ctx, codec_, *leases_, **decided, job);
-        });
+        return AcceptInTransaction(ctx, codec_, *leases_, **decided);
       },
-      terms ? HandingOff(handed, std::move(done)) : std::move(done),
-      sqlite::BalanceAccess::kCachedBalances);
+      std::move(done), sqlite::BalanceAccess::kCachedBalances);
 }
 
 // ---- reading -----------------------------------------------------------------

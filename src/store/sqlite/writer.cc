@@ -322,7 +322,6 @@ void Writer::CompletionLoop() {
       if (stages) stages->ObserveJob(job->queued_at, next.times, std::chrono::steady_clock::now());
       job->Complete(failure);
     }
-    if (after_completions_) after_completions_();
   }
 }
 

@@ -172,10 +172,6 @@ class Writer {
   void CallAsync(Fn&& fn, std::function<void(Result<T>)> done,
                  BalanceAccess balances = BalanceAccess::kDirect);
 
-  // handoff (docs/adr/0065): runs on the completion thread after it completed the jobs of
-  // one batch (those it completes). Set once, before the first job.
-  void SetAfterCompletions(std::function<void()> hook) { after_completions_ = std::move(hook); }
-
   uint64_t commit_count() const { return commits_.load(std::memory_order_relaxed); }
   bool pipelined() const { return sync_ == CommitSync::kSyncThread; }
   // Tests: the syncer's next fdatasync fails as with EIO.
@@ -275,7 +271,6 @@ class Writer {
   StatusCounts counts_;
   std::atomic<uint64_t> commits_{0};
 
-  std::function<void()> after_completions_;  // docs/adr/0065
   std::thread writer_;
   std::thread completer_;
   std::thread syncer_;
