@@ -8,7 +8,6 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -316,15 +315,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // io_context::run() must not return (at shutdown) before it is answered.
     auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
     auto finish = [self = Self(), tracked, format, label, keep_alive, version](ApiAnswer answer) {
-      // Sends complete on a core thread: hop back onto this connection's strand. hops (ADR
-      // 0067): from an I/O thread of this io_context (the store's CompletionHome runs the
-      // completions there) a free strand takes the answer at once, without a hop; an answer
-      // given while the request is still being handled on the strand is posted as before.
-      auto write = [self, format, label, keep_alive, version, answer = std::move(answer)] {
+      // Sends complete on a core thread: hop back onto this connection's strand.
+      net::post(tracked, [self, format, label, keep_alive, version, answer = std::move(answer)] {
         self->WriteAnswer(answer, format, label, keep_alive, version);
-      };
-      if (tracked.running_in_this_thread()) return net::post(tracked, std::move(write));
-      net::dispatch(tracked, std::move(write));
+      });
     };
     std::vector<UploadedFile> uploads;
     auto tree = DecodeParameters(req[bhttp::field::content_type], req.body(), query, &uploads);
