@@ -232,8 +232,8 @@ void Writer::Release(Completed done, Handoff& out) {
   const Error* failure = done.failure ? &*done.failure : nullptr;
   WriteStages* stages = StagesFor(done);
   int64_t here = 0;
-  // The jobs completed elsewhere, by where (docs/adr/0067): index 0 the completion thread,
-  // then the homes in their first job's order. A batch rarely has more than one home.
+  // The jobs completed elsewhere, by where (docs/adr/0067: a home, or null for the
+  // completion thread), in the order of each one's first job. Rarely more than two.
   std::vector<std::pair<CompletionHome*, Completed>> later;
   for (auto& job : done.jobs) {
     if (job->CompletesOnWriter()) {
