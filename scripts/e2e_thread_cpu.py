@@ -17,6 +17,7 @@ Environment:
   SYSC=1       also system calls per message and thread (perf stat --per-thread).
   PERF=FILE    also `perf record --call-graph dwarf` of the serve for PERF_SECS (4) seconds.
   EXTRA_TOML   appended to bramka.toml.
+  SERVER_THREADS=N  [server] threads (the HTTP/SMPP I/O threads; 2 by default).
 Run it under `flock /tmp/bramka-bench.lock`. Stdlib + wrk (+ perf for SYSC/PERF).
 """
 import glob, os, re, sys, time
@@ -68,6 +69,8 @@ try:
     with open(b.config) as f:
         text = f.read().replace('log_level = "info"', 'log_level = "warn"')
     if NODELIVER: text = text.replace("[simnet]                          # the built-in simulated network (default route)\nenabled = true", "[simnet]\nenabled = false")
+    if os.environ.get("SERVER_THREADS"):
+        text = re.sub(r"(?m)^threads = \d+", "threads = " + os.environ["SERVER_THREADS"], text, count=1)
     extra = os.environ.get("EXTRA_TOML", "")
     with open(b.config, "w") as f:
         f.write(text + ("\n" + extra.replace("\\n", "\n") + "\n" if extra else ""))

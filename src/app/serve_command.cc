@@ -2,6 +2,7 @@
 // the foreground, until SIGTERM/SIGINT; then drain and exit 0.
 #include <pthread.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <atomic>
@@ -38,11 +39,25 @@
 #include "ingest/sql/poller.h"
 #include "notify/sender.h"
 #include "smpp/net/tls.h"
+#include "store/completion_home.h"
 
 namespace bramka::app {
 namespace {
 
 namespace asio = boost::asio;
+
+// hops (docs/adr/0067): the HTTP/SMPP I/O threads' io_context as the CompletionHome of the
+// store writes they submit (accepts: their completions post the answers to the connections'
+// strands). The SQLite syncer then posts one task per fdatasync round here instead of waking
+// the store's completion thread, which woke an I/O thread per answer.
+class IoCompletionHome final : public store::CompletionHome {
+ public:
+  explicit IoCompletionHome(asio::io_context& io) : io_(io) {}
+  void Post(std::function<void()> task) override { asio::post(io_, std::move(task)); }
+
+ private:
+  asio::io_context& io_;
+};
 
 simnet::SimnetOptions SimnetOptionsFrom(const config::SimnetConfig& c) {
   simnet::SimnetOptions o;
@@ -386,14 +401,20 @@ int RunServe(const std::string& config_path) {
   });
   http.SetReady(true);
 
+  // Declared before the store is closed below (it must outlive the writer's last hand-off).
+  IoCompletionHome io_home(io);
   std::vector<std::thread> threads;
   for (int i = 1; i < cfg.server.threads; ++i) {
-    threads.emplace_back([&io] {
+    threads.emplace_back([&io, &io_home] {
       (void)pthread_setname_np(pthread_self(), "bramka-io");
+      store::CompletionHome::Scope home(&io_home);
       io.run();
     });
   }
-  io.run();
+  {
+    store::CompletionHome::Scope home(&io_home);
+    io.run();
+  }
   for (auto& t : threads) t.join();
   {
     std::lock_guard lock(drain_mu);

@@ -6,6 +6,7 @@
 
 #include "core/credentials.h"
 #include "core/id_allocator.h"
+#include "store/completion_home.h"
 
 namespace bramka::core {
 GatewayService::GatewayService(store::Store& store, Clock& clock, CoreOptions options)
@@ -55,6 +56,8 @@ Result<Caller> GatewayService::AuthenticatePassword(const std::string& name,
 Result<SubmitResult> GatewayService::Submit(const Caller& caller, SubmitRequest request) {
   auto promise = std::make_shared<std::promise<Result<SubmitResult>>>();
   auto future = promise->get_future();
+  // This thread waits for the completion: its home (docs/adr/0067) must not be the one to run it.
+  store::CompletionHome::Scope no_home(nullptr);
   SubmitAsync(caller, std::move(request),
               [promise](Result<SubmitResult> r) { promise->set_value(std::move(r)); });
   return future.get();

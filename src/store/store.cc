@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "store/completion_home.h"
+
 #include <future>
 #include <utility>
 
@@ -8,6 +10,8 @@ namespace bramka::store {
 Result<AcceptResult> Store::Accept(AcceptRequest request) {
   std::promise<Result<AcceptResult>> promise;
   std::future<Result<AcceptResult>> future = promise.get_future();
+  // This thread waits for the completion: its home (docs/adr/0067) must not be the one to run it.
+  CompletionHome::Scope no_home(nullptr);
   AcceptAsync(std::move(request),
               [&promise](Result<AcceptResult> result) { promise.set_value(std::move(result)); });
   return future.get();

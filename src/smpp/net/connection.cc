@@ -154,7 +154,15 @@ class ConnectionImpl final : public Connection,
       first = respond_queue_.empty();
       respond_queue_.push_back(std::move(response));
     }
-    if (first) Dispatch([this] { RespondQueued(); });
+    // Posted, not dispatched: from an I/O thread (the store's CompletionHome runs the
+    // submits' completions there, docs/adr/0067) a dispatch would run at once and write each
+    // answer of a burst alone; posted, the burst's answers still go out in one write.
+    if (first) {
+      asio::post(Lowest(stream_).get_executor(), [self = this->shared_from_this()] {
+        OnStrand on(self.get());
+        self->RespondQueued();
+      });
+    }
   }
 
   void Unbind() override {

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -138,7 +139,7 @@ void Writer::AttachMetrics(MetricsRegistry& metrics) {
         "bramka_store_background_checkpoint_seconds",
         "WAL checkpoints beside the SQLite writer (docs/adr/0044)", "", FineLatencyBuckets()));
   }
-  stages_owner_ = std::make_unique<WriteStages>(metrics);
+  stages_owner_ = std::make_shared<WriteStages>(metrics);
   stages_.store(stages_owner_.get(), std::memory_order_release);
 }
 
@@ -149,6 +150,7 @@ WriteStages* Writer::StagesFor(const Completed& batch) const {
 
 void Writer::Submit(std::unique_ptr<WriteJob> job) {
   job->queued_at = std::chrono::steady_clock::now();
+  if (!job->CompletesOnWriter()) job->home = CompletionHome::Current();  // docs/adr/0067
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
@@ -197,7 +199,9 @@ void Writer::WriterLoop() {
     batch.clear();
     if (sync_ == CommitSync::kInCommit) {
       done.times.sync_started = done.times.synced = done.times.committed;
-      Release(std::move(done));
+      Handoff out;
+      Release(std::move(done), out);
+      HandOff(out);
       continue;
     }
     {
@@ -224,30 +228,81 @@ void Writer::WriterLoop() {
   done_wake_.notify_one();
 }
 
-void Writer::Release(Completed done) {
+void Writer::Release(Completed done, Handoff& out) {
   const Error* failure = done.failure ? &*done.failure : nullptr;
-  Completed later;
-  later.failure = done.failure;
-  later.committed = done.committed;
-  later.times = done.times;
   WriteStages* stages = StagesFor(done);
   int64_t here = 0;
+  // The jobs completed elsewhere, by where (docs/adr/0067: a home, or null for the
+  // completion thread), in the order of each one's first job. Rarely more than two.
+  std::vector<std::pair<CompletionHome*, Completed>> later;
   for (auto& job : done.jobs) {
     if (job->CompletesOnWriter()) {
       if (stages) stages->ObserveJob(job->queued_at, done.times, std::chrono::steady_clock::now());
       ++here;
       job->Complete(failure);
-    } else {
-      later.jobs.push_back(std::move(job));
+      continue;
     }
+    auto it = std::find_if(later.begin(), later.end(),
+                           [&](const auto& l) { return l.first == job->home; });
+    if (it == later.end()) {
+      Completed& c = later.emplace_back(job->home, Completed()).second;
+      c.failure = done.failure;
+      c.committed = done.committed;
+      c.times = done.times;
+      it = later.end() - 1;
+    }
+    it->second.jobs.push_back(std::move(job));
   }
   if (stages) stages->ObserveBatch(done.times, here);
-  if (later.jobs.empty()) return;
+  for (auto& [home, c] : later) {
+    if (home == nullptr) {
+      out.to_completer.push_back(std::move(c));
+      continue;
+    }
+    auto it = std::find_if(out.to_homes.begin(), out.to_homes.end(),
+                           [&](const auto& h) { return h.first == home; });
+    if (it == out.to_homes.end()) {
+      out.to_homes.emplace_back(home, std::vector<Completed>());
+      it = out.to_homes.end() - 1;
+    }
+    it->second.push_back(std::move(c));
+  }
+}
+
+void Writer::HandOff(Handoff& out) {
+  if (!out.to_homes.empty()) {
+    std::shared_ptr<WriteStages> stages;
+    {
+      std::lock_guard lock(stages_mu_);
+      stages = stages_owner_;
+    }
+    for (auto& [home, batches] : out.to_homes) {
+      // std::function needs a copyable task; the jobs are not.
+      auto owned = std::make_shared<std::vector<Completed>>(std::move(batches));
+      home->Post([owned, stages] {
+        for (Completed& c : *owned) {
+          CompleteAll(c, c.failure || !c.committed ? nullptr : stages.get());
+        }
+      });
+    }
+    out.to_homes.clear();
+  }
+  if (out.to_completer.empty()) return;
   {
     std::lock_guard lock(done_mu_);
-    completed_.push_back(std::move(later));
+    for (Completed& c : out.to_completer) completed_.push_back(std::move(c));
   }
+  out.to_completer.clear();
   done_wake_.notify_one();
+}
+
+void Writer::CompleteAll(Completed& batch, WriteStages* stages) {
+  const Error* failure = batch.failure ? &*batch.failure : nullptr;
+  if (stages) stages->ObserveBatch(batch.times, static_cast<int64_t>(batch.jobs.size()));
+  for (auto& job : batch.jobs) {
+    if (stages) stages->ObserveJob(job->queued_at, batch.times, std::chrono::steady_clock::now());
+    job->Complete(failure);
+  }
 }
 
 void Writer::SyncLoop() {
@@ -295,7 +350,9 @@ void Writer::SyncLoop() {
         if (c.committed) c.failure = sync_error_;
       }
     }
-    for (Completed& c : round) Release(std::move(c));
+    Handoff out;
+    for (Completed& c : round) Release(std::move(c), out);
+    HandOff(out);
     round.clear();
   }
   {
@@ -315,13 +372,7 @@ void Writer::CompletionLoop() {
       next = std::move(completed_.front());
       completed_.pop_front();
     }
-    const Error* failure = next.failure ? &*next.failure : nullptr;
-    WriteStages* stages = StagesFor(next);
-    if (stages) stages->ObserveBatch(next.times, static_cast<int64_t>(next.jobs.size()));
-    for (auto& job : next.jobs) {
-      if (stages) stages->ObserveJob(job->queued_at, next.times, std::chrono::steady_clock::now());
-      job->Complete(failure);
-    }
+    CompleteAll(next, StagesFor(next));
   }
 }
 

@@ -18,7 +18,10 @@
 // Completion: synchronous calls (Call) are completed on the writer thread
 // (fulfilling a promise is cheap); asynchronous ones (CallAsync) on a second,
 // completion thread, so that callers' callbacks never delay the next batch
-// and may even make synchronous store calls.
+// and may even make synchronous store calls. hops (docs/adr/0067): an asynchronous job
+// submitted by a thread with a CompletionHome (store/completion_home.h: serve's I/O threads
+// for HTTP and SMPP answers) is completed by that home instead: the jobs of one release
+// (a batch, or an fdatasync round's batches) go to it as one task, in commit order.
 //
 // Pipelined commit (kSyncThread, docs/adr/0029): the writer COMMITs with
 // synchronous=NORMAL (the WAL frames are written, not synced) and goes on with
@@ -72,6 +75,7 @@
 
 #include "common/check.h"
 #include "common/result.h"
+#include "store/completion_home.h"
 #include "store/model.h"
 #include "store/sqlite/accept_rows.h"
 #include "store/sqlite/balance_cache.h"
@@ -133,6 +137,9 @@ class WriteJob {
 
   // Set by Writer::Submit (stage metrics).
   WriteTime queued_at{};
+  // Set by Writer::Submit for jobs that complete off the writer: the submitting thread's
+  // CompletionHome (docs/adr/0067), null for the completion thread.
+  CompletionHome* home = nullptr;
 };
 
 // How a job reaches the balances table.
@@ -171,7 +178,8 @@ class Writer {
   // but the last ~1,000 frames: 8,000 frames (33 MB of WAL) halves how often every queued
   // write waits for them. At twice this the writer waits for a round in progress.
   static constexpr int kCatchUpFrames = 8000;
-  // Runs every job already queued, then stops both threads.
+  // Runs every job already queued, then stops both threads. The jobs handed to a
+  // CompletionHome complete when the home runs its task (possibly after this returns).
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -216,12 +224,22 @@ class Writer {
     BatchTimes times;
   };
 
+  // The jobs of released batches that complete off the writer and syncer, sorted by
+  // where they complete (docs/adr/0067).
+  struct Handoff {
+    std::vector<Completed> to_completer;  // the completion thread's
+    std::vector<std::pair<CompletionHome*, std::vector<Completed>>> to_homes;
+  };
+
   void WriterLoop();
   void CompletionLoop();
   void SyncLoop();
-  // Completes the writer-completed jobs of `done` here and queues the rest for
-  // the completion thread.
-  void Release(Completed done);
+  // Completes the writer-completed jobs of `done` here and sorts the rest into `out`.
+  void Release(Completed done, Handoff& out);
+  // Hands `out` over: one queueing (and wake-up) of the completion thread, one task per home.
+  void HandOff(Handoff& out);
+  // Completes every job of `batch` (the completion thread's or a home's task).
+  static void CompleteAll(Completed& batch, WriteStages* stages);
   // Stage metrics (write_stages.h), when attached and `batch` committed: the stages `jobs`
   // of its jobs share, and one job's own.
   WriteStages* StagesFor(const Completed& batch) const;
@@ -283,7 +301,8 @@ class Writer {
 
   // ---- stage metrics (docs/adr/0035) ----
   std::mutex stages_mu_;
-  std::unique_ptr<WriteStages> stages_owner_;  // guarded by stages_mu_
+  // Shared with the homes' tasks, which may run after the writer is gone.
+  std::shared_ptr<WriteStages> stages_owner_;  // guarded by stages_mu_
   std::atomic<WriteStages*> stages_{nullptr};
 
   mutable std::mutex counts_mu_;

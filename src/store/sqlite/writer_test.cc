@@ -6,6 +6,8 @@
 // (the WAL starts over, nothing committed is lost) and counts each checkpoint in
 // bramka_store_checkpoint_seconds, with and without the pipelined commit; no timing is
 // asserted, only counts, sizes and rows.
+// A job submitted under a CompletionHome (docs/adr/0067) is completed by that home's task,
+// posted once per release after the sync, in commit order, each job exactly once.
 
 #include "store/sqlite/writer.h"
 #include "store/sqlite/writer_test_util.h"
@@ -16,9 +18,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -143,6 +148,151 @@ TEST_P(WriterTest, StageMetricsCountEveryCommittedJobAndNoFailedOne) {
         << stage;
   }
   EXPECT_GT(Value(text, "bramka_store_write_stage_seconds_sum{stage=\"total\"}"), 0);
+}
+
+// ---- completion homes (docs/adr/0067) ----
+
+// A home that keeps the tasks it is given until the test runs them.
+class FakeHome final : public CompletionHome {
+ public:
+  void Post(std::function<void()> task) override {
+    std::lock_guard lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  size_t tasks() {
+    std::lock_guard lock(mu_);
+    return tasks_.size();
+  }
+  void RunAll() {
+    std::vector<std::function<void()>> tasks;
+    {
+      std::lock_guard lock(mu_);
+      tasks.swap(tasks_);
+    }
+    for (auto& t : tasks) t();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::function<void()>> tasks_;
+};
+
+TEST(CompletionHomeTest, AScopeSetsTheThreadsHomeAndRestoresTheOneBefore) {
+  FakeHome a, b;
+  EXPECT_EQ(CompletionHome::Current(), nullptr);
+  {
+    CompletionHome::Scope outer(&a);
+    EXPECT_EQ(CompletionHome::Current(), &a);
+    {
+      CompletionHome::Scope inner(&b);
+      EXPECT_EQ(CompletionHome::Current(), &b);
+      CompletionHome::Scope none(nullptr);
+      EXPECT_EQ(CompletionHome::Current(), nullptr);
+    }
+    EXPECT_EQ(CompletionHome::Current(), &a);
+    std::thread([] { EXPECT_EQ(CompletionHome::Current(), nullptr); }).join();
+  }
+  EXPECT_EQ(CompletionHome::Current(), nullptr);
+}
+
+TEST_P(WriterTest, JobsOfAHomeCompleteInItsTasksInOrderOnceEach) {
+  MetricsRegistry metrics;
+  writer_->AttachMetrics(metrics);
+  FakeHome home1, home2;
+  constexpr int kJobs = 300;
+  std::mutex mu;
+  std::vector<int64_t> done1, done2, done_plain;  // the completions, in the order they ran
+  auto insert = [](int64_t i) {
+    return [i](WriteContext& ctx) -> Result<int64_t> {
+      BRAMKA_ASSIGN_OR_RETURN(Stmt stmt, ctx.conn.Prepare("INSERT INTO t (n) VALUES (?1)"));
+      stmt.BindInt(1, i);
+      BRAMKA_RETURN_IF_ERROR(stmt.Run());
+      return i;
+    };
+  };
+  auto into = [&](std::vector<int64_t>& list) {
+    return [&mu, &list](Result<int64_t> r) {
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+      std::lock_guard lock(mu);
+      list.push_back(*r);
+    };
+  };
+  // The writer waits in a first job until every job is queued: batches of 64 (max_batch).
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  writer_->CallAsync<int64_t>(
+      [open](WriteContext&) -> Result<int64_t> {
+        open.wait();
+        return 0;
+      },
+      [](Result<int64_t>) {});
+  // Three submitters interleaved, as connections of two I/O threads and a dispatcher are.
+  for (int i = 0; i < kJobs; ++i) {
+    if (i % 3 == 0) {
+      CompletionHome::Scope scope(&home1);
+      writer_->CallAsync<int64_t>(insert(i), into(done1));
+    } else if (i % 3 == 1) {
+      CompletionHome::Scope scope(&home2);
+      writer_->CallAsync<int64_t>(insert(i), into(done2));
+    } else {
+      writer_->CallAsync<int64_t>(insert(i), into(done_plain));
+    }
+  }
+  gate.set_value();
+  {
+    // A synchronous call waits on its own thread: a home never takes it.
+    CompletionHome::Scope scope(&home1);
+    ASSERT_TRUE(Insert(kJobs).ok());  // released after every job queued before it
+  }
+  // Drains the completion thread; every release has been handed to the homes, whose tasks
+  // outlive the writer.
+  writer_.reset();
+  EXPECT_EQ(done_plain.size(), static_cast<size_t>(kJobs / 3));
+  const size_t tasks1 = home1.tasks();
+  const size_t tasks2 = home2.tasks();
+  EXPECT_GE(tasks1, 1u);
+  EXPECT_GE(tasks2, 1u);
+  // One task per release (a round of up to 6 batches of 64), not one per job.
+  EXPECT_LE(tasks1, 6u);
+  EXPECT_LE(tasks2, 6u);
+  EXPECT_TRUE(done1.empty()) << "a home's jobs complete only in its tasks";
+  EXPECT_TRUE(done2.empty());
+  home2.RunAll();
+  home1.RunAll();
+  ASSERT_EQ(done1.size(), static_cast<size_t>(kJobs / 3));
+  ASSERT_EQ(done2.size(), static_cast<size_t>(kJobs / 3));
+  for (int k = 0; k < kJobs / 3; ++k) {
+    EXPECT_EQ(done1[k], 3 * k);
+    EXPECT_EQ(done2[k], 3 * k + 1);
+    EXPECT_EQ(done_plain[k], 3 * k + 2);
+  }
+  home1.RunAll();  // nothing twice
+  EXPECT_EQ(done1.size(), static_cast<size_t>(kJobs / 3));
+  // Every committed job is counted once, wherever it completed.
+  EXPECT_EQ(Value(metrics.RenderPrometheus(),
+                  "bramka_store_write_stage_seconds_count{stage=\"handoff\"}"),
+            kJobs + 2);
+}
+
+TEST_P(WriterTest, AHomesJobGetsItsBatchsSyncFailure) {
+  FakeHome home;
+  ASSERT_TRUE(Insert(1).ok());
+  writer_->FailNextSyncForTest();
+  std::optional<Result<int64_t>> got;
+  {
+    CompletionHome::Scope scope(&home);
+    writer_->CallAsync<int64_t>([](WriteContext&) -> Result<int64_t> { return 2; },
+                                [&](Result<int64_t> r) { got.emplace(std::move(r)); });
+  }
+  EXPECT_FALSE(Insert(3).ok());  // after the failed sync
+  // The syncer completes a synchronous call of a release before it posts the homes' tasks:
+  // after the writer stopped every release has been handed over.
+  writer_.reset();
+  EXPECT_FALSE(got.has_value());
+  home.RunAll();
+  ASSERT_TRUE(got.has_value());
+  ASSERT_FALSE(got->ok());
+  EXPECT_EQ(got->error().code, ErrorCode::kUnavailable);
 }
 
 INSTANTIATE_TEST_SUITE_P(Waker, WriterTest, testing::Values(0, 20),
