@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -56,7 +57,54 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// A JSON string (RFC 8259): quotes, backslashes and control characters escaped.
+void AppendJsonString(std::string& out, const std::string& v) {
+  out += '"';
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
 }  // namespace
+
+std::string SetRowsJson(const std::vector<std::string>& keys,
+                        const std::vector<std::vector<std::optional<std::string>>>& rows) {
+  std::set<std::string> later_ids;
+  std::vector<bool> keep(rows.size(), true);
+  for (size_t i = rows.size(); i-- > 0;) {
+    const std::optional<std::string>& id = rows[i].back();
+    if (id && !later_ids.insert(*id).second) keep[i] = false;
+  }
+  std::string out = "[";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (!keep[r]) continue;
+    const std::vector<std::optional<std::string>>& row = rows[r];
+    if (out.size() > 1) out += ',';
+    out += '{';
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(out, keys[i]);
+      out += ':';
+      if (row[i]) {
+        AppendJsonString(out, *row[i]);
+      } else {
+        out += "null";
+      }
+    }
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
 
 std::string_view EngineName(Engine e) { return e == Engine::kMysql ? "mysql" : "postgres"; }
 
@@ -153,6 +201,44 @@ Statements MakeStatements(Engine engine, const Layout& layout, int batch) {
                              i == 0 ? "" : ", ", q("mo_table"), q("mo_smsid"));
   }
   return s;
+}
+
+std::string ColumnTypesQuery(const Layout& layout) {
+  // attrelid from the name as the statements resolve it (search_path); no row when the
+  // table is not there (to_regclass gives NULL).
+  return fmt::format(
+      "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+      "to_regclass('\"{}\"') AND attnum > 0 AND NOT attisdropped",
+      layout["mt_table"]);
+}
+
+void SetWriteBacks(Statements& s, const Layout& layout,
+                   const std::map<std::string, std::string>& types) {
+  s.write_smsid_set.clear();
+  s.write_report_set.clear();
+  Quoter q{Engine::kPostgres, layout};
+  // UPDATE mt AS t SET a = v.a, ... FROM json_to_recordset(?::json) AS v(a type, ..., id type)
+  // WHERE t.id = v.id, or "" when a column's type is unknown (or holds a '?', which the
+  // PostgreSQL client would take for a placeholder).
+  auto make = [&](const std::vector<std::string>& keys) -> std::string {
+    std::string set;
+    std::string columns;
+    for (const std::string& key : keys) {
+      auto it = types.find(layout[key]);
+      if (it == types.end() || it->second.empty() || it->second.find('?') != std::string::npos) {
+        return "";
+      }
+      if (key != "id") set += fmt::format("{}{} = v.{}", set.empty() ? "" : ", ", q(key), q(key));
+      columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", q(key), it->second);
+    }
+    return fmt::format(
+        "UPDATE {mt} AS t SET {set} FROM json_to_recordset(?::json) AS v({columns}) WHERE t.{id} "
+        "= v.{id}",
+        fmt::arg("mt", q("mt_table")), fmt::arg("set", set), fmt::arg("columns", columns),
+        fmt::arg("id", q("id")));
+  };
+  s.write_smsid_set = make({"smsid", "parts", "id"});
+  s.write_report_set = make({"dlr", "dlr_date", "dlr_code", "dlr_description", "id"});
 }
 
 std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout) {

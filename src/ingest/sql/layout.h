@@ -56,9 +56,34 @@ struct Statements {
   // column's collation) -- each a locking read (LOCK IN SHARE MODE), as the NOT EXISTS of
   // an INSERT ... SELECT is, so a concurrent insert of the same id waits. NULL = unused.
   std::string find_mo;
+  // PostgreSQL only, set by SetWriteBacks (empty otherwise: the per-row statements above
+  // are used): write_smsid / write_report for a whole batch in one statement,
+  // UPDATE mt AS t SET smsid = v.smsid, ... FROM json_to_recordset(?::json) AS v(smsid
+  // <its type>, ..., id <its type>) WHERE t.id = v.id; the one parameter a JSON array of
+  // objects keyed by the customer's column names (SetRowsJson), docs/adr/0070.
+  std::string write_smsid_set;
+  std::string write_report_set;
 };
 inline constexpr int kMoCheckIds = 256;
 Statements MakeStatements(Engine engine, const Layout& layout, int batch);
+
+// PostgreSQL: the MT table's columns and their types as SQL spells them (two columns out:
+// attname, format_type), read once per connection for SetWriteBacks.
+std::string ColumnTypesQuery(const Layout& layout);
+// Sets (or clears) write_smsid_set / write_report_set from ColumnTypesQuery's answer
+// (column name -> type): each only when every column it writes and the id have a type.
+void SetWriteBacks(Statements& s, const Layout& layout,
+                   const std::map<std::string, std::string>& types);
+
+// The one parameter of write_smsid_set / write_report_set: `rows` (each the per-row
+// statement's parameters, id last) as a JSON array of objects keyed by `columns` (the
+// customer's column names, in the same order), every value a JSON string or null:
+// json_to_recordset hands each string to the declared (the column's) type's input
+// function, as the per-row statement's untyped text parameter was (docs/adr/0070). A row whose id
+// comes again later in `rows` is left out, so the last write wins as it did row by row (UPDATE ...
+// FROM would pick either of two matches).
+std::string SetRowsJson(const std::vector<std::string>& columns,
+                        const std::vector<std::vector<std::optional<std::string>>>& rows);
 
 // CREATE TABLE statements for both tables (IF NOT EXISTS), each ending in ";\n".
 std::vector<std::string> CreateTablesDdl(Engine engine, const Layout& layout);

@@ -48,6 +48,43 @@ TEST(Layout, StatementsQuotePerEngine) {
   EXPECT_EQ(std::count(pg.insert_mo.begin(), pg.insert_mo.end(), '?'), 6);
   EXPECT_TRUE(pg.find_mo.empty());
   EXPECT_EQ(pg.write_smsid, "UPDATE \"out\" SET \"smsid\" = ?, \"parts\" = ? WHERE \"id\" = ?");
+  // PostgreSQL's write-backs a batch at a time (docs/adr/0070): the customer's names quoted
+  // as in the per-row statements, each value declared with its column's type as the server
+  // spells it; none without every type they need.
+  auto mixed = *MakeLayout("individual", "mt_table=Out_Box;id=RowNo;smsid=Sid;dlr_date=When");
+  EXPECT_EQ(ColumnTypesQuery(mixed),
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+            "to_regclass('\"Out_Box\"') AND attnum > 0 AND NOT attisdropped");
+  Statements pgm = MakeStatements(Engine::kPostgres, mixed, 7);
+  EXPECT_TRUE(pgm.write_smsid_set.empty());
+  std::map<std::string, std::string> types = {{"RowNo", "bigint"},
+                                              {"Sid", "text"},
+                                              {"parts", "numeric(3,0)"},
+                                              {"dlr", "\"State\""},
+                                              {"When", "timestamp with time zone"},
+                                              {"dlr_code", "integer"},
+                                              {"dlr_description", "character varying(100)"}};
+  SetWriteBacks(pgm, mixed, types);
+  EXPECT_EQ(
+      pgm.write_smsid_set,
+      "UPDATE \"Out_Box\" AS t SET \"Sid\" = v.\"Sid\", \"parts\" = v.\"parts\" FROM "
+      "json_to_recordset(?::json) AS v(\"Sid\" text, \"parts\" numeric(3,0), \"RowNo\" bigint) "
+      "WHERE t.\"RowNo\" = v.\"RowNo\"");
+  EXPECT_EQ(
+      pgm.write_report_set,
+      "UPDATE \"Out_Box\" AS t SET \"dlr\" = v.\"dlr\", \"When\" = v.\"When\", \"dlr_code\" = "
+      "v.\"dlr_code\", \"dlr_description\" = v.\"dlr_description\" FROM "
+      "json_to_recordset(?::json) AS v(\"dlr\" \"State\", \"When\" timestamp with time zone, "
+      "\"dlr_code\" integer, \"dlr_description\" character varying(100), \"RowNo\" bigint) "
+      "WHERE t.\"RowNo\" = v.\"RowNo\"");
+  EXPECT_EQ(std::count(pgm.write_report_set.begin(), pgm.write_report_set.end(), '?'), 1);
+  types.erase("parts");          // a column the table lacks: that step row by row
+  types["dlr_code"] = "\"a?\"";  // a type name with a '?' (taken for a placeholder)
+  SetWriteBacks(pgm, mixed, types);
+  EXPECT_TRUE(pgm.write_smsid_set.empty());
+  EXPECT_TRUE(pgm.write_report_set.empty());
+  EXPECT_TRUE(my.write_smsid_set.empty());
+  EXPECT_TRUE(my.write_report_set.empty());
   auto ddl = CreateTablesDdl(Engine::kMysql, *MakeLayout("standard", ""));
   ASSERT_EQ(ddl.size(), 2u);
   EXPECT_NE(ddl[0].find("enum('-1','0','1','2')"), std::string::npos);
@@ -88,6 +125,16 @@ TEST(Layout, ReportCodes) {
        {2000, 2001, 2002, 2003, 2004, 2005, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208}) {
     EXPECT_NE(CodeDescription(c), "unknown") << c;
   }
+}
+
+TEST(Layout, SetRowsJsonEscapesAndKeepsTheLastWriteOfAnId) {
+  EXPECT_EQ(SetRowsJson({"Sid", "parts", "RowNo"}, {}), "[]");
+  // Quotes, backslashes and control characters escaped, UTF-8 as it is, NULL as null.
+  EXPECT_EQ(SetRowsJson({"d", "c", "id"}, {{"a\"b\\c\td\x01 żółć", std::nullopt, "7"}}),
+            "[{\"d\":\"a\\\"b\\\\c\\u0009d\\u0001 żółć\",\"c\":null,\"id\":\"7\"}]");
+  // Row 1 twice: only its last values go (row by row the last UPDATE won).
+  EXPECT_EQ(SetRowsJson({"smsid", "id"}, {{"a", "1"}, {"b", "2"}, {"c", "1"}}),
+            "[{\"smsid\":\"b\",\"id\":\"2\"},{\"smsid\":\"c\",\"id\":\"1\"}]");
 }
 
 TEST(Layout, Flags) {

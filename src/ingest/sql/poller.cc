@@ -48,6 +48,20 @@ std::string LooseKey(const std::string& id) {
 
 }  // namespace
 
+// A batch's write-backs: on PostgreSQL one statement for the whole batch (docs/adr/0070),
+// on MariaDB/MySQL the per-row statement in bulk (docs/adr/0056). `keys` name the layout
+// columns of each row's values, in the per-row statement's parameter order (id last).
+Result<void> SourcePoller::WriteRows(const std::string& per_row, const std::string& set,
+                                     const std::vector<std::string>& keys,
+                                     const std::vector<std::vector<SqlValue>>& rows) {
+  if (rows.empty()) return Ok();
+  if (set.empty()) return conn_->ExecBatch(per_row, rows);
+  std::vector<std::string> names;
+  for (const std::string& k : keys) names.push_back(layout_[k]);
+  BRAMKA_RETURN_IF_ERROR(conn_->Exec(set, {SetRowsJson(names, rows)}));
+  return Ok();
+}
+
 SourcePoller::SourcePoller(core::GatewayService& gateway, store::Store& store, const SecretBox& box,
                            const SqlIngestOptions& options, store::SqlSource source)
     : gateway_(gateway), store_(store), box_(box), options_(options), source_(std::move(source)) {
@@ -95,6 +109,16 @@ Result<void> SourcePoller::EnsureConnected() {
   p.tls = source_.tls;
   p.timeout_s = options_.timeout_s;
   BRAMKA_ASSIGN_OR_RETURN(conn_, options_.connect ? options_.connect(p) : Connect(p));
+  if (engine_ == Engine::kPostgres) {
+    // The batch write-backs declare the columns' types (docs/adr/0070): read per connection
+    // (a reconnect, after any error, reads them again: an altered column is picked up).
+    BRAMKA_ASSIGN_OR_RETURN(std::vector<SqlRow> types, conn_->Query(ColumnTypesQuery(layout_)));
+    std::map<std::string, std::string> by_name;
+    for (const SqlRow& row : types) {
+      if (row.size() == 2 && row[0] && row[1]) by_name[*row[0]] = *row[1];
+    }
+    SetWriteBacks(statements_, layout_, by_name);
+  }
   return Ok();
 }
 
@@ -210,10 +234,12 @@ Result<bool> SourcePoller::PollRows() {
     ++submitted;
     writes.push_back({c.message_id, std::to_string(c.parts), std::to_string(c.row_id)});
   }
-  // The batch's write-backs together (one bulk execution on MariaDB, pipelined on
-  // PostgreSQL): each row its own values, all or nothing with the transaction.
+  // The batch's write-backs together (bulk executions on MariaDB, one statement on
+  // PostgreSQL): each row its own values, all or nothing with the transaction. A row the
+  // customer deleted meanwhile is updated nowhere, silently, on both.
   BRAMKA_RETURN_IF_ERROR(conn_->Begin());
-  BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.write_smsid, writes));
+  BRAMKA_RETURN_IF_ERROR(WriteRows(statements_.write_smsid, statements_.write_smsid_set,
+                                   {"smsid", "parts", "id"}, writes));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   {
     std::lock_guard lock(mu_);
@@ -247,7 +273,9 @@ Result<bool> SourcePoller::WriteReports() {
     rows.push_back(r.row_id);
   }
   BRAMKA_RETURN_IF_ERROR(conn_->Begin());
-  BRAMKA_RETURN_IF_ERROR(conn_->ExecBatch(statements_.write_report, writes));
+  BRAMKA_RETURN_IF_ERROR(WriteRows(statements_.write_report, statements_.write_report_set,
+                                   {"dlr", "dlr_date", "dlr_code", "dlr_description", "id"},
+                                   writes));
   BRAMKA_RETURN_IF_ERROR(conn_->Commit());
   BRAMKA_RETURN_IF_ERROR(store_.MarkSqlReported(source_.id, rows));
   {

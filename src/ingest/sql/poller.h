@@ -87,6 +87,9 @@ class SourcePoller {
   Result<void> EnsureConnected();
   Result<bool> PollRows();
   Result<bool> WriteReports();
+  Result<void> WriteRows(const std::string& per_row, const std::string& set,
+                         const std::vector<std::string>& keys,
+                         const std::vector<std::vector<SqlValue>>& rows);
   Result<bool> InsertMo();
 
   core::GatewayService& gateway_;

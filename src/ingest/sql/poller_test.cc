@@ -11,6 +11,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "store/testing/in_memory_store.h"
@@ -27,6 +28,25 @@ struct FakeDb {
   std::map<int64_t, Row> mt;
   std::vector<std::vector<SqlValue>> mo;
   Statements st;
+  // PostgreSQL: the MT table's column types the poller reads per connection, and the
+  // statements it then runs (MakeStatements + SetWriteBacks).
+  std::string types_query;
+  std::map<std::string, std::string> types;
+  void Use(Engine engine) {
+    const Layout layout = *MakeLayout("standard", "");
+    st = MakeStatements(engine, layout, 500);
+    if (engine != Engine::kPostgres) return;
+    types_query = ColumnTypesQuery(layout);
+    types = {{"id", "integer"},
+             {"number", "character varying(20)"},
+             {"smsid", "character varying(20)"},
+             {"dlr", "smallint"},
+             {"dlr_date", "timestamp without time zone"},
+             {"dlr_code", "integer"},
+             {"dlr_description", "character varying(100)"},
+             {"parts", "smallint"}};
+    SetWriteBacks(st, layout, types);
+  }
   int calls = 0;
   int fail_at = -1;
   bool fail_after = false;  // the operation takes effect, then the connection breaks
@@ -35,7 +55,17 @@ struct FakeDb {
   std::vector<std::pair<std::string, size_t>> batches;
   int single_execs = 0;
   int mo_checks = 0;
+  // Rows the customer deletes (committed) just before each of bramka's transactions.
+  std::set<int64_t> delete_at_begin;
 };
+
+// A value of a PostgreSQL set write-back's JSON object (docs/adr/0070): a string or null.
+SqlValue JsonValue(const nlohmann::json& row, const char* column) {
+  const nlohmann::json& v = row.at(column);
+  if (v.is_null()) return std::nullopt;
+  EXPECT_TRUE(v.is_string()) << column;
+  return v.get<std::string>();
+}
 
 class FakeConnection : public SqlConnection {
  public:
@@ -43,8 +73,13 @@ class FakeConnection : public SqlConnection {
 
   Result<std::vector<SqlRow>> Query(const std::string& sql) override {
     BRAMKA_RETURN_IF_ERROR(Before());
-    EXPECT_EQ(sql, db_.st.select_due);
     std::vector<SqlRow> out;
+    if (sql == db_.types_query) {  // PostgreSQL, once per connection (docs/adr/0070)
+      for (const auto& [name, type] : db_.types) out.push_back({name, type});
+      BRAMKA_RETURN_IF_ERROR(After());
+      return out;
+    }
+    EXPECT_EQ(sql, db_.st.select_due);
     for (const auto& [id, r] : db_.mt) {
       if ((r.smsid && !r.smsid->empty()) || r.dlr == "-1") continue;
       out.push_back({std::to_string(id), r.number, r.sender, r.message, r.flags});
@@ -80,18 +115,57 @@ class FakeConnection : public SqlConnection {
   }
 
   Result<int64_t> Exec(const std::string& sql, const std::vector<SqlValue>& p) override {
-    if (!in_batch_) ++db_.single_execs;
+    const bool set =
+        !sql.empty() && (sql == db_.st.write_smsid_set || sql == db_.st.write_report_set);
+    nlohmann::json rows;
+    if (set) {
+      // UPDATE ... FROM json_populate_recordset(NULL::mt, ?::json): one statement per batch,
+      // inside the transaction, recorded as a batch of its rows.
+      EXPECT_TRUE(in_tx_);
+      EXPECT_EQ(p.size(), 1u);
+      rows = nlohmann::json::parse(*p.at(0));
+      EXPECT_TRUE(rows.is_array());
+      db_.batches.emplace_back(sql, rows.size());
+    } else if (!in_batch_) {
+      ++db_.single_execs;
+    }
     BRAMKA_RETURN_IF_ERROR(Before());
+    // A row that is not there (deleted by the customer) is updated nowhere, as the real
+    // UPDATE ... WHERE id = ? updates 0 rows.
+    auto row = [&](const SqlValue& id) -> FakeDb::Row* {
+      auto it = db_.mt.find(std::stoll(*id));
+      return it == db_.mt.end() ? nullptr : &it->second;
+    };
     if (sql == db_.st.write_smsid) {
-      auto& r = db_.mt.at(std::stoll(*p[2]));
-      r.smsid = p[0];
-      r.parts = p[1];
+      if (FakeDb::Row* r = row(p[2])) {
+        r->smsid = p[0];
+        r->parts = p[1];
+      }
     } else if (sql == db_.st.write_report) {
-      auto& r = db_.mt.at(std::stoll(*p[4]));
-      r.dlr = *p[0];
-      r.dlr_date = p[1];
-      r.dlr_code = p[2];
-      r.dlr_description = p[3];
+      if (FakeDb::Row* r = row(p[4])) {
+        r->dlr = *p[0];
+        r->dlr_date = p[1];
+        r->dlr_code = p[2];
+        r->dlr_description = p[3];
+      }
+    } else if (set && sql == db_.st.write_smsid_set) {
+      for (const nlohmann::json& j : rows) {
+        EXPECT_EQ(j.size(), 3u);
+        if (FakeDb::Row* r = row(JsonValue(j, "id"))) {
+          r->smsid = JsonValue(j, "smsid");
+          r->parts = JsonValue(j, "parts");
+        }
+      }
+    } else if (set) {
+      for (const nlohmann::json& j : rows) {
+        EXPECT_EQ(j.size(), 5u);
+        if (FakeDb::Row* r = row(JsonValue(j, "id"))) {
+          r->dlr = *JsonValue(j, "dlr");
+          r->dlr_date = JsonValue(j, "dlr_date");
+          r->dlr_code = JsonValue(j, "dlr_code");
+          r->dlr_description = JsonValue(j, "dlr_description");
+        }
+      }
     } else if (sql == db_.st.insert_mo && p.size() == 6) {  // PostgreSQL: WHERE NOT EXISTS
       bool exists = false;
       for (const auto& m : db_.mo) exists = exists || m[4] == p[5];
@@ -106,6 +180,7 @@ class FakeConnection : public SqlConnection {
   }
 
   Result<void> Begin() override {
+    for (int64_t id : db_.delete_at_begin) db_.mt.erase(id);
     BRAMKA_RETURN_IF_ERROR(Before());
     snapshot_mt_ = db_.mt;
     snapshot_mo_ = db_.mo;
@@ -190,13 +265,15 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     source = (*gw.ListSqlSources("acme"))[0];
 
     FakeDb db;
-    db.st = MakeStatements(engine, *MakeLayout("standard", ""), 500);
+    db.Use(engine);
     db.fail_at = n;
     db.fail_after = fail_after;
     db.mt[1] = {"+48500100201", "", "one", "", {}, {}, {}, {}, {}};
     db.mt[2] = {"+48500100202", "", "two", "FLASH", {}, {}, {}, {}, {}};
     db.mt[3] = {"123", "", "bad number", "", {}, {}, {}, {}, {}};
-    db.mt[4] = {"+48500100204", "", "bad flag", "LOUD", {}, {}, {}, {}, {}};
+    // A flag whose error (the report's description) holds a quote and a backslash: escaped in
+    // PostgreSQL's JSON parameter.
+    db.mt[4] = {"+48500100204", "", "bad flag", "LO\"U\\D", {}, {}, {}, {}, {}};
     db.mt[5] = {"+48500100205", "", std::string(200, 'x'), "", {}, {}, {}, {}, {}};
     SqlIngestOptions options;
     std::string password_seen;
@@ -254,7 +331,8 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     EXPECT_FALSE(db.mt[3].smsid.has_value());
     EXPECT_EQ(db.mt[4].dlr, "-1");
     EXPECT_EQ(*db.mt[4].dlr_code, "2203");
-    EXPECT_NE(db.mt[4].dlr_description->find("LOUD"), std::string::npos);
+    EXPECT_NE(db.mt[4].dlr_description->find("'LO\"U\\D'"), std::string::npos)
+        << *db.mt[4].dlr_description;
     ASSERT_EQ(db.mo.size(), 1u);
     EXPECT_EQ(*db.mo[0][2], "TAK");
     EXPECT_TRUE(store.PendingSqlMo(source.id, -1)->empty());
@@ -263,11 +341,14 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     if (n == 0) {
       max_calls_seen = db.calls;
       // Without failures: the three valid rows' smsids in one call, then the five reports
-      // (two invalid rows in the first cycle, three delivered after), the MO row.
-      const std::vector<std::pair<std::string, size_t>> want = {{db.st.write_smsid, 3},
-                                                                {db.st.write_report, 2},
-                                                                {db.st.write_report, 3},
-                                                                {db.st.insert_mo, 1}};
+      // (two invalid rows in the first cycle, three delivered after), the MO row. On
+      // PostgreSQL each step's write-back is one statement (docs/adr/0070).
+      const bool pg = engine == Engine::kPostgres;
+      const std::string& smsid = pg ? db.st.write_smsid_set : db.st.write_smsid;
+      const std::string& report = pg ? db.st.write_report_set : db.st.write_report;
+      EXPECT_EQ(db.st.write_smsid_set.empty(), !pg);
+      const std::vector<std::pair<std::string, size_t>> want = {
+          {smsid, 3}, {report, 2}, {report, 3}, {db.st.insert_mo, 1}};
       std::vector<std::pair<std::string, size_t>> nonempty;
       for (const auto& b : db.batches) {
         if (b.second > 0) nonempty.push_back(b);
@@ -277,6 +358,104 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     }
   }
   EXPECT_GT(max_calls_seen, 10);
+}
+
+// Rows the customer deletes between the poll and the write-back (step 1) and before the
+// report (step 2): as row by row before (an UPDATE of no row), the rest of the batch is
+// written, nothing fails, and the deleted rows' messages and reports are done with
+// (nothing left pending, no retry loop).
+class DeletedRowsTest : public ::testing::TestWithParam<Engine> {};
+
+TEST_P(DeletedRowsTest, RowsDeletedByTheCustomerAreSkipped) {
+  const Engine engine = GetParam();
+  std::array<unsigned char, SecretBox::kKeyBytes> key{};
+  key.fill(3);
+  const SecretBox box = SecretBox::FromKey(key);
+  store::InMemoryStore store;
+  FakeClock clock;
+  core::GatewayService gw(store, clock, core::CoreOptions{});
+  auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
+  store::SqlSource source = StandardSource(engine, box);
+  ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
+  source = (*gw.ListSqlSources("acme"))[0];
+  FakeDb db;
+  db.Use(engine);
+  for (int64_t id = 1; id <= 4; ++id) {
+    db.mt[id] = {fmt::format("+4850010020{}", id), "", "text", "", {}, {}, {}, {}, {}};
+  }
+  SqlIngestOptions options;
+  options.connect = [&](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
+    return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
+  };
+  SourcePoller poller(gw, store, box, options, source);
+  db.delete_at_begin = {2};  // after the poll read it, before its smsid is written
+  auto first = poller.Cycle();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_FALSE(db.mt.count(2));
+  for (int64_t id : {1, 3, 4}) EXPECT_TRUE(db.mt[id].smsid.has_value()) << id;
+  db.delete_at_begin = {3};  // sent, then deleted before its report
+  store::MessageQuery q;
+  q.account_id = *account;
+  auto page = store.QueryMessages(q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 4u);  // row 2's message too: claimed before the write-back
+  for (const auto& m : page->items) {
+    ASSERT_TRUE(store.MarkSent(m.id, "c", "up-" + m.id, 1000).ok());
+    store::ReceiptUpdate receipt;
+    receipt.connector = "c";
+    receipt.upstream_id = "up-" + m.id;
+    receipt.status = store::MessageStatus::kDelivered;
+    receipt.at_ms = 2000;
+    ASSERT_TRUE(store.ApplyReceipt(receipt).ok());
+  }
+  auto second = poller.Cycle();
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(db.mt.size(), 2u);
+  for (int64_t id : {1, 4}) EXPECT_EQ(db.mt[id].dlr, "1") << id;
+  EXPECT_TRUE(store.PendingSqlReports(source.id, -1)->empty());
+  EXPECT_EQ(poller.Counters().reports_written, 4);
+}
+
+// PostgreSQL whose MT table lacks a column's type (here parts: the statement would fail
+// on the table anyway): that step's write-back goes row by row (pipelined), the other as
+// one statement; the same values end in the rows.
+TEST(SourcePollerPostgres, AStepWithoutEveryColumnTypeGoesRowByRow) {
+  std::array<unsigned char, SecretBox::kKeyBytes> key{};
+  key.fill(3);
+  const SecretBox box = SecretBox::FromKey(key);
+  store::InMemoryStore store;
+  FakeClock clock;
+  core::GatewayService gw(store, clock, core::CoreOptions{});
+  auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
+  store::SqlSource source = StandardSource(Engine::kPostgres, box);
+  ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
+  source = (*gw.ListSqlSources("acme"))[0];
+  FakeDb db;
+  db.Use(Engine::kPostgres);
+  db.types.erase("parts");
+  SetWriteBacks(db.st, *MakeLayout("standard", ""), db.types);
+  ASSERT_TRUE(db.st.write_smsid_set.empty());
+  ASSERT_FALSE(db.st.write_report_set.empty());
+  db.mt[1] = {"+48500100201", "", "one", "", {}, {}, {}, {}, {}};
+  db.mt[2] = {"123", "", "bad number", "", {}, {}, {}, {}, {}};
+  SqlIngestOptions options;
+  options.connect = [&](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
+    return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
+  };
+  SourcePoller poller(gw, store, box, options, source);
+  auto r = poller.Cycle();
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_TRUE(db.mt[1].smsid.has_value());
+  EXPECT_EQ(*db.mt[1].parts, "1");
+  EXPECT_EQ(*db.mt[2].dlr_code, "2200");
+  const std::vector<std::pair<std::string, size_t>> want = {{db.st.write_smsid, 1},
+                                                            {db.st.write_report_set, 1}};
+  EXPECT_EQ(db.batches, want);
 }
 
 // A batch of 301 incoming messages (two MO checks of 256 ids on MariaDB, one bulk insert),
@@ -324,7 +503,7 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
     in.text = "LOUD";
     ASSERT_EQ(*gw.QueueIncomingForSql(in), 1);
     FakeDb db;
-    db.st = MakeStatements(engine, *MakeLayout("standard", ""), 500);
+    db.Use(engine);
     for (int i : earlier) db.mo.push_back({"earlier", "earlier", "earlier", "earlier", id_of(i)});
     db.fail_at = n;
     db.fail_after = fail_after;
@@ -373,6 +552,8 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
   EXPECT_GT(max_calls_seen, kEntries);
 }
 
+INSTANTIATE_TEST_SUITE_P(BothEngines, DeletedRowsTest,
+                         ::testing::Values(Engine::kMysql, Engine::kPostgres));
 INSTANTIATE_TEST_SUITE_P(BeforeAndAfter, SourcePollerTest,
                          ::testing::Combine(::testing::Bool(),
                                             ::testing::Values(Engine::kMysql, Engine::kPostgres)));
