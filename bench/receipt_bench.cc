@@ -210,5 +210,54 @@ void BM_SentWithReceipts(benchmark::State& state) {
 }
 BENCHMARK(BM_SentWithReceipts)->UseManualTime()->Iterations(3000);
 
+// docs/adr/0069: the bulk shape, where each receipt comes a delivery cycle after
+// its message's acceptance: each WriteDeliveries call marks kPerCycle claimed messages sent
+// and applies the receipts of the previous call's kPerCycle. Timed as BM_SentWithReceipts
+// (the calls only, process CPU); per message: one acceptance and one receipt.
+void BM_ReceiptsACycleLater(benchmark::State& state) {
+  constexpr int kPerCycle = 32;
+  BenchStore b = OpenBenchStore("later-bench");
+  const std::string& path = b.path;
+  auto& store = b.store;
+  auto& account = b.account;
+  MessageIdCodec codec;
+  const int64_t now = 1'700'000'000'000;
+  uint64_t seq = 1;
+  int64_t done = 0;
+  std::vector<ReceiptUpdate> receipts;  // the previous cycle's
+  for (auto _ : state) {
+    state.PauseTiming();
+    AcceptRequest request{*account, {}};
+    for (int i = 0; i < kPerCycle; ++i) {
+      const std::string id = codec.Encode(seq++);
+      AddBenchMessage(request, id, "+48500" + std::to_string(100000 + seq % 800000), now);
+    }
+    Check((*store)->Accept(request), "accept");
+    auto claimed = (*store)->ClaimDue(now, kPerCycle, "bench", now + 3'600'000);
+    Check(claimed, "claim");
+    std::vector<SentUpdate> sent;
+    std::vector<ReceiptUpdate> next;
+    for (const Message& m : *claimed) {
+      const std::string upstream = "u" + std::to_string(codec.Decode(m.id));
+      sent.push_back({m.id, "c", upstream, now});
+      next.push_back({"c", upstream, MessageStatus::kDelivered, "", now + 1});
+    }
+    state.ResumeTiming();
+    const double cpu0 = ProcessCpuSeconds();
+    auto out = (*store)->WriteDeliveries(sent, receipts);
+    state.SetIterationTime(ProcessCpuSeconds() - cpu0);
+    Check(out, "write");
+    for (const auto& m : out->applied) {
+      if (!m || m->status != MessageStatus::kDelivered) std::abort();
+    }
+    receipts = std::move(next);
+    done += static_cast<int64_t>(sent.size());
+  }
+  state.SetItemsProcessed(done);
+  store->reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+BENCHMARK(BM_ReceiptsACycleLater)->UseManualTime()->Iterations(3000);
+
 }  // namespace
 }  // namespace bramka::store

@@ -391,3 +391,151 @@ TEST_P(StoreConformanceTest, WriteDeliveriesReceiptWithItsAcceptanceIsTheTwoWrit
 }
 
 }  // namespace bramka::store
+
+namespace bramka::store {
+
+// sentmemo (docs/adr/0069, measured and not merged: a memo of sent rows for receipts that
+// come in a later delivery cycle would have to pass these). Whatever a store does, a receipt a
+// cycle later gives exactly the stored row's outputs: the answer, the DLR callback entry, the
+// SMPP receipt; a repeat of it the final message unchanged.
+TEST_P(StoreConformanceTest, ReceiptACycleLaterReturnsTheMessageAsStored) {
+  const AccountId a = NewAccount("later", 100);
+  ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/l?id=#SMSID#", ""}).ok());
+  SmppUser user;
+  user.account_id = a;
+  user.system_id = "later";
+  user.password_hash = "$argon2id$fake";
+  user.created_ms = 1000;
+  auto user_id = store().CreateSmppUser(user);
+  ASSERT_TRUE(user_id.ok());
+  std::vector<Message> ms;
+  for (int i = 0; i < 3; ++i) ms.push_back(NewMessage(a, "+4850000008" + std::to_string(i)));
+  ms[0].unique_id = "l0";
+  ms[0].smpp_user_id = *user_id;
+  ms[0].smpp_registered_delivery = 1;
+  ms[1].dlr_url = "http://r/own";
+  ms[1].flash = true;
+  ms[2].unicode = true;
+  ms[2].text = "Zażółć gęślą jaźń";
+  ms[2].source = "smpp";
+  AcceptResult r = AcceptOk(a, ms);
+  // ms[0] claimed twice (its first lease runs out): two attempts.
+  ASSERT_EQ(store().ClaimDue(100'000, 1, "node", 200'000)->size(), 1u);
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000'000)->size(), 2u);
+  ASSERT_EQ(store().ClaimDue(300'000, 10, "node", 400'000)->size(), 1u);
+
+  auto sent = store().WriteDeliveries({{r.items[0].id, "c", "l0", 310'000},
+                                       {r.items[1].id, "c", "l1", 311'000},
+                                       {r.items[2].id, "c", "l2", 312'000}},
+                                      {});
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  EXPECT_EQ(sent->found, (std::vector<bool>{true, true, true}));
+  auto out = store().WriteDeliveries(
+      {}, {{"c", "l1", MessageStatus::kUndelivered, "expired", 320'000},
+           {"c", "l0", MessageStatus::kDelivered, "", 321'000},
+           {"c", "l2", MessageStatus::kDelivered, "", 322'000}});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_EQ(out->applied.size(), 3u);
+  const int order[] = {1, 0, 2};
+  for (int j = 0; j < 3; ++j) {
+    ASSERT_TRUE(out->applied[j].has_value()) << j;
+    auto stored = store().GetMessage(a, r.items[order[j]].id);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(Fields(*out->applied[j]), Fields(*stored)) << j;
+    EXPECT_TRUE(out->applied[j]->callback_queued) << j;
+  }
+  EXPECT_EQ(out->applied[1]->attempts, 2);
+  EXPECT_EQ(out->applied[1]->sent_ms, 310'000);
+  EXPECT_EQ(out->applied[0]->attempts, 1);
+  EXPECT_EQ(out->applied[0]->reason, "expired");
+  EXPECT_EQ(out->applied[2]->text, "Zażółć gęślą jaźń");
+
+  auto callbacks = store().ListCallbacks(a, -1);
+  ASSERT_TRUE(callbacks.ok());
+  ASSERT_EQ(callbacks->size(), 3u);
+  for (const CallbackEntry& cb : *callbacks) {
+    const int i = cb.message_id == r.items[0].id ? 0 : cb.message_id == r.items[1].id ? 1 : 2;
+    ASSERT_EQ(cb.message_id, r.items[i].id);
+    EXPECT_EQ(cb.url_template, i == 1 ? "http://r/own" : "http://r/l?id=#SMSID#") << i;
+    EXPECT_EQ(cb.unique_id, i == 0 ? "l0" : "") << i;
+    EXPECT_EQ(cb.phone, ms[i].phone) << i;
+    EXPECT_EQ(cb.text, ms[i].text) << i;
+    EXPECT_EQ(cb.status, i == 1 ? "undelivered" : "delivered") << i;
+    EXPECT_EQ(cb.event_ms, i == 0 ? 321'000 : i == 1 ? 320'000 : 322'000) << i;
+  }
+  auto outbox = store().ListSmppOutbox(*user_id, -1);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].message_id, r.items[0].id);
+
+  // A repeat, a cycle later again: the final message, unchanged, nothing queued.
+  auto again = store().WriteDeliveries({}, {{"c", "l0", MessageStatus::kUndelivered, "x", 330'000}});
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again->applied[0].has_value());
+  EXPECT_EQ(Fields(*again->applied[0]), Fields(*store().GetMessage(a, r.items[0].id)));
+  EXPECT_EQ(again->applied[0]->status, MessageStatus::kDelivered);
+  EXPECT_EQ(store().ListCallbacks(a, -1)->size(), 3u);
+}
+
+// docs/adr/0069: a message changed between its acceptance and its receipt a cycle
+// later (made due again; sent again under another upstream id) is answered as it is stored
+// then, not as it was sent.
+TEST_P(StoreConformanceTest, ReceiptACycleLaterAfterTheMessageChanged) {
+  const AccountId a = NewAccount("changed", 100);
+  std::vector<Message> ms;
+  for (int i = 0; i < 2; ++i) ms.push_back(NewMessage(a, "+4850000009" + std::to_string(i)));
+  AcceptResult r = AcceptOk(a, ms);
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000'000)->size(), 2u);
+  ASSERT_TRUE(store()
+                  .WriteDeliveries({{r.items[0].id, "c", "g0", 10}, {r.items[1].id, "c", "g1", 11}},
+                                   {})
+                  .ok());
+  ASSERT_TRUE(store().MarkRetry(r.items[0].id, 500, "again").ok());
+  ASSERT_TRUE(store().MarkSent(r.items[1].id, "c", "g1b", 30).ok());
+  auto out = store().WriteDeliveries({}, {{"c", "g0", MessageStatus::kDelivered, "", 40},
+                                          {"c", "g1b", MessageStatus::kDelivered, "", 41},
+                                          {"c", "g1", MessageStatus::kDelivered, "", 42}});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_EQ(out->applied.size(), 3u);
+  for (int j = 0; j < 2; ++j) {
+    if (!out->applied[j]) continue;  // a store may forget an upstream id on a retry
+    auto stored = store().GetMessage(a, out->applied[j]->id);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(Fields(*out->applied[j]), Fields(*stored)) << j;
+  }
+  ASSERT_TRUE(out->applied[1].has_value());
+  EXPECT_EQ(out->applied[1]->id, r.items[1].id);
+  EXPECT_EQ(out->applied[1]->sent_ms, 30);
+  EXPECT_EQ(out->applied[1]->upstream_id, "g1b");
+  EXPECT_FALSE(out->applied[2].has_value());  // g1 is no message's id any more
+  EXPECT_EQ(store().GetMessage(a, r.items[1].id)->status, MessageStatus::kDelivered);
+}
+
+// docs/adr/0069: an upstream id reused by a later-sent message, both sent in
+// earlier cycles: the receipt goes to the one ApplyReceipt picks (SQLite: the higher
+// sequence, ADR 0059, whichever was sent last), answered as stored; the other stays sent.
+TEST_P(StoreConformanceTest, ReceiptACycleLaterForAReusedUpstreamId) {
+  const AccountId a = NewAccount("reused", 100);
+  std::vector<Message> ms;
+  for (int i = 0; i < 2; ++i) ms.push_back(NewMessage(a, "+4850000010" + std::to_string(i)));
+  AcceptResult r = AcceptOk(a, ms);
+  ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000'000)->size(), 2u);
+  // The later message (higher sequence) sent first, the earlier one a cycle after it.
+  ASSERT_TRUE(store().WriteDeliveries({{r.items[1].id, "c", "dup", 10}}, {}).ok());
+  ASSERT_TRUE(store().WriteDeliveries({{r.items[0].id, "c", "dup", 11}}, {}).ok());
+  auto out = store().WriteDeliveries({}, {{"c", "dup", MessageStatus::kDelivered, "", 20}});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_TRUE(out->applied[0].has_value());
+  const std::string got = out->applied[0]->id;
+  ASSERT_TRUE(got == r.items[0].id || got == r.items[1].id) << got;
+  if (GetParam().name == "sqlite") {
+    EXPECT_EQ(got, r.items[1].id) << "the higher sequence";
+  }
+  const std::string other = got == r.items[0].id ? r.items[1].id : r.items[0].id;
+  EXPECT_EQ(Fields(*out->applied[0]), Fields(*store().GetMessage(a, got)));
+  EXPECT_EQ(out->applied[0]->status, MessageStatus::kDelivered);
+  EXPECT_EQ(store().GetMessage(a, other)->status, MessageStatus::kSent);
+  EXPECT_EQ(store().GetMessage(a, other)->upstream_id, "dup");
+}
+
+}  // namespace bramka::store
