@@ -179,7 +179,7 @@ class ConnectionImpl final : public Connection,
     asio::post(Lowest(stream_).get_executor(),
                [self = this->shared_from_this(), fn = std::move(fn)] {
                  OnStrand on(self.get());
-                 fn();
+                 self->RunGathered(fn);
                });
   }
 
@@ -195,6 +195,22 @@ class ConnectionImpl final : public Connection,
                      OnStrand on(self.get());
                      fn();
                    });
+  }
+
+  // smppcli (docs/adr/0068): the commands `fn` runs (a hop's submit_sm, a batch of
+  // receipts' deliver_sm_resp) queue their actions, and one Drain after it runs them and
+  // starts one write for all, instead of the first command's Drain writing its PDU alone
+  // and the rest going out in a second write once that one completed. Inside a Drain
+  // (a handler posting to itself is not; Post always runs later) nothing changes.
+  void RunGathered(const std::function<void()>& fn) {
+    if (draining_ || closed_) {
+      fn();
+      return;
+    }
+    draining_ = true;  // Drain() calls from the commands return at once (re-entrant)
+    fn();
+    draining_ = false;
+    Drain();
   }
 
   void RespondNow(Pdu response) {

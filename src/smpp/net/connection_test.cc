@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -15,9 +16,12 @@
 #include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include "common/testing/test_certificate.h"
 #include "smpp/net/listener.h"
+#include "smpp/pdu/codec.h"
 #include "smpp/net/tls.h"
 
 namespace bramka::smpp::net {
@@ -257,6 +261,121 @@ TEST_F(NetTest, SendBeforeBindIsRejectedLocally) {
                          log_.Add(r.ok() ? "sent" : std::string(ErrorCodeName(r.error().code)));
                        });
   EXPECT_TRUE(log_.WaitFor("Rejected"));
+}
+
+// smppcli (docs/adr/0068): the commands one Post runs go out in one write. A raw peer
+// reads with one read_some: on loopback one write of a few hundred bytes arrives whole,
+// while the old way (the first PDU written alone) would hand it the first PDU only.
+TEST_F(NetTest, CommandsOfOnePostGoOutInOneWriteAllAnsweredInOrder) {
+  namespace asio = boost::asio;
+  using tcp = asio::ip::tcp;
+  asio::io_context peer_io;
+  tcp::acceptor acceptor(peer_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::vector<Pdu> stashed;  // deliver_sm the client got, answered later in one Post
+  ConnectOptions co;
+  co.host = "127.0.0.1";
+  co.port = acceptor.local_endpoint().port();
+  Connect(io_, co, [this, &stashed](Result<std::shared_ptr<Connection>> r) {
+    ASSERT_TRUE(r.ok());
+    Connection::Handlers h;
+    h.on_response = [this](Pdu pdu, uint64_t context) {
+      log_.Add("client got " + std::string(pdu.name()) + " ctx=" + std::to_string(context));
+    };
+    h.on_request = [this, &stashed](Pdu pdu) {
+      std::lock_guard lock(log_.mu);
+      stashed.push_back(std::move(pdu));
+      log_.events.push_back("stashed " + std::to_string(stashed.size()));
+      log_.cv.notify_all();
+    };
+    (*r)->Start(std::move(h));
+    {
+      std::lock_guard lock(log_.mu);
+      client_ = *r;
+    }
+    log_.Add("connected");
+  });
+  tcp::socket peer = acceptor.accept();
+  ASSERT_TRUE(log_.WaitFor("connected"));
+
+  // Reads once; returns the PDUs of that one read (whole frames expected).
+  auto read_once = [&peer] {
+    std::array<char, 65536> buf{};
+    size_t n = peer.read_some(asio::buffer(buf));
+    std::vector<Pdu> pdus;
+    std::string_view bytes(buf.data(), n);
+    while (auto header = PeekHeader(bytes)) {
+      if (header->command_length > bytes.size()) break;
+      auto pdu = Decode(bytes.substr(0, header->command_length));
+      EXPECT_TRUE(pdu.ok());
+      if (pdu.ok()) pdus.push_back(std::move(*pdu));
+      bytes.remove_prefix(header->command_length);
+    }
+    EXPECT_TRUE(bytes.empty()) << "a partial frame in one read";
+    return pdus;
+  };
+  auto write_all = [&peer](const std::vector<Pdu>& pdus) {
+    std::string out;
+    for (const Pdu& p : pdus) ASSERT_TRUE(EncodeTo(p, out).ok());
+    asio::write(peer, asio::buffer(out));
+  };
+
+  client_->Post([this] {
+    client_->SendRequest(Pdu{.body = BindTransceiver{.system_id = "u", .password = "p"}}, 1);
+  });
+  auto bind = read_once();
+  ASSERT_EQ(bind.size(), 1u);
+  write_all({MakeResponse(bind[0])});
+  ASSERT_TRUE(log_.WaitFor("client got bind_transceiver_resp ctx=1"));
+
+  // Five submit_sm from one Post: one write, in the order sent, sequence numbers rising.
+  client_->Post([this] {
+    for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+      client_->SendRequest(
+          Pdu{.body = SubmitSm{.destination_addr = "48500600700",
+                               .short_message = "m" + std::to_string(ctx)}},
+          ctx);
+    }
+  });
+  auto submits = read_once();
+  ASSERT_EQ(submits.size(), 5u);
+  std::vector<Pdu> answers;
+  for (size_t i = 0; i < submits.size(); ++i) {
+    ASSERT_TRUE(submits[i].is<SubmitSm>());
+    EXPECT_EQ(submits[i].get<SubmitSm>()->short_message, "m" + std::to_string(10 + i));
+    if (i > 0) {
+      EXPECT_EQ(submits[i].sequence_number, submits[i - 1].sequence_number + 1);
+    }
+    answers.push_back(MakeResponse(submits[i]));
+  }
+  write_all(answers);
+  for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+    EXPECT_TRUE(log_.WaitFor("client got submit_sm_resp ctx=" + std::to_string(ctx)));
+  }
+
+  // Four deliver_sm answered later from one Post: their responses in one write, in order.
+  std::vector<Pdu> delivers;
+  for (uint32_t seq = 100; seq < 104; ++seq) {
+    Pdu d{.body = DeliverSm{.source_addr = "48500600700", .short_message = "x"}};
+    d.sequence_number = seq;
+    delivers.push_back(std::move(d));
+  }
+  write_all(delivers);
+  ASSERT_TRUE(log_.WaitFor("stashed 4"));
+  client_->Post([this, &stashed] {
+    std::vector<Pdu> requests;
+    {
+      std::lock_guard lock(log_.mu);
+      requests.swap(stashed);
+    }
+    for (const Pdu& r : requests) client_->Respond(MakeResponse(r));
+  });
+  auto responses = read_once();
+  ASSERT_EQ(responses.size(), 4u);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    EXPECT_TRUE(responses[i].is<DeliverSmResp>());
+    EXPECT_EQ(responses[i].sequence_number, 100 + i);
+    EXPECT_EQ(responses[i].command_status, kEsmeRok);
+  }
 }
 
 }  // namespace
