@@ -357,7 +357,12 @@ class ConnectionImpl final : public Connection,
       armed_.reset();
       return;
     }
-    if (armed_ && *armed_ == *deadline) return;
+    // smppcli (docs/adr/0068): a timer that fires no later than needed stays. The next
+    // deadline moves later with nearly every burst (the oldest outstanding request was
+    // answered), and re-arming it each time cost a cancel (an aborted wait run as a
+    // handler) and a timerfd_settime per Drain; one that fires early finds nothing due in
+    // Session::OnTimer and is armed again for the real deadline.
+    if (armed_ && *armed_ <= *deadline) return;
     armed_ = deadline;
     timer_.expires_at(*deadline);
     timer_.async_wait([self = this->shared_from_this(), at = *deadline](error_code ec) {
