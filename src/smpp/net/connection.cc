@@ -200,8 +200,8 @@ class ConnectionImpl final : public Connection,
   // smppcli (docs/adr/0068): the commands `fn` runs (a hop's submit_sm, a batch of
   // receipts' deliver_sm_resp) queue their actions, and one Drain after it runs them and
   // starts one write for all, instead of the first command's Drain writing its PDU alone
-  // and the rest going out in a second write once that one completed. Inside a Drain
-  // (a handler posting to itself is not; Post always runs later) nothing changes.
+  // and the rest going out in a second write once that one completed. (Post's task never
+  // runs inside a Drain; if it did, the running Drain would pick the actions up as before.)
   void RunGathered(const std::function<void()>& fn) {
     if (draining_ || closed_) {
       fn();
