@@ -87,7 +87,7 @@ try:
     pstat = None
     if os.environ.get("SYSC"):
         import subprocess
-        ev = ",".join("syscalls:sys_enter_" + x for x in ["fdatasync","pwrite64","futex","sendmsg","sendto","recvfrom","recvmsg","epoll_wait","write","writev","read","readv","epoll_ctl"])
+        ev = ",".join("syscalls:sys_enter_" + x for x in ["fdatasync","pwrite64","futex","sendmsg","sendto","recvfrom","recvmsg","epoll_wait","write","writev","read","readv","epoll_ctl","timerfd_settime"])
         pstat = subprocess.Popen(["perf", "stat", "--per-thread", "-x,", "-e", ev + ",context-switches", "-p", str(b.proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     ok, secs = ck.wrk(b.http_port, "bramka", token)
     msgs = ok * RECIP

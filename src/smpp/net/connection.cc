@@ -187,7 +187,7 @@ class ConnectionImpl final : public Connection,
     asio::post(Lowest(stream_).get_executor(),
                [self = this->shared_from_this(), fn = std::move(fn)] {
                  OnStrand on(self.get());
-                 fn();
+                 self->RunGathered(fn);
                });
   }
 
@@ -203,6 +203,22 @@ class ConnectionImpl final : public Connection,
                      OnStrand on(self.get());
                      fn();
                    });
+  }
+
+  // smppcli (docs/adr/0068): the commands `fn` runs (a hop's submit_sm, a batch of
+  // receipts' deliver_sm_resp) queue their actions, and one Drain after it runs them and
+  // starts one write for all, instead of the first command's Drain writing its PDU alone
+  // and the rest going out in a second write once that one completed. (Post's task never
+  // runs inside a Drain; if it did, the running Drain would pick the actions up as before.)
+  void RunGathered(const std::function<void()>& fn) {
+    if (draining_ || closed_) {
+      fn();
+      return;
+    }
+    draining_ = true;  // Drain() calls from the commands return at once (re-entrant)
+    fn();
+    draining_ = false;
+    Drain();
   }
 
   void RespondNow(Pdu response) {
@@ -349,7 +365,12 @@ class ConnectionImpl final : public Connection,
       armed_.reset();
       return;
     }
-    if (armed_ && *armed_ == *deadline) return;
+    // smppcli (docs/adr/0068): a timer that fires no later than needed stays. The next
+    // deadline moves later with nearly every burst (the oldest outstanding request was
+    // answered), and re-arming it each time cost a cancel (an aborted wait run as a
+    // handler) and a timerfd_settime per Drain; one that fires early finds nothing due in
+    // Session::OnTimer and is armed again for the real deadline.
+    if (armed_ && *armed_ <= *deadline) return;
     armed_ = deadline;
     timer_.expires_at(*deadline);
     timer_.async_wait([self = this->shared_from_this(), at = *deadline](error_code ec) {

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -15,9 +16,12 @@
 #include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include "common/testing/test_certificate.h"
 #include "smpp/net/listener.h"
+#include "smpp/pdu/codec.h"
 #include "smpp/net/tls.h"
 
 namespace bramka::smpp::net {
@@ -257,6 +261,159 @@ TEST_F(NetTest, SendBeforeBindIsRejectedLocally) {
                          log_.Add(r.ok() ? "sent" : std::string(ErrorCodeName(r.error().code)));
                        });
   EXPECT_TRUE(log_.WaitFor("Rejected"));
+}
+
+// smppcli (docs/adr/0068): a raw SMPP peer on a blocking socket, to see the client's
+// writes as they are: Read() is one read_some.
+class RawPeerTest : public NetTest {
+ protected:
+  using tcp = boost::asio::ip::tcp;
+
+  // Connects a client with `session` options to the raw peer and binds it.
+  void ConnectAndBind(SessionOptions session = {}) {
+    tcp::acceptor acceptor(peer_io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ConnectOptions co;
+    co.host = "127.0.0.1";
+    co.port = acceptor.local_endpoint().port();
+    co.session = session;
+    Connect(io_, co, [this](Result<std::shared_ptr<Connection>> r) {
+      ASSERT_TRUE(r.ok());
+      Connection::Handlers h;
+      h.on_response = [this](Pdu pdu, uint64_t context) {
+        log_.Add("client got " + std::string(pdu.name()) + " ctx=" + std::to_string(context));
+      };
+      h.on_request_failed = [this](const action::RequestFailed& f) {
+        log_.Add("client failed " + std::string(FailReasonName(f.reason)) +
+                 " ctx=" + std::to_string(f.context));
+      };
+      h.on_request = [this](Pdu pdu) {
+        std::lock_guard lock(log_.mu);
+        stashed_.push_back(std::move(pdu));
+        log_.events.push_back("stashed " + std::to_string(stashed_.size()));
+        log_.cv.notify_all();
+      };
+      (*r)->Start(std::move(h));
+      {
+        std::lock_guard lock(log_.mu);
+        client_ = *r;
+      }
+      log_.Add("connected");
+    });
+    peer_ = acceptor.accept();
+    ASSERT_TRUE(log_.WaitFor("connected"));
+    client_->Post([this] {
+      client_->SendRequest(Pdu{.body = BindTransceiver{.system_id = "u", .password = "p"}}, 1);
+    });
+    auto bind = Read();
+    ASSERT_EQ(bind.size(), 1u);
+    Write({MakeResponse(bind[0])});
+    ASSERT_TRUE(log_.WaitFor("client got bind_transceiver_resp ctx=1"));
+  }
+
+  // One read_some; the PDUs in it (whole frames expected).
+  std::vector<Pdu> Read() {
+    std::array<char, 65536> buf{};
+    size_t n = peer_.read_some(boost::asio::buffer(buf));
+    std::vector<Pdu> pdus;
+    std::string_view bytes(buf.data(), n);
+    while (auto header = PeekHeader(bytes)) {
+      if (header->command_length > bytes.size()) break;
+      auto pdu = Decode(bytes.substr(0, header->command_length));
+      EXPECT_TRUE(pdu.ok());
+      if (pdu.ok()) pdus.push_back(std::move(*pdu));
+      bytes.remove_prefix(header->command_length);
+    }
+    EXPECT_TRUE(bytes.empty()) << "a partial frame in one read";
+    return pdus;
+  }
+  void Write(const std::vector<Pdu>& pdus) {
+    std::string out;
+    for (const Pdu& p : pdus) ASSERT_TRUE(EncodeTo(p, out).ok());
+    boost::asio::write(peer_, boost::asio::buffer(out));
+  }
+  static Pdu Submit(const std::string& text) {
+    return Pdu{.body = SubmitSm{.destination_addr = "48500600700", .short_message = text}};
+  }
+
+  boost::asio::io_context peer_io_;
+  tcp::socket peer_{peer_io_};
+  std::vector<Pdu> stashed_;  // requests the client got (log_.mu)
+};
+
+// The commands one Post runs go out in one write: on loopback one write of a few hundred
+// bytes arrives whole, while the first PDU written alone (as before) usually arrives alone.
+TEST_F(RawPeerTest, CommandsOfOnePostGoOutInOneWriteAllAnsweredInOrder) {
+  ConnectAndBind();
+
+  // Five submit_sm from one Post: one write, in the order sent, sequence numbers rising.
+  client_->Post([this] {
+    for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+      client_->SendRequest(Submit("m" + std::to_string(ctx)), ctx);
+    }
+  });
+  auto submits = Read();
+  ASSERT_EQ(submits.size(), 5u);
+  std::vector<Pdu> answers;
+  for (size_t i = 0; i < submits.size(); ++i) {
+    ASSERT_TRUE(submits[i].is<SubmitSm>());
+    EXPECT_EQ(submits[i].get<SubmitSm>()->short_message, "m" + std::to_string(10 + i));
+    if (i > 0) {
+      EXPECT_EQ(submits[i].sequence_number, submits[i - 1].sequence_number + 1);
+    }
+    answers.push_back(MakeResponse(submits[i]));
+  }
+  Write(answers);
+  for (uint64_t ctx = 10; ctx < 15; ++ctx) {
+    EXPECT_TRUE(log_.WaitFor("client got submit_sm_resp ctx=" + std::to_string(ctx)));
+  }
+
+  // Four deliver_sm answered later from one Post: their responses in one write, in order.
+  std::vector<Pdu> delivers;
+  for (uint32_t seq = 100; seq < 104; ++seq) {
+    Pdu d{.body = DeliverSm{.source_addr = "48500600700", .short_message = "x"}};
+    d.sequence_number = seq;
+    delivers.push_back(std::move(d));
+  }
+  Write(delivers);
+  ASSERT_TRUE(log_.WaitFor("stashed 4"));
+  client_->Post([this] {
+    std::vector<Pdu> requests;
+    {
+      std::lock_guard lock(log_.mu);
+      requests.swap(stashed_);
+    }
+    for (const Pdu& r : requests) client_->Respond(MakeResponse(r));
+  });
+  auto responses = Read();
+  ASSERT_EQ(responses.size(), 4u);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    EXPECT_TRUE(responses[i].is<DeliverSmResp>());
+    EXPECT_EQ(responses[i].sequence_number, 100 + i);
+    EXPECT_EQ(responses[i].command_status, kEsmeRok);
+  }
+}
+
+// The session timer is not re-armed when the next deadline moves later: the one armed
+// for the first request fires early, finds nothing due, and the second request still
+// times out on its own deadline, not before.
+TEST_F(RawPeerTest, ARequestTimesOutOnItsOwnDeadlineAfterAnEarlierOneWasAnswered) {
+  SessionOptions so;
+  so.response_timeout = std::chrono::milliseconds(400);
+  ConnectAndBind(so);
+  client_->SendRequest(Submit("first"), 20);
+  auto first = Read();
+  ASSERT_EQ(first.size(), 1u);
+  const auto second_sent = std::chrono::steady_clock::now();
+  client_->SendRequest(Submit("second"), 21);
+  auto second = Read();
+  ASSERT_EQ(second.size(), 1u);
+  Write({MakeResponse(first[0])});
+  ASSERT_TRUE(log_.WaitFor("client got submit_sm_resp ctx=20"));
+  ASSERT_TRUE(log_.WaitFor("client failed response timeout ctx=21"));
+  EXPECT_GE(std::chrono::steady_clock::now() - second_sent, so.response_timeout);
+  std::lock_guard lock(log_.mu);
+  EXPECT_EQ(std::count(log_.events.begin(), log_.events.end(), "client failed response timeout ctx=20"),
+            0);
 }
 
 }  // namespace
