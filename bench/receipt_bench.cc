@@ -155,68 +155,20 @@ void BM_ApplyReceipts(benchmark::State& state) {
 // 3,000 iterations: 192,000 receipts, within kMessages.
 BENCHMARK(BM_ApplyReceipts)->ArgName("dlr")->Arg(0)->Arg(1)->Iterations(3000);
 
-// trickle (docs/adr/0059): one delivery cycle whose receipts are for the messages it marks
-// sent (an SMSC that reports the delivery at once, the one-message-per-request end-to-end
-// shape), through the store's WriteDeliveries: kPairs acceptances and their kPairs receipts
-// per call. Only the WriteDeliveries calls are timed, in the process's CPU time (the work is
-// on the writer thread); each iteration accepts and claims its messages first, untimed.
-// BRAMKA_BENCH_DIR on a tmpfs (/dev/shm) keeps the commit's fdatasync out of it.
+// The process's CPU time: the store's work is on the writer thread.
 double ProcessCpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-void BM_SentWithReceipts(benchmark::State& state) {
-  constexpr int kPairs = 32;
-  BenchStore b = OpenBenchStore("pair-bench");
-  const std::string& path = b.path;
-  auto& store = b.store;
-  auto& account = b.account;
-  MessageIdCodec codec;
-  const int64_t now = 1'700'000'000'000;
-  uint64_t seq = 1;
-  int64_t done = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    AcceptRequest request{*account, {}};
-    for (int i = 0; i < kPairs; ++i) {
-      const std::string id = codec.Encode(seq++);
-      AddBenchMessage(request, id, "+48500" + std::to_string(100000 + seq % 800000), now);
-    }
-    Check((*store)->Accept(request), "accept");
-    auto claimed = (*store)->ClaimDue(now, kPairs, "bench", now + 3'600'000);
-    Check(claimed, "claim");
-    std::vector<SentUpdate> sent;
-    std::vector<ReceiptUpdate> receipts;
-    for (const Message& m : *claimed) {
-      const std::string upstream = "u" + std::to_string(codec.Decode(m.id));
-      sent.push_back({m.id, "c", upstream, now});
-      receipts.push_back({"c", upstream, MessageStatus::kDelivered, "", now + 1});
-    }
-    state.ResumeTiming();
-    const double cpu0 = ProcessCpuSeconds();
-    auto out = (*store)->WriteDeliveries(sent, receipts);
-    state.SetIterationTime(ProcessCpuSeconds() - cpu0);
-    Check(out, "write");
-    for (const auto& m : out->applied) {
-      if (!m || m->status != MessageStatus::kDelivered) std::abort();
-    }
-    done += static_cast<int64_t>(sent.size());
-  }
-  state.SetItemsProcessed(done);
-  store->reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
-}
-BENCHMARK(BM_SentWithReceipts)->UseManualTime()->Iterations(3000);
-
-// docs/adr/0069: the bulk shape, where each receipt comes a delivery cycle after
-// its message's acceptance: each WriteDeliveries call marks kPerCycle claimed messages sent
-// and applies the receipts of the previous call's kPerCycle. Timed as BM_SentWithReceipts
-// (the calls only, process CPU); per message: one acceptance and one receipt.
-void BM_ReceiptsACycleLater(benchmark::State& state) {
+// One WriteDeliveries call per iteration, timed alone (process CPU): kPerCycle accepted and
+// claimed messages marked sent, with their own receipts (the same cycle: ADR 0059's pair) or
+// the previous call's (a cycle later, the bulk shape: docs/adr/0069). Per message: one
+// acceptance and one receipt.
+void RunDeliveryCycles(benchmark::State& state, const char* name, bool receipts_a_cycle_later) {
   constexpr int kPerCycle = 32;
-  BenchStore b = OpenBenchStore("later-bench");
+  BenchStore b = OpenBenchStore(name);
   const std::string& path = b.path;
   auto& store = b.store;
   auto& account = b.account;
@@ -224,7 +176,7 @@ void BM_ReceiptsACycleLater(benchmark::State& state) {
   const int64_t now = 1'700'000'000'000;
   uint64_t seq = 1;
   int64_t done = 0;
-  std::vector<ReceiptUpdate> receipts;  // the previous cycle's
+  std::vector<ReceiptUpdate> receipts;
   for (auto _ : state) {
     state.PauseTiming();
     AcceptRequest request{*account, {}};
@@ -242,6 +194,7 @@ void BM_ReceiptsACycleLater(benchmark::State& state) {
       sent.push_back({m.id, "c", upstream, now});
       next.push_back({"c", upstream, MessageStatus::kDelivered, "", now + 1});
     }
+    if (!receipts_a_cycle_later) receipts = std::move(next);
     state.ResumeTiming();
     const double cpu0 = ProcessCpuSeconds();
     auto out = (*store)->WriteDeliveries(sent, receipts);
@@ -250,12 +203,25 @@ void BM_ReceiptsACycleLater(benchmark::State& state) {
     for (const auto& m : out->applied) {
       if (!m || m->status != MessageStatus::kDelivered) std::abort();
     }
-    receipts = std::move(next);
+    if (receipts_a_cycle_later) receipts = std::move(next);
     done += static_cast<int64_t>(sent.size());
   }
   state.SetItemsProcessed(done);
   store->reset();
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+}
+
+// trickle (docs/adr/0059): one delivery cycle whose receipts are for the messages it marks
+// sent (an SMSC that reports the delivery at once, the one-message-per-request end-to-end
+// shape). Each iteration accepts and claims its messages first, untimed. BRAMKA_BENCH_DIR
+// on a tmpfs (/dev/shm) keeps the commit's fdatasync out of it.
+void BM_SentWithReceipts(benchmark::State& state) {
+  RunDeliveryCycles(state, "pair-bench", /*receipts_a_cycle_later=*/false);
+}
+BENCHMARK(BM_SentWithReceipts)->UseManualTime()->Iterations(3000);
+
+void BM_ReceiptsACycleLater(benchmark::State& state) {
+  RunDeliveryCycles(state, "later-bench", /*receipts_a_cycle_later=*/true);
 }
 BENCHMARK(BM_ReceiptsACycleLater)->UseManualTime()->Iterations(3000);
 

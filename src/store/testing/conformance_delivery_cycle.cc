@@ -25,17 +25,22 @@ int64_t CountOf(Store& s, MessageStatus status) {
 
 constexpr int64_t kE2eNow = 50'000'000;  // e2e (docs/adr/0043)
 
+// An SMPP user of account `a`, for messages that ask for an SMPP receipt.
+Result<int64_t> NewSmppUser(Store& store, AccountId a, const std::string& system_id) {
+  SmppUser user;
+  user.account_id = a;
+  user.system_id = system_id;
+  user.password_hash = "$argon2id$fake";
+  user.created_ms = 1000;
+  return store.CreateSmppUser(user);
+}
+
 }  // namespace
 
 TEST_P(StoreConformanceTest, WriteDeliveriesSendsThenAppliesReceipts) {
   const AccountId a = NewAccount("deliveries", 100);
   ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/a?id=#SMSID#", ""}).ok());
-  SmppUser user;
-  user.account_id = a;
-  user.system_id = "deliveries";
-  user.password_hash = "$argon2id$fake";
-  user.created_ms = 1000;
-  auto user_id = store().CreateSmppUser(user);
+  auto user_id = NewSmppUser(store(), a, "deliveries");
   ASSERT_TRUE(user_id.ok());
   std::vector<Message> ms;
   for (int i = 0; i < 4; ++i) ms.push_back(NewMessage(a, "+4850000003" + std::to_string(i)));
@@ -401,12 +406,7 @@ namespace bramka::store {
 TEST_P(StoreConformanceTest, ReceiptACycleLaterReturnsTheMessageAsStored) {
   const AccountId a = NewAccount("later", 100);
   ASSERT_TRUE(store().SetAccountCallbacks(a, {"http://r/l?id=#SMSID#", ""}).ok());
-  SmppUser user;
-  user.account_id = a;
-  user.system_id = "later";
-  user.password_hash = "$argon2id$fake";
-  user.created_ms = 1000;
-  auto user_id = store().CreateSmppUser(user);
+  auto user_id = NewSmppUser(store(), a, "later");
   ASSERT_TRUE(user_id.ok());
   std::vector<Message> ms;
   for (int i = 0; i < 3; ++i) ms.push_back(NewMessage(a, "+4850000008" + std::to_string(i)));
@@ -430,10 +430,10 @@ TEST_P(StoreConformanceTest, ReceiptACycleLaterReturnsTheMessageAsStored) {
                                       {});
   ASSERT_TRUE(sent.ok()) << sent.error().ToString();
   EXPECT_EQ(sent->found, (std::vector<bool>{true, true, true}));
-  auto out = store().WriteDeliveries(
-      {}, {{"c", "l1", MessageStatus::kUndelivered, "expired", 320'000},
-           {"c", "l0", MessageStatus::kDelivered, "", 321'000},
-           {"c", "l2", MessageStatus::kDelivered, "", 322'000}});
+  auto out =
+      store().WriteDeliveries({}, {{"c", "l1", MessageStatus::kUndelivered, "expired", 320'000},
+                                   {"c", "l0", MessageStatus::kDelivered, "", 321'000},
+                                   {"c", "l2", MessageStatus::kDelivered, "", 322'000}});
   ASSERT_TRUE(out.ok()) << out.error().ToString();
   ASSERT_EQ(out->applied.size(), 3u);
   const int order[] = {1, 0, 2};
@@ -469,7 +469,8 @@ TEST_P(StoreConformanceTest, ReceiptACycleLaterReturnsTheMessageAsStored) {
   EXPECT_EQ((*outbox)[0].message_id, r.items[0].id);
 
   // A repeat, a cycle later again: the final message, unchanged, nothing queued.
-  auto again = store().WriteDeliveries({}, {{"c", "l0", MessageStatus::kUndelivered, "x", 330'000}});
+  auto again =
+      store().WriteDeliveries({}, {{"c", "l0", MessageStatus::kUndelivered, "x", 330'000}});
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE(again->applied[0].has_value());
   EXPECT_EQ(Fields(*again->applied[0]), Fields(*store().GetMessage(a, r.items[0].id)));
@@ -486,10 +487,10 @@ TEST_P(StoreConformanceTest, ReceiptACycleLaterAfterTheMessageChanged) {
   for (int i = 0; i < 2; ++i) ms.push_back(NewMessage(a, "+4850000009" + std::to_string(i)));
   AcceptResult r = AcceptOk(a, ms);
   ASSERT_EQ(store().ClaimDue(100'000, 10, "node", 1'000'000'000)->size(), 2u);
-  ASSERT_TRUE(store()
-                  .WriteDeliveries({{r.items[0].id, "c", "g0", 10}, {r.items[1].id, "c", "g1", 11}},
-                                   {})
-                  .ok());
+  ASSERT_TRUE(
+      store()
+          .WriteDeliveries({{r.items[0].id, "c", "g0", 10}, {r.items[1].id, "c", "g1", 11}}, {})
+          .ok());
   ASSERT_TRUE(store().MarkRetry(r.items[0].id, 500, "again").ok());
   ASSERT_TRUE(store().MarkSent(r.items[1].id, "c", "g1b", 30).ok());
   auto out = store().WriteDeliveries({}, {{"c", "g0", MessageStatus::kDelivered, "", 40},
