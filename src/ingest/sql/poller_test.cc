@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/check.h"
 #include "common/clock.h"
 #include "store/testing/in_memory_store.h"
 
@@ -241,28 +242,67 @@ store::SqlSource StandardSource(Engine engine, const SecretBox& box) {
   return source;
 }
 
+// The key the tests' sources' passwords are sealed with.
+SecretBox TestBox() {
+  std::array<unsigned char, SecretBox::kKeyBytes> key{};
+  key.fill(3);
+  return SecretBox::FromKey(key);
+}
+
+// A gateway over an in-memory store with the account "acme" (`units` ECO units; created
+// straight in the store: no argon2id per iteration) and one source of the standard
+// structure on `engine`, as the gateway stored it.
+struct Rig {
+  Rig(Engine engine, const SecretBox& box, int64_t units) : gw(store, clock, core::CoreOptions{}) {
+    auto created = store.CreateAccount("acme", "unused-hash", 0, 0);
+    BRAMKA_CHECK(created.ok());
+    account = *created;
+    if (units > 0) {
+      BRAMKA_CHECK(store.AdjustBalance(account, store::MessageType::kEco, units, "test", 0).ok());
+    }
+    BRAMKA_CHECK(gw.AddSqlSource("acme", StandardSource(engine, box)).ok());
+    source = (*gw.ListSqlSources("acme"))[0];
+  }
+  store::InMemoryStore store;
+  FakeClock clock;
+  core::GatewayService gw;
+  store::AccountId account = 0;
+  store::SqlSource source;
+};
+
+// Options whose every connection reaches `db`.
+SqlIngestOptions ConnectTo(FakeDb& db) {
+  SqlIngestOptions options;
+  options.connect = [&db](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
+    return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
+  };
+  return options;
+}
+
+// Marks each of `messages` sent on connector "c" and delivered.
+void DeliverAll(store::Store& store, const std::vector<store::Message>& messages) {
+  for (const auto& m : messages) {
+    ASSERT_TRUE(store.MarkSent(m.id, "c", "up-" + m.id, 1000).ok());
+    store::ReceiptUpdate receipt;
+    receipt.connector = "c";
+    receipt.upstream_id = "up-" + m.id;
+    receipt.status = store::MessageStatus::kDelivered;
+    receipt.at_ms = 2000;
+    ASSERT_TRUE(store.ApplyReceipt(receipt).ok());
+  }
+}
+
 // (the operation fails after taking effect, the engine whose statements the poller runs)
 class SourcePollerTest : public ::testing::TestWithParam<std::tuple<bool, Engine>> {};
 
 TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
   const auto [fail_after, engine] = GetParam();
-  std::array<unsigned char, SecretBox::kKeyBytes> key{};
-  key.fill(3);
-  const SecretBox box = SecretBox::FromKey(key);
+  const SecretBox box = TestBox();
   int max_calls_seen = 0;
   for (int n = 0; n <= max_calls_seen + 1; ++n) {
     SCOPED_TRACE("failing operation " + std::to_string(n) + (fail_after ? " after it" : ""));
-    store::InMemoryStore store;
-    FakeClock clock;
-    core::GatewayService gw(store, clock, core::CoreOptions{});
-    // Straight into the store: no argon2id per iteration.
-    auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
-    ASSERT_TRUE(account.ok());
-    ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
-    store::SqlSource source = StandardSource(engine, box);
-    auto id = gw.AddSqlSource("acme", source);
-    ASSERT_TRUE(id.ok()) << id.error().ToString();
-    source = (*gw.ListSqlSources("acme"))[0];
+    Rig rig(engine, box, 100);
+    auto& [store, clock, gw, account, source] = rig;
 
     FakeDb db;
     db.Use(engine);
@@ -297,15 +337,7 @@ TEST_P(SourcePollerTest, EveryRowExactlyOnceWhateverOperationFails) {
     auto page = store.QueryMessages(q);
     ASSERT_TRUE(page.ok());
     ASSERT_EQ(page->items.size(), 3u) << "a row became more or fewer than one message";
-    for (const auto& m : page->items) {
-      ASSERT_TRUE(store.MarkSent(m.id, "c", "up-" + m.id, 1000).ok());
-      store::ReceiptUpdate receipt;
-      receipt.connector = "c";
-      receipt.upstream_id = "up-" + m.id;
-      receipt.status = store::MessageStatus::kDelivered;
-      receipt.at_ms = 2000;
-      ASSERT_TRUE(store.ApplyReceipt(receipt).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(DeliverAll(store, page->items));
     core::GatewayService::IncomingCallback in;
     in.account_id = q.account_id;
     in.message_id = "00000000a1";
@@ -368,27 +400,15 @@ class DeletedRowsTest : public ::testing::TestWithParam<Engine> {};
 
 TEST_P(DeletedRowsTest, RowsDeletedByTheCustomerAreSkipped) {
   const Engine engine = GetParam();
-  std::array<unsigned char, SecretBox::kKeyBytes> key{};
-  key.fill(3);
-  const SecretBox box = SecretBox::FromKey(key);
-  store::InMemoryStore store;
-  FakeClock clock;
-  core::GatewayService gw(store, clock, core::CoreOptions{});
-  auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
-  ASSERT_TRUE(account.ok());
-  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
-  store::SqlSource source = StandardSource(engine, box);
-  ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
-  source = (*gw.ListSqlSources("acme"))[0];
+  const SecretBox box = TestBox();
+  Rig rig(engine, box, 100);
+  auto& [store, clock, gw, account, source] = rig;
   FakeDb db;
   db.Use(engine);
   for (int64_t id = 1; id <= 4; ++id) {
     db.mt[id] = {fmt::format("+4850010020{}", id), "", "text", "", {}, {}, {}, {}, {}};
   }
-  SqlIngestOptions options;
-  options.connect = [&](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
-    return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
-  };
+  const SqlIngestOptions options = ConnectTo(db);
   SourcePoller poller(gw, store, box, options, source);
   db.delete_at_begin = {2};  // after the poll read it, before its smsid is written
   auto first = poller.Cycle();
@@ -397,19 +417,11 @@ TEST_P(DeletedRowsTest, RowsDeletedByTheCustomerAreSkipped) {
   for (int64_t id : {1, 3, 4}) EXPECT_TRUE(db.mt[id].smsid.has_value()) << id;
   db.delete_at_begin = {3};  // sent, then deleted before its report
   store::MessageQuery q;
-  q.account_id = *account;
+  q.account_id = account;
   auto page = store.QueryMessages(q);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 4u);  // row 2's message too: claimed before the write-back
-  for (const auto& m : page->items) {
-    ASSERT_TRUE(store.MarkSent(m.id, "c", "up-" + m.id, 1000).ok());
-    store::ReceiptUpdate receipt;
-    receipt.connector = "c";
-    receipt.upstream_id = "up-" + m.id;
-    receipt.status = store::MessageStatus::kDelivered;
-    receipt.at_ms = 2000;
-    ASSERT_TRUE(store.ApplyReceipt(receipt).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(DeliverAll(store, page->items));
   auto second = poller.Cycle();
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   EXPECT_FALSE(*second);
@@ -423,18 +435,9 @@ TEST_P(DeletedRowsTest, RowsDeletedByTheCustomerAreSkipped) {
 // on the table anyway): that step's write-back goes row by row (pipelined), the other as
 // one statement; the same values end in the rows.
 TEST(SourcePollerPostgres, AStepWithoutEveryColumnTypeGoesRowByRow) {
-  std::array<unsigned char, SecretBox::kKeyBytes> key{};
-  key.fill(3);
-  const SecretBox box = SecretBox::FromKey(key);
-  store::InMemoryStore store;
-  FakeClock clock;
-  core::GatewayService gw(store, clock, core::CoreOptions{});
-  auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
-  ASSERT_TRUE(account.ok());
-  ASSERT_TRUE(store.AdjustBalance(*account, store::MessageType::kEco, 100, "test", 0).ok());
-  store::SqlSource source = StandardSource(Engine::kPostgres, box);
-  ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
-  source = (*gw.ListSqlSources("acme"))[0];
+  const SecretBox box = TestBox();
+  Rig rig(Engine::kPostgres, box, 100);
+  auto& [store, clock, gw, account, source] = rig;
   FakeDb db;
   db.Use(Engine::kPostgres);
   db.types.erase("parts");
@@ -443,10 +446,7 @@ TEST(SourcePollerPostgres, AStepWithoutEveryColumnTypeGoesRowByRow) {
   ASSERT_FALSE(db.st.write_report_set.empty());
   db.mt[1] = {"+48500100201", "", "one", "", {}, {}, {}, {}, {}};
   db.mt[2] = {"123", "", "bad number", "", {}, {}, {}, {}, {}};
-  SqlIngestOptions options;
-  options.connect = [&](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
-    return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
-  };
+  const SqlIngestOptions options = ConnectTo(db);
   SourcePoller poller(gw, store, box, options, source);
   auto r = poller.Cycle();
   ASSERT_TRUE(r.ok()) << r.error().ToString();
@@ -465,9 +465,7 @@ TEST(SourcePollerPostgres, AStepWithoutEveryColumnTypeGoesRowByRow) {
 // exactly once, the rows already there untouched, nothing left queued (docs/adr/0062).
 TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
   const auto [fail_after, engine] = GetParam();
-  std::array<unsigned char, SecretBox::kKeyBytes> key{};
-  key.fill(3);
-  const SecretBox box = SecretBox::FromKey(key);
+  const SecretBox box = TestBox();
   constexpr int kEntries = 300;
   const std::set<int> earlier = {0, 255, 299};  // in the table before the poll
   auto id_of = [](int i) { return fmt::format("{:05d}abcde", i); };
@@ -478,17 +476,11 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
   int max_calls_seen = 0;
   for (int n = 0; n <= max_calls_seen + 1; ++n) {
     SCOPED_TRACE("failing operation " + std::to_string(n) + (fail_after ? " after it" : ""));
-    store::InMemoryStore store;
-    FakeClock clock;
-    core::GatewayService gw(store, clock, core::CoreOptions{});
-    auto account = store.CreateAccount("acme", "unused-hash", 0, 0);
-    ASSERT_TRUE(account.ok());
-    store::SqlSource source = StandardSource(engine, box);
-    ASSERT_TRUE(gw.AddSqlSource("acme", source).ok());
-    source = (*gw.ListSqlSources("acme"))[0];
+    Rig rig(engine, box, 0);
+    auto& [store, clock, gw, account, source] = rig;
     for (int i = 0; i < kEntries; ++i) {
       core::GatewayService::IncomingCallback in;
-      in.account_id = *account;
+      in.account_id = account;
       in.message_id = id_of(i);
       in.from = fmt::format("+4850010{:04d}", i);
       in.to = "+48700000000";
@@ -497,7 +489,7 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
       ASSERT_EQ(*gw.QueueIncomingForSql(in), 1);
     }
     core::GatewayService::IncomingCallback in;
-    in.account_id = *account;
+    in.account_id = account;
     in.message_id = loud;
     in.from = "+48500100999";
     in.text = "LOUD";
@@ -507,10 +499,7 @@ TEST_P(SourcePollerTest, IncomingBatchEachOnceWhateverOperationFails) {
     for (int i : earlier) db.mo.push_back({"earlier", "earlier", "earlier", "earlier", id_of(i)});
     db.fail_at = n;
     db.fail_after = fail_after;
-    SqlIngestOptions options;
-    options.connect = [&](const ConnectParams&) -> Result<std::unique_ptr<SqlConnection>> {
-      return std::unique_ptr<SqlConnection>(std::make_unique<FakeConnection>(db));
-    };
+    const SqlIngestOptions options = ConnectTo(db);
     SourcePoller poller(gw, store, box, options, source);
     bool settled = false;
     for (int i = 0; i < 10 && !settled; ++i) {

@@ -100,6 +100,16 @@ class WalVfsTest : public testing::Test {
 
   static int64_t SumV(int64_t n) { return 7 * n * (n + 1) / 2; }  // rows 1..n
 
+  // The copy a kill -9 leaves holds `count` rows whose v sum to `sum_v`, and passes
+  // SQLite's integrity check.
+  void ExpectCopyHolds(int64_t count, int64_t sum_v) {
+    std::string integrity;
+    const Rows copied = ReadCopy(&integrity);
+    EXPECT_EQ(copied.count, count);
+    EXPECT_EQ(copied.sum_v, sum_v);
+    EXPECT_EQ(integrity, "ok");
+  }
+
   std::string path_;
   std::string copy_;
   std::unique_ptr<Connection> writer_;
@@ -145,11 +155,7 @@ TEST_F(WalVfsTest, TheWalStartsOverAfterACheckpoint) {
     ASSERT_TRUE(Insert(i).ok());
     ASSERT_EQ(Read(*reader_).count, i);
   }
-  std::string integrity;
-  const Rows copied = ReadCopy(&integrity);
-  EXPECT_EQ(copied.count, 40);
-  EXPECT_EQ(copied.sum_v, SumV(40));
-  EXPECT_EQ(integrity, "ok");
+  ExpectCopyHolds(40, SumV(40));
   EXPECT_EQ(GetWalVfsCounts().barrier_flushes, 0u);
 }
 
@@ -172,11 +178,7 @@ TEST_F(WalVfsTest, TwoWritersTakingTurnsWriteWhereTheOtherStopped) {
     }
     ASSERT_EQ(Read(*reader_).count, i);
   }
-  std::string integrity;
-  const Rows copied = ReadCopy(&integrity);
-  EXPECT_EQ(copied.count, 60);
-  EXPECT_EQ(copied.sum_v, SumV(60));
-  EXPECT_EQ(integrity, "ok");
+  ExpectCopyHolds(60, SumV(60));
   EXPECT_EQ(GetWalVfsCounts().barrier_flushes, 0u);
 }
 
@@ -198,11 +200,7 @@ TEST_F(WalVfsTest, FramesRewrittenInOneTransactionKeepTheirOrder) {
   const Rows rows = Read(*reader_);
   EXPECT_EQ(rows.count, kRows);
   EXPECT_EQ(rows.sum_v, want);
-  std::string integrity;
-  const Rows copied = ReadCopy(&integrity);
-  EXPECT_EQ(copied.count, kRows);
-  EXPECT_EQ(copied.sum_v, want);
-  EXPECT_EQ(integrity, "ok");
+  ExpectCopyHolds(kRows, want);
 }
 
 TEST_F(WalVfsTest, AFailedWriteFailsTheCommitAndPublishesNothing) {
@@ -218,11 +216,7 @@ TEST_F(WalVfsTest, AFailedWriteFailsTheCommitAndPublishesNothing) {
   const Rows rows = Read(*reader_);
   EXPECT_EQ(rows.count, 2);
   EXPECT_EQ(rows.sum_v, 7 + 21);
-  std::string integrity;
-  const Rows copied = ReadCopy(&integrity);
-  EXPECT_EQ(copied.count, 2);
-  EXPECT_EQ(copied.sum_v, 7 + 21);
-  EXPECT_EQ(integrity, "ok");
+  ExpectCopyHolds(2, 7 + 21);
 }
 
 TEST_F(WalVfsTest, AFailedWriteFailsTheWritersJobsAndOnlyThem) {

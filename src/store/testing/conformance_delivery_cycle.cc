@@ -149,6 +149,22 @@ std::string Fields(const Message& m) {
   return out;
 }
 
+// `applied` holds the messages `ids`, in that order, each equal to its stored row field by
+// field and having queued its DLR callback.
+void ExpectAppliedAsStored(Store& store, AccountId a,
+                           const std::vector<std::optional<Message>>& applied,
+                           const std::vector<std::string>& ids) {
+  ASSERT_EQ(applied.size(), ids.size());
+  for (size_t j = 0; j < ids.size(); ++j) {
+    ASSERT_TRUE(applied[j].has_value()) << j;
+    EXPECT_EQ(applied[j]->id, ids[j]) << j;
+    auto stored = store.GetMessage(a, ids[j]);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(Fields(*applied[j]), Fields(*stored)) << j;
+    EXPECT_TRUE(applied[j]->callback_queued) << j;
+  }
+}
+
 }  // namespace
 
 // rowwrite (docs/adr/0066): a receipt written with its own acceptance (docs/adr/0059) returns
@@ -186,15 +202,8 @@ TEST_P(StoreConformanceTest, ReceiptWithItsAcceptanceReturnsTheMessageAsStored) 
                                       {"c", "q2", MessageStatus::kDelivered, "", 322'000}});
   ASSERT_TRUE(out.ok()) << out.error().ToString();
   EXPECT_EQ(out->found, (std::vector<bool>{true, true, true}));
-  ASSERT_EQ(out->applied.size(), 3u);
-  const int order[] = {1, 0, 2};
-  for (int j = 0; j < 3; ++j) {
-    ASSERT_TRUE(out->applied[j].has_value()) << j;
-    auto stored = store().GetMessage(a, r.items[order[j]].id);
-    ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(Fields(*out->applied[j]), Fields(*stored)) << j;
-    EXPECT_TRUE(out->applied[j]->callback_queued) << j;
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectAppliedAsStored(store(), a, out->applied,
+                                                {r.items[1].id, r.items[0].id, r.items[2].id}));
   EXPECT_EQ(out->applied[1]->attempts, 2);
   EXPECT_EQ(out->applied[0]->attempts, 1);
   EXPECT_EQ(out->applied[0]->reason, "expired");
@@ -435,15 +444,8 @@ TEST_P(StoreConformanceTest, ReceiptACycleLaterReturnsTheMessageAsStored) {
                                    {"c", "l0", MessageStatus::kDelivered, "", 321'000},
                                    {"c", "l2", MessageStatus::kDelivered, "", 322'000}});
   ASSERT_TRUE(out.ok()) << out.error().ToString();
-  ASSERT_EQ(out->applied.size(), 3u);
-  const int order[] = {1, 0, 2};
-  for (int j = 0; j < 3; ++j) {
-    ASSERT_TRUE(out->applied[j].has_value()) << j;
-    auto stored = store().GetMessage(a, r.items[order[j]].id);
-    ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(Fields(*out->applied[j]), Fields(*stored)) << j;
-    EXPECT_TRUE(out->applied[j]->callback_queued) << j;
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectAppliedAsStored(store(), a, out->applied,
+                                                {r.items[1].id, r.items[0].id, r.items[2].id}));
   EXPECT_EQ(out->applied[1]->attempts, 2);
   EXPECT_EQ(out->applied[1]->sent_ms, 310'000);
   EXPECT_EQ(out->applied[0]->attempts, 1);
